@@ -1,0 +1,1 @@
+"""The FastAPI service and web UI (see issue: service)."""

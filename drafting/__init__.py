@@ -1,0 +1,1 @@
+"""Conclusion and task extraction, and the .docx notice (see issue: drafting)."""

@@ -1,0 +1,38 @@
+"""Errors a person can act on.
+
+Each error carries a Vietnamese message for the people who use ketluan and a
+hint saying what to do. The CLI prints them on one line; the API maps them to
+4xx responses.
+"""
+
+
+class KetluanError(Exception):
+    """Base class for every error shown to a user."""
+
+    code = "error"
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+class AudioError(KetluanError):
+    """The file is missing, not audio, corrupt or empty."""
+
+    code = "audio"
+
+
+class ModelError(KetluanError):
+    """A model is unknown, missing from the store, or fails its checksum."""
+
+    code = "model"
+
+
+class InputError(KetluanError):
+    """Any other input a user gave that ketluan cannot use."""
+
+    code = "input"

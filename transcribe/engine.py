@@ -1,0 +1,220 @@
+"""Vietnamese speech recognition with faster-whisper.
+
+One entry point, :func:`transcribe_file`, built on a generator,
+:func:`transcribe_audio`, that yields cleaned segments as they are decoded so
+long meetings stream and report progress.
+"""
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from ketluan.errors import ModelError
+from transcribe import audio as audio_io
+from transcribe.glossary import Glossary
+from transcribe.guard import GuardOptions, guard
+from transcribe.transcript import AudioInfo, Segment, Transcript, Word, nfc
+
+Progress = Callable[[float], None]
+NO_SPEECH = "không phát hiện tiếng nói"
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    language: str = "vi"
+    beam_size: int = 5
+    batch_size: int = 1  # > 1 uses faster-whisper's BatchedInferencePipeline
+    vad: bool = True
+    vad_min_silence_ms: int = 500
+    word_timestamps: bool = True
+    # Off: conditioning on the previous window is the main source of repetition loops.
+    condition_on_previous_text: bool = False
+    hotwords: str | None = None
+    guard: GuardOptions = GuardOptions()
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    name: str
+    whisper: object  # faster_whisper.WhisperModel
+    device: str
+    compute_type: str
+
+
+_models: dict[tuple, LoadedModel] = {}
+_models_lock = threading.Lock()
+
+
+def load_model(
+    name: str | None = None,
+    device: str | None = None,
+    compute_type: str | None = None,
+    cpu_threads: int | None = None,
+) -> LoadedModel:
+    """Load an ASR model from the store once per process and reuse it."""
+    from faster_whisper import WhisperModel
+
+    from ketluan.settings import get_settings
+    from models import default_store
+
+    settings = get_settings()
+    name = name or settings.asr_model
+    device, compute_type = _pick_device(device or settings.device, compute_type or settings.compute_type)
+    threads = settings.cpu_threads if cpu_threads is None else cpu_threads
+    key = (name, device, compute_type, threads)
+    with _models_lock:
+        if key not in _models:
+            path = default_store().resolve(name, kind="asr")
+            try:
+                whisper = WhisperModel(
+                    str(path),
+                    device=device,
+                    compute_type=compute_type,
+                    cpu_threads=threads,
+                    local_files_only=True,
+                )
+            except (RuntimeError, ValueError) as exc:
+                raise ModelError(
+                    f"Không nạp được mô hình '{name}' trên {device}/{compute_type}: {exc}",
+                    "Chạy `ketluan models verify`; nếu dùng GPU, kiểm tra thư viện CUDA 12.",
+                ) from exc
+            _models[key] = LoadedModel(name, whisper, device, compute_type)
+        return _models[key]
+
+
+def transcribe_file(
+    path: str | Path,
+    model: str | LoadedModel | None = None,
+    glossary: Glossary | None = None,
+    options: TranscribeOptions | None = None,
+    progress: Progress | None = None,
+) -> Transcript:
+    """Transcribe an audio or video file into a Transcript."""
+    path = Path(path)
+    info = audio_io.probe(path)
+    samples = audio_io.decode(path)
+    loaded = model if isinstance(model, LoadedModel) else load_model(model)
+    segments = list(
+        transcribe_audio(samples, loaded, glossary=glossary, options=options, progress=progress)
+    )
+    return Transcript(
+        audio=AudioInfo(
+            duration=round(len(samples) / audio_io.SAMPLE_RATE, 3),
+            sha256=audio_io.sha256_file(path),
+            path=str(path),
+            format=info.format,
+            codec=info.codec,
+            sample_rate=info.sample_rate,
+            channels=info.channels,
+        ),
+        segments=segments,
+        model=loaded.name,
+        language=(options or TranscribeOptions()).language,
+    )
+
+
+def transcribe_audio(
+    samples: np.ndarray,
+    model: LoadedModel,
+    glossary: Glossary | None = None,
+    options: TranscribeOptions | None = None,
+    progress: Progress | None = None,
+) -> Iterator[Segment]:
+    """Yield cleaned segments of 16 kHz mono audio as faster-whisper decodes them."""
+    opts = options or TranscribeOptions()
+    if glossary is not None and opts.hotwords is None:
+        opts = replace(opts, hotwords=glossary.hotwords())
+    duration = len(samples) / audio_io.SAMPLE_RATE
+    raw = _decode(samples, model, opts)
+    next_id = 0
+    for seg in guard(_reported(raw, duration, progress), opts.guard):
+        if glossary is not None:
+            glossary.correct(seg)
+        seg.id = next_id
+        next_id += 1
+        yield seg
+    if progress:
+        progress(1.0)
+
+
+def _decode(samples: np.ndarray, model: LoadedModel, opts: TranscribeOptions) -> Iterator[Segment]:
+    from faster_whisper import BatchedInferencePipeline
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    common = dict(
+        language=opts.language,
+        task="transcribe",
+        beam_size=opts.beam_size,
+        word_timestamps=opts.word_timestamps,
+        condition_on_previous_text=opts.condition_on_previous_text,
+        hotwords=opts.hotwords,
+    )
+    if opts.batch_size > 1:
+        # VAD runs here, once: audio with no speech must yield nothing (the
+        # batched pipeline would decode an empty chunk and invent text), and
+        # speech runs are packed into windows of at most 30 s.
+        vad = VadOptions(min_silence_duration_ms=opts.vad_min_silence_ms, max_speech_duration_s=30)
+        if opts.vad:
+            clips = _windows(get_speech_timestamps(samples, vad), audio_io.SAMPLE_RATE)
+            if not clips:
+                return
+        else:
+            clips = _windows([{"start": 0, "end": len(samples)}], audio_io.SAMPLE_RATE)
+        pipeline = BatchedInferencePipeline(model.whisper)
+        segments, _ = pipeline.transcribe(
+            samples, batch_size=opts.batch_size, clip_timestamps=clips, **common
+        )
+    else:
+        vad = VadOptions(min_silence_duration_ms=opts.vad_min_silence_ms)
+        segments, _ = model.whisper.transcribe(
+            samples, vad_filter=opts.vad, vad_parameters=vad, **common
+        )
+    for i, s in enumerate(segments):
+        yield Segment(
+            id=i,
+            start=round(s.start, 3),
+            end=round(s.end, 3),
+            text=nfc(s.text).strip(),
+            words=[
+                Word(round(w.start, 3), round(w.end, 3), nfc(w.word), round(w.probability, 4))
+                for w in (s.words or [])
+            ],
+            avg_logprob=round(s.avg_logprob, 4),
+            no_speech_prob=round(s.no_speech_prob, 4),
+        )
+
+
+def _windows(speech: list[dict], rate: int, limit: float = 30.0) -> list[dict]:
+    """Pack consecutive speech runs (in samples) into windows no longer than `limit` seconds."""
+    windows: list[dict] = []
+    step = int(limit * rate)
+    for run in speech:
+        start, end = run["start"], run["end"]
+        while end - start > step:  # only when VAD is off: cut long audio into 30 s pieces
+            windows.append({"start": start / rate, "end": (start + step) / rate})
+            start += step
+        if windows and end / rate - windows[-1]["start"] <= limit:
+            windows[-1]["end"] = end / rate
+        else:
+            windows.append({"start": start / rate, "end": end / rate})
+    return windows
+
+
+def _reported(segments: Iterator[Segment], duration: float, progress: Progress | None) -> Iterator[Segment]:
+    for seg in segments:
+        if progress and duration > 0:
+            progress(min(seg.end / duration, 0.999))
+        yield seg
+
+
+def _pick_device(device: str, compute_type: str) -> tuple[str, str]:
+    if device == "auto":
+        import ctranslate2
+
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    if compute_type == "auto":
+        compute_type = "float16" if device == "cuda" else "int8"
+    return device, compute_type

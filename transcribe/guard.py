@@ -1,0 +1,120 @@
+"""Hallucination guard: drop what Whisper invents, flag what it is unsure of.
+
+Dropped: known outro phrases (YouTube, subtitle credits), empty text, text the
+model itself marks as no speech, and repetition loops. Flagged, kept: segments
+with low confidence, so a drafter can check them against the audio.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from transcribe.transcript import HALLUCINATION, LOW_CONFIDENCE, REPETITION, Segment, nfc
+
+PHRASES_FILE = Path(__file__).with_name("hallucinations.txt")
+
+
+@dataclass(frozen=True)
+class GuardOptions:
+    low_logprob: float = -1.0
+    low_word_probability: float = 0.5
+    no_speech_prob: float = 0.6
+    no_speech_logprob: float = -1.0
+    loop_repeats: int = 4  # an n-gram said this many times in a row is a loop
+    loop_max_ngram: int = 8
+
+
+def guard(segments: Iterable[Segment], options: GuardOptions | None = None) -> Iterator[Segment]:
+    """Yield the segments worth keeping, cleaned and flagged, in order."""
+    opts = options or GuardOptions()
+    previous = ""
+    for seg in segments:
+        seg.text = nfc(seg.text).strip()
+        if seg.no_speech_prob > opts.no_speech_prob and seg.avg_logprob < opts.no_speech_logprob:
+            continue
+        if not _strip_hallucinations(seg):
+            continue
+        _collapse_loops(seg, opts)
+        key = _norm(seg.text)
+        if not key or (key == previous and len(key.split()) >= 4):
+            continue
+        previous = key
+        if _low_confidence(seg, opts) and LOW_CONFIDENCE not in seg.flags:
+            seg.flags.append(LOW_CONFIDENCE)
+        yield seg
+
+
+def _strip_hallucinations(seg: Segment) -> bool:
+    """Remove known phrases; return False when nothing real is left."""
+    pattern = _phrase_pattern()
+    if not pattern.search(seg.text):
+        return True
+    remaining = pattern.sub("", seg.text)
+    if len(_norm(remaining)) < 0.5 * len(_norm(seg.text)) or len(_norm(remaining).split()) < 3:
+        return False
+    seg.text = re.sub(r"\s+", " ", remaining).strip(" ,.")
+    seg.words = [w for w in seg.words if _norm(w.word) and _norm(w.word) in _norm(seg.text)]
+    seg.flags.append(HALLUCINATION)
+    return True
+
+
+def _collapse_loops(seg: Segment, opts: GuardOptions) -> None:
+    tokens = seg.text.split()
+    keep = _loop_free(tokens, opts)
+    if len(keep) == len(tokens):
+        return
+    seg.text = " ".join(tokens[i] for i in keep)
+    if len(seg.words) == len(tokens):
+        seg.words = [seg.words[i] for i in keep]
+    seg.flags.append(REPETITION)
+
+
+def _loop_free(tokens: list[str], opts: GuardOptions) -> list[int]:
+    """Indices to keep after collapsing any n-gram repeated `loop_repeats` times in a row."""
+    low = [_norm(t) for t in tokens]
+    keep: list[int] = []
+    i = 0
+    while i < len(tokens):
+        collapsed = False
+        for n in range(1, opts.loop_max_ngram + 1):
+            gram = low[i : i + n]
+            if len(gram) < n:
+                break
+            reps = 1
+            while low[i + reps * n : i + (reps + 1) * n] == gram:
+                reps += 1
+            if reps >= opts.loop_repeats:
+                keep.extend(range(i, i + n))
+                i += reps * n
+                collapsed = True
+                break
+        if not collapsed:
+            keep.append(i)
+            i += 1
+    return keep
+
+
+def _low_confidence(seg: Segment, opts: GuardOptions) -> bool:
+    if seg.avg_logprob < opts.low_logprob:
+        return True
+    if seg.words:
+        mean = sum(w.probability for w in seg.words) / len(seg.words)
+        return mean < opts.low_word_probability
+    return False
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^\w\s]", "", nfc(text).lower()).strip()
+
+
+@lru_cache
+def _phrase_pattern() -> re.Pattern[str]:
+    phrases = [
+        line.strip()
+        for line in PHRASES_FILE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    alternatives = "|".join(re.escape(nfc(p)).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"[^.!?]*(?:{alternatives})[^.!?]*[.!?]?", re.IGNORECASE)
