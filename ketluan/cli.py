@@ -72,10 +72,9 @@ def transcribe(
         beam_size=settings.beam_size,
         batch_size=batch_size if batch_size is not None else settings.batch_size,
     )
+    loaded = tr.load_model(model)
     with _progress() as bar:
-        task = bar.add_task("Nạp mô hình", total=1.0)
-        loaded = tr.load_model(model)
-        bar.update(task, description=f"Chép lời ({_hms(info.duration)})")
+        task = bar.add_task(f"Chép lời {audio.name} ({_hms(info.duration)})", total=1.0)
         result = tr.transcribe_file(
             audio,
             model=loaded,
@@ -173,12 +172,12 @@ def _progress() -> Progress:
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=err,
-        transient=False,
+        transient=True,  # a failed run leaves only its one-line error
     )
 
 
 def _hms(seconds: float) -> str:
-    s = int(round(seconds))
+    s = round(seconds)
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 

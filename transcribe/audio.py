@@ -47,7 +47,7 @@ def decode(path: str | Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     path = _check_file(path)
     with _open(path) as container:
         stream = _audio_stream(container, path)
-        declared = _declared_duration(container, stream)
+        declared = max(_declared_duration(container, stream), _wav_header_duration(path))
         if declared > MAX_HOURS * 3600:
             raise AudioError(
                 f"Tệp '{path.name}' dài {declared / 3600:.1f} giờ, vượt giới hạn {MAX_HOURS:.0f} giờ.",
@@ -70,7 +70,7 @@ def decode(path: str | Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
         for out in resampler.resample(None):
             buf, n = _append(buf, n, out.to_ndarray()[0])
     if n == 0:
-        if bad:
+        if bad or declared > 0:
             raise AudioError(
                 f"Tệp '{path.name}' bị hỏng: không giải mã được đoạn âm thanh nào.",
                 "Hãy chép lại tệp gốc từ máy ghi âm.",
@@ -124,8 +124,8 @@ def _open(path: Path) -> av.container.InputContainer:
         return av.open(str(path), mode="r", metadata_errors="ignore")
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
         raise AudioError(
-            f"Tệp '{path.name}' không phải tệp âm thanh hoặc video đọc được.",
-            f"Các định dạng dùng được: {SUPPORTED}.",
+            f"Tệp '{path.name}' không đọc được: không phải tệp âm thanh/video, hoặc tệp đã hỏng.",
+            f"Các định dạng dùng được: {SUPPORTED}. Nếu đúng định dạng, hãy chép lại tệp gốc.",
         ) from exc
 
 
@@ -144,6 +144,27 @@ def _declared_duration(container: av.container.InputContainer, stream: av.AudioS
         return float(stream.duration * stream.time_base)
     if container.duration is not None:
         return container.duration / av.time_base
+    return 0.0
+
+
+def _wav_header_duration(path: Path) -> float:
+    """Duration the RIFF header promises. FFmpeg trusts the file size instead, which
+    hides a WAV cut short in copying. Unfinalised headers (0 or 0xFFFFFFFF, left by a
+    recorder that stopped abruptly) promise nothing."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return 0.0
+    pos, byte_rate = 12, 0
+    while pos + 8 <= len(head):
+        chunk, size = head[pos : pos + 4], int.from_bytes(head[pos + 4 : pos + 8], "little")
+        if chunk == b"fmt " and pos + 16 <= len(head):
+            byte_rate = int.from_bytes(head[pos + 16 : pos + 20], "little")
+        if chunk == b"data":
+            if byte_rate and size not in (0, 0xFFFFFFFF):
+                return size / byte_rate
+            return 0.0
+        pos += 8 + size + (size & 1)
     return 0.0
 
 

@@ -7,7 +7,7 @@ long meetings stream and report progress.
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +33,7 @@ class TranscribeOptions:
     # Off: conditioning on the previous window is the main source of repetition loops.
     condition_on_previous_text: bool = False
     hotwords: str | None = None
-    guard: GuardOptions = GuardOptions()
+    guard: GuardOptions = field(default_factory=GuardOptions)
 
 
 @dataclass(frozen=True)
@@ -129,12 +129,10 @@ def transcribe_audio(
         opts = replace(opts, hotwords=glossary.hotwords())
     duration = len(samples) / audio_io.SAMPLE_RATE
     raw = _decode(samples, model, opts)
-    next_id = 0
-    for seg in guard(_reported(raw, duration, progress), opts.guard):
+    for next_id, seg in enumerate(guard(_reported(raw, duration, progress), opts.guard)):
         if glossary is not None:
             glossary.correct(seg)
         seg.id = next_id
-        next_id += 1
         yield seg
     if progress:
         progress(1.0)

@@ -14,6 +14,9 @@ from pathlib import Path
 from transcribe.transcript import HALLUCINATION, LOW_CONFIDENCE, REPETITION, Segment, nfc
 
 PHRASES_FILE = Path(__file__).with_name("hallucinations.txt")
+# Letters outside Latin: Greek, Cyrillic, Armenian … CJK, Hangul, Thai and the like.
+_FOREIGN = re.compile(r"[\u0370-\u1DFF\u2E80-\uD7FF\uF900-\uFAFF]")
+_FOREIGN_WORD = re.compile(r"\S*[\u0370-\u1DFF\u2E80-\uD7FF\uF900-\uFAFF]\S*")
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,10 @@ class GuardOptions:
     no_speech_logprob: float = -1.0
     loop_repeats: int = 4  # an n-gram said this many times in a row is a loop
     loop_max_ngram: int = 8
+    # Trailing words with no acoustic support: the model running on past the
+    # speech, often echoing its prompt (hotwords).
+    unsupported_duration: float = 0.02
+    unsupported_probability: float = 0.05
 
 
 def guard(segments: Iterable[Segment], options: GuardOptions | None = None) -> Iterator[Segment]:
@@ -36,6 +43,8 @@ def guard(segments: Iterable[Segment], options: GuardOptions | None = None) -> I
             continue
         if not _strip_hallucinations(seg):
             continue
+        _drop_foreign_script(seg)
+        _trim_unsupported_tail(seg, opts)
         _collapse_loops(seg, opts)
         key = _norm(seg.text)
         if not key or (key == previous and len(key.split()) >= 4):
@@ -58,6 +67,34 @@ def _strip_hallucinations(seg: Segment) -> bool:
     seg.words = [w for w in seg.words if _norm(w.word) and _norm(w.word) in _norm(seg.text)]
     seg.flags.append(HALLUCINATION)
     return True
+
+
+def _drop_foreign_script(seg: Segment) -> None:
+    """Vietnamese is written in Latin letters: Cyrillic or CJK words are invented."""
+    if not _FOREIGN.search(seg.text):
+        return
+    seg.words = [w for w in seg.words if not _FOREIGN.search(w.word)]
+    seg.text = re.sub(r"\s+", " ", _FOREIGN_WORD.sub(" ", seg.text)).strip()
+    if HALLUCINATION not in seg.flags:
+        seg.flags.append(HALLUCINATION)
+
+
+def _trim_unsupported_tail(seg: Segment, opts: GuardOptions) -> None:
+    words = seg.words
+    keep = len(words)
+    while keep > 0 and (
+        words[keep - 1].end - words[keep - 1].start <= opts.unsupported_duration
+        or words[keep - 1].probability < opts.unsupported_probability
+    ):
+        keep -= 1
+    if keep == len(words):
+        return
+    seg.words = words[:keep]
+    seg.text = "".join(w.word for w in seg.words).strip()
+    if seg.words:
+        seg.end = seg.words[-1].end
+    if HALLUCINATION not in seg.flags:
+        seg.flags.append(HALLUCINATION)
 
 
 def _collapse_loops(seg: Segment, opts: GuardOptions) -> None:

