@@ -170,6 +170,14 @@ def _decode(samples: np.ndarray, model: LoadedModel, opts: TranscribeOptions) ->
         segments, _ = model.whisper.transcribe(
             samples, vad_filter=opts.vad, vad_parameters=vad, **common
         )
+    for seg in _converted(segments):
+        if opts.batch_size > 1 and opts.word_timestamps:
+            yield from _sentences(seg)
+        else:
+            yield seg
+
+
+def _converted(segments) -> Iterator[Segment]:
     for i, s in enumerate(segments):
         yield Segment(
             id=i,
@@ -183,6 +191,41 @@ def _decode(samples: np.ndarray, model: LoadedModel, opts: TranscribeOptions) ->
             avg_logprob=round(s.avg_logprob, 4),
             no_speech_prob=round(s.no_speech_prob, 4),
         )
+
+
+def _sentences(seg: Segment, max_seconds: float = 20.0) -> list[Segment]:
+    """Split a batched window (one segment per 30 s) at sentence ends, then at commas
+    where a sentence is still long, so the transcript reads in sentences."""
+    if len(seg.words) < 2:
+        return [seg]
+    groups: list[list[Word]] = [[]]
+    for w in seg.words:
+        groups[-1].append(w)
+        if w.word.rstrip().endswith((".", "?", "!")):
+            groups.append([])
+    refined: list[list[Word]] = []
+    for g in filter(None, groups):
+        if g[-1].end - g[0].start <= max_seconds:
+            refined.append(g)
+            continue
+        refined.append([])
+        for w in g:
+            refined[-1].append(w)
+            if w.word.rstrip().endswith(",") and refined[-1][-1].end - refined[-1][0].start > max_seconds / 2:
+                refined.append([])
+    return [
+        Segment(
+            id=seg.id,
+            start=g[0].start,
+            end=g[-1].end,
+            text="".join(w.word for w in g).strip(),
+            words=g,
+            avg_logprob=seg.avg_logprob,
+            no_speech_prob=seg.no_speech_prob,
+        )
+        for g in refined
+        if g
+    ]
 
 
 def _windows(speech: list[dict], rate: int, limit: float = 30.0) -> list[dict]:
