@@ -51,13 +51,23 @@ def test_text_file_named_mp3(tmp_path: Path) -> None:
         audio.decode(fake)
 
 
-def test_image_without_audio_stream(tmp_path: Path) -> None:
+def test_video_without_audio_stream(tmp_path: Path) -> None:
+    from fractions import Fraction
+
     import av
 
-    path = tmp_path / "anh.png"
-    frame = av.VideoFrame.from_ndarray(np.zeros((8, 8, 3), np.uint8), format="rgb24")
-    frame.to_image().save(path)
-    with pytest.raises(AudioError):
+    path = tmp_path / "cam-khong-tieng.mp4"
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("libx264", rate=5)
+        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+        for i in range(5):
+            frame = av.VideoFrame.from_ndarray(np.zeros((48, 64, 3), np.uint8), format="rgb24")
+            frame.pts, frame.time_base = i, Fraction(1, 5)
+            for packet in video.encode(frame):
+                out.mux(packet)
+        for packet in video.encode(None):
+            out.mux(packet)
+    with pytest.raises(AudioError, match="không có kênh âm thanh"):
         audio.decode(path)
 
 

@@ -5,6 +5,7 @@ One entry point, :func:`transcribe_file`, built on a generator,
 long meetings stream and report progress.
 """
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,8 @@ from transcribe.transcript import AudioInfo, Segment, Transcript, Word, nfc
 
 Progress = Callable[[float], None]
 NO_SPEECH = "không phát hiện tiếng nói"
+SLICE_SECONDS = 20 * 60  # sequential decoding works on slices of about this length
+BATCHED_GROUP = 64  # 30 s windows per batched call: bounds feature memory to about 60 MB
 
 
 @dataclass(frozen=True)
@@ -162,13 +165,19 @@ def _decode(samples: np.ndarray, model: LoadedModel, opts: TranscribeOptions) ->
         else:
             clips = _windows([{"start": 0, "end": len(samples)}], audio_io.SAMPLE_RATE)
         pipeline = BatchedInferencePipeline(model.whisper)
-        segments, _ = pipeline.transcribe(
-            samples, batch_size=opts.batch_size, clip_timestamps=clips, **common
+        segments = itertools.chain.from_iterable(
+            # A group at a time: the pipeline computes every window's features up
+            # front, so a 6-hour meeting in one call would hold them all at once.
+            pipeline.transcribe(samples, batch_size=opts.batch_size, clip_timestamps=list(group), **common)[0]
+            for group in itertools.batched(clips, BATCHED_GROUP)
         )
     else:
         vad = VadOptions(min_silence_duration_ms=opts.vad_min_silence_ms)
-        segments, _ = model.whisper.transcribe(
-            samples, vad_filter=opts.vad, vad_parameters=vad, **common
+        segments = itertools.chain.from_iterable(
+            # faster-whisper copies the speech and computes features for all of it;
+            # slicing long meetings at quiet points keeps that copy small.
+            _shifted(model.whisper.transcribe(samples[a:b], vad_filter=opts.vad, vad_parameters=vad, **common)[0], a)
+            for a, b in _slices(samples)
         )
     for seg in _converted(segments):
         if opts.batch_size > 1 and opts.word_timestamps:
@@ -191,6 +200,36 @@ def _converted(segments) -> Iterator[Segment]:
             avg_logprob=round(s.avg_logprob, 4),
             no_speech_prob=round(s.no_speech_prob, 4),
         )
+
+
+def _slices(samples: np.ndarray, every: float = SLICE_SECONDS, search: float = 60.0) -> list[tuple[int, int]]:
+    """Cut points about every `every` seconds, each at the quietest 0.5 s nearby."""
+    rate = audio_io.SAMPLE_RATE
+    bounds = [0]
+    frame = rate // 2
+    target = int(every * rate)
+    while len(samples) - bounds[-1] > target + int(search * rate):
+        lo = bounds[-1] + target - int(search * rate)
+        window = samples[lo : lo + 2 * int(search * rate)]
+        usable = len(window) // frame * frame
+        energy = np.square(window[:usable]).reshape(-1, frame).mean(axis=1)
+        bounds.append(lo + int(np.argmin(energy)) * frame + frame // 2)
+    bounds.append(len(samples))
+    return list(itertools.pairwise(bounds))
+
+
+def _shifted(segments, offset_samples: int):
+    """faster-whisper segments of a slice, moved to the meeting's time line."""
+    shift = offset_samples / audio_io.SAMPLE_RATE
+    for s in segments:
+        if shift:
+            s = replace(
+                s,
+                start=s.start + shift,
+                end=s.end + shift,
+                words=[replace(w, start=w.start + shift, end=w.end + shift) for w in (s.words or [])],
+            )
+        yield s
 
 
 def _sentences(seg: Segment, max_seconds: float = 20.0) -> list[Segment]:
