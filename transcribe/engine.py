@@ -168,8 +168,8 @@ def _decode(samples: np.ndarray, model: LoadedModel, opts: TranscribeOptions) ->
         segments = itertools.chain.from_iterable(
             # A group at a time: the pipeline computes every window's features up
             # front, so a 6-hour meeting in one call would hold them all at once.
-            pipeline.transcribe(samples, batch_size=opts.batch_size, clip_timestamps=list(group), **common)[0]
-            for group in itertools.batched(clips, BATCHED_GROUP)
+            pipeline.transcribe(samples, batch_size=opts.batch_size, clip_timestamps=group, **common)[0]
+            for group in _groups(clips, BATCHED_GROUP)
         )
     else:
         vad = VadOptions(min_silence_duration_ms=opts.vad_min_silence_ms)
@@ -281,6 +281,11 @@ def _windows(speech: list[dict], rate: int, limit: float = 30.0) -> list[dict]:
         else:
             windows.append({"start": start / rate, "end": end / rate})
     return windows
+
+
+def _groups(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def _reported(segments: Iterator[Segment], duration: float, progress: Progress | None) -> Iterator[Segment]:
