@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     compute_type: str = "auto"  # auto → float16 on CUDA, int8 on CPU
     cpu_threads: int = 0  # 0 lets CTranslate2 choose
     beam_size: int = 5
-    batch_size: int = 1
+    batch_size: int = 8  # > 1: faster-whisper batched pipeline (about 2x faster on CPU)
 
     @property
     def model_store_dir(self) -> Path:
