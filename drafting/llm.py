@@ -1,0 +1,9 @@
+"""Placeholder replaced below."""
+
+
+class LLMUnavailable(Exception):
+    pass
+
+
+def from_settings():
+    return None
