@@ -51,7 +51,8 @@ _RELATIVE = re.compile(
     r"(?P<tail>\s+(?:kể\s+từ|tính\s+từ|từ)\s+(?:ngày\s+)?[^,.;]{1,40}?(?=[,.;]|$|\s+(?:và|để)\s))?"
 )
 _WEEK = re.compile(r"(?P<mark>trong|ngay trong|hết)\s+tuần\s+(?P<rel>này|tới|sau)")
-_TET = re.compile(r"(?P<mark>trước|ngay sau)\s+(?:kỳ\s+nghỉ\s+)?tết(?:\s+nguyên\s+đán)?(?:\s+(?P<y>\d{4}))?")
+_TET = re.compile(r"(?P<mark>trước|ngay sau)\s+(?:kỳ\s+nghỉ\s+)?tết(?:\s+nguyên\s+đán)?"
+                  r"(?:\s+(?P<y>\d{4}))?")
 _RECURRING = re.compile(
     r"thường xuyên|thường kỳ|định kỳ(?:\s+(?:hằng|hàng)\s+(?:ngày|tuần|tháng|quý|năm)"
     r"|\s+\d+\s+tháng(?:\s*(?:một lần|/lần))?)?"
@@ -275,10 +276,7 @@ def _normalise(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
                 value, used = parsed
                 nxt = cores[i + used] if i + used < len(cores) else ""
                 limit = _NUMBER_AFTER.get(prev)
-                if limit is not None:
-                    ok = 0 <= value <= limit
-                else:
-                    ok = nxt in _UNITS
+                ok = (0 <= value <= limit) if limit is not None else nxt in _UNITS
                 if not ok:
                     parsed = None
         if parsed:

@@ -25,7 +25,7 @@ def extract(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer | Non
     from drafting import llm as llm_mod
 
     client = llm if llm is not None else llm_mod.from_settings()
-    if client is not None:
+    if client:
         try:
             result = llm_mod.extract_llm(client, transcript, meeting, gaz)
             result.opening = opening(meeting, _reporters(transcript))

@@ -104,7 +104,8 @@ class Gazetteer:
                 end += 1
             level = " ".join(place)
         name = f"{canon} {level}".strip() if level else canon
-        return Mention(i, end, _tidy(name))
+        end, qualifier = _qualifier(words, keys, end, self)
+        return Mention(i, end, _tidy(f"{name} {qualifier}".strip()))
 
     def canonical(self, text: str) -> str:
         """A body's name as the gazetteer spells it (for comparing leads)."""
@@ -137,17 +138,26 @@ class Gazetteer:
 
     def _by_head(self, words: list[str], keys: list[str], i: int) -> tuple[int, str] | None:
         """'Trung tâm Kiểm soát bệnh tật' in written text: a head, then a capitalised name."""
+        if keys[i] == "các" and i + 1 < len(words) and keys[i + 1] in GROUP_NOUNS:
+            end = i + 2
+            if end < len(words) and " ".join(keys[end - 1 : end + 1]) in {"đơn vị", "cơ quan",
+                                                                          "chủ đầu", "địa phương",
+                                                                          "đoàn thể"}:
+                end += 1
+            if keys[end - 1] == "chủ" and end < len(words):
+                end += 1
+            return end, " ".join(w.strip(",.;:") for w in words[i:end])
         if keys[i] not in HEADS or i + 1 >= len(words):
             return None
         j = i + 1
         while j < len(words) and j - i < 3 and keys[j] in {"tâm", "cục", "viện", "ty", "công",
-                                                          "ty", "phòng", "đồng", "quản", "lý"}:
+                                                          "phòng", "đồng", "quản", "lý"}:
             j += 1
         if j >= len(words) or not words[j][:1].isupper():
             return None
         end = j + 1
         while end < len(words) and end - i < 9 and not re.search(r"[,.;:]$", words[end - 1]):
-            if keys[end] in STOP or words[end][:1].isupper() and keys[end] in LEVEL_WORDS:
+            if keys[end] in STOP or (words[end][:1].isupper() and keys[end] in LEVEL_WORDS):
                 break
             end += 1
         return end, " ".join(words[i:end]).strip(",.;:")
@@ -184,6 +194,29 @@ STOP = {
     "điều", "tăng", "quyết", "cần", "phải", "có", "nắm", "thẩm", "giám", "công", "và", "với",
     "để", "trước", "trong", "chậm", "được", "thường", "định", "sớm", "ngay", "cùng", "các",
 }
+
+
+GROUP_NOUNS = {"ban", "sở", "phòng", "đơn", "cơ", "xã", "huyện", "địa", "doanh", "trường",
+               "hội", "đoàn", "chủ", "ngành", "tổ", "chi", "đảng"}
+QUALIFIERS = [("có", "liên", "quan"), ("liên", "quan"), ("có", "dự", "án"), ("có", "rừng"),
+              ("trên", "địa", "bàn", "tỉnh"), ("trên", "địa", "bàn", "huyện"),
+              ("trên", "địa", "bàn"), ("thuộc", "tỉnh"), ("thuộc", "huyện"), ("được", "giao"),
+              ("có", "đê"), ("ven", "biển"), ("biên", "giới"), ("vùng", "cao")]
+
+
+def _qualifier(words: list[str], keys: list[str], end: int, gaz: "Gazetteer") -> tuple[int, str]:
+    """'… có dự án', '… liên quan', '… của HĐND tỉnh' after a body's name."""
+    if end >= len(words) or re.search(r"[,.;:]$", words[end - 1]):
+        return end, ""
+    for q in QUALIFIERS:
+        if tuple(keys[end : end + len(q)]) == q:
+            stop = end + len(q)
+            return stop, " ".join(w.rstrip(",.;:") for w in words[end:stop])
+    if keys[end] == "của" and end + 1 < len(words):
+        m = gaz.match(words, end + 1, fuzzy=False)
+        if m:
+            return m.end, "của " + m.name
+    return end, ""
 
 
 def key(text: str) -> str:

@@ -68,7 +68,7 @@ class Meeting:
         if self.locality:
             return self.locality
         words = self.issuing_body.split()
-        prefixes = {"tỉnh", "ủy", "huyện", "thành", "phố", "thị", "xã", "ubnd", "ủy", "ban",
+        prefixes = {"tỉnh", "ủy", "huyện", "thành", "phố", "thị", "xã", "ubnd", "ban",
                     "nhân", "dân", "đảng", "bộ", "thường", "vụ", "tp.", "văn", "phòng"}
         rest = [w for w in words if w.lower() not in prefixes]
         return " ".join(rest) or self.issuing_body
@@ -136,4 +136,5 @@ def _parse_date(text: str, key: str) -> date:
             return date(y, m, d)
         except ValueError:
             pass
-    raise InputError(f"Ngày '{text}' ({key}) không hợp lệ.", "Ghi theo dạng 2026-08-20 hoặc 20/8/2026.")
+    raise InputError(f"Ngày '{text}' ({key}) không hợp lệ.",
+                     "Ghi theo dạng 2026-08-20 hoặc 20/8/2026.")

@@ -1,4 +1,4 @@
-"""Vietnamese number words, as the chair says them: "ba mươi", "mười lăm", "hai nghìn không trăm hai mươi sáu"."""
+"""Vietnamese number words as spoken: "ba mươi", "mười lăm", "hai nghìn không trăm hai mươi sáu"."""
 
 DIGITS = {
     "không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,

@@ -5,6 +5,7 @@ clauses → tasks (leads, supports, action, deadline) with the audio evidence of
 No network, no GPU.
 """
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,8 +40,8 @@ PREFIX_OK = {"tôi", "chúng", "xin", "đồng", "thời", "cũng", "và", "còn
              "bên", "cạnh", "đó", "vì", "vậy", "do", "thì", "nay", "nên", "kết", "luận", "đề",
              "nghị", "cùng", "với", "đây", "chủ", "tọa", "trì", "thường", "trực", "ta", "lại",
              "tiếp", "theo", "cụ", "thể", "mạnh", "dạn", "này", "một", "lần", "nữa", "nhấn",
-             "mạnh", "là", "luôn", "cho", "giao", "ban", "vụ", "ubnd", "tỉnh", "huyện", "ủy",
-             "quyết", "định", "đã", "sẽ", "trước", "mắt", "hôm", "nay", "qua"}
+             "là", "luôn", "cho", "giao", "ban", "vụ", "ubnd", "tỉnh", "huyện", "ủy",
+             "quyết", "định", "đã", "sẽ", "trước", "mắt", "hôm", "qua"}
 # Verbs that start an action (first two words or first word).
 VERB2 = {
     "chủ trì", "phối hợp", "khẩn trương", "tập trung", "tiếp tục", "tham mưu", "rà soát",
@@ -50,7 +51,7 @@ VERB2 = {
     "bố trí", "cân đối", "tuyên truyền", "vận động", "ban hành", "sửa đổi", "điều chỉnh",
     "tăng cường", "trực tiếp", "có trách nhiệm", "lãnh đạo", "chủ động", "tiếp thu", "hoàn chỉnh",
     "làm rõ", "làm việc", "thẩm định", "giám sát", "công bố", "đánh giá", "tổng hợp",
-    "chịu trách nhiệm", "thanh tra", "cập nhật", "thống kê", "tổng kết", "sơ kết", "rút kinh",
+    "chịu trách", "thanh tra", "cập nhật", "thống kê", "tổng kết", "sơ kết", "rút kinh",
     "kịp thời", "nghiêm túc", "quyết liệt", "sớm hoàn", "thường xuyên", "định kỳ", "dự thảo",
     "soạn thảo", "chuẩn bị", "phê duyệt", "lựa chọn", "thu hồi", "bàn giao", "giải ngân",
     "ưu tiên", "cấp phát", "khắc phục", "phòng chống", "phòng, chống", "xác minh", "tiến hành",
@@ -65,7 +66,7 @@ VERB1 = {"trình", "lập", "cần", "phải", "nắm", "gửi", "rà", "soát",
          "tổng", "xây", "đôn", "kiểm", "bảo", "đảm", "giải", "phối", "chủ", "tham", "xử", "đẩy",
          "hoàn", "triển", "lồng", "ghép", "mời", "thu", "chi", "sớm", "ngay", "tiếp", "đề",
          "huy", "động", "xác", "định", "dừng", "tạm", "cắt", "giảm", "tăng", "khởi", "công",
-         "đưa", "nghiệm", "thu", "quyết", "chỉ", "biên", "soạn", "in", "phát", "hành"}
+         "đưa", "nghiệm", "quyết", "chỉ", "biên", "soạn", "in", "phát", "hành"}
 LEADFIRST_NEG = {"đã", "đang", "vừa", "là", "cơ", "có", "không", "chưa", "thì", "luôn", "được",
                  "báo", "đánh", "thống", "nhất", "đồng", "ý", "ghi", "biểu", "rất", "còn",
                  "với", "và", "của", "trong", "về", "thông", "kính", "xin"}
@@ -191,8 +192,9 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
                     continue
                 if heading is not None and (sent.bullet or sent.item_start or n == 0) \
                         and _starts_action(clause.words) and not _is_topic(clause.words):
-                    parsed = Parsed(list(heading.leads), _action_text(clause.words),
-                                    list(heading.supports))
+                    low = [key(w) for w in clause.words]
+                    parsed = _rest(clause.words, low, 0, list(heading.leads), gaz)
+                    parsed.supports = list(dict.fromkeys([*heading.supports, *parsed.supports]))
                 else:
                     if sent.item_start and _is_topic(clause.words):
                         heading = None
@@ -209,6 +211,10 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
 def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     """Leads, supports and action of one clause, or None when it assigns nothing."""
     low = [key(w) for w in words]
+    if low and low[0] in {"về", "đối"}:  # "Về di dời dân cư, UBND các huyện …": skip the topic
+        comma = next((k for k, w in enumerate(words[:15]) if w.endswith(",")), None)
+        if comma is not None:
+            return parse_clause(words[comma + 1 :], gaz)
     i = _skip_intro(words, low, 0)
     # a deadline before the lead: "Trước ngày 15/9, Sở Tài chính phải …"
     i = _skip_deadline(words, i)
@@ -307,12 +313,10 @@ def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[s
         j += 2 if low[j] == "đồng" else 3
     elif not any(" ".join(low[j : j + len(t.split())]) == t for t in TITLES):
         return None
-    if j == i and False:
-        return None
     k = j
     while k < len(words) and k - i < 16:
         two = " ".join(low[k : k + 2])
-        if k > j and (two in VERB2 and two not in {"phụ trách"} or low[k] in {"trình", "cần",
+        if k > j and ((two in VERB2 and two not in {"phụ trách"}) or low[k] in {"trình", "cần",
                                                                               "phải"}):
             break
         if two == "phụ trách" and not any(" ".join(low[m : m + 2]) in {"chỉ đạo", "trực tiếp"}
@@ -370,7 +374,7 @@ def _clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
             if start > cuts[-1]:
                 cuts.append(start)
     cuts.append(len(words))
-    parts = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    parts = [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
     # "Giao các sở, ngành; UBND các xã …": a list of leads is not a clause of its own
     merged: list[tuple[int, int]] = []
     for a, b in parts:
@@ -439,6 +443,9 @@ def _strip_deadlines(action: str, found: list[dl.Found]) -> str:
                       + after.lstrip(" ,"))
     action = re.sub(r"\s+", " ", action).strip(" ,;")
     action = re.sub(r"\s+(?:và|,)\s*$", "", action)
+    # "…, hoàn thành" left behind when its deadline went to the Thời hạn column
+    action = re.sub(r"[,;]?\s+(?:và\s+)?(?:hoàn thành|xong|hoàn tất|thực hiện)$", "", action)
+    action = re.sub(r"^(?:cần phải|phải|cần)\s+", "", action, flags=re.IGNORECASE)
     action = re.sub(r"\s+([,.;])", r"\1", action)
     return action[:1].upper() + action[1:] if action else action
 
@@ -463,14 +470,38 @@ def _items(sentences: list[Sentence], by_id: dict[int, Segment], timed: bool) ->
     items = []
     for group in groups:
         first = group[0].text.rstrip(":")
-        if re.match(r"^(Về|về|Đối với|đối với)\b", first) and len(first.split()) <= 25:
-            title, body = first[:1].upper() + first[1:], group[1:]
-        else:
-            title, body = "", group
-        text = "\n".join(_line(s) for s in body)
+        lines = _paragraphs(group, timed)
+        title = ""
+        if re.match(r"^(Về|về|Đối với|đối với)\b", first):
+            words = first.split()
+            comma = next((k for k, w in enumerate(words[:14]) if w.endswith(",")), None)
+            if len(words) <= 14 and comma is None:
+                title, lines = first, lines[1:]
+            elif comma is not None:
+                title = " ".join(words[: comma + 1]).rstrip(",")
+                rest = " ".join(words[comma + 1 :])
+                lines[0] = _line(Sentence([Token(w, 0, 0) for w in rest.split()]))
+        title = title[:1].upper() + title[1:]
+        text = "\n".join(lines)
         toks = [t for s in group for t in s.tokens]
         items.append(Item(title=title, text=text, evidence=_evidence(toks, by_id, timed)))
     return [i for i in items if i.title or i.text]
+
+
+def _paragraphs(group: list[Sentence], timed: bool) -> list[str]:
+    """Sentences joined into paragraphs: a new one for bullets, after headings, and (in
+    written text) where the source had a new line."""
+    out: list[str] = []
+    last: Sentence | None = None
+    for s in group:
+        same = last is not None and not s.bullet and not last.heading and not last.bullet and \
+            (timed or s.tokens[0].seg == last.tokens[-1].seg)
+        if same and out and last is not group[0]:
+            out[-1] += " " + _line(s)
+        else:
+            out.append(_line(s))
+        last = s
+    return out
 
 
 def _line(s: Sentence) -> str:
@@ -518,11 +549,8 @@ def _skip_intro(words: list[str], low: list[str], i: int) -> int:
         two = " ".join(low[i : i + 2])
         if low[i] == "đồng" and two != "đồng thời":
             break
-        if two in {"đối với", "sau đây"} or (low[i] == "trước" and two != "trước mắt") or \
+        if two == "đối với" or (low[i] == "trước" and two != "trước mắt") or \
                 (low[i] == "sau" and two != "sau đây"):
-            if two not in {"trước mắt", "sau đây", "đối với"}:
-                break
-        if two == "đối với":
             break
         i += 1
     return i

@@ -33,7 +33,7 @@ class Sentence:
 
 
 # Fillers: removed wherever they stand alone.
-FILLERS = {"à", "ờ", "ừ", "ừm", "ừ", "ơ", "ạ", "á", "hả", "nhé", "nhá", "nhỉ", "đấy", "ấy", "nha",
+FILLERS = {"à", "ờ", "ừ", "ừm", "ơ", "ạ", "á", "hả", "nhé", "nhá", "nhỉ", "đấy", "ấy", "nha",
            "hử", "ha", "hmm", "ừa", "thế", "vâng", "dạ"}
 FILLER_PHRASES = ["nói chung là", "nói chung", "có thể nói là", "tức là là", "cái việc mà",
                   "thì là", "là là", "thì thì", "cái này", "ý là", "đúng không", "các đồng chí ạ",
@@ -205,7 +205,7 @@ def _fillers(tokens: list[Token]) -> list[Token]:
         if core in {"thì", "là"} and (not out or _boundary(out)):
             i += 1  # a sentence opening with "thì"/"là"
             continue
-        if core == "thì" and _before_verb(tokens, i):
+        if core == "thì" and not _conditional(out):
             _carry_punct(out, tok)
             i += 1
             continue
@@ -225,11 +225,14 @@ def _keeps(core: str, tokens: list[Token], i: int) -> bool:
     return core == "á" and nxt[:1].isalpha() and prev in {"châu", "đông"}
 
 
-def _before_verb(tokens: list[Token], i: int) -> bool:
-    """'Sở Tài chính thì chủ trì' — a topic marker, not meaning 'then'."""
-    nxt = tokens[i + 1].text.lower() if i + 1 < len(tokens) else ""
-    return nxt in {"chủ", "phối", "khẩn", "tập", "tiếp", "cần", "phải", "giao", "đề", "yêu",
-                   "tham", "rà", "xây", "hoàn", "triển", "chỉ", "có", "theo", "báo"}
+def _conditional(out: list[Token]) -> bool:
+    """'nếu … thì …' keeps its 'thì'; 'Sở Tài chính thì chủ trì' is only a topic marker."""
+    for tok in reversed(out[-15:]):
+        if re.search(r"[.;:!?]$", tok.text):
+            return False
+        if tok.text.lower().strip(",") in {"nếu", "khi", "hễ", "lúc"}:
+            return True
+    return False
 
 
 def _repetitions(tokens: list[Token]) -> list[Token]:
@@ -256,7 +259,9 @@ def _carry_punct(out: list[Token], removed: Token) -> None:
 
 
 def _boundary(current: list[Token]) -> bool:
-    return not current or bool(re.search(r"[.,;:!?]$", current[-1].text)) or current[-1].text == "\n"
+    if not current:
+        return True
+    return bool(re.search(r"[.,;:!?]$", current[-1].text)) or current[-1].text == "\n"
 
 
 def _abbreviation(word: str) -> bool:
