@@ -269,16 +269,20 @@ def _normalise(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
                 window.append(cores[k])
                 if tokens[k][2] != cores[k] and tokens[k][2].lower() != cores[k]:
                     break  # punctuation ends a number
-            parsed = parse_words(window)
+            parsed = None
+            limit = _NUMBER_AFTER.get(prev)
+            # "tháng mười năm 2026": the longest reading that fits ("mười", not "mười lăm")
+            for cut in range(len(window), 0, -1):
+                found = parse_words(window[:cut])
+                if found is None:
+                    break
+                value, used = found
+                nxt = cores[i + used] if i + used < len(cores) else ""
+                if (0 <= value <= limit) if limit is not None else nxt in _UNITS:
+                    parsed = found
+                    break
             if prev == "tháng" and parsed is None and cores[i] in MONTH_NAMES:
                 parsed = (MONTH_NAMES[cores[i]], 1)
-            if parsed:
-                value, used = parsed
-                nxt = cores[i + used] if i + used < len(cores) else ""
-                limit = _NUMBER_AFTER.get(prev)
-                ok = (0 <= value <= limit) if limit is not None else nxt in _UNITS
-                if not ok:
-                    parsed = None
         if parsed:
             value, used = parsed
             last = tokens[i + used - 1]

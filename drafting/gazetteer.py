@@ -7,6 +7,7 @@ A level after a name ("tỉnh", "Tỉnh ủy", "huyện Bảo Thắng") is kept 
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -130,6 +131,9 @@ class Gazetteer:
                     continue
                 score = fuzz.ratio(window, k) / 100
                 same = sum(1 for a, b in zip(window.split(), k.split(), strict=False) if a == b)
+                # recognisers often get only the tone marks wrong: "sơ xây dừng"
+                if plain(window) == plain(k):
+                    score, same = max(score, 0.95), n
                 if score >= 0.86 and same * 2 >= n and (best is None or score > best[0]):
                     best = (score, i + n, canon)
             if best:
@@ -169,7 +173,7 @@ class Gazetteer:
             n = len(phrase.split())
             raw = words[end : end + n + 2]
             for size in range(1, len(raw) + 1):  # phrases may carry commas as written
-                if key(" ".join(raw[:size])) == phrase:
+                if plain(key(" ".join(raw[:size]))) == plain(phrase):
                     stop = end + size
                     break
             else:
@@ -217,6 +221,12 @@ def _qualifier(words: list[str], keys: list[str], end: int, gaz: "Gazetteer") ->
         if m:
             return m.end, "của " + m.name
     return end, ""
+
+
+def plain(text: str) -> str:
+    """Without tone marks or other diacritics: 'sở xây dựng' → 'so xay dung'."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def key(text: str) -> str:

@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from rapidfuzz import fuzz
+
 from drafting import deadline as dl
-from drafting.gazetteer import Gazetteer, key
+from drafting.gazetteer import Gazetteer, key, plain
 from drafting.meeting import Meeting
 from drafting.model import Evidence, Item, Task
 from drafting.text import Sentence, Token, clean, split, tokens_from_segments
@@ -256,13 +258,13 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
 def _rest(words: list[str], low: list[str], j: int, leads: list[str], gaz: Gazetteer) -> Parsed:
     supports: list[str] = []
     j = _skip(low, j, {""})
-    if " ".join(low[j : j + 2]) == "chủ trì":
+    if _near(low[j : j + 2], "chủ trì"):
         j = _skip(low, j + 2, {"", "và"})
         # "Giao Sở A chủ trì, Sở B phối hợp, …"
         sup, k = _units(words, low, j, gaz)
-        if sup and " ".join(low[k : k + 2]) == "phối hợp":
+        if sup and _near(low[k : k + 2], "phối hợp"):
             supports, j = sup, _skip(low, k + 2, {"", "thực", "hiện"})
-    if " ".join(low[j : j + 2]) == "phối hợp":
+    if _near(low[j : j + 2], "phối hợp"):
         k = j + 2
         k = _skip(low, k, {"chặt", "chẽ", "với", "cùng", ""})
         sup, k2 = _units(words, low, k, gaz)
@@ -515,7 +517,22 @@ def _line(s: Sentence) -> str:
 # -- helpers ------------------------------------------------------------------------------
 
 
+# Northern speech merges gi/d/r: recognisers write "giao" as "dao" or "rao".
+GIAO_SOUNDALIKES = {"dao", "rao", "zao"}
+
+
+def _near(words: list[str], target: str) -> bool:
+    """Two words that are `target`, allowing the tone and one-letter errors of recognisers."""
+    text = " ".join(words)
+    if text == target:
+        return True
+    return len(words) == 2 and (plain(text) == plain(target) or fuzz.ratio(text, target) >= 80)
+
+
 def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
+    if i < len(low) and low[i] in GIAO_SOUNDALIKES and i + 1 < len(low) and \
+            low[i + 1] in {"cho", "sở", "ban", "công", "ubnd", "văn", "các", "đồng"}:
+        low = [*low[:i], "giao", *low[i + 1 :]]
     for t in TRIGGERS:
         if tuple(low[i : i + len(t)]) == t:
             nxt = low[i + len(t)] if i + len(t) < len(low) else ""
