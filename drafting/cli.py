@@ -82,6 +82,8 @@ def process(
     output: Annotated[Path, typer.Option("-o", "--output", help="Thư mục kết quả.")] = Path(
         "out"),
     model: Annotated[str | None, typer.Option(help="Mô hình nhận dạng trong kho.")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="> 1: giải mã theo lô (nhanh hơn).")
+                          ] = None,
     template: Annotated[Path | None, typer.Option(help="Mẫu .docx riêng của cơ quan.")] = None,
     no_diarize: Annotated[bool, typer.Option("--no-diarize", help="Bỏ qua phân biệt người nói.")
                           ] = False,
@@ -103,7 +105,7 @@ def process(
             bar.update(ids[stage], completed=fraction)
 
         result = run(audio, info, output, model=model, progress=report, template=template,
-                     diarize_speakers=not no_diarize)
+                     diarize_speakers=not no_diarize, batch_size=batch_size)
     if not result.diarized and not no_diarize:
         err.print("[yellow]Chưa phân biệt người nói[/] (chưa có mô-đun/mô hình); "
                   "đã tìm phần kết luận theo từ khóa.")

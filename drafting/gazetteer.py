@@ -134,6 +134,11 @@ class Gazetteer:
                 # recognisers often get only the tone marks wrong: "sơ xây dừng"
                 if plain(window) == plain(k):
                     score, same = max(score, 0.95), n
+                elif plain(window.split()[0]) == plain(k.split()[0]):
+                    # tone marks and one misheard consonant: "sớ say dụng"
+                    loose = fuzz.ratio(plain(window), plain(k)) / 100 - 0.02
+                    if loose >= 0.86:
+                        score, same = max(score, loose), n
                 if score >= 0.86 and same * 2 >= n and (best is None or score > best[0]):
                     best = (score, i + n, canon)
             if best:

@@ -251,7 +251,13 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     if low[j2] in LEADFIRST_NEG and nxt2 not in LEADFIRST_OK:
         return None
     if not (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or low[j2] in VERB1):
-        return None
+        # a misheard word or two before "chủ trì"/"phối hợp" ("Sở Tài chính chỗ chị, phối hợp")
+        ahead = next((k for k in range(j2, min(len(words) - 1, j2 + 3))
+                      if _near(low[k : k + 2], "phối hợp") or _near(low[k : k + 2], "chủ trì")),
+                     None)
+        if ahead is None:
+            return None
+        j = ahead
     return _rest(words, low, j, leads, gaz)
 
 
@@ -270,6 +276,7 @@ def _rest(words: list[str], low: list[str], j: int, leads: list[str], gaz: Gazet
         sup, k2 = _units(words, low, k, gaz)
         if sup:
             supports, j = sup, _skip(low, k2, {""})
+    supports = [s for s in supports if s not in leads]
     action = _action_text(words[j:])
     for extra in _supports_in(words, low, j, gaz):
         if extra not in supports and extra not in leads:

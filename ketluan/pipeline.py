@@ -31,7 +31,7 @@ class ProcessResult:
 
 def process(audio: str | Path, meeting: Meeting, out_dir: str | Path, model=None,
             progress: Progress | None = None, template: str | Path | None = None,
-            diarize_speakers: bool = True) -> ProcessResult:
+            diarize_speakers: bool = True, batch_size: int | None = None) -> ProcessResult:
     """Transcribe, label speakers if possible, draft; write every output into out_dir."""
     import drafting
     import transcribe
@@ -43,8 +43,10 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path, model=None
     glossary = transcribe.Glossary.load(meeting.glossary) if meeting.glossary else None
     transcribe.probe(audio)  # fail fast on bad audio, before loading a model
     report("transcribing", 0.0)
-    options = transcribe.TranscribeOptions(beam_size=settings.beam_size,
-                                           batch_size=settings.batch_size)
+    options = transcribe.TranscribeOptions(
+        beam_size=settings.beam_size,
+        batch_size=batch_size if batch_size is not None else settings.batch_size,
+    )
     transcript = transcribe.transcribe_file(audio, model=model, glossary=glossary,
                                             options=options,
                                             progress=lambda f: report("transcribing", f))
