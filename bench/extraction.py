@@ -147,7 +147,7 @@ def meeting_for(n: Notice) -> Meeting:
 
 
 def run(notices: list[Notice], mode: str, verbose: bool) -> dict[str, Score]:
-    totals = {"tune": Score(), "heldout": Score()}
+    totals = {"tune": Score(), "heldout": Score(), "fresh": Score()}
     for n in notices:
         text = n.written if mode == "written" else n.spoken
         c = extract_text(text, meeting_for(n))
@@ -168,7 +168,8 @@ def main() -> None:
     notices = [load(p) for p in sorted(DATA.glob("*.txt"))]
     n_tasks = sum(len(n.tasks) for n in notices)
     print(f"{len(notices)} notices, {n_tasks} gold tasks "
-          f"({sum(len(n.tasks) for n in notices if n.split == 'heldout')} held out)\n")
+          f"({sum(len(n.tasks) for n in notices if n.split == 'heldout')} held out, "
+          f"{sum(len(n.tasks) for n in notices if n.split == 'fresh')} fresh)\n")
     print("| text | split | gold tasks | P | R | F1 | lead acc. | deadline acc. |")
     print("|---|---|---|---|---|---|---|---|")
     for mode in ("written", "spoken"):

@@ -54,7 +54,8 @@ _WEEK = re.compile(r"(?P<mark>trong|ngay trong|hết)\s+tuần\s+(?P<rel>này|t�
 _TET = re.compile(r"(?P<mark>trước|ngay sau)\s+(?:kỳ\s+nghỉ\s+)?tết(?:\s+nguyên\s+đán)?"
                   r"(?:\s+(?P<y>\d{4}))?")
 _RECURRING = re.compile(
-    r"thường xuyên|thường kỳ|định kỳ(?:\s+(?:hằng|hàng)\s+(?:ngày|tuần|tháng|quý|năm)"
+    r"(?:(?:trước|vào|chậm nhất)\s+)?ngày\s+\d{1,2}\s+(?:hằng|hàng)\s+(?:tháng|quý)"
+    r"|thường xuyên|thường kỳ|định kỳ(?:\s+(?:hằng|hàng)\s+(?:ngày|tuần|tháng|quý|năm)"
     r"|\s+\d+\s+tháng(?:\s*(?:một lần|/lần))?)?"
     r"|(?:hằng|hàng)\s+(?:ngày|tuần|tháng|quý|năm)(?!\s+\d)"
 )
@@ -62,6 +63,7 @@ _EVENT = re.compile(
     r"khi\s+có\s+(?:phát\s+sinh|yêu\s+cầu|chỉ\s+đạo|ý\s+kiến|văn\s+bản|hướng\s+dẫn|quyết\s+định"
     r"|vướng\s+mắc|sự\s+cố)[^,.;]{0,50}"
     r"|khi\s+(?:được|có)\s+[^,.;]{3,40}"
+    r"|khi\s+[^,.;]{2,40}?\s+được\s+(?:ban\s+hành|phê\s+duyệt|thông\s+qua|ký|giao)"
     r"|(?:ngay\s+)?sau\s+khi\s+[^,.;]{3,60}"
     r"|trước\s+(?:kỳ\s+họp|phiên\s+họp|hội\s+nghị|đại\s+hội|thời\s+điểm)[^,.;]{0,50}"
 )

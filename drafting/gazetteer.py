@@ -91,8 +91,14 @@ class Gazetteer:
                 break
         if best is None and fuzzy:
             best = self._fuzzy(words, i)
-        if best is None:
-            best = self._by_head(words, keys, i)
+        if best is None or (best[0] - i <= 2 and best[0] < len(words) and
+                            words[best[0]][:1].isupper() and keys[best[0]] not in LEVEL_WORDS
+                            and keys[best[0]] not in HEADS
+                            and not re.search(r"[,.;:]$", words[best[0] - 1])):
+            # "Văn phòng Điều phối nông thôn mới": a generic head with a proper name after it
+            longer = self._by_head(words, keys, i)
+            if longer and (best is None or longer[0] > best[0]):
+                best = longer
         if best is None:
             return None
         end, canon = best
@@ -165,8 +171,17 @@ class Gazetteer:
         if j >= len(words) or not words[j][:1].isupper():
             return None
         end = j + 1
-        while end < len(words) and end - i < 9 and not re.search(r"[,.;:]$", words[end - 1]):
-            if keys[end] in STOP or (words[end][:1].isupper() and keys[end] in LEVEL_WORDS):
+        while end < len(words) and end - i < 12:
+            if re.search(r"[.;:]$", words[end - 1]):
+                break
+            # "Trung tâm Văn hóa, Thông tin và Thể thao": a comma inside a written name
+            if words[end - 1].endswith(",") and (not words[end][:1].isupper()
+                                                 or keys[end] in HEADS):
+                break
+            two = " ".join(keys[end : end + 2])
+            capital_next = end + 1 < len(words) and words[end + 1][:1].isupper()
+            if two in STOP_BIGRAMS or (keys[end] in STOP1 and not
+                                       (keys[end] == "và" and capital_next)):
                 break
             end += 1
         return end, " ".join(words[i:end]).strip(",.;:")
@@ -226,6 +241,20 @@ def _qualifier(words: list[str], keys: list[str], end: int, gaz: "Gazetteer") ->
         if m:
             return m.end, "của " + m.name
     return end, ""
+
+
+# Where a name not in the list ends: the first verb or linking word after it.
+STOP_BIGRAMS = {
+    "chủ trì", "phối hợp", "khẩn trương", "tập trung", "tiếp tục", "tham mưu", "rà soát",
+    "xây dựng", "hoàn thành", "hoàn thiện", "triển khai", "tổ chức", "chỉ đạo", "hướng dẫn",
+    "kiểm tra", "báo cáo", "thực hiện", "theo dõi", "đôn đốc", "nghiên cứu", "đề xuất",
+    "bổ sung", "giải quyết", "xử lý", "đẩy nhanh", "bảo đảm", "đảm bảo", "quan tâm",
+    "phân bổ", "bố trí", "tuyên truyền", "vận động", "ban hành", "tăng cường", "tổng hợp",
+    "có trách", "chịu trách", "lựa chọn", "chuẩn bị", "cập nhật", "thường xuyên", "định kỳ",
+    "được giao", "được phân", "lãnh đạo", "chủ động", "huy động",
+}
+STOP1 = {"trình", "cần", "phải", "và", "với", "để", "trước", "trong", "chậm", "sớm", "ngay",
+         "cùng", "các", "theo", "về", "tại", "thì", "là", "có", "đã", "đang"}
 
 
 def plain(text: str) -> str:

@@ -19,7 +19,7 @@ from drafting.model import QUOTE_NOT_FOUND, Conclusion, Deadline, Task
 from ketluan.errors import DocumentError
 
 TABLE_COLUMNS = ("STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn")
-TABLE_WIDTHS = (0.08, 0.40, 0.19, 0.19, 0.14)  # fractions of the text width
+TABLE_WIDTHS = (0.08, 0.37, 0.19, 0.19, 0.17)  # fractions of the text width
 ROMAN_Q = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 

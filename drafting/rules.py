@@ -75,7 +75,7 @@ LEADFIRST_NEG = {"đã", "đang", "vừa", "là", "cơ", "có", "không", "chưa
 LEADFIRST_OK = {"chủ trì", "phối hợp", "khẩn trương", "tập trung", "tiếp tục", "chủ động",
                 "có trách nhiệm", "được giao", "được phân", "thường xuyên", "theo chức",
                 "căn cứ", "sớm", "phải", "cần", "kịp thời", "nghiêm túc", "báo cáo", "quyết liệt",
-                "trực tiếp", "chịu trách"}
+                "trực tiếp", "chịu trách", "có trách"}
 TITLES = ["phó chủ tịch", "chủ tịch", "phó bí thư", "bí thư", "giám đốc", "phó giám đốc",
           "trưởng ban", "phó trưởng ban", "chánh văn phòng", "chánh thanh tra", "thủ trưởng",
           "người đứng đầu", "ủy viên", "trưởng phòng", "tổng biên tập", "chỉ huy trưởng",
@@ -246,6 +246,8 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     if j2 < len(words) and _trigger_at(low, j2) is not None:
         return parse_clause(words[j2:], gaz)  # the leads were the assigner
     nxt2 = " ".join(low[j2 : j2 + 2])
+    if j2 >= len(words) and words[-1].endswith(":"):
+        return Parsed(leads, "", heading=True)  # "UBND các huyện:" heading a list
     if j2 >= len(words) or ASSESSMENT.match(" ".join(low[j2 : j2 + 3])):
         return None
     if low[j2] in LEADFIRST_NEG and nxt2 not in LEADFIRST_OK:

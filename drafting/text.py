@@ -6,6 +6,7 @@ self-correction, and turns spoken ordinals ("thứ nhất là …") into numbere
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from transcribe.transcript import nfc
@@ -49,6 +50,9 @@ UNIT_HEADS = {"sở", "ban", "ubnd", "ủy", "văn", "công", "bộ", "thanh", "
 DATE_HEADS = {"ngày", "tháng", "quý", "năm", "trước", "trong", "chậm", "hết"}
 ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
             "tám": 8, "chín": 9, "mười": 10}
+# recognisers miss tones: "thứ bà" is "thứ ba"
+_PLAIN_ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7,
+                   "tam": 8, "chin": 9, "muoi": 10}
 BULLET_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8}
 
 
@@ -113,9 +117,10 @@ def split(tokens: list[Token]) -> list[Sentence]:
             pending = {"bullet": True}
             tok = Token(tok.text[1:], tok.seg, tok.index)
         # spoken ordinals: "thứ nhất (là)", "thứ hai (là)" → a new item
-        if low.strip(",") == "thứ" and nxt in ORDINALS and (start or _boundary(current)):
+        ordinal = ORDINALS.get(nxt) or _PLAIN_ORDINALS.get(_plain(nxt))
+        if low.strip(",") in {"thứ", "thư"} and ordinal and (start or _boundary(current)):
             flush()
-            item = ORDINALS[nxt]
+            item = ordinal
             pending = {"item_start": True}
             i += 2
             while i < len(tokens) and tokens[i].text.lower().strip(",:") in {"là", ""}:
@@ -242,8 +247,9 @@ def _repetitions(tokens: list[Token]) -> list[Token]:
         out.append(tok)
         for n in (3, 2, 1):
             if len(out) >= 2 * n:
-                a = [t.text.lower().strip(",") for t in out[-2 * n : -n]]
-                b = [t.text.lower().strip(",") for t in out[-n:]]
+                # same spelling, same case: "Huyện ủy, Ủy ban" is not a stutter
+                a = [t.text.strip(",") for t in out[-2 * n : -n]]
+                b = [t.text.strip(",") for t in out[-n:]]
                 if a == b and not any(w.isdigit() or w == "\n" for w in a) \
                         and a != ["các"] * n and not re.search(r"[.;:]$", out[-n - 1].text):
                     del out[-n:]
@@ -262,6 +268,11 @@ def _boundary(current: list[Token]) -> bool:
     if not current:
         return True
     return bool(re.search(r"[.,;:!?]$", current[-1].text)) or current[-1].text == "\n"
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _abbreviation(word: str) -> bool:

@@ -34,7 +34,7 @@ class FakeLLM(BaseHTTPRequestHandler):
     answer: object = ANSWER
     requests: list = []  # noqa: RUF012  (shared on purpose: the test reads what was sent)
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         FakeLLM.requests.append(body)
         if self.path != "/v1/chat/completions":
