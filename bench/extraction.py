@@ -147,7 +147,7 @@ def meeting_for(n: Notice) -> Meeting:
 
 
 def run(notices: list[Notice], mode: str, verbose: bool) -> dict[str, Score]:
-    totals = {"tune": Score(), "heldout": Score(), "fresh": Score()}
+    totals = {"tune": Score(), "heldout": Score(), "fresh": Score(), "fresh2": Score()}
     for n in notices:
         text = n.written if mode == "written" else n.spoken
         c = extract_text(text, meeting_for(n))

@@ -21,7 +21,7 @@ from drafting.numbers import MONTH_NAMES, ROMAN, parse_words
 
 # Keywords after which number words become digits ("ngày ba mươi tháng sáu" → "ngày 30 tháng 6").
 _NUMBER_AFTER = {"ngày": 31, "tháng": 12, "quý": 4, "năm": 9999}
-_NUMBER_BEFORE_UNIT = {"trong", "vòng", "sau", "quá", "đa", "hạn", "là"}  # "trong ba mươi ngày"
+_NUMBER_BEFORE_UNIT = {"trong", "vòng", "sau", "quá", "đa", "hạn", "là", "kỳ"}  # "trong ba mươi ngày"
 _UNITS = {"ngày", "tuần", "tháng", "năm", "quý"}
 
 _MARK = (r"(?:chậm nhất(?:\s+(?:là|vào|trước))?|trước|không quá|hạn chót|đến hết|đến|tới|hết"
@@ -32,7 +32,7 @@ _DATE = re.compile(
     r"(?P<ngay>ngày\s+)?(?P<d>\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)(?P<m>\d{1,2})"
     r"(?:\s*(?:/|-|\.|\s+năm\s+)(?P<y>\d{4}))?(?![\d/])"
 )
-_PERIOD_MARK = r"(?:trong|trước|đến hết|hết|cuối|đầu|giữa|ngay trong|xong trong|từ nay đến cuối)"
+_PERIOD_MARK = r"(?:chậm nhất(?: là)?(?: trong)?|trong|trước|đến hết|hết|cuối|đầu|giữa|ngay trong|xong trong|từ nay đến cuối)"
 _MONTH = re.compile(
     rf"(?P<mark>{_PERIOD_MARK})\s+tháng\s+(?:(?P<m>\d{{1,2}})(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{{4}}))?"
     r"|(?P<rel>này|tới|sau))(?!\s*(?:ngày|năm\b))"
@@ -43,7 +43,7 @@ _QUARTER = re.compile(
 )
 _YEAR = re.compile(
     rf"(?<!tháng )(?P<mark>{_PERIOD_MARK})\s+năm(?:\s+(?P<y>\d{{4}})|\s+(?P<rel>nay|tới|sau)"
-    r"|(?=\s*[,.;:)]|\s*$|\s+(?:và|để|phải|cần)\b))"
+    r"|(?!\s*\d|\s+(?:học|tài|ngân|kế|trước|sau|qua|ngoái|đó|này|mới|nhuận)\b))"
 )
 _RELATIVE = re.compile(
     r"(?P<mark>trong(?:\s+thời\s+hạn|\s+vòng)?|chậm nhất(?:\s+là)?|sau|không quá|tối đa)\s+"
@@ -66,6 +66,7 @@ _EVENT = re.compile(
     r"|khi\s+[^,.;]{2,40}?\s+được\s+(?:ban\s+hành|phê\s+duyệt|thông\s+qua|ký|giao)"
     r"|(?:ngay\s+)?sau\s+khi\s+[^,.;]{3,60}"
     r"|trước\s+(?:kỳ\s+họp|phiên\s+họp|hội\s+nghị|đại\s+hội|thời\s+điểm)[^,.;]{0,50}"
+    r"|trước\s+(?:năm\s+học\s+mới|mùa\s+(?:mưa|bão|khô|lũ|mưa\s+bão))"
 )
 _PRECEDENCE = {"date": 0, "month": 1, "quarter": 1, "year": 1, "relative": 2, "event": 3,
                "recurring": 4}

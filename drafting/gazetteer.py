@@ -37,6 +37,8 @@ LEVEL_PHRASES = {
     "các huyện thành phố": "các huyện, thành phố",
     "các xã phường thị trấn": "các xã, phường, thị trấn", "các xã phường": "các xã, phường",
     "các huyện": "các huyện", "các xã": "các xã", "các cấp": "các cấp",
+    "các phường": "các phường", "các thị trấn": "các thị trấn", "các quận": "các quận",
+    "các thành phố": "các thành phố", "cấp cơ sở": "cấp cơ sở",
     "cấp tỉnh": "cấp tỉnh", "cấp huyện": "cấp huyện", "cấp xã": "cấp xã",
 }
 # Heads of body names not in the list ("Trung tâm Kiểm soát bệnh tật tỉnh").

@@ -75,7 +75,7 @@ LEADFIRST_NEG = {"đã", "đang", "vừa", "là", "cơ", "có", "không", "chưa
 LEADFIRST_OK = {"chủ trì", "phối hợp", "khẩn trương", "tập trung", "tiếp tục", "chủ động",
                 "có trách nhiệm", "được giao", "được phân", "thường xuyên", "theo chức",
                 "căn cứ", "sớm", "phải", "cần", "kịp thời", "nghiêm túc", "báo cáo", "quyết liệt",
-                "trực tiếp", "chịu trách", "có trách"}
+                "trực tiếp", "chịu trách", "có trách", "phụ trách"}
 TITLES = ["phó chủ tịch", "chủ tịch", "phó bí thư", "bí thư", "giám đốc", "phó giám đốc",
           "trưởng ban", "phó trưởng ban", "chánh văn phòng", "chánh thanh tra", "thủ trưởng",
           "người đứng đầu", "ủy viên", "trưởng phòng", "tổng biên tập", "chỉ huy trưởng",
@@ -184,6 +184,10 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
         previous: Task | None = None
         for n, clause in enumerate(clauses):
             parsed = parse_clause(clause.words, gaz)
+            if heading is not None and (sent.bullet or n > 0) and parsed is not None and \
+                    not parsed.heading and key(clause.words[0]) == "chỉ" and \
+                    key(clause.words[1]) == "đạo":
+                parsed = None  # "- Chỉ đạo Trung tâm …" under "Sở Y tế:": the heading's task
             if parsed and parsed.heading and n == len(clauses) - 1:
                 heading = parsed
                 previous = None
@@ -213,6 +217,10 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
 def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     """Leads, supports and action of one clause, or None when it assigns nothing."""
     low = [key(w) for w in words]
+    if " ".join(low[:2]) == "đối với":  # "Đối với Sở Y tế, chỉ đạo …": the unit is the lead
+        leads, j = _owners(words, low, 2, gaz)
+        if leads and j < len(words) and words[j - 1].endswith(","):
+            return _rest(words, low, j, leads, gaz)
     if low and low[0] in {"về", "đối"}:  # "Về di dời dân cư, UBND các huyện …": skip the topic
         comma = next((k for k, w in enumerate(words[:15]) if w.endswith(",")), None)
         if comma is not None:
@@ -231,7 +239,8 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
                 break
     if trig is not None:
         j = i + len(trig)
-        while j < len(words) and low[j] in {"cho", "các", "đ/c"} and not gaz.match(words, j):
+        while j < len(words) and low[j] in {"cho", "các", "đ/c"} and not gaz.match(words, j) \
+                and " ".join(low[j : j + 3]) != "các đồng chí":
             j += 1
         leads, j = _owners(words, low, j, gaz)
         if not leads:
@@ -330,9 +339,9 @@ def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[s
         if k > j and ((two in VERB2 and two not in {"phụ trách"}) or low[k] in {"trình", "cần",
                                                                               "phải"}):
             break
-        if two == "phụ trách" and not any(" ".join(low[m : m + 2]) in {"chỉ đạo", "trực tiếp"}
-                                           for m in range(k + 2, min(len(words), k + 10))):
-            break
+        if two == "phụ trách" and not any(" ".join(low[m : m + 2]) in VERB2
+                                           for m in range(k + 2, min(len(words), k + 12))):
+            break  # "phụ trách" is the action here, not part of who
         if _trigger_at(low, k) is not None and k > j:
             break
         k += 1
