@@ -5,6 +5,7 @@ words/min), encoded as Ogg Opus, run through ketluan.pipeline.process (whisper-b
 no diarization) and scored against the gold tasks like bench/extraction.py.
 
     python bench/extraction.py --audio        # or: python bench/extraction_audio.py [n01 n05]
+    python bench/extraction_audio.py --sample # the README demo meeting
 """
 
 import sys
@@ -60,5 +61,29 @@ def main(notices=None, names=None) -> None:
           f"lead acc. {lead:.2f}, deadline acc. {dl:.2f} ({seconds:.0f} s processing)")
 
 
+
+
+def sample() -> None:
+    """The demo: samples/meeting.ogg through `process`, scored against its chair's four tasks."""
+    from bench.extraction import ROOT as R
+    from bench.extraction import load, score
+    from drafting.meeting import Meeting
+    from ketluan.pipeline import process
+
+    gold = load(R / "bench" / "data" / "extraction_sample" / "meeting.txt")
+    meeting = Meeting.load(R / "samples" / "meeting.toml")
+    with tempfile.TemporaryDirectory() as tmp:
+        result = process(R / "samples" / "meeting.ogg", meeting, tmp, batch_size=4,
+                         diarize_speakers=False)
+    s = score(gold.tasks, result.conclusion.tasks)
+    print(f"sample meeting: {s.tp} of {len(gold.tasks)} tasks found, {s.fp} extra; "
+          f"leads right {s.lead_ok}/{s.tp}, deadlines right {s.deadline_ok}/{s.tp}")
+    for e in s.errors:
+        print("   ", e)
+
+
 if __name__ == "__main__":
-    main(names=sys.argv[1:] or None)
+    if sys.argv[1:] == ["--sample"]:
+        sample()
+    else:
+        main(names=sys.argv[1:] or None)

@@ -21,7 +21,8 @@ from drafting.numbers import MONTH_NAMES, ROMAN, parse_words
 
 # Keywords after which number words become digits ("ngày ba mươi tháng sáu" → "ngày 30 tháng 6").
 _NUMBER_AFTER = {"ngày": 31, "tháng": 12, "quý": 4, "năm": 9999}
-_NUMBER_BEFORE_UNIT = {"trong", "vòng", "sau", "quá", "đa", "hạn", "là", "kỳ"}  # "trong ba mươi ngày"
+# … and before a unit: "trong ba mươi ngày", "định kỳ sáu tháng"
+_NUMBER_BEFORE_UNIT = {"trong", "vòng", "sau", "quá", "đa", "hạn", "là", "kỳ"}
 _UNITS = {"ngày", "tuần", "tháng", "năm", "quý"}
 
 _MARK = (r"(?:chậm nhất(?:\s+(?:là|vào|trước))?|trước|không quá|hạn chót|đến hết|đến|tới|hết"
@@ -32,7 +33,8 @@ _DATE = re.compile(
     r"(?P<ngay>ngày\s+)?(?P<d>\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)(?P<m>\d{1,2})"
     r"(?:\s*(?:/|-|\.|\s+năm\s+)(?P<y>\d{4}))?(?![\d/])"
 )
-_PERIOD_MARK = r"(?:chậm nhất(?: là)?(?: trong)?|trong|trước|đến hết|hết|cuối|đầu|giữa|ngay trong|xong trong|từ nay đến cuối)"
+_PERIOD_MARK = (r"(?:chậm nhất(?: là)?(?: trong)?|trong|trước|đến hết|hết|cuối|đầu|giữa|ngay trong"
+                r"|xong trong|từ nay đến cuối)")
 _MONTH = re.compile(
     rf"(?P<mark>{_PERIOD_MARK})\s+tháng\s+(?:(?P<m>\d{{1,2}})(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{{4}}))?"
     r"|(?P<rel>này|tới|sau))(?!\s*(?:ngày|năm\b))"
