@@ -195,7 +195,11 @@ class Gazetteer:
             n = len(phrase.split())
             raw = words[end : end + n + 2]
             for size in range(1, len(raw) + 1):  # phrases may carry commas as written
-                if plain(key(" ".join(raw[:size]))) == plain(phrase):
+                window = key(" ".join(raw[:size]))
+                # tone errors ("công an tình") only where no other word reads the same
+                # ("quản" is not "quận")
+                if window == phrase or (phrase in {"tỉnh", "huyện", "tỉnh ủy", "huyện ủy"}
+                                        and plain(window) == plain(phrase)):
                     stop = end + size
                     break
             else:

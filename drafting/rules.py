@@ -378,6 +378,10 @@ def _clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
         if prev.endswith(";"):
             cuts.append(k)
             continue
+        if prev.endswith(",") and k - cuts[-1] >= 4 and _new_lead_first(words, low, k, cuts[-1],
+                                                                         gaz):
+            cuts.append(k)  # "Giao Sở A rà soát vốn, Sở B kiểm tra chất lượng"
+            continue
         trig = _trigger_at(low, k)
         if trig is None or trig not in MID_TRIGGERS:
             continue
@@ -403,6 +407,31 @@ def _clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
         else:
             merged.append((a, b))
     return [Clause(words[a:b], toks[a:b], sent) for a, b in merged]
+
+
+def _new_lead_first(words: list[str], low: list[str], k: int, start: int,
+                    gaz: Gazetteer) -> bool:
+    """After a comma: a body, then its own verb, in a clause that already assigns a task."""
+    m = gaz.match(words, k)
+    if m is None or m.end >= len(words) or words[m.end - 1].endswith(","):
+        return False
+    two = " ".join(low[m.end : m.end + 2])
+    if not (two in LEADFIRST_OK or two in VERB2) or low[m.end] in LEADFIRST_NEG:
+        return False
+    left = words[start:k]
+    left_low = low[start:k]
+    if _only_owners(left, gaz):
+        return False  # "Sở Y tế, Sở Giáo dục … thường xuyên": one list of leads
+    # still inside "phối hợp với A, B …": the comma separates supports
+    for p in range(len(left_low) - 2, -1, -1):
+        if _near(left_low[p : p + 2], "phối hợp"):
+            q = _skip(left_low, p + 2, {"chặt", "chẽ", "với", "cùng"})
+            _, end = _units(left, left_low, q, gaz)
+            if end >= len(left):
+                return False
+            break
+    parsed = parse_clause(left, gaz)
+    return parsed is not None and bool(parsed.action)
 
 
 def _only_owners(words: list[str], gaz: Gazetteer) -> bool:

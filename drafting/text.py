@@ -102,6 +102,11 @@ def split(tokens: list[Token]) -> list[Sentence]:
             i += 1
             continue
         # "1." / "2)" / "II." at the start of a line: a numbered item
+        if start and re.fullmatch(r"\d{1,2}(?:\.\d{1,2})+\.?", tok.text):
+            flush()  # "2.1." a sub-item: a new paragraph in the same item
+            pending = {"bullet": True}
+            i += 1
+            continue
         if start and re.fullmatch(r"(\d{1,2}|[IVX]{1,4})[.)]", tok.text):
             flush()
             item = _item_number(tok.text, item)

@@ -170,3 +170,23 @@ def test_conclusion_json_shape():
     assert set(task["deadline"]) == {"kind", "due", "phrase"}
     assert set(task["evidence"]) == {"segment_ids", "start", "end"}
     assert "kết luận như sau" in c.opening
+
+
+def test_several_tasks_in_one_sentence_after_commas():
+    tasks = tasks_of("Giao Sở Tài chính rà soát vốn đầu tư, Sở Xây dựng kiểm tra chất lượng công "
+                     "trình, Công an tỉnh bảo đảm an ninh trật tự.")
+    assert [t.leads for t in tasks] == [["Sở Tài chính"], ["Sở Xây dựng"], ["Công an tỉnh"]]
+
+
+def test_supports_list_is_not_split_into_tasks():
+    t = one("Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng, Kho bạc Nhà nước tỉnh rà soát.")
+    assert t.supports == ["Sở Xây dựng", "Kho bạc Nhà nước tỉnh"]
+
+
+def test_sub_items_and_unknown_bodies_in_written_text():
+    tasks = tasks_of("2.1. Sở Công Thương quản lý thị trường.\n"
+                     "2.2. Trung tâm Văn hóa, Thông tin và Thể thao huyện tuyên truyền về Đại hội.\n"
+                     "2.3. Văn phòng Điều phối nông thôn mới tỉnh tổng hợp tiến độ.")
+    assert [t.leads for t in tasks] == [["Sở Công Thương"],
+                                        ["Trung tâm Văn hóa, Thông tin và Thể thao huyện"],
+                                        ["Văn phòng Điều phối nông thôn mới tỉnh"]]
