@@ -185,7 +185,7 @@ def test_supports_list_is_not_split_into_tasks():
 
 def test_sub_items_and_unknown_bodies_in_written_text():
     tasks = tasks_of("2.1. Sở Công Thương quản lý thị trường.\n"
-                     "2.2. Trung tâm Văn hóa, Thông tin và Thể thao huyện tuyên truyền về Đại hội.\n"
+                     "2.2. Trung tâm Văn hóa, Thông tin và Thể thao huyện tuyên truyền.\n"
                      "2.3. Văn phòng Điều phối nông thôn mới tỉnh tổng hợp tiến độ.")
     assert [t.leads for t in tasks] == [["Sở Công Thương"],
                                         ["Trung tâm Văn hóa, Thông tin và Thể thao huyện"],
