@@ -38,12 +38,13 @@ def render_minutes(transcript: Transcript, meeting: Meeting):
     speaker = object()
     p = None
     for seg in transcript.segments:
-        if seg.speaker != speaker or p is None:
+        # one paragraph per speaker turn; without speakers, one per segment with its time
+        if seg.speaker != speaker or p is None or seg.speaker is None:
             speaker = seg.speaker
             p = kit.para(doc, after_pt=6)
-            who = transcript.speaker_name(seg.speaker) or "Người nói"
             kit.add_run(p, f"[{_clock(seg.start)}] ", 12, italic=True)
-            kit.add_run(p, f"{who}: ", bold=True)
+            if seg.speaker:
+                kit.add_run(p, f"{transcript.speaker_name(seg.speaker)}: ", bold=True)
         doubtful = LOW_CONFIDENCE in seg.flags
         kit.add_run(p, seg.text.strip() + (" (?)" if doubtful else "") + " ", italic=doubtful)
     sig = doc.add_table(rows=1, cols=2)

@@ -115,6 +115,15 @@ def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer
     by_id = {s.id: s for s in transcript.segments}
     timed = transcript.audio.duration > 0
     tasks = _tasks(sentences, raw, by_id, timed, meeting.date, gazetteer)
+    if len(segments) == len(transcript.segments) and len(segments) > 1 and tasks:
+        # no cue and no speakers: the whole meeting was searched; the notice's points start
+        # at the first numbered point or task, not with the opening remarks and reports
+        first_seg = min(t.evidence.segment_ids[0] for t in tasks if t.evidence.segment_ids)
+        starts = [k for k, s in enumerate(sentences)
+                  if s.item_start or s.tokens[0].seg >= first_seg]
+        cut = starts[0] if starts else 0
+        # an ordinal just before the first task belongs to the conclusion
+        sentences = sentences[cut:]
     items = _items(sentences, by_id, timed)
     return items, tasks
 

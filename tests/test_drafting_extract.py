@@ -190,3 +190,17 @@ def test_sub_items_and_unknown_bodies_in_written_text():
     assert [t.leads for t in tasks] == [["Sở Công Thương"],
                                         ["Trung tâm Văn hóa, Thông tin và Thể thao huyện"],
                                         ["Văn phòng Điều phối nông thôn mới tỉnh"]]
+
+
+def test_without_cue_or_speakers_the_notice_skips_the_reports():
+    segs = [
+        Segment(0, 0.0, 20.0, "Kính thưa các đồng chí, hôm nay chúng ta họp về giải ngân vốn."),
+        Segment(1, 20.0, 40.0, "Đến nay đã giải ngân được năm mươi phần trăm kế hoạch."),
+        Segment(2, 40.0, 50.0, "Thứ nhất, Sở Tài chính phối hợp với Sở Tư pháp thẩm định hồ sơ."),
+        Segment(3, 50.0, 60.0, "Thứ hai, Sở Xây dựng kiểm tra chất lượng công trình."),
+    ]
+    t = Transcript(audio=AudioInfo(duration=60.0), segments=segs)
+    c = extract(t, MEETING)
+    assert [x.leads for x in c.tasks] == [["Sở Tài chính"], ["Sở Xây dựng"]]
+    body = " ".join(i.text for i in c.items)
+    assert "giải ngân được" not in body and "Sở Xây dựng kiểm tra" in body
