@@ -16,7 +16,7 @@ from drafting import deadline as dl
 from drafting.gazetteer import Gazetteer, key, plain
 from drafting.meeting import Meeting
 from drafting.model import Evidence, Item, Task
-from drafting.text import Sentence, Token, clean, split, tokens_from_segments
+from drafting.text import ORDINALS, Sentence, Token, clean, split, tokens_from_segments
 from transcribe.transcript import Segment, Transcript
 
 # Cue phrases that open the chair's conclusion, strongest first.
@@ -27,6 +27,7 @@ STRONG_CUES = ["kết luận như sau", "xin kết luận", "tôi kết luận",
 WEAK_CUES = ["kết luận", "chốt lại", "tóm lại"]
 END_CUES = re.compile(r"thông báo (?:để|cho) .{0,120}biết|^nơi nhận|chúc các đồng chí|"
                       r"xin cảm ơn các đồng chí|bế mạc cuộc họp", re.IGNORECASE)
+ORDINAL_WORDS = set(ORDINALS)
 LONG_TURN_S = 20.0
 LONG_TURN_WORDS = 40
 
@@ -110,7 +111,7 @@ def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer
     segments = concluding_part(transcript, meeting)
     tokens = tokens_from_segments([(s.id, s.text) for s in segments])
     raw = list(tokens)
-    sentences = split(clean(tokens))
+    sentences = split(restore_boundaries(clean(tokens), gazetteer))
     sentences = _until_closing(sentences)
     by_id = {s.id: s for s in transcript.segments}
     timed = transcript.audio.duration > 0
@@ -146,8 +147,9 @@ def concluding_part(transcript: Transcript, meeting: Meeting) -> list[Segment]:
             if cues is WEAK_CUES and idx < len(segs) * 0.3:
                 continue  # "kết luận" near the start is the agenda, not the conclusion
             pos = low.rfind(hit) + len(hit)
-            rest = re.sub(r"^[^\w]*(?:như sau|sau đây|một số (?:nội dung|vấn đề)[^:.,]*)?[\s:.,]*",
-                          "", seg.text[pos:])
+            rest = re.sub(r"^[^\w]*(?:như sau|sau đây|(?:một số|mấy|các) (?:nội dung|vấn đề|ý|việc)"
+                          r"(?: chính| cụ thể)?(?: như sau| sau đây| sau)?)?[\s:.,]*",
+                          "", seg.text[pos:], flags=re.IGNORECASE)
             first = Segment(seg.id, seg.start, seg.end, rest, speaker=seg.speaker)
             tail = [s for s in segs[idx + 1 :] if not (chair and s.speaker and s.speaker != chair)
                     or not s.speaker]
@@ -161,6 +163,84 @@ def concluding_part(transcript: Transcript, meeting: Meeting) -> list[Segment]:
         if long:
             return long[-1]
     return list(segs)
+
+
+def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
+    """Sentence ends for unpunctuated transcripts (some recognisers write none).
+
+    A '.' goes before a spoken ordinal ("thứ hai"), a spoken bullet ("hai là"), an
+    assignment ("giao Sở …", "đề nghị UBND …") and a body followed by its own verb, unless
+    that body continues a list of leads or of supports. Punctuated text is left alone.
+    """
+    words = [t.text for t in tokens]
+    if not words:
+        return tokens
+    marks = sum(1 for w in words if re.search(r"[.,;:!?]$", w))
+    if marks / len(words) >= 0.04:
+        return tokens
+    low = [key(w) for w in words]
+    cut: set[int] = set()
+    k = 0
+    last_end = -1  # end of the previous body's name (lists of bodies run on)
+    while k < len(words):
+        two = " ".join(low[k : k + 2])
+        ordinal = low[k] == "thứ" and k + 1 < len(low) and low[k + 1] in ORDINAL_WORDS
+        bullet = low[k] in {"một", "hai", "ba", "bốn", "năm"} and k + 1 < len(low) and \
+            low[k + 1] == "là" and k > 0 and low[k - 1] != "thứ"
+        if ordinal or bullet or two in {"cảm ơn", "xin cảm"}:
+            cut.add(k)
+        trig = _trigger_at(low, k)
+        if trig is not None and k > 0 and low[k - 1] not in {"được", "đã", "sẽ", "vừa", "việc"}:
+            after = _skip(low, k + len(trig), {"cho"})
+            if gaz.match(words, after) or _person(words, low, after, gaz):
+                start = k - 2 if " ".join(low[k - 2 : k]) == "đồng thời" else k
+                cut.add(start)
+                k = after
+                continue
+        m = gaz.match(words, k)
+        if m is not None and m.end > k:
+            nxt2 = " ".join(low[m.end : m.end + 2])
+            verb = (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or
+                    low[m.end:m.end + 1] in (["phải"], ["cần"], ["trình"], ["sớm"])) \
+                and low[m.end:m.end + 1] != [] and low[m.end] not in LEADFIRST_NEG
+            linked = k == last_end or (k > 0 and low[k - 1] in {
+                "với", "cùng", "của", "cho", "và", "giao", "nghị", "cầu", "công", "đạo", "thuộc",
+                "tại", "về", "trình", "gửi", "lên", "hợp", "chẽ", "viên", "chí", "tịch", "thư",
+                "đốc", "trưởng", "phó", "đầu", "tra"})
+            # the object of a verb ("hướng dẫn các địa phương hoàn thiện …") is no new lead
+            linked = linked or " ".join(low[max(0, k - 2) : k]) in VERB2
+            if verb and not linked and k > 0:
+                # a deadline just before the body is its own ("trước ngày 20/7 Sở Nội vụ phải
+                # trình") only when the sentence before already has a deadline of its own
+                start = _deadline_start(words, k)
+                before = " ".join(words[max(cut, default=0) : start])
+                own = dl.find_all(before, date(2000, 1, 1)) or low[m.end] in {"phải", "cần"}
+                cut.add(start if start < k and own else k)
+            last_end = m.end
+            k = m.end
+            continue
+        k += 1
+    out = []
+    for i, tok in enumerate(tokens):
+        if i + 1 in cut and not re.search(r"[.;:!?]$", tok.text):
+            tok = Token(tok.text.rstrip(",") + ".", tok.seg, tok.index)
+        out.append(tok)
+    return out
+
+
+def _deadline_start(words: list[str], k: int) -> int:
+    """Where a deadline that ends right before word k starts ("trước ngày 20/7 Sở Nội vụ …")."""
+    lo = max(0, k - 14)
+    text = " ".join(words[lo:k])
+    found = dl.find_all(text, date(2000, 1, 1))
+    if not found or found[-1].end < len(text) - 1:
+        return k
+    chars = 0
+    for n, w in enumerate(words[lo:k]):
+        if chars >= found[-1].start:
+            return lo + n
+        chars += len(w) + 1
+    return k
 
 
 def opening(meeting: Meeting, reported_by: list[str] | None = None) -> str:
@@ -228,7 +308,9 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     low = [key(w) for w in words]
     if " ".join(low[:2]) == "đối với":  # "Đối với Sở Y tế, chỉ đạo …": the unit is the lead
         leads, j = _owners(words, low, 2, gaz)
-        if leads and j < len(words) and words[j - 1].endswith(","):
+        two = " ".join(low[j : j + 2])
+        if leads and j < len(words) and (words[j - 1].endswith(",") or two in VERB2
+                                         or two in LEADFIRST_OK):
             return _rest(words, low, j, leads, gaz)
     if low and low[0] in {"về", "đối"}:  # "Về di dời dân cư, UBND các huyện …": skip the topic
         comma = next((k for k, w in enumerate(words[:15]) if w.endswith(",")), None)
@@ -328,7 +410,10 @@ def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[li
         if k < len(words) and low[k] in {"và", "cùng", "với"} and low[k] != "với":
             k += 1
         elif not ended:
-            break
+            # unpunctuated speech: "công an huyện ban chỉ huy quân sự huyện tăng cường"
+            nxt = gaz.match(words, k, fuzzy=False) if k < len(words) else None
+            if nxt is None or not _unpunctuated(words):
+                break
         nxt = gaz.match(words, k) if k < len(words) else None
         if nxt is None:
             break
@@ -441,6 +526,10 @@ def _new_lead_first(words: list[str], low: list[str], k: int, start: int,
             break
     parsed = parse_clause(left, gaz)
     return parsed is not None and bool(parsed.action)
+
+
+def _unpunctuated(words: list[str]) -> bool:
+    return not any(re.search(r"[,;]$", w) for w in words)
 
 
 def _only_owners(words: list[str], gaz: Gazetteer) -> bool:

@@ -204,3 +204,23 @@ def test_without_cue_or_speakers_the_notice_skips_the_reports():
     assert [x.leads for x in c.tasks] == [["Sở Tài chính"], ["Sở Xây dựng"]]
     body = " ".join(i.text for i in c.items)
     assert "giải ngân được" not in body and "Sở Xây dựng kiểm tra" in body
+
+
+def test_unpunctuated_lower_case_speech():
+    # some recognisers write no punctuation and no capitals at all
+    text = ("tôi xin kết luận như sau thứ nhất giao sở tài chính chủ trì phối hợp với sở xây "
+            "dựng kho bạc nhà nước tỉnh rà soát vốn báo cáo ubnd tỉnh trước ngày mười lăm tháng "
+            "chín thứ hai công an huyện ban chỉ huy quân sự huyện tăng cường bảo đảm an ninh "
+            "trật tự trước ngày hai mươi tháng mười sở nội vụ phải trình đề án sắp xếp thứ ba "
+            "đồng chí phó chủ tịch ubnd huyện phụ trách văn hóa xã hội trực tiếp chỉ đạo công tác "
+            "bảo đảm hàng hóa cảm ơn các đồng chí")
+    c = extract_text(text, MEETING)
+    assert [t.leads for t in c.tasks] == [
+        ["Sở Tài chính"],
+        ["Công an huyện", "Ban Chỉ huy Quân sự huyện"],
+        ["Sở Nội vụ"],
+        ["Đồng chí phó chủ tịch ubnd huyện phụ trách văn hóa xã hội"],
+    ]
+    assert c.tasks[0].supports == ["Sở Xây dựng", "Kho bạc Nhà nước tỉnh"]
+    assert c.tasks[0].deadline.due == date(2026, 9, 15)
+    assert c.tasks[2].deadline.due == date(2026, 10, 20)  # said before the body
