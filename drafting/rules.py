@@ -25,6 +25,9 @@ STRONG_CUES = ["kết luận như sau", "xin kết luận", "tôi kết luận",
                "chốt lại một số", "thống nhất kết luận", "kết luận và chỉ đạo như sau",
                "ý kiến kết luận", "kết luận chỉ đạo"]
 WEAK_CUES = ["kết luận", "chốt lại", "tóm lại"]
+LEAD_IN = re.compile(r"(?:kết luận|chỉ đạo|thống nhất|giao nhiệm vụ|yêu cầu)(?: [^.:;]{0,30})?"
+                     r"(?: như sau)?\s*:(?=\s*$)|(?:kết luận|chỉ đạo|thống nhất)[^.:;]{0,30}"
+                     r"như sau\s*:")
 END_CUES = re.compile(r"thông báo (?:để|cho) .{0,120}biết|^nơi nhận|chúc các đồng chí|"
                       r"xin cảm ơn các đồng chí|bế mạc cuộc họp", re.IGNORECASE)
 ORDINAL_WORDS = set(ORDINALS)
@@ -142,6 +145,10 @@ def concluding_part(transcript: Transcript, meeting: Meeting) -> list[Segment]:
             if chair and seg.speaker and seg.speaker != chair:
                 continue
             hit = next((c for c in cues if c in low), None)
+            if hit is None and cues is STRONG_CUES:
+                # written notices: "… kết luận:", "Chủ tịch UBND tỉnh chỉ đạo như sau:"
+                m = LEAD_IN.search(low)
+                hit = m.group(0) if m else None
             if hit is None:
                 continue
             if cues is WEAK_CUES and idx < len(segs) * 0.3:

@@ -224,3 +224,13 @@ def test_unpunctuated_lower_case_speech():
     assert c.tasks[0].supports == ["Sở Xây dựng", "Kho bạc Nhà nước tỉnh"]
     assert c.tasks[0].deadline.due == date(2026, 9, 15)
     assert c.tasks[2].deadline.due == date(2026, 10, 20)  # said before the body
+
+
+@pytest.mark.parametrize("lead_in", ["Thường trực Tỉnh ủy kết luận:",
+                                     "Chủ tịch UBND tỉnh chỉ đạo như sau:"])
+def test_written_lead_in_without_nhu_sau(lead_in):
+    text = ("Ngày 20/8/2026, Thường trực Tỉnh ủy họp. Sở Tài chính báo cáo tình hình, đề nghị "
+            "Sở Xây dựng hỗ trợ.\n" + lead_in + "\nGiao Sở Y tế kiểm tra an toàn thực phẩm.\n"
+            "Văn phòng Tỉnh ủy thông báo để các cơ quan biết, thực hiện./.")
+    c = extract_text(text, MEETING)
+    assert [t.leads for t in c.tasks] == [["Sở Y tế"]]  # nothing from the opening lines
