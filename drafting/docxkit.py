@@ -1,5 +1,6 @@
 """Small python-docx helpers shared by the notice and the minutes: page, fonts, rules, fields."""
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ def text_width_mm() -> float:
 
 def add_run(p: Paragraph, text: str, size: float | None = None, bold: bool = False,
             italic: bool = False, underline: bool = False):
-    run = p.add_run(text)
+    run = p.add_run(xml_safe(text))
     run.font.name = get_settings().docx_font
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"),
                                                           get_settings().docx_font)
@@ -72,6 +73,14 @@ def add_run(p: Paragraph, text: str, size: float | None = None, bold: bool = Fal
     run.italic = italic or None
     run.underline = underline or None
     return run
+
+
+def xml_safe(text: str) -> str:
+    """Drop characters XML cannot hold (a recogniser or a pasted text may carry them)."""
+    return _CONTROL.sub("", text)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def para(container, text: str = "", size: float | None = None, bold: bool = False,

@@ -165,7 +165,7 @@ def _task_table(doc, lay: dict[str, Any], tasks: list[Task]) -> None:
         kit.cell_para(cells[4], True, text=deadline_text(task.deadline), size=size)
         note = _evidence_note(task)
         if note:
-            doc.add_comment(p.runs, text=note, author="ketluan", initials="KL")
+            doc.add_comment(p.runs, text=kit.xml_safe(note), author="ketluan", initials="KL")
     kit.fixed_widths(table, [width * f for f in TABLE_WIDTHS])
 
 

@@ -60,7 +60,8 @@ def tokens_from_segments(segments: list[tuple[int, str]]) -> list[Token]:
     """Tokens of (segment id, text) pairs; newlines kept as their own tokens."""
     out: list[Token] = []
     for seg_id, text in segments:
-        for line_no, line in enumerate(nfc(text).split("\n")):
+        text = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", nfc(text))
+        for line_no, line in enumerate(text.split("\n")):
             if line_no:
                 out.append(Token("\n", seg_id, len(out)))
             for word in line.split():

@@ -218,3 +218,19 @@ def test_libreoffice_converts_to_pdf(party_docx, tmp_path):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
                               text=True).stdout
         assert "THÔNG BÁO" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+
+
+def test_empty_conclusion_and_odd_characters_still_render(tmp_path):
+    from drafting.model import Conclusion
+
+    m = meeting()
+    m.title = "họp <về> A & B \x01"
+    render_notice(Conclusion(meeting={}, opening=""), m).save(tmp_path / "empty.docx")
+    assert len(Document(tmp_path / "empty.docx").tables) == 2  # header and signature, no tasks
+    t = Transcript(audio=AudioInfo(duration=9.0),
+                   segments=[Segment(0, 0.0, 9.0, "Xin kết luận. Giao Sở Y tế kiểm tra \x07 <b>.")])
+    c = extract(t, m)
+    assert c.tasks[0].action == "Kiểm tra <b>"
+    render_notice(c, m).save(tmp_path / "odd.docx")
+    render_minutes(t, m).save(tmp_path / "odd-minutes.docx")
+    assert Document(tmp_path / "odd.docx").tables[1].rows[1].cells[1].text == "Kiểm tra <b>"
