@@ -48,6 +48,9 @@ def deadline_text(d: Deadline) -> str:
     """What the Thời hạn column shows; import-docx parses it back to the same deadline."""
     if d.kind == "none" or (d.due is None and not d.phrase):
         return ""
+    if d.kind == "relative" and d.due and ";" not in d.phrase:
+        # the computed date helps the drafter; "kể từ ngày ký" may move it, hence "dự kiến"
+        return f"{_cap(d.phrase)} (dự kiến đến {d.due.day:02d}/{d.due.month:02d}/{d.due.year})"
     if ";" in d.phrase or d.due is None or d.kind == "relative":
         return _cap(d.phrase)
     if d.kind == "date":
