@@ -149,7 +149,8 @@ def meeting_for(n: Notice) -> Meeting:
 
 
 def run(notices: list[Notice], mode: str, verbose: bool) -> dict[str, Score]:
-    totals = {"tune": Score(), "heldout": Score(), "fresh": Score(), "fresh2": Score()}
+    totals = {"tune": Score(), "heldout": Score(), "fresh": Score(), "fresh2": Score(),
+              "fresh3": Score()}
     for n in notices:
         if mode == "written":
             text = n.written

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from drafting.lexicon import VERB2
 from transcribe.glossary import Glossary
 from transcribe.transcript import nfc
 
@@ -54,11 +55,10 @@ class Mention:
 
 
 class Gazetteer:
-    def __init__(self, names: dict[str, tuple[str, int]]) -> None:
-        # key: lower-case variant → (canonical, number of words as written)
-        self.names = names
+    def __init__(self, names: list[tuple[str, str, int]]) -> None:
+        # (lower-case variant, canonical, number of words as written)
         self.by_len: dict[int, dict[str, str]] = {}
-        for k, (canon, n) in names.items():
+        for k, canon, n in names:
             self.by_len.setdefault(n, {})[k] = canon
         self.max_len = max(self.by_len, default=1)
 
@@ -70,13 +70,13 @@ class Gazetteer:
             if item is None:
                 continue
             glossaries.append(item if isinstance(item, Glossary) else Glossary.load(item))
-        names: dict[str, tuple[str, int]] = {}
+        names: list[tuple[str, str, int]] = []
         for g in glossaries:
             for term in g.terms:
                 if term.kind not in ("unit", "term"):
                     continue
                 for variant in (term.text, *term.aliases):
-                    names[key(variant)] = (term.text, len(variant.split()))
+                    names.append((key(variant), term.text, len(variant.split())))
         return cls(names)
 
     def match(self, words: list[str], i: int, fuzzy: bool = True) -> Mention | None:
@@ -181,6 +181,8 @@ class Gazetteer:
                                                  or keys[end] in HEADS):
                 break
             two = " ".join(keys[end : end + 2])
+            if two in VERB2:
+                break
             capital_next = end + 1 < len(words) and words[end + 1][:1].isupper()
             if two in STOP_BIGRAMS or (keys[end] in STOP1 and not
                                        (keys[end] == "và" and capital_next)):

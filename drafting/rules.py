@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 from drafting import deadline as dl
 from drafting.gazetteer import Gazetteer, key, plain
+from drafting.lexicon import OBJECT_VERBS, VERB2
 from drafting.meeting import Meeting
 from drafting.model import Evidence, Item, Task
 from drafting.text import ORDINALS, Sentence, Token, clean, split, tokens_from_segments
@@ -48,26 +49,6 @@ PREFIX_OK = {"tôi", "chúng", "xin", "đồng", "thời", "cũng", "và", "còn
              "tiếp", "theo", "cụ", "thể", "mạnh", "dạn", "này", "một", "lần", "nữa", "nhấn",
              "là", "luôn", "cho", "giao", "ban", "vụ", "ubnd", "tỉnh", "huyện", "ủy",
              "quyết", "định", "đã", "sẽ", "trước", "mắt", "hôm", "qua"}
-# Verbs that start an action (first two words or first word).
-VERB2 = {
-    "chủ trì", "phối hợp", "khẩn trương", "tập trung", "tiếp tục", "tham mưu", "rà soát",
-    "xây dựng", "hoàn thành", "hoàn thiện", "triển khai", "tổ chức", "chỉ đạo", "hướng dẫn",
-    "kiểm tra", "báo cáo", "thực hiện", "theo dõi", "đôn đốc", "nghiên cứu", "đề xuất",
-    "bổ sung", "giải quyết", "xử lý", "đẩy nhanh", "bảo đảm", "đảm bảo", "quan tâm", "phân bổ",
-    "bố trí", "cân đối", "tuyên truyền", "vận động", "ban hành", "sửa đổi", "điều chỉnh",
-    "tăng cường", "trực tiếp", "có trách nhiệm", "lãnh đạo", "chủ động", "tiếp thu", "hoàn chỉnh",
-    "làm rõ", "làm việc", "thẩm định", "giám sát", "công bố", "đánh giá", "tổng hợp",
-    "chịu trách", "thanh tra", "cập nhật", "thống kê", "tổng kết", "sơ kết", "rút kinh",
-    "kịp thời", "nghiêm túc", "quyết liệt", "sớm hoàn", "thường xuyên", "định kỳ", "dự thảo",
-    "soạn thảo", "chuẩn bị", "phê duyệt", "lựa chọn", "thu hồi", "bàn giao", "giải ngân",
-    "ưu tiên", "cấp phát", "khắc phục", "phòng chống", "phòng, chống", "xác minh", "tiến hành",
-    "khảo sát", "lập hồ", "mở rộng", "nâng cao", "nâng cấp", "cải tạo", "duy trì", "phát huy",
-    "đăng ký", "kiện toàn", "sắp xếp", "di dời", "hỗ trợ", "hỗ trợ,", "quản lý", "vận hành",
-    "tập huấn", "bồi dưỡng", "đào tạo", "kiểm điểm", "phổ biến", "quán triệt", "tiếp nhận",
-    "phục vụ", "chấn chỉnh", "thông tin", "xem xét", "rà lại", "tính toán", "ước tính",
-    "phát động", "giữ vững", "nắm chắc", "nắm bắt", "làm tốt", "đề ra", "đưa vào", "đưa ra",
-    "cung cấp", "gửi báo", "gửi văn", "thẩm tra", "hoàn tất", "kết nối", "số hóa", "vận dụng",
-}
 VERB1 = {"trình", "lập", "cần", "phải", "nắm", "gửi", "rà", "soát", "làm", "chuẩn", "ký",
          "tổng", "xây", "đôn", "kiểm", "bảo", "đảm", "giải", "phối", "chủ", "tham", "xử", "đẩy",
          "hoàn", "triển", "lồng", "ghép", "mời", "thu", "chi", "sớm", "ngay", "tiếp", "đề",
@@ -215,7 +196,7 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
                 "tại", "về", "trình", "gửi", "lên", "hợp", "chẽ", "viên", "chí", "tịch", "thư",
                 "đốc", "trưởng", "phó", "đầu", "tra"})
             # the object of a verb ("hướng dẫn các địa phương hoàn thiện …") is no new lead
-            linked = linked or " ".join(low[max(0, k - 2) : k]) in VERB2
+            linked = linked or " ".join(low[max(0, k - 2) : k]) in OBJECT_VERBS
             if verb and not linked and k > 0:
                 # a deadline just before the body is its own ("trước ngày 20/7 Sở Nội vụ phải
                 # trình") only when the sentence before already has a deadline of its own
@@ -289,7 +270,8 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
                 previous = None
                 continue
             if parsed is None:
-                if previous is not None and _starts_action(clause.words):
+                if previous is not None and (_starts_action(clause.words) or
+                                             dl.find_all(" ".join(clause.words), ref)):
                     _extend(previous, clause, raw, by_id, timed, ref)
                     continue
                 if heading is not None and (sent.bullet or sent.item_start or n == 0) \
