@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from rapidfuzz import fuzz
 
 from drafting import deadline as dl
+from drafting.conclude import concluding_part
 from drafting.gazetteer import Gazetteer, key
 from drafting.meeting import Meeting
 from drafting.model import QUOTE_NOT_FOUND, Conclusion, Evidence, Item, Task
-from drafting.rules import concluding_part
 from transcribe.transcript import Segment, Transcript
 
 QUOTE_MIN_SCORE = 90  # rapidfuzz partial ratio for a quote with small recognition noise
