@@ -18,16 +18,13 @@ from drafting.lexicon import OBJECT_VERBS, VERB2
 from drafting.text import ORDINALS, Sentence, Token
 
 ORDINAL_WORDS = set(ORDINALS)
-
 TRIGGERS = [
     ("đồng", "ý", "giao"), ("thống", "nhất", "giao"), ("nhất", "trí", "giao"),
     ("ủy", "quyền", "cho"), ("giao", "cho"), ("giao",), ("đề", "nghị"), ("yêu", "cầu"),
     ("phân", "công", "cho"), ("phân", "công"), ("nhờ",), ("chỉ", "đạo"), ("ủy", "quyền"),
 ]
-
 MID_TRIGGERS = {("giao",), ("giao", "cho"), ("đề", "nghị"), ("yêu", "cầu"), ("đồng", "ý", "giao"),
                 ("thống", "nhất", "giao"), ("nhất", "trí", "giao"), ("phân", "công")}
-
 # Words allowed before a trigger: the assigner or a connector ("Tôi đề nghị", "Đồng thời giao").
 PREFIX_OK = {"tôi", "chúng", "xin", "đồng", "thời", "cũng", "và", "còn", "riêng", "ngoài", "ra",
              "bên", "cạnh", "đó", "vì", "vậy", "do", "thì", "nay", "nên", "kết", "luận", "đề",
@@ -41,32 +38,27 @@ VERB1 = {"trình", "lập", "cần", "phải", "nắm", "gửi", "rà", "soát",
          "hoàn", "triển", "lồng", "ghép", "mời", "thu", "chi", "sớm", "ngay", "tiếp", "đề",
          "huy", "động", "xác", "định", "dừng", "tạm", "cắt", "giảm", "tăng", "khởi", "công",
          "đưa", "nghiệm", "quyết", "chỉ", "biên", "soạn", "in", "phát", "hành"}
-
 LEADFIRST_NEG = {"đã", "đang", "vừa", "là", "cơ", "có", "không", "chưa", "thì", "luôn", "được",
                  "báo", "đánh", "thống", "nhất", "đồng", "ý", "ghi", "biểu", "rất", "còn",
                  "với", "và", "của", "trong", "về", "thông", "kính", "xin"}
-
 LEADFIRST_OK = {"chủ trì", "phối hợp", "khẩn trương", "tập trung", "tiếp tục", "chủ động",
                 "có trách nhiệm", "được giao", "được phân", "thường xuyên", "theo chức",
                 "căn cứ", "sớm", "phải", "cần", "kịp thời", "nghiêm túc", "báo cáo", "quyết liệt",
                 "trực tiếp", "chịu trách", "có trách", "phụ trách"}
-
 TITLES = ["phó chủ tịch", "chủ tịch", "phó bí thư", "bí thư", "giám đốc", "phó giám đốc",
           "trưởng ban", "phó trưởng ban", "chánh văn phòng", "chánh thanh tra", "thủ trưởng",
           "người đứng đầu", "ủy viên", "trưởng phòng", "tổng biên tập", "chỉ huy trưởng",
           "giám đốc công an", "phó chánh văn phòng", "hiệu trưởng"]
-
 HEADING_ACTION = re.compile(
     r"^(?:(?:thực hiện|triển khai|tập trung|làm|chỉ đạo thực hiện|tổ chức thực hiện)\s+)?"
     r"(?:(?:tốt|ngay)\s+)?(?:các|một số|những|mấy|hai|ba|bốn|năm)\s+(?:nhiệm vụ|việc|nội dung|"
     r"công việc|vấn đề)(?:\s+(?:trọng tâm|cụ thể|chủ yếu|chính))?(?:\s+(?:như|dưới))?\s*"
     r"(?:sau|đây|sau đây)?\s*:?$|^(?:như\s+)?sau\s*:?$|^:?$")
-
 ASSESSMENT = re.compile(r"^(?:cơ bản )?(?:thống nhất|nhất trí|đồng ý|biểu dương|ghi nhận|"
                         r"đánh giá cao|tán thành|hoan nghênh|khen ngợi|chúc mừng)")
-
 # Northern speech merges gi/d/r: recognisers write "giao" as "dao" or "rao".
 GIAO_SOUNDALIKES = {"dao", "rao", "zao"}
+
 
 @dataclass
 class Clause:
@@ -74,12 +66,14 @@ class Clause:
     tokens: list[Token]
     sentence: Sentence
 
+
 @dataclass
 class Parsed:
     leads: list[str]
     action: str
     supports: list[str] = field(default_factory=list)
     heading: bool = False
+
 
 def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     """Leads, supports and action of one clause, or None when it assigns nothing."""
@@ -140,6 +134,7 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
         j = ahead
     return parse_rest(words, low, j, leads, gaz)
 
+
 def split_clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
     """Split a sentence at ';' and at a new assignment (', giao Sở …')."""
     toks = sent.tokens
@@ -180,6 +175,7 @@ def split_clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
         else:
             merged.append((a, b))
     return [Clause(words[a:b], toks[a:b], sent) for a, b in merged]
+
 
 def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
     """Sentence ends for unpunctuated transcripts (some recognisers write none).
@@ -244,7 +240,6 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
     return out
 
 
-
 def action_text(words: list[str]) -> str:
     text = " ".join(words).strip(" ,;:")
     text = re.sub(r"^(?:thì|là|để|và|,)\s+", "", text, flags=re.IGNORECASE)
@@ -281,12 +276,14 @@ def parse_rest(words: list[str], low: list[str], j: int, leads: list[str],
         (words[-1].endswith(":") and len(action.split()) <= 6 and "sau" in action.lower())
     return Parsed(leads, action, supports, heading=heading)
 
+
 def _owners(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[list[str], int]:
     """Bodies or people at word i: 'Sở A, Sở B và UBND các huyện', 'đồng chí Phó Chủ tịch …'."""
     person = _person(words, low, i, gaz)
     if person:
         return [person[0]], person[1]
     return _units(words, low, i, gaz)
+
 
 def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[list[str], int]:
     names: list[str] = []
@@ -311,6 +308,7 @@ def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[li
             break
         j = k
     return names, j
+
 
 def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[str, int] | None:
     j = i
@@ -338,6 +336,7 @@ def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[s
     name = name[:1].upper() + name[1:]
     return name, k
 
+
 def _supports_in(words: list[str], low: list[str], start: int, gaz: Gazetteer) -> list[str]:
     found: list[str] = []
     for k in range(start, len(words) - 2):
@@ -349,6 +348,7 @@ def _supports_in(words: list[str], low: list[str], start: int, gaz: Gazetteer) -
             m = _skip(low, k + 4, {"của", "chặt", "chẽ"})
             found += _units(words, low, m, gaz)[0]
     return found
+
 
 def _new_lead_first(words: list[str], low: list[str], k: int, start: int,
                     gaz: Gazetteer) -> bool:
@@ -374,8 +374,10 @@ def _new_lead_first(words: list[str], low: list[str], k: int, start: int,
     parsed = parse_clause(left, gaz)
     return parsed is not None and bool(parsed.action)
 
+
 def _unpunctuated(words: list[str]) -> bool:
     return not any(re.search(r"[,;]$", w) for w in words)
+
 
 def _only_owners(words: list[str], gaz: Gazetteer) -> bool:
     low = [key(w) for w in words]
@@ -385,6 +387,7 @@ def _only_owners(words: list[str], gaz: Gazetteer) -> bool:
         i += len(trig)
     names, j = _units(words, low, i, gaz)
     return bool(names) and j >= len(words)
+
 
 def _deadline_start(words: list[str], k: int) -> int:
     """Where a deadline that ends right before word k starts ("trước ngày 20/7 Sở Nội vụ …")."""
@@ -400,12 +403,14 @@ def _deadline_start(words: list[str], k: int) -> int:
         chars += len(w) + 1
     return k
 
+
 def _near(words: list[str], target: str) -> bool:
     """Two words that are `target`, allowing the tone and one-letter errors of recognisers."""
     text = " ".join(words)
     if text == target:
         return True
     return len(words) == 2 and (plain(text) == plain(target) or fuzz.ratio(text, target) >= 80)
+
 
 def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
     if i < len(low) and low[i] in GIAO_SOUNDALIKES and i + 1 < len(low) and \
@@ -425,6 +430,7 @@ def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
             return t
     return None
 
+
 def _prefix_ok(words: list[str], low: list[str], gaz: Gazetteer) -> bool:
     if all(w in PREFIX_OK or not w for w in low):
         return True
@@ -433,6 +439,7 @@ def _prefix_ok(words: list[str], low: list[str], gaz: Gazetteer) -> bool:
         return True
     p = _person(words, low, 0, gaz)
     return bool(p and p[1] >= len(words))
+
 
 def _skip_intro(words: list[str], low: list[str], i: int) -> int:
     intro = {"đồng", "thời", "và", "còn", "riêng", "ngoài", "ra", "bên", "cạnh", "đó", "tiếp",
@@ -448,6 +455,7 @@ def _skip_intro(words: list[str], low: list[str], i: int) -> int:
         i += 1
     return i
 
+
 def _skip_deadline(words: list[str], i: int) -> int:
     text = " ".join(words[i:])
     found = dl.find_all(text, date(2000, 1, 1))
@@ -460,10 +468,12 @@ def _skip_deadline(words: list[str], i: int) -> int:
                 return i + k + 1
     return i
 
+
 def _skip(low: list[str], j: int, words: set[str]) -> int:
     while j < len(low) and low[j] in words:
         j += 1
     return j
+
 
 def starts_action(words: list[str]) -> bool:
     low = [key(w) for w in words if key(w)]
@@ -478,6 +488,7 @@ def starts_action(words: list[str]) -> bool:
     two = " ".join(low[:2])
     return two in VERB2 or low[0] in VERB1 or bool(dl.find_all(" ".join(low[:8]),
                                                                date(2000, 1, 1)))
+
 
 def is_topic(words: list[str]) -> bool:
     return bool(words) and key(words[0]) in {"về", "đối"}

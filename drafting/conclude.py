@@ -16,19 +16,15 @@ STRONG_CUES = ["kết luận như sau", "xin kết luận", "tôi kết luận",
                "kết luận một số", "kết luận các nội dung", "kết luận cuộc họp",
                "chốt lại một số", "thống nhất kết luận", "kết luận và chỉ đạo như sau",
                "ý kiến kết luận", "kết luận chỉ đạo"]
-
 WEAK_CUES = ["kết luận", "chốt lại", "tóm lại"]
-
 LEAD_IN = re.compile(r"(?:kết luận|chỉ đạo|thống nhất|giao nhiệm vụ|yêu cầu)(?: [^.:;]{0,30})?"
                      r"(?: như sau)?\s*:(?=\s*$)|(?:kết luận|chỉ đạo|thống nhất)[^.:;]{0,30}"
                      r"như sau\s*:")
-
 END_CUES = re.compile(r"thông báo (?:để|cho) .{0,120}biết|^nơi nhận|chúc các đồng chí|"
                       r"xin cảm ơn các đồng chí|bế mạc cuộc họp", re.IGNORECASE)
-
 LONG_TURN_S = 20.0
-
 LONG_TURN_WORDS = 40
+
 
 def concluding_part(transcript: Transcript, meeting: Meeting) -> list[Segment]:
     """The chair's conclusion: after the last cue, or the chair's last long turn."""
@@ -69,6 +65,7 @@ def concluding_part(transcript: Transcript, meeting: Meeting) -> list[Segment]:
             return long[-1]
     return list(segs)
 
+
 def opening(meeting: Meeting, reported_by: list[str] | None = None) -> str:
     """The opening paragraph and lead-in sentence of the notice."""
     d = meeting.date
@@ -96,6 +93,7 @@ def until_closing(sentences: list[Sentence]) -> list[Sentence]:
             return sentences[:k]
     return sentences
 
+
 def _chair_label(transcript: Transcript, meeting: Meeting) -> str | None:
     if meeting.chair_speaker:
         return meeting.chair_speaker
@@ -107,6 +105,7 @@ def _chair_label(transcript: Transcript, meeting: Meeting) -> str | None:
             return label
     return None
 
+
 def _turns(segs: list[Segment]) -> list[list[Segment]]:
     turns: list[list[Segment]] = []
     for s in segs:
@@ -116,6 +115,7 @@ def _turns(segs: list[Segment]) -> list[list[Segment]]:
             turns.append([s])
     return turns
 
+
 def _same_turn(seg: Segment, rest: list[Segment]) -> list[Segment]:
     out = []
     for s in rest:
@@ -123,6 +123,7 @@ def _same_turn(seg: Segment, rest: list[Segment]) -> list[Segment]:
             break
         out.append(s)
     return out
+
 
 def _long(turn: list[Segment]) -> bool:
     words = sum(len(s.text.split()) for s in turn)

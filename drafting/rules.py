@@ -51,6 +51,7 @@ def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer
     items = _items(sentences, by_id, timed)
     return items, tasks
 
+
 def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment], timed: bool,
            ref: date, gaz: Gazetteer) -> list[Task]:
     tasks: list[Task] = []
@@ -90,6 +91,7 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
                 previous = task
     return tasks
 
+
 def _make_task(n: int, parsed: Parsed, clause: Clause, raw: list[Token],
                by_id: dict[int, Segment], timed: bool, ref: date, gaz: Gazetteer) -> Task:
     found = dl.find_all(parsed.action, ref)
@@ -106,6 +108,7 @@ def _make_task(n: int, parsed: Parsed, clause: Clause, raw: list[Token],
         quote=_quote(clause.tokens, raw),
         evidence=_evidence(clause.tokens, by_id, timed),
     )
+
 
 def _extend(task: Task, clause: Clause, raw: list[Token], by_id: dict[int, Segment],
             timed: bool, ref: date) -> None:
@@ -124,6 +127,7 @@ def _extend(task: Task, clause: Clause, raw: list[Token], by_id: dict[int, Segme
     task.evidence.segment_ids = sorted(set(task.evidence.segment_ids) | set(ev.segment_ids))
     if ev.end is not None:
         task.evidence.end = max(task.evidence.end or 0, ev.end)
+
 
 def _strip_deadlines(action: str, found: list[dl.Found]) -> str:
     """Drop dated phrases at the start or end of the action (they go in the Thời hạn column)."""
@@ -170,6 +174,7 @@ def _items(sentences: list[Sentence], by_id: dict[int, Segment], timed: bool) ->
         items.append(Item(title=title, text=text, evidence=_evidence(toks, by_id, timed)))
     return [i for i in items if i.title or i.text]
 
+
 def _paragraphs(group: list[Sentence], timed: bool) -> list[str]:
     """Sentences joined into paragraphs: a new one for bullets, after headings, and (in
     written text) where the source had a new line."""
@@ -185,6 +190,7 @@ def _paragraphs(group: list[Sentence], timed: bool) -> list[str]:
         last = s
     return out
 
+
 def _line(s: Sentence) -> str:
     text = s.text
     text = text[:1].upper() + text[1:]
@@ -192,11 +198,13 @@ def _line(s: Sentence) -> str:
         text += "."
     return f"- {text}" if s.bullet else text
 
+
 def _quote(tokens: list[Token], raw: list[Token]) -> str:
     if not tokens:
         return ""
     a, b = tokens[0].index, tokens[-1].index
     return " ".join(t.text for t in raw[a : b + 1] if t.text != "\n")
+
 
 def _evidence(tokens: list[Token], by_id: dict[int, Segment], timed: bool) -> Evidence:
     ids = sorted({t.seg for t in tokens if t.seg in by_id})
