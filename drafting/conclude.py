@@ -52,10 +52,11 @@ def concluding_part(transcript: Transcript, meeting: Meeting) -> list[Segment]:
                           r"(?: chính| cụ thể)?(?: như sau| sau đây| sau)?)?[\s:.,]*",
                           "", seg.text[pos:], flags=re.IGNORECASE)
             first = Segment(seg.id, seg.start, seg.end, rest, speaker=seg.speaker)
-            tail = [s for s in segs[idx + 1 :] if not (chair and s.speaker and s.speaker != chair)
-                    or not s.speaker]
-            if chair is None and any(s.speaker for s in segs):
-                tail = _same_turn(seg, segs[idx + 1 :])
+            # whoever says the cue is the chair from here on; a short "vâng" from someone
+            # else does not end the conclusion
+            speaker = chair or seg.speaker
+            tail = [s for s in segs[idx + 1 :]
+                    if not speaker or not s.speaker or s.speaker == speaker]
             return [first, *tail] if rest.strip() else tail
     turns = _turns(segs)
     if any(s.speaker for s in segs) and turns:

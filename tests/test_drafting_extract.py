@@ -234,3 +234,16 @@ def test_written_lead_in_without_nhu_sau(lead_in):
             "Văn phòng Tỉnh ủy thông báo để các cơ quan biết, thực hiện./.")
     c = extract_text(text, MEETING)
     assert [t.leads for t in c.tasks] == [["Sở Y tế"]]  # nothing from the opening lines
+
+
+def test_the_cue_speaker_is_followed_past_interjections():
+    segs = [
+        Segment(0, 0.0, 10.0, "Sở Tài chính báo cáo. Đề nghị Sở Xây dựng hỗ trợ.", speaker="B"),
+        Segment(1, 10.0, 20.0, "Tôi xin kết luận. Giao Sở Y tế kiểm tra an toàn thực phẩm.",
+                speaker="A"),
+        Segment(2, 20.0, 21.0, "Vâng, giao Sở Nội vụ luôn ạ?", speaker="B"),
+        Segment(3, 21.0, 30.0, "Công an tỉnh bảo đảm an ninh trật tự.", speaker="A"),
+    ]
+    t = Transcript(audio=AudioInfo(duration=30.0), segments=segs)  # no names: chair unknown
+    c = extract(t, MEETING)
+    assert [x.leads for x in c.tasks] == [["Sở Y tế"], ["Công an tỉnh"]]
