@@ -117,15 +117,6 @@ def _turns(segs: list[Segment]) -> list[list[Segment]]:
     return turns
 
 
-def _same_turn(seg: Segment, rest: list[Segment]) -> list[Segment]:
-    out = []
-    for s in rest:
-        if s.speaker and seg.speaker and s.speaker != seg.speaker:
-            break
-        out.append(s)
-    return out
-
-
 def _long(turn: list[Segment]) -> bool:
     words = sum(len(s.text.split()) for s in turn)
     return turn[-1].end - turn[0].start >= LONG_TURN_S or words >= LONG_TURN_WORDS

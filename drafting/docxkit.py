@@ -97,11 +97,6 @@ def para(container, text: str = "", size: float | None = None, bold: bool = Fals
     return p
 
 
-def first_paragraph(cell: _Cell) -> Paragraph:
-    """A cell starts with one empty paragraph: use it, then add more."""
-    return cell.paragraphs[0]
-
-
 def cell_para(cell: _Cell, first: bool, **kw) -> Paragraph:
     if first:
         p = cell.paragraphs[0]
