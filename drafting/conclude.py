@@ -21,7 +21,8 @@ LEAD_IN = re.compile(r"(?:kết luận|chỉ đạo|thống nhất|giao nhiệm 
                      r"(?: như sau)?\s*:(?=\s*$)|(?:kết luận|chỉ đạo|thống nhất)[^.:;]{0,30}"
                      r"như sau\s*:")
 END_CUES = re.compile(r"thông báo (?:để|cho) .{0,120}biết|^nơi nhận|chúc các đồng chí|"
-                      r"xin cảm ơn các đồng chí|bế mạc cuộc họp", re.IGNORECASE)
+                      r"^(?:(?:hết|vậy thôi|thế thôi|rồi)[,.]?\s+)?(?:tôi )?(?:xin )?cảm ơn"
+                      r"|bế mạc cuộc họp", re.IGNORECASE)
 LONG_TURN_S = 20.0
 LONG_TURN_WORDS = 40
 

@@ -36,12 +36,12 @@ _DATE = re.compile(
 _PERIOD_MARK = (r"(?:chậm nhất(?: là)?(?: trong)?|trong|trước|đến hết|hết|cuối|đầu|giữa|ngay trong"
                 r"|xong trong|từ nay đến cuối)")
 _MONTH = re.compile(
-    rf"(?P<mark>{_PERIOD_MARK})\s+tháng\s+(?:(?P<m>\d{{1,2}})(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{{4}}))?"
-    r"|(?P<rel>này|tới|sau))(?!\s*(?:ngày|năm\b))"
+    rf"(?P<mark>{_PERIOD_MARK})\s+tháng\s+(?:(?P<m>\d{{1,2}})(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{{4}})"
+    r"|\s+năm\s+(?P<yrel>nay|tới|sau))?|(?P<rel>này|tới|sau))(?!\s*ngày)"
 )
 _QUARTER = re.compile(
     rf"(?P<mark>{_PERIOD_MARK})\s+quý\s+(?:(?P<q>iv|iii|ii|i|[1-4])(?![\wà-ỹ])"
-    r"(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{4}))?|(?P<rel>này|tới|sau))"
+    r"(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{4})|\s+năm\s+(?P<yrel>nay|tới|sau))?|(?P<rel>này|tới|sau))"
 )
 _YEAR = re.compile(
     rf"(?<!tháng )(?P<mark>{_PERIOD_MARK})\s+năm(?:\s+(?P<y>\d{{4}})|\s+(?P<rel>nay|tới|sau)"
@@ -109,6 +109,8 @@ def find_all(text: str, ref: date) -> list[Found]:
     out = []
     for start, end, dl in sorted(hits, key=lambda h: h[0]):
         o_start, o_end = _to_original(spans, start, end)
+        while o_end > o_start and text[o_end - 1] in ".,;:!?)":
+            o_end -= 1
         dl.phrase = text[o_start:o_end].strip(" ,;")
         out.append(Found(dl, o_start, o_end))
     return out
@@ -197,6 +199,8 @@ def _months(norm: str, ref: date):
             if not 1 <= month <= 12:
                 continue
             year = int(m.group("y")) if m.group("y") else _next_year(ref, month)
+            if m.group("yrel"):
+                year = ref.year + (m.group("yrel") != "nay")
         if mark == "trước":  # "trước tháng 7" → by the end of June
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
             due = date(year, month, calendar.monthrange(year, month)[1])
@@ -220,6 +224,8 @@ def _quarters(norm: str, ref: date):
             raw = m.group("q")
             q = int(raw) if raw.isdigit() else ROMAN[raw]
             year = int(m.group("y")) if m.group("y") else ref.year + (q < current)
+            if m.group("yrel"):
+                year = ref.year + (m.group("yrel") != "nay")
         if m.group("mark") == "trước":
             q, year = (q - 1, year) if q > 1 else (4, year - 1)
         last_month = q * 3

@@ -16,6 +16,7 @@ from docx.shared import Mm, Pt
 from drafting import docxkit as kit
 from drafting.meeting import Meeting
 from drafting.model import QUOTE_NOT_FOUND, Conclusion, Deadline, Task
+from drafting.style import formal
 from ketluan.errors import DocumentError
 
 TABLE_COLUMNS = ("STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn")
@@ -50,7 +51,8 @@ def deadline_text(d: Deadline) -> str:
         return ""
     if d.kind == "relative" and d.due and ";" not in d.phrase:
         # the computed date helps the drafter; "kể từ ngày ký" may move it, hence "dự kiến"
-        return f"{_cap(d.phrase)} (dự kiến đến {d.due.day:02d}/{d.due.month:02d}/{d.due.year})"
+        return (f"{formal(d.phrase, d.due)} "
+                f"(dự kiến đến {d.due.day:02d}/{d.due.month:02d}/{d.due.year})")
     if ";" in d.phrase or d.due is None or d.kind == "relative":
         return _cap(d.phrase)
     if d.kind == "date":

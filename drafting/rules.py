@@ -24,6 +24,7 @@ from drafting.conclude import concluding_part, until_closing
 from drafting.gazetteer import Gazetteer, key
 from drafting.meeting import Meeting
 from drafting.model import Evidence, Item, Task
+from drafting.style import formal
 from drafting.text import Sentence, Token, clean, split, tokens_from_segments
 from transcribe.transcript import Segment, Transcript
 
@@ -48,7 +49,7 @@ def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer
         cut = starts[0] if starts else 0
         # an ordinal just before the first task belongs to the conclusion
         sentences = sentences[cut:]
-    items = _items(sentences, by_id, timed)
+    items = _items(sentences, by_id, timed, meeting.date)
     return items, tasks
 
 
@@ -98,7 +99,7 @@ def _make_task(n: int, parsed: Parsed, clause: Clause, raw: list[Token],
     deadline = dl.parse(parsed.action, ref)
     if deadline.kind == "none":
         deadline = dl.parse(" ".join(clause.words), ref)  # before the lead
-    action = _strip_deadlines(parsed.action, found)
+    action = formal(_strip_deadlines(parsed.action, found), ref)
     return Task(
         id=f"T{n}",
         leads=parsed.leads,
@@ -141,13 +142,14 @@ def _strip_deadlines(action: str, found: list[dl.Found]) -> str:
     action = re.sub(r"\s+", " ", action).strip(" ,;")
     action = re.sub(r"\s+(?:và|,)\s*$", "", action)
     # "…, hoàn thành" left behind when its deadline went to the Thời hạn column
-    action = re.sub(r"[,;]?\s+(?:và\s+)?(?:hoàn thành|xong|hoàn tất|thực hiện)$", "", action)
+    action = re.sub(r"[,;]\s+(?:và\s+)?(?:hoàn thành|xong|hoàn tất|thực hiện)$", "", action)
     action = re.sub(r"^(?:cần phải|phải|cần)\s+", "", action, flags=re.IGNORECASE)
     action = re.sub(r"\s+([,.;])", r"\1", action)
     return action[:1].upper() + action[1:] if action else action
 
 
-def _items(sentences: list[Sentence], by_id: dict[int, Segment], timed: bool) -> list[Item]:
+def _items(sentences: list[Sentence], by_id: dict[int, Segment], timed: bool,
+           ref: date) -> list[Item]:
     groups: list[list[Sentence]] = []
     for s in sentences:
         if s.item_start or not groups or (groups[-1][0].item != s.item):
@@ -157,7 +159,7 @@ def _items(sentences: list[Sentence], by_id: dict[int, Segment], timed: bool) ->
     items = []
     for group in groups:
         first = group[0].text.rstrip(":")
-        lines = _paragraphs(group, timed)
+        lines = _paragraphs(group, timed, ref)
         title = ""
         if re.match(r"^(Về|về|Đối với|đối với)\b", first):
             words = first.split()
@@ -167,7 +169,7 @@ def _items(sentences: list[Sentence], by_id: dict[int, Segment], timed: bool) ->
             elif comma is not None:
                 title = " ".join(words[: comma + 1]).rstrip(",")
                 rest = " ".join(words[comma + 1 :])
-                lines[0] = _line(Sentence([Token(w, 0, 0) for w in rest.split()]))
+                lines[0] = _line(Sentence([Token(w, 0, 0) for w in rest.split()]), ref)
         title = title[:1].upper() + title[1:]
         text = "\n".join(lines)
         toks = [t for s in group for t in s.tokens]
@@ -175,7 +177,7 @@ def _items(sentences: list[Sentence], by_id: dict[int, Segment], timed: bool) ->
     return [i for i in items if i.title or i.text]
 
 
-def _paragraphs(group: list[Sentence], timed: bool) -> list[str]:
+def _paragraphs(group: list[Sentence], timed: bool, ref: date) -> list[str]:
     """Sentences joined into paragraphs: a new one for bullets, after headings, and (in
     written text) where the source had a new line."""
     out: list[str] = []
@@ -184,16 +186,15 @@ def _paragraphs(group: list[Sentence], timed: bool) -> list[str]:
         same = last is not None and not s.bullet and not last.heading and not last.bullet and \
             (timed or s.tokens[0].seg == last.tokens[-1].seg)
         if same and out and last is not group[0]:
-            out[-1] += " " + _line(s)
+            out[-1] += " " + _line(s, ref)
         else:
-            out.append(_line(s))
+            out.append(_line(s, ref))
         last = s
     return out
 
 
-def _line(s: Sentence) -> str:
-    text = s.text
-    text = text[:1].upper() + text[1:]
+def _line(s: Sentence, ref: date) -> str:
+    text = formal(s.text, ref)
     if not re.search(r"[.:;!?]$", text):
         text += "."
     return f"- {text}" if s.bullet else text

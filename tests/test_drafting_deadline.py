@@ -82,3 +82,16 @@ def test_chained_deadlines_keep_every_step():
 
 def test_invalid_dates_are_ignored():
     assert parse("trước ngày 31/2", MEETING).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("trong tháng sáu năm nay", date(2026, 6, 30)),
+        ("trong tháng ba năm sau", date(2027, 3, 31)),
+        ("trong quý bốn năm sau", date(2027, 12, 31)),
+        ("trong quý ba năm nay", date(2026, 9, 30)),
+    ],
+)
+def test_periods_with_this_or_next_year(text, due):
+    assert parse(text, MEETING).due == due

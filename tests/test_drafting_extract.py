@@ -247,3 +247,16 @@ def test_the_cue_speaker_is_followed_past_interjections():
     t = Transcript(audio=AudioInfo(duration=30.0), segments=segs)  # no names: chair unknown
     c = extract(t, MEETING)
     assert [x.leads for x in c.tasks] == [["Sở Y tế"], ["Công an tỉnh"]]
+
+
+def test_notice_body_is_in_written_style():
+    spoken = ("Tôi xin kết luận như sau. Về vốn đầu tư, chúng ta ghi nhận các đơn vị đã cố gắng "
+              "nhưng mà tỷ lệ còn thấp. Giao Sở Tài chính rà soát vốn, báo cáo trước ngày mười "
+              "lăm tháng chín. Về an ninh, Công an tỉnh bảo đảm an ninh trong quý bốn năm nay. "
+              "Hết, cảm ơn các đồng chí.")
+    c = extract_text(spoken, MEETING)
+    assert [i.title for i in c.items] == ["Về vốn đầu tư", "Về an ninh"]
+    body = " ".join(i.text for i in c.items)
+    assert "Ghi nhận các đơn vị đã cố gắng nhưng tỷ lệ còn thấp." in body
+    assert "trước ngày 15/09/2026" in body and "trong quý IV/2026" in body
+    assert "cảm ơn" not in body.lower()
