@@ -332,7 +332,7 @@ def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[s
             break
     if k == j:
         return None
-    name = " ".join(words[i:k]).strip(" ,;:.")
+    name = gaz.person(" ".join(words[i:k]).strip(" ,;:."))
     name = name[:1].upper() + name[1:]
     return name, k
 

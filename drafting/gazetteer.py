@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from drafting.lexicon import VERB2
 from transcribe.glossary import Glossary
-from transcribe.transcript import nfc
+from transcribe.transcript import Segment, nfc
 
 DATA = Path(__file__).parent / "data" / "gazetteer.txt"
 # Words that may follow a body's name to say which one ("Công an tỉnh", "Ban Tổ chức Tỉnh ủy").
@@ -55,8 +55,9 @@ class Mention:
 
 
 class Gazetteer:
-    def __init__(self, names: list[tuple[str, str, int]]) -> None:
+    def __init__(self, names: list[tuple[str, str, int]], people: Glossary | None = None) -> None:
         # (lower-case variant, canonical, number of words as written)
+        self.people = people or Glossary()  # names and titles of people, for person leads
         self.by_len: dict[int, dict[str, str]] = {}
         for k, canon, n in names:
             self.by_len.setdefault(n, {})[k] = canon
@@ -77,7 +78,15 @@ class Gazetteer:
                     continue
                 for variant in (term.text, *term.aliases):
                     names.append((key(variant), term.text, len(variant.split())))
-        return cls(names)
+        people = Glossary([t for g in glossaries for t in g.terms
+                           if t.kind in ("person", "title")])
+        return cls(names, people)
+
+    def person(self, text: str) -> str:
+        """A person as the office spells them: "nguyễn văn an" → "Nguyễn Văn An"."""
+        if not self.people.terms:
+            return text
+        return self.people.correct(Segment(0, 0.0, 0.0, text)).text
 
     def match(self, words: list[str], i: int, fuzzy: bool = True) -> Mention | None:
         """The longest body name starting at word i, with its level words."""

@@ -260,3 +260,13 @@ def test_notice_body_is_in_written_style():
     assert "Ghi nhận các đơn vị đã cố gắng nhưng tỷ lệ còn thấp." in body
     assert "trước ngày 15/09/2026" in body and "trong quý IV/2026" in body
     assert "cảm ơn" not in body.lower()
+
+
+def test_people_are_spelled_as_in_the_office_glossary(tmp_path):
+    f = tmp_path / "g.txt"
+    f.write_text("[người]\nNguyễn Văn Bình\n[chức danh]\nPhó Chủ tịch UBND tỉnh\n",
+                 encoding="utf-8")
+    gaz = Gazetteer.load(f)
+    c = extract_text("Kết luận như sau: Đồng chí nguyễn văn bình, phó chủ tịch ubnd tỉnh chỉ "
+                     "đạo giải quyết kiến nghị của cử tri.", MEETING, gaz)
+    assert c.tasks[0].leads == ["Đồng chí Nguyễn Văn Bình, Phó Chủ tịch UBND tỉnh"]
