@@ -35,7 +35,6 @@ def draft(
     """Soạn dự thảo thông báo kết luận (kèm biên bản và conclusion.json cùng thư mục)."""
     import drafting
     from drafting.meeting import Meeting
-    from transcribe import Transcript
 
     info = Meeting.load(meeting)
     tr = _load_transcript(transcript)
@@ -49,7 +48,6 @@ def draft(
     _summary(conclusion)
     for p in (output, minutes, concl):
         out.print(f"  → {p}")
-    del Transcript
 
 
 def import_docx(

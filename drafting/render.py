@@ -110,16 +110,15 @@ def _header(doc, lay: dict[str, Any], fields: dict[str, str]) -> None:
                 continue
             if line.get("upper"):
                 text = text.upper()
-            p = kit.cell_para(cell, first, text=text, size=line.get("size"),
-                              bold=line.get("bold", False), italic=line.get("italic", False),
-                              underline=line.get("underline", False))
+            kit.cell_para(cell, first, text=text, size=line.get("size"),
+                          bold=line.get("bold", False), italic=line.get("italic", False),
+                          underline=line.get("underline", False))
             first = False
             if line.get("rule"):
                 rule = kit.para(cell, align="center")
                 rule.paragraph_format.space_after = Pt(2)
                 kit.rule_under(rule, 0.35, left_w if col == 0 else width - left_w)
                 rule.paragraph_format.line_spacing = Pt(2)
-            del p
 
 
 def _title(doc, lay: dict[str, Any], fields: dict[str, str]) -> None:

@@ -115,14 +115,12 @@ def _extend(task: Task, clause: Clause, raw: list[Token], by_id: dict[int, Segme
             timed: bool, ref: date) -> None:
     """A lead-less clause after a task continues it ('…; trình UBND tỉnh trước 30/9')."""
     extra = action_text(clause.words)
-    full = f"{task.action}; {extra}" if task.action else extra
     phrases = [task.deadline.phrase] if task.deadline.phrase else []
     deadline = dl.parse("; ".join([*phrases, extra]), ref)
     found = dl.find_all(extra, ref)
-    task.action = f"{task.action}; {_strip_deadlines(extra, found)}".strip("; ")
+    task.action = f"{task.action}; {formal(_strip_deadlines(extra, found), ref)}".strip("; ")
     if deadline.kind != "none":
         task.deadline = deadline
-    del full
     task.quote = f"{task.quote} {_quote(clause.tokens, raw)}".strip()
     ev = _evidence(clause.tokens, by_id, timed)
     task.evidence.segment_ids = sorted(set(task.evidence.segment_ids) | set(ev.segment_ids))
