@@ -90,8 +90,13 @@ def opening(meeting: Meeting, reported_by: list[str] | None = None) -> str:
 
 
 def until_closing(sentences: list[Sentence]) -> list[Sentence]:
+    """Drop the closing line and what follows it ("… thông báo để … biết", "Cảm ơn …").
+
+    Only near the end: in a whole meeting "cảm ơn đồng chí" also follows every report.
+    """
+    tail = int(len(sentences) * 0.7) if len(sentences) > 10 else 0
     for k, s in enumerate(sentences):
-        if END_CUES.search(s.text):
+        if k >= tail and END_CUES.search(s.text):
             return sentences[:k]
     return sentences
 

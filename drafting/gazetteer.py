@@ -92,7 +92,7 @@ class Gazetteer:
         """The longest body name starting at word i, with its level words."""
         if i >= len(words):
             return None
-        keys = [key(w) for w in words]
+        keys = _Keys(words)  # only the few words near i are ever looked at
         best: tuple[int, str] | None = None
         for n in range(min(self.max_len, len(words) - i), 0, -1):
             window = key(" ".join(words[i : i + n]))
@@ -280,6 +280,22 @@ def plain(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+class _Keys:
+    """key() of each word, computed on demand: match() is called at every word of long text."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [key(w) for w in self.words[index]]
+        return key(self.words[index])
+
+
+@lru_cache(maxsize=65536)
 def key(text: str) -> str:
     text = nfc(text).lower().replace("uỷ", "ủy").replace("&", " và ")
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())

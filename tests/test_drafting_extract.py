@@ -270,3 +270,12 @@ def test_people_are_spelled_as_in_the_office_glossary(tmp_path):
     c = extract_text("Kết luận như sau: Đồng chí nguyễn văn bình, phó chủ tịch ubnd tỉnh chỉ "
                      "đạo giải quyết kiến nghị của cử tri.", MEETING, gaz)
     assert c.tasks[0].leads == ["Đồng chí Nguyễn Văn Bình, Phó Chủ tịch UBND tỉnh"]
+
+
+def test_thanks_early_in_the_meeting_do_not_end_it():
+    lines = ["Cảm ơn đồng chí Giám đốc Sở Tài chính đã báo cáo."]
+    lines += [f"Ý kiến thứ {k} về tình hình giải ngân vốn." for k in range(12)]
+    lines += ["Giao Sở Xây dựng kiểm tra chất lượng công trình.", "Cảm ơn các đồng chí."]
+    segs = [Segment(k, 10.0 * k, 10.0 * k + 9, line) for k, line in enumerate(lines)]
+    c = extract(Transcript(audio=AudioInfo(duration=200.0), segments=segs), MEETING)
+    assert [t.leads for t in c.tasks] == [["Sở Xây dựng"]]
