@@ -150,7 +150,7 @@ def meeting_for(n: Notice) -> Meeting:
 
 def run(notices: list[Notice], mode: str, verbose: bool) -> dict[str, Score]:
     totals = {"tune": Score(), "heldout": Score(), "fresh": Score(), "fresh2": Score(),
-              "fresh3": Score()}
+              "fresh3": Score(), "fresh4": Score()}
     for n in notices:
         if mode == "written":
             text = n.written

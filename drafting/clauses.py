@@ -146,10 +146,12 @@ def split_clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
         if prev.endswith(";"):
             cuts.append(k)
             continue
-        if prev.endswith(",") and k - cuts[-1] >= 4 and _new_lead_first(words, low, k, cuts[-1],
-                                                                         gaz):
-            cuts.append(k)  # "Giao Sở A rà soát vốn, Sở B kiểm tra chất lượng"
-            continue
+        if prev.endswith(",") and k - cuts[-1] >= 4:
+            # "Giao Sở A rà soát vốn, (còn) Sở B kiểm tra chất lượng"
+            at = k + 1 if low[k] in {"còn", "và", "riêng"} else k
+            if _new_lead_first(words, low, at, cuts[-1], gaz):
+                cuts.append(k)
+                continue
         trig = _trigger_at(low, k)
         if trig is None or trig not in MID_TRIGGERS:
             continue
@@ -327,6 +329,10 @@ def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[s
             break  # "phụ trách" is the action here, not part of who
         if _trigger_at(low, k) is not None and k > j:
             break
+        if k > j and low[k] in {"ngay", "trước", "trong", "chậm", "từ", "đến", "hằng", "định",
+                                "thường"} and dl.find_all(" ".join(words[k : k + 7]),
+                                                          date(2000, 1, 1)):
+            break  # "các đồng chí Bí thư chi bộ ngay trong tuần này rà soát"
         k += 1
         if re.search(r"[;:.]$", words[k - 1]):
             break

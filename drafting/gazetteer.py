@@ -179,7 +179,8 @@ class Gazetteer:
         while j < len(words) and j - i < 3 and keys[j] in {"tâm", "cục", "viện", "ty", "công",
                                                           "phòng", "đồng", "quản", "lý"}:
             j += 1
-        if j >= len(words) or not words[j][:1].isupper():
+        # written names are capitalised after the head: "Ban Quản lý chợ", "Trung tâm Y tế"
+        if j >= len(words) or not any(w[:1].isupper() for w in words[i + 1 : j + 1]):
             return None
         end = j + 1
         while end < len(words) and end - i < 12:

@@ -136,6 +136,14 @@ def split(tokens: list[Token]) -> list[Sentence]:
         if start and low == "về" and not pending.get("item_start") and _topic_comma(tokens, i):
             item = (item or 0) + 1
             pending = {"item_start": True}
+        # "Một, …", "Hai, …": item numbers said without "thứ"
+        if start and tok.text.endswith(",") and low.rstrip(",") in BULLET_WORDS and \
+                i + 1 < len(tokens) and tokens[i + 1].text[:1].isupper():
+            flush()
+            item = BULLET_WORDS[low.rstrip(",")]
+            pending = {"item_start": True}
+            i += 1
+            continue
         # spoken bullets: "một là", "hai là"
         if low.strip(",") in BULLET_WORDS and nxt == "là" and (start or _boundary(current)):
             flush()

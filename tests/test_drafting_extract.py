@@ -279,3 +279,14 @@ def test_thanks_early_in_the_meeting_do_not_end_it():
     segs = [Segment(k, 10.0 * k, 10.0 * k + 9, line) for k, line in enumerate(lines)]
     c = extract(Transcript(audio=AudioInfo(duration=200.0), segments=segs), MEETING)
     assert [t.leads for t in c.tasks] == [["Sở Xây dựng"]]
+
+
+def test_bare_spoken_numbers_and_con_between_tasks():
+    spoken = ("Tôi kết luận như sau. Một, cơ bản nhất trí với dự thảo kế hoạch. Hai, Công an "
+              "tỉnh xây dựng phương án bảo đảm an ninh, còn Sở Y tế bố trí lực lượng y tế. Ba, "
+              "Ban Quản lý chợ thị trấn phối hợp với Đội Quản lý thị trường kiểm tra hàng hóa.")
+    c = extract_text(spoken, MEETING)
+    assert [t.leads for t in c.tasks] == [["Công an tỉnh"], ["Sở Y tế"],
+                                          ["Ban Quản lý chợ thị trấn"]]
+    assert c.tasks[2].supports == ["Đội Quản lý thị trường"]
+    assert len(c.items) == 3
