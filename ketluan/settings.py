@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     cpu_threads: int = 0  # 0 lets CTranslate2 choose
     beam_size: int = 5
     batch_size: int = 1
+
+    @property
+    def model_store_dir(self) -> Path:
+        return self.models_dir or self.data_dir / "models"
+
     # Drafting: the Word document (layouts in drafting/data/layouts/*.toml).
     docx_font: str = "Times New Roman"
     docx_body_pt: float = 14.0
@@ -48,10 +53,6 @@ class Settings(BaseSettings):
     llm_model: str = ""
     llm_api_key: str = ""
     llm_timeout_s: float = 120.0
-
-    @property
-    def model_store_dir(self) -> Path:
-        return self.models_dir or self.data_dir / "models"
 
     @classmethod
     def settings_customise_sources(
