@@ -1,0 +1,500 @@
+"""One clause → who leads, who supports, what to do: the phrasing shapes of DOMAIN.md.
+
+"Giao X chủ trì, phối hợp với Y …", "X chủ trì …" (lead first), "Đề nghị / Yêu cầu X …",
+"X được phân công …", several leads, headings of lists ("Giao X:"), people as owners. Also
+where clauses and (for unpunctuated speech) sentences begin.
+"""
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from drafting import deadline as dl
+from drafting.gazetteer import Gazetteer, key, plain
+from drafting.lexicon import OBJECT_VERBS, VERB2
+from drafting.text import ORDINALS, Sentence, Token
+
+ORDINAL_WORDS = set(ORDINALS)
+TRIGGERS = [
+    ("đồng", "ý", "giao"), ("thống", "nhất", "giao"), ("nhất", "trí", "giao"),
+    ("ủy", "quyền", "cho"), ("giao", "cho"), ("giao",), ("đề", "nghị"), ("yêu", "cầu"),
+    ("phân", "công", "cho"), ("phân", "công"), ("nhờ",), ("chỉ", "đạo"), ("ủy", "quyền"),
+]
+MID_TRIGGERS = {("giao",), ("giao", "cho"), ("đề", "nghị"), ("yêu", "cầu"), ("đồng", "ý", "giao"),
+                ("thống", "nhất", "giao"), ("nhất", "trí", "giao"), ("phân", "công")}
+# Words allowed before a trigger: the assigner or a connector ("Tôi đề nghị", "Đồng thời giao").
+PREFIX_OK = {"tôi", "chúng", "xin", "đồng", "thời", "cũng", "và", "còn", "riêng", "ngoài", "ra",
+             "bên", "cạnh", "đó", "vì", "vậy", "do", "thì", "nay", "nên", "kết", "luận", "đề",
+             "nghị", "cùng", "với", "đây", "chủ", "tọa", "trì", "thường", "trực", "ta", "lại",
+             "tiếp", "theo", "cụ", "thể", "mạnh", "dạn", "này", "một", "lần", "nữa", "nhấn",
+             "là", "luôn", "cho", "giao", "ban", "vụ", "ubnd", "tỉnh", "huyện", "ủy",
+             "quyết", "định", "đã", "sẽ", "trước", "mắt", "hôm", "qua"}
+
+VERB1 = {"trình", "lập", "cần", "phải", "nắm", "gửi", "rà", "soát", "làm", "chuẩn", "ký",
+         "tổng", "xây", "đôn", "kiểm", "bảo", "đảm", "giải", "phối", "chủ", "tham", "xử", "đẩy",
+         "hoàn", "triển", "lồng", "ghép", "mời", "thu", "chi", "sớm", "ngay", "tiếp", "đề",
+         "huy", "động", "xác", "định", "dừng", "tạm", "cắt", "giảm", "tăng", "khởi", "công",
+         "đưa", "nghiệm", "quyết", "chỉ", "biên", "soạn", "in", "phát", "hành"}
+LEADFIRST_NEG = {"đã", "đang", "vừa", "là", "cơ", "có", "không", "chưa", "thì", "luôn", "được",
+                 "báo", "đánh", "thống", "nhất", "đồng", "ý", "ghi", "biểu", "rất", "còn",
+                 "với", "và", "của", "trong", "về", "thông", "kính", "xin"}
+LEADFIRST_OK = {"chủ trì", "phối hợp", "khẩn trương", "tập trung", "tiếp tục", "chủ động",
+                "có trách nhiệm", "được giao", "được phân", "thường xuyên", "theo chức",
+                "căn cứ", "sớm", "phải", "cần", "kịp thời", "nghiêm túc", "báo cáo", "quyết liệt",
+                "trực tiếp", "chịu trách", "có trách", "phụ trách"}
+TITLES = ["phó chủ tịch", "chủ tịch", "phó bí thư", "bí thư", "giám đốc", "phó giám đốc",
+          "trưởng ban", "phó trưởng ban", "chánh văn phòng", "chánh thanh tra", "thủ trưởng",
+          "người đứng đầu", "ủy viên", "trưởng phòng", "tổng biên tập", "chỉ huy trưởng",
+          "giám đốc công an", "phó chánh văn phòng", "hiệu trưởng"]
+HEADING_ACTION = re.compile(
+    r"^(?:(?:thực hiện|triển khai|tập trung|làm|chỉ đạo thực hiện|tổ chức thực hiện)\s+)?"
+    r"(?:(?:tốt|ngay)\s+)?(?:các|một số|những|mấy|hai|ba|bốn|năm)\s+(?:nhiệm vụ|việc|nội dung|"
+    r"công việc|vấn đề)(?:\s+(?:trọng tâm|cụ thể|chủ yếu|chính))?(?:\s+(?:như|dưới))?\s*"
+    r"(?:sau|đây|sau đây)?\s*:?$|^(?:như\s+)?sau\s*:?$|^:?$")
+ASSESSMENT = re.compile(r"^(?:cơ bản )?(?:thống nhất|nhất trí|đồng ý|biểu dương|ghi nhận|"
+                        r"đánh giá cao|tán thành|hoan nghênh|khen ngợi|chúc mừng)")
+# Northern speech merges gi/d/r: recognisers write "giao" as "dao" or "rao".
+GIAO_SOUNDALIKES = {"dao", "rao", "zao"}
+
+
+@dataclass
+class Clause:
+    words: list[str]
+    tokens: list[Token]
+    sentence: Sentence
+
+
+@dataclass
+class Parsed:
+    leads: list[str]
+    action: str
+    supports: list[str] = field(default_factory=list)
+    heading: bool = False
+
+
+def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
+    """Leads, supports and action of one clause, or None when it assigns nothing."""
+    low = [key(w) for w in words]
+    if " ".join(low[:2]) == "đối với":  # "Đối với Sở Y tế, chỉ đạo …": the unit is the lead
+        leads, j = _owners(words, low, 2, gaz)
+        two = " ".join(low[j : j + 2])
+        if leads and j < len(words) and (words[j - 1].endswith(",") or two in VERB2
+                                         or two in LEADFIRST_OK):
+            return parse_rest(words, low, j, leads, gaz)
+    if low and low[0] in {"về", "đối"}:  # "Về di dời dân cư, UBND các huyện …": skip the topic
+        comma = next((k for k, w in enumerate(words[:15]) if w.endswith(",")), None)
+        if comma is not None:
+            return parse_clause(words[comma + 1 :], gaz)
+    i = _skip_intro(words, low, 0)
+    # a deadline before the lead: "Trước ngày 15/9, Sở Tài chính phải …"
+    i = _skip_deadline(words, i)
+    i = _skip_intro(words, low, i)
+    trig = _trigger_at(low, i)
+    if trig is None:
+        # "Tôi đề nghị", "Thường trực Tỉnh ủy giao": an assigner, then the trigger
+        for k in range(i + 1, min(len(words), i + 9)):
+            t = _trigger_at(low, k)
+            if t is not None and _prefix_ok(words[i:k], low[i:k], gaz):
+                trig, i = t, k
+                break
+    if trig is not None:
+        j = i + len(trig)
+        while j < len(words) and low[j] in {"cho", "các", "đ/c"} and not gaz.match(words, j) \
+                and " ".join(low[j : j + 3]) != "các đồng chí":
+            j += 1
+        leads, j = _owners(words, low, j, gaz)
+        if not leads:
+            return None
+        return parse_rest(words, low, j, leads, gaz)
+    # lead first: "Sở Y tế, Sở Giáo dục và Đào tạo thường xuyên …"
+    leads, j = _owners(words, low, i, gaz)
+    if not leads:
+        return None
+    j2 = _skip_deadline(words, j)
+    j2 = j2 + 1 if j2 < len(words) and low[j2] in {"thì", "cần", "phải"} and j2 != j else j2
+    if j2 < len(words) and _trigger_at(low, j2) is not None:
+        return parse_clause(words[j2:], gaz)  # the leads were the assigner
+    nxt2 = " ".join(low[j2 : j2 + 2])
+    if j2 >= len(words) and words[-1].endswith(":"):
+        return Parsed(leads, "", heading=True)  # "UBND các huyện:" heading a list
+    if j2 >= len(words) or ASSESSMENT.match(" ".join(low[j2 : j2 + 3])):
+        return None
+    if low[j2] in LEADFIRST_NEG and nxt2 not in LEADFIRST_OK:
+        return None
+    if not (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or low[j2] in VERB1):
+        # a misheard word or two before "chủ trì"/"phối hợp" ("Sở Tài chính chỗ chị, phối hợp")
+        ahead = next((k for k in range(j2, min(len(words) - 1, j2 + 3))
+                      if _near(low[k : k + 2], "phối hợp") or _near(low[k : k + 2], "chủ trì")),
+                     None)
+        if ahead is None:
+            return None
+        j = ahead
+    return parse_rest(words, low, j, leads, gaz)
+
+
+def split_clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
+    """Split a sentence at ';' and at a new assignment (', giao Sở …')."""
+    toks = sent.tokens
+    words = [t.text for t in toks]
+    low = [key(w) for w in words]
+    cuts = [0]
+    for k in range(1, len(words)):
+        prev = words[k - 1]
+        if prev.endswith(";"):
+            cuts.append(k)
+            continue
+        if prev.endswith(",") and k - cuts[-1] >= 4:
+            # "Giao Sở A rà soát vốn, (còn) Sở B kiểm tra chất lượng"
+            at = k + 1 if low[k] in {"còn", "và", "riêng"} else k
+            if _new_lead_first(words, low, at, cuts[-1], gaz):
+                cuts.append(k)
+                continue
+        trig = _trigger_at(low, k)
+        if trig is None or trig not in MID_TRIGGERS:
+            continue
+        after = k + len(trig)
+        after = _skip(low, after, {"cho"})
+        if not (gaz.match(words, after) or _person(words, low, after, gaz)):
+            continue
+        before = low[max(cuts[-1], k - 3) : k]
+        left_has = any(_trigger_at(low, m) for m in range(cuts[-1], k)) or k - cuts[-1] >= 4
+        if prev.endswith(",") or (before and before[-1] in {"đồng", "thời", "và"}) or \
+                (left_has and k - cuts[-1] >= 5):
+            start = k - 2 if " ".join(low[k - 2 : k]) == "đồng thời" else k
+            start = k - 1 if low[k - 1] == "và" and start == k else start
+            if start > cuts[-1]:
+                cuts.append(start)
+    cuts.append(len(words))
+    parts = [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+    # "Giao các sở, ngành; UBND các xã …": a list of leads is not a clause of its own
+    merged: list[tuple[int, int]] = []
+    for a, b in parts:
+        if merged and _only_owners(words[merged[-1][0] : merged[-1][1]], gaz):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return [Clause(words[a:b], toks[a:b], sent) for a, b in merged]
+
+
+def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
+    """Sentence ends for unpunctuated transcripts (some recognisers write none).
+
+    A '.' goes before a spoken ordinal ("thứ hai"), a spoken bullet ("hai là"), an
+    assignment ("giao Sở …", "đề nghị UBND …") and a body followed by its own verb, unless
+    that body continues a list of leads or of supports. Punctuated text is left alone.
+    """
+    words = [t.text for t in tokens]
+    if not words:
+        return tokens
+    marks = sum(1 for w in words if re.search(r"[.,;:!?]$", w))
+    if marks / len(words) >= 0.04:
+        return tokens
+    low = [key(w) for w in words]
+    cut: set[int] = set()
+    k = 0
+    last_end = -1  # end of the previous body's name (lists of bodies run on)
+    while k < len(words):
+        two = " ".join(low[k : k + 2])
+        ordinal = low[k] == "thứ" and k + 1 < len(low) and low[k + 1] in ORDINAL_WORDS
+        bullet = low[k] in {"một", "hai", "ba", "bốn", "năm"} and k + 1 < len(low) and \
+            low[k + 1] == "là" and k > 0 and low[k - 1] != "thứ"
+        if ordinal or bullet or two in {"cảm ơn", "xin cảm"}:
+            cut.add(k)
+        trig = _trigger_at(low, k)
+        if trig is not None and k > 0 and low[k - 1] not in {"được", "đã", "sẽ", "vừa", "việc"}:
+            after = _skip(low, k + len(trig), {"cho"})
+            if gaz.match(words, after) or _person(words, low, after, gaz):
+                start = k - 2 if " ".join(low[k - 2 : k]) == "đồng thời" else k
+                cut.add(start)
+                k = after
+                continue
+        m = gaz.match(words, k)
+        if m is not None and m.end > k:
+            nxt2 = " ".join(low[m.end : m.end + 2])
+            verb = (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or
+                    low[m.end:m.end + 1] in (["phải"], ["cần"], ["trình"], ["sớm"])) \
+                and low[m.end:m.end + 1] != [] and low[m.end] not in LEADFIRST_NEG
+            linked = k == last_end or (k > 0 and low[k - 1] in {
+                "với", "cùng", "của", "cho", "và", "giao", "nghị", "cầu", "công", "đạo", "thuộc",
+                "tại", "về", "trình", "gửi", "lên", "hợp", "chẽ", "viên", "chí", "tịch", "thư",
+                "đốc", "trưởng", "phó", "đầu", "tra"})
+            # the object of a verb ("hướng dẫn các địa phương hoàn thiện …") is no new lead
+            linked = linked or " ".join(low[max(0, k - 2) : k]) in OBJECT_VERBS
+            if verb and not linked and k > 0:
+                # a deadline just before the body is its own ("trước ngày 20/7 Sở Nội vụ phải
+                # trình") only when the sentence before already has a deadline of its own
+                start = _deadline_start(words, k)
+                before = " ".join(words[max(cut, default=0) : start])
+                own = dl.find_all(before, date(2000, 1, 1)) or low[m.end] in {"phải", "cần"}
+                cut.add(start if start < k and own else k)
+            last_end = m.end
+            k = m.end
+            continue
+        k += 1
+    out = []
+    for i, tok in enumerate(tokens):
+        if i + 1 in cut and not re.search(r"[.;:!?]$", tok.text):
+            tok = Token(tok.text.rstrip(",") + ".", tok.seg, tok.index)
+        out.append(tok)
+    return out
+
+
+def action_text(words: list[str]) -> str:
+    text = " ".join(words).strip(" ,;:")
+    text = re.sub(r"^(?:thì|là|để|và|,)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"[.]+$", "", text).strip()
+    return text[:1].upper() + text[1:] if text else text
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def parse_rest(words: list[str], low: list[str], j: int, leads: list[str],
+               gaz: Gazetteer) -> Parsed:
+    """After the leads: "chủ trì", "phối hợp với …" (supports), then the action."""
+    supports: list[str] = []
+    j = _skip(low, j, {""})
+    if _near(low[j : j + 2], "chủ trì"):
+        j = _skip(low, j + 2, {"", "và"})
+        # "Giao Sở A chủ trì, Sở B phối hợp, …"
+        sup, k = _units(words, low, j, gaz)
+        if sup and _near(low[k : k + 2], "phối hợp"):
+            supports, j = sup, _skip(low, k + 2, {"", "thực", "hiện"})
+    if _near(low[j : j + 2], "phối hợp"):
+        k = j + 2
+        k = _skip(low, k, {"chặt", "chẽ", "với", "cùng", ""})
+        sup, k2 = _units(words, low, k, gaz)
+        if sup:
+            supports, j = sup, _skip(low, k2, {""})
+    supports = [s for s in supports if s not in leads]
+    action = action_text(words[j:])
+    for extra in _supports_in(words, low, j, gaz):
+        if extra not in supports and extra not in leads:
+            supports.append(extra)
+    heading = bool(HEADING_ACTION.match(action.lower().strip())) or \
+        (words[-1].endswith(":") and len(action.split()) <= 6 and "sau" in action.lower())
+    return Parsed(leads, action, supports, heading=heading)
+
+
+def _owners(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[list[str], int]:
+    """Bodies or people at word i: 'Sở A, Sở B và UBND các huyện', 'đồng chí Phó Chủ tịch …'."""
+    person = _person(words, low, i, gaz)
+    if person:
+        return [person[0]], person[1]
+    return _units(words, low, i, gaz)
+
+
+def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[list[str], int]:
+    names: list[str] = []
+    j = i
+    while j < len(words):
+        m = gaz.match(words, j)
+        if m is None or m.end <= j:
+            break
+        names.append(m.name)
+        j = m.end
+        ended = re.search(r"[,;]$", words[j - 1])
+        k = j
+        if k < len(words) and low[k] in {"và", "cùng", "với"} and low[k] != "với":
+            k += 1
+        elif not ended:
+            # unpunctuated speech: "công an huyện ban chỉ huy quân sự huyện tăng cường"
+            nxt = gaz.match(words, k, fuzzy=False) if k < len(words) else None
+            if nxt is None or not _unpunctuated(words):
+                break
+        nxt = gaz.match(words, k) if k < len(words) else None
+        if nxt is None:
+            break
+        j = k
+    return names, j
+
+
+def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[str, int] | None:
+    j = i
+    if " ".join(low[j : j + 2]) in {"đồng chí", "các đồng"}:
+        j += 2 if low[j] == "đồng" else 3
+    elif not any(" ".join(low[j : j + len(t.split())]) == t for t in TITLES):
+        return None
+    k = j
+    while k < len(words) and k - i < 16:
+        two = " ".join(low[k : k + 2])
+        if k > j and ((two in VERB2 and two not in {"phụ trách"}) or low[k] in {"trình", "cần",
+                                                                              "phải"}):
+            break
+        if two == "phụ trách" and not any(" ".join(low[m : m + 2]) in VERB2
+                                           for m in range(k + 2, min(len(words), k + 12))):
+            break  # "phụ trách" is the action here, not part of who
+        if _trigger_at(low, k) is not None and k > j:
+            break
+        if k > j and low[k] in {"ngay", "trước", "trong", "chậm", "từ", "đến", "hằng", "định",
+                                "thường"} and dl.find_all(" ".join(words[k : k + 7]),
+                                                          date(2000, 1, 1)):
+            break  # "các đồng chí Bí thư chi bộ ngay trong tuần này rà soát"
+        k += 1
+        if re.search(r"[;:.]$", words[k - 1]):
+            break
+    if k == j:
+        return None
+    name = gaz.person(" ".join(words[i:k]).strip(" ,;:."))
+    name = name[:1].upper() + name[1:]
+    return name, k
+
+
+def _supports_in(words: list[str], low: list[str], start: int, gaz: Gazetteer) -> list[str]:
+    found: list[str] = []
+    for k in range(start, len(words) - 2):
+        pair = " ".join(low[k : k + 2])
+        if pair == "phối hợp":
+            m = _skip(low, k + 2, {"chặt", "chẽ", "với", "cùng"})
+            found += _units(words, low, m, gaz)[0]
+        elif " ".join(low[k : k + 4]) == "với sự phối hợp":
+            m = _skip(low, k + 4, {"của", "chặt", "chẽ"})
+            found += _units(words, low, m, gaz)[0]
+    return found
+
+
+def _new_lead_first(words: list[str], low: list[str], k: int, start: int,
+                    gaz: Gazetteer) -> bool:
+    """After a comma: a body, then its own verb, in a clause that already assigns a task."""
+    m = gaz.match(words, k)
+    if m is None or m.end >= len(words) or words[m.end - 1].endswith(","):
+        return False
+    two = " ".join(low[m.end : m.end + 2])
+    if not (two in LEADFIRST_OK or two in VERB2) or low[m.end] in LEADFIRST_NEG:
+        return False
+    left = words[start:k]
+    left_low = low[start:k]
+    if _only_owners(left, gaz):
+        return False  # "Sở Y tế, Sở Giáo dục … thường xuyên": one list of leads
+    # still inside "phối hợp với A, B …": the comma separates supports
+    for p in range(len(left_low) - 2, -1, -1):
+        if _near(left_low[p : p + 2], "phối hợp"):
+            q = _skip(left_low, p + 2, {"chặt", "chẽ", "với", "cùng"})
+            _, end = _units(left, left_low, q, gaz)
+            if end >= len(left):
+                return False
+            break
+    parsed = parse_clause(left, gaz)
+    return parsed is not None and bool(parsed.action)
+
+
+def _unpunctuated(words: list[str]) -> bool:
+    return not any(re.search(r"[,;]$", w) for w in words)
+
+
+def _only_owners(words: list[str], gaz: Gazetteer) -> bool:
+    low = [key(w) for w in words]
+    i = _skip_intro(words, low, 0)
+    trig = _trigger_at(low, i)
+    if trig:
+        i += len(trig)
+    names, j = _units(words, low, i, gaz)
+    return bool(names) and j >= len(words)
+
+
+def _deadline_start(words: list[str], k: int) -> int:
+    """Where a deadline that ends right before word k starts ("trước ngày 20/7 Sở Nội vụ …")."""
+    lo = max(0, k - 14)
+    text = " ".join(words[lo:k])
+    found = dl.find_all(text, date(2000, 1, 1))
+    if not found or found[-1].end < len(text) - 1:
+        return k
+    chars = 0
+    for n, w in enumerate(words[lo:k]):
+        if chars >= found[-1].start:
+            return lo + n
+        chars += len(w) + 1
+    return k
+
+
+def _near(words: list[str], target: str) -> bool:
+    """Two words that are `target`, allowing the tone and one-letter errors of recognisers."""
+    text = " ".join(words)
+    if text == target:
+        return True
+    return len(words) == 2 and (plain(text) == plain(target) or fuzz.ratio(text, target) >= 80)
+
+
+def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
+    if i < len(low) and low[i] in GIAO_SOUNDALIKES and i + 1 < len(low) and \
+            low[i + 1] in {"cho", "sở", "ban", "công", "ubnd", "văn", "các", "đồng"}:
+        low = [*low[:i], "giao", *low[i + 1 :]]
+    for t in TRIGGERS:
+        if tuple(low[i : i + len(t)]) == t:
+            nxt = low[i + len(t)] if i + len(t) < len(low) else ""
+            if t == ("giao",) and nxt in {"thông", "dịch", "lưu", "đất", "rừng", "nhận", "việc",
+                                          "nhiệm"}:
+                return None
+            if t in {("đề", "nghị"), ("yêu", "cầu")} and nxt in {"của", "này", "nêu", "trên",
+                                                                  "tại", "đó", "về"}:
+                return None
+            if t == ("chỉ", "đạo") and i > 0:
+                return None
+            return t
+    return None
+
+
+def _prefix_ok(words: list[str], low: list[str], gaz: Gazetteer) -> bool:
+    if all(w in PREFIX_OK or not w for w in low):
+        return True
+    names, j = _units(words, low, 0, gaz)
+    if names and all(w in PREFIX_OK or not w for w in low[j:]):
+        return True
+    p = _person(words, low, 0, gaz)
+    return bool(p and p[1] >= len(words))
+
+
+def _skip_intro(words: list[str], low: list[str], i: int) -> int:
+    intro = {"đồng", "thời", "và", "còn", "riêng", "ngoài", "ra", "bên", "cạnh", "đó", "tiếp",
+             "theo", "cuối", "cùng", "trước", "mắt", "thì", "là", "tôi", "xin", "đối", "với",
+             "sau", "đây", ""}
+    while i < len(words) and low[i] in intro:
+        two = " ".join(low[i : i + 2])
+        if low[i] == "đồng" and two != "đồng thời":
+            break
+        if two == "đối với" or (low[i] == "trước" and two != "trước mắt") or \
+                (low[i] == "sau" and two != "sau đây"):
+            break
+        i += 1
+    return i
+
+
+def _skip_deadline(words: list[str], i: int) -> int:
+    text = " ".join(words[i:])
+    found = dl.find_all(text, date(2000, 1, 1))
+    if found and found[0].start <= 1:
+        end_char = found[0].end
+        pos = 0
+        for k, w in enumerate(words[i:]):
+            pos += len(w) + 1
+            if pos >= end_char:
+                return i + k + 1
+    return i
+
+
+def _skip(low: list[str], j: int, words: set[str]) -> int:
+    while j < len(low) and low[j] in words:
+        j += 1
+    return j
+
+
+def starts_action(words: list[str]) -> bool:
+    low = [key(w) for w in words if key(w)]
+    if not low:
+        return False
+    low_i = _skip(low, 0, {"thì", "là", "và", "đồng", "thời", "tiếp", "theo", "cần"})
+    low = low[low_i:]
+    if not low:
+        return False
+    if ASSESSMENT.match(" ".join(low[:3])):
+        return False
+    two = " ".join(low[:2])
+    return two in VERB2 or low[0] in VERB1 or bool(dl.find_all(" ".join(low[:8]),
+                                                               date(2000, 1, 1)))
+
+
+def is_topic(words: list[str]) -> bool:
+    return bool(words) and key(words[0]) in {"về", "đối"}

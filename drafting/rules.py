@@ -1,0 +1,212 @@
+"""The rule-based extractor: the concluding remarks → numbered items and assigned tasks.
+
+Steps, each a plain function: find the concluding part (conclude.py) → tokens → clean
+(text.py) → sentence ends for unpunctuated speech → sentences → clauses → tasks (leads,
+supports, action, deadline; clauses.py) with the audio evidence of each. No network, no GPU.
+"""
+
+import re
+from datetime import date
+
+from drafting import deadline as dl
+from drafting.clauses import (
+    Clause,
+    Parsed,
+    action_text,
+    is_topic,
+    parse_clause,
+    parse_rest,
+    restore_boundaries,
+    split_clauses,
+    starts_action,
+)
+from drafting.conclude import concluding_part, until_closing
+from drafting.gazetteer import Gazetteer, key
+from drafting.meeting import Meeting
+from drafting.model import Evidence, Item, Task
+from drafting.style import formal
+from drafting.text import Sentence, Token, clean, split, tokens_from_segments
+from transcribe.transcript import Segment, Transcript
+
+
+def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer,
+                  ) -> tuple[list[Item], list[Task]]:
+    """Items and tasks from the concluding part of a transcript."""
+    segments = concluding_part(transcript, meeting)
+    tokens = tokens_from_segments([(s.id, s.text) for s in segments])
+    raw = list(tokens)
+    sentences = split(restore_boundaries(clean(tokens), gazetteer))
+    sentences = until_closing(sentences)
+    by_id = {s.id: s for s in transcript.segments}
+    timed = transcript.audio.duration > 0
+    tasks = _tasks(sentences, raw, by_id, timed, meeting.date, gazetteer)
+    if len(segments) == len(transcript.segments) and len(segments) > 1 and tasks:
+        # no cue and no speakers: the whole meeting was searched; the notice's points start
+        # at the first numbered point or task, not with the opening remarks and reports
+        first_seg = min(t.evidence.segment_ids[0] for t in tasks if t.evidence.segment_ids)
+        starts = [k for k, s in enumerate(sentences)
+                  if s.item_start or s.tokens[0].seg >= first_seg]
+        cut = starts[0] if starts else 0
+        # an ordinal just before the first task belongs to the conclusion
+        sentences = sentences[cut:]
+    items = _items(sentences, by_id, timed, meeting.date)
+    return items, tasks
+
+
+def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment], timed: bool,
+           ref: date, gaz: Gazetteer) -> list[Task]:
+    tasks: list[Task] = []
+    heading: Parsed | None = None
+    for sent in sentences:
+        clauses = split_clauses(sent, gaz)
+        previous: Task | None = None
+        for n, clause in enumerate(clauses):
+            parsed = parse_clause(clause.words, gaz)
+            if heading is not None and (sent.bullet or n > 0) and parsed is not None and \
+                    not parsed.heading and key(clause.words[0]) == "chỉ" and \
+                    key(clause.words[1]) == "đạo":
+                parsed = None  # "- Chỉ đạo Trung tâm …" under "Sở Y tế:": the heading's task
+            if parsed and parsed.heading and n == len(clauses) - 1:
+                heading = parsed
+                previous = None
+                continue
+            if parsed is None:
+                if previous is not None and (starts_action(clause.words) or
+                                             dl.find_all(" ".join(clause.words), ref)):
+                    _extend(previous, clause, raw, by_id, timed, ref)
+                    continue
+                if heading is not None and (sent.bullet or sent.item_start or n == 0) \
+                        and starts_action(clause.words) and not is_topic(clause.words):
+                    low = [key(w) for w in clause.words]
+                    parsed = parse_rest(clause.words, low, 0, list(heading.leads), gaz)
+                    parsed.supports = list(dict.fromkeys([*heading.supports, *parsed.supports]))
+                else:
+                    if sent.item_start and is_topic(clause.words):
+                        heading = None
+                    continue
+            elif not sent.bullet:
+                heading = None
+            task = _make_task(len(tasks) + 1, parsed, clause, raw, by_id, timed, ref, gaz)
+            if task.action:
+                tasks.append(task)
+                previous = task
+    return tasks
+
+
+def _make_task(n: int, parsed: Parsed, clause: Clause, raw: list[Token],
+               by_id: dict[int, Segment], timed: bool, ref: date, gaz: Gazetteer) -> Task:
+    found = dl.find_all(parsed.action, ref)
+    deadline = dl.parse(parsed.action, ref)
+    if deadline.kind == "none":
+        deadline = dl.parse(" ".join(clause.words), ref)  # before the lead
+    action = formal(_strip_deadlines(parsed.action, found), ref)
+    return Task(
+        id=f"T{n}",
+        leads=parsed.leads,
+        supports=parsed.supports,
+        action=action,
+        deadline=deadline,
+        quote=_quote(clause.tokens, raw),
+        evidence=_evidence(clause.tokens, by_id, timed),
+    )
+
+
+def _extend(task: Task, clause: Clause, raw: list[Token], by_id: dict[int, Segment],
+            timed: bool, ref: date) -> None:
+    """A lead-less clause after a task continues it ('…; trình UBND tỉnh trước 30/9')."""
+    extra = action_text(clause.words)
+    phrases = [task.deadline.phrase] if task.deadline.phrase else []
+    deadline = dl.parse("; ".join([*phrases, extra]), ref)
+    found = dl.find_all(extra, ref)
+    task.action = f"{task.action}; {formal(_strip_deadlines(extra, found), ref)}".strip("; ")
+    if deadline.kind != "none":
+        task.deadline = deadline
+    task.quote = f"{task.quote} {_quote(clause.tokens, raw)}".strip()
+    ev = _evidence(clause.tokens, by_id, timed)
+    task.evidence.segment_ids = sorted(set(task.evidence.segment_ids) | set(ev.segment_ids))
+    if ev.end is not None:
+        task.evidence.end = max(task.evidence.end or 0, ev.end)
+
+
+def _strip_deadlines(action: str, found: list[dl.Found]) -> str:
+    """Drop dated phrases at the start or end of the action (they go in the Thời hạn column)."""
+    for f in sorted(found, key=lambda f: -f.start):
+        if f.deadline.kind in ("recurring", "event"):
+            continue
+        before, after = action[: f.start], action[f.end :]
+        if not before.strip(" ,;") or not after.strip(" ,;.") or f.deadline.kind == "date":
+            action = (before.rstrip(" ,") + (" " if before.strip() and after.strip(" ,") else "")
+                      + after.lstrip(" ,"))
+    action = re.sub(r"\s+", " ", action).strip(" ,;")
+    action = re.sub(r"\s+(?:và|,)\s*$", "", action)
+    # "…, hoàn thành" left behind when its deadline went to the Thời hạn column
+    action = re.sub(r"[,;]\s+(?:và\s+)?(?:hoàn thành|xong|hoàn tất|thực hiện)$", "", action)
+    action = re.sub(r"^(?:cần phải|phải|cần)\s+", "", action, flags=re.IGNORECASE)
+    action = re.sub(r"\s+([,.;])", r"\1", action)
+    return action[:1].upper() + action[1:] if action else action
+
+
+def _items(sentences: list[Sentence], by_id: dict[int, Segment], timed: bool,
+           ref: date) -> list[Item]:
+    groups: list[list[Sentence]] = []
+    for s in sentences:
+        if s.item_start or not groups or (groups[-1][0].item != s.item):
+            groups.append([s])
+        else:
+            groups[-1].append(s)
+    items = []
+    for group in groups:
+        first = group[0].text.rstrip(":")
+        lines = _paragraphs(group, timed, ref)
+        title = ""
+        if re.match(r"^(Về|về|Đối với|đối với)\b", first):
+            words = first.split()
+            comma = next((k for k, w in enumerate(words[:14]) if w.endswith(",")), None)
+            if len(words) <= 14 and comma is None:
+                title, lines = first, lines[1:]
+            elif comma is not None:
+                title = " ".join(words[: comma + 1]).rstrip(",")
+                rest = " ".join(words[comma + 1 :])
+                lines[0] = _line(Sentence([Token(w, 0, 0) for w in rest.split()]), ref)
+        title = title[:1].upper() + title[1:]
+        text = "\n".join(lines)
+        toks = [t for s in group for t in s.tokens]
+        items.append(Item(title=title, text=text, evidence=_evidence(toks, by_id, timed)))
+    return [i for i in items if i.title or i.text]
+
+
+def _paragraphs(group: list[Sentence], timed: bool, ref: date) -> list[str]:
+    """Sentences joined into paragraphs: a new one for bullets, after headings, and (in
+    written text) where the source had a new line."""
+    out: list[str] = []
+    last: Sentence | None = None
+    for s in group:
+        same = last is not None and not s.bullet and not last.heading and not last.bullet and \
+            (timed or s.tokens[0].seg == last.tokens[-1].seg)
+        if same and out and last is not group[0]:
+            out[-1] += " " + _line(s, ref)
+        else:
+            out.append(_line(s, ref))
+        last = s
+    return out
+
+
+def _line(s: Sentence, ref: date) -> str:
+    text = formal(s.text, ref)
+    if not re.search(r"[.:;!?]$", text):
+        text += "."
+    return f"- {text}" if s.bullet else text
+
+
+def _quote(tokens: list[Token], raw: list[Token]) -> str:
+    if not tokens:
+        return ""
+    a, b = tokens[0].index, tokens[-1].index
+    return " ".join(t.text for t in raw[a : b + 1] if t.text != "\n")
+
+
+def _evidence(tokens: list[Token], by_id: dict[int, Segment], timed: bool) -> Evidence:
+    ids = sorted({t.seg for t in tokens if t.seg in by_id})
+    if not ids or not timed:
+        return Evidence(ids)
+    return Evidence(ids, by_id[ids[0]].start, by_id[ids[-1]].end)
