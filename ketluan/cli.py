@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from ketluan.errors import InputError, KetluanError
+from worker.cli import register as _register_service
 
 app = typer.Typer(
     name="ketluan",
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Kho mô hình cục bộ (không tải gì từ mạng).", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+_register_service(app)
 
 out = Console()
 err = Console(stderr=True)

@@ -54,3 +54,7 @@ def speak(tmp_path_factory):
         return path
 
     return _speak
+
+
+# Service fixtures (PostgreSQL database, private Redis, worker processes): tests/service_fixtures.py
+from tests.service_fixtures import pg_url, redis_server  # noqa: E402,F401
