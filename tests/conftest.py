@@ -57,4 +57,4 @@ def speak(tmp_path_factory):
 
 
 # Service fixtures (PostgreSQL database, private Redis, worker processes): tests/service_fixtures.py
-from tests.service_fixtures import pg_url, redis_server  # noqa: E402,F401
+from tests.service_fixtures import pg_stack, pg_url, redis_server  # noqa: E402,F401

@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,9 +45,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """The URL of a new, empty PostgreSQL database, dropped after the session."""
+@contextmanager
+def new_database() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped afterwards."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
@@ -61,11 +62,18 @@ def pg_url() -> Iterator[str]:
             "it (apt-get install postgresql; service postgresql start) "
             "or set KETLUAN_TEST_POSTGRES_URL."
         )
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    with new_database() as url:
+        yield url
 
 
 @dataclass
@@ -211,3 +219,130 @@ def make_service(data_dir: Path, database_url: str, broker_url: str, **extra: st
     env.update(extra)
     data_dir.mkdir(parents=True, exist_ok=True)
     return Service(env=env, data_dir=data_dir)
+
+
+class ApiServer:
+    """The API under test on a real socket (uvicorn in a thread), so uploads really stream."""
+
+    def __init__(self, app) -> None:
+        import threading
+
+        import uvicorn
+
+        self.app = app
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "ApiServer":
+        self.thread.start()
+        wait_for(lambda: self.server.started, 20, "the API server to start")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+ROLE_NAMES = ("admin", "van_thu", "tong_hop", "theo_doi", "lanh_dao")
+
+
+def seed_users(engine, unit: str = "VP-UBND") -> dict[str, str]:
+    """One user per role in `unit`; returns role → bearer token."""
+    import db
+    from db import accounts
+
+    tokens = {}
+    with db.session(engine) as s:
+        for role in ROLE_NAMES:
+            user = accounts.create_user(
+                s, f"{role}.{unit.lower()}", "mat-khau-thu", role, unit, full_name=f"Người {role}"
+            )
+            tokens[role] = accounts.issue_token(s, user, "api", None)
+    return tokens
+
+
+def model_ready() -> None:
+    """Assemble the default model in the test store once, before worker processes race for it."""
+    from models import default_store
+
+    default_store().resolve("whisper-base", kind="asr")
+
+
+def vieneu_clip(name_start: str) -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("vieneu")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.fail("vieneu is not installed: run `make test`, which installs it with --no-deps")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "assets" / "samples"
+    return next(p for p in sorted(folder.glob("*.wav")) if p.name.startswith(name_start))
+
+
+def sse_events(client, url: str, headers: dict, timeout: float = 120) -> list[tuple[str, dict]]:
+    """Read a Server-Sent Events stream to its end; returns (event, data) pairs."""
+    import json
+
+    events, name = [], None
+    with client.stream("GET", url, headers=headers, timeout=timeout) as r:
+        assert r.status_code == 200, r.read()
+        assert r.headers["content-type"].startswith("text/event-stream")
+        for line in r.iter_lines():
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                events.append((name, json.loads(line[5:])))
+    return events
+
+
+@dataclass
+class Stack:
+    """API (in a thread) + worker processes + database + broker, as in production."""
+
+    service: Service
+    api: ApiServer
+    engine: object
+    tokens: dict[str, str]
+    other_unit_tokens: dict[str, str]
+
+    @property
+    def url(self) -> str:
+        return self.api.url
+
+    def auth(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+    def client(self):
+        import httpx
+
+        return httpx.Client(base_url=self.url, timeout=60)
+
+
+@contextmanager
+def run_stack(data_dir: Path, database_url: str, broker_url: str, workers: int = 1):
+    from api import create_app
+
+    model_ready()
+    service = make_service(data_dir, database_url, broker_url)
+    settings = service.settings()
+    app = create_app(settings)
+    engine = app.state.engine
+    tokens = seed_users(engine, "VP-UBND")
+    other = seed_users(engine, "VP-TU")
+    try:
+        with ApiServer(app) as api:
+            for _ in range(workers):
+                service.start_worker()
+            yield Stack(service, api, engine, tokens, other)
+    finally:
+        service.stop()
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_stack(pg_url, redis_server, tmp_path_factory) -> Iterator[Stack]:
+    """PostgreSQL + Redis + one real Celery worker process, shared by the HTTP tests."""
+    with run_stack(tmp_path_factory.mktemp("pg-stack"), pg_url, redis_server.url) as stack:
+        yield stack
