@@ -2,6 +2,7 @@
 (claim, lease, cancel, sweep) behaves under competing workers."""
 
 import uuid
+from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
@@ -14,22 +15,21 @@ import db
 from db import accounts
 from ketluan.errors import InputError
 from ketluan.settings import Settings
+from tests.service_fixtures import new_database
 from worker import jobs, sweeper
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'k.sqlite'}"
-    else:
-        url = request.getfixturevalue("pg_url")
-    engine = db.connect(url)
-    yield engine
-    if request.param == "postgresql":
-        db.Base.metadata.drop_all(engine)
-        with engine.begin() as c:
-            c.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    engine.dispose()
+    """A freshly migrated database of each kind (PostgreSQL: a throw-away database)."""
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'k.sqlite'}"
+        else:
+            url = stack.enter_context(new_database())
+        engine = db.connect(url)
+        yield engine
+        engine.dispose()
 
 
 def test_migrations_match_models_and_seed_roles(engine):
