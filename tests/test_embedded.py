@@ -2,9 +2,11 @@
 Celery's SQLAlchemy transport under the data directory), driven through HTTP."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -66,6 +68,18 @@ def served(tmp_path):
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=60)
     log.close()
+    # The embedded worker must not outlive `ketluan serve`.
+    text = (tmp_path / "serve.log").read_text(encoding="utf-8", errors="replace")
+    worker_pid = int(re.search(r"gpu-cpu-(\d+)@", text).group(1))
+    wait_for(lambda: not _alive(worker_pid), 30, "the embedded worker to stop")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/status").read_text().find("State:\tZ") < 0
 
 
 def test_serve_runs_api_and_worker_without_redis_or_postgres(served):

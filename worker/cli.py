@@ -30,6 +30,7 @@ def serve(
     forwarded_allow_ips: Annotated[
         str, typer.Option(help="IP của nginx được tin cậy cho X-Forwarded-For.")
     ] = "127.0.0.1",
+    workers: Annotated[int, typer.Option(help="Số tiến trình API (uvicorn).")] = 1,
 ) -> None:
     """Chạy API (và một máy xử lý) trên máy này. Mặc định: SQLite, không cần Redis/PostgreSQL."""
     import uvicorn
@@ -45,10 +46,16 @@ def serve(
         child = subprocess.Popen(
             [sys.executable, "-m", "ketluan.cli", "worker", "--queue", "gpu,cpu"],
             env=os.environ.copy(),
+            preexec_fn=_die_with_parent,
         )
+    # uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown; turn that into SystemExit
+    # so the `finally` below stops the worker instead of the process dying around it.
+    signal.signal(signal.SIGTERM, _exit)
     try:
         uvicorn.run(
-            app,
+            app if workers == 1 else "api:create_app",
+            factory=workers > 1,
+            workers=workers,
             host=host,
             port=port,
             proxy_headers=True,
@@ -126,6 +133,20 @@ def create_user(
             accounts.ensure_unit(s, unit, unit_name)
         user = accounts.create_user(s, username, password, role, unit, full_name)
         typer.echo(f"Đã tạo tài khoản '{user.username}' ({db.ROLES[role]}).")
+
+
+def _exit(signum, _frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _die_with_parent() -> None:
+    """Linux: the embedded worker gets SIGTERM if `ketluan serve` itself is killed."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 def _logging() -> None:
