@@ -77,7 +77,10 @@ def run(tmp: Path, env: dict, args) -> dict:
             ).json()["token"]
             h = {"Authorization": f"Bearer {token}"}
             out["upload"] = bench_upload(c, h, server.pid, tmp, args.upload_gb)
+            cpu0 = _cpu_seconds(server.pid)
             out["status"] = asyncio.run(bench_status(url, h, out["upload"]["job_id"], args))
+            served = out["status"]["requests"] - out["status"]["errors"]
+            out["status"]["server_cpu_ms"] = 1000 * (_cpu_seconds(server.pid) - cpu0) / served
             c.post(f"/api/jobs/{out['upload']['job_id']}/cancel", headers=h)
         worker = subprocess.Popen(
             [*cli, "worker", "--queue", "gpu,cpu"],
@@ -213,7 +216,7 @@ def report(r: dict, args) -> str:
 |---|---|---|
 | upload {u["bytes"] / 1e9:.2f} GB WAV ({u["duration_h"]:.1f} h of audio) | {u["seconds"]:.1f} s, {u["mb_s"]:.0f} MB/s | |
 | server RSS during upload | {u["rss_base_mb"]:.0f} → {u["rss_peak_mb"]:.0f} MB, **growth {u["rss_growth_mb"]:.1f} MB** | < 100 MB |
-| job status at {args.rate} req/s ({s["requests"]} requests) | **p50 {s["p50_ms"]:.1f} ms, p99 {s["p99_ms"]:.1f} ms** (max {s["max_ms"]:.0f} ms), {s["achieved_rps"]:.0f} req/s achieved, {s["errors"]} errors | |
+| job status at {args.rate} req/s ({s["requests"]} requests) | **p50 {s["p50_ms"]:.1f} ms, p99 {s["p99_ms"]:.1f} ms** (max {s["max_ms"]:.0f} ms), {s["achieved_rps"]:.0f} req/s achieved, {s["errors"]} errors; server CPU {s["server_cpu_ms"]:.1f} ms per request | |
 | jobs per hour, whisper-base int8 CPU, one worker | **{j["jobs_per_hour"]:.0f} jobs/h** ({j["jobs"]} clips, {j["audio_s"]:.0f} s of speech in {j["wall_s"]:.1f} s; {j["audio_x_realtime"]:.1f}× real time incl. upload and queueing) | |
 """  # noqa: E501
 
@@ -315,6 +318,14 @@ def _rss(pid: int) -> int:
     except FileNotFoundError:
         return total
     return total + sum(_rss(int(c)) for c in children)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the API server process tree."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return total + sum(_cpu_seconds(int(c)) for c in children)
 
 
 def _health(url: str) -> bool:

@@ -4,7 +4,7 @@ import logging
 import threading
 from functools import lru_cache
 
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import worker_process_init, worker_ready, worker_shutdown
 from sqlalchemy import Engine
 
 from ketluan.settings import get_settings
@@ -44,6 +44,12 @@ def engine() -> Engine:
     import db
 
     return db.connect(get_settings().db_url)
+
+
+@worker_process_init.connect
+def _fresh_engine_after_fork(**_kwargs) -> None:
+    # Prefork (cpu queue) children must not share the parent's database connections.
+    engine.cache_clear()
 
 
 @worker_ready.connect
