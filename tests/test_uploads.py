@@ -145,3 +145,25 @@ def test_unicode_name_is_kept_in_nfc(pg_stack, meeting):
         r = c.get(f"/api/meetings/{meeting}/audio", headers=pg_stack.auth("van_thu"))
     assert r.status_code == 200 and r.content == clip.read_bytes()
     assert "filename*=utf-8''Bi%C3%AAn" in r.headers["content-disposition"]
+
+
+def test_same_recording_uploaded_twice_at_once(pg_stack):
+    """Two clerks upload the same file at the same moment: one job, one stored copy, one 409."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    clip = vieneu_clip("Đoan").read_bytes()
+    with pg_stack.client() as c:
+        ids = [
+            c.post(
+                "/api/meetings", json={"title": f"Họp trùng {i}"}, headers=pg_stack.auth("van_thu")
+            ).json()["id"]
+            for i in range(2)
+        ]
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda m: _post(pg_stack, m, clip, name="trung.wav"), ids))
+    assert sorted(r.status_code for r in results) == [202, 409], [r.text for r in results]
+    with db.session(pg_stack.engine) as s:
+        rows = s.scalars(select(db.AudioFile).where(db.AudioFile.size == len(clip))).all()
+        assert len(rows) == 1
+        assert pg_stack.api.app.state.store.path(rows[0].storage_path).read_bytes() == clip
+    assert pg_stack.api.app.state.store.leftovers() == []

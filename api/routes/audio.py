@@ -4,6 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 import db
@@ -68,8 +70,52 @@ def download_audio(meeting_id: int, request: Request, user: Listener, s: DB) -> 
 
 
 def _register(request: Request, s, user: db.User, meeting: db.Meeting, got, info) -> db.Job:
+    store = request.app.state.store
+    for attempt in (1, 2):
+        _refuse_duplicate(s, user, got.sha256)
+        try:
+            audio = store_audio(
+                s, store, got.path, got.sha256, got.size, info, got.filename, user.id
+            )
+            meeting.audio_id = audio.id
+            s.flush()
+            job = jobs.create(s, meeting.id, audio.id, user.id)
+            audit(
+                s,
+                request,
+                user,
+                "create",
+                "audio",
+                audio.id,
+                meeting.id,
+                sha256=got.sha256,
+                size=got.size,
+                name=got.filename,
+            )
+            s.commit()
+            s.refresh(meeting)
+            return job
+        except IntegrityError:
+            # A concurrent upload stored the same recording between our check and insert:
+            # check again (a duplicate in this unit), else reuse its row.
+            s.rollback()
+            if attempt == 2:
+                raise
+        except BaseException:
+            s.rollback()
+            # A stored file no row refers to must not stay behind (but never remove one
+            # that a concurrent upload of the same content has just registered).
+            if not s.scalar(select(db.AudioFile.id).where(db.AudioFile.sha256 == got.sha256)):
+                store.path(f"{got.sha256[:2]}/{got.sha256[2:4]}/{got.sha256}").unlink(
+                    missing_ok=True
+                )
+            raise
+    raise AssertionError("unreachable")
+
+
+def _refuse_duplicate(s, user: db.User, sha256: str) -> None:
     unit = None if user.role_code == ADMIN else user.unit_id
-    duplicate = find_duplicate(s, got.sha256, unit)
+    duplicate = find_duplicate(s, sha256, unit)
     if duplicate is not None:
         exc = ConflictError(
             f"Bản ghi này đã được tải lên cho cuộc họp #{duplicate.id} «{duplicate.title}».",
@@ -77,30 +123,3 @@ def _register(request: Request, s, user: db.User, meeting: db.Meeting, got, info
         )
         exc.extra = {"meeting_id": duplicate.id}
         raise exc
-    store = request.app.state.store
-    created = not s.query(db.AudioFile.id).filter_by(sha256=got.sha256).first()
-    try:
-        audio = store_audio(s, store, got.path, got.sha256, got.size, info, got.filename, user.id)
-        meeting.audio_id = audio.id
-        s.flush()
-        job = jobs.create(s, meeting.id, audio.id, user.id)
-        audit(
-            s,
-            request,
-            user,
-            "create",
-            "audio",
-            audio.id,
-            meeting.id,
-            sha256=got.sha256,
-            size=got.size,
-            name=got.filename,
-        )
-        s.commit()
-    except BaseException:
-        s.rollback()
-        if created:  # a file the database does not know about must not stay behind
-            store.path(f"{got.sha256[:2]}/{got.sha256[2:4]}/{got.sha256}").unlink(missing_ok=True)
-        raise
-    s.refresh(meeting)
-    return job
