@@ -190,3 +190,37 @@ def _norm(text: str) -> str:
     import re
 
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def test_a_failing_job_reports_a_vietnamese_error(pg_stack):
+    """The stored recording has gone missing: the job fails with a message a person can act on."""
+    import uuid
+
+    from worker import jobs
+
+    stack = pg_stack
+    with db.session(stack.engine) as s:
+        unit = s.query(db.Unit).filter_by(code="VP-UBND").one()
+        audio = db.AudioFile(
+            sha256=uuid.uuid4().hex * 2,
+            size=10,
+            duration=5.0,
+            format="wav",
+            storage_path="mat/tich.wav",
+            original_name="mất tích.wav",
+        )
+        s.add(audio)
+        s.flush()
+        meeting = db.Meeting(unit_id=unit.id, title="Họp thiếu tệp", audio_id=audio.id)
+        s.add(meeting)
+        s.flush()
+        job = jobs.create(s, meeting.id, audio.id, None)
+    jobs.dispatch(stack.api.app.state.send, job)
+    with stack.client() as c:
+        events = sse_events(c, f"/api/jobs/{job.id}/events", stack.auth("van_thu"))
+        final = events[-1][1]
+        assert final["state"] == "failed" and final["state_name"] == "Lỗi"
+        assert "Không tìm thấy tệp ghi âm 'mất tích.wav'" in final["error"]["message"], final
+        assert "storage_dir" in final["error"]["hint"]
+        assert final["error"]["hint"] and final["error"]["code"] == "audio"
+        assert final["attempts"] == 1

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 import db
 from db.models import STAGE_CPU, STAGE_GPU
-from ketluan.errors import KetluanError
+from ketluan.errors import AudioError, KetluanError
 from ketluan.settings import Settings
 from worker import jobs
 
@@ -75,6 +75,13 @@ def gpu_stage(ctx: "StageRun") -> None:
 
     job, meeting, audio = ctx.load()
     path = ctx.store.path(audio.storage_path)
+    if not path.is_file():  # e.g. the shared storage is not mounted on this node
+        raise AudioError(
+            f"Không tìm thấy tệp ghi âm '{audio.original_name}' trong kho lưu trữ "
+            f"của máy xử lý {socket.gethostname()}.",
+            "Báo quản trị viên kiểm tra thư mục lưu trữ dùng chung (storage_dir), "
+            "hoặc tải bản ghi lên lại.",
+        )
     glossary = _glossary(meeting.glossary)
     model = transcribe.load_model(ctx.settings.asr_model)  # cached per worker process
     ctx.touch(state=db.TRANSCRIBING, progress=0.0)
