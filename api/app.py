@@ -25,7 +25,10 @@ Lỗi trả về dạng `{"detail": {"code", "message", "hint"}}` bằng tiếng
 def create_app(settings: Settings | None = None, send: Send | None = None) -> FastAPI:
     """Build the app. `send(job_id, stage)` publishes a job message (default: Celery)."""
     settings = settings or get_settings()
-    app = FastAPI(title="ketluan", version="0.1.0", description=DESCRIPTION)
+    # The stock /docs and /redoc pages load JavaScript from a CDN; ours serve vendored files.
+    app = FastAPI(
+        title="ketluan", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None
+    )
     engine = db.connect(settings.db_url)
     app.state.settings = settings
     app.state.engine = engine
@@ -35,10 +38,33 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     # The web UI (another issue) renders Jinja2 templates and serves vendored assets from here.
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _offline_docs(app)
     errors.install(app)
     for module in (health, auth, meetings, audio, jobs, transcripts, drafts, admin):
         app.include_router(module.router)
     return app
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the swagger-ui-bundle wheel: nothing fetched from the network."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    app.mount(
+        "/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets"
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title="ketluan — API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io
+        )
 
 
 def celery_sender(settings: Settings) -> Send:
