@@ -9,6 +9,7 @@ from fastapi.templating import Jinja2Templates
 
 import db
 from api import errors
+from api.middleware import CloseIfBodyUnread
 from api.routes import admin, audio, auth, drafts, health, jobs, meetings, transcripts
 from ketluan.settings import Settings, get_settings
 from worker.jobs import Send
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _offline_docs(app)
+    app.add_middleware(CloseIfBodyUnread)
     errors.install(app)
     for module in (health, auth, meetings, audio, jobs, transcripts, drafts, admin):
         app.include_router(module.router)

@@ -94,6 +94,7 @@ def test_over_the_limit_declared_and_streamed(pg_stack, meeting, small_limit):
     before = _files(pg_stack)
     r = _post(pg_stack, meeting, b"\0" * (small_limit * 2))  # Content-Length known up front
     assert r.status_code == 413 and "quá lớn" in r.json()["detail"]["message"], r.text
+    assert r.headers["connection"] == "close"  # the unread body must not poison keep-alive
 
     def chunks():  # no Content-Length: the limit is enforced while streaming
         boundary = b"xyzBOUNDARY"
