@@ -1,6 +1,7 @@
 """The FastAPI application factory."""
 
 import logging
+import os
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,6 +14,11 @@ from api.middleware import CloseIfBodyUnread
 from api.routes import admin, audio, auth, drafts, health, jobs, meetings, transcripts
 from ketluan.settings import Settings, get_settings
 from worker.jobs import Send
+
+# Air-gapped: FastAPI's OpenTelemetry hooks must never set up an OTLP exporter (the OTLP
+# packages are installed as dependencies), whatever the environment says.
+os.environ["FASTAPI_OTEL_AUTO_CONFIGURE"] = "false"
+os.environ["OTEL_SDK_DISABLED"] = "true"
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
