@@ -53,6 +53,19 @@ def create_user(
     return user
 
 
+def set_password(s: Session, username: str, password: str) -> User:
+    """A new password; every session and token of the user is revoked."""
+    user = s.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise InputError(f"Không có tài khoản '{username}'.", "Kiểm tra lại tên đăng nhập.")
+    if len(password) < MIN_PASSWORD:
+        raise InputError("Mật khẩu quá ngắn.", f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+    user.password_hash = _hasher.hash(password)
+    for token in s.scalars(select(AuthToken).where(AuthToken.user_id == user.id)):
+        token.revoked = True
+    return user
+
+
 def ensure_unit(s: Session, code: str, name: str = "") -> Unit:
     unit = s.scalar(select(Unit).where(Unit.code == code))
     if unit is None:

@@ -58,6 +58,11 @@ def test_accounts_hash_passwords_and_tokens(engine):
             accounts.create_user(s, "van.thu", "12345678", "van_thu", "VP-UBND")
         with pytest.raises(InputError, match="Vai trò"):
             accounts.create_user(s, "x", "12345678", "thu_ky", "VP-UBND")
+        accounts.set_password(s, "van.thu", "mật-khẩu-mới-dài")
+    with db.session(engine) as s:
+        assert accounts.user_for_token(s, token) is None  # old sessions revoked
+        assert accounts.authenticate(s, "van.thu", "mật-khẩu-dài") is None
+        assert accounts.authenticate(s, "van.thu", "mật-khẩu-mới-dài") is not None
 
 
 def _job(engine) -> int:

@@ -135,6 +135,28 @@ def create_user(
         typer.echo(f"Đã tạo tài khoản '{user.username}' ({db.ROLES[role]}).")
 
 
+@admin_app.command("set-password")
+def set_password(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập.")],
+    password: Annotated[
+        str | None,
+        typer.Option(help="Mật khẩu mới (bỏ trống để nhập ẩn; hoặc KETLUAN_NEW_PASSWORD)."),
+    ] = None,
+) -> None:
+    """Đặt lại mật khẩu; mọi phiên và mã truy cập cũ của tài khoản bị thu hồi."""
+    import db
+    from db import accounts
+    from ketluan.settings import get_settings
+
+    password = password or os.environ.get("KETLUAN_NEW_PASSWORD")
+    if not password:
+        password = typer.prompt("Mật khẩu mới", hide_input=True, confirmation_prompt=True)
+    engine = db.connect(get_settings().db_url)
+    with db.session(engine) as s:
+        user = accounts.set_password(s, username, password)
+        typer.echo(f"Đã đặt lại mật khẩu cho '{user.username}'; các phiên cũ đã bị thu hồi.")
+
+
 def _exit(signum, _frame) -> None:
     raise SystemExit(128 + signum)
 
