@@ -16,6 +16,7 @@ from rich.table import Table
 
 from drafting.cli import register as register_drafting
 from ketluan.errors import InputError, KetluanError
+from worker.cli import register as _register_service
 
 app = typer.Typer(
     name="ketluan",
@@ -27,6 +28,7 @@ app = typer.Typer(
 models_app = typer.Typer(help="Kho mô hình cục bộ (không tải gì từ mạng).", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 register_drafting(app)  # draft, import-docx, process
+_register_service(app)
 
 out = Console()
 err = Console(stderr=True)

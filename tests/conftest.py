@@ -90,3 +90,7 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
     monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
     return attempts
+
+
+# Service fixtures (PostgreSQL database, private Redis, worker processes): tests/service_fixtures.py
+from tests.service_fixtures import pg_stack, pg_url, redis_server  # noqa: E402,F401
