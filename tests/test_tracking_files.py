@@ -30,7 +30,7 @@ def _zip_bomb(p):
     with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("xl/workbook.xml", "<workbook/>")
-        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024)  # ~20 kB packed)
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))  # ~20 kB packed
 
 
 def _macro(p):
