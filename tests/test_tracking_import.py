@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 import db
-from tests.tracking_helpers import conclusion, edit_notice, engine, render  # noqa: F401
+from tests.tracking_helpers import conclusion, edit_notice, engine_fixture, render  # noqa: F401
 from tracking import imports, read_docx, read_xlsx, write_template
 from tracking.status import CONDITIONAL, FIXED, RECURRING, UNSET, WITHIN_DAYS
 
@@ -36,7 +36,7 @@ def test_generated_notice_gives_exactly_its_tasks(engine, tmp_path):
     notice = read_docx(render(tmp_path / "tb.docx"), received_on=RECEIVED)
     assert (notice.number, notice.issued_on) == ("02-TB/TU", date(2026, 8, 25))
     assert "giải ngân vốn đầu tư công" in notice.meeting
-    payload, result = _import(engine, [notice])
+    _, result = _import(engine, [notice])
     expected = [(t.action, lead, t.supports) for t in conclusion().tasks for lead in t.leads]
     saved = _tasks(engine)
     assert [(t.content, t.lead_name, t.supports) for t in saved] == expected
@@ -156,6 +156,6 @@ def test_excel_list_imports_several_notices_once(engine, tmp_path):
     assert (culture.deadline_kind, culture.due_on) == (WITHIN_DAYS, date(2026, 9, 17))
     assert saved["Sở Nông nghiệp và Môi trường"].deadline_kind == RECURRING
     assert saved["Sở Tư pháp"].deadline_kind == CONDITIONAL
-    payload, result = _import(engine, read_xlsx(path))
+    _, result = _import(engine, read_xlsx(path))
     assert (result.added, result.unchanged) == (0, 4)
     assert len(_tasks(engine)) == 4

@@ -76,8 +76,8 @@ def _set(cell, text: str) -> None:
         extra._p.getparent().remove(extra._p)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
+@pytest.fixture(name="engine", params=["sqlite", "postgresql"])
+def engine_fixture(request, tmp_path):
     """A migrated database on each backend; PostgreSQL gets a fresh database per test."""
     if request.param == "sqlite":
         engine = db.connect(f"sqlite:///{tmp_path / 'k.sqlite'}")
