@@ -9,6 +9,7 @@ drafting.deadline.add_working_days); "đỏ đặc biệt" counts calendar days 
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from drafting.deadline import add_working_days
 from drafting.deadline import parse as parse_deadline
@@ -119,7 +120,7 @@ def warning_of(task: TaskState, today: date, rules: Rules = DEFAULT_RULES) -> st
 
 def near_cutoff(today: date, rules: Rules = DEFAULT_RULES) -> date:
     """The last due date that counts as near on `today`: N working days ahead."""
-    return add_working_days(today, rules.near_days)
+    return _working_days_ahead(today, rules.near_days)
 
 
 def special_cutoff(today: date, rules: Rules = DEFAULT_RULES) -> date:
@@ -154,6 +155,12 @@ def kind_from_drafting(kind: str, phrase: str) -> str:
     if kind == "event":
         return CONDITIONAL
     return UNSET
+
+
+@lru_cache(maxsize=256)
+def _working_days_ahead(today: date, n: int) -> date:
+    # Cached: a dashboard asks this once per task row with the same day.
+    return add_working_days(today, n)
 
 
 def rules_from(settings) -> Rules:

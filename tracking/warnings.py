@@ -102,6 +102,25 @@ def warnings_list(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: U
     return out
 
 
+def warning_counts(s: Session, today: date, rules: Rules = DEFAULT_RULES,
+                   user: User | None = None) -> dict[str, int]:
+    """How many tasks carry each warning level: warning_of's rules as one SQL aggregate
+    (tests/test_tracking_dashboard.py checks that both agree)."""
+    t = TrackedTask
+    overdue = and_(t.due_on < today, ~and_(t.result_state == SUBMITTED,
+                                            func.coalesce(t.reported_on, today) <= t.due_on))
+    special = special_cutoff(today, rules)
+    q = select(
+        func.sum(case((and_(t.due_on >= today, t.result_state != SUBMITTED), 1), else_=0)),
+        func.sum(case((and_(overdue, t.due_on >= special), 1), else_=0)),
+        func.sum(case((and_(overdue, t.due_on < special), 1), else_=0)),
+    ).where(_open(), t.due_on <= near_cutoff(today, rules))
+    if user is not None:
+        q = scope(q, user)
+    yellow, red, special_red = s.execute(q).one()
+    return {YELLOW: int(yellow or 0), RED: int(red or 0), SPECIAL_RED: int(special_red or 0)}
+
+
 def notify(s: Session, today: date, rules: Rules = DEFAULT_RULES, mailer: Mailer | None = None
            ) -> list[Notification]:
     """Create the notifications today's warnings call for (once per task, level, audience and

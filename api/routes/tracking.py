@@ -257,9 +257,7 @@ def set_received(notice_id: int, body: ReceivedIn, user: Tracker, s: DB) -> db.T
 def dashboard(request: Request, user: Reader, s: DB, on: On = None) -> DashboardOut:
     """Bảng điều khiển: nhiệm vụ quá hạn theo đơn vị và số cảnh báo theo mức."""
     today, rules = on or dt.date.today(), _rules(request)
-    counts = {level: 0 for level in LEVELS}
-    for w in warnings.warnings_list(s, today, rules, user):
-        counts[w.level] += 1
+    counts = warnings.warning_counts(s, today, rules, user)
     by_unit = [UnitOverdue(unit_id=u, unit=name, overdue=n, special=sp)
                for u, name, n, sp in warnings.overdue_by_unit(s, today, user, rules)]
     return DashboardOut(on=today, overdue_by_unit=by_unit, warnings=counts)
