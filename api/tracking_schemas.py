@@ -29,8 +29,10 @@ class TaskOut(BaseModel):
     done: bool
     completed_on: dt.date | None
     documents: str
-    quote: str
-    audio_start: float | None
+    quote: str = Field(description="Lời chủ trì (nguồn của nhiệm vụ).")
+    audio_start: float | None = Field(description="Thời điểm trong bản ghi âm, giây.")
+    audio_end: float | None
+    meeting: str = Field(description="Cuộc họp, như thông báo ghi.")
     status: str
     status_name: str
     warning: str | None = Field(description="vang | do | do_dac_biet, hoặc null")

@@ -174,7 +174,8 @@ def test_import_then_units_see_and_update_only_their_own_tasks(api, tmp_path, sm
     assert detail["history"][4]["note"] == "Thiếu số liệu của 3 huyện"
     assert detail["history"][4]["username"] == "td"
     assert [e["original_name"] for e in detail["evidence"]] == ["Báo cáo 125-BC-STC.pdf"]
-    assert detail["quote"] and detail["audio_start"] == 125.0
+    assert detail["quote"] and (detail["audio_start"], detail["audio_end"]) == (125.0, 140.0)
+    assert detail["meeting"] == "cuộc họp nghe báo cáo tiến độ giải ngân vốn đầu tư công"
 
 
 def test_warnings_notify_units_heads_and_the_assigning_office(api, tmp_path, smtp):

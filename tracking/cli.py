@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ketluan.errors import InputError
@@ -92,7 +93,7 @@ def list_tasks(
     for col in ("Mã", "Nội dung", "Chủ trì", "Hạn", "Trạng thái", "Cảnh báo"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r.code, r.content, r.lead, f"{r.due_on:%d/%m/%Y}" if r.due_on else "",
+        table.add_row(escape(r.code), escape(r.content), escape(r.lead), f"{r.due_on:%d/%m/%Y}" if r.due_on else "",
                       r.status_name, LEVELS[r.warning] if r.warning else "")
     out.print(table)
 
@@ -146,7 +147,7 @@ def warn(on: DateOpt = None) -> None:
         for n in created:
             sent = f" → {n.emailed_to}" if n.emailed_to else ""
             problem = f" [thư lỗi: {n.email_error}]" if n.email_error else ""
-            out.print(f"{n.message}{sent}{problem}")
+            out.print(escape(f"{n.message}{sent}{problem}"))
     out.print(f"{len(created)} cảnh báo mới.")
 
 
@@ -202,21 +203,22 @@ def _show_preview(payload: dict) -> None:
         notice = ParsedNotice.from_dict(entry["notice"])
         d = entry["diff"]
         again = " (đã nhập trước đây)" if d["notice_id"] else ""
-        out.print(f"[bold]{notice.number}[/] ngày {notice.issued_on:%d/%m/%Y}{again}: "
-                  f"{len(notice.tasks)} nhiệm vụ. {notice.title}")
+        out.print(f"[bold]{escape(notice.number)}[/] ngày {notice.issued_on:%d/%m/%Y}{again}: "
+                  f"{len(notice.tasks)} nhiệm vụ. {escape(notice.title)}")
         table = Table(show_lines=False)
         for col in ("", "Nội dung", "Chủ trì", "Phối hợp", "Thời hạn"):
             table.add_column(col)
         changed = {c["index"]: c for c in d["changed"]}
         for k, t in enumerate(notice.tasks):
             mark = "+" if k in d["added"] else ("~" if k in changed else "=")
-            due = t.due.strftime("%d/%m/%Y") if t.due else (t.deadline_phrase or KINDS[t.deadline_kind])
-            table.add_row(mark, t.content, t.lead, "; ".join(t.supports), due)
+            effective = notice.due_of(t)  # "trong N ngày": counted from the receipt date
+            due = effective.strftime("%d/%m/%Y") if effective else (t.deadline_phrase or KINDS[t.deadline_kind])
+            table.add_row(mark, *(escape(x) for x in (t.content, t.lead, "; ".join(t.supports), due)))
         out.print(table)
         for c in d["changed"]:
             parts = "; ".join(f"{f}: {old!r} → {new!r}" for f, (old, new) in c["changes"].items())
-            out.print(f"  ~ {c['code']}: {parts}")
+            out.print(escape(f"  ~ {c['code']}: {parts}"))
         for r in d["removed"]:
-            out.print(f"  - {r['code']} ({r['lead']}): {r['content']} [sẽ rút]")
+            out.print(escape(f"  - {r['code']} ({r['lead']}): {r['content']} (sẽ rút)"))
         out.print(f"  Thêm {len(d['added'])}, sửa {len(d['changed'])}, rút {len(d['removed'])}, "
                   f"giữ nguyên {d['unchanged']}.")

@@ -62,6 +62,8 @@ class Row:
     documents: str
     quote: str
     audio_start: float | None
+    audio_end: float | None
+    meeting: str
     status: str
     warning: str | None
 
@@ -92,7 +94,7 @@ def task_rows(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
     """Every (not withdrawn) task in scope, with its status on `today`."""
     if status is not None and status not in STATUSES:
         raise InputError(f"Trạng thái '{status}' không có.", f"Chọn trong: {', '.join(STATUSES)}.")
-    q = (select(TrackedTask, TrackedNotice.number, TrackedNotice.issued_on)
+    q = (select(TrackedTask, TrackedNotice.number, TrackedNotice.issued_on, TrackedNotice.meeting)
          .join(TrackedNotice, TrackedNotice.id == TrackedTask.notice_id)
          .where(TrackedTask.withdrawn.is_(False))
          .order_by(TrackedNotice.issued_on, TrackedNotice.id, TrackedTask.seq))
@@ -107,7 +109,7 @@ def task_rows(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
     if issued_to is not None:
         q = q.where(TrackedNotice.issued_on <= issued_to)
     rows = []
-    for task, number, issued in s.execute(q):
+    for task, number, issued, meeting in s.execute(q):
         state = TaskState(task.deadline_kind, task.due_on, task.done, task.completed_on,
                           task.result_state, task.reported_on)
         code = status_of(state, today, rules)
@@ -117,7 +119,8 @@ def task_rows(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
             task.id, task.code, number, issued, task.content, task.lead_unit_id, task.lead_name,
             list(task.supports or []), task.sector, task.deadline_kind, task.deadline_phrase,
             task.due_on, task.progress, task.result, task.result_state, task.done,
-            task.completed_on, task.documents, task.quote, task.audio_start, code,
+            task.completed_on, task.documents, task.quote, task.audio_start, task.audio_end,
+            meeting, code,
             warning_of(state, today, rules)))
     return rows
 

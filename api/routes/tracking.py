@@ -434,7 +434,8 @@ def _withdrawn(task: db.TrackedTask) -> dict:
             "deadline_phrase": task.deadline_phrase, "due_on": task.due_on,
             "progress": task.progress, "result": task.result, "result_state": task.result_state,
             "done": task.done, "completed_on": task.completed_on, "documents": task.documents,
-            "quote": task.quote, "audio_start": task.audio_start, "status": "da_rut",
+            "quote": task.quote, "audio_start": task.audio_start, "audio_end": task.audio_end,
+            "meeting": task.notice.meeting, "status": "da_rut",
             "status_name": "Đã rút khỏi văn bản", "warning": None, "warning_name": None}
 
 
