@@ -257,3 +257,32 @@ def test_reports_and_exports(api, tmp_path):
     assert load_workbook(io.BytesIO(r.content))["Nhiệm vụ"]["A1"].value == "Số thông báo"
     paths = c.get("/openapi.json").json()["paths"]
     assert "/api/tracking/tasks" in paths and "/api/tracking/imports/{import_id}/confirm" in paths
+
+
+def test_tracker_edits_deadlines_and_the_receipt_date_moves_them(api, tmp_path):
+    c, t = api, api.tokens
+    preview = _import(c, render(tmp_path / "tb.docx"))
+    c.post(f"/api/tracking/imports/{preview['id']}/confirm", headers=t["td"])
+    items = c.get("/api/tracking/tasks", headers=t["td"]).json()["items"]
+    by_lead = {x["lead"]: x for x in items}
+    city, home = by_lead["UBND thành phố Lào Cai"], by_lead["Sở Nội vụ"]
+    assert city["due_on"] == "2026-09-15" and home["status"] == "can_bo_sung_han"
+    notice_id = c.get("/api/tracking/notices", headers=t["td"]).json()[0]["id"]
+    # Received on Friday 24/04/2026 instead: 10 working days skip 27/4 (observed), 30/4, 1/5.
+    r = c.post(f"/api/tracking/notices/{notice_id}/received", json={"received_on": "2026-04-24"},
+               headers=t["td"])
+    assert r.status_code == 200, r.text
+    city = c.get(f"/api/tracking/tasks/{city['id']}", headers=t["td"]).json()
+    assert city["due_on"] == "2026-05-13"
+    assert city["history"][-1]["action"] == "received"
+    r = c.patch(f"/api/tracking/tasks/{home['id']}",
+                json={"deadline_kind": "co_han", "due_on": "2026-11-30", "sector": "Tổ chức bộ máy",
+                      "note": "Bổ sung hạn theo ý kiến Thường trực"}, headers=t["td"])
+    assert r.status_code == 200, r.text
+    home = r.json()
+    assert (home["due_on"], home["sector"]) == ("2026-11-30", "Tổ chức bộ máy")
+    assert home["history"][-1]["note"] == "Bổ sung hạn theo ý kiến Thường trực"
+    r = c.patch(f"/api/tracking/tasks/{home['id']}", json={"deadline_kind": "gap"}, headers=t["td"])
+    assert r.status_code == 400 and "Loại thời hạn 'gap' không có" in r.json()["detail"]["message"]
+    r = c.patch(f"/api/tracking/tasks/{home['id']}", json={"bogus": 1}, headers=t["td"])
+    assert r.status_code == 422

@@ -132,3 +132,34 @@ def test_a_notice_with_a_blank_number_imports_once_it_is_given(tmp_path):
     _no_number(path)
     notice = read_docx(path, number="07-TB/TU")
     assert notice.number == "07-TB/TU" and len(notice.tasks) == 6
+
+
+def test_state_format_header_and_a_hand_written_notice(tmp_path):
+    import drafting
+    from docx import Document
+
+    from tests.tracking_helpers import conclusion, meeting
+
+    m = meeting()
+    m.format, m.issuing_body, m.notice_number = "state", "Ủy ban nhân dân tỉnh Lào Cai", "125"
+    drafting.render_notice(conclusion(), m).save(str(tmp_path / "ubnd.docx"))
+    state = read_docx(tmp_path / "ubnd.docx")
+    assert (state.number, state.issued_on, len(state.tasks)) == ("125/TB-UBND", date(2026, 8, 25), 6)
+
+    doc = Document()  # typed by hand: no task table, no comments
+    doc.add_paragraph("HUYỆN ỦY BẢO THẮNG")
+    doc.add_paragraph("Số 15-TB/HU")
+    doc.add_paragraph("Bảo Thắng, ngày 03 tháng 9 năm 2026")
+    doc.add_paragraph("THÔNG BÁO")
+    doc.add_paragraph("kết luận của Thường trực Huyện ủy tại cuộc họp giao ban tháng 8")
+    doc.add_paragraph("1. Giao Ủy ban nhân dân huyện chỉ đạo rà soát các công trình chậm tiến độ, "
+                      "báo cáo Thường trực Huyện ủy trước ngày 30/9/2026.")
+    doc.add_paragraph("2. Thường trực Huyện ủy biểu dương các xã đã hoàn thành kế hoạch.")
+    doc.save(str(tmp_path / "tay.docx"))
+    hand = read_docx(tmp_path / "tay.docx")
+    assert (hand.number, hand.issued_on) == ("15-TB/HU", date(2026, 9, 3))
+    assert hand.meeting == "cuộc họp giao ban tháng 8"
+    assert len(hand.tasks) == 1, hand.tasks  # praise is not a task
+    task = hand.tasks[0]
+    assert "rà soát các công trình chậm tiến độ" in task.content
+    assert (task.lead, task.deadline_kind, task.due) == ("UBND huyện", "co_han", date(2026, 9, 30))
