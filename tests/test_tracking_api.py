@@ -141,6 +141,8 @@ def test_import_then_units_see_and_update_only_their_own_tasks(api, tmp_path, sm
     assert c.patch(f"/api/tracking/tasks/{stc['id']}", json={"sector": "x"},
                    headers=t["stc"]).status_code == 403
     assert c.get("/api/meetings", headers=t["stc"]).status_code == 403  # units see no meetings
+    me = c.get("/api/auth/me", headers=t["stc"])
+    assert me.status_code == 200 and me.json()["role_name"] == "Đơn vị được giao"
 
     # Progress, evidence, report done → returned → reported again → accepted → reopened.
     url = f"/api/tracking/tasks/{stc['id']}"

@@ -135,9 +135,9 @@ def test_a_notice_with_a_blank_number_imports_once_it_is_given(tmp_path):
 
 
 def test_state_format_header_and_a_hand_written_notice(tmp_path):
-    import drafting
     from docx import Document
 
+    import drafting
     from tests.tracking_helpers import conclusion, meeting
 
     m = meeting()

@@ -19,7 +19,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 import db
-from api.deps import ADMIN, DB, EVERYONE, THEO_DOI, Allow, audit
+from api.deps import ADMIN, DB, DON_VI, EVERYONE, THEO_DOI, Allow, audit
 from api.routes.audio import UPLOAD_DOC
 from api.tracking_schemas import (
     AppliedOut,
@@ -48,7 +48,6 @@ from tracking.mail import mailer_from
 from tracking.source import read_docx
 from tracking.status import LEVELS, rules_from
 
-DON_VI = "don_vi"
 router = APIRouter(prefix="/api/tracking", tags=["Theo dõi nhiệm vụ"])
 Reader = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]
 Tracker = Annotated[db.User, Depends(Allow(ADMIN, THEO_DOI))]
