@@ -288,3 +288,26 @@ def test_tracker_edits_deadlines_and_the_receipt_date_moves_them(api, tmp_path):
     assert r.status_code == 400 and "Loại thời hạn 'gap' không có" in r.json()["detail"]["message"]
     r = c.patch(f"/api/tracking/tasks/{home['id']}", json={"bogus": 1}, headers=t["td"])
     assert r.status_code == 422
+
+
+def test_units_are_refused_everywhere_outside_tracking(api):
+    """Every route whose rule leaves out don_vi answers 403 to a unit; tracking reads do not."""
+    from collections import defaultdict
+
+    from tests.test_api_authz import api_routes, rule_of
+
+    checked = 0
+    for route in api_routes(api.app.routes):
+        rule = rule_of(route)
+        if rule is None or route.path == "/api/auth/logout":  # logout would revoke the token
+            continue
+        path = route.path.format_map(defaultdict(lambda: "1"))
+        for method in route.methods - {"HEAD"}:
+            r = api.request(method, path, headers=api.tokens["stc"],
+                            json={} if method in ("POST", "PATCH", "PUT") else None)
+            if "don_vi" in rule.roles:
+                assert r.status_code not in (401, 403), (method, route.path, r.text)
+            else:
+                assert r.status_code == 403, (method, route.path, r.status_code)
+                checked += 1
+    assert checked >= 25
