@@ -311,3 +311,27 @@ def test_units_are_refused_everywhere_outside_tracking(api):
                 assert r.status_code == 403, (method, route.path, r.status_code)
                 checked += 1
     assert checked >= 25
+
+
+def test_import_from_a_stored_draft_links_the_meeting(api, tmp_path):
+    c, t = api, api.tokens
+    store, engine = c.app.state.store, c.app.state.engine
+    relative, sha, size = store.put_file(render(tmp_path / "tb.docx"), ".docx")
+    with db.session(engine) as s:
+        office = s.query(db.Unit).filter_by(code="VP-TU").one()
+        meeting = db.Meeting(unit_id=office.id, title="Giải ngân vốn đầu tư công")
+        s.add(meeting)
+        s.flush()
+        s.add(db.DraftVersion(meeting_id=meeting.id, version=1, source="uploaded", sha256=sha,
+                              size=size, storage_path=relative, original_name="ban-ky.docx"))
+        meeting_id = meeting.id
+    url = f"/api/tracking/meetings/{meeting_id}/drafts/1/import"
+    assert c.post(url, headers=t["td2"]).status_code == 404  # another office's meeting
+    assert c.post(f"/api/tracking/meetings/{meeting_id}/drafts/2/import",
+                  headers=t["td"]).status_code == 404
+    r = c.post(url, params={"received_on": "2026-08-27"}, headers=t["td"])
+    assert r.status_code == 201, r.text
+    assert len(r.json()["notices"][0]["diff"]["added"]) == 6
+    assert c.post(f"/api/tracking/imports/{r.json()['id']}/confirm", headers=t["td"]).json()["added"] == 6
+    with db.session(engine) as s:
+        assert s.query(db.TrackedNotice).one().meeting_id == meeting_id

@@ -185,6 +185,7 @@ def _apply(s: Session, parsed: ParsedNotice, d: dict[str, Any], pending: Pending
     notice.issuing_body = parsed.issuing_body or notice.issuing_body
     notice.meeting = parsed.meeting or notice.meeting
     notice.received_on = parsed.received_on or notice.received_on
+    notice.meeting_id = parsed.meeting_id or notice.meeting_id
     notice.source_kind, notice.source_name = parsed.source_kind, parsed.source_name
     notice.source_sha256 = parsed.sha256
     s.flush()

@@ -66,6 +66,7 @@ class ParsedNotice:
     source_kind: str = "docx"
     source_name: str = ""
     sha256: str = ""
+    meeting_id: int | None = None  # the meeting in ketluan, when imported from its draft
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -7,6 +7,7 @@ The task list is also the JSON API for an office's existing tracking software.
 
 import datetime as dt
 import os
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -19,7 +20,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 import db
-from api.deps import ADMIN, DB, DON_VI, EVERYONE, THEO_DOI, Allow, audit
+from api.deps import ADMIN, DB, DON_VI, EVERYONE, THEO_DOI, Allow, audit, visible_meeting
 from api.routes.audio import UPLOAD_DOC
 from api.tracking_schemas import (
     AppliedOut,
@@ -84,6 +85,38 @@ async def upload_import(
         )
     pending = imports.preview(s, parsed, unit_id, user, got.filename)
     audit(s, request, user, "create", "tracking_import", pending.id, file=got.filename)
+    s.commit()
+    return _import_out(pending)
+
+
+@router.post("/meetings/{meeting_id}/drafts/{version}/import", response_model=ImportOut,
+             status_code=201)
+def import_draft(
+    meeting_id: int,
+    version: int,
+    request: Request,
+    user: Tracker,
+    s: DB,
+    number: Annotated[str | None, Query(max_length=64, description="Số thông báo nếu văn bản để trống.")] = None,
+    issued_on: Annotated[dt.date | None, Query(description="Ngày ban hành nếu văn bản để trống.")] = None,
+    received_on: Annotated[dt.date | None, Query(description="Ngày nhận văn bản.")] = None,
+) -> ImportOut:
+    """Xem trước nhiệm vụ từ một phiên bản dự thảo đã lưu của cuộc họp (bản cuối đã ký)."""
+    state = request.app.state
+    meeting = visible_meeting(s, user, meeting_id)
+    draft = s.scalar(select(db.DraftVersion).where(db.DraftVersion.meeting_id == meeting.id,
+                                                   db.DraftVersion.version == version))
+    if draft is None:
+        raise NotFoundError(f"Cuộc họp #{meeting.id} chưa có dự thảo phiên bản {version}.",
+                            "Xem danh sách dự thảo.")
+    name = draft.original_name if draft.original_name.lower().endswith(".docx") else \
+        f"du-thao-{meeting.id}-v{version}.docx"
+    parsed = _parse_upload(state, state.store.path(draft.storage_path), name, number, issued_on,
+                           received_on)
+    for notice in parsed:
+        notice.meeting_id = meeting.id
+    pending = imports.preview(s, parsed, meeting.unit_id, user, name)
+    audit(s, request, user, "create", "tracking_import", pending.id, meeting.id, draft=version)
     s.commit()
     return _import_out(pending)
 
@@ -382,7 +415,10 @@ def _parse_upload(state, path: Path, name: str, number, issued_on, received_on):
     kind = _kind(path, name)
     with tempfile.TemporaryDirectory(dir=state.store.tmp) as folder:
         named = Path(folder) / Path(name).name
-        os.link(path, named)
+        try:
+            os.link(path, named)
+        except OSError:  # a file system without hard links (some network shares)
+            shutil.copyfile(path, named)
         if kind == "xlsx":
             found = excel.read_xlsx(named, state.settings.tracking_max_rows)
             for notice in found:
