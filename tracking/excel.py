@@ -181,6 +181,8 @@ def write_template(path: str | Path) -> Path:
     for k, w in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + k)].width = w
     ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 32
+    ws.page_setup.orientation = "landscape"
     kinds = DataValidation(type="list", formula1='"Có hạn cụ thể,Thường xuyên,Chờ điều kiện,'
                            'Ký ban hành trong 10 ngày làm việc"', allow_blank=True)
     ws.add_data_validation(kinds)

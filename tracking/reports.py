@@ -152,6 +152,7 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
     summary.title = "Tổng hợp"
     summary.append([f"TỔNG HỢP TÌNH HÌNH THỰC HIỆN NHIỆM VỤ (đến ngày {today:%d/%m/%Y})"])
     summary["A1"].font = Font(bold=True, size=13)
+    summary.row_dimensions[1].height = 24  # room for stacked diacritics (Ổ, Ề)
     summary.append([GROUPS[by], "Tổng số", *STATUSES.values()])
     for cell in summary[2]:
         cell.font = Font(bold=True)
@@ -164,6 +165,7 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
                                         for k in STATUSES)])
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
+    summary.row_dimensions[2].height = 45
     summary.column_dimensions["A"].width = 40
     for k in range(2, 3 + len(STATUSES)):
         summary.column_dimensions[chr(ord("A") + k - 1)].width = 16
@@ -179,6 +181,8 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
                         r.progress, r.result, r.documents, r.status_name,
                         LEVELS[r.warning] if r.warning else ""])
         row = listing.max_row
+        for col in (4, 5, 6, 11, 12):  # long texts wrap inside their column
+            listing.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
         listing.cell(row, 3).number_format = listing.cell(row, 9).number_format = "DD/MM/YYYY"
         if r.warning:
             listing.cell(row, 14).fill = PatternFill("solid", fgColor=fills[r.warning])
@@ -187,6 +191,9 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
         listing.column_dimensions[col].width = width
     listing.freeze_panes = "A2"
     listing.auto_filter.ref = listing.dimensions
+    listing.print_title_rows = "1:1"
+    for sheet in (summary, listing):
+        _landscape(sheet)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -259,6 +266,14 @@ def _group_of(row: Row, by: str) -> tuple[str, str]:
         return f"{row.issued_on.isoformat()} {row.notice}", \
             f"{row.notice} ngày {row.issued_on:%d/%m/%Y}"
     return f"{row.issued_on:%Y-%m}", f"Tháng {row.issued_on:%m/%Y}"
+
+
+def _landscape(sheet) -> None:
+    """Print on A4 landscape, one page wide."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _pct(n: int, total: int) -> str:
