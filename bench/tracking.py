@@ -8,7 +8,8 @@ Measured (p50 / p95 / max, milliseconds, after 5 warm-up runs):
 - warnings list: tracking.warnings.warnings_list (every warning, levels computed in Python);
 - warning counts: the per-level counts the dashboard shows, as one SQL aggregate;
 - a unit's warnings: the list scoped to one unit (role don_vi);
-- GET /api/tracking/dashboard: both of the above through FastAPI (TestClient), auth included.
+- GET /api/tracking/dashboard: overdue by unit + warning counts through FastAPI (TestClient),
+  auth included; GET /api/tracking/tasks: the first page (200) of the JSON task list.
 
 PostgreSQL: a throw-away database on KETLUAN_BENCH_POSTGRES_URL
 (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres), dropped afterwards.
@@ -93,6 +94,13 @@ def run(backend: str, url: str, n_tasks: int, n_units: int, repeat: int) -> None
                 assert r.status_code == 200, r.text
 
             results["GET /api/tracking/dashboard"] = _time(dashboard, repeat)
+
+            def first_page():
+                r = client.get("/api/tracking/tasks", params={"on": TODAY.isoformat()},
+                               headers=headers)
+                assert r.status_code == 200 and len(r.json()["items"]) == 200, r.text
+
+            results["GET /api/tracking/tasks (first 200)"] = _time(first_page, repeat // 2)
         print(f"| query ({backend}) | p50 ms | p95 ms | max ms |")
         print("|---|---|---|---|")
         for name, (p50, p95, worst) in results.items():

@@ -245,6 +245,14 @@ def test_reports_and_exports(api, tmp_path):
     mine = c.get("/api/tracking/reports/summary", params=on, headers=t["stc"]).json()
     assert [(g["label"], g["total"]) for g in mine] == [("Sở Tài chính", 1)]
 
+    full = c.get("/api/tracking/tasks", params=on, headers=t["ld"]).json()["items"]
+    page = c.get("/api/tracking/tasks", params={**on, "offset": 1, "limit": 2}, headers=t["ld"]).json()
+    assert page["total"] == 6 and page["items"] == full[1:3]
+    late = c.get("/api/tracking/tasks", params={**on, "status": "qua_han", "limit": 1},
+                 headers=t["ld"]).json()
+    assert late["total"] == 2 and [x["status"] for x in late["items"]] == ["qua_han"]
+    bad = c.get("/api/tracking/tasks", params={"status": "xong"}, headers=t["ld"])
+    assert bad.status_code == 400 and "Trạng thái 'xong' không có" in bad.json()["detail"]["message"]
     r = c.get("/api/tracking/reports/export.xlsx", params=on, headers=t["ld"])
     assert r.status_code == 200
     wb = load_workbook(io.BytesIO(r.content))

@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, lazyload
 
 from db.models import User
 from db.tracking import TrackedNotice, TrackedTask
@@ -92,12 +92,22 @@ def task_rows(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
               unit_id: int | None = None, notice_id: int | None = None, status: str | None = None,
               issued_from: date | None = None, issued_to: date | None = None) -> list[Row]:
     """Every (not withdrawn) task in scope, with its status on `today`."""
+    return task_page(s, today, rules, user, unit_id, notice_id, status, issued_from,
+                     issued_to)[1]
+
+
+def task_page(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User | None = None,
+              unit_id: int | None = None, notice_id: int | None = None, status: str | None = None,
+              issued_from: date | None = None, issued_to: date | None = None, offset: int = 0,
+              limit: int | None = None) -> tuple[int, list[Row]]:
+    """(total, one page of rows). Without a status filter the page is cut in SQL; a status is
+    computed, so filtering on it reads every task in scope."""
     if status is not None and status not in STATUSES:
         raise InputError(f"Trạng thái '{status}' không có.", f"Chọn trong: {', '.join(STATUSES)}.")
     q = (select(TrackedTask, TrackedNotice.number, TrackedNotice.issued_on, TrackedNotice.meeting)
          .join(TrackedNotice, TrackedNotice.id == TrackedTask.notice_id)
          .where(TrackedTask.withdrawn.is_(False))
-         .order_by(TrackedNotice.issued_on, TrackedNotice.id, TrackedTask.seq))
+         .options(lazyload(TrackedTask.notice), lazyload(TrackedTask.lead_unit)))
     if user is not None:
         q = scope(q, user)
     if unit_id is not None:
@@ -108,6 +118,12 @@ def task_rows(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
         q = q.where(TrackedNotice.issued_on >= issued_from)
     if issued_to is not None:
         q = q.where(TrackedNotice.issued_on <= issued_to)
+    total = None
+    if status is None and (offset or limit is not None):
+        total = s.scalar(select(func.count()).select_from(q.order_by(None).subquery()))
+        q = q.offset(offset).limit(limit)
+        offset, limit = 0, None
+    q = q.order_by(TrackedNotice.issued_on, TrackedNotice.id, TrackedTask.seq)
     rows = []
     for task, number, issued, meeting in s.execute(q):
         state = TaskState(task.deadline_kind, task.due_on, task.done, task.completed_on,
@@ -122,7 +138,10 @@ def task_rows(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
             task.completed_on, task.documents, task.quote, task.audio_start, task.audio_end,
             meeting, code,
             warning_of(state, today, rules)))
-    return rows
+    if total is None:
+        total = len(rows)
+        rows = rows[offset:offset + limit if limit is not None else None]
+    return total, rows
 
 
 def summarize(rows: list[Row], by: str) -> list[Group]:

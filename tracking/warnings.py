@@ -164,18 +164,27 @@ def message(w: Warning) -> str:
 def notifications_for(s: Session, user: User, unread_only: bool = False,
                       limit: int = 200) -> list[Notification]:
     """A unit's staff read the unit's notifications; the assigning office reads its own."""
-    q = select(Notification).order_by(Notification.created_at.desc(), Notification.id.desc())
-    if user.role_code == UNIT:
-        q = q.where(Notification.unit_id == user.unit_id,
-                    Notification.audience.in_(("unit", "unit_head")))
-    elif user.role_code != "admin":
-        q = q.where(Notification.unit_id == user.unit_id, Notification.audience == "assigner")
+    q = _audience(select(Notification), user)
     if unread_only:
         q = q.where(Notification.read_at.is_(None))
+    q = q.order_by(Notification.created_at.desc(), Notification.id.desc())
     return list(s.scalars(q.limit(limit)))
 
 
+def notification_for(s: Session, user: User, notification_id: int) -> Notification | None:
+    return s.scalar(_audience(select(Notification), user).where(Notification.id == notification_id))
+
+
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _audience(q, user: User):
+    if user.role_code == UNIT:
+        return q.where(Notification.unit_id == user.unit_id,
+                       Notification.audience.in_(("unit", "unit_head")))
+    if user.role_code != "admin":
+        return q.where(Notification.unit_id == user.unit_id, Notification.audience == "assigner")
+    return q
 
 
 def _open():

@@ -53,6 +53,7 @@ router = APIRouter(prefix="/api/tracking", tags=["Theo dõi nhiệm vụ"])
 Reader = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]
 Tracker = Annotated[db.User, Depends(Allow(ADMIN, THEO_DOI))]
 Updater = Annotated[db.User, Depends(Allow(ADMIN, THEO_DOI, DON_VI))]
+OfficeReader = Annotated[db.User, Depends(Allow(*EVERYONE))]
 On = Annotated[dt.date | None, Query(description="Ngày tính trạng thái; mặc định hôm nay.")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -173,10 +174,9 @@ def list_tasks(
 ) -> TaskPage:
     """Danh sách nhiệm vụ được xem, kèm trạng thái và cảnh báo (API cho phần mềm theo dõi khác)."""
     today = on or dt.date.today()
-    rows = reports.task_rows(s, today, _rules(request), user, unit_id, notice_id, status,
-                             issued_from, issued_to)
-    return TaskPage(on=today, total=len(rows),
-                    items=[TaskOut(**r.to_dict()) for r in rows[offset:offset + limit]])
+    total, rows = reports.task_page(s, today, _rules(request), user, unit_id, notice_id, status,
+                                    issued_from, issued_to, offset, limit)
+    return TaskPage(on=today, total=total, items=[TaskOut(**r.to_dict()) for r in rows])
 
 
 @router.get("/tasks/{task_id}", response_model=TaskDetail)
@@ -263,7 +263,7 @@ def reopen_task(task_id: int, body: DecisionIn, request: Request, user: Tracker,
 
 
 @router.get("/notices", response_model=list[NoticeOut])
-def list_notices(user: Tracker, s: DB) -> list[db.TrackedNotice]:
+def list_notices(user: OfficeReader, s: DB) -> list[db.TrackedNotice]:
     """Các văn bản giao nhiệm vụ cơ quan mình đang theo dõi."""
     q = select(db.TrackedNotice).order_by(db.TrackedNotice.issued_on.desc(), db.TrackedNotice.id)
     if user.role_code != ADMIN:
@@ -331,8 +331,7 @@ def my_notifications(user: Reader, s: DB, unread: bool = False) -> list[db.Notif
 @router.post("/notifications/{notification_id}/read", response_model=NotificationOut)
 def mark_read(notification_id: int, user: Reader, s: DB) -> db.Notification:
     """Đánh dấu đã đọc."""
-    note = next((n for n in warnings.notifications_for(s, user, limit=100000)
-                 if n.id == notification_id), None)
+    note = warnings.notification_for(s, user, notification_id)
     if note is None:
         raise NotFoundError(f"Không có thông báo #{notification_id}.", "Xem danh sách thông báo.")
     note.read_at = note.read_at or db.utcnow()
