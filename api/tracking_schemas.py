@@ -33,6 +33,7 @@ class TaskOut(BaseModel):
     audio_start: float | None = Field(description="Thời điểm trong bản ghi âm, giây.")
     audio_end: float | None
     meeting: str = Field(description="Cuộc họp, như thông báo ghi.")
+    updated_at: dt.datetime
     status: str
     status_name: str
     warning: str | None = Field(description="vang | do | do_dac_biet, hoặc null")

@@ -251,6 +251,12 @@ def test_reports_and_exports(api, tmp_path):
     late = c.get("/api/tracking/tasks", params={**on, "status": "qua_han", "limit": 1},
                  headers=t["ld"]).json()
     assert late["total"] == 2 and [x["status"] for x in late["items"]] == ["qua_han"]
+    stamp = max(x["updated_at"] for x in full)
+    with db.session(c.app.state.engine) as s:
+        s.get(db.TrackedTask, full[2]["id"]).progress = 40  # touched after the last sync
+    since = c.get("/api/tracking/tasks", params={**on, "updated_since": stamp},
+                  headers=t["ld"]).json()
+    assert [x["id"] for x in since["items"]] == [full[2]["id"]]
     bad = c.get("/api/tracking/tasks", params={"status": "xong"}, headers=t["ld"])
     assert bad.status_code == 400 and "Trạng thái 'xong' không có" in bad.json()["detail"]["message"]
     r = c.get("/api/tracking/reports/export.xlsx", params=on, headers=t["ld"])

@@ -8,7 +8,7 @@ exports to Excel and to a Word summary report.
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,7 @@ class Row:
     audio_start: float | None
     audio_end: float | None
     meeting: str
+    updated_at: datetime
     status: str
     warning: str | None
 
@@ -99,7 +100,8 @@ def task_rows(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
 def task_page(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User | None = None,
               unit_id: int | None = None, notice_id: int | None = None, status: str | None = None,
               issued_from: date | None = None, issued_to: date | None = None, offset: int = 0,
-              limit: int | None = None) -> tuple[int, list[Row]]:
+              limit: int | None = None, updated_since: datetime | None = None
+              ) -> tuple[int, list[Row]]:
     """(total, one page of rows). Without a status filter the page is cut in SQL; a status is
     computed, so filtering on it reads every task in scope."""
     if status is not None and status not in STATUSES:
@@ -118,6 +120,8 @@ def task_page(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
         q = q.where(TrackedNotice.issued_on >= issued_from)
     if issued_to is not None:
         q = q.where(TrackedNotice.issued_on <= issued_to)
+    if updated_since is not None:  # external systems syncing changes only
+        q = q.where(TrackedTask.updated_at > updated_since)
     total = None
     if status is None and (offset or limit is not None):
         total = s.scalar(select(func.count()).select_from(q.order_by(None).subquery()))
@@ -136,7 +140,7 @@ def task_page(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
             list(task.supports or []), task.sector, task.deadline_kind, task.deadline_phrase,
             task.due_on, task.progress, task.result, task.result_state, task.done,
             task.completed_on, task.documents, task.quote, task.audio_start, task.audio_end,
-            meeting, code,
+            meeting, task.updated_at, code,
             warning_of(state, today, rules)))
     if total is None:
         total = len(rows)

@@ -169,13 +169,16 @@ def list_tasks(
     notice_id: int | None = None,
     issued_from: dt.date | None = None,
     issued_to: dt.date | None = None,
+    updated_since: Annotated[dt.datetime | None, Query(
+        description="Chỉ nhiệm vụ thay đổi sau thời điểm này (ISO 8601; updated_at lớn nhất lần trước).")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> TaskPage:
     """Danh sách nhiệm vụ được xem, kèm trạng thái và cảnh báo (API cho phần mềm theo dõi khác)."""
     today = on or dt.date.today()
     total, rows = reports.task_page(s, today, _rules(request), user, unit_id, notice_id, status,
-                                    issued_from, issued_to, offset, limit)
+                                    issued_from, issued_to, offset, limit,
+                                    _aware(updated_since))
     return TaskPage(on=today, total=total, items=[TaskOut(**r.to_dict()) for r in rows])
 
 
@@ -394,6 +397,11 @@ def _rules(request: Request):
     return rules_from(request.app.state.settings)
 
 
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """Times without a zone are taken as UTC (the database keeps UTC)."""
+    return moment.replace(tzinfo=dt.UTC) if moment and moment.tzinfo is None else moment
+
+
 def _office(s, user: db.User, unit_code: str | None) -> int:
     if user.role_code == ADMIN and unit_code:
         return accounts.ensure_unit(s, unit_code).id
@@ -469,7 +477,7 @@ def _withdrawn(task: db.TrackedTask) -> dict:
             "progress": task.progress, "result": task.result, "result_state": task.result_state,
             "done": task.done, "completed_on": task.completed_on, "documents": task.documents,
             "quote": task.quote, "audio_start": task.audio_start, "audio_end": task.audio_end,
-            "meeting": task.notice.meeting, "status": "da_rut",
+            "meeting": task.notice.meeting, "updated_at": task.updated_at, "status": "da_rut",
             "status_name": "Đã rút khỏi văn bản", "warning": None, "warning_name": None}
 
 
