@@ -149,6 +149,8 @@ def test_import_then_units_see_and_update_only_their_own_tasks(api, tmp_path, sm
     r = c.post(f"{url}/progress", json={"progress": 50, "note": "Đã rà soát 5/9 dự án"},
                headers=t["stc"])
     assert r.status_code == 200 and r.json()["progress"] == 50
+    r = c.post(f"{url}/evidence", files={"file": ("rong.pdf", io.BytesIO(b""))}, headers=t["stc"])
+    assert r.status_code == 400 and "rỗng (0 byte)" in r.json()["detail"]["message"]
     r = c.post(f"{url}/evidence", files={"file": ("Báo cáo 125-BC-STC.pdf", io.BytesIO(b"%PDF-1.4 x"))},
                headers=t["stc"])
     assert r.status_code == 201, r.text
@@ -196,6 +198,8 @@ def test_warnings_notify_units_heads_and_the_assigning_office(api, tmp_path, smt
     assert [(w["lead"], w["level"]) for w in yellow] == [
         ("UBND thành phố Lào Cai", "do_dac_biet"), ("Sở Tài chính", "vang")]
 
+    # Another office's tracker creates nothing for these tasks (nor sees their messages).
+    assert c.post("/api/tracking/warnings/notify", params=on, headers=t["td2"]).json() == []
     r = c.post("/api/tracking/warnings/notify", params=on, headers=t["td"])
     assert r.status_code == 200, r.text
     assert sorted((n["level"], n["audience"]) for n in r.json()) == [

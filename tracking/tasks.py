@@ -180,12 +180,13 @@ def add_evidence(s: Session, store: FileStore, task: TrackedTask, user: User, pa
                  name: str, sha256: str | None = None, size: int | None = None) -> TaskEvidence:
     """Attach an evidence file (minh chứng); stored once by content hash."""
     _may_update(task, user)
+    if not (size if size is not None else path.stat().st_size):
+        raise InputError(f"Tệp minh chứng '{name}' rỗng (0 byte).", "Chọn lại tệp rồi tải lên.")
+    suffix = Path(name).suffix.lower()[:10]
     if sha256 is None:
-        relative, sha256, size = store.put_file(path, Path(name).suffix.lower()[:10])
+        relative, sha256, size = store.put_file(path, suffix)
     else:
-        relative = store.commit(path, sha256, Path(name).suffix.lower()[:10])
-    if not size:
-        raise InputError(f"Tệp minh chứng '{name}' rỗng.", "Chọn lại tệp.")
+        relative = store.commit(path, sha256, suffix)
     evidence = TaskEvidence(task_id=task.id, sha256=sha256, size=size or 0,
                             storage_path=relative, original_name=name,
                             uploaded_by=user.id)

@@ -121,15 +121,16 @@ def warning_counts(s: Session, today: date, rules: Rules = DEFAULT_RULES,
     return {YELLOW: int(yellow or 0), RED: int(red or 0), SPECIAL_RED: int(special_red or 0)}
 
 
-def notify(s: Session, today: date, rules: Rules = DEFAULT_RULES, mailer: Mailer | None = None
-           ) -> list[Notification]:
+def notify(s: Session, today: date, rules: Rules = DEFAULT_RULES, mailer: Mailer | None = None,
+           user: User | None = None) -> list[Notification]:
     """Create the notifications today's warnings call for (once per task, level, audience and
     deadline), and e-mail them when a mail relay is configured.
 
     vàng → the unit; đỏ → the unit and its head; đỏ đặc biệt → also the assigning office.
+    With `user`, only the tasks that user sees (a tracker runs it for the office's notices).
     """
     created: list[Notification] = []
-    for w in warnings_list(s, today, rules):
+    for w in warnings_list(s, today, rules, user):
         audiences = [("unit", w.lead_unit_id)]
         if w.level in (RED, SPECIAL_RED):
             audiences.append(("unit_head", w.lead_unit_id))

@@ -318,9 +318,11 @@ def list_warnings(
 
 @router.post("/warnings/notify", response_model=list[NotificationOut])
 def send_warnings(request: Request, user: Tracker, s: DB, on: On = None) -> list[db.Notification]:
-    """Tạo thông báo cảnh báo trong ứng dụng (và gửi e-mail nếu đã cấu hình máy chủ thư)."""
+    """Tạo thông báo cảnh báo cho nhiệm vụ của cơ quan mình (và gửi e-mail nếu đã cấu hình máy
+    chủ thư). Chạy hằng ngày; mỗi cảnh báo chỉ gửi một lần."""
     settings = request.app.state.settings
-    created = warnings.notify(s, on or dt.date.today(), rules_from(settings), mailer_from(settings))
+    created = warnings.notify(s, on or dt.date.today(), rules_from(settings), mailer_from(settings),
+                              user)
     s.commit()
     return created
 
