@@ -16,6 +16,7 @@ from rich.table import Table
 
 from drafting.cli import register as register_drafting
 from ketluan.errors import InputError, KetluanError
+from tracking.cli import register as register_tracking
 from worker.cli import register as _register_service
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ models_app = typer.Typer(help="Kho mô hình cục bộ (không tải gì từ m
 app.add_typer(models_app, name="models")
 register_drafting(app)  # draft, import-docx, process
 _register_service(app)
+register_tracking(app)  # tracking import|template|list|report|warn|contact
 
 out = Console()
 err = Console(stderr=True)
