@@ -1,4 +1,4 @@
-"""The end-to-end chain: audio → transcript → speakers (when diarization exists) → notice.
+"""The end-to-end chain: audio → transcript → speakers → notice.
 
 A plain function with a progress callback, so the CLI, the API and the worker share it:
 
@@ -76,12 +76,10 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path, model=None
 
 
 def _diarize(audio: Path, transcript: Transcript) -> tuple[Transcript, bool, str]:
-    """Speaker labels from diarize.label_speakers when that module provides it."""
+    """Speaker labels; without the diarization models, the notice is drafted without them."""
     import diarize
 
-    if not hasattr(diarize, "label_speakers"):
-        return transcript, False, ""
     try:
         return diarize.label_speakers(audio, transcript), True, ""
-    except ModelError as exc:  # diarization models not installed: draft without speakers
+    except ModelError as exc:
         return transcript, False, f"Bỏ qua bước phân biệt người nói: {exc}"

@@ -93,7 +93,9 @@ def test_missing_package_is_explained(tmp_path: Path) -> None:
         store.resolve("x")
 
 
-def test_manifest_lists_pinned_default() -> None:
-    manifest = load_manifest()
-    defaults = [m for m in manifest.values() if m.default]
-    assert [m.name for m in defaults] == ["whisper-base"] and defaults[0].pinned
+def test_manifest_has_one_pinned_packaged_default_per_kind() -> None:
+    defaults = [m for m in load_manifest().values() if m.default]
+    kinds = [m.kind for m in defaults]
+    assert len(kinds) == len(set(kinds))
+    assert "whisper-base" in [m.name for m in defaults if m.kind == "asr"]
+    assert all(m.pinned and m.from_packages for m in defaults)

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 import db
 from tests.service_fixtures import sse_events, vieneu_clip
-from worker.pipeline import drafting_available
 
 MEETING = {
     "title": "Họp giao ban Ủy ban nhân dân tỉnh tháng 11",
@@ -51,8 +50,6 @@ def test_upload_to_transcript_to_exports(pg_stack):
         assert "transcribing" in states or states[0] == "done"
         final = c.get(f"/api/jobs/{job_id}", headers=stack.auth("lanh_dao")).json()
         assert final["progress"] == 1.0 and final["attempts"] == 1 and final["error"] is None
-        if not drafting_available():
-            assert any("drafting" in n for n in final["notes"])
 
         r = c.get(f"/api/meetings/{meeting_id}/transcript", headers=stack.auth("tong_hop"))
         assert r.status_code == 200, r.text
@@ -111,15 +108,11 @@ def test_upload_to_transcript_to_exports(pg_stack):
         assert ("tong_hop.vp-ubnd", "download", "transcript") in seen
         assert all(e["ip"] == "127.0.0.1" and e["at"] for e in audit)
 
-        # Drafts: generated when drafting/ is installed; an edited .docx can always be uploaded.
+        # Drafts: generated from the latest transcript; an edited .docx can be uploaded.
         r = c.post(f"/api/meetings/{meeting_id}/drafts", headers=stack.auth("tong_hop"))
-        if drafting_available():
-            assert r.status_code == 202, r.text
-            events = sse_events(c, f"/api/jobs/{r.json()['id']}/events", stack.auth("tong_hop"))
-            assert events[-1][1]["state"] == "done", events[-1]
-        else:
-            assert r.status_code == 501
-            assert "soạn thông báo" in r.json()["detail"]["message"]
+        assert r.status_code == 202, r.text
+        events = sse_events(c, f"/api/jobs/{r.json()['id']}/events", stack.auth("tong_hop"))
+        assert events[-1][1]["state"] == "done", events[-1]
         edited = _docx("THÔNG BÁO kết luận (bản đã sửa)")
         r = c.post(
             f"/api/meetings/{meeting_id}/drafts/upload",

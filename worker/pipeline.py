@@ -1,7 +1,7 @@
 """The two pipeline stages run by the Celery tasks, as thin wrappers around the packages.
 
-gpu stage:  transcribe.transcribe_file → diarize.label_speakers (when present) → TranscriptVersion
-cpu stage:  drafting.extract → drafting.render_notice (when present) → DraftVersion
+gpu stage:  transcribe.transcribe_file → diarize.label_speakers → TranscriptVersion
+cpu stage:  drafting.extract → drafting.render_notice → DraftVersion
 """
 
 import logging
@@ -70,7 +70,6 @@ def run(engine: Engine, settings: Settings, job_id: int, stage: str) -> str:
 
 
 def gpu_stage(ctx: "StageRun") -> None:
-    import diarize
     import transcribe
 
     job, meeting, audio = ctx.load()
@@ -93,14 +92,9 @@ def gpu_stage(ctx: "StageRun") -> None:
     )
     transcript.meeting = meeting_dict(meeting)
     transcript.audio.path = audio.original_name  # not the server path
-    if hasattr(diarize, "label_speakers"):
-        ctx.touch(state=db.DIARIZING, progress=0.0)
-        transcript = diarize.label_speakers(path, transcript)
-    else:
-        ctx.note("Bỏ qua bước phân biệt người nói: mô-đun diarize chưa sẵn sàng.")
-    next_stage = STAGE_CPU if drafting_available() else None
-    if next_stage is None:
-        ctx.note("Bỏ qua bước soạn thông báo: mô-đun drafting chưa sẵn sàng.")
+    ctx.touch(state=db.DIARIZING, progress=0.0)
+    transcript = _label_speakers(ctx, path, transcript)
+    next_stage = STAGE_CPU
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         if s.scalar(select(db.TranscriptVersion.id).where(db.TranscriptVersion.job_id == job.id)):
             pass  # an earlier attempt saved it just before being lost; keep that one
@@ -122,14 +116,10 @@ def gpu_stage(ctx: "StageRun") -> None:
 
 def cpu_stage(ctx: "StageRun") -> None:
     import drafting
+    from drafting.gazetteer import Gazetteer
     from transcribe import Transcript
 
     job, meeting, _audio = ctx.load()
-    if not drafting_available():
-        ctx.note("Bỏ qua bước soạn thông báo: mô-đun drafting chưa sẵn sàng.")
-        with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
-            jobs.release_to(s, job.id, ctx.owner, None)
-        return
     ctx.touch(state=db.DRAFTING, progress=0.0)
     with Session(ctx.engine, expire_on_commit=False) as s:
         tv = s.scalars(
@@ -143,8 +133,9 @@ def cpu_stage(ctx: "StageRun") -> None:
             "Tải bản ghi âm lên và chờ chép lời xong.",
         )
     transcript = Transcript.from_dict(tv.data)
-    info = meeting_dict(meeting)
-    conclusion = drafting.extract(transcript, info)
+    info = drafting.Meeting.from_dict({k: v for k, v in meeting_dict(meeting).items() if k != "id"})
+    gazetteer = Gazetteer.load(ctx.settings.gazetteer_file, _glossary(meeting.glossary))
+    conclusion = drafting.extract(transcript, info, gazetteer=gazetteer)
     ctx.touch(progress=0.5)
     document = drafting.render_notice(conclusion, info)
     with ctx.store.incoming() as tmp:
@@ -169,10 +160,16 @@ def cpu_stage(ctx: "StageRun") -> None:
         jobs.release_to(s, job.id, ctx.owner, None)
 
 
-def drafting_available() -> bool:
-    import drafting
+def _label_speakers(ctx: "StageRun", path, transcript):
+    """Speakers when the diarization models are installed; a note and no speakers if not."""
+    import diarize
+    from ketluan.errors import ModelError
 
-    return hasattr(drafting, "extract") and hasattr(drafting, "render_notice")
+    try:
+        return diarize.label_speakers(path, transcript)
+    except ModelError as exc:
+        ctx.note(f"Bỏ qua bước phân biệt người nói: {exc}")
+        return transcript
 
 
 def meeting_dict(meeting: db.Meeting) -> dict[str, Any]:

@@ -14,9 +14,8 @@ from api.schemas import DraftOut, JobOut
 from api.upload import receive_file
 from db.audio import check_not_busy
 from db.models import STAGE_CPU
-from ketluan.errors import KetluanError, NotFoundError, UnavailableError
+from ketluan.errors import KetluanError, NotFoundError
 from worker import jobs
-from worker.pipeline import drafting_available
 
 router = APIRouter(prefix="/api/meetings/{meeting_id}/drafts", tags=["Dự thảo thông báo"])
 Reader = Annotated[db.User, Depends(Allow(*EVERYONE))]
@@ -33,11 +32,6 @@ class DocumentError(KetluanError):
 def generate_draft(meeting_id: int, request: Request, user: Drafter, s: DB) -> JobOut:
     """Soạn dự thảo thông báo kết luận từ bản chép lời mới nhất (chạy ở hàng đợi cpu)."""
     meeting = visible_meeting(s, user, meeting_id)
-    if not drafting_available():
-        raise UnavailableError(
-            "Chức năng soạn thông báo chưa được cài trên máy chủ này.",
-            "Tải bản chép lời về (xuất docx) và soạn thủ công, hoặc báo quản trị viên.",
-        )
     if meeting.audio_id is None or not _latest(s, db.TranscriptVersion, meeting.id):
         raise NotFoundError(
             "Cuộc họp chưa có bản chép lời.", "Tải bản ghi lên và chờ chép lời xong."
