@@ -16,6 +16,7 @@ from defusedxml import DefusedXmlException
 from drafting.deadline import parse as parse_deadline
 from drafting.gazetteer import default_gazetteer, key
 from drafting.model import Deadline, Task
+from drafting.render import without_estimate
 from ketluan.errors import DocumentError
 
 MAX_FILE = 50 * 1024 * 1024  # bytes on disk
@@ -171,7 +172,7 @@ def _from_table(table, columns: dict[str, int], ref: date) -> list[Task]:
         action = re.sub(r"\s+", " ", cell("action"))
         if not action:
             continue
-        phrase = cell("deadline")
+        phrase = without_estimate(cell("deadline"))
         deadline = parse_deadline(phrase, ref) if phrase else Deadline()
         if phrase and deadline.kind == "none":
             deadline = Deadline("none", None, phrase)  # kept for a person to read

@@ -45,6 +45,15 @@ def render_notice(conclusion: Conclusion, meeting: Meeting, template: str | Path
     return doc
 
 
+ESTIMATE = re.compile(r"\s*\(dự kiến đến [^)]*\)")
+
+
+def without_estimate(text: str) -> str:
+    """The Thời hạn cell minus the "(dự kiến đến …)" date that deadline_text adds to
+    relative deadlines: it is a reading aid computed from the notice date, not a deadline."""
+    return ESTIMATE.sub("", text).strip()
+
+
 def deadline_text(d: Deadline) -> str:
     """What the Thời hạn column shows; import-docx parses it back to the same deadline."""
     if d.kind == "none" or (d.due is None and not d.phrase):

@@ -116,3 +116,22 @@ def _set(cell, text: str) -> None:
         p.add_run(lines[0])
     for line in lines[1:]:
         cell.add_paragraph(line)
+
+
+def test_relative_deadline_reads_back_without_the_estimated_date(tmp_path):
+    """The "(dự kiến đến …)" reading aid is not a second deadline: tracking recomputes the
+    due date from the receipt date using the phrase alone."""
+    from drafting import Conclusion, Task
+    from drafting.deadline import parse
+
+    deadline = parse("trong 10 ngày làm việc", date(2026, 8, 20))  # 2/9 and 1/9 are holidays
+    task = Task(id="T1", leads=["Sở Nội vụ"], supports=[], action="rà soát biên chế", deadline=deadline)
+    meeting = Meeting(issuing_body="Tỉnh ủy Lào Cai", title="họp", date=date(2026, 8, 20))
+    path = tmp_path / "tb.docx"
+    render_notice(Conclusion(meeting=meeting.to_dict(), opening="", tasks=[task]), meeting).save(path)
+    cells = [c.text for t in Document(path).tables for r in t.rows for c in r.cells]
+    assert f"Trong 10 ngày làm việc (dự kiến đến {deadline.due:%d/%m/%Y})" in cells
+    [back] = read_notice(path)
+    assert back.deadline.kind == "relative"
+    assert back.deadline.phrase.lower() == "trong 10 ngày làm việc"
+    assert back.deadline.due == deadline.due
