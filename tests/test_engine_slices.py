@@ -34,3 +34,21 @@ def test_windows_pack_speech_runs_within_30_seconds() -> None:
     windows = engine._windows(runs, SAMPLE_RATE)
     assert windows == [{"start": 0.0, "end": 28.0}, {"start": 40.0, "end": 48.0}, {"start": 100.0, "end": 108.0}]
     assert all(w["end"] - w["start"] <= 30 for w in windows)
+
+
+def test_speech_is_found_piece_by_piece_on_the_meeting_time_line() -> None:
+    calls: list[int] = []
+
+    def detect(piece, _vad):  # stands in for Silero: one run in the middle of each piece
+        calls.append(len(piece))
+        return [{"start": 100, "end": len(piece) - 100}]
+
+    audio = np.zeros(25 * 60 * SAMPLE_RATE, np.float32)
+    runs = engine._speech(audio, None, detect, piece_seconds=600)
+    step = 600 * SAMPLE_RATE
+    assert calls == [step, step, len(audio) - 2 * step]
+    assert runs == [
+        {"start": 100, "end": step - 100},
+        {"start": step + 100, "end": 2 * step - 100},
+        {"start": 2 * step + 100, "end": len(audio) - 100},
+    ]
