@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     cpu_threads: int = 0  # 0 lets CTranslate2 choose
     beam_size: int = 5
     batch_size: int = 1
+    # Speaker diarization (diarize/). "auto": the community-1 pipeline when it is in the
+    # model store, else segmentation-3.0 + CAM++ from the installed packages.
+    diarization_pipeline: str = "auto"  # auto | community-1 | campplus
+    diarization_threshold: float = 0.0  # 0: the tuned default of the chosen pipeline
+    diarization_max_chunks: int = 6000  # caps clustering memory on long meetings
+    voiceprint_threshold: float = 0.0  # 0: the tuned default of the embedding model
 
     @property
     def model_store_dir(self) -> Path:

@@ -54,3 +54,20 @@ def speak(tmp_path_factory):
         return path
 
     return _speak
+
+
+@pytest.fixture(scope="session")
+def diarizer():
+    """The diarization pipeline (segmentation-3.0 + CAM++ on CPU), loaded once."""
+    import diarize
+
+    return diarize.load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def three_speaker_mix():
+    """45 s of three real Vietnamese voices taking turns (1-8 s), with pauses and overlap."""
+    from bench.mixes import make_mix
+
+    voices = ["Bình (nam miền Bắc)", "Ngọc (nữ miền Bắc)", "Vĩnh (nam miền Nam)"]
+    return make_mix(voices, 45.0, seed=7, turn=(1.0, 8.0), overlap_prob=0.15)
