@@ -22,6 +22,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("KETLUAN_DATA_DIR", str(ROOT / ".data" / "bench"))
+# One torch thread: on this shared 2-core machine two OpenMP threads are 4-8x slower than
+# one (other processes preempt the spinning threads). Override to measure a quiet machine.
+os.environ.setdefault("KETLUAN_DIARIZATION_THREADS", "1")
 
 import ketluan  # noqa: E402,F401
 from bench.mixes import Mix, make_mix, voice_names, write_wav  # noqa: E402
@@ -59,6 +62,8 @@ def evaluate(minutes: float) -> None:
 
     pipe = diarize.load_pipeline()
     _warm_up(pipe)
+    prints = _enrolments(pipe)
+    genuine, impostor, named = [], [], [0, 0]
     rows, totals = [], {0.25: _Totals(), 0.0: _Totals()}
     audio_s = compute_s = 0.0
     for seed, n in zip(TEST_SEEDS, SPEAKER_COUNTS, strict=True):
@@ -71,6 +76,7 @@ def evaluate(minutes: float) -> None:
         hyp = result.annotation("mix")
         ders = {c: totals[c].add(mix, hyp, c) for c in totals}
         found = len(result.speakers)
+        _score_voiceprints(mix, result, prints, genuine, impostor, named)
         rows.append((seed, n, found, ders[0.25], ders[0.0], elapsed / mix.duration, _overlap(mix)))
         print(
             f"seed {seed}: {n} speakers → {found}; DER {ders[0.25]:.1%} (collar 0.25), "
@@ -86,15 +92,26 @@ def evaluate(minutes: float) -> None:
     correct = sum(1 for r in rows if r[1] == r[2])
     print(
         f"\nOverall DER (collar 0.25): {totals[0.25].der:.2%}  "
-        f"[confusion {totals[0.25].part('confusion'):.2%}, miss {totals[0.25].part('missed detection'):.2%}, "
+        f"[confusion {totals[0.25].part('confusion'):.2%}, "
+        f"miss {totals[0.25].part('missed detection'):.2%}, "
         f"false alarm {totals[0.25].part('false alarm'):.2%}]"
     )
     print(f"Overall DER (collar 0):    {totals[0.0].der:.2%}")
     print(f"Speaker count correct: {correct}/{len(rows)}")
     print(
-        f"Real-time factor: {compute_s / audio_s:.3f} ({audio_s / 60:.0f} min audio in {compute_s:.0f} s)"
+        f"Real-time factor: {compute_s / audio_s:.3f} "
+        f"({audio_s / 60:.0f} min audio in {compute_s:.0f} s)"
     )
     print(f"Peak RSS: {_peak_rss_mb():.0f} MB")
+    from diarize.pipeline import VOICEPRINT_THRESHOLD
+
+    print(
+        f"Voiceprints (enrolled from one clip per voice): same speaker cosine "
+        f"min {min(genuine):.2f} / median {np.median(genuine):.2f}; other speakers "
+        f"max {max(impostor):.2f} / median {np.median(impostor):.2f}; "
+        f"clusters named correctly at threshold {VOICEPRINT_THRESHOLD[pipe.embedding_model]}: "
+        f"{named[0]}/{named[1]}"
+    )
 
 
 def tune(minutes: float) -> None:
@@ -232,6 +249,51 @@ def _warm_up(pipe) -> None:
     import diarize
 
     diarize.diarize(np.zeros(16000 * 5, dtype=np.float32) + 1e-3, pipeline=pipe)
+
+
+def _enrolments(pipe) -> dict[str, np.ndarray]:
+    """One voiceprint per voice, from a single piece of its material (not a mix)."""
+    from bench.mixes import speaker_audio
+    from diarize.voiceprints import speaker_embedding
+
+    return {v: speaker_embedding(speaker_audio(v)[1], None, pipe) for v in voice_names()}
+
+
+def _score_voiceprints(mix, result, prints, genuine, impostor, named) -> None:
+    """Cosine of each found speaker's centroid with every enrolled voice, and whether
+    name_speakers names each found speaker as the voice it mostly is."""
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    from diarize.voiceprints import Person, VoiceprintRegistry, name_speakers
+
+    mapping = DiarizationErrorRate().optimal_mapping(
+        mix.annotation("mix"), result.annotation("mix")
+    )
+
+    class Memory(VoiceprintRegistry):
+        def add(self, person, model, vector, source=""):
+            raise NotImplementedError
+
+        def list(self, model=None):
+            from diarize.voiceprints import Voiceprint
+
+            return [
+                Voiceprint(i, Person(v), result.embedding_model, e, "", "")
+                for i, (v, e) in enumerate(prints.items())
+            ]
+
+        def remove(self, voiceprint_id):
+            return False
+
+    speakers = name_speakers(result, Memory())
+    for label, emb in result.embeddings.items():
+        truth = mapping.get(label)
+        unit = emb / np.linalg.norm(emb)
+        for voice, vec in prints.items():
+            sim = float(unit @ (vec / np.linalg.norm(vec)))
+            (genuine if voice == truth else impostor).append(sim)
+        named[1] += 1
+        named[0] += speakers[label].name == truth
 
 
 def _peak_rss_mb() -> float:

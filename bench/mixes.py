@@ -105,12 +105,12 @@ def make_mix(
             if lap > 0.2:
                 start = turns[-1].end - lap
         speech = _speech(str(who), length, rng) * gains[who]
-        chunks.append((int(round(start * SAMPLE_RATE)), speech))
+        chunks.append((round(start * SAMPLE_RATE), speech))
         end = start + len(speech) / SAMPLE_RATE
         turns.append(Turn(round(start, 3), round(end, 3), str(who)))
         previous = who
         t = end + rng.uniform(*pause)
-    total = int(round(duration * SAMPLE_RATE))
+    total = round(duration * SAMPLE_RATE)
     audio = (rng.standard_normal(total) * 10 ** (-55 / 20)).astype(np.float32)
     for offset, speech in chunks:
         n = min(len(speech), total - offset)
@@ -150,7 +150,7 @@ def speaker_audio(name: str) -> list[np.ndarray]:
 
 def _speech(name: str, length: float, rng: np.random.Generator) -> np.ndarray:
     pieces = _material(name)
-    need = int(round(length * SAMPLE_RATE))
+    need = round(length * SAMPLE_RATE)
     out = []
     have = 0
     while have < need:

@@ -7,8 +7,9 @@ Built on pyannote.audio's SpeakerDiarization pipeline from local checkpoints onl
 (diarize/pipeline.py); telemetry is off (ketluan/offline.py).
 """
 
-import ketluan  # noqa: F401  (offline environment before pyannote is imported)
 from typing import TYPE_CHECKING
+
+import ketluan  # noqa: F401  (offline environment before pyannote is imported)
 
 # Public names, imported on first use so that `ketluan --help` does not load torch.
 _EXPORTS = {
@@ -30,7 +31,25 @@ _EXPORTS = {
     "name_speakers": "diarize.voiceprints",
     "rename_speaker": "diarize.voiceprints",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [  # noqa: RUF022  (same order as _EXPORTS)
+    "assign_speakers",
+    "LoadedPipeline",
+    "load_pipeline",
+    "Diarization",
+    "Turn",
+    "diarize",
+    "label_speakers",
+    "load_audio",
+    "Person",
+    "SQLiteVoiceprints",
+    "Voiceprint",
+    "VoiceprintRegistry",
+    "default_registry",
+    "enrol",
+    "match",
+    "name_speakers",
+    "rename_speaker",
+]
 
 
 def __getattr__(name: str):

@@ -131,6 +131,8 @@ def _build(name: str, device: torch.device, settings) -> LoadedPipeline:
             settings.diarization_threshold,
         )
         label, embedding = "campplus", EMBEDDING
+    if settings.diarization_threads > 0:
+        torch.set_num_threads(settings.diarization_threads)
     pipeline.to(device)
     return LoadedPipeline(
         pipeline=pipeline,

@@ -58,7 +58,8 @@ def diarize(
     progress: Progress | None = None,
     pipeline: LoadedPipeline | None = None,
 ) -> Diarization:
-    """Speaker turns of a recording (a path, 16 kHz mono samples, or {"waveform", "sample_rate"})."""
+    """Speaker turns of a recording: a path, 16 kHz mono samples, or a dict with
+    "waveform" and "sample_rate"."""
     _check_hints(num_speakers, min_speakers, max_speakers)
     audio = load_audio(path_or_audio)
     loaded = pipeline or load_pipeline()

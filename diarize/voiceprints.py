@@ -84,7 +84,8 @@ class SQLiteVoiceprints(VoiceprintRegistry):
             db.execute(
                 "CREATE TABLE IF NOT EXISTS voiceprint ("
                 " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-                " name TEXT NOT NULL, title TEXT NOT NULL DEFAULT '', unit TEXT NOT NULL DEFAULT '',"
+                " name TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',"
+                " unit TEXT NOT NULL DEFAULT '',"
                 " model TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,"
                 " source TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL)"
             )

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     diarization_threshold: float = 0.0  # 0: the tuned default of the chosen pipeline
     diarization_max_chunks: int = 6000  # caps clustering memory on long meetings
     voiceprint_threshold: float = 0.0  # 0: the tuned default of the embedding model
+    diarization_threads: int = 0  # torch CPU threads for diarization; 0 keeps torch's default
 
     @property
     def model_store_dir(self) -> Path:

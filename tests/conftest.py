@@ -59,8 +59,13 @@ def speak(tmp_path_factory):
 @pytest.fixture(scope="session")
 def diarizer():
     """The diarization pipeline (segmentation-3.0 + CAM++ on CPU), loaded once."""
+    import torch
+
     import diarize
 
+    # One torch thread: on a shared 2-core machine two spinning OpenMP threads run the
+    # CAM++ embedding 4-8x slower than one.
+    torch.set_num_threads(1)
     return diarize.load_pipeline()
 
 
