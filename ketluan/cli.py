@@ -31,6 +31,11 @@ app.add_typer(models_app, name="models")
 register_drafting(app)  # draft, import-docx, process
 _register_service(app)
 register_tracking(app)  # tracking import|template|list|report|warn|contact
+# Speaker diarization (diarize/cli.py)
+from diarize.cli import diarize_command, voices_app  # noqa: E402
+
+app.command("diarize")(diarize_command)
+app.add_typer(voices_app, name="voices")
 
 out = Console()
 err = Console(stderr=True)
@@ -65,6 +70,7 @@ def transcribe(
     glossary: Annotated[Path | None, typer.Option(help="Tệp thuật ngữ của cơ quan.")] = None,
     batch_size: Annotated[int | None, typer.Option(help="> 1: giải mã theo lô (nhanh hơn).")] = None,
     format: Annotated[str, typer.Option(help="Các định dạng, cách nhau bởi dấu phẩy.")] = "json,txt,srt,vtt",
+    diarize: Annotated[bool, typer.Option("--diarize", help="Phân tách và ghi tên người nói.")] = False,
 ) -> None:
     """Chép lời một bản ghi tiếng Việt."""
     import transcribe as tr
@@ -88,6 +94,10 @@ def transcribe(
             options=options,
             progress=lambda f: bar.update(task, completed=f),
         )
+    if diarize and result.segments:
+        from diarize.cli import add_speakers
+
+        result = add_speakers(audio, result)
     paths = tr.write_exports(result, output, audio.stem, formats)
     if not result.segments:
         out.print(f"[yellow]{tr.NO_SPEECH}[/] trong '{audio.name}'.")

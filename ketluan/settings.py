@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_timeout_s: float = 20.0
 
+    # Speaker diarization (diarize/). "auto": the community-1 pipeline when it is in the
+    # model store, else segmentation-3.0 + CAM++ from the installed packages.
+    diarization_pipeline: str = "auto"  # auto | community-1 | campplus
+    diarization_threshold: float = 0.0  # 0: the tuned default of the chosen pipeline
+    diarization_max_chunks: int = 3600  # bounds memory and time on long meetings (1 h at 1 s step)
+    voiceprint_threshold: float = 0.0  # 0: the tuned default of the embedding model
+    diarization_threads: int = 0  # torch CPU threads for diarization; 0 keeps torch's default
+
     @property
     def model_store_dir(self) -> Path:
         return self.models_dir or self.data_dir / "models"
