@@ -96,3 +96,20 @@ def test_transcript_json_round_trip(asr, vieneu_samples, tmp_path: Path) -> None
     again = Transcript.load(tmp_path / "t.json")
     assert again.to_dict() == t.to_dict()
     assert again.model == "whisper-base" and again.schema_version == 1
+
+
+def test_batched_keeps_unclear_speech_before_clear_speech(asr, speak, vieneu_samples) -> None:
+    """One 30 s window holding synthetic (unclear) speech and then a real voice: decoded
+    without timestamp tokens, the batched pipeline returned only the real voice."""
+    import numpy as np
+
+    from transcribe.audio import decode
+
+    chair = decode(speak("Thứ nhất, Sở Tài chính chủ trì rà soát vốn đầu tư. Thứ hai, Sở Xây dựng "
+                         "kiểm tra chất lượng công trình.", name="unclear", speed=150))
+    real = decode(vieneu_samples[-1][0])
+    audio = np.concatenate([chair, np.zeros(8000, np.float32), real])
+    segments = list(transcribe.transcribe_audio(audio, asr, options=TranscribeOptions(batch_size=8)))
+    boundary = len(chair) / 16000
+    assert any(s.end <= boundary + 0.5 for s in segments), [(s.start, s.text) for s in segments]
+    assert any(s.start >= boundary for s in segments)

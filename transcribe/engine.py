@@ -166,6 +166,9 @@ def _decode(samples: np.ndarray, model: LoadedModel, opts: TranscribeOptions) ->
         else:
             clips = _windows([{"start": 0, "end": len(samples)}], audio_io.SAMPLE_RATE)
         pipeline = BatchedInferencePipeline(model.whisper)
+        # Timestamp tokens on: without them a window holding clear speech after unclear
+        # speech comes back as one segment of the clear part, and the rest is lost.
+        common["without_timestamps"] = False
         segments = itertools.chain.from_iterable(
             # A group at a time: the pipeline computes every window's features up
             # front, so a 6-hour meeting in one call would hold them all at once.
