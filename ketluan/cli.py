@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from drafting.cli import register as register_drafting
 from ketluan.errors import InputError, KetluanError
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Kho mô hình cục bộ (không tải gì từ mạng).", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+register_drafting(app)  # draft, import-docx, process
 
 out = Console()
 err = Console(stderr=True)

@@ -36,3 +36,9 @@ class InputError(KetluanError):
     """Any other input a user gave that ketluan cannot use."""
 
     code = "input"
+
+
+class DocumentError(InputError):
+    """A .docx (or a file given as one) that ketluan will not or cannot read."""
+
+    code = "document"

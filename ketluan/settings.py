@@ -37,6 +37,17 @@ class Settings(BaseSettings):
     cpu_threads: int = 0  # 0 lets CTranslate2 choose
     beam_size: int = 5
     batch_size: int = 8  # > 1: faster-whisper batched pipeline (about 2x faster on CPU)
+    # Drafting: the Word document (layouts in drafting/data/layouts/*.toml).
+    docx_font: str = "Times New Roman"
+    docx_body_pt: float = 14.0
+    # Top/bottom/left/right margins in mm; sources differ (20/20/30/15 or 25/25/35/15).
+    docx_margins_mm: tuple[float, float, float, float] = (20.0, 20.0, 30.0, 15.0)
+    gazetteer_file: Path | None = None  # an office's extra units, glossary format
+    # Optional on-prem LLM: an OpenAI-compatible endpoint (e.g. vLLM). Unset → rules only.
+    llm_url: str | None = None  # e.g. http://10.0.0.5:8000/v1
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout_s: float = 120.0
 
     @property
     def model_store_dir(self) -> Path:

@@ -1,0 +1,183 @@
+"""Small python-docx helpers shared by the notice and the minutes: page, fonts, rules, fields."""
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocumentType
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+
+from ketluan.settings import get_settings
+
+LAYOUTS = Path(__file__).parent / "data" / "layouts"
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+         "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+
+
+def layout(fmt: str) -> dict[str, Any]:
+    """The layout data of a format ("party" or "state")."""
+    return tomllib.loads((LAYOUTS / f"{fmt}.toml").read_text(encoding="utf-8"))
+
+
+def new_document() -> DocumentType:
+    """An empty A4 document in the office font, margins from the settings."""
+    settings = get_settings()
+    doc = Document()
+    section = doc.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    top, bottom, left, right = settings.docx_margins_mm
+    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
+    section.left_margin, section.right_margin = Mm(left), Mm(right)
+    section.header_distance = Mm(10)
+    style = doc.styles["Normal"]
+    style.font.name = settings.docx_font
+    style.font.size = Pt(settings.docx_body_pt)
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), settings.docx_font)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attr), None)
+    pf = style.paragraph_format
+    pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(0), 1.0
+    return doc
+
+
+def text_width_mm() -> float:
+    _, _, left, right = get_settings().docx_margins_mm
+    return 210 - left - right
+
+
+def add_run(p: Paragraph, text: str, size: float | None = None, bold: bool = False,
+            italic: bool = False, underline: bool = False):
+    run = p.add_run(xml_safe(text))
+    run.font.name = get_settings().docx_font
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"),
+                                                          get_settings().docx_font)
+    if size:
+        run.font.size = Pt(size)
+    run.bold = bold or None
+    run.italic = italic or None
+    run.underline = underline or None
+    return run
+
+
+def xml_safe(text: str) -> str:
+    """Drop characters XML cannot hold (a recogniser or a pasted text may carry them)."""
+    return _CONTROL.sub("", text)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def para(container, text: str = "", size: float | None = None, bold: bool = False,
+         italic: bool = False, underline: bool = False, align: str = "justify",
+         indent_mm: float = 0, after_pt: float = 0, before_pt: float = 0) -> Paragraph:
+    p = container.add_paragraph()
+    p.alignment = ALIGN[align]
+    if indent_mm:
+        p.paragraph_format.first_line_indent = Mm(indent_mm)
+    p.paragraph_format.space_after = Pt(after_pt)
+    p.paragraph_format.space_before = Pt(before_pt)
+    if text:
+        add_run(p, text, size, bold, italic, underline)
+    return p
+
+
+def first_paragraph(cell: _Cell) -> Paragraph:
+    """A cell starts with one empty paragraph: use it, then add more."""
+    return cell.paragraphs[0]
+
+
+def cell_para(cell: _Cell, first: bool, **kw) -> Paragraph:
+    if first:
+        p = cell.paragraphs[0]
+        p.alignment = ALIGN[kw.pop("align", "center")]
+        text = kw.pop("text", "")
+        if text:
+            add_run(p, text, **kw)
+        return p
+    return para(cell, align=kw.pop("align", "center"), **kw)
+
+
+def rule_under(p: Paragraph, width_fraction: float = 0.4, cell_width_mm: float = 80) -> None:
+    """A short centred line under a paragraph (a bottom border on an indented paragraph)."""
+    p_pr = p._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "auto")):
+        bottom.set(qn(k), v)
+    borders.append(bottom)
+    p_pr.append(borders)
+    side = Mm(cell_width_mm * (1 - width_fraction) / 2)
+    p.paragraph_format.left_indent = side
+    p.paragraph_format.right_indent = side
+
+
+def no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def fixed_widths(table, widths_mm: list[float]) -> None:
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(w)
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=False):
+        col.set(qn("w:w"), str(int(Mm(w).twips)))
+
+
+def repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def page_numbers(doc: DocumentType, size: float, align: str = "center",
+                 where: str = "header") -> None:
+    """Page numbers from page 2: nothing on the first page."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    target = section.header if where == "header" else section.footer
+    p = target.paragraphs[0]
+    p.alignment = ALIGN[align]
+    run = add_run(p, "", size)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+
+
+def mark_ours(doc: DocumentType, meeting_date: str, fmt: str) -> None:
+    """Core properties that let import-docx find the meeting date again after editing."""
+    props = doc.core_properties
+    props.comments = f"ketluan; meeting_date={meeting_date}; format={fmt}"
+    props.author = "ketluan"

@@ -1,0 +1,287 @@
+"""Names of Party and State bodies: find them in text, tolerate misheard ones, spell them right.
+
+The default list (data/gazetteer.txt) holds common bodies; an office adds its own in the
+glossary format ([đơn vị] section). Matching works on lower-case syllables: exact names and
+aliases first, then fuzzy matches for recognition errors ("sổ tài chính" → "Sở Tài chính").
+A level after a name ("tỉnh", "Tỉnh ủy", "huyện Bảo Thắng") is kept as written.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from transcribe.glossary import Glossary
+from transcribe.transcript import nfc
+
+DATA = Path(__file__).parent / "data" / "gazetteer.txt"
+# Words that may follow a body's name to say which one ("Công an tỉnh", "Ban Tổ chức Tỉnh ủy").
+LEVEL_WORDS = {
+    "tỉnh", "huyện", "xã", "phường", "thị", "trấn", "thành", "phố", "ủy", "uỷ", "tu", "trung",
+    "ương", "khu", "vực", "cấp", "quận",
+}
+# Levels after a name, lower-case → as printed.
+LEVEL_PHRASES = {
+    "ủy ban nhân dân tỉnh": "UBND tỉnh", "ủy ban nhân dân huyện": "UBND huyện",
+    "ủy ban nhân dân thành phố": "UBND thành phố", "ủy ban nhân dân xã": "UBND xã",
+    "ubnd tỉnh": "UBND tỉnh", "ubnd huyện": "UBND huyện", "ubnd thành phố": "UBND thành phố",
+    "ubnd thị xã": "UBND thị xã", "ubnd xã": "UBND xã", "hđnd tỉnh": "HĐND tỉnh",
+    "hđnd huyện": "HĐND huyện", "tỉnh ủy": "Tỉnh ủy", "huyện ủy": "Huyện ủy",
+    "thành ủy": "Thành ủy", "thị ủy": "Thị ủy", "đảng ủy": "Đảng ủy", "thành phố": "thành phố",
+    "thị xã": "thị xã", "thị trấn": "thị trấn", "tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã",
+    "phường": "phường", "quận": "quận",
+    "các huyện thị xã thành phố": "các huyện, thị xã, thành phố",
+    "các huyện thành phố": "các huyện, thành phố",
+    "các xã phường thị trấn": "các xã, phường, thị trấn", "các xã phường": "các xã, phường",
+    "các huyện": "các huyện", "các xã": "các xã", "các cấp": "các cấp",
+    "các phường": "các phường", "các thị trấn": "các thị trấn", "các quận": "các quận",
+    "các thành phố": "các thành phố", "cấp cơ sở": "cấp cơ sở",
+    "cấp tỉnh": "cấp tỉnh", "cấp huyện": "cấp huyện", "cấp xã": "cấp xã",
+}
+# Heads of body names not in the list ("Trung tâm Kiểm soát bệnh tật tỉnh").
+HEADS = {"sở", "ban", "phòng", "trung", "chi", "cục", "hội", "trường", "bệnh", "viện", "quỹ",
+         "công", "tổng", "đài", "báo", "văn", "ủy", "đảng", "ubnd", "hđnd", "tổ", "đoàn"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int  # word index
+    end: int  # word index, exclusive
+    name: str  # canonical spelling with its level
+
+
+class Gazetteer:
+    def __init__(self, names: dict[str, tuple[str, int]]) -> None:
+        # key: lower-case variant → (canonical, number of words as written)
+        self.names = names
+        self.by_len: dict[int, dict[str, str]] = {}
+        for k, (canon, n) in names.items():
+            self.by_len.setdefault(n, {})[k] = canon
+        self.max_len = max(self.by_len, default=1)
+
+    @classmethod
+    def load(cls, *extra: str | Path | Glossary | None) -> "Gazetteer":
+        """The default list plus offices' files or glossaries (units and titles are used)."""
+        glossaries = [Glossary.load(DATA)]
+        for item in extra:
+            if item is None:
+                continue
+            glossaries.append(item if isinstance(item, Glossary) else Glossary.load(item))
+        names: dict[str, tuple[str, int]] = {}
+        for g in glossaries:
+            for term in g.terms:
+                if term.kind not in ("unit", "term"):
+                    continue
+                for variant in (term.text, *term.aliases):
+                    names[key(variant)] = (term.text, len(variant.split()))
+        return cls(names)
+
+    def match(self, words: list[str], i: int, fuzzy: bool = True) -> Mention | None:
+        """The longest body name starting at word i, with its level words."""
+        if i >= len(words):
+            return None
+        keys = [key(w) for w in words]
+        best: tuple[int, str] | None = None
+        for n in range(min(self.max_len, len(words) - i), 0, -1):
+            window = key(" ".join(words[i : i + n]))
+            canon = self.by_len.get(n, {}).get(window)
+            if canon:
+                best = (i + n, canon)
+                break
+        if best is None and fuzzy:
+            best = self._fuzzy(words, i)
+        if best is None or (best[0] - i <= 2 and best[0] < len(words) and
+                            words[best[0]][:1].isupper() and keys[best[0]] not in LEVEL_WORDS
+                            and keys[best[0]] not in HEADS
+                            and not re.search(r"[,.;:]$", words[best[0] - 1])):
+            # "Văn phòng Điều phối nông thôn mới": a generic head with a proper name after it
+            longer = self._by_head(words, keys, i)
+            if longer and (best is None or longer[0] > best[0]):
+                best = longer
+        if best is None:
+            return None
+        end, canon = best
+        end, level = self._level(words, keys, end)
+        if not level:  # a proper name after a short one, in written text ("Báo Lào Cai")
+            place = []
+            while end < len(words) and len(place) < 3 and words[end][:1].isupper() \
+                    and keys[end] not in HEADS and not re.search(r"[,.;:]$", words[end - 1]):
+                place.append(words[end].rstrip(",.;:"))
+                end += 1
+            level = " ".join(place)
+        name = f"{canon} {level}".strip() if level else canon
+        end, qualifier = _qualifier(words, keys, end, self)
+        return Mention(i, end, _tidy(f"{name} {qualifier}".strip()))
+
+    def canonical(self, text: str) -> str:
+        """A body's name as the gazetteer spells it (for comparing leads)."""
+        words = text.split()
+        m = self.match(words, 0) if words else None
+        if m and m.end == len(words):
+            return m.name
+        return _tidy(text)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _fuzzy(self, words: list[str], i: int) -> tuple[int, str] | None:
+        if not words[i:] or len(words[i]) < 2:
+            return None
+        best: tuple[float, int, str] | None = None
+        for n in range(min(self.max_len, len(words) - i), 2, -1):  # 3+ syllables only
+            if any(re.search(r"[.;:]$", w) for w in words[i : i + n - 1]):
+                continue
+            window = key(" ".join(words[i : i + n]))
+            for k, canon in self.by_len.get(n, {}).items():
+                if fuzz.ratio(window[:3], k[:3]) < 60:
+                    continue
+                score = fuzz.ratio(window, k) / 100
+                same = sum(1 for a, b in zip(window.split(), k.split(), strict=False) if a == b)
+                # recognisers often get only the tone marks wrong: "sơ xây dừng"
+                if plain(window) == plain(k):
+                    score, same = max(score, 0.95), n
+                elif plain(window.split()[0]) == plain(k.split()[0]):
+                    # tone marks and one misheard consonant: "sớ say dụng"
+                    loose = fuzz.ratio(plain(window), plain(k)) / 100 - 0.02
+                    if loose >= 0.86:
+                        score, same = max(score, loose), n
+                if score >= 0.86 and same * 2 >= n and (best is None or score > best[0]):
+                    best = (score, i + n, canon)
+            if best:
+                break
+        return (best[1], best[2]) if best else None
+
+    def _by_head(self, words: list[str], keys: list[str], i: int) -> tuple[int, str] | None:
+        """'Trung tâm Kiểm soát bệnh tật' in written text: a head, then a capitalised name."""
+        if keys[i] == "các" and i + 1 < len(words) and keys[i + 1] in GROUP_NOUNS:
+            end = i + 2
+            if end < len(words) and " ".join(keys[end - 1 : end + 1]) in {"đơn vị", "cơ quan",
+                                                                          "chủ đầu", "địa phương",
+                                                                          "đoàn thể"}:
+                end += 1
+            if keys[end - 1] == "chủ" and end < len(words):
+                end += 1
+            return end, " ".join(w.strip(",.;:") for w in words[i:end])
+        if keys[i] not in HEADS or i + 1 >= len(words):
+            return None
+        j = i + 1
+        while j < len(words) and j - i < 3 and keys[j] in {"tâm", "cục", "viện", "ty", "công",
+                                                          "phòng", "đồng", "quản", "lý"}:
+            j += 1
+        if j >= len(words) or not words[j][:1].isupper():
+            return None
+        end = j + 1
+        while end < len(words) and end - i < 12:
+            if re.search(r"[.;:]$", words[end - 1]):
+                break
+            # "Trung tâm Văn hóa, Thông tin và Thể thao": a comma inside a written name
+            if words[end - 1].endswith(",") and (not words[end][:1].isupper()
+                                                 or keys[end] in HEADS):
+                break
+            two = " ".join(keys[end : end + 2])
+            capital_next = end + 1 < len(words) and words[end + 1][:1].isupper()
+            if two in STOP_BIGRAMS or (keys[end] in STOP1 and not
+                                       (keys[end] == "và" and capital_next)):
+                break
+            end += 1
+        return end, " ".join(words[i:end]).strip(",.;:")
+
+    def _level(self, words: list[str], keys: list[str], end: int) -> tuple[int, str]:
+        if end > 0 and re.search(r"[,.;:]$", words[end - 1]):
+            return end, ""
+        for phrase, printed in sorted(LEVEL_PHRASES.items(), key=lambda p: -len(p[0])):
+            n = len(phrase.split())
+            raw = words[end : end + n + 2]
+            for size in range(1, len(raw) + 1):  # phrases may carry commas as written
+                window = key(" ".join(raw[:size]))
+                # tone errors ("công an tình") only where no other word reads the same
+                # ("quản" is not "quận")
+                if window == phrase or (phrase in {"tỉnh", "huyện", "tỉnh ủy", "huyện ủy"}
+                                        and plain(window) == plain(phrase)):
+                    stop = end + size
+                    break
+            else:
+                continue
+            if any(re.search(r"[.;:]$", w) for w in words[end : stop - 1]):
+                continue
+            place = []
+            # a place name after the level, in written text ("huyện Bảo Thắng")
+            while stop < len(words) and len(place) < 3 and words[stop][:1].isupper() \
+                    and not re.search(r"[,.;:]$", words[stop - 1]) and keys[stop] not in HEADS:
+                place.append(words[stop].rstrip(",.;:"))
+                stop += 1
+            return stop, " ".join([printed, *place])
+        return end, ""
+
+
+# Words that end a body's name in the fallback matchers.
+STOP = {
+    "chủ", "phối", "khẩn", "tập", "tiếp", "tham", "rà", "xây", "hoàn", "triển", "tổ", "chỉ",
+    "hướng", "kiểm", "báo", "trình", "thực", "theo", "đôn", "nghiên", "đề", "bổ", "làm", "giải",
+    "xử", "đẩy", "đảm", "bảo", "quan", "phân", "bố", "cân", "tuyên", "vận", "lập", "ban", "sửa",
+    "điều", "tăng", "quyết", "cần", "phải", "có", "nắm", "thẩm", "giám", "công", "và", "với",
+    "để", "trước", "trong", "chậm", "được", "thường", "định", "sớm", "ngay", "cùng", "các",
+}
+
+
+GROUP_NOUNS = {"ban", "sở", "phòng", "đơn", "cơ", "xã", "huyện", "địa", "doanh", "trường",
+               "hội", "đoàn", "chủ", "ngành", "tổ", "chi", "đảng"}
+QUALIFIERS = [("có", "liên", "quan"), ("liên", "quan"), ("có", "dự", "án"), ("có", "rừng"),
+              ("trên", "địa", "bàn", "tỉnh"), ("trên", "địa", "bàn", "huyện"),
+              ("trên", "địa", "bàn"), ("thuộc", "tỉnh"), ("thuộc", "huyện"), ("được", "giao"),
+              ("có", "đê"), ("ven", "biển"), ("biên", "giới"), ("vùng", "cao")]
+
+
+def _qualifier(words: list[str], keys: list[str], end: int, gaz: "Gazetteer") -> tuple[int, str]:
+    """'… có dự án', '… liên quan', '… của HĐND tỉnh' after a body's name."""
+    if end >= len(words) or re.search(r"[,.;:]$", words[end - 1]):
+        return end, ""
+    for q in QUALIFIERS:
+        if tuple(keys[end : end + len(q)]) == q:
+            stop = end + len(q)
+            return stop, " ".join(w.rstrip(",.;:") for w in words[end:stop])
+    if keys[end] == "của" and end + 1 < len(words):
+        m = gaz.match(words, end + 1, fuzzy=False)
+        if m:
+            return m.end, "của " + m.name
+    return end, ""
+
+
+# Where a name not in the list ends: the first verb or linking word after it.
+STOP_BIGRAMS = {
+    "chủ trì", "phối hợp", "khẩn trương", "tập trung", "tiếp tục", "tham mưu", "rà soát",
+    "xây dựng", "hoàn thành", "hoàn thiện", "triển khai", "tổ chức", "chỉ đạo", "hướng dẫn",
+    "kiểm tra", "báo cáo", "thực hiện", "theo dõi", "đôn đốc", "nghiên cứu", "đề xuất",
+    "bổ sung", "giải quyết", "xử lý", "đẩy nhanh", "bảo đảm", "đảm bảo", "quan tâm",
+    "phân bổ", "bố trí", "tuyên truyền", "vận động", "ban hành", "tăng cường", "tổng hợp",
+    "có trách", "chịu trách", "lựa chọn", "chuẩn bị", "cập nhật", "thường xuyên", "định kỳ",
+    "được giao", "được phân", "lãnh đạo", "chủ động", "huy động",
+}
+STOP1 = {"trình", "cần", "phải", "và", "với", "để", "trước", "trong", "chậm", "sớm", "ngay",
+         "cùng", "các", "theo", "về", "tại", "thì", "là", "có", "đã", "đang"}
+
+
+def plain(text: str) -> str:
+    """Without tone marks or other diacritics: 'sở xây dựng' → 'so xay dung'."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def key(text: str) -> str:
+    text = nfc(text).lower().replace("uỷ", "ủy").replace("&", " và ")
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def _tidy(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" ,.;:")
+    return name[:1].upper() + name[1:] if not name.startswith("các") else name
+
+
+@lru_cache(maxsize=8)
+def default_gazetteer(extra: str | None = None) -> Gazetteer:
+    from ketluan.settings import get_settings
+
+    office = get_settings().gazetteer_file
+    return Gazetteer.load(office, extra)

@@ -1,0 +1,294 @@
+"""Spoken Vietnamese → clean sentences, each remembering where it came from in the audio.
+
+Work is done on tokens (a word with its segment id) so that every sentence keeps its
+evidence. Cleaning removes fillers and stutters, keeps the corrected part of a
+self-correction, and turns spoken ordinals ("thứ nhất là …") into numbered items.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from transcribe.transcript import nfc
+
+
+@dataclass
+class Token:
+    text: str
+    seg: int  # segment id
+    index: int  # position in the raw token stream (for quotes)
+
+
+@dataclass
+class Sentence:
+    tokens: list[Token]
+    item: int | None = None  # the numbered item it belongs to
+    item_start: bool = False  # first sentence of an item
+    bullet: bool = False  # starts with "-", "+", "a)" or a spoken "một là"
+    heading: bool = False  # ends with ":"
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.text for t in self.tokens).strip()
+
+
+# Fillers: removed wherever they stand alone.
+FILLERS = {"à", "ờ", "ừ", "ừm", "ơ", "ạ", "á", "hả", "nhé", "nhá", "nhỉ", "đấy", "ấy", "nha",
+           "hử", "ha", "hmm", "ừa", "thế", "vâng", "dạ"}
+FILLER_PHRASES = ["nói chung là", "nói chung", "có thể nói là", "tức là là", "cái việc mà",
+                  "thì là", "là là", "thì thì", "cái này", "ý là", "đúng không", "các đồng chí ạ",
+                  "xin phép", "thế thì", "vậy thì", "rồi thì", "vân vân", "đó là"]
+# Words that mark a self-correction: what follows replaces what came just before.
+CORRECTIONS = ["à không phải", "à không", "ờ không", "không phải", "à nhầm", "nhầm", "à quên",
+               "xin lỗi", "à xin lỗi", "nói lại", "tôi nói lại", "à mà không", "ý tôi là",
+               "đúng ra là", "à thôi"]
+# First words of what a correction may replace, by kind.
+UNIT_HEADS = {"sở", "ban", "ubnd", "ủy", "văn", "công", "bộ", "thanh", "đài", "báo", "huyện",
+              "thành", "tỉnh", "đảng", "hội", "liên", "mặt", "trường", "bệnh", "cục", "chi",
+              "kho", "ngân", "trung", "phòng", "các", "đồng", "hđnd", "quỹ", "tổ", "đoàn"}
+DATE_HEADS = {"ngày", "tháng", "quý", "năm", "trước", "trong", "chậm", "hết"}
+ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+            "tám": 8, "chín": 9, "mười": 10}
+# recognisers miss tones: "thứ bà" is "thứ ba"
+_PLAIN_ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7,
+                   "tam": 8, "chin": 9, "muoi": 10}
+BULLET_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8}
+
+
+def tokens_from_segments(segments: list[tuple[int, str]]) -> list[Token]:
+    """Tokens of (segment id, text) pairs; newlines kept as their own tokens."""
+    out: list[Token] = []
+    for seg_id, text in segments:
+        text = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", nfc(text))
+        for line_no, line in enumerate(text.split("\n")):
+            if line_no:
+                out.append(Token("\n", seg_id, len(out)))
+            for word in line.split():
+                out.append(Token(word, seg_id, len(out)))
+        out.append(Token("\n", seg_id, len(out))) if "\n" in text else None
+    return out
+
+
+def clean(tokens: list[Token]) -> list[Token]:
+    """Drop fillers, stutters and the replaced part of self-corrections."""
+    tokens = _corrections(tokens)
+    tokens = _fillers(tokens)
+    tokens = _repetitions(tokens)
+    return tokens
+
+
+def split(tokens: list[Token]) -> list[Sentence]:
+    """Sentences and list entries, with item numbers from "1." or "thứ nhất"."""
+    sentences: list[Sentence] = []
+    current: list[Token] = []
+    item: int | None = None
+    pending: dict = {}
+
+    def flush(heading: bool = False) -> None:
+        nonlocal current, pending
+        words = [t for t in current if t.text.strip()]
+        if words:
+            sentences.append(Sentence(words, item=item, heading=heading, **pending))
+        current, pending = [], {}
+
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        low = tok.text.lower()
+        nxt = tokens[i + 1].text.lower().strip(",.:;") if i + 1 < len(tokens) else ""
+        start = not current
+        if tok.text == "\n":
+            flush()
+            i += 1
+            continue
+        # "1." / "2)" / "II." at the start of a line: a numbered item
+        if start and re.fullmatch(r"\d{1,2}(?:\.\d{1,2})+\.?", tok.text):
+            flush()  # "2.1." a sub-item: a new paragraph in the same item
+            pending = {"bullet": True}
+            i += 1
+            continue
+        if start and re.fullmatch(r"(\d{1,2}|[IVX]{1,4})[.)]", tok.text):
+            flush()
+            item = _item_number(tok.text, item)
+            pending = {"item_start": True}
+            i += 1
+            continue
+        # bullets
+        if start and (tok.text in {"-", "+", "•", "–", "*"} or re.fullmatch(r"[a-zđ]\)", low)):
+            pending = {"bullet": True}
+            i += 1
+            continue
+        if start and re.fullmatch(r"[-+•–][^\s]+", tok.text):
+            pending = {"bullet": True}
+            tok = Token(tok.text[1:], tok.seg, tok.index)
+        # spoken ordinals: "thứ nhất (là)", "thứ hai (là)" → a new item
+        ordinal = ORDINALS.get(nxt) or _PLAIN_ORDINALS.get(_plain(nxt))
+        if low.strip(",") in {"thứ", "thư"} and ordinal and (start or _boundary(current)):
+            flush()
+            item = ordinal
+            pending = {"item_start": True}
+            i += 2
+            while i < len(tokens) and tokens[i].text.lower().strip(",:") in {"là", ""}:
+                i += 1
+            continue
+        # spoken bullets: "một là", "hai là"
+        if low.strip(",") in BULLET_WORDS and nxt == "là" and (start or _boundary(current)):
+            flush()
+            pending = {"bullet": True}
+            i += 2
+            continue
+        current.append(tok)
+        if re.search(r"[.!?]$", tok.text) and not _abbreviation(tok.text):
+            flush()
+        elif tok.text.endswith(":"):
+            flush(heading=True)
+        i += 1
+    flush()
+    return sentences
+
+
+# -- cleaning helpers ---------------------------------------------------------------------
+
+
+def _corrections(tokens: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    i = 0
+    markers = sorted((m.split() for m in CORRECTIONS), key=len, reverse=True)
+    while i < len(tokens):
+        hit = None
+        for m in markers:
+            window = [t.text.lower().strip(",.") for t in tokens[i : i + len(m)]]
+            if window == m and out:
+                hit = m
+                break
+        if not hit:
+            out.append(tokens[i])
+            i += 1
+            continue
+        after = i + len(hit)
+        while after < len(tokens) and tokens[after].text.lower().strip(",") in {"", "là", "à"}:
+            after += 1
+        if after >= len(tokens):
+            break
+        head = tokens[after].text.lower().strip(",")
+        kinds = [UNIT_HEADS, DATE_HEADS]
+        group = next((k for k in kinds if head in k), {head})
+        # walk back to the start of the replaced phrase
+        cut = None
+        for j in range(len(out) - 1, max(-1, len(out) - 12), -1):
+            w = out[j].text.lower().strip(",")
+            if w in group and (group is not DATE_HEADS or w == head or w in {"trước", "trong"}):
+                cut = j
+                break
+            if group is UNIT_HEADS and w in {"giao", "đề", "yêu", "với", "hợp"}:
+                cut = j + 1
+                break
+        if cut is not None:
+            out = out[:cut]
+        if out:
+            out[-1] = Token(out[-1].text.rstrip(","), out[-1].seg, out[-1].index)
+        i = after
+    return out
+
+
+def _fillers(tokens: list[Token]) -> list[Token]:
+    phrases = sorted((p.split() for p in FILLER_PHRASES), key=len, reverse=True)
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        matched = False
+        for p in phrases:
+            window = [t.text.lower().strip(",") for t in tokens[i : i + len(p)]]
+            if window == p and not (p == ["đó", "là"] and out and not _boundary(out)):
+                _carry_punct(out, tokens[i + len(p) - 1])
+                i += len(p)
+                matched = True
+                break
+        if matched:
+            continue
+        tok = tokens[i]
+        core = tok.text.lower().strip(",.")
+        if core in FILLERS and tok.text != "\n" and not _keeps(core, tokens, i):
+            _carry_punct(out, tok)
+            i += 1
+            continue
+        if core in {"thì", "là"} and (not out or _boundary(out)):
+            i += 1  # a sentence opening with "thì"/"là"
+            continue
+        if core == "thì" and not _conditional(out):
+            _carry_punct(out, tok)
+            i += 1
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _keeps(core: str, tokens: list[Token], i: int) -> bool:
+    """Filler look-alikes that carry meaning here."""
+    prev = tokens[i - 1].text.lower().strip(",") if i else ""
+    nxt = tokens[i + 1].text.lower().strip(",.") if i + 1 < len(tokens) else ""
+    if core == "thế" and nxt in {"mạnh", "giới", "hệ", "nào", "trận"}:
+        return True
+    if core == "ấy" and prev in {"khi", "lúc"}:
+        return True
+    return core == "á" and nxt[:1].isalpha() and prev in {"châu", "đông"}
+
+
+def _conditional(out: list[Token]) -> bool:
+    """'nếu … thì …' keeps its 'thì'; 'Sở Tài chính thì chủ trì' is only a topic marker."""
+    for tok in reversed(out[-15:]):
+        if re.search(r"[.;:!?]$", tok.text):
+            return False
+        if tok.text.lower().strip(",") in {"nếu", "khi", "hễ", "lúc"}:
+            return True
+    return False
+
+
+def _repetitions(tokens: list[Token]) -> list[Token]:
+    """'Sở Sở Tài chính', 'giao cho giao cho': keep one copy."""
+    out: list[Token] = []
+    for tok in tokens:
+        out.append(tok)
+        for n in (3, 2, 1):
+            if len(out) >= 2 * n:
+                # same spelling, same case: "Huyện ủy, Ủy ban" is not a stutter
+                a = [t.text.strip(",") for t in out[-2 * n : -n]]
+                b = [t.text.strip(",") for t in out[-n:]]
+                if a == b and not any(w.isdigit() or w == "\n" for w in a) \
+                        and a != ["các"] * n and not re.search(r"[.;:]$", out[-n - 1].text):
+                    del out[-n:]
+                    break
+    return out
+
+
+def _carry_punct(out: list[Token], removed: Token) -> None:
+    """Keep a sentence end that sat on a removed filler ('nhé.')."""
+    m = re.search(r"[.!?;:]$", removed.text)
+    if m and out and not re.search(r"[.!?;:]$", out[-1].text):
+        out[-1] = Token(out[-1].text.rstrip(",") + m.group(), out[-1].seg, out[-1].index)
+
+
+def _boundary(current: list[Token]) -> bool:
+    if not current:
+        return True
+    return bool(re.search(r"[.,;:!?]$", current[-1].text)) or current[-1].text == "\n"
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _abbreviation(word: str) -> bool:
+    return bool(re.fullmatch(r"(TP|Tp|ThS|TS|PGS|GS|TT|v\.v|St|Q)\.", word)) or bool(
+        re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}\.", word) is None and re.fullmatch(r"[A-Z]\.", word))
+
+
+def _item_number(text: str, current: int | None) -> int:
+    raw = text.rstrip(".)")
+    if raw.isdigit():
+        return int(raw)
+    roman = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
+    return roman.get(raw, (current or 0) + 1)

@@ -1,0 +1,87 @@
+"""The end-to-end chain: audio → transcript → speakers (when diarization exists) → notice.
+
+A plain function with a progress callback, so the CLI, the API and the worker share it:
+
+    result = process("meeting.ogg", meeting, "out/", progress=lambda stage, f: ...)
+
+Stages: "transcribing", "diarizing", "drafting" (as in the job states), fraction 0–1.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafting.meeting import Meeting
+from drafting.model import Conclusion
+from ketluan.errors import ModelError
+from transcribe.transcript import Transcript
+
+Progress = Callable[[str, float], None]
+EXPORTS = ["json", "txt", "srt", "vtt"]
+
+
+@dataclass
+class ProcessResult:
+    transcript: Transcript
+    conclusion: Conclusion
+    paths: list[Path] = field(default_factory=list)
+    diarized: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def process(audio: str | Path, meeting: Meeting, out_dir: str | Path, model=None,
+            progress: Progress | None = None, template: str | Path | None = None,
+            diarize_speakers: bool = True, batch_size: int | None = None) -> ProcessResult:
+    """Transcribe, label speakers if possible, draft; write every output into out_dir."""
+    import drafting
+    import transcribe
+    from ketluan.settings import get_settings
+
+    audio, out = Path(audio), Path(out_dir)
+    report = progress or (lambda stage, fraction: None)
+    settings = get_settings()
+    glossary = transcribe.Glossary.load(meeting.glossary) if meeting.glossary else None
+    transcribe.probe(audio)  # fail fast on bad audio, before loading a model
+    report("transcribing", 0.0)
+    options = transcribe.TranscribeOptions(
+        beam_size=settings.beam_size,
+        batch_size=batch_size if batch_size is not None else settings.batch_size,
+    )
+    transcript = transcribe.transcribe_file(audio, model=model, glossary=glossary,
+                                            options=options,
+                                            progress=lambda f: report("transcribing", f))
+    transcript.meeting = meeting.to_dict()
+    report("transcribing", 1.0)
+    warnings: list[str] = []
+    diarized = False
+    if diarize_speakers:
+        report("diarizing", 0.0)
+        transcript, diarized, warning = _diarize(audio, transcript)
+        if warning:
+            warnings.append(warning)
+        report("diarizing", 1.0)
+    report("drafting", 0.0)
+    conclusion = drafting.extract(transcript, meeting)
+    warnings += conclusion.notes
+    paths = transcribe.write_exports(transcript, out, audio.stem, EXPORTS)
+    notice = out / "notice.docx"
+    drafting.render_notice(conclusion, meeting, template=template).save(notice)
+    minutes = out / "minutes.docx"
+    drafting.render_minutes(transcript, meeting).save(minutes)
+    concl = out / "conclusion.json"
+    conclusion.save(concl)
+    report("drafting", 1.0)
+    return ProcessResult(transcript, conclusion, [*paths, notice, minutes, concl], diarized,
+                         warnings)
+
+
+def _diarize(audio: Path, transcript: Transcript) -> tuple[Transcript, bool, str]:
+    """Speaker labels from diarize.label_speakers when that module provides it."""
+    import diarize
+
+    if not hasattr(diarize, "label_speakers"):
+        return transcript, False, ""
+    try:
+        return diarize.label_speakers(audio, transcript), True, ""
+    except ModelError as exc:  # diarization models not installed: draft without speakers
+        return transcript, False, f"Bỏ qua bước phân biệt người nói: {exc}"

@@ -1,0 +1,236 @@
+"""The notice and the minutes as Word documents: header layout, fonts, sizes, task table."""
+
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+from docx import Document
+from docx.shared import Pt
+
+from drafting import Meeting, extract, extract_text, render_minutes, render_notice
+from drafting.render import deadline_text
+from transcribe.transcript import AudioInfo, Segment, Speaker, Transcript
+
+TEXT = """Thường trực Tỉnh ủy kết luận như sau:
+1. Về giải ngân vốn đầu tư công
+Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng, Kho bạc Nhà nước tỉnh rà soát, điều \
+chuyển vốn, báo cáo UBND tỉnh trước ngày 15/9/2026.
+Sở Văn hóa, Thể thao và Du lịch thường xuyên tuyên truyền kết quả thực hiện.
+2. Về an ninh trật tự
+Công an tỉnh bảo đảm an ninh trật tự trong quý IV/2026.
+"""
+
+
+def meeting(fmt: str = "party") -> Meeting:
+    return Meeting(
+        format=fmt,
+        issuing_body="Tỉnh ủy Lào Cai" if fmt == "party" else "Ủy ban nhân dân tỉnh Lào Cai",
+        superior_body="",
+        title="nghe báo cáo tiến độ giải ngân vốn đầu tư công",
+        date=date(2026, 8, 20),
+        place="Trụ sở Tỉnh ủy",
+        chair="Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy",
+        notice_number="123",
+        signer_title="PHÓ BÍ THƯ",
+        signer_name="Nguyễn Văn An",
+        notice_date=date(2026, 8, 22),
+    )
+
+
+@pytest.fixture(scope="module")
+def party_docx(tmp_path_factory):
+    m = meeting("party")
+    path = tmp_path_factory.mktemp("docx") / "party.docx"
+    render_notice(extract_text(TEXT, m), m).save(path)
+    return path
+
+
+def runs(paragraphs):
+    return [r for p in paragraphs for r in p.runs if r.text.strip()]
+
+
+def test_party_header_layout(party_docx):
+    doc = Document(party_docx)
+    header = doc.tables[0]
+    left = [p.text for p in header.cell(0, 0).paragraphs]
+    assert left == ["TỈNH ỦY LÀO CAI", "*"]
+    assert header.cell(1, 0).text == "Số 123-TB/TU"  # no colon in Party documents
+    right = header.cell(0, 1).paragraphs[0]
+    assert right.text == "ĐẢNG CỘNG SẢN VIỆT NAM"
+    run = right.runs[0]
+    assert run.bold and run.underline and run.font.size == Pt(15)
+    date_run = header.cell(1, 1).paragraphs[0].runs[0]
+    assert date_run.text == "Lào Cai, ngày 22 tháng 8 năm 2026" and date_run.italic
+    assert header.cell(0, 0).paragraphs[0].runs[0].bold
+
+
+def test_title_body_font_and_page(party_docx):
+    doc = Document(party_docx)
+    texts = [p.text for p in doc.paragraphs]
+    title = doc.paragraphs[texts.index("THÔNG BÁO")]
+    assert title.runs[0].bold and title.runs[0].font.size == Pt(16)
+    summary = doc.paragraphs[texts.index("THÔNG BÁO") + 1]
+    assert summary.text.startswith("kết luận của") and summary.runs[0].bold
+    assert doc.styles["Normal"].font.name == "Times New Roman"
+    assert doc.styles["Normal"].font.size == Pt(14)
+    for r in runs(doc.paragraphs):
+        assert r.font.name == "Times New Roman"
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert round(section.left_margin.mm) == 30 and round(section.top_margin.mm) == 20
+    # page numbers from page 2: a PAGE field in the header, none on the first page
+    assert section.different_first_page_header_footer
+    assert "PAGE" in section.header._element.xml
+    assert "PAGE" not in section.first_page_header._element.xml
+    assert any(t.endswith("thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./.")
+               for t in texts)
+
+
+def test_task_table(party_docx):
+    doc = Document(party_docx)
+    table = doc.tables[1]
+    head = [c.text for c in table.rows[0].cells]
+    assert head == ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn"]
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert len(rows) == 3
+    assert rows[0][0] == "1" and rows[0][1].startswith("Rà soát, điều chuyển vốn")
+    assert rows[0][2] == "Sở Tài chính"
+    # one body per line, so names with commas survive
+    assert rows[0][3].split("\n") == ["Sở Xây dựng", "Kho bạc Nhà nước tỉnh"]
+    assert rows[0][4] == "Trước ngày 15/09/2026"
+    assert rows[1][2] == "Sở Văn hóa, Thể thao và Du lịch" and rows[1][4] == "Thường xuyên"
+    assert rows[2][4] == "Trong quý IV/2026"
+    cell_run = table.rows[1].cells[1].paragraphs[0].runs[0]
+    assert cell_run.font.size == Pt(12)
+
+
+def test_signature_and_recipients(party_docx):
+    doc = Document(party_docx)
+    sig = doc.tables[-1]
+    assert sig.cell(0, 0).paragraphs[0].text == "Nơi nhận:"
+    right = [p.text for p in sig.cell(0, 1).paragraphs if p.text]
+    assert right == ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Nguyễn Văn An"]
+
+
+def test_state_header(tmp_path):
+    m = meeting("state")
+    path = tmp_path / "state.docx"
+    render_notice(extract_text(TEXT, m), m).save(path)
+    doc = Document(path)
+    header = doc.tables[0]
+    right = [p.text for p in header.cell(0, 1).paragraphs]
+    assert right == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert header.cell(0, 1).paragraphs[1].runs[0].underline
+    assert header.cell(0, 0).paragraphs[0].text == "ỦY BAN NHÂN DÂN TỈNH LÀO CAI"
+    assert "w:pBdr" in header.cell(0, 0)._element.xml  # the rule under the issuing body
+    assert header.cell(1, 0).text == "Số: 123/TB-UBND"
+    sig = [p.text for p in doc.tables[-1].cell(0, 1).paragraphs if p.text]
+    assert sig[0] == "TL. CHỦ TỊCH"
+
+
+def test_margins_are_a_setting(tmp_path, monkeypatch):
+    from ketluan.settings import get_settings
+
+    monkeypatch.setenv("KETLUAN_DOCX_MARGINS_MM", "[25, 25, 35, 15]")
+    get_settings.cache_clear()
+    try:
+        m = meeting()
+        render_notice(extract_text(TEXT, m), m).save(tmp_path / "n.docx")
+        section = Document(tmp_path / "n.docx").sections[0]
+        assert round(section.left_margin.mm) == 35 and round(section.bottom_margin.mm) == 25
+    finally:
+        get_settings.cache_clear()
+
+
+def test_audio_time_is_a_comment_not_printed_text(tmp_path):
+    segs = [Segment(0, 2520.0, 2535.0, "Tôi xin kết luận. Giao Sở Y tế kiểm tra an toàn thực "
+                    "phẩm.", speaker="S1")]
+    t = Transcript(audio=AudioInfo(duration=2600.0), segments=segs,
+                   speakers={"S1": Speaker(name="Nguyễn Văn An")})
+    m = meeting()
+    path = tmp_path / "n.docx"
+    render_notice(extract(t, m), m).save(path)
+    doc = Document(path)
+    comments = list(doc.comments)
+    assert len(comments) == 1 and "[00:42:00]" in comments[0].text
+    assert "Giao Sở Y tế" in comments[0].text
+    assert all("[00:42:00]" not in p.text for p in doc.paragraphs)
+
+
+def test_minutes_has_every_segment_with_speaker_and_time(tmp_path):
+    segs = [Segment(0, 0.0, 5.0, "Mời đồng chí báo cáo.", speaker="S1"),
+            Segment(1, 65.0, 70.0, "Xin báo cáo tiến độ.", speaker="S2", flags=["low_confidence"])]
+    t = Transcript(audio=AudioInfo(duration=70.0), segments=segs,
+                   speakers={"S1": Speaker(name="Nguyễn Văn An"), "S2": Speaker(name="Lê Bình")})
+    path = tmp_path / "minutes.docx"
+    render_minutes(t, meeting()).save(path)
+    text = "\n".join(p.text for p in Document(path).paragraphs)
+    assert "BIÊN BẢN CUỘC HỌP" in text
+    assert "[00:00:00] Nguyễn Văn An: Mời đồng chí báo cáo." in text
+    assert "[00:01:05] Lê Bình: Xin báo cáo tiến độ. (?)" in text
+
+
+def test_office_template(tmp_path):
+    tpl = Document()
+    tpl.add_paragraph("{{ issuing_body }} — {{ meeting.title }}")
+    table = tpl.add_table(rows=3, cols=3)
+    table.cell(0, 0).text, table.cell(0, 1).text, table.cell(0, 2).text = (
+        "STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì")
+    table.cell(1, 0).text = "{%tr for t in tasks %}"
+    table.cell(2, 0).text, table.cell(2, 1).text, table.cell(2, 2).text = (
+        "{{ t.n }}", "{{ t.action }}", "{{ t.leads }}")
+    row = table.add_row()
+    row.cells[0].text = "{%tr endfor %}"
+    src = tmp_path / "office.docx"
+    tpl.save(src)
+    m = meeting()
+    out = tmp_path / "out.docx"
+    render_notice(extract_text(TEXT, m), m, template=src).save(out)
+    doc = Document(out)
+    assert doc.paragraphs[0].text == "Tỉnh ủy Lào Cai — " + m.title
+    rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
+    assert rows[1][0] == "1" and rows[1][2] == "Sở Tài chính" and len(rows) == 4
+
+
+def test_deadline_text_reads_back_the_same():
+    from drafting.deadline import parse
+
+    m = meeting()
+    for t in extract_text(TEXT, m).tasks:
+        shown = deadline_text(t.deadline)
+        again = parse(shown, m.date)
+        assert (again.kind, again.due) == (t.deadline.kind, t.deadline.due)
+
+
+def test_libreoffice_converts_to_pdf(party_docx, tmp_path):
+    if shutil.which("soffice") is None:
+        pytest.fail("LibreOffice is missing: apt-get install libreoffice-writer fonts-liberation")
+    result = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(party_docx)],
+        capture_output=True, text=True, timeout=180,
+    )
+    pdf = tmp_path / "party.pdf"
+    assert result.returncode == 0, result.stderr
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                              text=True).stdout
+        assert "THÔNG BÁO" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+
+
+def test_empty_conclusion_and_odd_characters_still_render(tmp_path):
+    from drafting.model import Conclusion
+
+    m = meeting()
+    m.title = "họp <về> A & B \x01"
+    render_notice(Conclusion(meeting={}, opening=""), m).save(tmp_path / "empty.docx")
+    assert len(Document(tmp_path / "empty.docx").tables) == 2  # header and signature, no tasks
+    t = Transcript(audio=AudioInfo(duration=9.0),
+                   segments=[Segment(0, 0.0, 9.0, "Xin kết luận. Giao Sở Y tế kiểm tra \x07 <b>.")])
+    c = extract(t, m)
+    assert c.tasks[0].action == "Kiểm tra <b>"
+    render_notice(c, m).save(tmp_path / "odd.docx")
+    render_minutes(t, m).save(tmp_path / "odd-minutes.docx")
+    assert Document(tmp_path / "odd.docx").tables[1].rows[1].cells[1].text == "Kiểm tra <b>"
