@@ -27,6 +27,11 @@ app = typer.Typer(
 models_app = typer.Typer(help="Kho mô hình cục bộ (không tải gì từ mạng).", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 register_drafting(app)  # draft, import-docx, process
+# Speaker diarization (diarize/cli.py)
+from diarize.cli import diarize_command, voices_app  # noqa: E402
+
+app.command("diarize")(diarize_command)
+app.add_typer(voices_app, name="voices")
 
 out = Console()
 err = Console(stderr=True)
@@ -61,6 +66,7 @@ def transcribe(
     glossary: Annotated[Path | None, typer.Option(help="Tệp thuật ngữ của cơ quan.")] = None,
     batch_size: Annotated[int | None, typer.Option(help="> 1: giải mã theo lô (nhanh hơn).")] = None,
     format: Annotated[str, typer.Option(help="Các định dạng, cách nhau bởi dấu phẩy.")] = "json,txt,srt,vtt",
+    diarize: Annotated[bool, typer.Option("--diarize", help="Phân tách và ghi tên người nói.")] = False,
 ) -> None:
     """Chép lời một bản ghi tiếng Việt."""
     import transcribe as tr
@@ -84,6 +90,10 @@ def transcribe(
             options=options,
             progress=lambda f: bar.update(task, completed=f),
         )
+    if diarize and result.segments:
+        from diarize.cli import add_speakers
+
+        result = add_speakers(audio, result)
     paths = tr.write_exports(result, output, audio.stem, formats)
     if not result.segments:
         out.print(f"[yellow]{tr.NO_SPEECH}[/] trong '{audio.name}'.")

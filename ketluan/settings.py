@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     llm_model: str = ""
     llm_api_key: str = ""
     llm_timeout_s: float = 120.0
+    # Speaker diarization (diarize/). "auto": the community-1 pipeline when it is in the
+    # model store, else segmentation-3.0 + CAM++ from the installed packages.
+    diarization_pipeline: str = "auto"  # auto | community-1 | campplus
+    diarization_threshold: float = 0.0  # 0: the tuned default of the chosen pipeline
+    diarization_max_chunks: int = 6000  # caps clustering memory on long meetings
+    voiceprint_threshold: float = 0.0  # 0: the tuned default of the embedding model
+    diarization_threads: int = 0  # torch CPU threads for diarization; 0 keeps torch's default
 
     @property
     def model_store_dir(self) -> Path:

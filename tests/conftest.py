@@ -90,3 +90,25 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
     monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
     return attempts
+
+
+@pytest.fixture(scope="session")
+def diarizer():
+    """The diarization pipeline (segmentation-3.0 + CAM++ on CPU), loaded once."""
+    import torch
+
+    import diarize
+
+    # One torch thread: on a shared 2-core machine two spinning OpenMP threads run the
+    # CAM++ embedding 4-8x slower than one.
+    torch.set_num_threads(1)
+    return diarize.load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def three_speaker_mix():
+    """45 s of three real Vietnamese voices taking turns (1-8 s), with pauses and overlap."""
+    from bench.mixes import make_mix
+
+    voices = ["Bình (nam miền Bắc)", "Ngọc (nữ miền Bắc)", "Vĩnh (nam miền Nam)"]
+    return make_mix(voices, 45.0, seed=7, turn=(1.0, 8.0), overlap_prob=0.15)

@@ -1,0 +1,217 @@
+"""The pyannote.audio speaker-diarization pipeline, from the local model store only.
+
+Two ways to build it, chosen by `Settings.diarization_pipeline`:
+
+* ``community-1``: pyannote/speaker-diarization-community-1 loaded from its folder in
+  the model store (segmentation + WeSpeaker embedding + PLDA/VBx), when an office has
+  installed it from removable media.
+* ``campplus`` (the default when community-1 is absent): pyannote's own
+  ``SpeakerDiarization`` pipeline composed of the segmentation-3.0 checkpoint, the
+  CAM++ speaker embedding (diarize/campplus.py) and pyannote's agglomerative
+  clustering, with hyperparameters tuned on our Vietnamese dev mixes
+  (bench/diarization.py).
+
+Either way the pipeline runs on an in-memory waveform (decoded by transcribe.audio),
+never opens a file itself and never touches the network. It is built once per
+process and device.
+"""
+
+import threading
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+import ketluan  # noqa: F401  (offline environment before pyannote is imported)
+from ketluan.errors import ModelError
+
+SAMPLE_RATE = 16000
+COMMUNITY = "speaker-diarization-community-1"
+SEGMENTATION = "pyannote-segmentation-3.0"
+EMBEDDING = "campplus-zh-en"
+
+# Tuned on the dev mixes of bench/diarization.py (seeds 100-111), see bench/RESULTS.md.
+CAMPPLUS_PARAMS = {
+    "segmentation": {"min_duration_off": 0.0},
+    "clustering": {"method": "centroid", "min_cluster_size": 12, "threshold": 0.75},
+}
+# Cosine similarity above which a cluster is taken to be an enrolled person.
+VOICEPRINT_THRESHOLD = {EMBEDDING: 0.55, COMMUNITY: 0.55}
+
+Progress = Callable[[float], None]
+
+
+@dataclass
+class LoadedPipeline:
+    """A ready pipeline and what voiceprints made with it are comparable to."""
+
+    pipeline: object  # pyannote.audio.pipelines.SpeakerDiarization
+    name: str  # "campplus" or COMMUNITY
+    embedding_model: str  # voiceprints are only compared within one embedding model
+    device: torch.device
+    max_chunks: int
+    lock: threading.Lock
+
+    def run(
+        self,
+        waveform: np.ndarray,
+        num_speakers: int | None = None,
+        min_speakers: int | None = None,
+        max_speakers: int | None = None,
+        progress: Progress | None = None,
+    ):
+        """Apply the pipeline to mono 16 kHz float32 samples → pyannote DiarizeOutput."""
+        duration = len(waveform) / SAMPLE_RATE
+        audio = {
+            "waveform": torch.from_numpy(np.ascontiguousarray(waveform, dtype=np.float32))[None],
+            "sample_rate": SAMPLE_RATE,
+            "uri": "audio",
+        }
+        with self.lock, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pyannote warns on short files and speaker bounds
+            # The LSTM of the segmentation model meets denormal floats in near-silence and
+            # slows down 10-20x on CPU without this (measured: 18.8 s → 2.0 s per minute).
+            torch.set_flush_denormal(True)
+            self._bound_chunks(duration)
+            return self.pipeline(
+                audio,
+                num_speakers=num_speakers,
+                min_speakers=min_speakers,
+                max_speakers=max_speakers,
+                hook=_hook(progress) if progress else None,
+            )
+
+    def _bound_chunks(self, duration: float) -> None:
+        """Widen the sliding-window step on long audio so the number of chunks (and with
+        it the embeddings, the clustering distance matrix and the reconstruction arrays)
+        stays under `max_chunks`, whatever the length of the meeting."""
+        inference = self.pipeline._segmentation
+        window = inference.duration
+        base = self.pipeline.segmentation_step * window
+        inference.step = max(base, duration / self.max_chunks)
+
+
+def load_pipeline(name: str | None = None, device: str | None = None) -> LoadedPipeline:
+    """The diarization pipeline for this process (built on first use, then cached)."""
+    from ketluan.settings import get_settings
+
+    settings = get_settings()
+    name = name or settings.diarization_pipeline
+    torch_device = _device(device or settings.device)
+    key = (name, str(torch_device))
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = _build(name, torch_device, settings)
+        return _CACHE[key]
+
+
+_CACHE: dict[tuple[str, str], LoadedPipeline] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _build(name: str, device: torch.device, settings) -> LoadedPipeline:
+    from models import default_store
+
+    store = default_store()
+    if name not in ("auto", "community-1", "campplus"):
+        raise ModelError(
+            f"Không có quy trình phân tách người nói '{name}'.",
+            "Chọn một trong: auto, community-1, campplus (KETLUAN_DIARIZATION_PIPELINE).",
+        )
+    if name == "community-1" or (name == "auto" and store.get(COMMUNITY) is not None):
+        pipeline = _community(store.resolve(COMMUNITY, "diarization"))
+        label, embedding = COMMUNITY, COMMUNITY
+    else:
+        pipeline = _campplus(
+            store.resolve(SEGMENTATION, "segmentation"),
+            store.resolve(EMBEDDING, "embedding"),
+            settings.diarization_threshold,
+        )
+        label, embedding = "campplus", EMBEDDING
+    if settings.diarization_threads > 0:
+        torch.set_num_threads(settings.diarization_threads)
+    pipeline.to(device)
+    return LoadedPipeline(
+        pipeline=pipeline,
+        name=label,
+        embedding_model=embedding,
+        device=device,
+        max_chunks=max(100, settings.diarization_max_chunks),
+        lock=threading.Lock(),
+    )
+
+
+def _campplus(segmentation_dir: Path, embedding_dir: Path, threshold: float):
+    from pyannote.audio import Model
+    from pyannote.audio.core.plda import PLDA
+    from pyannote.audio.pipelines import SpeakerDiarization
+
+    from diarize.campplus import CAMPPlusEmbedding
+
+    class NoPLDA(PLDA):
+        """SpeakerDiarization insists on a PLDA; agglomerative clustering uses none."""
+
+        def __init__(self) -> None:
+            pass
+
+    segmentation = Model.from_pretrained(str(segmentation_dir / "pytorch_model.bin"), strict=False)
+    if segmentation is None:
+        raise ModelError(
+            f"Không nạp được mô hình phân đoạn người nói từ {segmentation_dir}.",
+            "Chạy `ketluan models verify` rồi cài lại.",
+        )
+    embedding = CAMPPlusEmbedding.from_checkpoint(embedding_dir / "campplus_cn_en_common.pt")
+    pipeline = SpeakerDiarization(
+        segmentation=segmentation,
+        embedding=embedding,
+        plda=NoPLDA(),
+        clustering="AgglomerativeClustering",
+        embedding_exclude_overlap=True,
+        # Multiples of 3: the CAM++ wrapper computes each chunk's frames once for its
+        # three local speakers when they arrive in the same batch.
+        embedding_batch_size=24,
+        segmentation_batch_size=32,
+    )
+    params = {k: dict(v) for k, v in CAMPPLUS_PARAMS.items()}
+    if threshold > 0:
+        params["clustering"]["threshold"] = threshold
+    pipeline.instantiate(params)
+    return pipeline
+
+
+def _community(folder: Path):
+    from pyannote.audio import Pipeline
+
+    pipeline = Pipeline.from_pretrained(str(folder))
+    if pipeline is None:
+        raise ModelError(
+            f"Không nạp được quy trình {COMMUNITY} từ {folder}.",
+            "Chạy `ketluan models verify` rồi cài lại từ USB (docs/diarization.md).",
+        )
+    return pipeline
+
+
+def _device(spec: str) -> torch.device:
+    if spec == "cuda" or (spec == "auto" and torch.cuda.is_available()):
+        if not torch.cuda.is_available():
+            raise ModelError(
+                "Đã chọn GPU (cuda) nhưng máy này không có GPU dùng được.",
+                "Đặt KETLUAN_DEVICE=cpu hoặc cài torch bản CUDA (docs/diarization.md).",
+            )
+        return torch.device("cuda")
+    return torch.device("cpu")
+
+
+def _hook(progress: Progress) -> Callable:
+    """Turn pyannote's step hook into one fraction: segmentation ≈ 25%, embeddings ≈ 70%."""
+    spans = {"segmentation": (0.0, 0.25), "embeddings": (0.25, 0.95)}
+
+    def hook(step: str, artefact, file=None, total=None, completed=None) -> None:
+        if step in spans and total and completed is not None:
+            lo, hi = spans[step]
+            progress(lo + (hi - lo) * min(1.0, completed / total))
+
+    return hook

@@ -1,0 +1,183 @@
+"""Speaker diarization on real Vietnamese voices: count, DER, voiceprints, odd inputs, CLI."""
+
+import json
+
+import numpy as np
+import pytest
+
+import diarize
+from bench.mixes import make_mix, speaker_audio, write_wav
+from ketluan.errors import AudioError, InputError
+from transcribe.transcript import AudioInfo, Segment, Transcript, Word
+
+SR = 16000
+
+
+def test_three_speaker_mix_finds_three_speakers_with_low_der(diarizer, three_speaker_mix):
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    mix = three_speaker_mix
+    result = diarize.diarize(mix.audio, pipeline=diarizer)
+
+    assert result.speakers == ["S1", "S2", "S3"]
+    der = DiarizationErrorRate(collar=0.25)(mix.annotation(), result.annotation())
+    assert der < 0.15, f"DER {der:.1%}"
+    assert set(result.embeddings) == {"S1", "S2", "S3"}
+    for a, b in zip(result.exclusive, result.exclusive[1:], strict=False):
+        assert a.end <= b.start + 1e-6  # exclusive turns never overlap
+
+
+def test_enrolled_voices_are_named_and_renaming_enrols(diarizer, three_speaker_mix, tmp_path):
+    registry = diarize.SQLiteVoiceprints(tmp_path / "voiceprints.sqlite")
+    mix = three_speaker_mix
+    wav = write_wav(tmp_path / "meeting1.wav", mix.audio)
+
+    # A first meeting: nobody enrolled, so everyone is "Người nói N".
+    first = diarize.label_speakers(wav, _transcript(mix), voiceprints=registry, pipeline=diarizer)
+    assert sorted(s.name for s in first.speakers.values()) == [
+        "Người nói 1",
+        "Người nói 2",
+        "Người nói 3",
+    ]
+    assert _word_accuracy(first, mix) > 0.9
+
+    # The drafter renames the chair; with the audio at hand this enrols the chair's voice.
+    chair = _label_of(first, mix, "Bình (nam miền Bắc)")
+    vp = diarize.rename_speaker(
+        first,
+        chair,
+        diarize.Person("Nguyễn Văn Bình", "Chủ tịch UBND tỉnh"),
+        wav,
+        registry,
+        diarizer,
+    )
+    assert vp is not None and first.speaker_name(chair) == "Nguyễn Văn Bình"
+    # Another person enrols from a short clip of their own (the vieneu recording).
+    clip = write_wav(tmp_path / "ly.wav", np.concatenate(speaker_audio("Ly (nữ miền Bắc)")[:1]))
+    diarize.enrol(
+        registry, diarize.Person("Trần Thị Ly", "Giám đốc Sở Tài chính"), clip, pipeline=diarizer
+    )
+    assert [v.person.name for v in registry.list()] == ["Nguyễn Văn Bình", "Trần Thị Ly"]
+
+    # A new meeting with the chair, Ly and a stranger (Tuyên): two names, one unknown.
+    voices = ["Bình (nam miền Bắc)", "Ly (nữ miền Bắc)", "Tuyên (nam miền Bắc)"]
+    second_mix = make_mix(voices, 40.0, seed=21, turn=(1.5, 8.0))
+    second = diarize.label_speakers(
+        second_mix.audio, _transcript(second_mix), voiceprints=registry, pipeline=diarizer
+    )
+    names = {_label_of(second, second_mix, v): None for v in voices}
+    by_voice = {v: second.speakers[_label_of(second, second_mix, v)] for v in voices}
+    assert len(names) == 3
+    assert by_voice["Bình (nam miền Bắc)"].name == "Nguyễn Văn Bình"
+    assert by_voice["Bình (nam miền Bắc)"].title == "Chủ tịch UBND tỉnh"
+    assert by_voice["Ly (nữ miền Bắc)"].name == "Trần Thị Ly"
+    assert by_voice["Tuyên (nam miền Bắc)"].name == "Người nói 1"
+    assert by_voice["Tuyên (nam miền Bắc)"].confidence == 0.0
+    assert 0.5 < by_voice["Bình (nam miền Bắc)"].confidence <= 1.0
+    # Registry stores vectors, not audio.
+    assert all(v.vector.shape == (192,) for v in registry.list())
+
+
+def test_stereo_8khz_short_and_silent_inputs(diarizer, three_speaker_mix, tmp_path):
+    mix = three_speaker_mix
+    part = mix.audio[: 20 * SR]
+    ref = {t.speaker for t in mix.turns if t.start < 19.0}
+
+    stereo = write_wav(tmp_path / "stereo.wav", np.stack([part, part * 0.5], axis=1), channels=2)
+    assert len(diarize.diarize(stereo, pipeline=diarizer).speakers) == len(ref)
+
+    narrow = np.convolve(part, np.ones(4) / 4, mode="same")[::2]  # crude low-pass, then 8 kHz
+    phone = write_wav(tmp_path / "8k.wav", narrow, sample_rate=8000)
+    assert len(diarize.diarize(phone, pipeline=diarizer).speakers) == len(ref)
+
+    one_second = write_wav(tmp_path / "1s.wav", part[2 * SR : 3 * SR])
+    short = diarize.diarize(one_second, pipeline=diarizer)
+    assert len(short.speakers) <= 1 and short.duration == pytest.approx(1.0, abs=0.01)
+
+    silence = write_wav(tmp_path / "silence.wav", np.zeros(10 * SR, dtype=np.float32))
+    empty = diarize.diarize(silence, pipeline=diarizer)
+    assert empty.turns == [] and empty.speakers == []
+    labelled = diarize.label_speakers(silence, Transcript(AudioInfo(10.0)), pipeline=diarizer)
+    assert labelled.speakers == {} and labelled.segments == []
+
+
+def test_bad_inputs_give_vietnamese_errors(diarizer, tmp_path):
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF....not audio at all")
+    with pytest.raises(AudioError, match="không phải tệp âm thanh"):
+        diarize.diarize(bad, pipeline=diarizer)
+    with pytest.raises(InputError, match="tối thiểu"):
+        diarize.diarize(
+            np.zeros(SR, dtype=np.float32), min_speakers=4, max_speakers=2, pipeline=diarizer
+        )
+    with pytest.raises(InputError, match="quá ngắn"):
+        diarize.enrol(
+            diarize.SQLiteVoiceprints(tmp_path / "v.sqlite"),
+            diarize.Person("A"),
+            np.zeros(SR // 4, dtype=np.float32),
+            pipeline=diarizer,
+        )
+
+
+def test_cli_diarize_writes_speaker_names(diarizer, three_speaker_mix, tmp_path):
+    from typer.testing import CliRunner
+
+    from ketluan.cli import app
+
+    mix = three_speaker_mix
+    wav = write_wav(tmp_path / "meeting.wav", mix.audio)
+    _transcript(mix).save(tmp_path / "meeting.json")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        ["diarize", str(wav), str(tmp_path / "meeting.json"), "-o", str(out), "--no-voiceprints"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "meeting.json").read_text(encoding="utf-8"))
+    assert sorted(data["speakers"]) == ["S1", "S2", "S3"]
+    assert all(s["speaker"] in data["speakers"] for s in data["segments"])
+    txt = (out / "meeting.txt").read_text(encoding="utf-8")
+    assert "Người nói 1: " in txt and "Người nói 3: " in txt
+    assert "<v Người nói 2>" in (out / "meeting.vtt").read_text(encoding="utf-8")
+
+
+# --- helpers ------------------------------------------------------------
+
+
+def _transcript(mix) -> Transcript:
+    """A Transcript whose words follow the reference turns (one word per 0.4 s), grouped in
+    segments of 8 words that deliberately run across speaker changes."""
+    words = []
+    for turn in mix.turns:
+        t = turn.start + 0.05
+        while t + 0.3 < turn.end:
+            words.append(Word(round(t, 3), round(t + 0.3, 3), " từ", 0.9))
+            t += 0.4
+    words.sort(key=lambda w: w.start)
+    segments = [
+        Segment(i, ws[0].start, ws[-1].end, " ".join(w.word.strip() for w in ws), ws)
+        for i, ws in enumerate(words[k : k + 8] for k in range(0, len(words), 8))
+    ]
+    return Transcript(AudioInfo(mix.duration), segments, model="test")
+
+
+def _truth(mix, w: Word) -> str | None:
+    mid = (w.start + w.end) / 2
+    live = [t.speaker for t in mix.turns if t.start <= mid <= t.end]
+    return live[0] if len(live) == 1 else None
+
+
+def _label_of(transcript: Transcript, mix, voice: str) -> str:
+    votes: dict[str, int] = {}
+    for seg in transcript.segments:
+        for w in seg.words:
+            if _truth(mix, w) == voice and w.speaker:
+                votes[w.speaker] = votes.get(w.speaker, 0) + 1
+    return max(votes, key=votes.__getitem__)
+
+
+def _word_accuracy(transcript: Transcript, mix) -> float:
+    mapping = {v: _label_of(transcript, mix, v) for v in mix.speakers}
+    scored = [(w.speaker, _truth(mix, w)) for s in transcript.segments for w in s.words]
+    scored = [(got, mapping[true]) for got, true in scored if true]
+    return sum(got == want for got, want in scored) / len(scored)
