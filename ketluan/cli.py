@@ -16,6 +16,7 @@ from rich.table import Table
 
 from drafting.cli import register as register_drafting
 from ketluan.errors import InputError, KetluanError
+from worker.cli import register as _register_service
 
 app = typer.Typer(
     name="ketluan",
@@ -32,6 +33,7 @@ from diarize.cli import diarize_command, voices_app  # noqa: E402
 
 app.command("diarize")(diarize_command)
 app.add_typer(voices_app, name="voices")
+_register_service(app)
 
 out = Console()
 err = Console(stderr=True)

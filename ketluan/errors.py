@@ -42,3 +42,39 @@ class DocumentError(InputError):
     """A .docx (or a file given as one) that ketluan will not or cannot read."""
 
     code = "document"
+
+
+class NotFoundError(KetluanError):
+    """Something asked for does not exist (or is not visible to this user)."""
+
+    code = "not_found"
+
+
+class ConflictError(KetluanError):
+    """The request clashes with the current state: a duplicate upload, a stale edit."""
+
+    code = "conflict"
+
+
+class TooLargeError(KetluanError):
+    """An upload is over the configured size limit."""
+
+    code = "too_large"
+
+
+class AuthError(KetluanError):
+    """Not signed in, or the session/token is no longer valid."""
+
+    code = "unauthorized"
+
+
+class AccessDenied(KetluanError):
+    """Signed in, but this role may not do this."""
+
+    code = "forbidden"
+
+
+class UnavailableError(KetluanError):
+    """A part of the pipeline is not installed on this server."""
+
+    code = "unavailable"

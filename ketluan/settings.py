@@ -56,9 +56,35 @@ class Settings(BaseSettings):
     voiceprint_threshold: float = 0.0  # 0: the tuned default of the embedding model
     diarization_threads: int = 0  # torch CPU threads for diarization; 0 keeps torch's default
 
+    # Service (api/, worker/, db/). Empty URLs mean the embedded default: SQLite files
+    # under the data directory, no Redis or PostgreSQL needed.
+    database_url: str = ""  # e.g. postgresql+psycopg://ketluan@db-host/ketluan
+    broker_url: str = ""  # e.g. redis://queue-host:6379/0
+    storage_dir: Path | None = None  # audio and documents; a shared path for several nodes
+    max_upload_bytes: int = 4 * 1024**3
+    session_hours: int = 12
+    cookie_secure: bool = False  # True behind HTTPS (nginx)
+    job_lease_seconds: int = 60  # a running job whose lease is older has lost its worker
+    requeue_after_seconds: int = 300  # a queued job no worker took in this long is re-sent
+    sweep_interval_seconds: float = 15.0
+    max_attempts: int = 3
+    progress_interval_seconds: float = 1.0
+
     @property
     def model_store_dir(self) -> Path:
         return self.models_dir or self.data_dir / "models"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'ketluan.sqlite'}"
+
+    @property
+    def celery_broker_url(self) -> str:
+        return self.broker_url or f"sqla+sqlite:///{self.data_dir / 'broker.sqlite'}"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.storage_dir or self.data_dir / "files"
 
     @classmethod
     def settings_customise_sources(

@@ -112,3 +112,7 @@ def three_speaker_mix():
 
     voices = ["Bình (nam miền Bắc)", "Ngọc (nữ miền Bắc)", "Vĩnh (nam miền Nam)"]
     return make_mix(voices, 45.0, seed=7, turn=(1.0, 8.0), overlap_prob=0.15)
+
+
+# Service fixtures (PostgreSQL database, private Redis, worker processes): tests/service_fixtures.py
+from tests.service_fixtures import pg_stack, pg_url, redis_server  # noqa: E402,F401

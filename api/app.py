@@ -1,0 +1,86 @@
+"""The FastAPI application factory."""
+
+import logging
+import os
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+import db
+from api import errors
+from api.middleware import CloseIfBodyUnread
+from api.routes import admin, audio, auth, drafts, health, jobs, meetings, transcripts
+from ketluan.settings import Settings, get_settings
+from worker.jobs import Send
+
+# Air-gapped: FastAPI's OpenTelemetry hooks must never set up an OTLP exporter (the OTLP
+# packages are installed as dependencies), whatever the environment says.
+os.environ["FASTAPI_OTEL_AUTO_CONFIGURE"] = "false"
+os.environ["OTEL_SDK_DISABLED"] = "true"
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """API của ketluan: cuộc họp, bản ghi âm, công việc xử lý, bản chép lời,
+dự thảo thông báo kết luận. Xác thực bằng cookie phiên (giao diện web) hoặc
+`Authorization: Bearer <mã>` (lấy mã qua `POST /api/auth/login` hoặc `/api/auth/tokens`).
+Lỗi trả về dạng `{"detail": {"code", "message", "hint"}}` bằng tiếng Việt."""
+
+
+def create_app(settings: Settings | None = None, send: Send | None = None) -> FastAPI:
+    """Build the app. `send(job_id, stage)` publishes a job message (default: Celery)."""
+    settings = settings or get_settings()
+    # The stock /docs and /redoc pages load JavaScript from a CDN; ours serve vendored files.
+    app = FastAPI(
+        title="ketluan", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None
+    )
+    engine = db.connect(settings.db_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = db.sessionmaker_for(engine)
+    app.state.store = db.FileStore(settings.files_dir)
+    app.state.send = send or celery_sender(settings)
+    # The web UI (another issue) renders Jinja2 templates and serves vendored assets from here.
+    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _offline_docs(app)
+    app.add_middleware(CloseIfBodyUnread)
+    errors.install(app)
+    for module in (health, auth, meetings, audio, jobs, transcripts, drafts, admin):
+        app.include_router(module.router)
+    return app
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the swagger-ui-bundle wheel: nothing fetched from the network."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    app.mount(
+        "/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets"
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title="ketluan — API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io
+        )
+
+
+def celery_sender(settings: Settings) -> Send:
+    from worker.app import TASK_FOR_STAGE, make_app
+
+    celery = make_app(settings)
+
+    def send(job_id: int, stage: str) -> None:
+        celery.send_task(TASK_FOR_STAGE[stage], args=[job_id], queue=stage)
+
+    return send

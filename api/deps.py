@@ -1,0 +1,134 @@
+"""Dependencies: database session, the signed-in user, role checks, meeting visibility, audit.
+
+Every route declares its roles with `Depends(Allow(...))`; the authorization test
+walks app.routes and fails on any route without one (see tests/test_api_authz.py).
+"""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import db
+from db import accounts
+from ketluan.errors import AccessDenied, AuthError, NotFoundError
+from ketluan.settings import Settings
+
+SESSION_COOKIE = "ketluan_session"
+
+ADMIN = "admin"
+VAN_THU = "van_thu"
+TONG_HOP = "tong_hop"
+THEO_DOI = "theo_doi"
+LANH_DAO = "lanh_dao"
+EVERYONE = (ADMIN, VAN_THU, TONG_HOP, THEO_DOI, LANH_DAO)
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    s = request.app.state.sessions()
+    try:
+        yield s
+    finally:
+        s.rollback()  # routes commit what they mean to keep
+        s.close()
+
+
+DB = Annotated[Session, Depends(get_db)]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def bearer_or_cookie(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def current_user(request: Request, s: DB) -> db.User:
+    token = bearer_or_cookie(request)
+    if not token:
+        raise AuthError("Bạn chưa đăng nhập.", "Đăng nhập rồi thử lại.")
+    user = accounts.user_for_token(s, token)
+    if user is None:
+        raise AuthError(
+            "Phiên đăng nhập đã hết hạn hoặc mã truy cập không hợp lệ.", "Đăng nhập lại."
+        )
+    return user
+
+
+class Allow:
+    """A route's access rule: the roles that may call it (signed-in users only)."""
+
+    def __init__(self, *roles: str) -> None:
+        unknown = set(roles) - set(db.ROLES)
+        assert not unknown, f"unknown roles {unknown}"
+        self.roles = frozenset(roles)
+
+    async def __call__(self, user: Annotated[db.User, Depends(current_user)]) -> db.User:
+        # async: no I/O here, so no thread-pool hop on every request
+        if user.role_code not in self.roles:
+            allowed = ", ".join(db.ROLES[r] for r in sorted(self.roles))
+            raise AccessDenied(
+                f"Vai trò '{db.ROLES[user.role_code]}' không được làm việc này.",
+                f"Việc này dành cho: {allowed}.",
+            )
+        return user
+
+    def __repr__(self) -> str:
+        return f"Allow({', '.join(sorted(self.roles))})"
+
+
+def visible_meeting(s: Session, user: db.User, meeting_id: int) -> db.Meeting:
+    """The meeting if this user's unit owns it (admins see all); 404 otherwise, not 403,
+    so that other units' meeting ids are not revealed."""
+    meeting = s.get(db.Meeting, meeting_id)
+    if meeting is None or (user.role_code != ADMIN and meeting.unit_id != user.unit_id):
+        raise NotFoundError(
+            f"Không tìm thấy cuộc họp #{meeting_id}.",
+            "Kiểm tra lại mã cuộc họp, hoặc cuộc họp thuộc đơn vị khác.",
+        )
+    return meeting
+
+
+def visible_job(s: Session, user: db.User, job_id: int) -> db.Job:
+    """The job if its meeting is visible to this user (one query: polled often)."""
+    row = s.execute(
+        select(db.Job, db.Meeting.unit_id)
+        .join(db.Meeting, db.Meeting.id == db.Job.meeting_id)
+        .where(db.Job.id == job_id)
+    ).first()
+    if row is None or (user.role_code != ADMIN and row[1] != user.unit_id):
+        raise NotFoundError(f"Không tìm thấy công việc #{job_id}.", "Kiểm tra lại mã công việc.")
+    return row[0]
+
+
+def audit(
+    s: Session,
+    request: Request,
+    user: db.User | None,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    meeting_id: int | None = None,
+    **detail,
+) -> None:
+    """Record who did what, when, from where. Behind nginx, uvicorn's proxy headers
+    support (--forwarded-allow-ips) makes request.client the real client."""
+    s.add(
+        db.AuditEvent(
+            user_id=user.id if user else None,
+            username=user.username if user else "",
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            meeting_id=meeting_id,
+            ip=request.client.host if request.client else "",
+            user_agent=request.headers.get("user-agent", "")[:255],
+            detail=detail,
+        )
+    )

@@ -1,0 +1,68 @@
+"""KetluanError → a clear Vietnamese 4xx JSON body: {"detail": {"code", "message", "hint"}}."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from ketluan.errors import KetluanError
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    "input": 400,
+    "filename": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "too_large": 413,
+    "audio": 422,
+    "document": 422,
+    "unavailable": 501,
+    "model": 503,
+    "database": 503,
+}
+
+
+def body(code: str, message: str, hint: str = "", **extra) -> dict:
+    return {"detail": {"code": code, "message": message, "hint": hint, **extra}}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(KetluanError)
+    async def _ketluan(request: Request, exc: KetluanError) -> JSONResponse:
+        status = STATUS.get(exc.code, 400)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        extra = getattr(exc, "extra", {}) or {}
+        return JSONResponse(body(exc.code, exc.message, exc.hint, **extra), status, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "problem": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        fields = ", ".join(p["field"] or "(thân yêu cầu)" for p in problems)
+        return JSONResponse(
+            body(
+                "validation",
+                f"Dữ liệu gửi lên không hợp lệ ở: {fields}.",
+                "Kiểm tra lại các trường được nêu rồi gửi lại.",
+                errors=problems,
+            ),
+            422,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            body(
+                "internal",
+                "Máy chủ gặp lỗi không mong đợi.",
+                "Thử lại sau ít phút; nếu lỗi lặp lại, báo quản trị viên (xem nhật ký máy chủ).",
+            ),
+            500,
+        )

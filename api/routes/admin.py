@@ -1,0 +1,96 @@
+"""Administration: users, units, the audit trail, and the speaker registry."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import func, select
+
+import db
+from api.deps import ADMIN, DB, TONG_HOP, VAN_THU, Allow, audit
+from api.schemas import AuditOut, SpeakerIn, SpeakerOut, UnitIn, UnitOut, UserIn, UserOut
+from db import accounts
+from ketluan.errors import ConflictError, InputError
+
+router = APIRouter(tags=["Quản trị"])
+Admin = Annotated[db.User, Depends(Allow(ADMIN))]
+SpeakerReader = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP))]
+SpeakerEditor = Annotated[db.User, Depends(Allow(ADMIN, TONG_HOP))]
+
+
+@router.get("/api/users", response_model=list[UserOut])
+def list_users(user: Admin, s: DB) -> list[UserOut]:
+    """Tất cả tài khoản."""
+    return [UserOut.of(u) for u in s.scalars(select(db.User).order_by(db.User.username))]
+
+
+@router.post("/api/users", response_model=UserOut, status_code=201)
+def create_user(body: UserIn, request: Request, user: Admin, s: DB) -> UserOut:
+    """Tạo tài khoản (mật khẩu được băm bằng argon2)."""
+    created = accounts.create_user(
+        s, body.username, body.password, body.role, body.unit_code, body.full_name
+    )
+    audit(s, request, user, "create", "user", created.id, role=body.role)
+    s.commit()
+    return UserOut.of(created)
+
+
+@router.get("/api/units", response_model=list[UnitOut])
+def list_units(user: Admin, s: DB) -> list[db.Unit]:
+    """Các đơn vị / văn phòng."""
+    return list(s.scalars(select(db.Unit).order_by(db.Unit.code)))
+
+
+@router.post("/api/units", response_model=UnitOut, status_code=201)
+def create_unit(body: UnitIn, request: Request, user: Admin, s: DB) -> db.Unit:
+    """Tạo đơn vị."""
+    if s.scalar(select(db.Unit.id).where(db.Unit.code == body.code)):
+        raise ConflictError(f"Đơn vị mã '{body.code}' đã có.", "Chọn mã khác.")
+    unit = accounts.ensure_unit(s, body.code, body.name)
+    audit(s, request, user, "create", "unit", unit.id)
+    s.commit()
+    return unit
+
+
+@router.get("/api/audit", response_model=list[AuditOut])
+def list_audit(
+    user: Admin,
+    s: DB,
+    meeting_id: Annotated[int | None, Query()] = None,
+    username: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[db.AuditEvent]:
+    """Nhật ký truy cập: ai đọc/tải gì, lúc nào, từ đâu. Mới nhất trước."""
+    q = select(db.AuditEvent)
+    if meeting_id is not None:
+        q = q.where(db.AuditEvent.meeting_id == meeting_id)
+    if username:
+        q = q.where(db.AuditEvent.username == username)
+    return list(s.scalars(q.order_by(db.AuditEvent.id.desc()).limit(limit)))
+
+
+@router.get("/api/speakers", response_model=list[SpeakerOut])
+def list_speakers(user: SpeakerReader, s: DB) -> list[SpeakerOut]:
+    """Danh bạ người nói của đơn vị (dùng để gán tên theo giọng)."""
+    q = select(db.Speaker, func.count(db.Voiceprint.id)).outerjoin(db.Voiceprint)
+    if user.role_code != ADMIN:
+        q = q.where(db.Speaker.unit_id == user.unit_id)
+    rows = s.execute(q.group_by(db.Speaker.id).order_by(db.Speaker.name))
+    return [
+        SpeakerOut(
+            id=sp.id, name=sp.name, title=sp.title, organisation=sp.organisation, voiceprints=n
+        )
+        for sp, n in rows
+    ]
+
+
+@router.post("/api/speakers", response_model=SpeakerOut, status_code=201)
+def create_speaker(body: SpeakerIn, request: Request, user: SpeakerEditor, s: DB) -> SpeakerOut:
+    """Thêm một người vào danh bạ người nói của đơn vị."""
+    if user.unit_id is None:
+        raise InputError("Tài khoản không thuộc đơn vị nào.", "Dùng tài khoản của một đơn vị.")
+    sp = db.Speaker(unit_id=user.unit_id, **body.model_dump())
+    s.add(sp)
+    s.flush()
+    audit(s, request, user, "create", "speaker", sp.id)
+    s.commit()
+    return SpeakerOut(id=sp.id, name=sp.name, title=sp.title, organisation=sp.organisation)

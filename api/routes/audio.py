@@ -1,0 +1,125 @@
+"""Upload a meeting's recording (streamed, sniffed, de-duplicated, queued) and download it."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
+
+import db
+from api.deps import ADMIN, DB, LANH_DAO, TONG_HOP, VAN_THU, Allow, audit, visible_meeting
+from api.schemas import AudioOut, JobOut, UploadOut
+from api.upload import receive_file
+from db.audio import check_not_busy, find_duplicate, store_audio
+from ketluan.errors import ConflictError, NotFoundError
+from transcribe.sniff import sniff
+from worker import jobs
+
+router = APIRouter(prefix="/api/meetings/{meeting_id}/audio", tags=["Bản ghi âm"])
+Clerk = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU))]
+Listener = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP, LANH_DAO))]
+
+UPLOAD_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
+@router.post("", response_model=UploadOut, status_code=202, openapi_extra=UPLOAD_DOC)
+async def upload_audio(meeting_id: int, request: Request, user: Clerk, s: DB) -> UploadOut:
+    """Tải bản ghi lên (multipart, trường `file`) và xếp hàng chép lời.
+
+    Tệp được ghi thẳng xuống đĩa theo từng khối, kiểm tra bằng PyAV trước khi xếp hàng;
+    tệp trùng (cùng SHA-256) trong đơn vị bị từ chối với mã 409.
+    """
+    state = request.app.state
+    meeting = await run_in_threadpool(visible_meeting, s, user, meeting_id)
+    await run_in_threadpool(check_not_busy, s, meeting)
+    with state.store.incoming() as tmp:  # removed on every error path
+        got = await receive_file(request, tmp, state.settings.max_upload_bytes)
+        info = await run_in_threadpool(sniff, tmp, got.filename)
+        job = await run_in_threadpool(_register, request, s, user, meeting, got, info)
+    jobs.dispatch(state.send, job)
+    return UploadOut(
+        meeting_id=meeting.id, audio=AudioOut.model_validate(meeting.audio), job=JobOut.of(job)
+    )
+
+
+@router.get("", response_class=FileResponse)
+def download_audio(meeting_id: int, request: Request, user: Listener, s: DB) -> FileResponse:
+    """Tải bản ghi gốc về (được ghi vào nhật ký truy cập)."""
+    meeting = visible_meeting(s, user, meeting_id)
+    if meeting.audio is None:
+        raise NotFoundError("Cuộc họp chưa có bản ghi âm.", "Văn thư cần tải bản ghi lên trước.")
+    audit(s, request, user, "download", "audio", meeting.audio.id, meeting.id)
+    s.commit()
+    path = request.app.state.store.path(meeting.audio.storage_path)
+    return FileResponse(path, filename=meeting.audio.original_name or f"ban-ghi-{meeting.id}")
+
+
+def _register(request: Request, s, user: db.User, meeting: db.Meeting, got, info) -> db.Job:
+    store = request.app.state.store
+    for attempt in (1, 2):
+        _refuse_duplicate(s, user, got.sha256)
+        try:
+            audio = store_audio(
+                s, store, got.path, got.sha256, got.size, info, got.filename, user.id
+            )
+            meeting.audio_id = audio.id
+            s.flush()
+            job = jobs.create(s, meeting.id, audio.id, user.id)
+            audit(
+                s,
+                request,
+                user,
+                "create",
+                "audio",
+                audio.id,
+                meeting.id,
+                sha256=got.sha256,
+                size=got.size,
+                name=got.filename,
+            )
+            s.commit()
+            s.refresh(meeting)
+            return job
+        except IntegrityError:
+            # A concurrent upload stored the same recording between our check and insert:
+            # check again (a duplicate in this unit), else reuse its row.
+            s.rollback()
+            if attempt == 2:
+                raise
+        except BaseException:
+            s.rollback()
+            # A stored file no row refers to must not stay behind (but never remove one
+            # that a concurrent upload of the same content has just registered).
+            if not s.scalar(select(db.AudioFile.id).where(db.AudioFile.sha256 == got.sha256)):
+                store.path(f"{got.sha256[:2]}/{got.sha256[2:4]}/{got.sha256}").unlink(
+                    missing_ok=True
+                )
+            raise
+    raise AssertionError("unreachable")
+
+
+def _refuse_duplicate(s, user: db.User, sha256: str) -> None:
+    unit = None if user.role_code == ADMIN else user.unit_id
+    duplicate = find_duplicate(s, sha256, unit)
+    if duplicate is not None:
+        exc = ConflictError(
+            f"Bản ghi này đã được tải lên cho cuộc họp #{duplicate.id} «{duplicate.title}».",
+            "Mở cuộc họp đó để xem kết quả, hoặc chọn đúng tệp của cuộc họp này.",
+        )
+        exc.extra = {"meeting_id": duplicate.id}
+        raise exc

@@ -1,0 +1,150 @@
+"""Drafts of the notice (.docx): generate (drafting/ on the cpu queue), list, download, upload."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
+from sqlalchemy import func, select
+from starlette.concurrency import run_in_threadpool
+
+import db
+from api.deps import ADMIN, DB, EVERYONE, TONG_HOP, Allow, audit, visible_meeting
+from api.routes.audio import UPLOAD_DOC
+from api.schemas import DraftOut, JobOut
+from api.upload import receive_file
+from db.audio import check_not_busy
+from db.models import STAGE_CPU
+from ketluan.errors import KetluanError, NotFoundError, UnavailableError
+from worker import jobs
+from worker.pipeline import drafting_available
+
+router = APIRouter(prefix="/api/meetings/{meeting_id}/drafts", tags=["Dự thảo thông báo"])
+Reader = Annotated[db.User, Depends(Allow(*EVERYONE))]
+Drafter = Annotated[db.User, Depends(Allow(ADMIN, TONG_HOP))]
+MAX_DOCX_BYTES = 50 * 1024 * 1024
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class DocumentError(KetluanError):
+    code = "document"
+
+
+@router.post("", response_model=JobOut, status_code=202)
+def generate_draft(meeting_id: int, request: Request, user: Drafter, s: DB) -> JobOut:
+    """Soạn dự thảo thông báo kết luận từ bản chép lời mới nhất (chạy ở hàng đợi cpu)."""
+    meeting = visible_meeting(s, user, meeting_id)
+    if not drafting_available():
+        raise UnavailableError(
+            "Chức năng soạn thông báo chưa được cài trên máy chủ này.",
+            "Tải bản chép lời về (xuất docx) và soạn thủ công, hoặc báo quản trị viên.",
+        )
+    if meeting.audio_id is None or not _latest(s, db.TranscriptVersion, meeting.id):
+        raise NotFoundError(
+            "Cuộc họp chưa có bản chép lời.", "Tải bản ghi lên và chờ chép lời xong."
+        )
+    check_not_busy(s, meeting)
+    job = jobs.create(s, meeting.id, meeting.audio_id, user.id)
+    job.stage, job.state = STAGE_CPU, db.DRAFTING
+    audit(s, request, user, "create", "draft_job", job.id, meeting.id)
+    s.commit()
+    jobs.dispatch(request.app.state.send, job)
+    return JobOut.of(job)
+
+
+@router.get("", response_model=list[DraftOut])
+def list_drafts(meeting_id: int, user: Reader, s: DB) -> list[db.DraftVersion]:
+    """Các phiên bản dự thảo, cũ nhất trước."""
+    meeting = visible_meeting(s, user, meeting_id)
+    return list(
+        s.scalars(
+            select(db.DraftVersion)
+            .where(db.DraftVersion.meeting_id == meeting.id)
+            .order_by(db.DraftVersion.version)
+        )
+    )
+
+
+@router.get("/{version}", response_class=FileResponse)
+def download_draft(
+    meeting_id: int, version: int, request: Request, user: Reader, s: DB
+) -> FileResponse:
+    """Tải một phiên bản dự thảo (.docx); được ghi vào nhật ký truy cập."""
+    meeting = visible_meeting(s, user, meeting_id)
+    draft = s.scalar(
+        select(db.DraftVersion).where(
+            db.DraftVersion.meeting_id == meeting.id, db.DraftVersion.version == version
+        )
+    )
+    if draft is None:
+        raise NotFoundError(
+            f"Cuộc họp #{meeting.id} chưa có dự thảo phiên bản {version}.",
+            "Xem danh sách dự thảo.",
+        )
+    audit(s, request, user, "download", "draft", draft.id, meeting.id, version=version)
+    s.commit()
+    return FileResponse(
+        request.app.state.store.path(draft.storage_path),
+        media_type=DOCX,
+        filename=f"du-thao-{meeting.id}-v{draft.version}.docx",
+    )
+
+
+@router.post("/upload", response_model=DraftOut, status_code=201, openapi_extra=UPLOAD_DOC)
+async def upload_draft(meeting_id: int, request: Request, user: Drafter, s: DB) -> db.DraftVersion:
+    """Tải lên bản .docx đã chỉnh sửa (trường `file`); lưu thành phiên bản dự thảo mới."""
+    state = request.app.state
+    meeting = await run_in_threadpool(visible_meeting, s, user, meeting_id)
+    with state.store.incoming() as tmp:
+        got = await receive_file(request, tmp, min(MAX_DOCX_BYTES, state.settings.max_upload_bytes))
+        await run_in_threadpool(check_docx, tmp, got.filename)
+        return await run_in_threadpool(_save_upload, request, s, user, meeting, got)
+
+
+def check_docx(path, shown: str) -> None:
+    """Refuse anything Word would not open: not a zip, no document part, broken XML."""
+    import zipfile
+
+    from docx import Document
+
+    problem = "không phải tệp Word .docx"
+    try:
+        if path.stat().st_size == 0:
+            problem = "rỗng (0 byte)"
+        elif zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                if "word/document.xml" not in z.namelist():
+                    raise ValueError("no word/document.xml")
+                if sum(i.file_size for i in z.infolist()) > 20 * MAX_DOCX_BYTES:
+                    problem = "giải nén ra quá lớn (nghi là tệp độc hại)"
+                    raise ValueError("zip bomb")
+            Document(str(path))
+            return
+    except Exception:
+        pass
+    raise DocumentError(
+        f"Tệp '{shown}' {problem}.",
+        "Lưu lại văn bản trong Word hoặc LibreOffice dưới dạng .docx rồi tải lên lại.",
+    )
+
+
+def _save_upload(request: Request, s, user: db.User, meeting: db.Meeting, got) -> db.DraftVersion:
+    relative = request.app.state.store.commit(got.path, got.sha256, ".docx")
+    draft = db.DraftVersion(
+        meeting_id=meeting.id,
+        version=(_latest(s, db.DraftVersion, meeting.id) or 0) + 1,
+        source="uploaded",
+        sha256=got.sha256,
+        size=got.size,
+        storage_path=relative,
+        original_name=got.filename,
+        created_by=user.id,
+    )
+    s.add(draft)
+    s.flush()
+    audit(s, request, user, "create", "draft", draft.id, meeting.id, version=draft.version)
+    s.commit()
+    return draft
+
+
+def _latest(s, model, meeting_id: int) -> int | None:
+    return s.scalar(select(func.max(model.version)).where(model.meeting_id == meeting_id))

@@ -1,0 +1,118 @@
+"""Job status (polling or Server-Sent Events), cancel, retry."""
+
+import asyncio
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+import db
+from api.deps import (
+    ADMIN,
+    DB,
+    EVERYONE,
+    TONG_HOP,
+    VAN_THU,
+    Allow,
+    audit,
+    visible_job,
+    visible_meeting,
+)
+from api.schemas import JobOut
+from worker import jobs
+
+router = APIRouter(tags=["Công việc"])
+Reader = Annotated[db.User, Depends(Allow(*EVERYONE))]
+Operator = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP))]
+SSE_POLL_SECONDS = 0.5
+SSE_KEEPALIVE_SECONDS = 15.0
+SSE_MAX_SECONDS = 6 * 3600.0
+
+
+@router.get("/api/jobs/{job_id}", response_model=JobOut)
+def get_job(job_id: int, user: Reader, s: DB) -> JobOut:
+    """Trạng thái và tiến độ (0–1 trong trạng thái hiện tại) của một công việc."""
+    return JobOut.of(visible_job(s, user, job_id))
+
+
+@router.get("/api/meetings/{meeting_id}/jobs", response_model=list[JobOut])
+def list_jobs(meeting_id: int, user: Reader, s: DB) -> list[JobOut]:
+    """Các công việc của một cuộc họp, mới nhất trước."""
+    meeting = visible_meeting(s, user, meeting_id)
+    rows = s.scalars(
+        select(db.Job).where(db.Job.meeting_id == meeting.id).order_by(db.Job.id.desc())
+    )
+    return [JobOut.of(j) for j in rows]
+
+
+@router.get(
+    "/api/jobs/{job_id}/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+def job_events(job_id: int, request: Request, user: Reader, s: DB) -> StreamingResponse:
+    """Server-Sent Events: một sự kiện `job` mỗi khi trạng thái hoặc tiến độ đổi;
+    luồng kết thúc khi công việc xong, lỗi hoặc bị hủy."""
+    visible_job(s, user, job_id)
+    sessions = request.app.state.sessions
+    return StreamingResponse(
+        _events(request, sessions, job_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},  # nginx: do not buffer
+    )
+
+
+@router.post("/api/jobs/{job_id}/cancel", response_model=JobOut)
+def cancel_job(job_id: int, request: Request, user: Operator, s: DB) -> JobOut:
+    """Hủy công việc đang chờ hoặc đang chạy; máy xử lý dừng ở lần ghi tiến độ kế tiếp."""
+    job = jobs.cancel(s, visible_job(s, user, job_id))
+    audit(s, request, user, "cancel", "job", job.id, job.meeting_id)
+    s.commit()
+    return JobOut.of(job)
+
+
+@router.post("/api/jobs/{job_id}/retry", response_model=JobOut)
+def retry_job(job_id: int, request: Request, user: Operator, s: DB) -> JobOut:
+    """Chạy lại công việc bị lỗi hoặc đã hủy."""
+    job = jobs.retry(s, visible_job(s, user, job_id))
+    audit(s, request, user, "retry", "job", job.id, job.meeting_id)
+    s.commit()
+    jobs.dispatch(request.app.state.send, job)
+    return JobOut.of(job)
+
+
+async def _events(request: Request, sessions, job_id: int):
+    yield "retry: 2000\n\n"
+    last = None
+    loop = asyncio.get_running_loop()
+    started = idle = loop.time()
+    while loop.time() - started < SSE_MAX_SECONDS:
+        if await request.is_disconnected():
+            return
+        job = await run_in_threadpool(_load, sessions, job_id)
+        if job is None:
+            yield _event("gone", {"id": job_id})
+            return
+        payload = JobOut.of(job).model_dump(mode="json")
+        key = (payload["state"], payload["progress"], payload["attempts"])
+        if key != last:
+            last, idle = key, loop.time()
+            yield _event("job", payload)
+            if job.state in db.FINAL_STATES:
+                return
+        elif loop.time() - idle > SSE_KEEPALIVE_SECONDS:
+            idle = loop.time()
+            yield ": keep-alive\n\n"
+        await asyncio.sleep(SSE_POLL_SECONDS)
+
+
+def _load(sessions, job_id: int) -> db.Job | None:
+    with sessions() as s:
+        return s.get(db.Job, job_id)
+
+
+def _event(name: str, data: dict) -> str:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"

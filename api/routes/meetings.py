@@ -1,0 +1,95 @@
+"""Meetings: create, list, get, update, delete (within the user's unit)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import func, select
+
+import db
+from api.deps import ADMIN, DB, EVERYONE, VAN_THU, Allow, audit, visible_meeting
+from api.schemas import JobOut, MeetingDetail, MeetingIn, MeetingOut, MeetingPatch
+from db import accounts
+from ketluan.errors import InputError
+
+router = APIRouter(prefix="/api/meetings", tags=["Cuộc họp"])
+Reader = Annotated[db.User, Depends(Allow(*EVERYONE))]
+Clerk = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU))]
+
+
+@router.post("", response_model=MeetingOut, status_code=201)
+def create_meeting(body: MeetingIn, request: Request, user: Clerk, s: DB) -> db.Meeting:
+    """Tạo cuộc họp (văn thư nhập thông tin cuộc họp)."""
+    unit_id = user.unit_id
+    if user.role_code == ADMIN and body.unit_code:
+        unit_id = accounts.ensure_unit(s, body.unit_code).id
+    if unit_id is None:
+        raise InputError("Chưa chọn đơn vị sở hữu cuộc họp.", "Quản trị viên cần gửi unit_code.")
+    meeting = db.Meeting(
+        unit_id=unit_id, created_by=user.id, **body.model_dump(exclude={"unit_code"})
+    )
+    s.add(meeting)
+    s.flush()
+    audit(s, request, user, "create", "meeting", meeting.id, meeting.id)
+    s.commit()
+    return meeting
+
+
+@router.get("", response_model=list[MeetingOut])
+def list_meetings(
+    user: Reader,
+    s: DB,
+    q: Annotated[str | None, Query(max_length=200, description="Tìm trong tiêu đề.")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[db.Meeting]:
+    """Các cuộc họp của đơn vị mình, mới nhất trước."""
+    query = select(db.Meeting)
+    if user.role_code != ADMIN:
+        query = query.where(db.Meeting.unit_id == user.unit_id)
+    if q:
+        query = query.where(db.Meeting.title.ilike(f"%{q}%"))
+    query = query.order_by(db.Meeting.id.desc()).offset(offset).limit(limit)
+    return list(s.scalars(query))
+
+
+@router.get("/{meeting_id}", response_model=MeetingDetail)
+def get_meeting(meeting_id: int, user: Reader, s: DB) -> MeetingDetail:
+    """Một cuộc họp, với công việc gần nhất và số phiên bản chép lời/dự thảo."""
+    meeting = visible_meeting(s, user, meeting_id)
+    job = s.scalars(
+        select(db.Job).where(db.Job.meeting_id == meeting.id).order_by(db.Job.id.desc())
+    ).first()
+    detail = MeetingDetail.model_validate(meeting)
+    detail.latest_job = JobOut.of(job) if job else None
+    detail.transcript_version = _latest(s, db.TranscriptVersion, meeting.id)
+    detail.draft_version = _latest(s, db.DraftVersion, meeting.id)
+    return detail
+
+
+@router.patch("/{meeting_id}", response_model=MeetingOut)
+def update_meeting(
+    meeting_id: int, body: MeetingPatch, request: Request, user: Clerk, s: DB
+) -> db.Meeting:
+    """Sửa thông tin cuộc họp (chỉ các trường gửi lên)."""
+    meeting = visible_meeting(s, user, meeting_id)
+    changes = body.model_dump(exclude_unset=True)
+    for key, value in changes.items():
+        if value is None and key not in ("date",):
+            continue
+        setattr(meeting, key, value)
+    audit(s, request, user, "update", "meeting", meeting.id, meeting.id, fields=sorted(changes))
+    s.commit()
+    return meeting
+
+
+@router.delete("/{meeting_id}", status_code=204)
+def delete_meeting(meeting_id: int, request: Request, user: Clerk, s: DB) -> None:
+    """Xóa cuộc họp cùng công việc, bản chép lời và dự thảo của nó."""
+    meeting = visible_meeting(s, user, meeting_id)
+    audit(s, request, user, "delete", "meeting", meeting.id, meeting.id, title=meeting.title)
+    s.delete(meeting)
+    s.commit()
+
+
+def _latest(s, model, meeting_id: int) -> int | None:
+    return s.scalar(select(func.max(model.version)).where(model.meeting_id == meeting_id))

@@ -1,0 +1,168 @@
+"""Transcripts: read a version, list versions, patch (each patch makes a new version), export."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import func, select
+
+import db
+from api.deps import ADMIN, DB, LANH_DAO, TONG_HOP, VAN_THU, Allow, audit, visible_meeting
+from api.schemas import TranscriptOut, TranscriptPatch, VersionOut
+from ketluan.errors import ConflictError, InputError, NotFoundError
+from transcribe import FORMATS, Transcript, export
+from transcribe.docx_export import to_docx
+from transcribe.edits import Edits, apply_edits
+from transcribe.transcript import Speaker
+
+router = APIRouter(prefix="/api/meetings/{meeting_id}", tags=["Bản chép lời"])
+Reader = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP, LANH_DAO))]
+Drafter = Annotated[db.User, Depends(Allow(ADMIN, TONG_HOP))]
+EXPORTS = (*FORMATS, "docx")
+MEDIA = {
+    "json": "application/json",
+    "txt": "text/plain; charset=utf-8",
+    "srt": "application/x-subrip; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+Version = Annotated[int | None, Query(ge=1, description="Mặc định: bản mới nhất.")]
+
+
+@router.get("/transcript", response_model=TranscriptOut)
+def get_transcript(
+    meeting_id: int, request: Request, user: Reader, s: DB, version: Version = None
+) -> TranscriptOut:
+    """Bản chép lời (JSON của transcribe.Transcript), được ghi vào nhật ký truy cập."""
+    meeting = visible_meeting(s, user, meeting_id)
+    tv = _version(s, meeting.id, version)
+    audit(s, request, user, "read", "transcript", tv.id, meeting.id, version=tv.version)
+    s.commit()
+    return TranscriptOut(
+        version=tv.version, source=tv.source, created_at=tv.created_at, transcript=tv.data
+    )
+
+
+@router.get("/transcript/versions", response_model=list[VersionOut])
+def list_versions(meeting_id: int, user: Reader, s: DB) -> list[VersionOut]:
+    """Các phiên bản chép lời, cũ nhất trước."""
+    meeting = visible_meeting(s, user, meeting_id)
+    rows = s.scalars(
+        select(db.TranscriptVersion)
+        .where(db.TranscriptVersion.meeting_id == meeting.id)
+        .order_by(db.TranscriptVersion.version)
+    )
+    return [
+        VersionOut(
+            version=r.version,
+            source=r.source,
+            note=r.note,
+            created_at=r.created_at,
+            created_by=r.created_by,
+        )
+        for r in rows
+    ]
+
+
+@router.patch("/transcript", response_model=TranscriptOut)
+def patch_transcript(
+    meeting_id: int, body: TranscriptPatch, request: Request, user: Drafter, s: DB
+) -> TranscriptOut:
+    """Sửa lời từng đoạn, tên người nói, hoặc gộp hai người nói; tạo một phiên bản mới."""
+    meeting = visible_meeting(s, user, meeting_id)
+    if not (body.segments or body.speakers or body.merge):
+        raise InputError("Không có thay đổi nào để lưu.", "Gửi segments, speakers hoặc merge.")
+    latest = _version(s, meeting.id, None)
+    if body.base_version != latest.version:
+        raise ConflictError(
+            f"Bản chép lời đã được sửa thành phiên bản {latest.version} "
+            f"trong khi bạn sửa phiên bản {body.base_version}.",
+            "Tải lại bản mới nhất rồi sửa lại.",
+        )
+    edits = Edits(
+        texts={e.id: e.text for e in body.segments},
+        speakers={
+            k: Speaker(name=v.name, title=v.title, unit=v.unit) for k, v in body.speakers.items()
+        },
+        merges=[(m.source, m.target) for m in body.merge],
+    )
+    edited = apply_edits(Transcript.from_dict(latest.data), edits)
+    tv = db.TranscriptVersion(
+        meeting_id=meeting.id,
+        version=latest.version + 1,
+        source="edit",
+        data=edited.to_dict(),
+        note=body.note or _summary(body),
+        created_by=user.id,
+    )
+    s.add(tv)
+    s.flush()
+    audit(s, request, user, "update", "transcript", tv.id, meeting.id, version=tv.version)
+    s.commit()
+    return TranscriptOut(
+        version=tv.version, source=tv.source, created_at=tv.created_at, transcript=tv.data
+    )
+
+
+@router.get("/export/{fmt}", response_class=Response)
+def export_transcript(
+    meeting_id: int, fmt: str, request: Request, user: Reader, s: DB, version: Version = None
+) -> Response:
+    """Xuất bản chép lời: json, txt, srt, vtt hoặc docx."""
+    fmt = fmt.lower()
+    if fmt not in EXPORTS:
+        raise InputError(f"Định dạng '{fmt}' không hỗ trợ.", f"Chọn trong: {', '.join(EXPORTS)}.")
+    meeting = visible_meeting(s, user, meeting_id)
+    tv = _version(s, meeting.id, version)
+    transcript = Transcript.from_dict(tv.data)
+    content = to_docx(transcript) if fmt == "docx" else export(transcript, fmt).encode("utf-8")
+    audit(
+        s,
+        request,
+        user,
+        "download",
+        "transcript",
+        tv.id,
+        meeting.id,
+        version=tv.version,
+        format=fmt,
+    )
+    s.commit()
+    name = f"chep-loi-{meeting.id}-v{tv.version}.{fmt}"
+    return Response(
+        content,
+        media_type=MEDIA[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _version(s, meeting_id: int, version: int | None) -> db.TranscriptVersion:
+    q = select(db.TranscriptVersion).where(db.TranscriptVersion.meeting_id == meeting_id)
+    if version is None:
+        number = s.scalar(
+            select(func.max(db.TranscriptVersion.version)).where(
+                db.TranscriptVersion.meeting_id == meeting_id
+            )
+        )
+        q = q.where(db.TranscriptVersion.version == number)
+    else:
+        q = q.where(db.TranscriptVersion.version == version)
+    tv = s.scalars(q).first()
+    if tv is None:
+        which = f"phiên bản {version}" if version else "bản chép lời nào"
+        raise NotFoundError(
+            f"Cuộc họp #{meeting_id} chưa có {which}.",
+            "Chờ công việc chép lời xong (xem trạng thái công việc).",
+        )
+    return tv
+
+
+def _summary(body: TranscriptPatch) -> str:
+    parts = []
+    if body.segments:
+        parts.append(f"sửa {len(body.segments)} đoạn")
+    if body.speakers:
+        parts.append(f"đặt tên {len(body.speakers)} người nói")
+    if body.merge:
+        parts.append(f"gộp {len(body.merge)} người nói")
+    return ", ".join(parts)

@@ -1,0 +1,296 @@
+"""Request and response bodies, kept apart from the database models."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+import db
+from transcribe.transcript import nfc
+
+STATE_NAMES = {
+    db.QUEUED: "Đang chờ xử lý",
+    db.TRANSCRIBING: "Đang chép lời",
+    db.DIARIZING: "Đang phân biệt người nói",
+    db.DRAFTING: "Đang soạn thông báo",
+    db.DONE: "Hoàn thành",
+    db.FAILED: "Lỗi",
+    db.CANCELLED: "Đã hủy",
+}
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+def _nfc_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value).strip()
+    if isinstance(value, list):
+        return [_nfc_strings(v) for v in value]
+    return value
+
+
+class In(BaseModel):
+    """Inputs: unknown fields refused, text NFC-normalised."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _nfc(cls, value: Any) -> Any:
+        return _nfc_strings(value)
+
+
+# -- accounts ---------------------------------------------------------------
+
+
+class LoginIn(In):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=256)
+
+
+class UserOut(Out):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    role_name: str
+    unit_code: str | None
+    unit_name: str | None
+
+    @classmethod
+    def of(cls, u: db.User) -> "UserOut":
+        return cls(
+            id=u.id,
+            username=u.username,
+            full_name=u.full_name,
+            role=u.role_code,
+            role_name=db.ROLES[u.role_code],
+            unit_code=u.unit.code if u.unit else None,
+            unit_name=u.unit.name if u.unit else None,
+        )
+
+
+class LoginOut(BaseModel):
+    token: str
+    user: UserOut
+
+
+class TokenIn(In):
+    label: str = Field(default="", max_length=128)
+
+
+class TokenOut(BaseModel):
+    token: str
+    label: str
+
+
+class UserIn(In):
+    username: str = Field(max_length=64)
+    password: str = Field(min_length=8, max_length=256)
+    role: Literal["admin", "van_thu", "tong_hop", "theo_doi", "lanh_dao"]
+    unit_code: str | None = Field(default=None, max_length=64)
+    full_name: str = Field(default="", max_length=255)
+
+
+class UnitIn(In):
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=255)
+
+
+class UnitOut(Out):
+    id: int
+    code: str
+    name: str
+
+
+# -- meetings ---------------------------------------------------------------
+
+
+class MeetingIn(In):
+    title: str = Field(min_length=1, max_length=500)
+    issuing_body: str = Field(default="", max_length=255)
+    superior_body: str = Field(default="", max_length=255)
+    date: dt.date | None = None
+    place: str = Field(default="", max_length=255)
+    chair: str = Field(default="", max_length=255)
+    attendees: list[str] = Field(default_factory=list, max_length=500)
+    notice_number: str = Field(default="", max_length=64)
+    format: Literal["party", "state"] = "state"
+    glossary: str = Field(default="", max_length=200_000)
+    unit_code: str | None = Field(default=None, description="Chỉ quản trị viên: đơn vị sở hữu.")
+
+
+class MeetingPatch(In):
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    issuing_body: str | None = Field(default=None, max_length=255)
+    superior_body: str | None = Field(default=None, max_length=255)
+    date: dt.date | None = None
+    place: str | None = Field(default=None, max_length=255)
+    chair: str | None = Field(default=None, max_length=255)
+    attendees: list[str] | None = Field(default=None, max_length=500)
+    notice_number: str | None = Field(default=None, max_length=64)
+    format: Literal["party", "state"] | None = None
+    glossary: str | None = Field(default=None, max_length=200_000)
+
+
+class AudioOut(Out):
+    id: int
+    sha256: str
+    size: int
+    duration: float
+    format: str
+    codec: str
+    sample_rate: int
+    channels: int
+    original_name: str
+    created_at: dt.datetime
+
+
+class JobError(BaseModel):
+    code: str
+    message: str
+    hint: str
+
+
+class JobOut(BaseModel):
+    id: int
+    meeting_id: int
+    state: str
+    state_name: str
+    progress: float
+    error: JobError | None
+    attempts: int
+    notes: list[str]
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, j: db.Job) -> "JobOut":
+        error = JobError(code=j.error_code, message=j.error_message, hint=j.error_hint)
+        return cls(
+            id=j.id,
+            meeting_id=j.meeting_id,
+            state=j.state,
+            state_name=STATE_NAMES[j.state],
+            progress=j.progress,
+            error=error if j.state == db.FAILED else None,
+            attempts=j.attempts,
+            notes=list(j.log or []),
+            created_at=j.created_at,
+            started_at=j.started_at,
+            finished_at=j.finished_at,
+            updated_at=j.updated_at,
+        )
+
+
+class MeetingOut(Out):
+    id: int
+    unit_id: int
+    title: str
+    issuing_body: str
+    superior_body: str
+    date: dt.date | None
+    place: str
+    chair: str
+    attendees: list[str]
+    notice_number: str
+    format: str
+    glossary: str
+    audio: AudioOut | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class MeetingDetail(MeetingOut):
+    latest_job: JobOut | None = None
+    transcript_version: int | None = None
+    draft_version: int | None = None
+
+
+class UploadOut(BaseModel):
+    meeting_id: int
+    audio: AudioOut
+    job: JobOut
+
+
+# -- transcripts and drafts -------------------------------------------------
+
+
+class VersionOut(BaseModel):
+    version: int
+    source: str
+    note: str
+    created_at: dt.datetime
+    created_by: int | None
+
+
+class TranscriptOut(BaseModel):
+    version: int
+    source: str
+    created_at: dt.datetime
+    transcript: dict[str, Any]
+
+
+class SegmentEdit(In):
+    id: int
+    text: str = Field(min_length=0, max_length=20_000)
+
+
+class SpeakerEdit(In):
+    name: str = Field(default="", max_length=255)
+    title: str = Field(default="", max_length=255)
+    unit: str = Field(default="", max_length=255)
+
+
+class MergeEdit(In):
+    source: str = Field(max_length=64, description="Nhãn người nói bị gộp (ví dụ SPEAKER_01).")
+    target: str = Field(max_length=64, description="Nhãn người nói giữ lại.")
+
+
+class TranscriptPatch(In):
+    base_version: int = Field(description="Phiên bản đang sửa; lệch với bản mới nhất → 409.")
+    segments: list[SegmentEdit] = Field(default_factory=list, max_length=100_000)
+    speakers: dict[str, SpeakerEdit] = Field(default_factory=dict)
+    merge: list[MergeEdit] = Field(default_factory=list)
+    note: str = Field(default="", max_length=500)
+
+
+class DraftOut(Out):
+    version: int
+    source: str
+    size: int
+    sha256: str
+    original_name: str
+    transcript_version_id: int | None
+    created_at: dt.datetime
+
+
+class SpeakerIn(In):
+    name: str = Field(min_length=1, max_length=255)
+    title: str = Field(default="", max_length=255)
+    organisation: str = Field(default="", max_length=255)
+
+
+class SpeakerOut(Out):
+    id: int
+    name: str
+    title: str
+    organisation: str
+    voiceprints: int = 0
+
+
+class AuditOut(Out):
+    id: int
+    at: dt.datetime
+    username: str
+    action: str
+    object_type: str
+    object_id: int | None
+    meeting_id: int | None
+    ip: str
+    user_agent: str
+    detail: dict[str, Any]

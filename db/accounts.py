@@ -1,0 +1,111 @@
+"""Local accounts: argon2 password hashes, session and API tokens (stored as SHA-256 only)."""
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import ROLES, AuthToken, Unit, User, utcnow
+from ketluan.errors import InputError
+
+_hasher = PasswordHasher()
+MIN_PASSWORD = 8
+_USERNAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def create_user(
+    s: Session,
+    username: str,
+    password: str,
+    role: str,
+    unit_code: str | None = None,
+    full_name: str = "",
+) -> User:
+    username = username.strip()
+    if not _USERNAME.fullmatch(username):
+        raise InputError(
+            f"Tên đăng nhập '{username}' không hợp lệ.",
+            "Dùng chữ, số, dấu chấm hoặc gạch dưới, tối đa 64 ký tự.",
+        )
+    if role not in ROLES:
+        raise InputError(f"Vai trò '{role}' không có.", f"Chọn trong: {', '.join(ROLES)}.")
+    if len(password) < MIN_PASSWORD:
+        raise InputError("Mật khẩu quá ngắn.", f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+    if s.scalar(select(User.id).where(User.username == username)):
+        raise InputError(f"Tên đăng nhập '{username}' đã có.", "Chọn tên khác.")
+    unit = ensure_unit(s, unit_code) if unit_code else None
+    if unit is None and role != "admin":
+        raise InputError("Người dùng cần thuộc một đơn vị.", "Thêm --unit MÃ_ĐƠN_VỊ.")
+    user = User(
+        username=username,
+        full_name=full_name,
+        password_hash=_hasher.hash(password),
+        role_code=role,
+        unit_id=unit.id if unit else None,
+    )
+    s.add(user)
+    s.flush()
+    return user
+
+
+def ensure_unit(s: Session, code: str, name: str = "") -> Unit:
+    unit = s.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        unit = Unit(code=code, name=name or code)
+        s.add(unit)
+        s.flush()
+    return unit
+
+
+def authenticate(s: Session, username: str, password: str) -> User | None:
+    user = s.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.active:
+        _hasher.hash(password)  # same cost either way: no user enumeration by timing
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def issue_token(s: Session, user: User, kind: str, hours: float | None, label: str = "") -> str:
+    """A new random token; only its hash is stored. `hours=None`: no expiry (API tokens)."""
+    token = secrets.token_urlsafe(32)
+    s.add(
+        AuthToken(
+            user_id=user.id,
+            token_hash=token_hash(token),
+            kind=kind,
+            label=label,
+            expires_at=utcnow() + timedelta(hours=hours) if hours else None,
+        )
+    )
+    s.flush()
+    return token
+
+
+def user_for_token(s: Session, token: str) -> User | None:
+    row = s.scalar(select(AuthToken).where(AuthToken.token_hash == token_hash(token)))
+    if row is None or row.revoked or not row.user.active:
+        return None
+    if row.expires_at is not None and row.expires_at < utcnow():
+        return None
+    return row.user
+
+
+def revoke(s: Session, token: str) -> None:
+    row = s.scalar(select(AuthToken).where(AuthToken.token_hash == token_hash(token)))
+    if row is not None:
+        row.revoked = True
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

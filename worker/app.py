@@ -1,0 +1,41 @@
+"""The Celery application, configured from ketluan settings.
+
+Start a worker with `ketluan worker --queue gpu` (one per GPU) or `--queue cpu`;
+`celery -A worker.app worker` also works.
+"""
+
+from celery import Celery
+from kombu import Queue
+
+from ketluan.settings import Settings, get_settings
+
+GPU_TASK = "ketluan.gpu_stage"
+CPU_TASK = "ketluan.cpu_stage"
+TASK_FOR_STAGE = {"gpu": GPU_TASK, "cpu": CPU_TASK}
+
+
+def make_app(settings: Settings | None = None) -> Celery:
+    settings = settings or get_settings()
+    app = Celery("ketluan", broker=settings.celery_broker_url, include=["worker.tasks"])
+    app.conf.update(
+        task_acks_late=True,  # a message is removed only after its task ran
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,  # a GPU worker holds one job, not a batch
+        task_ignore_result=True,  # results live in the database
+        task_queues=(Queue("gpu"), Queue("cpu")),
+        task_default_queue="cpu",
+        task_routes={GPU_TASK: {"queue": "gpu"}, CPU_TASK: {"queue": "cpu"}},
+        broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,  # keep trying through a Redis restart
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+        worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,
+        enable_utc=True,
+    )
+    if settings.celery_broker_url.startswith(("redis", "rediss")):
+        # Long meetings take hours on CPU; the sweeper, not redelivery, recovers lost jobs.
+        app.conf.broker_transport_options = {"visibility_timeout": 12 * 3600}
+    return app
+
+
+app = make_app()

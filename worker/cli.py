@@ -1,0 +1,155 @@
+"""`ketluan serve`, `ketluan worker`, `ketluan admin ...`: the service from the command line."""
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+from typing import Annotated
+
+import typer
+
+from ketluan.errors import InputError
+
+admin_app = typer.Typer(help="Quản trị: tài khoản, đơn vị.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.command()(worker)
+    app.add_typer(admin_app, name="admin")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Cổng.")] = 8000,
+    with_worker: Annotated[
+        bool, typer.Option("--worker/--no-worker", help="Chạy kèm một máy xử lý cục bộ.")
+    ] = True,
+    forwarded_allow_ips: Annotated[
+        str, typer.Option(help="IP của nginx được tin cậy cho X-Forwarded-For.")
+    ] = "127.0.0.1",
+    workers: Annotated[int, typer.Option(help="Số tiến trình API (uvicorn).")] = 1,
+) -> None:
+    """Chạy API (và một máy xử lý) trên máy này. Mặc định: SQLite, không cần Redis/PostgreSQL."""
+    import uvicorn
+
+    from api import create_app
+    from ketluan.settings import get_settings
+
+    _logging()
+    settings = get_settings()
+    app = create_app(settings)  # migrates the database before the worker starts
+    child = None
+    if with_worker:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "ketluan.cli", "worker", "--queue", "gpu,cpu"],
+            env=os.environ.copy(),
+            preexec_fn=_die_with_parent,
+        )
+    # uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown; turn that into SystemExit
+    # so the `finally` below stops the worker instead of the process dying around it.
+    signal.signal(signal.SIGTERM, _exit)
+    try:
+        uvicorn.run(
+            app if workers == 1 else "api:create_app",
+            factory=workers > 1,
+            workers=workers,
+            host=host,
+            port=port,
+            proxy_headers=True,
+            forwarded_allow_ips=forwarded_allow_ips,
+            log_level="info",
+        )
+    finally:
+        if child is not None and child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def worker(
+    queue: Annotated[str, typer.Option(help="gpu, cpu, hoặc gpu,cpu.")] = "gpu",
+    concurrency: Annotated[int, typer.Option(help="Số tiến trình (hàng cpu; 0 = số lõi).")] = 0,
+    gpu: Annotated[
+        str | None, typer.Option(help="Chỉ dùng GPU số này (CUDA_VISIBLE_DEVICES).")
+    ] = None,
+    preload: Annotated[bool, typer.Option(help="Nạp mô hình trước khi nhận việc.")] = True,
+) -> None:
+    """Chạy một máy xử lý Celery. Hàng gpu: mỗi lần một việc, mô hình nạp một lần."""
+    queues = [q.strip() for q in queue.split(",") if q.strip()]
+    if not queues or set(queues) - {"gpu", "cpu"}:
+        raise InputError(f"Hàng đợi '{queue}' không có.", "Chọn gpu, cpu hoặc gpu,cpu.")
+    if gpu is not None:
+        os.environ["CUDA_VISIBLE_DEVICES"] = gpu
+    _logging()
+    import db
+    from ketluan.settings import get_settings
+
+    settings = get_settings()
+    db.connect(settings.db_url)  # fail fast, with a clear message, if the database is down
+    from worker import tasks  # noqa: F401  (registers the tasks and the sweeper)
+    from worker.app import app
+
+    if "gpu" in queues and preload:
+        import transcribe
+
+        transcribe.load_model(settings.asr_model)
+    # The gpu queue runs in the main process ("solo"): one job at a time, the model stays loaded.
+    pool = "solo" if "gpu" in queues else "prefork"
+    argv = ["worker", "-Q", ",".join(queues), "-P", pool, "-l", "INFO"]
+    argv += ["-n", f"{'-'.join(queues)}-{os.getpid()}@{socket.gethostname()}"]
+    if pool == "prefork":
+        argv += ["-c", str(concurrency or os.cpu_count() or 1)]
+    app.worker_main(argv)
+
+
+@admin_app.command("create-user")
+def create_user(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập.")],
+    role: Annotated[str, typer.Option(help="admin, van_thu, tong_hop, theo_doi, lanh_dao.")],
+    unit: Annotated[str | None, typer.Option(help="Mã đơn vị (tạo mới nếu chưa có).")] = None,
+    unit_name: Annotated[str, typer.Option(help="Tên đơn vị khi tạo mới.")] = "",
+    full_name: Annotated[str, typer.Option(help="Họ và tên.")] = "",
+    password: Annotated[
+        str | None,
+        typer.Option(help="Mật khẩu (bỏ trống để nhập ẩn; hoặc biến KETLUAN_NEW_PASSWORD)."),
+    ] = None,
+) -> None:
+    """Tạo tài khoản đăng nhập (mật khẩu băm argon2)."""
+    import db
+    from db import accounts
+    from ketluan.settings import get_settings
+
+    password = password or os.environ.get("KETLUAN_NEW_PASSWORD")
+    if not password:
+        password = typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+    engine = db.connect(get_settings().db_url)
+    with db.session(engine) as s:
+        if unit:
+            accounts.ensure_unit(s, unit, unit_name)
+        user = accounts.create_user(s, username, password, role, unit, full_name)
+        typer.echo(f"Đã tạo tài khoản '{user.username}' ({db.ROLES[role]}).")
+
+
+def _exit(signum, _frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _die_with_parent() -> None:
+    """Linux: the embedded worker gets SIGTERM if `ketluan serve` itself is killed."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )

@@ -1,0 +1,287 @@
+"""The two pipeline stages run by the Celery tasks, as thin wrappers around the packages.
+
+gpu stage:  transcribe.transcribe_file → diarize.label_speakers (when present) → TranscriptVersion
+cpu stage:  drafting.extract → drafting.render_notice (when present) → DraftVersion
+"""
+
+import logging
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+import db
+from db.models import STAGE_CPU, STAGE_GPU
+from ketluan.errors import AudioError, KetluanError
+from ketluan.settings import Settings
+from worker import jobs
+
+log = logging.getLogger(__name__)
+
+
+def run(engine: Engine, settings: Settings, job_id: int, stage: str) -> str:
+    """Run one stage of a job; returns what happened (for logs). Never raises KetluanError."""
+    owner = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+    job = jobs.claim(engine, job_id, stage, owner, settings.job_lease_seconds)
+    if job is None:
+        return "skipped: not claimable (done, cancelled, or held by another worker)"
+    if job.attempts > settings.max_attempts:
+        jobs.fail(
+            engine,
+            job_id,
+            owner,
+            "attempts",
+            f"Đã thử {settings.max_attempts} lần mà công việc vẫn không xong "
+            "(máy xử lý bị dừng giữa chừng).",
+            "Kiểm tra tệp ghi âm và bộ nhớ của máy xử lý, rồi bấm Chạy lại.",
+        )
+        return "failed: too many attempts"
+    ctx = StageRun(engine, settings, job_id, owner)
+    ctx.start_heartbeat()
+    try:
+        if stage == STAGE_GPU:
+            gpu_stage(ctx)
+        else:
+            cpu_stage(ctx)
+        return "done"
+    except jobs.LeaseLost:
+        return "stopped: job cancelled or taken over"
+    except KetluanError as exc:
+        jobs.fail(engine, job_id, owner, exc.code, exc.message, exc.hint)
+        return f"failed: {exc}"
+    except Exception as exc:
+        log.exception("job %s: unexpected error in the %s stage", job_id, stage)
+        jobs.fail(
+            engine,
+            job_id,
+            owner,
+            "internal",
+            f"Lỗi không mong đợi khi xử lý ({type(exc).__name__}: {exc}).",
+            "Bấm Chạy lại; nếu lỗi lặp lại, gửi nhật ký máy xử lý cho quản trị viên.",
+        )
+        return "failed: unexpected error"
+    finally:
+        ctx.stop_heartbeat()
+
+
+def gpu_stage(ctx: "StageRun") -> None:
+    import diarize
+    import transcribe
+
+    job, meeting, audio = ctx.load()
+    path = ctx.store.path(audio.storage_path)
+    if not path.is_file():  # e.g. the shared storage is not mounted on this node
+        raise AudioError(
+            f"Không tìm thấy tệp ghi âm '{audio.original_name}' trong kho lưu trữ "
+            f"của máy xử lý {socket.gethostname()}.",
+            "Báo quản trị viên kiểm tra thư mục lưu trữ dùng chung (storage_dir), "
+            "hoặc tải bản ghi lên lại.",
+        )
+    glossary = _glossary(meeting.glossary)
+    model = transcribe.load_model(ctx.settings.asr_model)  # cached per worker process
+    ctx.touch(state=db.TRANSCRIBING, progress=0.0)
+    options = transcribe.TranscribeOptions(
+        beam_size=ctx.settings.beam_size, batch_size=ctx.settings.batch_size
+    )
+    transcript = transcribe.transcribe_file(
+        path, model=model, glossary=glossary, options=options, progress=ctx.progress
+    )
+    transcript.meeting = meeting_dict(meeting)
+    transcript.audio.path = audio.original_name  # not the server path
+    if hasattr(diarize, "label_speakers"):
+        ctx.touch(state=db.DIARIZING, progress=0.0)
+        transcript = diarize.label_speakers(path, transcript)
+    else:
+        ctx.note("Bỏ qua bước phân biệt người nói: mô-đun diarize chưa sẵn sàng.")
+    next_stage = STAGE_CPU if drafting_available() else None
+    if next_stage is None:
+        ctx.note("Bỏ qua bước soạn thông báo: mô-đun drafting chưa sẵn sàng.")
+    with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
+        if s.scalar(select(db.TranscriptVersion.id).where(db.TranscriptVersion.job_id == job.id)):
+            pass  # an earlier attempt saved it just before being lost; keep that one
+        else:
+            s.add(
+                db.TranscriptVersion(
+                    meeting_id=meeting.id,
+                    version=_next_version(s, db.TranscriptVersion, meeting.id),
+                    source="asr",
+                    job_id=job.id,
+                    data=transcript.to_dict(),
+                    note=f"{transcript.model}, {len(transcript.segments)} đoạn",
+                )
+            )
+        released = jobs.release_to(s, job.id, ctx.owner, next_stage)
+    if next_stage is not None:
+        jobs.dispatch(ctx.send, released)
+
+
+def cpu_stage(ctx: "StageRun") -> None:
+    import drafting
+    from transcribe import Transcript
+
+    job, meeting, _audio = ctx.load()
+    if not drafting_available():
+        ctx.note("Bỏ qua bước soạn thông báo: mô-đun drafting chưa sẵn sàng.")
+        with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
+            jobs.release_to(s, job.id, ctx.owner, None)
+        return
+    ctx.touch(state=db.DRAFTING, progress=0.0)
+    with Session(ctx.engine, expire_on_commit=False) as s:
+        tv = s.scalars(
+            select(db.TranscriptVersion)
+            .where(db.TranscriptVersion.meeting_id == meeting.id)
+            .order_by(db.TranscriptVersion.version.desc())
+        ).first()
+    if tv is None:
+        raise KetluanError(
+            "Cuộc họp chưa có bản chép lời nên chưa soạn được thông báo.",
+            "Tải bản ghi âm lên và chờ chép lời xong.",
+        )
+    transcript = Transcript.from_dict(tv.data)
+    info = meeting_dict(meeting)
+    conclusion = drafting.extract(transcript, info)
+    ctx.touch(progress=0.5)
+    document = drafting.render_notice(conclusion, info)
+    with ctx.store.incoming() as tmp:
+        document.save(str(tmp))
+        relative, sha, size = ctx.store.put_file(tmp, ".docx")
+    with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
+        if not s.scalar(select(db.DraftVersion.id).where(db.DraftVersion.job_id == job.id)):
+            s.add(
+                db.DraftVersion(
+                    meeting_id=meeting.id,
+                    version=_next_version(s, db.DraftVersion, meeting.id),
+                    source="generated",
+                    job_id=job.id,
+                    transcript_version_id=tv.id,
+                    sha256=sha,
+                    size=size,
+                    storage_path=relative,
+                    original_name=f"thong-bao-ket-luan-{meeting.id}.docx",
+                    conclusion=_as_dict(conclusion),
+                )
+            )
+        jobs.release_to(s, job.id, ctx.owner, None)
+
+
+def drafting_available() -> bool:
+    import drafting
+
+    return hasattr(drafting, "extract") and hasattr(drafting, "render_notice")
+
+
+def meeting_dict(meeting: db.Meeting) -> dict[str, Any]:
+    """The meeting fields drafting/ and the transcript carry (plain data, no ORM)."""
+    return {
+        "id": meeting.id,
+        "issuing_body": meeting.issuing_body,
+        "superior_body": meeting.superior_body,
+        "title": meeting.title,
+        "date": meeting.date.isoformat() if meeting.date else "",
+        "place": meeting.place,
+        "chair": meeting.chair,
+        "attendees": list(meeting.attendees or []),
+        "notice_number": meeting.notice_number,
+        "format": meeting.format,
+    }
+
+
+@dataclass
+class StageRun:
+    """One claimed run of a stage: lease heartbeat, throttled progress, notes."""
+
+    engine: Engine
+    settings: Settings
+    job_id: int
+    owner: str
+    send: jobs.Send | None = None
+
+    def __post_init__(self) -> None:
+        self.store = db.FileStore(self.settings.files_dir)
+        self._last_write = 0.0
+        self._lost = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        if self.send is None:
+            from worker.tasks import send
+
+            self.send = send
+
+    def load(self) -> tuple[db.Job, db.Meeting, db.AudioFile]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            job = s.get(db.Job, self.job_id)
+            meeting = s.get(db.Meeting, job.meeting_id)
+            audio = s.get(db.AudioFile, job.audio_id)
+            s.expunge_all()
+        return job, meeting, audio
+
+    def touch(self, state: str | None = None, progress: float | None = None) -> None:
+        if self._lost.is_set():
+            raise jobs.LeaseLost(self.job_id)
+        jobs.touch(
+            self.engine,
+            self.job_id,
+            self.owner,
+            self.settings.job_lease_seconds,
+            state=state,
+            progress=progress,
+        )
+        self._last_write = time.monotonic()
+
+    def progress(self, fraction: float) -> None:
+        """The transcriber's callback: written at most once per progress_interval_seconds."""
+        if self._lost.is_set():
+            raise jobs.LeaseLost(self.job_id)
+        if time.monotonic() - self._last_write >= self.settings.progress_interval_seconds:
+            self.touch(progress=fraction)
+
+    def note(self, text: str) -> None:
+        log.info("job %s: %s", self.job_id, text)
+        jobs.add_note(self.engine, self.job_id, self.owner, text)
+
+    def start_heartbeat(self) -> None:
+        self._thread = threading.Thread(target=self._beat, name=f"lease-{self.job_id}", daemon=True)
+        self._thread.start()
+
+    def stop_heartbeat(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _beat(self) -> None:
+        # Decoding a long file gives no progress callbacks; the lease must live through it.
+        interval = max(self.settings.job_lease_seconds / 3, 0.5)
+        while not self._stop.wait(interval):
+            try:
+                jobs.touch(self.engine, self.job_id, self.owner, self.settings.job_lease_seconds)
+            except jobs.LeaseLost:
+                self._lost.set()
+                return
+            except Exception as exc:  # database briefly unreachable: try again next beat
+                log.warning("job %s: lease heartbeat failed: %s", self.job_id, exc)
+
+
+def _glossary(text: str):
+    from transcribe import Glossary
+
+    return Glossary.parse(text) if text and text.strip() else None
+
+
+def _next_version(s: Session, model: type, meeting_id: int) -> int:
+    current = s.scalar(select(func.max(model.version)).where(model.meeting_id == meeting_id))
+    return (current or 0) + 1
+
+
+def _as_dict(obj: Any) -> dict[str, Any] | None:
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return obj
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    return None

@@ -1,0 +1,74 @@
+"""Re-send jobs that the database says are queued or running but that no worker holds.
+
+A running job whose lease expired lost its worker (SIGKILL, power cut, OOM).
+A queued job nobody claimed for `requeue_after_seconds` may have lost its
+message (Redis restarted without persistence). Both are freed and sent again;
+a duplicate message is harmless because workers claim jobs in the database.
+"""
+
+import logging
+import threading
+from datetime import timedelta
+
+from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from db import ACTIVE_STATES, Job, utcnow
+from ketluan.settings import Settings
+from worker import jobs
+
+log = logging.getLogger(__name__)
+
+
+def sweep(engine: Engine, send: jobs.Send, settings: Settings) -> list[int]:
+    """One pass; returns the ids of the jobs sent again."""
+    now = utcnow()
+    stale_queue = now - timedelta(seconds=settings.requeue_after_seconds)
+    lost = or_(
+        Job.lease_until < now,
+        and_(
+            Job.lease_until.is_(None), or_(Job.enqueued_at.is_(None), Job.enqueued_at < stale_queue)
+        ),
+    )
+    resent = []
+    with Session(engine, expire_on_commit=False) as s:
+        candidates = s.scalars(select(Job).where(Job.state.in_(ACTIVE_STATES), lost)).all()
+    for job in candidates:
+        with Session(engine, expire_on_commit=False) as s, s.begin():
+            # Conditional on what we saw, so that two sweepers never both re-send.
+            result = s.execute(
+                update(Job)
+                .where(
+                    Job.id == job.id,
+                    Job.state.in_(ACTIVE_STATES),
+                    _same(Job.lease_until, job.lease_until),
+                    _same(Job.enqueued_at, job.enqueued_at),
+                )
+                .values(
+                    state=jobs.STAGE_ENTRY[job.stage],
+                    progress=0.0,
+                    lease_owner=None,
+                    lease_until=None,
+                    enqueued_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+        if result.rowcount == 1:
+            why = "worker lost" if job.lease_until is not None else "message not taken"
+            log.warning("job %s: %s, sending to the %s queue again", job.id, why, job.stage)
+            job.enqueued_at = now
+            jobs.dispatch(send, job)
+            resent.append(job.id)
+    return resent
+
+
+def run_forever(engine: Engine, send: jobs.Send, settings: Settings, stop: threading.Event) -> None:
+    while not stop.wait(settings.sweep_interval_seconds):
+        try:
+            sweep(engine, send, settings)
+        except Exception as exc:  # database or broker down: try again next round
+            log.warning("sweeper: %s", exc)
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
