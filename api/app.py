@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 import db
 from api import errors
 from api.middleware import CloseIfBodyUnread
-from api.routes import admin, audio, auth, drafts, health, jobs, meetings, transcripts
+from api.routes import admin, audio, auth, drafts, health, jobs, meetings, tracking, transcripts
 from ketluan.settings import Settings, get_settings
 from worker.jobs import Send
 
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     _offline_docs(app)
     app.add_middleware(CloseIfBodyUnread)
     errors.install(app)
-    for module in (health, auth, meetings, audio, jobs, transcripts, drafts, admin):
+    for module in (health, auth, meetings, audio, jobs, transcripts, drafts, admin, tracking):
         app.include_router(module.router)
     return app
 

@@ -24,6 +24,7 @@ TONG_HOP = "tong_hop"
 THEO_DOI = "theo_doi"
 LANH_DAO = "lanh_dao"
 EVERYONE = (ADMIN, VAN_THU, TONG_HOP, THEO_DOI, LANH_DAO)
+DON_VI = "don_vi"  # an assigned unit: only its own tracking tasks (api/routes/tracking.py)
 
 
 def get_db(request: Request) -> Iterator[Session]:

@@ -33,6 +33,15 @@ from db.models import (
     utcnow,
 )
 from db.storage import FileStore
+from db.tracking import (  # registers the tracking tables on Base.metadata
+    Notification,
+    PendingImport,
+    TaskEvent,
+    TaskEvidence,
+    TrackedNotice,
+    TrackedTask,
+    UnitContact,
+)
 
 __all__ = [
     "ACTIVE_STATES",
@@ -54,10 +63,17 @@ __all__ = [
     "FileStore",
     "Job",
     "Meeting",
+    "Notification",
+    "PendingImport",
     "Role",
     "Speaker",
+    "TaskEvent",
+    "TaskEvidence",
+    "TrackedNotice",
+    "TrackedTask",
     "TranscriptVersion",
     "Unit",
+    "UnitContact",
     "User",
     "Voiceprint",
     "connect",

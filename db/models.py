@@ -51,6 +51,7 @@ ROLES = {
     "tong_hop": "Chuyên viên tổng hợp",
     "theo_doi": "Chuyên viên theo dõi",
     "lanh_dao": "Lãnh đạo",
+    "don_vi": "Đơn vị được giao",  # tracking: a unit updating its own tasks
 }
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")

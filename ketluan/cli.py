@@ -16,6 +16,7 @@ from rich.table import Table
 
 from drafting.cli import register as register_drafting
 from ketluan.errors import InputError, KetluanError
+from tracking.cli import register as register_tracking
 from worker.cli import register as _register_service
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ from diarize.cli import diarize_command, voices_app  # noqa: E402
 app.command("diarize")(diarize_command)
 app.add_typer(voices_app, name="voices")
 _register_service(app)
+register_tracking(app)  # tracking import|template|list|report|warn|contact
 
 out = Console()
 err = Console(stderr=True)

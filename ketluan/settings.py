@@ -70,6 +70,18 @@ class Settings(BaseSettings):
     max_attempts: int = 3
     progress_interval_seconds: float = 1.0
 
+    # Tracking (tracking/): warnings and e-mail through the office relay (unset host: no e-mail).
+    tracking_near_days: int = 3  # "sắp đến hạn": this many working days or fewer left
+    tracking_special_overdue_days: int = 7  # "đỏ đặc biệt": more than this many days overdue
+    tracking_max_rows: int = 20000  # rows an Excel import may hold
+    smtp_host: str | None = None  # the office SMTP relay, e.g. mail.tinh.gov.vn
+    smtp_port: int = 25
+    smtp_from: str = "ketluan@localhost"
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_s: float = 20.0
+
     @property
     def model_store_dir(self) -> Path:
         return self.models_dir or self.data_dir / "models"

@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 import db
 from api.deps import Allow
 from tests.service_fixtures import ROLE_NAMES
+from tests.tracking_helpers import tracking_params
 
 PUBLIC = {("GET", "/api/health"), ("POST", "/api/auth/login"), ("GET", "/docs")}
 FRAMEWORK = {"/openapi.json", "/docs", "/docs-assets", "/static"}
@@ -151,7 +152,8 @@ def _params(stack) -> dict:
         )
         s.add(job)
         s.flush()
-        return {"meeting_id": meeting.id, "job_id": job.id, "version": 1, "fmt": "txt"}
+        ids = {"meeting_id": meeting.id, "job_id": job.id, "version": 1, "fmt": "txt"}
+    return ids | tracking_params(stack.engine, store)  # task_id, import_id, ... (tracking routes)
 
 
 def _fresh_auth(stack, role: str) -> dict[str, str]:

@@ -1,0 +1,121 @@
+"""Shared pieces of the tracking tests: a hand-built conclusion rendered by drafting, an edited
+copy of it, databases on both backends, and the ids the route × role matrix needs."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import db
+from drafting import Conclusion, Deadline, Evidence, Meeting, Task
+
+
+def meeting() -> Meeting:
+    return Meeting(
+        issuing_body="Tỉnh ủy Lào Cai", title="nghe báo cáo tiến độ giải ngân vốn đầu tư công",
+        date=date(2026, 8, 20), notice_number="02", notice_date=date(2026, 8, 25),
+        chair="Nguyễn Văn An", place="Hội trường Tỉnh ủy")
+
+
+def conclusion() -> Conclusion:
+    m = meeting()
+    tasks = [
+        Task("T1", ["Sở Tài chính"], "Rà soát, báo cáo tiến độ giải ngân vốn đầu tư công năm 2026",
+             ["Sở Xây dựng", "UBND các huyện"],
+             Deadline("date", date(2026, 9, 30), "trước ngày 30/9/2026"),
+             "giao Sở Tài chính chủ trì rà soát tiến độ giải ngân", Evidence([3, 4], 125.0, 140.5)),
+        Task("T2", ["Sở Y tế", "Sở Giáo dục và Đào tạo"],
+             "Tăng cường kiểm tra an toàn thực phẩm tại các bếp ăn trường học", [],
+             Deadline("recurring", None, "thường xuyên"), "", Evidence([7], 300.0, 320.0)),
+        Task("T3", ["UBND thành phố Lào Cai"], "Ban hành kế hoạch chỉnh trang đô thị trung tâm", [],
+             Deadline("relative", date(2026, 9, 3), "trong 10 ngày làm việc")),
+        Task("T4", ["Sở Nội vụ"], "Tham mưu phương án sắp xếp tổ chức bộ máy các cơ quan", [],
+             Deadline()),
+        Task("T5", ["Sở Kế hoạch và Đầu tư"], "Xây dựng kế hoạch đầu tư công trung hạn", [],
+             Deadline("quarter", date(2026, 12, 31), "trong quý IV/2026")),
+    ]
+    return Conclusion(meeting=m.to_dict(), opening="Ngày 20/8/2026, Thường trực Tỉnh ủy họp "
+                      "nghe báo cáo tiến độ giải ngân vốn đầu tư công.", tasks=tasks)
+
+
+def render(path: Path) -> Path:
+    import drafting
+
+    drafting.render_notice(conclusion(), meeting()).save(str(path))
+    return path
+
+
+def edit_notice(source: Path, target: Path) -> Path:
+    """What a drafter might do in Word: move a deadline, reword a task, drop one, add one."""
+    from docx import Document
+
+    doc = Document(str(source))
+    table = next(t for t in doc.tables if "Nội dung" in t.rows[0].cells[1].text)
+    rows = table.rows
+    _set(rows[1].cells[4], "Trước ngày 15/10/2026")  # T1: new deadline
+    _set(rows[5].cells[1], "Xây dựng kế hoạch đầu tư công trung hạn giai đoạn 2026-2030")  # T5
+    doc_rows = table._tbl
+    doc_rows.remove(rows[4]._tr)  # T4 (Sở Nội vụ) dropped
+    new = table.add_row().cells
+    for cell, text in zip(new, ("6", "Tổng kết mô hình chuyển đổi số cấp xã", "Sở Khoa học và Công nghệ",
+                                "", "Trong tháng 11/2026"), strict=True):
+        _set(cell, text)
+    doc.save(str(target))
+    return target
+
+
+def _set(cell, text: str) -> None:
+    p = cell.paragraphs[0]
+    for run in p.runs[1:]:
+        run._r.getparent().remove(run._r)
+    if p.runs:
+        p.runs[0].text = text
+    else:
+        p.add_run(text)
+    for extra in cell.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+
+
+@pytest.fixture(name="engine", params=["sqlite", "postgresql"])
+def engine_fixture(request, tmp_path):
+    """A migrated database on each backend; PostgreSQL gets a fresh database per test."""
+    if request.param == "sqlite":
+        engine = db.connect(f"sqlite:///{tmp_path / 'k.sqlite'}")
+        yield engine
+        engine.dispose()
+        return
+    from tests.service_fixtures import new_database
+
+    with new_database() as url:
+        engine = db.connect(url)
+        yield engine
+        engine.dispose()
+
+
+def tracking_params(engine, store, unit: str = "VP-UBND") -> dict:
+    """A confirmed notice of `unit` with one task, evidence, a notification and a pending
+    import, for the route × role matrix (tests/test_api_authz.py)."""
+    from tracking import imports
+    from tracking.source import ParsedNotice, ParsedTask
+
+    with db.session(engine) as s:
+        office = s.query(db.Unit).filter_by(code=unit).one()
+        number = f"{len(s.query(db.TrackedNotice).all()) + 1}-TB/MT"
+        notice = ParsedNotice(number, date(2026, 8, 25), [ParsedTask(
+            "Báo cáo thử quyền", "Sở Thử Quyền", deadline_kind="co_han", due=date(2026, 9, 1))])
+        imports.confirm(s, imports.preview(s, [notice], office.id).id)
+        task = s.query(db.TrackedTask).order_by(db.TrackedTask.id.desc()).first()
+        path = store.root / "authz-evidence.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("minh chứng", encoding="utf-8")
+        relative, sha, size = store.put_file(path, ".txt")
+        evidence = db.TaskEvidence(task_id=task.id, sha256=sha, size=size, storage_path=relative,
+                                   original_name="mc.txt")
+        note = db.Notification(key=f"authz:{task.id}", task_id=task.id, unit_id=office.id,
+                               audience="assigner", level="do", message="thử")
+        pending = imports.preview(s, [ParsedNotice(f"9{number}", date(2026, 8, 26), [
+            ParsedTask("Nhập chờ xác nhận", "Sở Thử Quyền")])], office.id)
+        s.add_all([evidence, note])
+        s.flush()
+        return {"task_id": task.id, "notice_id": task.notice_id, "evidence_id": evidence.id,
+                "notification_id": note.id, "import_id": pending.id}

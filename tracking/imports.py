@@ -1,0 +1,288 @@
+"""Import: parsed notices → a preview with its diff → (the tracker confirms) → saved tasks.
+
+    pending = preview(s, notices, unit_id=office.id, user=tracker)  # nothing saved but the preview
+    pending.payload["notices"][0]["diff"]                            # added / removed / changed
+    result = confirm(s, pending.id, user=tracker)                    # tasks created or updated
+
+A notice is known by (office, number, date of issue). Importing it again matches its tasks
+to the saved ones (same text and lead first, then the most similar text), so nothing is
+duplicated; what differs is shown as the diff, and only confirming applies it.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Unit, User, utcnow
+from db.tracking import PendingImport, TaskEvent, TrackedNotice, TrackedTask
+from ketluan.errors import ConflictError, InputError, NotFoundError
+from tracking.source import ParsedNotice, ParsedTask
+from tracking.status import FIXED, KINDS, WITHIN_DAYS, effective_due
+
+SIMILAR = 0.6  # text similarity above which an edited task counts as the same task
+COMPARED = ("content", "lead", "supports", "deadline")
+OPTIONAL = ("sector", "documents")  # compared only when the file fills them in
+
+
+@dataclass
+class Applied:
+    notices: list[int] = field(default_factory=list)
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+
+def preview(s: Session, notices: list[ParsedNotice], unit_id: int, user: User | None = None,
+            source_name: str = "") -> PendingImport:
+    """Save the parsed notices with their diffs as a PendingImport to confirm later."""
+    if not notices or not any(n.tasks for n in notices):
+        raise InputError("Không tìm thấy nhiệm vụ nào để nhập.",
+                         "Kiểm tra lại tệp: thông báo cần có bảng nhiệm vụ hoặc các câu giao việc.")
+    payload = {"notices": [{"notice": n.to_dict(), "diff": diff(s, n, unit_id)}
+                           for n in notices]}
+    first = notices[0]
+    pending = PendingImport(
+        unit_id=unit_id, source_kind=first.source_kind,
+        source_name=source_name or first.source_name, source_sha256=first.sha256,
+        payload=payload, created_by=user.id if user else None)
+    s.add(pending)
+    s.flush()
+    return pending
+
+
+def confirm(s: Session, import_id: int, user: User | None = None) -> Applied:
+    """Apply a previewed import, if the saved tasks have not changed since the preview."""
+    pending = s.get(PendingImport, import_id)
+    if pending is None:
+        raise NotFoundError(f"Không có lần nhập #{import_id}.", "Tải tệp lên để xem trước lại.")
+    if pending.state != "preview":
+        what = "đã được xác nhận" if pending.state == "applied" else "đã bị hủy"
+        raise ConflictError(f"Lần nhập #{import_id} {what}.", "Tải tệp lên lại nếu cần nhập tiếp.")
+    result = Applied()
+    for entry in pending.payload["notices"]:
+        notice = ParsedNotice.from_dict(entry["notice"])
+        if diff(s, notice, pending.unit_id) != entry["diff"]:
+            raise ConflictError(
+                f"Nhiệm vụ của thông báo {notice.number} đã thay đổi từ lúc xem trước.",
+                "Hãy xem trước lại rồi xác nhận.")
+        _apply(s, notice, entry["diff"], pending, user, result)
+    pending.state, pending.applied_at = "applied", utcnow()
+    s.flush()
+    return result
+
+
+def cancel(s: Session, import_id: int) -> None:
+    pending = s.get(PendingImport, import_id)
+    if pending is not None and pending.state == "preview":
+        pending.state = "cancelled"
+
+
+def diff(s: Session, notice: ParsedNotice, unit_id: int) -> dict[str, Any]:
+    """What importing `notice` would change: added, removed and changed tasks (JSON)."""
+    saved = find_notice(s, unit_id, notice)
+    old = [] if saved is None else list(s.scalars(
+        select(TrackedTask).where(TrackedTask.notice_id == saved.id,
+                                  TrackedTask.withdrawn.is_(False)).order_by(TrackedTask.seq)))
+    pairs, added, removed = match(old, notice.tasks)
+    index = {id(t): k for k, t in enumerate(notice.tasks)}  # by identity: texts may repeat
+    changed, unchanged = [], 0
+    for task, new in pairs:
+        changes = _changes(task, new)
+        if changes:
+            changed.append({"id": task.id, "code": task.code, "index": index[id(new)],
+                            "changes": changes})
+        else:
+            unchanged += 1
+    return {
+        "notice_id": saved.id if saved else None,
+        "added": [index[id(t)] for t in added],
+        "removed": [{"id": t.id, "code": t.code, "content": t.content, "lead": t.lead_name}
+                    for t in removed],
+        "changed": changed,
+        "unchanged": unchanged,
+    }
+
+
+def match(old: list[TrackedTask], new: list[ParsedTask]):
+    """Pair saved tasks with parsed ones: identical text and lead first, then similar text."""
+    pairs: list[tuple[TrackedTask, ParsedTask]] = []
+    left_old, left_new = list(old), list(new)
+    for t in list(left_old):
+        same = next((n for n in left_new if _key(n.content) == _key(t.content)
+                     and _key(n.lead) == _key(t.lead_name)), None)
+        if same is not None:
+            pairs.append((t, same))
+            left_old.remove(t)
+            left_new.remove(same)
+    scored = sorted(
+        ((_similarity(t, n), k, j) for k, t in enumerate(left_old) for j, n in enumerate(left_new)),
+        reverse=True)
+    used_old, used_new = set(), set()
+    for score, k, j in scored:
+        if score < SIMILAR or k in used_old or j in used_new:
+            continue
+        pairs.append((left_old[k], left_new[j]))
+        used_old.add(k)
+        used_new.add(j)
+    added = [n for j, n in enumerate(left_new) if j not in used_new]
+    removed = [t for k, t in enumerate(left_old) if k not in used_old]
+    return pairs, added, removed
+
+
+def find_notice(s: Session, unit_id: int, notice: ParsedNotice) -> TrackedNotice | None:
+    return s.scalar(select(TrackedNotice).where(
+        TrackedNotice.unit_id == unit_id, TrackedNotice.number == notice.number,
+        TrackedNotice.issued_on == notice.issued_on))
+
+
+def resolve_unit(s: Session, name: str) -> Unit | None:
+    """The unit called `name` (case and spacing ignored), created when it is new."""
+    name = re.sub(r"\s+", " ", name).strip()
+    if not name:
+        return None
+    wanted = _key(name)
+    for unit in s.scalars(select(Unit).where(func.lower(Unit.name) == name.lower())):
+        return unit
+    for unit in s.scalars(select(Unit)):
+        if _key(unit.name) == wanted:
+            return unit
+    base = "DV-" + (_slug(name)[:50] or "khong-ten")
+    code, n = base, 1
+    while s.scalar(select(Unit.id).where(Unit.code == code)):
+        n += 1
+        code = f"{base}-{n}"
+    unit = Unit(code=code, name=name)
+    s.add(unit)
+    s.flush()
+    return unit
+
+
+def record(s: Session, task: TrackedTask, user: User | None, action: str, note: str = "",
+           **detail: Any) -> None:
+    """One line of the task's history."""
+    s.add(TaskEvent(task_id=task.id, user_id=user.id if user else None,
+                    username=user.username if user else "", action=action, note=note,
+                    detail=detail))
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _apply(s: Session, parsed: ParsedNotice, d: dict[str, Any], pending: PendingImport,
+           user: User | None, result: Applied) -> None:
+    notice = s.get(TrackedNotice, d["notice_id"]) if d["notice_id"] else None
+    if notice is None:
+        notice = TrackedNotice(unit_id=pending.unit_id, number=parsed.number,
+                               issued_on=parsed.issued_on, created_by=user.id if user else None)
+        s.add(notice)
+    notice.title = parsed.title or notice.title
+    notice.issuing_body = parsed.issuing_body or notice.issuing_body
+    notice.meeting = parsed.meeting or notice.meeting
+    notice.received_on = parsed.received_on or notice.received_on
+    notice.meeting_id = parsed.meeting_id or notice.meeting_id
+    notice.source_kind, notice.source_name = parsed.source_kind, parsed.source_name
+    notice.source_sha256 = parsed.sha256
+    s.flush()
+    result.notices.append(notice.id)
+    source = {"import_id": pending.id, "file": parsed.source_name}
+    for entry in d["changed"]:
+        task = s.get(TrackedTask, entry["id"])
+        new = parsed.tasks[entry["index"]]
+        _fill(s, task, new, notice)
+        record(s, task, user, "reimport", "Cập nhật theo văn bản nhập lại",
+               changes=entry["changes"], **source)
+        result.changed += 1
+    for gone in d["removed"]:
+        task = s.get(TrackedTask, gone["id"])
+        task.withdrawn = True
+        record(s, task, user, "withdraw", "Không còn trong văn bản nhập lại", **source)
+        result.removed += 1
+    seq = s.scalar(select(func.max(TrackedTask.seq)).where(TrackedTask.notice_id == notice.id)) or 0
+    for index in d["added"]:
+        seq += 1
+        task = TrackedTask(notice_id=notice.id, seq=seq, code=_code(s, notice, seq))
+        _fill(s, task, parsed.tasks[index], notice)
+        s.add(task)
+        s.flush()
+        record(s, task, user, "import", f"Nhập từ {parsed.source_name or 'tệp'}", **source)
+        result.added += 1
+    result.unchanged += d["unchanged"]
+    s.flush()
+
+
+def _fill(s: Session, task: TrackedTask, new: ParsedTask, notice: TrackedNotice) -> None:
+    task.content = new.content
+    if _key(new.lead) != _key(task.lead_name or "") or task.lead_unit_id is None:
+        unit = resolve_unit(s, new.lead)
+        task.lead_unit_id = unit.id if unit else None
+    task.lead_name = new.lead
+    task.supports = list(new.supports)
+    task.deadline_kind, task.deadline_phrase = new.deadline_kind, new.deadline_phrase
+    task.due_on = effective_due(new.deadline_kind, new.due, new.deadline_phrase, notice.received_on)
+    task.sector = new.sector or task.sector or ""
+    task.documents = new.documents or task.documents or ""
+    task.quote = new.quote or task.quote or ""
+    task.audio_start = new.audio_start if new.audio_start is not None else task.audio_start
+    task.audio_end = new.audio_end if new.audio_end is not None else task.audio_end
+
+
+def _changes(task: TrackedTask, new: ParsedTask) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    if _key(task.content) != _key(new.content):
+        out["content"] = [task.content, new.content]
+    if _key(task.lead_name) != _key(new.lead):
+        out["lead"] = [task.lead_name, new.lead]
+    if [_key(x) for x in task.supports or []] != [_key(x) for x in new.supports]:
+        out["supports"] = [list(task.supports or []), list(new.supports)]
+    new_due = new.due if new.deadline_kind == FIXED else None
+    if _deadline_of(task.deadline_kind, task.due_on, task.deadline_phrase) != \
+            _deadline_of(new.deadline_kind, new_due, new.deadline_phrase):
+        out["deadline"] = [_deadline_text(task.deadline_kind, task.due_on, task.deadline_phrase),
+                           _deadline_text(new.deadline_kind, new.due, new.deadline_phrase)]
+    for name in OPTIONAL:
+        value = getattr(new, name)
+        if value and _key(value) != _key(getattr(task, name) or ""):
+            out[name] = [getattr(task, name), value]
+    return out
+
+
+def _deadline_of(kind, due, phrase):
+    if kind == FIXED:
+        return kind, due
+    if kind == WITHIN_DAYS:
+        return kind, _key(phrase)
+    return (kind,)
+
+
+def _deadline_text(kind, due, phrase) -> str:
+    if kind == FIXED and due:
+        return f"{KINDS[kind]}: {due:%d/%m/%Y}"
+    return f"{KINDS.get(kind, kind)}{': ' + phrase if phrase else ''}"
+
+
+def _similarity(t: TrackedTask, n: ParsedTask) -> float:
+    ratio = SequenceMatcher(None, _key(t.content), _key(n.content), autojunk=False).ratio()
+    return ratio + (0.05 if _key(t.lead_name) == _key(n.lead) else 0.0)
+
+
+def _code(s: Session, notice: TrackedNotice, seq: int) -> str:
+    code = f"{notice.number}/{notice.issued_on.year}-{seq:02d}"
+    if s.scalar(select(TrackedTask.id).where(TrackedTask.code == code)):
+        code = f"{code}.{notice.unit.code if notice.unit else notice.unit_id}"
+    return code
+
+
+def _key(text: str | None) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip().lower()
+
+
+def _slug(text: str) -> str:
+    text = text.replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-").upper()

@@ -1,0 +1,211 @@
+"""What an import reads: notices with their tasks, before anything is saved.
+
+    notice = read_docx("02-TB-TU.docx")              # tasks via drafting.read_notice
+    notices = tracking.excel.read_xlsx("list.xlsx")  # one or several notices
+
+The tasks come from drafting's reader; the notice number, dates and title come from the
+document header, and the quote with its audio time from the Word comments ketluan puts
+on each task row (they survive the drafter's editing unless deleted).
+"""
+
+import contextlib
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from drafting.model import Task
+from ketluan.errors import InputError
+from tracking.status import FIXED, UNSET, effective_due, kind_from_drafting
+from transcribe.transcript import nfc
+
+_NUMBER = re.compile(r"Số\s*:?\s*(\d[\w.]*\s*[-/]\s*[A-ZĐa-zđ][\wĐđ/\-]*)")
+_VN_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+_MEETING = re.compile(r"(?:tại|về)\s+((?:cuộc họp|buổi làm việc|hội nghị|phiên họp)\b.*)", re.I)
+_CLOCK = re.compile(r"\[(\d{2}):(\d{2}):(\d{2})\]")
+_QUOTE = re.compile(r"Lời chủ trì:\s*[“\"](.*)[”\"]", re.S)
+
+
+@dataclass
+class ParsedTask:
+    content: str
+    lead: str = ""
+    supports: list[str] = field(default_factory=list)
+    sector: str = ""  # lĩnh vực
+    deadline_kind: str = UNSET
+    deadline_phrase: str = ""
+    due: date | None = None  # the deadline as written (None for "trong N ngày")
+    quote: str = ""
+    audio_start: float | None = None
+    audio_end: float | None = None
+    documents: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["due"] = self.due.isoformat() if self.due else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "ParsedTask":
+        d = dict(d)
+        d["due"] = date.fromisoformat(d["due"]) if d.get("due") else None
+        return cls(**d)
+
+
+@dataclass
+class ParsedNotice:
+    number: str
+    issued_on: date | None
+    tasks: list[ParsedTask]
+    title: str = ""
+    issuing_body: str = ""
+    meeting: str = ""
+    received_on: date | None = None
+    source_kind: str = "docx"
+    source_name: str = ""
+    sha256: str = ""
+    meeting_id: int | None = None  # the meeting in ketluan, when imported from its draft
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["issued_on"] = self.issued_on.isoformat() if self.issued_on else None
+        d["received_on"] = self.received_on.isoformat() if self.received_on else None
+        d["tasks"] = [t.to_dict() for t in self.tasks]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "ParsedNotice":
+        d = dict(d)
+        for k in ("issued_on", "received_on"):
+            d[k] = date.fromisoformat(d[k]) if d.get(k) else None
+        d["tasks"] = [ParsedTask.from_dict(t) for t in d["tasks"]]
+        return cls(**d)
+
+    def due_of(self, task: ParsedTask) -> date | None:
+        return effective_due(task.deadline_kind, task.due, task.deadline_phrase, self.received_on)
+
+
+def read_docx(path: str | Path, number: str | None = None, issued_on: date | None = None,
+              received_on: date | None = None) -> ParsedNotice:
+    """A conclusions .docx (generated then edited, or written by hand) as a ParsedNotice.
+
+    `number` and `issued_on` override what the header says (a draft has them blank)."""
+    from docx import Document
+
+    import drafting
+
+    path = Path(path)
+    tasks = drafting.read_notice(path)  # checks the file first: zip bombs, macros, XML tricks
+    doc = Document(str(path))
+    header = _header(doc)
+    notes = _comment_notes(doc)
+    number = nfc((number or header["number"]).strip())
+    issued_on = issued_on or header["issued_on"]
+    if not number:
+        raise InputError(
+            f"Không thấy số thông báo trong '{path.name}' (dòng 'Số …' còn trống).",
+            "Nhập số thông báo khi nhập (ví dụ --number 02-TB/TU) hoặc điền vào văn bản.")
+    if issued_on is None:
+        raise InputError(
+            f"Không thấy ngày ban hành trong '{path.name}' (dòng 'ngày … tháng … năm …').",
+            "Nhập ngày ban hành khi nhập (ví dụ --issued 2026-08-25) hoặc điền vào văn bản.")
+    parsed = []
+    for task in tasks:
+        parsed += _split_leads(task, notes.get(_key(task.action), ""))
+    return ParsedNotice(
+        number=number, issued_on=issued_on, tasks=parsed, title=header["title"],
+        issuing_body=header["issuing_body"], meeting=header["meeting"], received_on=received_on,
+        source_kind="docx", source_name=path.name, sha256=sha256_of(path))
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _split_leads(task: Task, note: str) -> list[ParsedTask]:
+    """One tracked task per lead unit: each lead answers for its own result and deadline."""
+    kind = kind_from_drafting(task.deadline.kind, task.deadline.phrase)
+    if kind == UNSET and task.deadline.due is not None:
+        kind = FIXED
+    quote, start, end = _parse_note(note)
+    quote = quote or task.quote
+    start = start if start is not None else task.evidence.start
+    end = end if end is not None else task.evidence.end
+    leads = task.leads or [""]
+    return [ParsedTask(
+        content=nfc(task.action.strip()), lead=nfc(lead.strip()),
+        supports=[nfc(s.strip()) for s in task.supports], deadline_kind=kind,
+        deadline_phrase=nfc(task.deadline.phrase.strip()), due=task.deadline.due,
+        quote=nfc(quote), audio_start=start, audio_end=end) for lead in leads]
+
+
+def _header(doc) -> dict[str, Any]:
+    out: dict[str, Any] = {"number": "", "issued_on": None, "title": "", "issuing_body": "",
+                           "meeting": ""}
+    lines: list[str] = []
+    if doc.tables:
+        first = doc.tables[0]
+        for row in first.rows:
+            for cell in row.cells:
+                lines += [p.text.strip() for p in cell.paragraphs if p.text.strip()]
+        left = first.rows[0].cells[0]
+        bold = [p.text.strip() for p in left.paragraphs
+                if p.text.strip() and any(r.bold for r in p.runs)]
+        plain = [p.text.strip() for p in left.paragraphs if p.text.strip() not in ("", "*")]
+        out["issuing_body"] = nfc((bold or plain or [""])[-1])
+    paragraphs = [p.text.strip() for p in doc.paragraphs if p.text.strip()]
+    for text in lines + paragraphs[:8]:
+        if not out["number"] and (m := _NUMBER.search(text)):
+            out["number"] = re.sub(r"\s+", "", m.group(1))
+        if out["issued_on"] is None and (m := _VN_DATE.search(text)):
+            with contextlib.suppress(ValueError):  # "ngày 31 tháng 2": not a date
+                out["issued_on"] = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    for k, text in enumerate(paragraphs[:6]):
+        if text.upper() == "THÔNG BÁO" and k + 1 < len(paragraphs):
+            out["title"] = nfc(paragraphs[k + 1])
+            break
+    m = _MEETING.search(out["title"])
+    out["meeting"] = nfc(m.group(1)) if m else out["title"]
+    return out
+
+
+def _comment_notes(doc) -> dict[str, str]:
+    """Task text (normalised) → the comment ketluan attached to its table row."""
+    from docx.oxml.ns import qn
+
+    try:
+        comments = {c.comment_id: c.text for c in doc.comments}
+    except Exception:  # a document without a comments part, or one python-docx cannot read
+        return {}
+    notes: dict[str, str] = {}
+    for table in doc.tables:
+        for row in table.rows:
+            ids = [int(el.get(qn("w:id"))) for el in row._tr.iter(qn("w:commentRangeStart"))]
+            texts = [c for c in (comments.get(i, "") for i in ids) if c]
+            if not texts:
+                continue
+            for cell in row.cells:
+                if cell.text.strip():
+                    notes.setdefault(_key(cell.text), "\n".join(texts))
+    return notes
+
+
+def _parse_note(note: str) -> tuple[str, float | None, float | None]:
+    clocks = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in _CLOCK.findall(note)]
+    quote = _QUOTE.search(note)
+    start = float(clocks[0]) if clocks else None
+    end = float(clocks[1]) if len(clocks) > 1 else start
+    return (quote.group(1).strip() if quote else ""), start, end
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", nfc(text)).strip().lower()

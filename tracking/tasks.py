@@ -1,0 +1,232 @@
+"""Who sees which tasks, and what each role may do to them; every change goes into the history.
+
+- Đơn vị (role don_vi): sees and updates only the tasks its unit leads.
+- Chuyên viên theo dõi (theo_doi): the tasks of the notices its office imported; edits them,
+  accepts or sends back results, reopens.
+- Other roles of that office read them; an administrator sees everything.
+"""
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from db.models import User
+from db.storage import FileStore
+from db.tracking import TaskEvent, TaskEvidence, TrackedNotice, TrackedTask
+from ketluan.errors import AccessDenied, ConflictError, InputError, NotFoundError
+from tracking.imports import record, resolve_unit
+from tracking.status import (
+    FIXED,
+    KINDS,
+    NO_RESULT,
+    RETURNED,
+    SUBMITTED,
+    WITHIN_DAYS,
+    effective_due,
+)
+from transcribe.transcript import nfc
+
+ADMIN, TRACKER, UNIT = "admin", "theo_doi", "don_vi"
+MAX_EVIDENCE = 50 * 1024 * 1024
+
+
+def scope(q: Select, user: User) -> Select:
+    """Restrict a query over TrackedTask to the tasks `user` may see."""
+    if user.role_code == ADMIN:
+        return q
+    if user.role_code == UNIT:
+        return q.where(TrackedTask.lead_unit_id == user.unit_id)
+    office = select(TrackedNotice.id).where(TrackedNotice.unit_id == user.unit_id)
+    return q.where(TrackedTask.notice_id.in_(office))
+
+
+def visible_task(s: Session, user: User, task_id: int) -> TrackedTask:
+    """The task, or 404 when it does not exist or belongs to someone else (ids not revealed)."""
+    task = s.scalar(scope(select(TrackedTask).where(TrackedTask.id == task_id), user))
+    if task is None:
+        raise NotFoundError(f"Không tìm thấy nhiệm vụ #{task_id}.",
+                            "Kiểm tra lại mã nhiệm vụ, hoặc nhiệm vụ không thuộc đơn vị của bạn.")
+    return task
+
+
+def update_progress(s: Session, task: TrackedTask, user: User, *, progress: int | None = None,
+                    note: str = "", result: str | None = None, documents: str | None = None,
+                    report_done: bool = False, today: date | None = None) -> TrackedTask:
+    """A unit reports progress, its result and the documents it issued; `report_done` asks
+    the tracker to accept the task as done."""
+    _may_update(task, user)
+    if task.done:
+        raise ConflictError(f"Nhiệm vụ {task.code} đã được công nhận hoàn thành.",
+                            "Đề nghị chuyên viên theo dõi mở lại nếu cần cập nhật tiếp.")
+    changes: dict[str, Any] = {}
+    if progress is not None:
+        if not 0 <= progress <= 100:
+            raise InputError("Tiến độ phải từ 0 đến 100 (%).", "Nhập một số từ 0 đến 100.")
+        changes["progress"] = [task.progress, progress]
+        task.progress = progress
+    if note:
+        task.progress_note = nfc(note.strip())
+    if result is not None:
+        changes["result"] = [task.result, nfc(result.strip())]
+        task.result = nfc(result.strip())
+    if documents is not None:
+        changes["documents"] = [task.documents, nfc(documents.strip())]
+        task.documents = nfc(documents.strip())
+    action = "progress"
+    if report_done:
+        if not task.result.strip():
+            raise InputError("Chưa có kết quả để báo cáo hoàn thành.",
+                             "Ghi kết quả thực hiện (và đính kèm minh chứng) rồi gửi lại.")
+        task.result_state, task.reported_on = SUBMITTED, today or date.today()
+        task.progress = 100
+        action = "report_done"
+    record(s, task, user, action, nfc(note.strip()), changes=changes)
+    return task
+
+
+def accept(s: Session, task: TrackedTask, user: User, note: str = "",
+           completed_on: date | None = None, today: date | None = None) -> TrackedTask:
+    """The tracker accepts the result: the task is done on the day the unit reported it."""
+    _may_track(task, user)
+    if task.done:
+        raise ConflictError(f"Nhiệm vụ {task.code} đã hoàn thành.", "Không cần công nhận lại.")
+    if not task.result.strip():
+        raise InputError(f"Nhiệm vụ {task.code} chưa có kết quả.",
+                         "Chờ đơn vị báo cáo kết quả, hoặc trả lại để đơn vị bổ sung.")
+    task.done = True
+    task.completed_on = completed_on or task.reported_on or today or date.today()
+    task.result_state, task.progress = SUBMITTED, 100
+    record(s, task, user, "accept", nfc(note.strip()), completed_on=task.completed_on.isoformat())
+    return task
+
+
+def send_back(s: Session, task: TrackedTask, user: User, note: str) -> TrackedTask:
+    """The tracker returns the result for more work; the reason goes into the history."""
+    _may_track(task, user)
+    if not note.strip():
+        raise InputError("Cần ghi lý do trả lại.", "Ghi rõ đơn vị phải bổ sung gì.")
+    if task.done:
+        raise ConflictError(f"Nhiệm vụ {task.code} đã hoàn thành.", "Mở lại nhiệm vụ trước.")
+    if task.result_state != SUBMITTED:
+        raise ConflictError(f"Nhiệm vụ {task.code} chưa có kết quả chờ duyệt.",
+                            "Chỉ trả lại được kết quả đơn vị đã báo cáo hoàn thành.")
+    task.result_state, task.reported_on = RETURNED, None
+    record(s, task, user, "return", nfc(note.strip()))
+    return task
+
+
+def reopen(s: Session, task: TrackedTask, user: User, note: str) -> TrackedTask:
+    _may_track(task, user)
+    if not task.done:
+        raise ConflictError(f"Nhiệm vụ {task.code} chưa hoàn thành.", "Không cần mở lại.")
+    if not note.strip():
+        raise InputError("Cần ghi lý do mở lại.", "Ghi rõ vì sao nhiệm vụ cần làm tiếp.")
+    task.done, task.completed_on = False, None
+    task.result_state, task.reported_on = NO_RESULT, None
+    record(s, task, user, "reopen", nfc(note.strip()))
+    return task
+
+
+def edit(s: Session, task: TrackedTask, user: User, **fields: Any) -> TrackedTask:
+    """The tracker corrects a task: content, lead, supports, sector, deadline (kind, due, phrase)."""
+    _may_track(task, user)
+    changes: dict[str, Any] = {}
+    for name in ("content", "sector", "documents"):
+        if fields.get(name) is not None:
+            changes[name] = [getattr(task, name), nfc(fields[name].strip())]
+            setattr(task, name, nfc(fields[name].strip()))
+    if fields.get("supports") is not None:
+        changes["supports"] = [task.supports, [nfc(x.strip()) for x in fields["supports"]]]
+        task.supports = changes["supports"][1]
+    if fields.get("lead") is not None:
+        unit = resolve_unit(s, nfc(fields["lead"]))
+        changes["lead"] = [task.lead_name, nfc(fields["lead"].strip())]
+        task.lead_name, task.lead_unit_id = changes["lead"][1], unit.id if unit else None
+    kind = fields.get("deadline_kind")
+    if kind is not None or fields.get("due_on") is not None or fields.get("deadline_phrase"):
+        kind = task.deadline_kind if kind is None else kind
+        if kind not in KINDS:
+            raise InputError(f"Loại thời hạn '{kind}' không có.",
+                             f"Chọn trong: {', '.join(k for k in KINDS if k)}.")
+        phrase = fields.get("deadline_phrase") or task.deadline_phrase
+        due = fields.get("due_on") if fields.get("due_on") is not None else task.due_on
+        if kind == FIXED and due is None:
+            raise InputError("Thời hạn 'Có hạn cụ thể' cần ngày hạn xử lý.", "Nhập hạn xử lý.")
+        new_due = effective_due(kind, due, phrase, task.notice.received_on)
+        if kind == WITHIN_DAYS and task.notice.received_on and new_due is None:
+            raise InputError(f"Không hiểu thời hạn '{phrase}'.",
+                             "Ghi dạng 'trong 10 ngày làm việc' hoặc 'trong 15 ngày'.")
+        changes["deadline"] = [[task.deadline_kind, _iso(task.due_on)], [kind, _iso(new_due)]]
+        task.deadline_kind, task.deadline_phrase, task.due_on = kind, phrase, new_due
+    record(s, task, user, "edit", nfc(fields.get("note") or ""), changes=changes)
+    return task
+
+
+def set_received(s: Session, notice: TrackedNotice, received_on: date, user: User) -> None:
+    """The date the notice arrived: "trong N ngày" deadlines start counting on it."""
+    notice.received_on = received_on
+    for task in s.scalars(select(TrackedTask).where(TrackedTask.notice_id == notice.id)):
+        if task.deadline_kind == WITHIN_DAYS:
+            old = task.due_on
+            task.due_on = effective_due(WITHIN_DAYS, None, task.deadline_phrase, received_on)
+            record(s, task, user, "received", f"Ngày nhận văn bản: {received_on:%d/%m/%Y}",
+                   due=[_iso(old), _iso(task.due_on)])
+
+
+def add_evidence(s: Session, store: FileStore, task: TrackedTask, user: User, path: Path,
+                 name: str, sha256: str | None = None, size: int | None = None) -> TaskEvidence:
+    """Attach an evidence file (minh chứng); stored once by content hash."""
+    _may_update(task, user)
+    if not (size if size is not None else path.stat().st_size):
+        raise InputError(f"Tệp minh chứng '{name}' rỗng (0 byte).", "Chọn lại tệp rồi tải lên.")
+    suffix = Path(name).suffix.lower()[:10]
+    if sha256 is None:
+        relative, sha256, size = store.put_file(path, suffix)
+    else:
+        relative = store.commit(path, sha256, suffix)
+    evidence = TaskEvidence(task_id=task.id, sha256=sha256, size=size or 0,
+                            storage_path=relative, original_name=name,
+                            uploaded_by=user.id)
+    s.add(evidence)
+    s.flush()
+    record(s, task, user, "evidence", f"Đính kèm minh chứng: {name}", evidence_id=evidence.id)
+    return evidence
+
+
+def history(s: Session, task: TrackedTask) -> list[TaskEvent]:
+    return list(s.scalars(select(TaskEvent).where(TaskEvent.task_id == task.id)
+                          .order_by(TaskEvent.at, TaskEvent.id)))
+
+
+def evidence_of(s: Session, task: TrackedTask) -> list[TaskEvidence]:
+    return list(s.scalars(select(TaskEvidence).where(TaskEvidence.task_id == task.id)
+                          .order_by(TaskEvidence.id)))
+
+
+def may_update(task: TrackedTask, user: User) -> bool:
+    return user.role_code == ADMIN or (
+        user.role_code == UNIT and task.lead_unit_id == user.unit_id) or (
+        user.role_code == TRACKER and task.notice.unit_id == user.unit_id)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _may_update(task: TrackedTask, user: User) -> None:
+    if not may_update(task, user):
+        raise AccessDenied("Bạn chỉ cập nhật được nhiệm vụ do đơn vị mình chủ trì.",
+                           "Liên hệ đơn vị chủ trì hoặc chuyên viên theo dõi.")
+
+
+def _may_track(task: TrackedTask, user: User) -> None:
+    if user.role_code != ADMIN and not (user.role_code == TRACKER
+                                        and task.notice.unit_id == user.unit_id):
+        raise AccessDenied("Chỉ chuyên viên theo dõi của cơ quan giao nhiệm vụ làm được việc này.",
+                           "Đề nghị chuyên viên theo dõi xử lý.")
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
