@@ -143,7 +143,7 @@ def cpu_stage(ctx: "StageRun") -> None:
             "Tải bản ghi âm lên và chờ chép lời xong.",
         )
     transcript = Transcript.from_dict(tv.data)
-    info = meeting_dict(meeting)
+    info = drafting_meeting(meeting)
     conclusion = drafting.extract(transcript, info)
     ctx.touch(progress=0.5)
     document = drafting.render_notice(conclusion, info)
@@ -173,6 +173,15 @@ def drafting_available() -> bool:
     import drafting
 
     return hasattr(drafting, "extract") and hasattr(drafting, "render_notice")
+
+
+def drafting_meeting(meeting: db.Meeting):
+    """drafting.Meeting from the row; a clear InputError when the date or issuing body is missing.
+    (drafting/ reads attributes, so a plain dict is not enough.)"""
+    import drafting
+
+    info = {k: v for k, v in meeting_dict(meeting).items() if k != "id"}
+    return drafting.Meeting.from_dict(info)
 
 
 def meeting_dict(meeting: db.Meeting) -> dict[str, Any]:
