@@ -45,7 +45,9 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     """Build the app. `send(job_id, stage)` publishes a job message (default: Celery)."""
     settings = settings or get_settings()
     # The stock /docs and /redoc pages load JavaScript from a CDN; ours serve vendored files.
-    app = FastAPI(title="ketluan", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="ketluan", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None
+    )
     engine = db.connect(settings.db_url)
     app.state.settings = settings
     app.state.engine = engine

@@ -127,10 +127,13 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     shot(page, "07-phien-ban")
 
     # The draft: generate, see the conclusion and tasks with evidence, download the .docx.
+    # The upload's job already drafted version 1; the drafter drafts again from the edits.
     page.goto(f"{url}/meetings/{meeting_id}/draft")
+    assert page.locator("#draft-list tbody tr").count() == 1
     page.click("#generate")
-    page.wait_for_selector("#draft-list", timeout=JOB_SECONDS)
+    page.wait_for_function("() => document.querySelectorAll('#draft-list tbody tr').length === 2", timeout=JOB_SECONDS)
     page.wait_for_selector("#conclusion table.tasks-edit tbody tr")
+    assert "bản 2" in page.inner_text("#conclusion h2")
     tasks = page.locator("#conclusion tbody tr")
     assert tasks.count() >= 1
     shot(page, "08-du-thao", full_page=True)
@@ -208,7 +211,6 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     rows = page.locator("table.tasks tbody tr")
     assert rows.count() >= 1
     assert "15-TB/TU" in page.inner_text("table.tasks")
-    shot(page, "12-theo-doi")
     # Filters: by status, then the Excel export.
     page.select_option("select[name=status]", "trong_han")
     page.click(".filters button")
@@ -216,9 +218,22 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     with page.expect_download() as got:
         page.click("text=Xuất Excel")
     assert got.value.suggested_filename.endswith(".xlsx")
+    # The tracker gives the task a deadline already past: the dashboard shows it in red.
     page.goto(f"{url}/tracking")
     row = page.locator("table.tasks tbody tr", has_text="Sở Tài chính rà soát")
     row.locator("td.code a").click()
+    task_url = page.url
+    page.click("#edit-card summary")
+    page.select_option("#edit-form select[name=deadline_kind]", "co_han")
+    page.fill("#edit-form input[name=due_on]", "2026-09-15")
+    page.fill("#edit-form input[name=note]", "Bổ sung hạn theo văn bản")
+    page.click("#edit-form button[type=submit]")
+    page.wait_for_function("() => document.body.innerText.includes('15/09/2026')")
+    page.goto(f"{url}/tracking?issued_from=2026-08-01")
+    row = page.locator("table.tasks tbody tr", has_text="Sở Tài chính rà soát")
+    assert re.search(r"\bw-do", row.get_attribute("class")), row.get_attribute("class")
+    shot(page, "12-theo-doi")
+    page.goto(task_url)
     page.wait_for_selector("#progress-form")
     page.fill("#progress-form input[name=progress]", "60")
     page.fill("#progress-form textarea[name=note]", "Đã họp với các chủ đầu tư")

@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=vi-VN",  # dates in <input type=date> as dd/mm/yyyy, as office staff see them
 ]
 PASSWORD = "mat-khau-rat-dai"
 ARTIFACTS = ROOT / "artifacts" / "ui"
@@ -145,6 +146,7 @@ def browser(tmp_path_factory):
             viewport={"width": 1366, "height": 768},
             locale="vi-VN",
             accept_downloads=True,
+            env={**os.environ, "LANG": "vi_VN.UTF-8", "LANGUAGE": "vi"},
         )
         yield context
         context.close()

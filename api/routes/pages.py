@@ -37,7 +37,7 @@ from api.routes import ui_api
 from api.schemas import JobOut
 from db import accounts
 from ketluan.errors import AccessDenied, AuthError, InputError, KetluanError
-from tracking.status import LEVELS, STATUSES
+from tracking.status import KINDS, LEVELS, STATUSES
 
 router = APIRouter()
 Anyone = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]
@@ -191,6 +191,7 @@ def task_page(request: Request, task_id: int, user: Anyone, s: DB) -> Response:
         task=task,
         can_track=user.role_code in (ADMIN, THEO_DOI),
         can_update=user.role_code in (ADMIN, THEO_DOI, DON_VI),
+        kinds=KINDS,
     )
 
 
@@ -224,7 +225,11 @@ def _render(request: Request, name: str, user: db.User | None, code: int = 200, 
 
 
 def _error_page(request: Request, status: int, message: str, hint: str) -> Response:
-    return _render(request, "error.html", None, status, status=status, message=message, hint=hint)
+    """The refusal or error page, with the menu of whoever is signed in (if anyone)."""
+    token = bearer_or_cookie(request)
+    with request.app.state.sessions() as s:
+        user = accounts.user_for_token(s, token) if token else None
+        return _render(request, "error.html", user, status, status=status, message=message, hint=hint)
 
 
 def _nav(user: db.User | None) -> list[tuple[str, str]]:

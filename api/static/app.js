@@ -695,6 +695,20 @@ PAGES.task = () => {
       location.reload();
     } catch (err) { showError(box, err); }
   });
+  const edit = $("#edit-form");
+  if (edit) edit.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const box = $("[data-error]", edit), d = formData(edit);
+    clearError(box);
+    try {
+      await api("PATCH", `/api/tracking/tasks/${id}`, {
+        content: d.content, lead: d.lead, note: d.note || "",
+        supports: (d.supports || "").split(";").map((s) => s.trim()).filter(Boolean),
+        deadline_kind: d.deadline_kind, due_on: d.due_on || null,
+      });
+      location.reload();
+    } catch (err) { showError(box, err); }
+  });
   const decision = $("#decision-form");
   if (decision) decision.addEventListener("click", async (e) => {
     const b = e.target.closest("[data-decision]");
