@@ -125,6 +125,19 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     page.wait_for_function("() => document.querySelector('#version-label').textContent.includes('Phiên bản 3')")
     assert "— đã soát" not in segments.first.locator(".text").inner_text()
     shot(page, "07-phien-ban")
+    # Merge the second speaker into the first (when diarization found two): one name remains.
+    labels = page.locator("#speakers input[data-speaker]")
+    before = labels.count()
+    if before >= 2:
+        source = labels.nth(1).get_attribute("data-speaker")
+        target = labels.nth(0).get_attribute("data-speaker")
+        page.select_option("#merge-source", source)
+        page.select_option("#merge-target", target)
+        page.click("#merge")
+        page.click("#save")
+        page.wait_for_function("() => document.querySelector('#version-label').textContent.includes('Phiên bản 4')")
+        assert labels.count() == before - 1
+        assert source not in page.inner_text("#speakers")
 
     # The draft: generate, see the conclusion and tasks with evidence, download the .docx.
     # The upload's job already drafted version 1; the drafter drafts again from the edits.
@@ -262,6 +275,24 @@ def test_journey_3_refused_without_rights(page, ui_server):  # noqa: F811
     assert status == 403
 
 
+def test_upload_too_large_is_refused_in_the_page(page, ui_server, tmp_path):  # noqa: F811
+    """The server refuses before reading the body (size limit set small for the tests)."""
+    login(page, ui_server.url, "vanthu")
+    page.goto(f"{ui_server.url}/upload")
+    page.fill("input[name=issuing_body]", "Tỉnh ủy Lào Cai")
+    page.fill("input[name=title]", "Họp thử tệp quá lớn")
+    page.fill("input[name=date]", "2026-08-21")
+    big = tmp_path / "qua-lon.wav"
+    with open(big, "wb") as f:
+        f.truncate(6 * 1024 * 1024)
+    page.set_input_files("#file", str(big))
+    page.click("#upload-submit")
+    error = page.locator("#upload-form [data-error]")
+    error.wait_for(state="visible")
+    assert "quá lớn" in error.inner_text(), error.inner_text()
+    assert page.input_value("input[name=title]") == "Họp thử tệp quá lớn"
+
+
 def test_admin_and_account_pages(page, ui_server):  # noqa: F811
     url = ui_server.url
     login(page, url, "quantri")
@@ -279,6 +310,7 @@ def test_admin_and_account_pages(page, ui_server):  # noqa: F811
     error = page.locator("#user-form [data-error]")
     error.wait_for(state="visible")
     assert page.input_value("#user-form input[name=username]") == "chuyenvien2"
+    assert "mật khẩu" in error.inner_text(), error.inner_text()
     shot(page, "15-quan-tri", full_page=True)
     page.goto(f"{url}/account")
     page.fill("input[name=old_password]", "sai")

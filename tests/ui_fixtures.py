@@ -64,6 +64,7 @@ def ui_server(tmp_path_factory) -> Iterator[Served]:
         # the short meeting entirely (measured), leaving no conclusion to draft.
         KETLUAN_BATCH_SIZE="0",
         KETLUAN_NEW_PASSWORD=PASSWORD,
+        KETLUAN_MAX_UPLOAD_BYTES=str(5 * 1024 * 1024),  # the too-large test sends 6 MiB
         PYTHONPATH=str(ROOT),
     )
     cli = [sys.executable, "-m", "ketluan.cli"]
@@ -176,5 +177,6 @@ def login(page, url: str, username: str) -> None:
 
 def shot(page, name: str, full_page: bool = False) -> Path:
     path = ARTIFACTS / f"{name}.png"
+    page.evaluate("() => window.scrollTo(0, 0)")  # a full-page shot with the sticky header on top
     page.screenshot(path=str(path), full_page=full_page)
     return path

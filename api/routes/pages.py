@@ -210,6 +210,7 @@ def admin_page(request: Request, user: Admin, s: DB) -> Response:
         units=admin_routes.list_units(user, s),
         speakers=admin_routes.list_speakers(user, s),
         models=ui_api.list_models(request, user),
+        voiceprints=_voiceprints(request),
         roles={k: v for k, v in db.ROLES.items()},
     )
 
@@ -246,6 +247,16 @@ def _nav(user: db.User | None) -> list[tuple[str, str]]:
     if role == ADMIN:
         items.append(("/admin", "Quản trị"))
     return items
+
+
+def _voiceprints(request: Request) -> list:
+    """Voiceprints enrolled with `ketluan voices enrol` (diarize's registry), read-only."""
+    path = request.app.state.settings.data_dir / "voiceprints.sqlite"
+    if not path.is_file():
+        return []
+    from diarize.voiceprints import SQLiteVoiceprints
+
+    return SQLiteVoiceprints(path).list()
 
 
 def _number(text: str, what: str) -> int | None:

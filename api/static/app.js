@@ -29,6 +29,14 @@ async function api(method, url, body) {
   return parseResponse(response.status, await response.text());
 }
 
+// Field names in the API's validation errors → what the form calls them.
+const FIELD_NAMES = {
+  username: "tên đăng nhập", password: "mật khẩu (ít nhất 8 ký tự)", new_password: "mật khẩu mới (ít nhất 8 ký tự)",
+  role: "vai trò", unit_code: "đơn vị", full_name: "họ tên", code: "mã", name: "tên",
+  title: "tên cuộc họp", date: "ngày họp", issuing_body: "cơ quan ban hành", progress: "tiến độ (0–100)",
+  due_on: "hạn xử lý", content: "nội dung", action: "nội dung nhiệm vụ",
+};
+
 function parseResponse(status, text) {
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
@@ -37,6 +45,10 @@ function parseResponse(status, text) {
     location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
   }
   const d = data && data.detail;
+  if (d && typeof d === "object" && d.code === "validation" && Array.isArray(d.errors)) {
+    const fields = d.errors.map((e) => FIELD_NAMES[e.field] || e.field || "(biểu mẫu)");
+    throw new ApiError(status, `Thông tin chưa hợp lệ ở: ${[...new Set(fields)].join(", ")}.`, d.hint, d);
+  }
   if (d && typeof d === "object" && d.message) throw new ApiError(status, d.message, d.hint, d);
   throw new ApiError(status, `Máy chủ trả lỗi ${status}.`, "Thử lại sau ít phút; nếu lỗi lặp lại, báo quản trị viên.");
 }
