@@ -160,6 +160,17 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     at = page.evaluate("() => document.querySelector('#audio').currentTime")
     assert said <= at < said + 3, (said, at)
     page.evaluate("() => document.querySelector('#audio').pause()")
+    # Edit a task in the table: a new version is rendered from the edited tasks.
+    action = page.locator("#conclusion tbody tr textarea[name=action]").first
+    action.fill("Sở Tài chính chủ trì rà soát vốn đầu tư công, báo cáo Thường trực Tỉnh ủy")
+    page.locator("#conclusion tbody tr textarea[name=deadline]").first.fill("trước ngày 15/9/2026")
+    page.click("#save-tasks")
+    page.wait_for_function("() => document.querySelectorAll('#draft-list tbody tr').length === 3")
+    page.wait_for_selector("#conclusion table.tasks-edit tbody tr")
+    assert "Sửa trên web" in page.inner_text("#draft-list tbody tr:first-child")
+    first = page.locator("#conclusion tbody tr").first
+    assert "rà soát vốn đầu tư công" in first.locator("textarea[name=action]").input_value()
+    assert "15/9/2026" in first.locator("textarea[name=deadline]").input_value()
     with page.expect_download() as got:
         page.locator("[data-download]").first.click()
     docx = tmp_path / "du-thao.docx"
@@ -179,6 +190,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     edited = tmp_path / "thong-bao-da-sua.docx"
     doc = Document(str(original))
     table = next(t for t in doc.tables if "Nội dung nhiệm vụ" in t.rows[0].cells[1].text)
+    assert "rà soát vốn đầu tư công" in table.rows[1].cells[1].text  # the version edited on the web
     cell = table.rows[1].cells[1]
     new_text = "Sở Tài chính rà soát, tổng hợp danh mục dự án chậm giải ngân, báo cáo Thường trực"
     for p in cell.paragraphs[1:]:
@@ -211,6 +223,16 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     page.click("#logout")
     page.wait_for_url(re.compile(r".*/login$"))
     login(page, url, "theodoi")
+    # From the meeting's draft page, a saved version can be previewed for tracking directly.
+    page.goto(f"{url}/meetings/{meeting_id}/draft")
+    page.locator("[data-import]").first.click()
+    page.wait_for_url(re.compile(r".*/tracking/import\?meeting=\d+&version=\d+$"))
+    page.fill("#import-form input[name=number]", "15-TB/TU")
+    page.fill("#import-form input[name=issued_on]", "2026-08-22")
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#preview .preview-notice")
+    assert "Sở Tài chính rà soát" in page.inner_text("#preview")  # the uploaded version is newest
+    # The tracker's own copy of the edited notice, uploaded here, is what gets confirmed.
     page.goto(f"{url}/tracking/import")
     page.set_input_files("#import-form input[type=file]", str(edited))
     page.fill("#import-form input[name=number]", "15-TB/TU")

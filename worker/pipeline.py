@@ -142,6 +142,17 @@ def cpu_stage(ctx: "StageRun") -> None:
             "Cuộc họp chưa có bản chép lời nên chưa soạn được thông báo.",
             "Tải bản ghi âm lên và chờ chép lời xong.",
         )
+    missing = [name for key, name in MEETING_NEEDED.items() if not getattr(meeting, key)]
+    if missing and tv.job_id == job.id:
+        # Drafting right after transcription: a meeting saved without its date or issuing body
+        # keeps its transcript and finishes; drafting asked for later fails with the reason.
+        ctx.note(
+            f"Chưa soạn thông báo: cuộc họp thiếu {', '.join(missing)}. "
+            "Điền thông tin cuộc họp rồi bấm “Soạn dự thảo”."
+        )
+        with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
+            jobs.release_to(s, job.id, ctx.owner, None)
+        return
     transcript = Transcript.from_dict(tv.data)
     info = drafting_meeting(meeting)
     conclusion = drafting.extract(transcript, info)
@@ -173,6 +184,9 @@ def drafting_available() -> bool:
     import drafting
 
     return hasattr(drafting, "extract") and hasattr(drafting, "render_notice")
+
+
+MEETING_NEEDED = {"issuing_body": "cơ quan ban hành", "title": "tên cuộc họp", "date": "ngày họp"}
 
 
 def drafting_meeting(meeting: db.Meeting):

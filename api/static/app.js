@@ -398,7 +398,7 @@ PAGES.transcript = () => {
       });
       const li = el("li", { class: "seg" + (lowConfidence(s) ? " low" : "") + (hallucination(s) ? " hall" : ""), "data-index": i },
         el("button", { type: "button", class: "time", title: "Nghe từ đây", onclick: () => { current = i; highlight(); playFrom(audio, s.start); } }, clock(s.start)),
-        el("div", { class: "who", title: s.speaker || "" }, speakerName(s.speaker), flags),
+        el("div", { class: "who", title: s.speaker || "" }, speakerName(s.speaker), flags.length ? el("div", { class: "flags" }, flags) : null),
         text);
       return li;
     }));
