@@ -442,6 +442,7 @@ PAGES.transcript = () => {
       const s = data.segments[li.dataset.index];
       $(".who", li).firstChild.textContent = speakerName(s.speaker);
     }
+    for (const option of $$("#merge-source option, #merge-target option")) option.textContent = speakerName(option.value);
   }
 
   function markDirty() {
