@@ -165,7 +165,8 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     action = page.locator("#conclusion tbody tr textarea[name=action]").first
     action.fill("Sở Tài chính chủ trì rà soát vốn đầu tư công, báo cáo Thường trực Tỉnh ủy")
     page.locator("#conclusion tbody tr textarea[name=deadline]").first.fill("trước ngày 15/9/2026")
-    page.click("#save-tasks")
+    with page.expect_navigation():  # the page reloads itself after saving
+        page.click("#save-tasks")
     expect(page.locator("#draft-list tbody tr")).to_have_count(3, timeout=20_000)
     page.wait_for_selector("#conclusion table.tasks-edit tbody tr")
     assert "Sửa trên web" in page.inner_text("#draft-list tbody tr:first-child")
@@ -263,7 +264,8 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     page.select_option("#edit-form select[name=deadline_kind]", "co_han")
     page.fill("#edit-form input[name=due_on]", "2026-09-15")
     page.fill("#edit-form input[name=note]", "Bổ sung hạn theo văn bản")
-    page.click("#edit-form button[type=submit]")
+    with page.expect_navigation():  # the page reloads itself after saving
+        page.click("#edit-form button[type=submit]")
     expect(page.locator("dl.facts")).to_contain_text("15/09/2026", timeout=20_000)
     page.goto(f"{url}/tracking?issued_from=2026-08-01")
     row = page.locator("table.tasks tbody tr", has_text="Sở Tài chính rà soát")
@@ -273,13 +275,56 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     page.wait_for_selector("#progress-form")
     page.fill("#progress-form input[name=progress]", "60")
     page.fill("#progress-form textarea[name=note]", "Đã họp với các chủ đầu tư")
-    page.click("#progress-form button[type=submit]")
+    with page.expect_navigation():  # the page reloads itself after saving
+        page.click("#progress-form button[type=submit]")
     expect(page.locator("ol.history")).to_contain_text("Đã họp với các chủ đầu tư", timeout=20_000)
     assert "60%" in page.inner_text("dl.facts")
     page.set_input_files("#evidence-form input[type=file]", str(edited))
-    page.click("#evidence-form button[type=submit]")
+    with page.expect_navigation():  # the page reloads itself after saving
+        page.click("#evidence-form button[type=submit]")
     page.wait_for_selector("ul.files li")
     shot(page, "13-nhiem-vu", full_page=True)
+
+
+def test_confirm_a_name_suggested_by_voiceprint(page, ui_server):  # noqa: F811
+    """A transcript whose speaker diarize matched to an enrolled voice (a name with its
+    similarity as confidence): the drafter sees the suggestion and confirms it."""
+    if "meeting" not in STATE:
+        pytest.skip("needs the meeting made by journey 1")
+    import db
+
+    engine = db.make_engine(f"sqlite:///{ui_server.data / 'ketluan.sqlite'}")
+    with db.session(engine) as s:
+        latest = (
+            s.query(db.TranscriptVersion)
+            .filter_by(meeting_id=STATE["meeting"])
+            .order_by(db.TranscriptVersion.version.desc())
+            .first()
+        )
+        data = dict(latest.data)
+        label = data["segments"][0]["speaker"]
+        data["speakers"] = {
+            **data["speakers"],
+            label: {"name": "Nguyễn Văn An", "title": "Phó Bí thư", "unit": "", "confidence": 0.82},
+        }
+        s.add(
+            db.TranscriptVersion(
+                meeting_id=STATE["meeting"], version=latest.version + 1, source="asr", data=data, note="nhận giọng"
+            )
+        )
+        s.commit()
+        version = latest.version + 1
+    engine.dispose()
+
+    login(page, ui_server.url, "tonghop")
+    page.goto(f"{ui_server.url}/meetings/{STATE['meeting']}")
+    suggestion = page.locator("#speakers .suggest")
+    expect(suggestion).to_contain_text("Gợi ý theo giọng: Nguyễn Văn An (82%)")
+    suggestion.locator("button").click()
+    page.click("#save")
+    expect(page.locator("#version-label")).to_contain_text(f"Phiên bản {version + 1}")
+    expect(page.locator("#speakers .suggest")).to_have_count(0)  # confirmed: no longer a guess
+    assert page.locator(f"#speakers input[data-speaker='{label}']").input_value() == "Nguyễn Văn An"
 
 
 def test_journey_3_refused_without_rights(page, ui_server):  # noqa: F811
