@@ -415,3 +415,39 @@ def test_every_page_declares_its_roles():
     for route in pages.router.routes:
         rules = [d.call for d in route.dependant.dependencies if isinstance(d.call, Allow)]
         assert route.path in public or len(rules) == 1, route.path
+
+
+def test_failed_job_shows_its_reason_and_runs_again(page, ui_server):  # noqa: F811
+    """A job that failed (here: marked so in the database, as a worker does) shows its
+    Vietnamese message and hint in the list; "Chạy lại" queues it again, followed live."""
+    if "meeting" not in STATE:
+        pytest.skip("needs the meeting made by journey 1")
+    import db
+
+    engine = db.make_engine(f"sqlite:///{ui_server.data / 'ketluan.sqlite'}")
+    with db.session(engine) as s:
+        meeting = s.get(db.Meeting, STATE["meeting"])
+        job = db.Job(
+            meeting_id=meeting.id,
+            audio_id=meeting.audio_id,
+            state=db.FAILED,
+            attempts=1,
+            log=[],
+            error_code="model",
+            error_message="Mô hình nhận dạng giọng nói chưa được cài.",
+            error_hint="Báo quản trị viên chạy: ketluan models install --default.",
+        )
+        s.add(job)
+        s.flush()
+        job_id = job.id
+    engine.dispose()
+
+    login(page, ui_server.url, "vanthu")
+    page.goto(f"{ui_server.url}/meetings")
+    box = page.locator(f".job[data-job='{job_id}']")
+    expect(box.locator("[data-job-error]")).to_contain_text("Mô hình nhận dạng giọng nói chưa được cài.")
+    expect(box.locator("[data-job-error]")).to_contain_text("ketluan models install --default")
+    shot(page, "17-cong-viec-loi")
+    box.locator("[data-retry]").click()
+    expect(box).not_to_have_attribute("data-state", "failed", timeout=20_000)
+    expect(box.locator("[data-job-error]")).to_be_hidden()
