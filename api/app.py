@@ -11,7 +11,19 @@ from fastapi.templating import Jinja2Templates
 import db
 from api import errors
 from api.middleware import CloseIfBodyUnread
-from api.routes import admin, audio, auth, drafts, health, jobs, meetings, tracking, transcripts
+from api.routes import (
+    admin,
+    audio,
+    auth,
+    drafts,
+    health,
+    jobs,
+    meetings,
+    pages,
+    tracking,
+    transcripts,
+    ui_api,
+)
 from ketluan.settings import Settings, get_settings
 from worker.jobs import Send
 
@@ -48,8 +60,9 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     _offline_docs(app)
     app.add_middleware(CloseIfBodyUnread)
     errors.install(app)
-    for module in (health, auth, meetings, audio, jobs, transcripts, drafts, admin, tracking):
+    for module in (health, auth, meetings, audio, jobs, transcripts, drafts, admin, tracking, ui_api):
         app.include_router(module.router)
+    pages.install(app)  # the web pages: a sub-application at "/", after every API route
     return app
 
 
@@ -59,9 +72,7 @@ def _offline_docs(app: FastAPI) -> None:
     from fastapi.openapi.docs import get_swagger_ui_html
     from fastapi.responses import HTMLResponse
 
-    app.mount(
-        "/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets"
-    )
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

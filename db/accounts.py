@@ -122,3 +122,11 @@ def revoke(s: Session, token: str) -> None:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def set_password(s: Session, user: User, password: str) -> None:
+    """Replace a user's password (argon2) after the same length rule as create_user."""
+    if len(password) < MIN_PASSWORD:
+        raise InputError("Mật khẩu mới quá ngắn.", f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+    user.password_hash = _hasher.hash(password)
+    s.flush()

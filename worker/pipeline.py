@@ -132,8 +132,19 @@ def cpu_stage(ctx: "StageRun") -> None:
             "Cuộc họp chưa có bản chép lời nên chưa soạn được thông báo.",
             "Tải bản ghi âm lên và chờ chép lời xong.",
         )
+    missing = [name for key, name in MEETING_NEEDED.items() if not getattr(meeting, key)]
+    if missing and tv.job_id == job.id:
+        # Drafting right after transcription: a meeting saved without its date or issuing body
+        # keeps its transcript and finishes; drafting asked for later fails with the reason.
+        ctx.note(
+            f"Chưa soạn thông báo: cuộc họp thiếu {', '.join(missing)}. "
+            "Điền thông tin cuộc họp rồi bấm “Soạn dự thảo”."
+        )
+        with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
+            jobs.release_to(s, job.id, ctx.owner, None)
+        return
     transcript = Transcript.from_dict(tv.data)
-    info = drafting.Meeting.from_dict({k: v for k, v in meeting_dict(meeting).items() if k != "id"})
+    info = drafting_meeting(meeting)
     gazetteer = Gazetteer.load(ctx.settings.gazetteer_file, _glossary(meeting.glossary))
     conclusion = drafting.extract(transcript, info, gazetteer=gazetteer)
     ctx.touch(progress=0.5)
@@ -170,6 +181,18 @@ def _label_speakers(ctx: "StageRun", path, transcript):
     except ModelError as exc:
         ctx.note(f"Bỏ qua bước phân biệt người nói: {exc}")
         return transcript
+
+
+MEETING_NEEDED = {"issuing_body": "cơ quan ban hành", "title": "tên cuộc họp", "date": "ngày họp"}
+
+
+def drafting_meeting(meeting: db.Meeting):
+    """drafting.Meeting from the row; a clear InputError when the date or issuing body is missing.
+    (drafting/ reads attributes, so a plain dict is not enough.)"""
+    import drafting
+
+    info = {k: v for k, v in meeting_dict(meeting).items() if k != "id"}
+    return drafting.Meeting.from_dict(info)
 
 
 def meeting_dict(meeting: db.Meeting) -> dict[str, Any]:

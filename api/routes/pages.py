@@ -1,0 +1,280 @@
+"""The web interface: Vietnamese pages rendered on the server, with small vanilla JS.
+
+A sub-application mounted at "/" after the API, so that its failures are pages (a sign-in
+redirect, a refusal page) while the API's stay JSON. Each page declares its roles with the
+same Allow(...) as the API and reads its data through the API's own route functions; what the
+page changes goes through the JSON API from the browser (api/static/app.js).
+"""
+
+import datetime as dt
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+import db
+from api.deps import (
+    ADMIN,
+    DB,
+    DON_VI,
+    EVERYONE,
+    LANH_DAO,
+    THEO_DOI,
+    TONG_HOP,
+    VAN_THU,
+    Allow,
+    bearer_or_cookie,
+)
+from api.errors import STATUS
+from api.routes import admin as admin_routes
+from api.routes import drafts as draft_routes
+from api.routes import meetings as meeting_routes
+from api.routes import tracking as tracking_routes
+from api.routes import ui_api
+from api.schemas import JobOut
+from db import accounts
+from ketluan.errors import AccessDenied, AuthError, InputError, KetluanError
+from tracking.status import KINDS, LEVELS, STATUSES
+
+router = APIRouter()
+Anyone = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]
+Office = Annotated[db.User, Depends(Allow(*EVERYONE))]
+Clerk = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU))]
+Listener = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP, LANH_DAO))]
+Tracker = Annotated[db.User, Depends(Allow(ADMIN, THEO_DOI))]
+Admin = Annotated[db.User, Depends(Allow(ADMIN))]
+
+
+def install(app: FastAPI) -> None:
+    """Mount the pages under "/" (after every API route) sharing the app's state."""
+    pages = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    pages.state = app.state
+    pages.include_router(router)
+
+    @pages.exception_handler(AuthError)
+    async def _signin(request: Request, exc: AuthError) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", 303)
+
+    @pages.exception_handler(KetluanError)
+    async def _refused(request: Request, exc: KetluanError) -> Response:
+        status = 403 if isinstance(exc, AccessDenied) else STATUS.get(exc.code, 400)
+        return _error_page(request, status, exc.message, exc.hint)
+
+    @pages.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        return _error_page(request, 422, "Địa chỉ trang không hợp lệ.", "Quay lại trang trước và chọn lại.")
+
+    app.mount("/", pages)
+
+
+# -- pages ------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, s: DB) -> Response:
+    token = bearer_or_cookie(request)
+    user = accounts.user_for_token(s, token) if token else None
+    if user is None:
+        return RedirectResponse("/login", 303)
+    tracking_first = user.role_code in (THEO_DOI, DON_VI)
+    return RedirectResponse("/tracking" if tracking_first else "/meetings", 303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> Response:
+    safe = next if next.startswith("/") and not next.startswith("//") else "/"
+    return _render(request, "login.html", None, next=safe)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, user: Anyone) -> Response:
+    return _render(request, "account.html", user)
+
+
+@router.get("/meetings", response_class=HTMLResponse)
+def meetings_page(
+    request: Request, user: Office, s: DB, q: Annotated[str | None, Query(max_length=200)] = None
+) -> Response:
+    rows = meeting_routes.list_meetings(user, s, q, 0, 100)
+    latest: dict[int, JobOut] = {}
+    if rows:
+        jobs = s.scalars(select(db.Job).where(db.Job.meeting_id.in_([m.id for m in rows])).order_by(db.Job.id.desc()))
+        for job in jobs:
+            latest.setdefault(job.meeting_id, JobOut.of(job))
+    return _render(request, "meetings.html", user, meetings=rows, jobs=latest, q=q or "")
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_page(request: Request, user: Clerk, s: DB) -> Response:
+    units = list(s.scalars(select(db.Unit).order_by(db.Unit.code))) if user.role_code == ADMIN else []
+    return _render(request, "upload.html", user, units=units)
+
+
+@router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
+def transcript_page(request: Request, meeting_id: int, user: Listener, s: DB) -> Response:
+    meeting = meeting_routes.get_meeting(meeting_id, user, s)
+    return _render(request, "transcript.html", user, meeting=meeting, can_edit=user.role_code in (ADMIN, TONG_HOP))
+
+
+@router.get("/meetings/{meeting_id}/draft", response_class=HTMLResponse)
+def draft_page(request: Request, meeting_id: int, user: Office, s: DB) -> Response:
+    meeting = meeting_routes.get_meeting(meeting_id, user, s)
+    drafts = draft_routes.list_drafts(meeting_id, user, s)
+    return _render(
+        request,
+        "draft.html",
+        user,
+        meeting=meeting,
+        drafts=drafts,
+        can_edit=user.role_code in (ADMIN, TONG_HOP),
+        can_import=user.role_code in (ADMIN, THEO_DOI),
+        can_listen=user.role_code != THEO_DOI,
+    )
+
+
+@router.get("/tracking", response_class=HTMLResponse)
+def tracking_page(
+    request: Request,
+    user: Anyone,
+    s: DB,
+    status: str = "",
+    unit: Annotated[str, Query(alias="unit_id")] = "",
+    notice: Annotated[str, Query(alias="notice_id")] = "",
+    since: Annotated[str, Query(alias="issued_from")] = "",
+    until: Annotated[str, Query(alias="issued_to")] = "",
+) -> Response:
+    # A GET form sends empty fields as "": read them as "no filter".
+    status = status or None
+    unit_id, notice_id = _number(unit, "đơn vị"), _number(notice, "văn bản")
+    issued_from, issued_to = _day(since, "ngày ban hành từ"), _day(until, "ngày ban hành đến")
+    page = tracking_routes.list_tasks(
+        request, user, s, None, status, unit_id, notice_id, issued_from, issued_to, None, 0, 1000
+    )
+    board = tracking_routes.dashboard(request, user, s, None)
+    notices = tracking_routes.list_notices(user, s) if user.role_code != DON_VI else []
+    units = sorted({(t.lead_unit_id, t.lead) for t in page.items if t.lead_unit_id}, key=_second)
+    filters = {
+        "status": status or "",
+        "unit_id": unit_id,
+        "notice_id": notice_id,
+        "issued_from": issued_from.isoformat() if issued_from else "",
+        "issued_to": issued_to.isoformat() if issued_to else "",
+    }
+    query = "&".join(f"{k}={v}" for k, v in filters.items() if v and k.startswith("issued"))
+    return _render(
+        request,
+        "tracking.html",
+        user,
+        page=page,
+        board=board,
+        notices=notices,
+        units=units,
+        statuses=STATUSES,
+        levels=LEVELS,
+        filters=filters,
+        export_query=query,
+        can_track=user.role_code in (ADMIN, THEO_DOI),
+    )
+
+
+@router.get("/tracking/tasks/{task_id}", response_class=HTMLResponse)
+def task_page(request: Request, task_id: int, user: Anyone, s: DB) -> Response:
+    task = tracking_routes.get_task(task_id, request, user, s, None)
+    return _render(
+        request,
+        "task.html",
+        user,
+        task=task,
+        can_track=user.role_code in (ADMIN, THEO_DOI),
+        can_update=user.role_code in (ADMIN, THEO_DOI, DON_VI),
+        kinds=KINDS,
+    )
+
+
+@router.get("/tracking/import", response_class=HTMLResponse)
+def import_page(request: Request, user: Tracker) -> Response:
+    return _render(request, "import.html", user)
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(request: Request, user: Admin, s: DB) -> Response:
+    return _render(
+        request,
+        "admin.html",
+        user,
+        users=admin_routes.list_users(user, s),
+        units=admin_routes.list_units(user, s),
+        speakers=admin_routes.list_speakers(user, s),
+        models=ui_api.list_models(request, user),
+        voiceprints=_voiceprints(request),
+        roles={k: v for k, v in db.ROLES.items()},
+    )
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _render(request: Request, name: str, user: db.User | None, code: int = 200, **context):
+    templates = request.app.state.templates
+    context.update(user=user, role=user.role_code if user else None, roles_names=db.ROLES)
+    context.update(nav=_nav(user), path=request.url.path)
+    return templates.TemplateResponse(request, name, context, status_code=code)
+
+
+def _error_page(request: Request, status: int, message: str, hint: str) -> Response:
+    """The refusal or error page, with the menu of whoever is signed in (if anyone)."""
+    token = bearer_or_cookie(request)
+    with request.app.state.sessions() as s:
+        user = accounts.user_for_token(s, token) if token else None
+        return _render(request, "error.html", user, status, status=status, message=message, hint=hint)
+
+
+def _nav(user: db.User | None) -> list[tuple[str, str]]:
+    if user is None:
+        return []
+    role, items = user.role_code, []
+    if role != DON_VI:
+        items.append(("/meetings", "Cuộc họp"))
+    if role in (ADMIN, VAN_THU):
+        items.append(("/upload", "Tải bản ghi"))
+    items.append(("/tracking", "Theo dõi nhiệm vụ"))
+    if role in (ADMIN, THEO_DOI):
+        items.append(("/tracking/import", "Nhập văn bản"))
+    if role == ADMIN:
+        items.append(("/admin", "Quản trị"))
+    return items
+
+
+def _voiceprints(request: Request) -> list:
+    """Voiceprints enrolled with `ketluan voices enrol` (diarize's registry), read-only."""
+    path = request.app.state.settings.data_dir / "voiceprints.sqlite"
+    if not path.is_file():
+        return []
+    from diarize.voiceprints import SQLiteVoiceprints
+
+    return SQLiteVoiceprints(path).list()
+
+
+def _number(text: str, what: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InputError(f"Bộ lọc {what} '{text[:20]}' không hợp lệ.", "Chọn lại trong danh sách.")
+    return int(text)
+
+
+def _day(text: str, what: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"Bộ lọc {what} '{text[:20]}' không phải ngày hợp lệ.", "Chọn ngày trong lịch.") from None
+
+
+def _second(pair):
+    return pair[1]

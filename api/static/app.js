@@ -1,0 +1,825 @@
+/* ketluan web UI. Plain JavaScript, no framework, nothing loaded from the network.
+   Every change goes through the JSON API (/api/...); its Vietnamese errors
+   ({detail: {message, hint}}) are shown in the page next to what failed. */
+"use strict";
+
+// -- shared helpers ----------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, message, hint, body) {
+    super(message);
+    this.status = status;
+    this.hint = hint || "";
+    this.body = body || {};
+  }
+}
+
+async function api(method, url, body) {
+  const options = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(url, options);
+  } catch (e) {
+    throw new ApiError(0, "Không kết nối được tới máy chủ.", "Kiểm tra mạng nội bộ rồi thử lại.");
+  }
+  return parseResponse(response.status, await response.text());
+}
+
+// Field names in the API's validation errors → what the form calls them.
+const FIELD_NAMES = {
+  username: "tên đăng nhập", password: "mật khẩu (ít nhất 8 ký tự)", new_password: "mật khẩu mới (ít nhất 8 ký tự)",
+  role: "vai trò", unit_code: "đơn vị", full_name: "họ tên", code: "mã", name: "tên",
+  title: "tên cuộc họp", date: "ngày họp", issuing_body: "cơ quan ban hành", progress: "tiến độ (0–100)",
+  due_on: "hạn xử lý", content: "nội dung", action: "nội dung nhiệm vụ",
+};
+
+function parseResponse(status, text) {
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+  if (status >= 200 && status < 300) return data;
+  if (status === 401 && document.body.dataset.page !== "login") {  // session expired
+    location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
+  }
+  const d = data && data.detail;
+  if (d && typeof d === "object" && d.code === "validation" && Array.isArray(d.errors)) {
+    const fields = d.errors.map((e) => FIELD_NAMES[e.field] || e.field || "(biểu mẫu)");
+    throw new ApiError(status, `Thông tin chưa hợp lệ ở: ${[...new Set(fields)].join(", ")}.`, d.hint, d);
+  }
+  if (d && typeof d === "object" && d.message) throw new ApiError(status, d.message, d.hint, d);
+  throw new ApiError(status, `Máy chủ trả lỗi ${status}.`, "Thử lại sau ít phút; nếu lỗi lặp lại, báo quản trị viên.");
+}
+
+/** POST a file with upload progress (XHR: fetch has no upload progress). */
+function uploadFile(url, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const form = new FormData();
+    form.append("file", file, file.name);
+    xhr.open("POST", url);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };
+    xhr.onload = () => {
+      try { resolve(parseResponse(xhr.status, xhr.responseText)); } catch (e) { reject(e); }
+    };
+    xhr.onerror = () => reject(new ApiError(0, "Mất kết nối khi đang tải lên; tệp chưa được lưu.", "Kiểm tra mạng rồi tải lên lại."));
+    xhr.send(form);
+  });
+}
+
+function $(sel, root) { return (root || document).querySelector(sel); }
+function $$(sel, root) { return Array.from((root || document).querySelectorAll(sel)); }
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+function showError(box, err) {
+  if (!box) { flash(err.message, true); return; }
+  box.replaceChildren(el("strong", {}, err.message || String(err)), err.hint ? el("br") : null, err.hint || "");
+  box.hidden = false;
+  box.scrollIntoView({ block: "nearest" });
+}
+
+function clearError(box) { if (box) { box.hidden = true; box.textContent = ""; } }
+
+function flash(text, isError) {
+  const box = $("#flash");
+  box.textContent = text;
+  box.className = "flash" + (isError ? " error" : "");
+  box.hidden = false;
+  clearTimeout(flash.timer);
+  flash.timer = setTimeout(() => { box.hidden = true; }, 4000);
+}
+
+function clock(seconds) {
+  const s = Math.max(0, Math.floor(seconds || 0));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const mm = String(m).padStart(2, "0"), ss = String(r).padStart(2, "0");
+  return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+function formData(form) {
+  const data = {};
+  for (const [k, v] of new FormData(form).entries()) if (!(v instanceof File)) data[k] = v.normalize("NFC").trim();
+  return data;
+}
+
+function setProgress(box, fraction, label) {
+  box.hidden = false;
+  $(".bar span", box).style.width = `${Math.round(fraction * 100)}%`;
+  const text = $("[data-label]", box);
+  if (text && label) text.textContent = label;
+}
+
+function busy(button, on) { if (button) button.disabled = on; }
+
+function playFrom(audio, seconds) {
+  if (!audio) return;
+  audio.currentTime = Math.max(0, seconds || 0);
+  audio.play().catch(() => {});
+}
+
+// -- every page: sign out ----------------------------------------------------------------
+
+document.addEventListener("DOMContentLoaded", () => {
+  const logout = $("#logout");
+  if (logout) logout.addEventListener("click", async () => {
+    try { await api("POST", "/api/auth/logout"); } catch (e) { /* signed out anyway */ }
+    location.href = "/login";
+  });
+  const page = PAGES[document.body.dataset.page];
+  if (page) page();
+});
+
+const PAGES = {};
+
+document.addEventListener("change", (e) => {
+  const input = e.target;
+  if (input.type !== "file" || !input.closest(".picker")) return;
+  const name = input.closest(".picker").querySelector(".picked");
+  if (name) name.textContent = input.files.length ? input.files[0].name : "Chưa chọn tệp";
+});
+
+// -- login and account -------------------------------------------------------------------
+
+PAGES.login = () => {
+  const form = $("#login-form");
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const box = $("[data-error]", form);
+    clearError(box);
+    busy($("button", form), true);
+    try {
+      await api("POST", "/api/auth/login", formData(form));
+      location.href = form.dataset.next || "/";
+    } catch (err) {
+      showError(box, err);
+      busy($("button", form), false);
+    }
+  });
+};
+
+PAGES.account = () => {
+  const form = $("#password-form");
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const box = $("[data-error]", form);
+    clearError(box);
+    const data = formData(form);
+    if (data.new_password !== data.again) {
+      showError(box, { message: "Hai lần nhập mật khẩu mới không khớp.", hint: "Nhập lại cho giống nhau." });
+      return;
+    }
+    try {
+      await api("POST", "/api/auth/password", { old_password: data.old_password, new_password: data.new_password });
+      form.reset();
+      flash("Đã đổi mật khẩu.");
+    } catch (err) { showError(box, err); }
+  });
+};
+
+// -- upload ------------------------------------------------------------------------------
+
+PAGES.upload = () => {
+  const form = $("#upload-form");
+  const drop = $("#drop"), input = $("#file"), box = $("[data-error]", form);
+  let file = null, meetingId = null;
+
+  // Remember the issuing body and format for the next meeting (this browser only).
+  for (const field of $$("[data-remember]", form)) {
+    const key = "ketluan." + field.name;
+    const saved = localStorage.getItem(key);
+    if (field.type === "radio") { if (saved) field.checked = field.value === saved; }
+    else if (saved && !field.value) field.value = saved;
+  }
+
+  const choose = (f) => {
+    file = f;
+    $("#file-name").textContent = f ? `${f.name} (${f.size >= 1e6 ? (f.size / 1e6).toFixed(1) + " MB" : Math.ceil(f.size / 1024) + " KB"})` : "";
+    clearError(box);
+  };
+  input.addEventListener("change", () => choose(input.files[0] || null));
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    if (e.dataTransfer.files.length) choose(e.dataTransfer.files[0]);
+  });
+  drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") input.click(); });
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    clearError(box);
+    const data = formData(form);
+    const missing = [];
+    if (!data.issuing_body) missing.push("cơ quan ban hành");
+    if (!data.title) missing.push("tên cuộc họp");
+    if (!data.date) missing.push("ngày họp");
+    if (missing.length) {
+      showError(box, { message: `Còn thiếu: ${missing.join(", ")}.`, hint: "Điền đủ rồi bấm tải lên lại." });
+      return;
+    }
+    if (!file) {
+      showError(box, { message: "Chưa chọn tệp ghi âm.", hint: "Kéo thả tệp vào khung hoặc bấm “chọn tệp”." });
+      return;
+    }
+    const meeting = {
+      title: data.title, issuing_body: data.issuing_body, superior_body: data.superior_body || "",
+      date: data.date, place: data.place || "", chair: data.chair || "",
+      attendees: (data.attendees || "").split("\n").map((s) => s.trim()).filter(Boolean),
+      format: data.format || "state", glossary: data.glossary || "",
+    };
+    const button = $("#upload-submit");
+    busy(button, true);
+    const progress = $("#upload-progress");
+    try {
+      // The meeting is created once; a failed upload keeps it, so a retry does not duplicate it.
+      if (meetingId === null) {
+        if (data.unit_code) meeting.unit_code = data.unit_code;
+        meetingId = (await api("POST", "/api/meetings", meeting)).id;
+      } else {
+        await api("PATCH", `/api/meetings/${meetingId}`, meeting);
+      }
+      for (const field of $$("[data-remember]", form)) {
+        if (field.type !== "radio" || field.checked) localStorage.setItem("ketluan." + field.name, field.value);
+      }
+      setProgress(progress, 0, "Đang tải lên… 0%");
+      await uploadFile(`/api/meetings/${meetingId}/audio`, file, (f) =>
+        setProgress(progress, f, `Đang tải lên… ${Math.round(f * 100)}%`));
+      setProgress(progress, 1, "Đã tải lên. Đang chuyển tới danh sách…");
+      location.href = `/meetings#m${meetingId}`;
+    } catch (err) {
+      progress.hidden = true;
+      showError(box, err);
+      busy(button, false);
+    }
+  });
+};
+
+// -- meetings and jobs (live) ------------------------------------------------------------
+
+const STAGE_ORDER = ["queued", "transcribing", "diarizing", "drafting", "done"];
+
+function paintJob(box, job) {
+  box.dataset.state = job.state;
+  $("[data-state-name]", box).textContent = job.state_name;
+  const active = !["done", "failed", "cancelled"].includes(job.state);
+  $("[data-percent]", box).textContent = active ? `${Math.round(job.progress * 100)}%` : "";
+  $(".bar span", box).style.width = `${Math.round((job.state === "done" ? 1 : job.progress) * 100)}%`;
+  const at = STAGE_ORDER.indexOf(job.state);
+  for (const li of $$(".stages li", box)) {
+    const i = STAGE_ORDER.indexOf(li.dataset.stage);
+    li.className = job.state === "done" ? "past" : i < at ? "past" : i === at ? "now" : "";
+  }
+  const errorBox = $("[data-job-error]", box);
+  if (job.error) {
+    $("[data-msg]", errorBox).textContent = job.error.message;
+    $("[data-hint]", errorBox).textContent = job.error.hint;
+    errorBox.hidden = false;
+  } else errorBox.hidden = true;
+}
+
+function followJob(box, onFinal) {
+  const id = box.dataset.job;
+  if (["done", "failed", "cancelled"].includes(box.dataset.state)) return;
+  const source = new EventSource(`/api/jobs/${id}/events`);
+  source.addEventListener("job", (e) => {
+    const job = JSON.parse(e.data);
+    paintJob(box, job);
+    if (["done", "failed", "cancelled"].includes(job.state)) {
+      source.close();
+      if (onFinal) onFinal(job);
+    }
+  });
+  source.addEventListener("gone", () => source.close());
+  source.onerror = () => { if (source.readyState === EventSource.CLOSED) source.close(); };
+}
+
+function wireJobs(root, onFinal) {
+  for (const box of $$(".job", root)) {
+    const at = STAGE_ORDER.indexOf(box.dataset.state);
+    for (const li of $$(".stages li", box)) {
+      const i = STAGE_ORDER.indexOf(li.dataset.stage);
+      li.className = box.dataset.state === "done" ? "past" : i < at ? "past" : i === at ? "now" : "";
+    }
+    followJob(box, onFinal);
+  }
+  root.addEventListener("click", async (e) => {
+    const button = e.target.closest("[data-retry]");
+    if (!button) return;
+    const box = button.closest(".job");
+    busy(button, true);
+    try {
+      const job = await api("POST", `/api/jobs/${button.dataset.retry}/retry`);
+      paintJob(box, job);
+      followJob(box, onFinal);
+      flash("Đã xếp hàng chạy lại.");
+    } catch (err) { showError($("[data-job-error]", box), err); }
+    busy(button, false);
+  });
+}
+
+PAGES.meetings = () => {
+  wireJobs(document);
+  const target = location.hash.match(/^#m(\d+)$/);
+  if (target) {
+    const row = $(`tr[data-meeting="${target[1]}"]`);
+    if (row) { row.classList.add("highlight"); row.style.background = "#fff8d9"; }
+  }
+};
+
+// -- transcript editor -------------------------------------------------------------------
+
+PAGES.transcript = () => {
+  const root = $("#editor");
+  const meetingId = root.dataset.meeting;
+  const canEdit = root.dataset.canEdit === "yes";
+  const audio = $("#audio");
+  const list = $("#segments");
+  const box = $("[data-error]", root);
+  let data = null, version = null, current = -1;
+  const edits = new Map();           // segment id → new text
+  const speakerEdits = {};           // label → {name, title, unit}
+  const merges = [];                 // [{source, target}]
+
+  const speakerName = (label) => {
+    if (!label) return "—";
+    const sp = (speakerEdits[label]) || (data.speakers || {})[label];
+    return (sp && sp.name) || label.replace("SPEAKER_", "Người nói ");
+  };
+  const lowConfidence = (s) => (s.flags || []).includes("low_confidence") || (s.avg_logprob !== null && s.avg_logprob < -1.0);
+  const hallucination = (s) => (s.flags || []).some((f) => f === "hallucination" || f === "repetition");
+
+  async function load(v) {
+    clearError(box);
+    try {
+      const got = await api("GET", `/api/meetings/${meetingId}/transcript` + (v ? `?version=${v}` : ""));
+      data = got.transcript;
+      version = got.version;
+      edits.clear(); merges.length = 0;
+      for (const k of Object.keys(speakerEdits)) delete speakerEdits[k];
+      render();
+      await loadVersions();
+    } catch (err) {
+      showError(box, err);
+      $("#version-label").textContent = "";
+    }
+  }
+
+  function render() {
+    $("#version-label").textContent = `Phiên bản ${version} · ${data.segments.length} đoạn · ${clock(data.audio.duration)}`;
+    list.replaceChildren(...data.segments.map((s, i) => {
+      const flags = [];
+      if (lowConfidence(s)) flags.push(el("span", { class: "flag low", title: "Máy nhận dạng không chắc chắn: nghe lại đoạn này" }, "độ tin cậy thấp"));
+      if (hallucination(s)) flags.push(el("span", { class: "flag hall", title: "Có thể là lời máy tự sinh (lặp, không có trong âm thanh)" }, "nghi “ảo giác”"));
+      const text = el("div", { class: "text", contenteditable: canEdit ? "true" : null, spellcheck: "false", "data-id": s.id }, edits.get(s.id) ?? s.text);
+      text.addEventListener("input", () => {
+        const value = text.textContent.normalize("NFC").trim();
+        if (value === s.text) edits.delete(s.id); else edits.set(s.id, value);
+        li.classList.toggle("edited", edits.has(s.id));
+        markDirty();
+      });
+      const li = el("li", { class: "seg" + (lowConfidence(s) ? " low" : "") + (hallucination(s) ? " hall" : ""), "data-index": i },
+        el("button", { type: "button", class: "time", title: "Nghe từ đây", onclick: () => { current = i; highlight(); playFrom(audio, s.start); } }, clock(s.start)),
+        el("div", { class: "who", title: s.speaker || "" }, speakerName(s.speaker), flags.length ? el("div", { class: "flags" }, flags) : null),
+        text);
+      return li;
+    }));
+    renderSpeakers();
+    markDirty();
+  }
+
+  function renderSpeakers() {
+    const holder = $("#speakers");
+    const labels = [...new Set(data.segments.map((s) => s.speaker).filter(Boolean))].filter((l) => !merges.some((m) => m.source === l));
+    if (!labels.length) { holder.replaceChildren(el("p", { class: "muted" }, "Bản chép lời chưa phân biệt người nói.")); return; }
+    holder.replaceChildren(...labels.map((label) => {
+      const sp = (data.speakers || {})[label] || {};
+      const shown = speakerEdits[label] || sp;
+      const count = data.segments.filter((s) => s.speaker === label).length;
+      const input = el("input", { value: shown.name || "", placeholder: "Họ tên (ví dụ: đồng chí Chủ tịch)", "data-speaker": label, disabled: !canEdit });
+      input.addEventListener("change", () => {
+        speakerEdits[label] = { name: input.value.normalize("NFC").trim(), title: sp.title || "", unit: sp.unit || "" };
+        refreshNames();
+        markDirty();
+      });
+      let suggestion = null;
+      if (sp.name && sp.confidence > 0 && sp.confidence < 1 && !speakerEdits[label]) {
+        suggestion = el("div", { class: "suggest" }, `Gợi ý theo giọng: ${sp.name} (${Math.round(sp.confidence * 100)}%) `,
+          canEdit ? el("button", { type: "button", class: "small", onclick: () => {
+            speakerEdits[label] = { name: sp.name, title: sp.title || "", unit: sp.unit || "" };
+            renderSpeakers(); markDirty();
+          } }, "Xác nhận") : null);
+      }
+      return el("div", { class: "spk" }, el("div", { class: "label" }, `${label} · ${count} đoạn`), input, suggestion);
+    }));
+    for (const id of ["#merge-source", "#merge-target"]) {
+      const select = $(id);
+      if (select) select.replaceChildren(...labels.map((l) => el("option", { value: l }, speakerName(l))));
+    }
+    if ($("#merge-target") && labels.length > 1) $("#merge-target").selectedIndex = 1;
+  }
+
+  function refreshNames() {
+    for (const li of $$(".seg", list)) {
+      const s = data.segments[li.dataset.index];
+      $(".who", li).firstChild.textContent = speakerName(s.speaker);
+    }
+    for (const option of $$("#merge-source option, #merge-target option")) option.textContent = speakerName(option.value);
+  }
+
+  function markDirty() {
+    const n = edits.size + Object.keys(speakerEdits).length + merges.length;
+    const save = $("#save");
+    if (save) save.disabled = n === 0;
+    const label = $("#dirty-label");
+    if (label) label.textContent = n ? `${n} thay đổi chưa lưu.` : "Chưa có thay đổi.";
+  }
+
+  async function save() {
+    if (!canEdit) return;
+    const body = {
+      base_version: version,
+      segments: [...edits].map(([id, text]) => ({ id, text })),
+      speakers: speakerEdits,
+      merge: merges,
+    };
+    if (!body.segments.length && !Object.keys(body.speakers).length && !body.merge.length) return;
+    busy($("#save"), true);
+    clearError(box);
+    try {
+      const got = await api("PATCH", `/api/meetings/${meetingId}/transcript`, body);
+      data = got.transcript; version = got.version;
+      edits.clear(); merges.length = 0;
+      for (const k of Object.keys(speakerEdits)) delete speakerEdits[k];
+      render();
+      await loadVersions();
+      flash(`Đã lưu thành phiên bản ${version}.`);
+    } catch (err) {
+      showError(box, err);   // the edits stay in the page: nothing typed is lost
+      markDirty();
+    }
+  }
+
+  async function loadVersions() {
+    const rows = await api("GET", `/api/meetings/${meetingId}/transcript/versions`);
+    const names = { asr: "Máy chép lời", edit: "Sửa", restore: "Khôi phục" };
+    $("#versions").replaceChildren(...rows.slice().reverse().map((r) => el("li", { class: r.version === version ? "current" : "" },
+      el("span", {}, `Bản ${r.version} · ${names[r.source] || r.source}`, el("br"),
+        el("span", { class: "muted" }, `${new Date(r.created_at).toLocaleString("vi-VN")}${r.note ? " · " + r.note : ""}`)),
+      canEdit && r.version !== rows[rows.length - 1].version
+        ? el("button", { type: "button", class: "small", onclick: () => restore(r.version) }, "Khôi phục") : null)));
+  }
+
+  async function restore(v) {
+    if (edits.size && !confirm("Các thay đổi chưa lưu sẽ mất. Tiếp tục khôi phục?")) return;
+    try {
+      const got = await api("POST", `/api/meetings/${meetingId}/transcript/restore`, { version: v });
+      flash(`Đã khôi phục bản ${v} thành phiên bản ${got.version}.`);
+      await load();
+    } catch (err) { showError(box, err); }
+  }
+
+  function highlight(scroll) {
+    for (const li of $$(".seg.now", list)) li.classList.remove("now");
+    const li = list.children[current];
+    if (!li) return;
+    li.classList.add("now");
+    if (scroll && $("#follow").checked) li.scrollIntoView({ block: "center", behavior: "smooth" });
+  }
+
+  function step(delta) {
+    if (!data) return;
+    current = Math.min(data.segments.length - 1, Math.max(0, current + delta));
+    highlight(true);
+    playFrom(audio, data.segments[current].start);
+  }
+
+  function speed(delta) {
+    if (!audio) return;
+    audio.playbackRate = Math.min(2.5, Math.max(0.5, Math.round((audio.playbackRate + delta) * 100) / 100));
+    $("#rate").textContent = `${audio.playbackRate}×`;
+  }
+
+  if (audio) {
+    audio.addEventListener("timeupdate", () => {
+      if (!data) return;
+      const t = audio.currentTime;
+      const i = data.segments.findIndex((s) => t >= s.start && t < s.end);
+      if (i >= 0 && i !== current) { current = i; highlight(!audio.paused); }
+    });
+    for (const b of $$("[data-speed]")) b.addEventListener("click", () => speed(parseFloat(b.dataset.speed)));
+  }
+
+  document.addEventListener("keydown", (e) => {
+    const inText = e.target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(e.target.tagName);
+    if ((e.ctrlKey && e.code === "Space") || (!inText && e.code === "Space" && !e.ctrlKey)) {
+      e.preventDefault();
+      if (audio) { if (audio.paused) audio.play().catch(() => {}); else audio.pause(); }
+    } else if ((e.altKey && e.key === "ArrowDown") || (!inText && e.key === "ArrowDown")) {
+      e.preventDefault(); step(1);
+    } else if ((e.altKey && e.key === "ArrowUp") || (!inText && e.key === "ArrowUp")) {
+      e.preventDefault(); step(-1);
+    } else if (e.altKey && e.key === ",") { e.preventDefault(); speed(-0.25); }
+    else if (e.altKey && e.key === ".") { e.preventDefault(); speed(0.25); }
+    else if (e.ctrlKey && e.key.toLowerCase() === "s") { e.preventDefault(); save(); }
+  });
+
+  window.addEventListener("beforeunload", (e) => {
+    if (edits.size || Object.keys(speakerEdits).length || merges.length) { e.preventDefault(); e.returnValue = ""; }
+  });
+
+  const saveButton = $("#save");
+  if (saveButton) saveButton.addEventListener("click", save);
+  const mergeButton = $("#merge");
+  if (mergeButton) mergeButton.addEventListener("click", () => {
+    const source = $("#merge-source").value, target = $("#merge-target").value;
+    if (!source || source === target) {
+      showError(box, { message: "Chọn hai người nói khác nhau để gộp.", hint: "" });
+      return;
+    }
+    merges.push({ source, target });
+    for (const s of data.segments) if (s.speaker === source) s.speaker = target;
+    refreshNames(); renderSpeakers(); markDirty();
+    flash(`Sẽ gộp ${source} vào ${target} khi lưu.`);
+  });
+
+  load();
+};
+
+// -- draft -------------------------------------------------------------------------------
+
+PAGES.draft = () => {
+  const root = $("#draft");
+  const meetingId = root.dataset.meeting;
+  const canEdit = root.dataset.canEdit === "yes";
+  const box = $("[data-error]", root);
+  const audio = $("#audio");
+  let latest = root.dataset.latest ? parseInt(root.dataset.latest, 10) : null;
+
+  const play = (evidence) => evidence && evidence.start !== null && evidence.start !== undefined && audio
+    ? el("button", { type: "button", class: "play", title: "Nghe đoạn ghi âm làm căn cứ", onclick: () => playFrom(audio, evidence.start) }, `▶ ${clock(evidence.start)}`)
+    : null;
+
+  async function show(version) {
+    if (!version) return;
+    try {
+      const got = await api("GET", `/api/meetings/${meetingId}/drafts/${version}/conclusion`);
+      render(got);
+    } catch (err) { showError(box, err); }
+  }
+
+  function render(got) {
+    const c = got.conclusion || { items: [], tasks: [] };
+    const holder = $("#conclusion");
+    const editable = canEdit && got.source !== "uploaded";
+    const items = (c.items || []).length
+      ? el("ol", { class: "items" }, c.items.map((i) => el("li", {}, i.title ? el("strong", {}, i.title + " ") : null, i.text, " ", play(i.evidence))))
+      : el("p", { class: "muted" }, got.source === "uploaded" ? "Bản tải lên: chỉ đọc lại bảng nhiệm vụ." : "Không tìm thấy mục kết luận.");
+    const rows = (c.tasks || []).map((t, n) => el("tr", { "data-task": t.id || "" },
+      el("td", {}, String(n + 1)),
+      el("td", {}, editable ? el("textarea", { name: "action", rows: 3 }, t.action) : t.action,
+        (t.flags || []).length ? el("div", { class: "muted" }, "⚠ cần kiểm tra: " + t.flags.join(", ")) : null),
+      el("td", {}, editable ? el("textarea", { name: "leads", rows: 2 }, (t.leads || []).join("; ")) : (t.leads || []).join("; ")),
+      el("td", {}, editable ? el("textarea", { name: "supports", rows: 2 }, (t.supports || []).join("; ")) : (t.supports || []).join("; ")),
+      el("td", {}, editable ? el("textarea", { name: "deadline", rows: 2 }, (t.deadline || {}).phrase || "") : ((t.deadline || {}).phrase || "")),
+      el("td", {}, play(t.evidence))));
+    const table = (c.tasks || []).length
+      ? el("table", { class: "grid tasks-edit" },
+        el("colgroup", {}, ["4%", "46%", "18%", "14%", "11%", "7%"].map((w) => el("col", { style: `width: ${w}` }))),
+        el("thead", {}, el("tr", {}, ["STT", "Nội dung nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn", "Căn cứ"].map((h) => el("th", {}, h)))),
+        el("tbody", {}, rows))
+      : el("p", { class: "muted" }, "Không có nhiệm vụ nào được giao.");
+    holder.replaceChildren(
+      el("div", { class: "card" }, el("h2", {}, `Phần kết luận (bản ${got.version})`),
+        c.opening ? el("p", {}, c.opening) : null, items),
+      el("div", { class: "card" }, el("h2", {}, "Bảng nhiệm vụ"), table,
+        editable && (c.tasks || []).length ? el("p", {}, el("button", { type: "button", class: "primary", id: "save-tasks", onclick: () => saveTasks(got.version) }, "Lưu nhiệm vụ và tạo lại .docx"),
+          el("span", { class: "muted" }, "  Nhiều đơn vị: cách nhau bằng dấu chấm phẩy.")) : null));
+  }
+
+  async function saveTasks(base) {
+    const tasks = $$("#conclusion tbody tr").map((tr) => ({
+      id: tr.dataset.task,
+      action: $("[name=action]", tr).value.normalize("NFC").trim(),
+      leads: $("[name=leads]", tr).value.split(";").map((s) => s.normalize("NFC").trim()).filter(Boolean),
+      supports: $("[name=supports]", tr).value.split(";").map((s) => s.normalize("NFC").trim()).filter(Boolean),
+      deadline_phrase: $("[name=deadline]", tr).value.normalize("NFC").trim(),
+    }));
+    clearError(box);
+    try {
+      const d = await api("POST", `/api/meetings/${meetingId}/drafts/edit`, { base_version: base, tasks });
+      flash(`Đã tạo phiên bản ${d.version}.`);
+      location.reload();
+    } catch (err) { showError(box, err); }
+  }
+
+  const generate = $("#generate");
+  if (generate) generate.addEventListener("click", async () => {
+    clearError(box);
+    busy(generate, true);
+    try {
+      const job = await api("POST", `/api/meetings/${meetingId}/drafts`);
+      const holder = $("#draft-job");
+      holder.innerHTML = `<div class="card"><h2>Đang soạn dự thảo</h2><div class="job" data-job="${job.id}" data-state="${job.state}">
+        <div class="bar"><span></span></div><div class="state"><span data-state-name>${job.state_name}</span> <span class="muted" data-percent></span></div>
+        <div class="stages" hidden></div><div class="alert error" data-job-error hidden><strong data-msg></strong> <span data-hint></span></div></div></div>`;
+      followJob($(".job", holder), (final) => {
+        if (final.state === "done") location.reload();
+        else busy(generate, false);
+      });
+    } catch (err) { showError(box, err); busy(generate, false); }
+  });
+
+  const form = $("#docx-form");
+  if (form) form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const fbox = $("[data-error]", form), file = $("input[type=file]", form).files[0];
+    clearError(fbox);
+    if (!file) { showError(fbox, { message: "Chưa chọn tệp .docx.", hint: "" }); return; }
+    const progress = $(".progress", form);
+    try {
+      const d = await uploadFile(`/api/meetings/${meetingId}/drafts/upload`, file, (f) => setProgress(progress, f));
+      progress.hidden = true;
+      const ch = await api("GET", `/api/meetings/${meetingId}/drafts/${d.version}/changes`);
+      showChanges(ch);
+      flash(`Đã lưu thành phiên bản ${d.version}.`);
+      latest = d.version;
+      show(d.version);
+      sessionStorage.setItem(`ketluan.changes.${meetingId}`, JSON.stringify(ch));
+    } catch (err) { progress.hidden = true; showError(fbox, err); }
+  });
+
+  function showChanges(ch) {
+    const list = el("ul", { class: "changes" },
+      ch.added.map((t) => el("li", { class: "added" }, "+ Thêm: " + t)),
+      ch.removed.map((t) => el("li", { class: "removed" }, "− Bỏ: " + t)),
+      ch.changed.map((c) => el("li", {}, "✎ Sửa: ", el("span", { class: "removed" }, c.before), " → ", el("span", { class: "added" }, c.after))));
+    const none = !ch.added.length && !ch.removed.length && !ch.changed.length;
+    $("#changes").replaceChildren(el("div", { class: "card", id: "changes-card" },
+      el("h2", {}, `Những gì đã thay đổi (bản ${ch.version} so với bản ${ch.compared_with ?? "—"})`),
+      none ? el("p", {}, "Bảng nhiệm vụ không thay đổi.") : list,
+      el("p", { class: "muted" }, `${ch.unchanged} nhiệm vụ giữ nguyên.`)));
+  }
+
+  root.addEventListener("click", async (e) => {
+    const b = e.target.closest("[data-import]");
+    if (!b) return;
+    location.href = `/tracking/import?meeting=${meetingId}&version=${b.dataset.import}`;
+  });
+
+  show(latest);
+};
+
+// -- tracking ----------------------------------------------------------------------------
+
+PAGES.task = () => {
+  const root = $("#task");
+  const id = root.dataset.task;
+  const form = $("#progress-form");
+  if (form) form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const box = $("[data-error]", form), data = formData(form);
+    clearError(box);
+    try {
+      await api("POST", `/api/tracking/tasks/${id}/progress`, {
+        progress: data.progress === "" ? null : parseInt(data.progress, 10),
+        note: data.note || "", result: data.result || null, documents: data.documents || null,
+        report_done: $("[name=report_done]", form).checked,
+      });
+      flash("Đã lưu cập nhật.");
+      location.reload();
+    } catch (err) { showError(box, err); }
+  });
+  const edit = $("#edit-form");
+  if (edit) edit.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const box = $("[data-error]", edit), d = formData(edit);
+    clearError(box);
+    try {
+      await api("PATCH", `/api/tracking/tasks/${id}`, {
+        content: d.content, lead: d.lead, note: d.note || "",
+        supports: (d.supports || "").split(";").map((s) => s.trim()).filter(Boolean),
+        deadline_kind: d.deadline_kind, due_on: d.due_on || null,
+      });
+      location.reload();
+    } catch (err) { showError(box, err); }
+  });
+  const decision = $("#decision-form");
+  if (decision) decision.addEventListener("click", async (e) => {
+    const b = e.target.closest("[data-decision]");
+    if (!b) return;
+    const box = $("[data-error]", decision);
+    try {
+      await api("POST", `/api/tracking/tasks/${id}/${b.dataset.decision}`, { note: formData(decision).note || "" });
+      location.reload();
+    } catch (err) { showError(box, err); }
+  });
+  const evidence = $("#evidence-form");
+  if (evidence) evidence.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const box = $("[data-error]", evidence), file = $("input[type=file]", evidence).files[0];
+    clearError(box);
+    if (!file) { showError(box, { message: "Chưa chọn tệp.", hint: "" }); return; }
+    const progress = $(".progress", evidence);
+    try {
+      await uploadFile(`/api/tracking/tasks/${id}/evidence`, file, (f) => setProgress(progress, f));
+      location.reload();
+    } catch (err) { progress.hidden = true; showError(box, err); }
+  });
+};
+
+PAGES.import = () => {
+  const form = $("#import-form");
+  const preview = $("#preview");
+  const params = new URLSearchParams(location.search);
+
+  const query = () => {
+    const d = formData(form), q = new URLSearchParams();
+    for (const k of ["number", "issued_on", "received_on"]) if (d[k]) q.set(k, d[k]);
+    return q.toString() ? "?" + q.toString() : "";
+  };
+
+  function render(imp) {
+    const blocks = imp.notices.map((n) => {
+      const notice = n.notice || {}, diff = n.diff || {};
+      const tasks = notice.tasks || [];
+      return el("div", { class: "preview-notice" },
+        el("h3", {}, `Văn bản ${notice.number || "(chưa có số)"} — ${tasks.length} nhiệm vụ`),
+        el("p", { class: "muted" }, `Thêm ${(diff.added || []).length} · Bỏ ${(diff.removed || []).length} · Sửa ${(diff.changed || []).length}`),
+        el("ol", {}, tasks.map((t) => el("li", {}, t.content || t.action || "", t.lead ? el("span", { class: "muted" }, ` — ${t.lead}`) : null))));
+    });
+    const box = el("div", { class: "alert error", hidden: true });
+    const confirmButton = el("button", { type: "button", class: "primary", onclick: async () => {
+      busy(confirmButton, true);
+      try {
+        const r = await api("POST", `/api/tracking/imports/${imp.id}/confirm`);
+        flash(`Đã lưu: thêm ${r.added}, sửa ${r.changed}, bỏ ${r.removed}.`);
+        location.href = "/tracking";
+      } catch (err) { showError(box, err); busy(confirmButton, false); }
+    } }, "Xác nhận và đưa vào theo dõi");
+    preview.replaceChildren(el("p", {}, `Tệp: ${imp.source_name}`), ...blocks, box, confirmButton);
+  }
+
+  // Coming from a meeting's draft page: preview that saved draft (no file to choose).
+  const fromDraft = params.get("meeting") && params.get("version")
+    ? `/api/tracking/meetings/${params.get("meeting")}/drafts/${params.get("version")}/import` : null;
+
+  async function read() {
+    const box = $("[data-error]", form), file = $("input[type=file]", form).files[0];
+    clearError(box);
+    const progress = $(".progress", form);
+    try {
+      if (file) {
+        render(await uploadFile(`/api/tracking/imports${query()}`, file, (f) => setProgress(progress, f)));
+      } else if (fromDraft) {
+        render(await api("POST", fromDraft + query()));
+      } else {
+        showError(box, { message: "Chưa chọn tệp.", hint: "Chọn tệp .docx hoặc .xlsx." });
+      }
+    } catch (err) { showError(box, err); }
+    progress.hidden = true;
+  }
+
+  form.addEventListener("submit", (e) => { e.preventDefault(); read(); });
+  if (fromDraft) {
+    $("[type=file]", form).required = false;
+    read();
+  }
+};
+
+// -- administration ----------------------------------------------------------------------
+
+PAGES.admin = () => {
+  const wire = (id, url, shape) => {
+    const form = $(id);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const box = $("[data-error]", form);
+      clearError(box);
+      try {
+        await api("POST", url, shape(formData(form)));
+        location.reload();
+      } catch (err) { showError(box, err); }
+    });
+  };
+  wire("#user-form", "/api/users", (d) => ({ ...d, unit_code: d.unit_code || null }));
+  wire("#unit-form", "/api/units", (d) => d);
+};
