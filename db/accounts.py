@@ -53,16 +53,20 @@ def create_user(
     return user
 
 
-def set_password(s: Session, username: str, password: str) -> User:
-    """A new password; every session and token of the user is revoked."""
-    user = s.scalar(select(User).where(User.username == username.strip()))
-    if user is None:
-        raise InputError(f"Không có tài khoản '{username}'.", "Kiểm tra lại tên đăng nhập.")
+def set_password(s: Session, user: User | str, password: str) -> User:
+    """A new password (argon2); every session and token of the user is revoked, so a
+    changed password signs out everywhere, this browser included."""
+    if isinstance(user, str):
+        username = user
+        user = s.scalar(select(User).where(User.username == username.strip()))
+        if user is None:
+            raise InputError(f"Không có tài khoản '{username}'.", "Kiểm tra lại tên đăng nhập.")
     if len(password) < MIN_PASSWORD:
         raise InputError("Mật khẩu quá ngắn.", f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
     user.password_hash = _hasher.hash(password)
     for token in s.scalars(select(AuthToken).where(AuthToken.user_id == user.id)):
         token.revoked = True
+    s.flush()
     return user
 
 
@@ -122,11 +126,3 @@ def revoke(s: Session, token: str) -> None:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def set_password(s: Session, user: User, password: str) -> None:
-    """Replace a user's password (argon2) after the same length rule as create_user."""
-    if len(password) < MIN_PASSWORD:
-        raise InputError("Mật khẩu mới quá ngắn.", f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
-    user.password_hash = _hasher.hash(password)
-    s.flush()

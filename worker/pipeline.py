@@ -174,10 +174,13 @@ def cpu_stage(ctx: "StageRun") -> None:
 def _label_speakers(ctx: "StageRun", path, transcript):
     """Speakers when the diarization models are installed; a note and no speakers if not."""
     import diarize
+    from diarize.voiceprints import default_registry
     from ketluan.errors import ModelError
 
     try:
-        return diarize.label_speakers(path, transcript)
+        # The registry `ketluan voices enrol` writes and the admin page lists; enrolled
+        # people come back as suggested names with their similarity for the UI to confirm.
+        return diarize.label_speakers(path, transcript, voiceprints=default_registry())
     except ModelError as exc:
         ctx.note(f"Bỏ qua bước phân biệt người nói: {exc}")
         return transcript

@@ -85,9 +85,9 @@ def home(request: Request, s: DB) -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/") -> Response:
+def login_page(request: Request, next: str = "/", changed: bool = False) -> Response:
     safe = next if next.startswith("/") and not next.startswith("//") else "/"
-    return _render(request, "login.html", None, next=safe)
+    return _render(request, "login.html", None, next=safe, changed=changed)
 
 
 @router.get("/account", response_class=HTMLResponse)

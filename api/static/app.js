@@ -188,8 +188,8 @@ PAGES.account = () => {
     }
     try {
       await api("POST", "/api/auth/password", { old_password: data.old_password, new_password: data.new_password });
-      form.reset();
-      flash("Đã đổi mật khẩu.");
+      // The server signs the account out everywhere after a password change.
+      window.location.assign("/login?changed=1");
     } catch (err) { showError(box, err); }
   });
 };
