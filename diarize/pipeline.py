@@ -41,8 +41,10 @@ CAMPPLUS_PARAMS = {
     "segmentation": {"min_duration_off": 0.0},
     "clustering": {"method": "centroid", "min_cluster_size": 3, "threshold": 0.7},
 }
-# Cosine similarity above which a cluster is taken to be an enrolled person.
-VOICEPRINT_THRESHOLD = {EMBEDDING: 0.6, COMMUNITY: 0.6}
+# Cosine similarity above which a cluster is taken to be an enrolled person. CAM++:
+# same voice 0.78-0.97, other voices up to 0.63 on the test mixes (bench/RESULTS.md).
+# community-1's WeSpeaker embedding was not measured (not installed here): same value.
+VOICEPRINT_THRESHOLD = {EMBEDDING: 0.7, COMMUNITY: 0.7}
 
 Progress = Callable[[float], None]
 
@@ -188,12 +190,18 @@ def _campplus(segmentation_dir: Path, embedding_dir: Path, threshold: float):
 def _community(folder: Path):
     from pyannote.audio import Pipeline
 
-    pipeline = Pipeline.from_pretrained(str(folder))
-    if pipeline is None:
+    hint = (
+        "Chạy `ketluan models verify`, cài lại từ USB (docs/diarization.md), hoặc đặt "
+        "KETLUAN_DIARIZATION_PIPELINE=campplus."
+    )
+    try:
+        pipeline = Pipeline.from_pretrained(str(folder))
+    except Exception as exc:  # a damaged or foreign config.yaml fails in many ways
         raise ModelError(
-            f"Không nạp được quy trình {COMMUNITY} từ {folder}.",
-            "Chạy `ketluan models verify` rồi cài lại từ USB (docs/diarization.md).",
-        )
+            f"Không nạp được quy trình {COMMUNITY} từ {folder} ({type(exc).__name__}).", hint
+        ) from exc
+    if pipeline is None:
+        raise ModelError(f"Không nạp được quy trình {COMMUNITY} từ {folder}.", hint)
     return pipeline
 
 

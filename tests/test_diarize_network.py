@@ -53,6 +53,7 @@ print(json.dumps({"attempts": attempts, "speakers": result.speakers,
 def test_full_diarization_opens_no_network_connection():
     env = dict(os.environ)
     env.update(PYANNOTE_METRICS_ENABLED="1", HF_HUB_OFFLINE="0", PYTHONPATH=str(ROOT))
+    env["KETLUAN_DIARIZATION_THREADS"] = "1"  # see the diarizer fixture
     proc = subprocess.run(
         [sys.executable, "-c", SCRIPT],
         cwd=ROOT,
