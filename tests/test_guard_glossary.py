@@ -29,6 +29,19 @@ def test_repetition_loop_collapses() -> None:
     assert len(out.words) == len(out.text.split())
 
 
+def test_phrase_loop_of_three_collapses() -> None:
+    text = "Thứ ba, Sở Tư pháp " + "thẩm định hồ sơ Sở Tài chính " * 3 + "thẩm sở tài chính " * 3
+    (out,) = guard([seg(text.strip())])
+    assert out.text == "Thứ ba, Sở Tư pháp thẩm định hồ sơ Sở Tài chính thẩm sở tài chính"
+    assert REPETITION in out.flags
+
+
+def test_phrase_said_twice_is_kept() -> None:
+    text = "rà soát lại, rà soát lại cho kỹ"
+    (out,) = guard([seg(text)])
+    assert out.text == text
+
+
 def test_real_double_word_is_kept() -> None:
     (out,) = guard([seg("rất rất quan trọng")])
     assert out.text == "rất rất quan trọng" and REPETITION not in out.flags

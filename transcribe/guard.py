@@ -25,7 +25,8 @@ class GuardOptions:
     low_word_probability: float = 0.5
     no_speech_prob: float = 0.6
     no_speech_logprob: float = -1.0
-    loop_repeats: int = 4  # an n-gram said this many times in a row is a loop
+    loop_repeats: int = 4  # a word or word pair said this many times in a row is a loop
+    loop_repeats_phrase: int = 3  # a phrase of 3+ words: people do not say it thrice running
     loop_max_ngram: int = 8
     # Trailing words with no acoustic support: the model running on past the
     # speech, often echoing its prompt (hotwords).
@@ -122,7 +123,7 @@ def _loop_free(tokens: list[str], opts: GuardOptions) -> list[int]:
             reps = 1
             while low[i + reps * n : i + (reps + 1) * n] == gram:
                 reps += 1
-            if reps >= opts.loop_repeats:
+            if reps >= (opts.loop_repeats if n < 3 else opts.loop_repeats_phrase):
                 keep.extend(range(i, i + n))
                 i += reps * n
                 collapsed = True
