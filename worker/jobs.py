@@ -136,6 +136,8 @@ def release_to(s: Session, job_id: int, owner: str, stage: str | None) -> Job:
         job.state, job.progress, job.finished_at = DONE, 1.0, now
     else:
         job.stage, job.state, job.progress, job.enqueued_at = stage, STAGE_ENTRY[stage], 0.0, now
+        # The next stage's claim adds one: it continues this attempt, it is not a retry.
+        job.attempts -= 1
     return job
 
 
