@@ -10,22 +10,19 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
-
 from drafting.deadline import parse as parse_deadline
 from drafting.gazetteer import default_gazetteer, key
 from drafting.model import Deadline, Task
 from drafting.render import without_estimate
 from ketluan.errors import DocumentError
+from ketluan.officefile import check_xml, check_zip_sizes
 
 MAX_FILE = 50 * 1024 * 1024  # bytes on disk
 MAX_UNPACKED = 200 * 1024 * 1024  # bytes once unzipped
-MAX_RATIO = 200  # unpacked / packed, per member
-MAX_MEMBERS = 5000
 HEADERS = {"stt": "n", "nội dung": "action", "nhiệm vụ": "action", "chủ trì": "leads",
            "phối hợp": "supports", "thời hạn": "deadline", "hạn": "deadline"}
 OPEN_HINT = "Hãy mở tệp bằng Word hoặc LibreOffice và lưu lại dưới dạng .docx."
+SAVE_AGAIN = "Hãy dùng bản .docx gốc do Word hoặc LibreOffice lưu."
 
 
 def read_notice(path: str | Path) -> list[Task]:
@@ -73,7 +70,7 @@ def check_docx(path: Path) -> None:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
             names = {i.filename for i in infos}
-            _check_sizes(path, infos)
+            check_zip_sizes(path, infos, MAX_UNPACKED, DocumentError, SAVE_AGAIN)
             types = z.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
             if any(n.lower().endswith("vbaproject.bin") for n in names) or \
                     b"macroEnabled" in types:
@@ -85,41 +82,13 @@ def check_docx(path: Path) -> None:
                                     OPEN_HINT)
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")):
-                    _check_xml(path, info.filename, z.read(info))
+                    check_xml(path, info.filename, z.read(info), DocumentError, OPEN_HINT)
     except zipfile.BadZipFile:
         raise DocumentError(f"Tệp '{path.name}' bị hỏng (tệp nén không đọc được).",
                             OPEN_HINT) from None
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
-    bomb = DocumentError(
-        f"Tệp '{path.name}' giải nén ra quá lớn so với kích thước tệp (nghi là 'bom nén').",
-        "ketluan từ chối mở tệp này; hãy dùng bản .docx gốc do Word hoặc LibreOffice lưu.")
-    if len(infos) > MAX_MEMBERS:
-        raise bomb
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if total > MAX_UNPACKED:
-            raise bomb
-        if info.compress_size and info.file_size > 1_000_000 and \
-                info.file_size / info.compress_size > MAX_RATIO:
-            raise bomb
-
-
-def _check_xml(path: Path, name: str, data: bytes) -> None:
-    try:
-        SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException:
-        raise DocumentError(
-            f"Tệp '{path.name}' chứa khai báo XML không an toàn (DTD/entity) trong '{name}'.",
-            "ketluan không mở tệp này; hãy lưu lại bằng Word hoặc LibreOffice.") from None
-    except SafeET.ParseError:
-        raise DocumentError(f"Tệp '{path.name}' bị hỏng: phần '{name}' không phải XML hợp lệ.",
-                            OPEN_HINT) from None
 
 
 def _meeting_date(doc) -> date:

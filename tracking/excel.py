@@ -14,11 +14,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
-
 from drafting.deadline import parse as parse_deadline
 from ketluan.errors import InputError
+from ketluan.officefile import check_xml, check_zip_sizes
 from tracking.source import ParsedNotice, ParsedTask, sha256_of
 from tracking.status import (
     CONDITIONAL,
@@ -61,10 +59,9 @@ KIND_WORDS = {"có hạn cụ thể": FIXED, "có hạn": FIXED, "thường xuy�
               "chờ điều kiện": CONDITIONAL, "chờ quyết định": CONDITIONAL}
 MAX_FILE = 50 * 1024 * 1024
 MAX_UNPACKED = 300 * 1024 * 1024
-MAX_RATIO = 200
-MAX_MEMBERS = 5000
 MAX_REPORTED = 12  # cell errors listed in one message
 HINT = "Hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dưới dạng 'Excel Workbook (.xlsx)'."
+SAVE_AGAIN = "Hãy dùng bản .xlsx do Excel hoặc LibreOffice lưu."
 TEMPLATE_HINT = "Xem mẫu: `ketluan tracking template mau.xlsx` hoặc docs/tracking.md."
 
 
@@ -139,7 +136,7 @@ def check_xlsx(path: Path) -> None:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
             names = {i.filename for i in infos}
-            _check_sizes(path, infos)
+            check_zip_sizes(path, infos, MAX_UNPACKED, InputError, SAVE_AGAIN)
             types = z.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
             if any(n.lower().endswith("vbaproject.bin") for n in names) or \
                     b"macroEnabled" in types:
@@ -152,7 +149,7 @@ def check_xlsx(path: Path) -> None:
                                  "Hãy chọn đúng tệp danh sách nhiệm vụ (.xlsx).")
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")) and info.file_size < 5_000_000:
-                    _check_xml(path, info.filename, z.read(info))
+                    check_xml(path, info.filename, z.read(info), InputError, HINT)
     except zipfile.BadZipFile:
         raise InputError(f"Tệp '{path.name}' bị hỏng (tệp nén không đọc được).", HINT) from None
 
@@ -360,29 +357,3 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s*:]+", " ", nfc(text)).strip().lower()
 
 
-def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
-    bomb = InputError(
-        f"Tệp '{path.name}' giải nén ra quá lớn so với kích thước tệp (nghi là 'bom nén').",
-        "ketluan từ chối mở tệp này; hãy dùng bản .xlsx do Excel hoặc LibreOffice lưu.")
-    if len(infos) > MAX_MEMBERS:
-        raise bomb
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if total > MAX_UNPACKED:
-            raise bomb
-        if info.compress_size and info.file_size > 1_000_000 and \
-                info.file_size / info.compress_size > MAX_RATIO:
-            raise bomb
-
-
-def _check_xml(path: Path, name: str, data: bytes) -> None:
-    try:
-        SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException:
-        raise InputError(
-            f"Tệp '{path.name}' chứa khai báo XML không an toàn (DTD/entity) trong '{name}'.",
-            "ketluan không mở tệp này; " + HINT[0].lower() + HINT[1:]) from None
-    except SafeET.ParseError:
-        raise InputError(f"Tệp '{path.name}' bị hỏng: phần '{name}' không phải XML hợp lệ.",
-                         HINT) from None
