@@ -265,28 +265,36 @@ def _score_voiceprints(mix, result, prints, genuine, impostor, named) -> None:
     name_speakers names each found speaker as the voice it mostly is."""
     from pyannote.metrics.diarization import DiarizationErrorRate
 
-    from diarize.voiceprints import Person, VoiceprintRegistry, name_speakers
+    from diarize.voiceprints import Person, Voiceprint, VoiceprintRegistry, name_speakers
 
     mapping = DiarizationErrorRate().optimal_mapping(
         mix.annotation("mix"), result.annotation("mix")
     )
 
     class Memory(VoiceprintRegistry):
+        """The enrolled voices of this run, in memory (the bench keeps nothing on disk)."""
+
+        def __init__(self) -> None:
+            self.prints: list[Voiceprint] = []
+
         def add(self, person, model, vector, source=""):
-            raise NotImplementedError
+            vp = Voiceprint(len(self.prints), person, model, vector, source, "")
+            self.prints.append(vp)
+            return vp
 
         def list(self, model=None):
-            from diarize.voiceprints import Voiceprint
-
-            return [
-                Voiceprint(i, Person(v), result.embedding_model, e, "", "")
-                for i, (v, e) in enumerate(prints.items())
-            ]
+            return [vp for vp in self.prints if model is None or vp.model == model]
 
         def remove(self, voiceprint_id):
-            return False
+            before = len(self.prints)
+            self.prints = [vp for vp in self.prints if vp.id != voiceprint_id]
+            return len(self.prints) < before
 
-    speakers = name_speakers(result, Memory())
+    registry = Memory()
+    for v, e in prints.items():
+        registry.add(Person(v), result.embedding_model, e)
+
+    speakers = name_speakers(result, registry)
     for label, emb in result.embeddings.items():
         truth = mapping.get(label)
         unit = emb / np.linalg.norm(emb)

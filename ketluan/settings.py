@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     docx_margins_mm: tuple[float, float, float, float] = (20.0, 20.0, 30.0, 15.0)
     gazetteer_file: Path | None = None  # an office's extra units, glossary format
     # Optional on-prem LLM: an OpenAI-compatible endpoint (e.g. vLLM). Unset → rules only.
-    llm_url: str | None = None  # e.g. http://10.0.0.5:8000/v1
+    llm_url: str | None = None  # the endpoint base on the office network, ending in /v1
     llm_model: str = ""
     llm_api_key: str = ""
     llm_timeout_s: float = 120.0
