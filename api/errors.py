@@ -20,7 +20,6 @@ STATUS = {
     "too_large": 413,
     "audio": 422,
     "document": 422,
-    "unavailable": 501,
     "model": 503,
     "database": 503,
 }

@@ -72,9 +72,3 @@ class AccessDenied(KetluanError):
     """Signed in, but this role may not do this."""
 
     code = "forbidden"
-
-
-class UnavailableError(KetluanError):
-    """A part of the pipeline is not installed on this server."""
-
-    code = "unavailable"
