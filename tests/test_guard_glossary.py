@@ -89,6 +89,11 @@ def test_misheard_diacritics_are_corrected() -> None:
     assert [w.word.strip() for w in s.words] == s.text.split()
 
 
+def test_punctuation_inside_a_term_is_removed() -> None:
+    s = GLOSSARY.correct(seg("Nào Sở. Kế hoạch và Đầu tư, Sở Tư pháp"))
+    assert s.text == "Nào Sở Kế hoạch và Đầu tư, Sở Tư pháp"
+
+
 def test_near_unit_is_not_rewritten_into_another() -> None:
     s = GLOSSARY.correct(seg("Sở Tư pháp thẩm định"))
     assert s.text == "Sở Tư pháp thẩm định" and not s.flags

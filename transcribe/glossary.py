@@ -102,7 +102,11 @@ class Glossary:
             return seg
         changed = False
         for start, end, term in sorted(matches, key=lambda m: m[0], reverse=True):
-            current = " ".join(t[1] for t in tokens[start:end])
+            span = tokens[start:end]
+            # Punctuation inside the span ("Sở. Kế hoạch …") is wrong too; only the outer
+            # punctuation belongs to the sentence.
+            inner = " ".join("".join(t) for t in span)
+            current = inner[len(span[0][0]) : len(inner) - len(span[-1][2])]
             if current == term:
                 continue
             replacement = _respell(words[start:end], tokens[start:end], term)
