@@ -23,6 +23,7 @@ from api.routes import (
     tracking,
     transcripts,
     ui_api,
+    voiceprints,
 )
 from ketluan.settings import Settings, get_settings
 from worker.jobs import Send
@@ -60,7 +61,8 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     _offline_docs(app)
     app.add_middleware(CloseIfBodyUnread)
     errors.install(app)
-    for module in (health, auth, meetings, audio, jobs, transcripts, drafts, admin, tracking, ui_api):
+    routers = (health, auth, meetings, audio, jobs, transcripts, drafts, admin, voiceprints, tracking, ui_api)
+    for module in routers:
         app.include_router(module.router)
     pages.install(app)  # the web pages: a sub-application at "/", after every API route
     return app

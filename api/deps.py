@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import db
@@ -96,11 +96,24 @@ def visible_meeting(s: Session, user: db.User, meeting_id: int) -> db.Meeting:
     return meeting
 
 
+def visible_speaker(s: Session, user: db.User, speaker_id: int) -> db.Speaker:
+    """A person of this user's unit's speaker registry (admins: any unit); 404 otherwise."""
+    speaker = s.get(db.Speaker, speaker_id)
+    if speaker is None or (user.role_code != ADMIN and speaker.unit_id != user.unit_id):
+        raise NotFoundError(
+            f"Không có người #{speaker_id} trong danh bạ người nói của đơn vị.",
+            "Chọn người trong danh bạ, hoặc thêm người mới.",
+        )
+    return speaker
+
+
 def visible_job(s: Session, user: db.User, job_id: int) -> db.Job:
-    """The job if its meeting is visible to this user (one query: polled often)."""
+    """The job if its meeting (an enrolment: its speaker) is visible to this user (one
+    query: polled often)."""
     row = s.execute(
-        select(db.Job, db.Meeting.unit_id)
-        .join(db.Meeting, db.Meeting.id == db.Job.meeting_id)
+        select(db.Job, func.coalesce(db.Meeting.unit_id, db.Speaker.unit_id))
+        .outerjoin(db.Meeting, db.Meeting.id == db.Job.meeting_id)
+        .outerjoin(db.Speaker, db.Speaker.id == db.Job.speaker_id)
         .where(db.Job.id == job_id)
     ).first()
     if row is None or (user.role_code != ADMIN and row[1] != user.unit_id):

@@ -154,9 +154,15 @@ class JobError(BaseModel):
     hint: str
 
 
+ENROL_STATE_NAMES = {db.DIARIZING: "Đang tạo vân tay giọng nói"}
+
+
 class JobOut(BaseModel):
     id: int
-    meeting_id: int
+    kind: str = db.KIND_MEETING
+    meeting_id: int | None
+    speaker_id: int | None = None
+    voiceprint_id: int | None = Field(default=None, description="Kết quả của một lần ghi danh.")
     state: str
     state_name: str
     progress: float
@@ -171,11 +177,15 @@ class JobOut(BaseModel):
     @classmethod
     def of(cls, j: db.Job) -> "JobOut":
         error = JobError(code=j.error_code, message=j.error_message, hint=j.error_hint)
+        enrol = j.kind == db.KIND_ENROL
         return cls(
             id=j.id,
+            kind=j.kind or db.KIND_MEETING,
             meeting_id=j.meeting_id,
+            speaker_id=j.speaker_id,
+            voiceprint_id=(j.params or {}).get("voiceprint_id") if enrol else None,
             state=j.state,
-            state_name=STATE_NAMES[j.state],
+            state_name=(enrol and ENROL_STATE_NAMES.get(j.state)) or STATE_NAMES[j.state],
             progress=j.progress,
             error=error if j.state == db.FAILED else None,
             attempts=j.attempts,
@@ -233,6 +243,24 @@ class TranscriptOut(BaseModel):
     source: str
     created_at: dt.datetime
     transcript: dict[str, Any]
+    voices: list[str] = Field(
+        default_factory=list,
+        description="Nhãn người nói có vân tay giọng đi kèm (lưu vào danh bạ được ngay).",
+    )
+    enrolled: list["VoiceprintOut"] = Field(
+        default_factory=list, description="Vân tay giọng vừa lưu theo yêu cầu `enrol`."
+    )
+
+    @classmethod
+    def of(cls, tv: db.TranscriptVersion, enrolled: list | None = None) -> "TranscriptOut":
+        return cls(
+            version=tv.version,
+            source=tv.source,
+            created_at=tv.created_at,
+            transcript=tv.data,
+            voices=sorted((tv.speaker_embeddings or {}).get("labels", {})),
+            enrolled=enrolled or [],
+        )
 
 
 class SegmentEdit(In):
@@ -244,6 +272,11 @@ class SpeakerEdit(In):
     name: str = Field(default="", max_length=255)
     title: str = Field(default="", max_length=255)
     unit: str = Field(default="", max_length=255)
+    enrol: bool = Field(
+        default=False,
+        description="Lưu giọng nói: thêm vân tay giọng của người nói này (lấy từ cuộc họp) "
+        "vào danh bạ giọng nói của đơn vị, dưới tên vừa đặt.",
+    )
 
 
 class MergeEdit(In):
@@ -273,6 +306,9 @@ class SpeakerIn(In):
     name: str = Field(min_length=1, max_length=255)
     title: str = Field(default="", max_length=255)
     organisation: str = Field(default="", max_length=255)
+    unit_code: str | None = Field(
+        default=None, max_length=64, description="Chỉ quản trị viên: đơn vị sở hữu danh bạ."
+    )
 
 
 class SpeakerOut(Out):
@@ -281,6 +317,49 @@ class SpeakerOut(Out):
     title: str
     organisation: str
     voiceprints: int = 0
+    unit_name: str = ""
+
+
+class VoiceprintOut(BaseModel):
+    id: int
+    speaker_id: int | None
+    name: str
+    title: str
+    organisation: str
+    model: str = Field(description="Mô hình nhúng giọng đã tạo vân tay (chỉ so được trong cùng mô hình).")
+    dim: int
+    source: str = Field(description="Nguồn: đoạn ghi âm, hoặc cuộc họp và người nói.")
+    created_at: dt.datetime
+    created_by: str
+
+    @classmethod
+    def of(cls, vp) -> "VoiceprintOut":
+        """From a diarize.voiceprints.Voiceprint."""
+        p = vp.person
+        return cls(
+            id=vp.id,
+            speaker_id=vp.speaker_id,
+            name=p.name,
+            title=p.title,
+            organisation=p.unit,
+            model=vp.model,
+            dim=int(vp.vector.size),
+            source=vp.source,
+            created_at=vp.created_at,
+            created_by=vp.created_by,
+        )
+
+
+class MeetingVoiceIn(In):
+    speaker_id: int | None = Field(
+        default=None, description="Người trong danh bạ; bỏ trống để dùng họ tên dưới đây."
+    )
+    name: str = Field(
+        default="", max_length=255, description="Mặc định: tên người nói trong bản chép lời."
+    )
+    title: str = Field(default="", max_length=255)
+    organisation: str = Field(default="", max_length=255)
+    version: int | None = Field(default=None, ge=1, description="Mặc định: bản mới nhất.")
 
 
 class AuditOut(Out):
@@ -294,3 +373,6 @@ class AuditOut(Out):
     ip: str
     user_agent: str
     detail: dict[str, Any]
+
+
+TranscriptOut.model_rebuild()  # refers to VoiceprintOut, defined after it

@@ -40,14 +40,33 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     try:
-        with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql(
-                    "SELECT pg_advisory_xact_lock(727172)"
-                )  # one migrator at a time
-            cfg = _alembic_config(engine)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                # A batch ALTER copies a table and drops the old one; with foreign keys on,
+                # SQLite applies ON DELETE actions to the rows referring to it (0003 copies
+                # jobs, which transcript versions refer to). The pragma is a no-op inside a
+                # transaction, so it is set before one, and the references checked after.
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            try:
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        conn.exec_driver_sql(
+                            "SELECT pg_advisory_xact_lock(727172)"
+                        )  # one migrator at a time
+                    cfg = _alembic_config(engine)
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, revision)
+                    if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise DatabaseError(
+                            "Nâng cấp cơ sở dữ liệu để lại tham chiếu hỏng; đã hoàn tác.",
+                            "Báo quản trị viên (chạy `PRAGMA foreign_key_check` trên tệp SQLite).",
+                        )
+            finally:
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    conn.commit()
     except OperationalError as exc:
         where = engine.url.render_as_string(hide_password=True)
         raise DatabaseError(

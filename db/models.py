@@ -44,6 +44,11 @@ JOB_STATES = ACTIVE_STATES + FINAL_STATES
 STAGE_GPU = "gpu"
 STAGE_CPU = "cpu"
 
+# What a job does: process a meeting's recording, or make a voiceprint from an uploaded clip
+# (gpu stage only: the embedding needs the diarization models).
+KIND_MEETING = "meeting"
+KIND_ENROL = "enrol"
+
 # Roles: code → what users read.
 ROLES = {
     "admin": "Quản trị hệ thống",
@@ -182,14 +187,23 @@ class Meeting(Base):
 
 
 class Job(Base):
-    """One run of the pipeline over a meeting's audio. The row, not the queue, is the truth."""
+    """One run of the pipeline over a meeting's audio (kind "meeting"), or one voiceprint
+    enrolment from a clip (kind "enrol": no meeting, a speaker). The row, not the queue,
+    is the truth."""
 
     __tablename__ = "jobs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
+    kind: Mapped[str] = mapped_column(String(16), default=KIND_MEETING, server_default=KIND_MEETING)
+    meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
-    audio_id: Mapped[int] = mapped_column(ForeignKey("audio_files.id"))
+    audio_id: Mapped[int | None] = mapped_column(ForeignKey("audio_files.id"))
+    speaker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("speakers.id", ondelete="CASCADE"), index=True
+    )
+    # kind "enrol": {"clip": path in the file store until the job ends, "clip_name": shown name,
+    # "voiceprint_id": the result}
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     state: Mapped[str] = mapped_column(String(16), default=QUEUED, index=True)
     stage: Mapped[str] = mapped_column(String(8), default=STAGE_GPU)
     progress: Mapped[float] = mapped_column(Float, default=0.0)  # 0–1 within the state
@@ -223,6 +237,10 @@ class TranscriptVersion(Base):
         ForeignKey("jobs.id", ondelete="SET NULL"), unique=True
     )  # at most one ASR result per job: a retried job cannot add a second
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # Diarization's centroid per speaker label, {"model", "labels": {label: {"vector": base64
+    # float32, "seconds"}}} (db/voiceprints.py): a vector, not audio, kept so that a speaker
+    # of a past meeting can be enrolled without running the models again. Edits carry it on.
+    speaker_embeddings: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     note: Mapped[str] = mapped_column(String(500), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -271,7 +289,7 @@ class Speaker(Base):
 
 
 class Voiceprint(Base):
-    """A speaker embedding (float32 bytes) from a given embedding model."""
+    """A speaker embedding (float32 bytes) from a given embedding model; never audio."""
 
     __tablename__ = "voiceprints"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -282,6 +300,9 @@ class Voiceprint(Base):
     dim: Mapped[int] = mapped_column(Integer)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
     audio_id: Mapped[int | None] = mapped_column(ForeignKey("audio_files.id", ondelete="SET NULL"))
+    # Where it came from: "đoạn ghi âm chu-tich.wav", "cuộc họp #12, S2, 00:03:10–00:41:05".
+    source: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     speaker: Mapped[Speaker] = relationship(back_populates="voiceprints")

@@ -7,6 +7,7 @@ complete, so a reader never sees a partial file and a failed upload leaves none.
 import hashlib
 import os
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +48,15 @@ class FileStore:
             incoming.unlink(missing_ok=True)  # same content already stored
         else:
             os.replace(incoming, target)
+        return relative
+
+    def keep(self, incoming: Path, folder: str) -> str:
+        """Move a finished temporary file to a new name under `folder` (a file that is not
+        stored by content: an enrolment clip, removed when its job ends)."""
+        relative = f"{folder}/{uuid.uuid4().hex}"
+        target = self.path(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(incoming, target)
         return relative
 
     def put_file(self, source: Path, suffix: str = "") -> tuple[str, str, int]:

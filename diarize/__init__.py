@@ -1,7 +1,9 @@
 """Speaker diarization, fully offline: who spoke when, and who said which words.
 
-    transcript = diarize.label_speakers("meeting.mp3", transcript,
-                                        voiceprints=diarize.default_registry())
+    transcript = diarize.label_speakers("meeting.mp3", transcript, voiceprints=registry)
+
+The voiceprint registry lives in the service database (db.voiceprints.DBVoiceprints,
+one per unit); any `diarize.VoiceprintRegistry` works.
 
 Built on pyannote.audio's SpeakerDiarization pipeline from local checkpoints only
 (diarize/pipeline.py); telemetry is off (ketluan/offline.py).
@@ -18,14 +20,13 @@ _EXPORTS = {
     "load_pipeline": "diarize.pipeline",
     "Diarization": "diarize.result",
     "Turn": "diarize.result",
+    "apply_diarization": "diarize.speakers",
     "diarize": "diarize.speakers",
     "label_speakers": "diarize.speakers",
     "load_audio": "diarize.speakers",
     "Person": "diarize.voiceprints",
-    "SQLiteVoiceprints": "diarize.voiceprints",
     "Voiceprint": "diarize.voiceprints",
     "VoiceprintRegistry": "diarize.voiceprints",
-    "default_registry": "diarize.voiceprints",
     "enrol": "diarize.voiceprints",
     "match": "diarize.voiceprints",
     "name_speakers": "diarize.voiceprints",
@@ -37,14 +38,13 @@ __all__ = [  # noqa: RUF022  (same order as _EXPORTS)
     "load_pipeline",
     "Diarization",
     "Turn",
+    "apply_diarization",
     "diarize",
     "label_speakers",
     "load_audio",
     "Person",
-    "SQLiteVoiceprints",
     "Voiceprint",
     "VoiceprintRegistry",
-    "default_registry",
     "enrol",
     "match",
     "name_speakers",
@@ -66,13 +66,11 @@ if TYPE_CHECKING:
     from diarize.assign import assign_speakers
     from diarize.pipeline import LoadedPipeline, load_pipeline
     from diarize.result import Diarization, Turn
-    from diarize.speakers import diarize, label_speakers, load_audio
+    from diarize.speakers import apply_diarization, diarize, label_speakers, load_audio
     from diarize.voiceprints import (
         Person,
-        SQLiteVoiceprints,
         Voiceprint,
         VoiceprintRegistry,
-        default_registry,
         enrol,
         match,
         name_speakers,

@@ -11,9 +11,18 @@ import typer
 from ketluan.errors import InputError
 
 voices_app = typer.Typer(
-    help="Vân tay giọng nói: ghi danh người quen để tự gọi tên trong cuộc họp mới.",
+    help="Vân tay giọng nói: ghi danh người quen để tự gọi tên trong cuộc họp mới. "
+    "Danh bạ nằm trong cơ sở dữ liệu của ketluan (KETLUAN_DATABASE_URL; mặc định tệp SQLite "
+    "trong thư mục dữ liệu), mỗi đơn vị một danh bạ.",
     no_args_is_help=True,
 )
+Office = Annotated[
+    str | None,
+    typer.Option(
+        "--office",
+        help="Mã đơn vị sở hữu danh bạ giọng nói (bỏ trống nếu chỉ có một đơn vị).",
+    ),
+]
 
 
 def diarize_command(
@@ -58,9 +67,10 @@ def add_speakers(
 ):
     """Diarize with a progress bar and label the transcript (shared with `transcribe --diarize`)."""
     import diarize
+    from db.voiceprints import default_registry
     from ketluan.cli import _progress
 
-    registry = diarize.default_registry() if voiceprints else None
+    registry = default_registry() if voiceprints else None
     with _progress() as bar:
         task = bar.add_task("Nạp mô hình phân tách người nói", total=1.0)
         pipeline = diarize.load_pipeline()
@@ -82,14 +92,16 @@ def voices_enrol(
     clip: Annotated[Path, typer.Argument(help="Đoạn ghi âm người đó nói (3-30 giây là đủ).")],
     name: Annotated[str, typer.Option("--name", help="Họ tên.")],
     title: Annotated[str, typer.Option(help="Chức vụ.")] = "",
-    unit: Annotated[str, typer.Option(help="Đơn vị.")] = "",
+    unit: Annotated[str, typer.Option(help="Cơ quan, đơn vị công tác của người đó.")] = "",
     start: Annotated[
         float | None, typer.Option(help="Giây bắt đầu (nếu chỉ dùng một đoạn).")
     ] = None,
     end: Annotated[float | None, typer.Option(help="Giây kết thúc.")] = None,
+    office: Office = None,
 ) -> None:
     """Ghi danh giọng nói một người (chỉ lưu vân tay giọng, không lưu âm thanh)."""
     import diarize
+    from db.voiceprints import default_registry
     from ketluan.cli import out
 
     spans = None
@@ -98,39 +110,43 @@ def voices_enrol(
         if hi <= lo:
             raise InputError("Giây kết thúc phải lớn hơn giây bắt đầu.", "Hãy sửa --start/--end.")
         spans = [(lo, hi)]
-    vp = diarize.enrol(
-        diarize.default_registry(), diarize.Person(name, title, unit), clip, spans=spans
-    )
+    registry = default_registry(office, write=True)
+    source = f"đoạn ghi âm {clip.name}"
+    if spans:
+        source += f" [{spans[0][0]:.1f}–{spans[0][1]:.1f} s]"
+    vp = diarize.enrol(registry, diarize.Person(name, title, unit), clip, spans, source=source)
     out.print(f"Đã ghi danh '{vp.person.name}' (mã {vp.id}, mô hình {vp.model}).")
 
 
 @voices_app.command("list")
-def voices_list() -> None:
+def voices_list(office: Office = None) -> None:
     """Liệt kê người đã ghi danh."""
     from rich.table import Table
 
-    import diarize
+    from db.voiceprints import default_registry
     from ketluan.cli import out
 
-    registry = diarize.default_registry()
-    table = Table(title=f"Vân tay giọng nói: {registry.path}")
-    for col in ("Mã", "Họ tên", "Chức vụ", "Đơn vị", "Mô hình", "Nguồn", "Ngày"):
+    registry = default_registry(office)
+    table = Table(title="Vân tay giọng nói" + (f" của đơn vị {office}" if office else ""))
+    for col in ("Mã", "Họ tên", "Chức vụ", "Cơ quan", "Mô hình", "Nguồn", "Ngày", "Người ghi"):
         table.add_column(col)
     for vp in registry.list():
         p = vp.person
-        table.add_row(str(vp.id), p.name, p.title, p.unit, vp.model, vp.source, vp.created_at[:10])
+        day = vp.created_at[:10]
+        table.add_row(str(vp.id), p.name, p.title, p.unit, vp.model, vp.source, day, vp.created_by)
     out.print(table)
 
 
 @voices_app.command("remove")
 def voices_remove(
     voiceprint_id: Annotated[int, typer.Argument(help="Mã vân tay (xem `voices list`).")],
+    office: Office = None,
 ) -> None:
     """Xóa một vân tay giọng nói."""
-    import diarize
+    from db.voiceprints import default_registry
     from ketluan.cli import out
 
-    if not diarize.default_registry().remove(voiceprint_id):
+    if not default_registry(office).remove(voiceprint_id):
         raise InputError(f"Không có vân tay mã {voiceprint_id}.", "Xem `ketluan voices list`.")
     out.print(f"Đã xóa vân tay mã {voiceprint_id}.")
 
@@ -145,13 +161,15 @@ def voices_rename(
     audio: Annotated[
         Path | None, typer.Option(help="Tệp ghi âm: có thì ghi danh luôn giọng người này.")
     ] = None,
+    office: Office = None,
 ) -> None:
     """Đặt tên cho một người nói trong cuộc họp (và ghi danh giọng nếu có --audio)."""
     import diarize
+    from db.voiceprints import default_registry
     from ketluan.cli import out
 
     loaded = _load_transcript(transcript)
-    registry = diarize.default_registry() if audio else None
+    registry = default_registry(office, write=True) if audio else None
     vp = diarize.rename_speaker(loaded, label, diarize.Person(name, title, unit), audio, registry)
     loaded.save(transcript)
     out.print(f"Đã đặt tên {label} → {name} trong {transcript}.")

@@ -45,6 +45,14 @@ def label_speakers(
         progress=progress,
         pipeline=pipeline,
     )
+    return apply_diarization(transcript, result, voiceprints)
+
+
+def apply_diarization(
+    transcript: Transcript, result: Diarization, voiceprints: VoiceprintRegistry | None = None
+) -> Transcript:
+    """`label_speakers` for a diarization already made (the worker keeps `result.embeddings`,
+    the speakers' centroids, to enrol them later without running the models again)."""
     assign_speakers(transcript, result.exclusive)
     transcript.speakers = name_speakers(result, voiceprints, used=_used_labels(transcript))
     return transcript

@@ -3,16 +3,14 @@
 A voiceprint is a speaker embedding (a vector), never audio. It is made the same way
 as a meeting's speaker centroids (the diarization pipeline run on the clip, the main
 speaker's centroid), so the two are comparable; prints are compared only within one
-embedding model. The store sits behind `VoiceprintRegistry` so the service can move
-it into the shared database; `SQLiteVoiceprints` is the embedded default.
+embedding model. The store sits behind `VoiceprintRegistry`: the service database
+(db/voiceprints.py, one registry per unit) is the implementation the worker, the API
+and the CLI use.
 """
 
-import sqlite3
 from abc import ABC, abstractmethod
-from contextlib import closing
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,7 +24,13 @@ if TYPE_CHECKING:
 
 UNKNOWN = "Người nói {n}"
 MAX_ENROL_SECONDS = 120.0  # enough speech for a stable print; bounds the work
+MAX_CLIP_SECONDS = 600.0  # a longer upload is not an enrolment clip (and is slow to decode)
 FILL_SECONDS = 12.0  # shorter clips are repeated up to this (one 10 s window and more)
+# Similarity from which a match is taken as sure; below it (and above the match threshold)
+# the name is a suggestion the drafter confirms. CAM++ on the bench: same voice 0.78-0.97
+# (median 0.88), other voices at most 0.63 (bench/RESULTS.md), so at 0.85 and above no
+# other voice came within 0.2; between 0.7 and 0.85 a person decides.
+SURE_SIMILARITY = 0.85
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Voiceprint:
     vector: np.ndarray
     source: str
     created_at: str
+    speaker_id: int | None = None  # the registry's person (db.Speaker) this print belongs to
+    created_by: str = ""  # who enrolled it (user name)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ class Match:
 
 
 class VoiceprintRegistry(ABC):
-    """Where voiceprints live. Implementations: SQLiteVoiceprints; the service's DB later."""
+    """Where voiceprints live. Implementation: db.voiceprints.DBVoiceprints (one per unit)."""
 
     @abstractmethod
     def add(
@@ -75,82 +81,30 @@ class VoiceprintRegistry(ABC):
         return {p: _unit(v) for p, v in sums.items()}
 
 
-class SQLiteVoiceprints(VoiceprintRegistry):
-    """Voiceprints in a small SQLite file (default: <data dir>/voiceprints.sqlite)."""
+def clean_person(person: Person) -> Person:
+    """NFC, trimmed; InputError without a name."""
+    person = Person(nfc(person.name).strip(), nfc(person.title).strip(), nfc(person.unit).strip())
+    if not person.name:
+        raise InputError("Chưa có tên người được ghi danh.", "Hãy nhập họ tên.")
+    return person
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db, db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS voiceprint ("
-                " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-                " name TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',"
-                " unit TEXT NOT NULL DEFAULT '',"
-                " model TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,"
-                " source TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL)"
-            )
 
-    def add(self, person: Person, model: str, vector: np.ndarray, source: str = "") -> Voiceprint:
-        vec = np.asarray(vector, dtype="<f4").ravel()
-        if vec.size == 0 or not np.all(np.isfinite(vec)) or not np.any(vec):
-            raise InputError(
-                "Vân tay giọng nói không hợp lệ (rỗng).", "Hãy ghi danh lại bằng đoạn có tiếng nói."
-            )
-        person = Person(
-            nfc(person.name).strip(), nfc(person.title).strip(), nfc(person.unit).strip()
+def clean_vector(vector) -> np.ndarray:
+    """The print as little-endian float32; InputError for an empty or broken vector."""
+    vec = np.asarray(vector, dtype="<f4").ravel()
+    if vec.size == 0 or not np.all(np.isfinite(vec)) or not np.any(vec):
+        raise InputError(
+            "Vân tay giọng nói không hợp lệ (rỗng).", "Hãy ghi danh lại bằng đoạn có tiếng nói."
         )
-        if not person.name:
-            raise InputError("Chưa có tên người được ghi danh.", "Hãy nhập họ tên.")
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        with closing(self._connect()) as db, db:
-            cur = db.execute(
-                "INSERT INTO voiceprint (name, title, unit, model, dim, vector, source, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    person.name,
-                    person.title,
-                    person.unit,
-                    model,
-                    vec.size,
-                    vec.tobytes(),
-                    source,
-                    now,
-                ),
-            )
-            return Voiceprint(int(cur.lastrowid), person, model, vec, source, now)
-
-    def list(self, model: str | None = None) -> list[Voiceprint]:
-        query = "SELECT id, name, title, unit, model, vector, source, created_at FROM voiceprint"
-        args: tuple = ()
-        if model is not None:
-            query, args = query + " WHERE model = ?", (model,)
-        with closing(self._connect()) as db:
-            rows = db.execute(query + " ORDER BY id", args).fetchall()
-        return [
-            Voiceprint(
-                r[0],
-                Person(r[1], r[2], r[3]),
-                r[4],
-                np.frombuffer(r[5], dtype="<f4").copy(),
-                r[6],
-                r[7],
-            )
-            for r in rows
-        ]
-
-    def remove(self, voiceprint_id: int) -> bool:
-        with closing(self._connect()) as db, db:
-            return db.execute("DELETE FROM voiceprint WHERE id = ?", (voiceprint_id,)).rowcount > 0
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
+    return vec
 
 
-def default_registry() -> SQLiteVoiceprints:
+def sure_similarity(settings=None) -> float:
+    """The similarity from which a voiceprint match needs no confirmation."""
     from ketluan.settings import get_settings
 
-    return SQLiteVoiceprints(get_settings().data_dir / "voiceprints.sqlite")
+    configured = (settings or get_settings()).voiceprint_sure_threshold
+    return configured if configured > 0 else SURE_SIMILARITY
 
 
 def enrol(
@@ -174,7 +128,10 @@ def enrol(
 
 
 def speaker_embedding(
-    path_or_audio, spans: list[tuple[float, float]] | None, pipeline: "LoadedPipeline"
+    path_or_audio,
+    spans: list[tuple[float, float]] | None,
+    pipeline: "LoadedPipeline",
+    progress: Callable[[float], None] | None = None,
 ) -> np.ndarray:
     """The main speaker's centroid in a clip (or in the given spans of a recording)."""
     from diarize.speakers import SAMPLE_RATE, diarize, load_audio
@@ -204,7 +161,7 @@ def speaker_embedding(
         gap = np.zeros(SAMPLE_RATE // 5, dtype=np.float32)
         times = int(FILL_SECONDS * SAMPLE_RATE // (len(audio) + len(gap))) + 1
         audio = np.concatenate([audio, gap] * times)
-    result = diarize(audio, pipeline=pipeline)
+    result = diarize(audio, pipeline=pipeline, progress=progress)
     voiced = [label for label in result.speakers if label in result.embeddings]
     if not voiced:
         raise InputError(

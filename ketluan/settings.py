@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     diarization_threshold: float = 0.0  # 0: the tuned default of the chosen pipeline
     diarization_max_chunks: int = 3600  # bounds memory and time on long meetings (1 h at 1 s step)
     voiceprint_threshold: float = 0.0  # 0: the tuned default of the embedding model
+    voiceprint_sure_threshold: float = 0.0  # 0: default 0.85; below it a match is a suggestion
+    voiceprint_clip_max_bytes: int = 200 * 1024**2  # an enrolment clip upload
     diarization_threads: int = 0  # torch CPU threads for diarization; 0 keeps torch's default
 
     @property

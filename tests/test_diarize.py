@@ -28,7 +28,7 @@ def test_three_speaker_mix_finds_three_speakers_with_low_der(diarizer, three_spe
 
 
 def test_enrolled_voices_are_named_and_renaming_enrols(diarizer, three_speaker_mix, tmp_path):
-    registry = diarize.SQLiteVoiceprints(tmp_path / "voiceprints.sqlite")
+    registry = _registry(tmp_path)  # the service database's registry, on its SQLite file
     mix = three_speaker_mix
     wav = write_wav(tmp_path / "meeting1.wav", mix.audio)
 
@@ -117,7 +117,7 @@ def test_bad_inputs_give_vietnamese_errors(diarizer, tmp_path):
         )
     with pytest.raises(InputError, match="quá ngắn"):
         diarize.enrol(
-            diarize.SQLiteVoiceprints(tmp_path / "v.sqlite"),
+            _registry(tmp_path),
             diarize.Person("A"),
             np.zeros(SR // 4, dtype=np.float32),
             pipeline=diarizer,
@@ -149,6 +149,18 @@ def test_cli_diarize_stereo_file_writes_speaker_names(diarizer, three_speaker_mi
 
 
 # --- helpers ------------------------------------------------------------
+
+
+def _registry(tmp_path):
+    """The voiceprint registry of one unit, in a fresh SQLite service database."""
+    import db
+    from db import accounts
+    from db.voiceprints import DBVoiceprints
+
+    engine = db.connect(f"sqlite:///{tmp_path / 'ketluan.sqlite'}")
+    with db.session(engine) as s:
+        unit_id = accounts.ensure_unit(s, "VP-UBND", "Văn phòng UBND tỉnh").id
+    return DBVoiceprints(engine, unit_id)
 
 
 def _transcript(mix) -> Transcript:

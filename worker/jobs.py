@@ -1,6 +1,7 @@
 """The job state machine, kept in the database.
 
     queued → transcribing → diarizing → drafting → done;  failed, cancelled
+    enrolment (kind "enrol", gpu stage only): queued → diarizing → done;  failed, cancelled
 
 A worker *claims* a job with a conditional UPDATE that takes a lease; every
 later write is guarded by that lease, so a worker that lost its job (swept
@@ -12,7 +13,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from db import (
@@ -22,13 +23,15 @@ from db import (
     DONE,
     DRAFTING,
     FAILED,
+    FINAL_STATES,
     QUEUED,
     TRANSCRIBING,
+    FileStore,
     Job,
     TranscriptVersion,
     utcnow,
 )
-from db.models import STAGE_CPU, STAGE_GPU
+from db.models import KIND_ENROL, STAGE_CPU, STAGE_GPU
 from ketluan.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -60,6 +63,26 @@ def create(s: Session, meeting_id: int, audio_id: int, user_id: int | None) -> J
     return job
 
 
+def create_enrolment(
+    s: Session, speaker_id: int, clip: str, clip_name: str, user_id: int | None
+) -> Job:
+    """A job making a voiceprint for `speaker_id` from the clip at `clip` in the file store
+    (removed when the job ends: a voiceprint is kept, never the audio)."""
+    job = Job(
+        kind=KIND_ENROL,
+        speaker_id=speaker_id,
+        state=QUEUED,
+        stage=STAGE_GPU,
+        params={"clip": clip, "clip_name": clip_name},
+        created_by=user_id,
+        enqueued_at=utcnow(),
+        log=[],
+    )
+    s.add(job)
+    s.flush()
+    return job
+
+
 def dispatch(send: Send, job: Job) -> None:
     """Send the Celery message for a job's pending stage. A failure is logged, not raised:
     the job stays queued in the database and the sweeper sends it again later."""
@@ -82,7 +105,8 @@ def claim(engine: Engine, job_id: int, stage: str, owner: str, lease_s: float) -
                 or_(Job.lease_until.is_(None), Job.lease_until < now),
             )
             .values(
-                state=STAGE_FIRST_STATE[stage],
+                # an enrolment has no transcription: it starts with the diarization models
+                state=case((Job.kind == KIND_ENROL, DIARIZING), else_=STAGE_FIRST_STATE[stage]),
                 progress=0.0,
                 lease_owner=owner,
                 lease_until=now + timedelta(seconds=lease_s),
@@ -177,6 +201,12 @@ def retry(s: Session, job: Job) -> Job:
             f"Công việc #{job.id} đang ở trạng thái '{job.state}', không cần chạy lại.",
             "Chỉ chạy lại được công việc bị lỗi hoặc đã hủy.",
         )
+    if job.kind == KIND_ENROL:
+        raise InputError(
+            f"Công việc ghi danh giọng nói #{job.id} không chạy lại được: đoạn ghi âm đã được "
+            "xóa khi công việc kết thúc (chỉ lưu vân tay giọng, không lưu âm thanh).",
+            "Tải đoạn ghi âm lên lại để ghi danh.",
+        )
     has_transcript = s.scalar(
         select(TranscriptVersion.id).where(TranscriptVersion.job_id == job.id)
     )
@@ -185,6 +215,15 @@ def retry(s: Session, job: Job) -> Job:
     job.error_code, job.error_message, job.error_hint = "", "", ""
     job.finished_at, job.enqueued_at = None, utcnow()
     return job
+
+
+def drop_clip(s: Session, store: FileStore, job: Job) -> None:
+    """Inside the caller's transaction: remove an ended enrolment's clip from the file store."""
+    clip = (job.params or {}).get("clip")
+    if job.kind != KIND_ENROL or job.state not in FINAL_STATES or not clip:
+        return
+    store.path(clip).unlink(missing_ok=True)
+    job.params = {**job.params, "clip": None}
 
 
 def held_elsewhere(job: Job, now: datetime) -> bool:

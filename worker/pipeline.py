@@ -1,6 +1,7 @@
 """The two pipeline stages run by the Celery tasks, as thin wrappers around the packages.
 
 gpu stage:  transcribe.transcribe_file → diarize.label_speakers → TranscriptVersion
+            (an enrolment job: diarize.voiceprints.speaker_embedding → db.Voiceprint)
 cpu stage:  drafting.extract → drafting.render_notice → DraftVersion
 """
 
@@ -16,8 +17,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 import db
-from db.models import STAGE_CPU, STAGE_GPU
-from ketluan.errors import AudioError, KetluanError
+from db.models import KIND_ENROL, STAGE_CPU, STAGE_GPU
+from ketluan.errors import AudioError, InputError, KetluanError
 from ketluan.settings import Settings
 from worker import jobs
 
@@ -40,12 +41,14 @@ def run(engine: Engine, settings: Settings, job_id: int, stage: str) -> str:
             "(máy xử lý bị dừng giữa chừng).",
             "Kiểm tra tệp ghi âm và bộ nhớ của máy xử lý, rồi bấm Chạy lại.",
         )
+        if job.kind == KIND_ENROL:
+            _drop_clip(engine, db.FileStore(settings.files_dir), job_id)
         return "failed: too many attempts"
     ctx = StageRun(engine, settings, job_id, owner)
     ctx.start_heartbeat()
     try:
         if stage == STAGE_GPU:
-            gpu_stage(ctx)
+            (enrol_stage if job.kind == KIND_ENROL else gpu_stage)(ctx)
         else:
             cpu_stage(ctx)
         return "done"
@@ -67,6 +70,8 @@ def run(engine: Engine, settings: Settings, job_id: int, stage: str) -> str:
         return "failed: unexpected error"
     finally:
         ctx.stop_heartbeat()
+        if job.kind == KIND_ENROL:
+            _drop_clip(engine, ctx.store, job_id)
 
 
 def gpu_stage(ctx: "StageRun") -> None:
@@ -93,7 +98,7 @@ def gpu_stage(ctx: "StageRun") -> None:
     transcript.meeting = meeting_dict(meeting)
     transcript.audio.path = audio.original_name  # not the server path
     ctx.touch(state=db.DIARIZING, progress=0.0)
-    transcript = _label_speakers(ctx, path, transcript)
+    transcript, centroids = _label_speakers(ctx, path, transcript, meeting.unit_id)
     next_stage = STAGE_CPU
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         if s.scalar(select(db.TranscriptVersion.id).where(db.TranscriptVersion.job_id == job.id)):
@@ -106,12 +111,47 @@ def gpu_stage(ctx: "StageRun") -> None:
                     source="asr",
                     job_id=job.id,
                     data=transcript.to_dict(),
+                    speaker_embeddings=centroids,
                     note=f"{transcript.model}, {len(transcript.segments)} đoạn",
                 )
             )
         released = jobs.release_to(s, job.id, ctx.owner, next_stage)
     if next_stage is not None:
         jobs.dispatch(ctx.send, released)
+
+
+def enrol_stage(ctx: "StageRun") -> None:
+    """A voiceprint from an uploaded clip, added to the speaker's registry (its unit's)."""
+    from db.voiceprints import DBVoiceprints
+    from diarize.pipeline import load_pipeline
+    from diarize.voiceprints import speaker_embedding
+
+    with Session(ctx.engine, expire_on_commit=False) as s:
+        job = s.get(db.Job, ctx.job_id)
+        speaker = s.get(db.Speaker, job.speaker_id) if job.speaker_id else None
+    params = job.params or {}
+    name = params.get("clip_name") or "đoạn ghi âm"
+    if speaker is None:
+        raise InputError(
+            "Người cần ghi danh giọng nói không còn trong danh bạ.", "Thêm lại người đó rồi ghi danh."
+        )
+    path = ctx.store.path(params["clip"]) if params.get("clip") else None
+    if path is None or not path.is_file():
+        raise AudioError(
+            f"Không tìm thấy đoạn ghi âm '{name}' trong kho lưu trữ của máy xử lý "
+            f"{socket.gethostname()}.",
+            "Báo quản trị viên kiểm tra thư mục lưu trữ dùng chung (storage_dir), "
+            "hoặc tải đoạn ghi âm lên lại.",
+        )
+    pipeline = load_pipeline()  # cached per worker process
+    ctx.touch(state=db.DIARIZING, progress=0.0)
+    vector = speaker_embedding(path, None, pipeline, progress=ctx.progress)
+    with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
+        registry = DBVoiceprints(s, speaker.unit_id, created_by=job.created_by)
+        vp = registry.add_to(speaker.id, pipeline.embedding_model, vector, f"đoạn ghi âm {name}")
+        done = jobs.release_to(s, job.id, ctx.owner, None)
+        done.params = {**params, "voiceprint_id": vp.id}
+        done.log = [*done.log, f"Đã ghi danh giọng nói của {speaker.name} (vân tay #{vp.id})."]
 
 
 def cpu_stage(ctx: "StageRun") -> None:
@@ -171,19 +211,33 @@ def cpu_stage(ctx: "StageRun") -> None:
         jobs.release_to(s, job.id, ctx.owner, None)
 
 
-def _label_speakers(ctx: "StageRun", path, transcript):
-    """Speakers when the diarization models are installed; a note and no speakers if not."""
+def _label_speakers(ctx: "StageRun", path, transcript, unit_id: int):
+    """Speakers (and their centroids, kept for enrolment) when the diarization models are
+    installed; a note and no speakers if not."""
     import diarize
-    from diarize.voiceprints import default_registry
+    from db.voiceprints import DBVoiceprints, pack_centroids
     from ketluan.errors import ModelError
 
     try:
-        # The registry `ketluan voices enrol` writes and the admin page lists; enrolled
-        # people come back as suggested names with their similarity for the UI to confirm.
-        return diarize.label_speakers(path, transcript, voiceprints=default_registry())
+        result = diarize.diarize(path, progress=ctx.progress)
     except ModelError as exc:
         ctx.note(f"Bỏ qua bước phân biệt người nói: {exc}")
-        return transcript
+        return transcript, None
+    # The registry of the meeting's unit (the admin page and `ketluan voices` manage it);
+    # enrolled people come back as names with their similarity for the UI to confirm.
+    registry = DBVoiceprints(ctx.engine, unit_id)
+    return diarize.apply_diarization(transcript, result, registry), pack_centroids(result)
+
+
+def _drop_clip(engine: Engine, store: db.FileStore, job_id: int) -> None:
+    """An enrolment that ended (done, failed, cancelled) keeps no audio."""
+    try:
+        with Session(engine, expire_on_commit=False) as s, s.begin():
+            job = s.get(db.Job, job_id, with_for_update=True)
+            if job is not None:
+                jobs.drop_clip(s, store, job)
+    except Exception as exc:  # database briefly down: the sweeper removes it later
+        log.warning("job %s: could not remove the enrolment clip: %s", job_id, exc)
 
 
 MEETING_NEEDED = {"issuing_body": "cơ quan ban hành", "title": "tên cuộc họp", "date": "ngày họp"}

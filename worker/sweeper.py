@@ -4,6 +4,7 @@ A running job whose lease expired lost its worker (SIGKILL, power cut, OOM).
 A queued job nobody claimed for `requeue_after_seconds` may have lost its
 message (Redis restarted without persistence). Both are freed and sent again;
 a duplicate message is harmless because workers claim jobs in the database.
+It also removes the clip of an enrolment that ended without its worker doing so.
 """
 
 import logging
@@ -13,7 +14,8 @@ from datetime import timedelta
 from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from db import ACTIVE_STATES, Job, utcnow
+from db import ACTIVE_STATES, FINAL_STATES, Job, utcnow
+from db.models import KIND_ENROL
 from ketluan.settings import Settings
 from worker import jobs
 
@@ -62,10 +64,31 @@ def sweep(engine: Engine, send: jobs.Send, settings: Settings) -> list[int]:
     return resent
 
 
+def drop_ended_clips(engine: Engine, settings: Settings) -> int:
+    """Remove the clips of enrolments that ended without their worker removing them (a
+    job cancelled while queued whose message was lost, a database hiccup at the end)."""
+    from db import FileStore
+
+    store, dropped = FileStore(settings.files_dir), 0
+    recent = utcnow() - timedelta(days=7)
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        ended = s.scalars(
+            select(Job).where(
+                Job.kind == KIND_ENROL, Job.state.in_(FINAL_STATES), Job.finished_at > recent
+            )
+        )
+        for job in ended:
+            if (job.params or {}).get("clip"):
+                jobs.drop_clip(s, store, job)
+                dropped += 1
+    return dropped
+
+
 def run_forever(engine: Engine, send: jobs.Send, settings: Settings, stop: threading.Event) -> None:
     while not stop.wait(settings.sweep_interval_seconds):
         try:
             sweep(engine, send, settings)
+            drop_ended_clips(engine, settings)
         except Exception as exc:  # database or broker down: try again next round
             log.warning("sweeper: %s", exc)
 

@@ -71,26 +71,50 @@ def list_audit(
 @router.get("/api/speakers", response_model=list[SpeakerOut])
 def list_speakers(user: SpeakerReader, s: DB) -> list[SpeakerOut]:
     """Danh bạ người nói của đơn vị (dùng để gán tên theo giọng)."""
-    q = select(db.Speaker, func.count(db.Voiceprint.id)).outerjoin(db.Voiceprint)
+    q = (
+        select(db.Speaker, func.count(db.Voiceprint.id), db.Unit.name)
+        .outerjoin(db.Voiceprint)
+        .join(db.Unit, db.Unit.id == db.Speaker.unit_id)
+    )
     if user.role_code != ADMIN:
         q = q.where(db.Speaker.unit_id == user.unit_id)
-    rows = s.execute(q.group_by(db.Speaker.id).order_by(db.Speaker.name))
+    rows = s.execute(q.group_by(db.Speaker.id, db.Unit.name).order_by(db.Speaker.name))
     return [
         SpeakerOut(
-            id=sp.id, name=sp.name, title=sp.title, organisation=sp.organisation, voiceprints=n
+            id=sp.id,
+            name=sp.name,
+            title=sp.title,
+            organisation=sp.organisation,
+            voiceprints=n,
+            unit_name=unit,
         )
-        for sp, n in rows
+        for sp, n, unit in rows
     ]
 
 
 @router.post("/api/speakers", response_model=SpeakerOut, status_code=201)
 def create_speaker(body: SpeakerIn, request: Request, user: SpeakerEditor, s: DB) -> SpeakerOut:
-    """Thêm một người vào danh bạ người nói của đơn vị."""
-    if user.unit_id is None:
-        raise InputError("Tài khoản không thuộc đơn vị nào.", "Dùng tài khoản của một đơn vị.")
-    sp = db.Speaker(unit_id=user.unit_id, **body.model_dump())
+    """Thêm một người vào danh bạ người nói của đơn vị (rồi ghi danh giọng nói của họ:
+    `POST /api/speakers/{id}/voiceprints`)."""
+    unit_id = user.unit_id
+    if user.role_code == ADMIN and body.unit_code:
+        unit = s.scalar(select(db.Unit).where(db.Unit.code == body.unit_code))
+        if unit is None:
+            raise InputError(f"Không có đơn vị mã '{body.unit_code}'.", "Chọn đơn vị trong danh sách.")
+        unit_id = unit.id
+    if unit_id is None:
+        raise InputError(
+            "Chưa chọn đơn vị sở hữu danh bạ người nói.", "Quản trị viên cần chọn đơn vị (unit_code)."
+        )
+    sp = db.Speaker(unit_id=unit_id, **body.model_dump(exclude={"unit_code"}))
     s.add(sp)
     s.flush()
     audit(s, request, user, "create", "speaker", sp.id)
     s.commit()
-    return SpeakerOut(id=sp.id, name=sp.name, title=sp.title, organisation=sp.organisation)
+    return SpeakerOut(
+        id=sp.id,
+        name=sp.name,
+        title=sp.title,
+        organisation=sp.organisation,
+        unit_name=s.get(db.Unit, unit_id).name,
+    )

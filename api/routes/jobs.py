@@ -69,6 +69,7 @@ def job_events(job_id: int, request: Request, user: Reader, s: DB) -> StreamingR
 def cancel_job(job_id: int, request: Request, user: Operator, s: DB) -> JobOut:
     """Hủy công việc đang chờ hoặc đang chạy; máy xử lý dừng ở lần ghi tiến độ kế tiếp."""
     job = jobs.cancel(s, visible_job(s, user, job_id))
+    jobs.drop_clip(s, request.app.state.store, job)  # an enrolment keeps no audio
     audit(s, request, user, "cancel", "job", job.id, job.meeting_id)
     s.commit()
     return JobOut.of(job)

@@ -34,6 +34,7 @@ from api.routes import drafts as draft_routes
 from api.routes import meetings as meeting_routes
 from api.routes import tracking as tracking_routes
 from api.routes import ui_api
+from api.routes import voiceprints as voiceprint_routes
 from api.schemas import JobOut
 from db import accounts
 from ketluan.errors import AccessDenied, AuthError, InputError, KetluanError
@@ -117,7 +118,16 @@ def upload_page(request: Request, user: Clerk, s: DB) -> Response:
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
 def transcript_page(request: Request, meeting_id: int, user: Listener, s: DB) -> Response:
     meeting = meeting_routes.get_meeting(meeting_id, user, s)
-    return _render(request, "transcript.html", user, meeting=meeting, can_edit=user.role_code in (ADMIN, TONG_HOP))
+    from diarize.voiceprints import sure_similarity
+
+    return _render(
+        request,
+        "transcript.html",
+        user,
+        meeting=meeting,
+        can_edit=user.role_code in (ADMIN, TONG_HOP),
+        sure=sure_similarity(request.app.state.settings),
+    )
 
 
 @router.get("/meetings/{meeting_id}/draft", response_class=HTMLResponse)
@@ -210,7 +220,7 @@ def admin_page(request: Request, user: Admin, s: DB) -> Response:
         units=admin_routes.list_units(user, s),
         speakers=admin_routes.list_speakers(user, s),
         models=ui_api.list_models(request, user),
-        voiceprints=_voiceprints(request),
+        voiceprints=voiceprint_routes.list_voiceprints(user, s),
         roles={k: v for k, v in db.ROLES.items()},
     )
 
@@ -247,16 +257,6 @@ def _nav(user: db.User | None) -> list[tuple[str, str]]:
     if role == ADMIN:
         items.append(("/admin", "Quản trị"))
     return items
-
-
-def _voiceprints(request: Request) -> list:
-    """Voiceprints enrolled with `ketluan voices enrol` (diarize's registry), read-only."""
-    path = request.app.state.settings.data_dir / "voiceprints.sqlite"
-    if not path.is_file():
-        return []
-    from diarize.voiceprints import SQLiteVoiceprints
-
-    return SQLiteVoiceprints(path).list()
 
 
 def _number(text: str, what: str) -> int | None:

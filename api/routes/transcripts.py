@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 
 import db
 from api.deps import ADMIN, DB, LANH_DAO, TONG_HOP, VAN_THU, Allow, audit, visible_meeting
-from api.schemas import TranscriptOut, TranscriptPatch, VersionOut
+from api.schemas import TranscriptOut, TranscriptPatch, VersionOut, VoiceprintOut
+from db.voiceprints import carry_centroids, enrol_from_transcript
+from diarize.voiceprints import Person
 from ketluan.errors import ConflictError, InputError, NotFoundError
 from transcribe import FORMATS, Transcript, export
 from transcribe.docx_export import to_docx
@@ -35,12 +37,10 @@ def get_transcript(
 ) -> TranscriptOut:
     """Bản chép lời (JSON của transcribe.Transcript), được ghi vào nhật ký truy cập."""
     meeting = visible_meeting(s, user, meeting_id)
-    tv = _version(s, meeting.id, version)
+    tv = find_version(s, meeting.id, version)
     audit(s, request, user, "read", "transcript", tv.id, meeting.id, version=tv.version)
     s.commit()
-    return TranscriptOut(
-        version=tv.version, source=tv.source, created_at=tv.created_at, transcript=tv.data
-    )
+    return TranscriptOut.of(tv)
 
 
 @router.get("/transcript/versions", response_model=list[VersionOut])
@@ -68,11 +68,16 @@ def list_versions(meeting_id: int, user: Reader, s: DB) -> list[VersionOut]:
 def patch_transcript(
     meeting_id: int, body: TranscriptPatch, request: Request, user: Drafter, s: DB
 ) -> TranscriptOut:
-    """Sửa lời từng đoạn, tên người nói, hoặc gộp hai người nói; tạo một phiên bản mới."""
+    """Sửa lời từng đoạn, tên người nói, hoặc gộp hai người nói; tạo một phiên bản mới.
+
+    Một người nói có `enrol: true` được lưu giọng nói: vân tay giọng của họ trong cuộc họp
+    (đi kèm bản chép lời, không chạy lại mô hình) vào danh bạ giọng nói của đơn vị, dưới tên
+    vừa đặt; các cuộc họp sau sẽ tự gọi tên người đó. Xác nhận một tên gợi ý theo giọng là gửi
+    lại đúng tên đó (độ tin cậy thành 1.0)."""
     meeting = visible_meeting(s, user, meeting_id)
     if not (body.segments or body.speakers or body.merge):
         raise InputError("Không có thay đổi nào để lưu.", "Gửi segments, speakers hoặc merge.")
-    latest = _version(s, meeting.id, None)
+    latest = find_version(s, meeting.id, None)
     if body.base_version != latest.version:
         raise ConflictError(
             f"Bản chép lời đã được sửa thành phiên bản {latest.version} "
@@ -92,16 +97,22 @@ def patch_transcript(
         version=latest.version + 1,
         source="edit",
         data=edited.to_dict(),
+        speaker_embeddings=carry_centroids(latest.speaker_embeddings, edits.merges),
         note=body.note or _summary(body),
         created_by=user.id,
     )
     s.add(tv)
     s.flush()
     audit(s, request, user, "update", "transcript", tv.id, meeting.id, version=tv.version)
+    enrolled = []
+    for label, edit in body.speakers.items():
+        if edit.enrol:
+            person = Person(edit.name, edit.title, edit.unit)
+            vp = enrol_from_transcript(s, meeting, tv, label, person, user_id=user.id)
+            audit(s, request, user, "create", "voiceprint", vp.id, meeting.id, label=label)
+            enrolled.append(VoiceprintOut.of(vp))
     s.commit()
-    return TranscriptOut(
-        version=tv.version, source=tv.source, created_at=tv.created_at, transcript=tv.data
-    )
+    return TranscriptOut.of(tv, enrolled)
 
 
 @router.get("/export/{fmt}", response_class=Response)
@@ -113,7 +124,7 @@ def export_transcript(
     if fmt not in EXPORTS:
         raise InputError(f"Định dạng '{fmt}' không hỗ trợ.", f"Chọn trong: {', '.join(EXPORTS)}.")
     meeting = visible_meeting(s, user, meeting_id)
-    tv = _version(s, meeting.id, version)
+    tv = find_version(s, meeting.id, version)
     transcript = Transcript.from_dict(tv.data)
     content = to_docx(transcript) if fmt == "docx" else export(transcript, fmt).encode("utf-8")
     audit(
@@ -136,7 +147,7 @@ def export_transcript(
     )
 
 
-def _version(s, meeting_id: int, version: int | None) -> db.TranscriptVersion:
+def find_version(s, meeting_id: int, version: int | None) -> db.TranscriptVersion:
     q = select(db.TranscriptVersion).where(db.TranscriptVersion.meeting_id == meeting_id)
     if version is None:
         number = s.scalar(
@@ -165,4 +176,7 @@ def _summary(body: TranscriptPatch) -> str:
         parts.append(f"đặt tên {len(body.speakers)} người nói")
     if body.merge:
         parts.append(f"gộp {len(body.merge)} người nói")
+    enrol = sum(edit.enrol for edit in body.speakers.values())
+    if enrol:
+        parts.append(f"lưu giọng nói {enrol} người")
     return ", ".join(parts)

@@ -99,6 +99,7 @@ def restore_transcript(meeting_id: int, body: RestoreIn, request: Request, user:
         version=_latest(s, db.TranscriptVersion, meeting.id) + 1,
         source="restore",
         data=old.data,
+        speaker_embeddings=old.speaker_embeddings,
         note=f"khôi phục phiên bản {old.version}",
         created_by=user.id,
     )
@@ -106,7 +107,7 @@ def restore_transcript(meeting_id: int, body: RestoreIn, request: Request, user:
     s.flush()
     audit(s, request, user, "update", "transcript", tv.id, meeting.id, restored=old.version)
     s.commit()
-    return TranscriptOut(version=tv.version, source=tv.source, created_at=tv.created_at, transcript=tv.data)
+    return TranscriptOut.of(tv)
 
 
 @router.get("/api/meetings/{meeting_id}/drafts/{version}/conclusion", response_model=ConclusionOut)
