@@ -83,6 +83,25 @@ def test_matrix_every_route_every_role(pg_stack):
     assert checked >= 25 * 6
 
 
+# The voiceprint registry: read by whoever handles meetings' speakers, changed by drafters.
+VOICEPRINT_RULES = {
+    ("GET", "/api/speakers"): {"admin", "van_thu", "tong_hop"},
+    ("POST", "/api/speakers"): {"admin", "tong_hop"},
+    ("DELETE", "/api/speakers/{speaker_id}"): {"admin", "tong_hop"},
+    ("GET", "/api/voiceprints"): {"admin", "van_thu", "tong_hop"},
+    ("DELETE", "/api/voiceprints/{voiceprint_id}"): {"admin", "tong_hop"},
+    ("POST", "/api/speakers/{speaker_id}/voiceprints"): {"admin", "tong_hop"},
+    ("POST", "/api/meetings/{meeting_id}/speakers/{label}/voiceprint"): {"admin", "tong_hop"},
+    ("PATCH", "/api/meetings/{meeting_id}/transcript"): {"admin", "tong_hop"},  # rename can enrol
+}
+
+
+def test_voiceprint_routes_have_the_expected_roles(pg_stack):
+    routes = api_routes(pg_stack.api.app.routes)
+    found = {(m, r.path): set(rule_of(r).roles) for r in routes for m in r.methods if (m, r.path) in VOICEPRINT_RULES}
+    assert {k: found.get(k) for k in VOICEPRINT_RULES} == VOICEPRINT_RULES
+
+
 def test_units_only_see_their_own_meetings(pg_stack):
     stack = pg_stack
     params = _params(stack)
@@ -151,8 +170,14 @@ def _params(stack) -> dict:
             )
         )
         s.add(job)
+        speaker = db.Speaker(unit_id=unit.id, name="Người Thử Quyền")
+        s.add(speaker)
+        s.flush()
+        voiceprint = db.Voiceprint(speaker_id=speaker.id, model="m", dim=1, vector=b"\0\0\x80?")
+        s.add(voiceprint)
         s.flush()
         ids = {"meeting_id": meeting.id, "job_id": job.id, "version": 1, "fmt": "txt"}
+        ids |= {"speaker_id": speaker.id, "voiceprint_id": voiceprint.id, "label": "S1"}
     return ids | tracking_params(stack.engine, store)  # task_id, import_id, ... (tracking routes)
 
 

@@ -135,7 +135,7 @@ def test_enrol_from_a_past_meeting_and_by_renaming(pg_stack):
         other = {"Authorization": f"Bearer {stack.other_unit_tokens['tong_hop']}"}
         assert c.post(f"{base}/speakers/S1/voiceprint", headers=other, json={}).status_code == 404
         r = c.post(f"{base}/speakers/S2/voiceprint", headers=tong_hop, json={})
-        assert r.status_code == 400 and "chưa có tên" in r.json()["detail"]["message"]
+        assert r.status_code == 400 and "tên tạm" in r.json()["detail"]["message"]  # "Người nói 2"
 
         # The editor: merge S3 into S2, name S2 and save her voice in the same save.
         r = c.patch(
@@ -228,8 +228,15 @@ def test_enrol_from_a_clip_through_the_gpu_worker(pg_stack, diarizer):
         # Kept: the vector, not the audio.
         store = stack.api.app.state.store
         assert not list((store.root / "voiceprint-clips").glob("*"))
-        r = c.post(f"/api/jobs/{job['id']}/retry", headers=h)
-        assert r.status_code == 400 and "tải đoạn ghi âm lên lại" in r.json()["detail"]["hint"].lower()
+        # Silence: the job fails with a reason a person can act on, and keeps no audio either.
+        silent = _silence_wav()
+        r = c.post(f"/api/speakers/{speaker['id']}/voiceprints", headers=h, files={"file": ("im.wav", silent)})
+        assert r.status_code == 202, r.text
+        failed = sse_events(c, f"/api/jobs/{r.json()['id']}/events", h, timeout=300)[-1][1]
+        assert failed["state"] == "failed" and "Không tìm thấy tiếng nói" in failed["error"]["message"]
+        assert not list((store.root / "voiceprint-clips").glob("*"))
+        r = c.post(f"/api/jobs/{failed['id']}/retry", headers=h)
+        assert r.status_code == 400 and "Tải đoạn ghi âm lên lại" in r.json()["detail"]["hint"]
         # Something that is not audio is refused before anything is queued.
         r = c.post(
             f"/api/speakers/{speaker['id']}/voiceprints",
@@ -246,6 +253,19 @@ def test_enrol_from_a_clip_through_the_gpu_worker(pg_stack, diarizer):
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _silence_wav(seconds: float = 3.0) -> bytes:
+    import io
+    import wave
+
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"\0\0" * int(16000 * seconds))
+    return out.getvalue()
 
 
 def _voices(n: int, seed: int) -> list[np.ndarray]:
