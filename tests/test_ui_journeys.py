@@ -288,7 +288,8 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
 
 def test_confirm_a_name_suggested_by_voiceprint(page, ui_server):  # noqa: F811
     """A transcript whose speaker diarize matched to an enrolled voice (a name with its
-    similarity as confidence): the drafter sees the suggestion and confirms it."""
+    similarity as confidence, below the sure threshold): the drafter sees the suggestion,
+    confirms it, and saves that voice into the unit's registry ("Lưu giọng nói")."""
     if "meeting" not in STATE:
         pytest.skip("needs the meeting made by journey 1")
     import db
@@ -307,9 +308,15 @@ def test_confirm_a_name_suggested_by_voiceprint(page, ui_server):  # noqa: F811
             **data["speakers"],
             label: {"name": "Nguyễn Văn An", "title": "Phó Bí thư", "unit": "", "confidence": 0.82},
         }
+        assert latest.speaker_embeddings, "the worker keeps the speakers' centroids"
         s.add(
             db.TranscriptVersion(
-                meeting_id=STATE["meeting"], version=latest.version + 1, source="asr", data=data, note="nhận giọng"
+                meeting_id=STATE["meeting"],
+                version=latest.version + 1,
+                source="asr",
+                data=data,
+                speaker_embeddings=latest.speaker_embeddings,
+                note="nhận giọng",
             )
         )
         s.commit()
@@ -320,11 +327,16 @@ def test_confirm_a_name_suggested_by_voiceprint(page, ui_server):  # noqa: F811
     page.goto(f"{ui_server.url}/meetings/{STATE['meeting']}")
     suggestion = page.locator("#speakers .suggest")
     expect(suggestion).to_contain_text("Gợi ý theo giọng: Nguyễn Văn An (82%)")
-    suggestion.locator("button").click()
+    expect(page.locator(".seg .who").first).to_contain_text("Nguyễn Văn An (?)")  # not confirmed yet
+    suggestion.get_by_role("button", name="Xác nhận").click()
+    page.check(f"#speakers input[data-enrol='{label}']")
     page.click("#save")
     expect(page.locator("#version-label")).to_contain_text(f"Phiên bản {version + 1}")
+    expect(page.locator("#flash")).to_contain_text("Đã lưu giọng nói: Nguyễn Văn An")
     expect(page.locator("#speakers .suggest")).to_have_count(0)  # confirmed: no longer a guess
     assert page.locator(f"#speakers input[data-speaker='{label}']").input_value() == "Nguyễn Văn An"
+    assert "(?)" not in page.locator(".seg .who").first.inner_text()
+    STATE["enrolled"] = label
 
 
 def test_journey_3_refused_without_rights(page, ui_server):  # noqa: F811
@@ -366,6 +378,26 @@ def test_admin_and_account_pages(page, ui_server):  # noqa: F811
     login(page, url, "quantri")
     page.goto(f"{url}/admin")
     assert "whisper-base" in page.inner_text("main")
+    voices = page.locator("#voice-table")
+    if "enrolled" in STATE:  # saved from the transcript editor, with where it came from
+        row = voices.locator("tr", has_text="Nguyễn Văn An")
+        expect(row).to_contain_text(f"cuộc họp #{STATE['meeting']}, {STATE['enrolled']}")
+        expect(row).to_contain_text("tonghop")
+    # Enrol a new person from a clip: the upload, then the worker's job, followed live.
+    from tests.service_fixtures import vieneu_clip
+
+    page.fill("#voice-form input[name=name]", "Lê Văn Tuyên")
+    page.fill("#voice-form input[name=title]", "Giám đốc Sở Xây dựng")
+    page.select_option("#voice-form select[name=unit_code]", "VP-TU")
+    page.set_input_files("#voice-form input[type=file]", str(vieneu_clip("Tuyên")))
+    with page.expect_navigation(timeout=JOB_SECONDS):  # reloads itself when the job is done
+        page.click("#voice-form button[type=submit]")
+    tuyen = voices.locator("tr", has_text="Lê Văn Tuyên")
+    expect(tuyen).to_contain_text("đoạn ghi âm Tuyên (nam miền Bắc).wav")
+    expect(tuyen).to_contain_text("Văn phòng Tỉnh ủy")
+    shot(page, "18-giong-noi", full_page=True)
+    tuyen.locator("[data-delete-print]").click()
+    expect(voices.locator("tr", has_text="Lê Văn Tuyên")).to_contain_text("Chưa có vân tay giọng.")
     page.fill("#unit-form input[name=code]", "SO-TC")
     page.fill("#unit-form input[name=name]", "Sở Tài chính")
     page.click("#unit-form button[type=submit]")

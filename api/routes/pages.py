@@ -212,6 +212,11 @@ def import_page(request: Request, user: Tracker) -> Response:
 
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, user: Admin, s: DB) -> Response:
+    from diarize.voiceprints import sure_similarity
+
+    prints: dict[int, list] = {}
+    for vp in voiceprint_routes.list_voiceprints(user, s):
+        prints.setdefault(vp.speaker_id, []).append(vp)
     return _render(
         request,
         "admin.html",
@@ -220,7 +225,8 @@ def admin_page(request: Request, user: Admin, s: DB) -> Response:
         units=admin_routes.list_units(user, s),
         speakers=admin_routes.list_speakers(user, s),
         models=ui_api.list_models(request, user),
-        voiceprints=voiceprint_routes.list_voiceprints(user, s),
+        prints=prints,
+        sure=sure_similarity(request.app.state.settings),
         roles={k: v for k, v in db.ROLES.items()},
     )
 

@@ -351,18 +351,30 @@ PAGES.transcript = () => {
   const root = $("#editor");
   const meetingId = root.dataset.meeting;
   const canEdit = root.dataset.canEdit === "yes";
+  const sure = parseFloat(root.dataset.sure || "0.85");  // a voice match below this is only a suggestion
   const audio = $("#audio");
   const list = $("#segments");
   const box = $("[data-error]", root);
-  let data = null, version = null, current = -1;
+  let data = null, version = null, current = -1, voices = [];
   const edits = new Map();           // segment id → new text
-  const speakerEdits = {};           // label → {name, title, unit}
+  const speakerEdits = {};           // label → {name, title, unit, enrol}
   const merges = [];                 // [{source, target}]
 
   const speakerName = (label) => {
     if (!label) return "—";
     const sp = (speakerEdits[label]) || (data.speakers || {})[label];
     return (sp && sp.name) || label.replace("SPEAKER_", "Người nói ");
+  };
+  // A name the voiceprints suggested that nobody has confirmed yet.
+  const unsure = (label) => {
+    const sp = (data.speakers || {})[label];
+    return !speakerEdits[label] && !!sp && !!sp.name && sp.confidence > 0 && sp.confidence < sure;
+  };
+  const whoName = (label) => speakerName(label) + (label && unsure(label) ? " (?)" : "");
+  const nextUnknown = () => {
+    const taken = [...Object.values(data.speakers || {}), ...Object.values(speakerEdits)]
+      .map((sp) => /^Người nói (\d+)$/.exec(sp.name || "")).filter(Boolean).map((m) => parseInt(m[1], 10));
+    return `Người nói ${Math.max(0, ...taken) + 1}`;
   };
   const lowConfidence = (s) => (s.flags || []).includes("low_confidence") || (s.avg_logprob !== null && s.avg_logprob < -1.0);
   const hallucination = (s) => (s.flags || []).some((f) => f === "hallucination" || f === "repetition");
@@ -373,6 +385,7 @@ PAGES.transcript = () => {
       const got = await api("GET", `/api/meetings/${meetingId}/transcript` + (v ? `?version=${v}` : ""));
       data = got.transcript;
       version = got.version;
+      voices = got.voices || [];
       edits.clear(); merges.length = 0;
       for (const k of Object.keys(speakerEdits)) delete speakerEdits[k];
       render();
@@ -398,7 +411,7 @@ PAGES.transcript = () => {
       });
       const li = el("li", { class: "seg" + (lowConfidence(s) ? " low" : "") + (hallucination(s) ? " hall" : ""), "data-index": i },
         el("button", { type: "button", class: "time", title: "Nghe từ đây", onclick: () => { current = i; highlight(); playFrom(audio, s.start); } }, clock(s.start)),
-        el("div", { class: "who", title: s.speaker || "" }, speakerName(s.speaker), flags.length ? el("div", { class: "flags" }, flags) : null),
+        el("div", { class: "who", title: s.speaker || "" }, whoName(s.speaker), flags.length ? el("div", { class: "flags" }, flags) : null),
         text);
       return li;
     }));
@@ -415,20 +428,32 @@ PAGES.transcript = () => {
       const shown = speakerEdits[label] || sp;
       const count = data.segments.filter((s) => s.speaker === label).length;
       const input = el("input", { value: shown.name || "", placeholder: "Họ tên (ví dụ: đồng chí Chủ tịch)", "data-speaker": label, disabled: !canEdit });
-      input.addEventListener("change", () => {
-        speakerEdits[label] = { name: input.value.normalize("NFC").trim(), title: sp.title || "", unit: sp.unit || "" };
-        refreshNames();
-        markDirty();
-      });
+      const edit = (fields) => {
+        const before = speakerEdits[label] || { name: sp.name || "", title: sp.title || "", unit: sp.unit || "", enrol: false };
+        speakerEdits[label] = { ...before, ...fields };
+        refreshNames(); markDirty();
+      };
+      input.addEventListener("change", () => edit({ name: input.value.normalize("NFC").trim() }));
+      // "Lưu giọng nói": the voice of this speaker in this meeting goes into the unit's registry
+      // under the name given here (only when the transcript carries the speaker's voiceprint).
+      const keep = canEdit && voices.includes(label)
+        ? el("label", { class: "check", title: "Thêm giọng của người này vào danh bạ giọng nói của đơn vị, để cuộc họp sau tự gọi tên" },
+          el("input", { type: "checkbox", "data-enrol": label, checked: !!(speakerEdits[label] || {}).enrol,
+            onchange: (e) => { edit({ enrol: e.target.checked }); } }), "Lưu giọng nói")
+        : null;
       let suggestion = null;
       if (sp.name && sp.confidence > 0 && sp.confidence < 1 && !speakerEdits[label]) {
-        suggestion = el("div", { class: "suggest" }, `Gợi ý theo giọng: ${sp.name} (${Math.round(sp.confidence * 100)}%) `,
-          canEdit ? el("button", { type: "button", class: "small", onclick: () => {
-            speakerEdits[label] = { name: sp.name, title: sp.title || "", unit: sp.unit || "" };
-            renderSpeakers(); markDirty();
-          } }, "Xác nhận") : null);
+        const percent = Math.round(sp.confidence * 100);
+        const reject = canEdit ? el("button", { type: "button", class: "small", title: "Không phải người này: đặt lại tên tạm", onclick: () => {
+          edit({ name: nextUnknown(), title: "", unit: "", enrol: false });
+          renderSpeakers();
+        } }, "Không phải") : null;
+        suggestion = sp.confidence < sure
+          ? el("div", { class: "suggest" }, `Gợi ý theo giọng: ${sp.name} (${percent}%) `,
+            canEdit ? el("button", { type: "button", class: "small", onclick: () => { edit({}); renderSpeakers(); } }, "Xác nhận") : null, reject)
+          : el("div", { class: "suggest sure" }, `Nhận ra theo giọng (${percent}%) `, reject);
       }
-      return el("div", { class: "spk" }, el("div", { class: "label" }, `${label} · ${count} đoạn`), input, suggestion);
+      return el("div", { class: "spk" }, el("div", { class: "label" }, `${label} · ${count} đoạn`), input, keep, suggestion);
     }));
     for (const id of ["#merge-source", "#merge-target"]) {
       const select = $(id);
@@ -440,7 +465,7 @@ PAGES.transcript = () => {
   function refreshNames() {
     for (const li of $$(".seg", list)) {
       const s = data.segments[li.dataset.index];
-      $(".who", li).firstChild.textContent = speakerName(s.speaker);
+      $(".who", li).firstChild.textContent = whoName(s.speaker);
     }
     for (const option of $$("#merge-source option, #merge-target option")) option.textContent = speakerName(option.value);
   }
@@ -466,12 +491,13 @@ PAGES.transcript = () => {
     clearError(box);
     try {
       const got = await api("PATCH", `/api/meetings/${meetingId}/transcript`, body);
-      data = got.transcript; version = got.version;
+      data = got.transcript; version = got.version; voices = got.voices || [];
       edits.clear(); merges.length = 0;
       for (const k of Object.keys(speakerEdits)) delete speakerEdits[k];
       render();
       await loadVersions();
-      flash(`Đã lưu thành phiên bản ${version}.`);
+      const kept = (got.enrolled || []).map((v) => v.name);
+      flash(`Đã lưu thành phiên bản ${version}.` + (kept.length ? ` Đã lưu giọng nói: ${kept.join(", ")}.` : ""));
     } catch (err) {
       showError(box, err);   // the edits stay in the page: nothing typed is lost
       markDirty();
@@ -822,4 +848,78 @@ PAGES.admin = () => {
   };
   wire("#user-form", "/api/users", (d) => ({ ...d, unit_code: d.unit_code || null }));
   wire("#unit-form", "/api/units", (d) => d);
+  wireVoices();
 };
+
+/** Administration, "Giọng nói": enrol a person from a clip (upload, then the job that makes the
+    voiceprint on a gpu worker, followed live), delete a voiceprint or a person. */
+function wireVoices() {
+  const form = $("#voice-form");
+  if (!form) return;
+  const pick = $("[name=speaker_id]", form), fresh = $("[data-new-person]", form);
+  const toggle = () => { fresh.hidden = pick.value !== ""; };
+  pick.addEventListener("change", toggle);
+  toggle();
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const box = $("[data-error]", form), d = formData(form), file = $("input[type=file]", form).files[0];
+    clearError(box);
+    if (!pick.value && !d.name) {
+      showError(box, { message: "Chưa nhập họ tên người cần ghi danh.", hint: "Nhập họ tên, hoặc chọn một người trong danh bạ." });
+      return;
+    }
+    if (!file) {
+      showError(box, { message: "Chưa chọn đoạn ghi âm.", hint: "Chọn một đoạn 10–60 giây người đó nói rõ." });
+      return;
+    }
+    const button = $("button[type=submit]", form), progress = $(".progress", form);
+    busy(button, true);
+    try {
+      if (!pick.value) {
+        const sp = await api("POST", "/api/speakers", {
+          name: d.name, title: d.title || "", organisation: d.organisation || "", unit_code: d.unit_code || null,
+        });
+        // Chosen from now on: a second try (after a bad file) does not add the person twice.
+        pick.append(el("option", { value: String(sp.id) }, `${sp.name} (${sp.unit_name})`));
+        pick.value = String(sp.id);
+        toggle();
+      }
+      setProgress(progress, 0, "Đang tải lên… 0%");
+      const job = await uploadFile(`/api/speakers/${pick.value}/voiceprints`, file,
+        (f) => setProgress(progress, f, `Đang tải lên… ${Math.round(f * 100)}%`));
+      progress.hidden = true;
+      const holder = $("#voice-job");
+      holder.replaceChildren(jobBox(job));
+      followJob($(".job", holder), (final) => {
+        if (final.state === "done") { flash("Đã ghi danh giọng nói."); location.reload(); }
+        else busy(button, false);
+      });
+    } catch (err) {
+      progress.hidden = true;
+      showError(box, err);
+      busy(button, false);
+    }
+  });
+  $("#voice-table").addEventListener("click", async (e) => {
+    const print = e.target.closest("[data-delete-print]"), person = e.target.closest("[data-delete-speaker]");
+    if (!print && !person) return;
+    const box = $("#voice-table-error");
+    clearError(box);
+    if (person && !confirm(`Xóa ${person.dataset.name} khỏi danh bạ, cùng mọi vân tay giọng nói của người này?`)) return;
+    try {
+      if (print) await api("DELETE", `/api/voiceprints/${print.dataset.deletePrint}`);
+      else await api("DELETE", `/api/speakers/${person.dataset.deleteSpeaker}`);
+      location.reload();
+    } catch (err) { showError(box, err); }
+  });
+}
+
+/** A live status box for one job (filled by paintJob from its event stream). */
+function jobBox(job) {
+  return el("div", { class: "job", "data-job": job.id, "data-state": job.state },
+    el("div", { class: "bar" }, el("span")),
+    el("div", { class: "state" }, el("span", { "data-state-name": true }, job.state_name), " ",
+      el("span", { class: "muted", "data-percent": true })),
+    el("div", { class: "alert error", "data-job-error": true, hidden: true },
+      el("strong", { "data-msg": true }), " ", el("span", { "data-hint": true })));
+}
