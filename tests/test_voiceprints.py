@@ -252,6 +252,42 @@ def test_enrol_from_a_clip_through_the_gpu_worker(pg_stack, diarizer):
     assert _cos(speaker_embedding(clip, None, diarizer), stored) > 0.99
 
 
+def test_cli_voices_work_on_the_configured_database(diarizer, tmp_path, monkeypatch):
+    """`ketluan voices` with no server: the embedded SQLite database (no unit yet: a default
+    one), then a second unit, which makes --office necessary for enrolling."""
+    from typer.testing import CliRunner
+
+    from ketluan.cli import app
+    from ketluan.settings import get_settings
+
+    url = f"sqlite:///{tmp_path / 'ketluan.sqlite'}"
+    monkeypatch.setenv("KETLUAN_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        cli = CliRunner()
+        clip = str(vieneu_clip("Ly"))
+        r = cli.invoke(app, ["voices", "enrol", clip, "--name", "Trần Thị Ly", "--unit", "Sở Tài chính"])
+        assert r.exit_code == 0, r.output
+        assert "Đã ghi danh 'Trần Thị Ly'" in r.output
+        r = cli.invoke(app, ["voices", "list"])
+        assert "Trần Thị Ly" in r.output and "Sở Tài chính" in r.output and "campplus-zh-en" in r.output
+        engine = db.connect(url)
+        with db.session(engine) as s:
+            assert [u.code for u in s.query(db.Unit)] == ["MAC-DINH"]
+            accounts.ensure_unit(s, "VP-TU", "Văn phòng Tỉnh ủy")
+            print_id = s.query(db.Voiceprint).one().id
+        r = cli.invoke(app, ["voices", "enrol", clip, "--name", "Trần Thị Ly"])
+        assert isinstance(r.exception, InputError) and "--office" in r.exception.hint
+        r = cli.invoke(app, ["voices", "list", "--office", "VP-TU"])
+        assert r.exit_code == 0 and "Trần Thị Ly" not in r.output
+        r = cli.invoke(app, ["voices", "remove", str(print_id)])
+        assert r.exit_code == 0, r.output
+        assert DBVoiceprints(engine, None).list() == []
+        engine.dispose()
+    finally:
+        get_settings.cache_clear()
+
+
 # -- helpers ------------------------------------------------------------------------------
 
 
