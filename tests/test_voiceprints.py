@@ -269,17 +269,20 @@ def test_cli_voices_work_on_the_configured_database(diarizer, tmp_path, monkeypa
         r = cli.invoke(app, ["voices", "enrol", clip, "--name", "Trần Thị Ly", "--unit", "Sở Tài chính"])
         assert r.exit_code == 0, r.output
         assert "Đã ghi danh 'Trần Thị Ly'" in r.output
-        r = cli.invoke(app, ["voices", "list"])
-        assert "Trần Thị Ly" in r.output and "Sở Tài chính" in r.output and "campplus-zh-en" in r.output
         engine = db.connect(url)
         with db.session(engine) as s:
             assert [u.code for u in s.query(db.Unit)] == ["MAC-DINH"]
+            row = s.query(db.Voiceprint).one()
+            assert (row.speaker.name, row.speaker.organisation, row.model) == ("Trần Thị Ly", "Sở Tài chính", MODEL)
+            assert row.source == "đoạn ghi âm Ly (nữ miền Bắc).wav" and row.dim == 192
+            print_id = row.id
             accounts.ensure_unit(s, "VP-TU", "Văn phòng Tỉnh ủy")
-            print_id = s.query(db.Voiceprint).one().id
+        r = cli.invoke(app, ["voices", "list"])
+        assert r.exit_code == 0 and "Trần" in r.output and f"│ {print_id} " in r.output
         r = cli.invoke(app, ["voices", "enrol", clip, "--name", "Trần Thị Ly"])
         assert isinstance(r.exception, InputError) and "--office" in r.exception.hint
         r = cli.invoke(app, ["voices", "list", "--office", "VP-TU"])
-        assert r.exit_code == 0 and "Trần Thị Ly" not in r.output
+        assert r.exit_code == 0 and "Trần" not in r.output
         r = cli.invoke(app, ["voices", "remove", str(print_id)])
         assert r.exit_code == 0, r.output
         assert DBVoiceprints(engine, None).list() == []
