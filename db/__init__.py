@@ -34,13 +34,17 @@ from db.models import (
 )
 from db.storage import FileStore
 from db.tracking import (  # registers the tracking tables on Base.metadata
+    DailyRun,
     Notification,
     PendingImport,
     TaskEvent,
     TaskEvidence,
+    TaskSupport,
     TrackedNotice,
     TrackedTask,
+    TrackingJob,
     UnitContact,
+    UnitName,
 )
 
 __all__ = [
@@ -59,6 +63,7 @@ __all__ = [
     "AuditEvent",
     "AuthToken",
     "Base",
+    "DailyRun",
     "DraftVersion",
     "FileStore",
     "Job",
@@ -69,11 +74,14 @@ __all__ = [
     "Speaker",
     "TaskEvent",
     "TaskEvidence",
+    "TaskSupport",
     "TrackedNotice",
     "TrackedTask",
+    "TrackingJob",
     "TranscriptVersion",
     "Unit",
     "UnitContact",
+    "UnitName",
     "User",
     "Voiceprint",
     "connect",

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 import db
 from db import accounts
 from ketluan.settings import Settings
-from tests.tracking_helpers import render
+from tests.tracking_helpers import finished, inline_sender, render
 
 PASSWORD = "mat-khau-thu"
 
@@ -71,6 +71,7 @@ def _api(url, tmp_path, smtp):
                         smtp_port=smtp.server_address[1], smtp_from="theodoi@tinh.gov.vn")
     app = create_app(settings, send=lambda job_id, stage: None)
     engine = app.state.engine
+    app.state.send = inline_sender(engine, settings)
     tokens = {}
     with db.session(engine) as s:
         for username, role, code, name in (
@@ -95,12 +96,18 @@ def _api(url, tmp_path, smtp):
     engine.dispose()
 
 
-def _import(c, path):
+def _import(c, path, name="TB 02-TB-TU.docx"):
+    """Upload → the import job (202) → done → its preview."""
     with open(path, "rb") as f:
         r = c.post("/api/tracking/imports", params={"received_on": "2026-08-27"},
-                   files={"file": ("TB 02-TB-TU.docx", f)}, headers=c.tokens["td"])
-    assert r.status_code == 201, r.text
-    return r.json()
+                   files={"file": (name, f)}, headers=c.tokens["td"])
+    assert r.status_code == 202, r.text
+    assert r.headers["location"] == f"/api/tracking/jobs/{r.json()['id']}"
+    job = finished(c, r.json(), c.tokens["td"])
+    assert (job["state"], job["kind"], job["error"]) == ("done", "import", None), job
+    preview = c.get(f"/api/tracking/imports/{job['import_id']}", headers=c.tokens["td"])
+    assert preview.status_code == 200, preview.text
+    return preview.json()
 
 
 def test_import_then_units_see_and_update_only_their_own_tasks(api, tmp_path, smtp):
@@ -348,8 +355,10 @@ def test_import_from_a_stored_draft_links_the_meeting(api, tmp_path):
     assert c.post(f"/api/tracking/meetings/{meeting_id}/drafts/2/import",
                   headers=t["td"]).status_code == 404
     r = c.post(url, params={"received_on": "2026-08-27"}, headers=t["td"])
-    assert r.status_code == 201, r.text
-    assert len(r.json()["notices"][0]["diff"]["added"]) == 6
-    assert c.post(f"/api/tracking/imports/{r.json()['id']}/confirm", headers=t["td"]).json()["added"] == 6
+    assert r.status_code == 202, r.text
+    job = finished(c, r.json(), t["td"])
+    preview = c.get(f"/api/tracking/imports/{job['import_id']}", headers=t["td"]).json()
+    assert len(preview["notices"][0]["diff"]["added"]) == 6
+    assert c.post(f"/api/tracking/imports/{preview['id']}/confirm", headers=t["td"]).json()["added"] == 6
     with db.session(engine) as s:
         assert s.query(db.TrackedNotice).one().meeting_id == meeting_id

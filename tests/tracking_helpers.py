@@ -119,3 +119,28 @@ def tracking_params(engine, store, unit: str = "VP-UBND") -> dict:
         s.flush()
         return {"task_id": task.id, "notice_id": task.notice_id, "evidence_id": evidence.id,
                 "notification_id": note.id, "import_id": pending.id}
+
+
+def inline_sender(engine, settings):
+    """send(job_id, stage) for an app under test without a worker process: tracking jobs run
+    at once, in this process, through the worker's own code; pipeline stages are dropped.
+    (tests/test_tracking_jobs.py runs them on a real Celery worker.)"""
+    def send(job_id: int, stage: str) -> None:
+        if stage == "tracking":
+            from worker import tracking_jobs
+
+            tracking_jobs.run(engine, settings, job_id)
+
+    return send
+
+
+def finished(client, job: dict, headers: dict, timeout: float = 60) -> dict:
+    """Poll a tracking job (GET /api/tracking/jobs/{id}) until it is done or failed."""
+    from tests.service_fixtures import wait_for
+
+    def final():
+        got = client.get(f"/api/tracking/jobs/{job['id']}", headers=headers)
+        assert got.status_code == 200, got.text
+        return got.json() if got.json()["state"] in ("done", "failed") else None
+
+    return wait_for(final, timeout, f"tracking job {job['id']}", step=0.2)

@@ -32,6 +32,7 @@ from tracking.status import (
     warning_of,
 )
 from tracking.tasks import scope
+from tracking.units import supports_of
 
 GROUPS = {"unit": "Đơn vị chủ trì", "status": "Trạng thái", "notice": "Văn bản giao",
           "period": "Tháng ban hành"}
@@ -67,6 +68,7 @@ class Row:
     updated_at: datetime
     status: str
     warning: str | None
+    support_unit_ids: list[int] = field(default_factory=list)  # cooperating units (linked)
 
     @property
     def status_name(self) -> str:
@@ -145,6 +147,9 @@ def task_page(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
     if total is None:
         total = len(rows)
         rows = rows[offset:offset + limit if limit is not None else None]
+    cooperating = supports_of(s, [r.id for r in rows])
+    for r in rows:
+        r.support_unit_ids = cooperating.get(r.id, [])
     return total, rows
 
 
