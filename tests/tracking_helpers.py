@@ -1,7 +1,10 @@
 """Shared pieces of the tracking tests: a hand-built conclusion rendered by drafting, an edited
 copy of it, databases on both backends, and the ids the route × role matrix needs."""
 
+import socketserver
+import threading
 from datetime import date
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -144,3 +147,38 @@ def finished(client, job: dict, headers: dict, timeout: float = 60) -> dict:
         return got.json() if got.json()["state"] in ("done", "failed") else None
 
     return wait_for(final, timeout, f"tracking job {job['id']}", step=0.2)
+
+
+class _SMTP(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib: every message is kept on the server."""
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 test ESMTP\r\n")
+        rcpt: list[str] = []
+        while line := self.rfile.readline():
+            cmd = line.strip().upper()
+            if cmd.startswith(b"RCPT TO:"):
+                rcpt.append(line.strip()[8:].strip(b"<> ").decode())
+            if cmd == b"DATA":
+                self.wfile.write(b"354 go on\r\n")
+                data = b""
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    data += chunk[1:] if chunk.startswith(b"..") else chunk
+                self.server.messages.append((rcpt, message_from_bytes(data, policy=policy.default)))
+                rcpt = []
+            elif cmd == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            self.wfile.write(b"250 ok\r\n")
+
+
+@pytest.fixture(name="smtp")
+def smtp_fixture():
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTP)
+    server.messages = []
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
