@@ -96,8 +96,8 @@ def engine_fixture(request, tmp_path):
 
 
 def tracking_params(engine, store, unit: str = "VP-UBND") -> dict:
-    """A confirmed notice of `unit` with one task, evidence, a notification and a pending
-    import, for the route × role matrix (tests/test_api_authz.py)."""
+    """A confirmed notice of `unit` with one task, evidence, a notification, a pending import
+    and a finished export job, for the route × role matrix (tests/test_api_authz.py)."""
     from tracking import imports
     from tracking.source import ParsedNotice, ParsedTask
 
@@ -118,10 +118,14 @@ def tracking_params(engine, store, unit: str = "VP-UBND") -> dict:
                                audience="assigner", level="do", message="thử")
         pending = imports.preview(s, [ParsedNotice(f"9{number}", date(2026, 8, 26), [
             ParsedTask("Nhập chờ xác nhận", "Sở Thử Quyền")])], office.id)
-        s.add_all([evidence, note])
+        tracker = s.query(db.User).filter_by(role_code="theo_doi", unit_id=office.id).first()
+        job = db.TrackingJob(kind="export", state="done", unit_id=office.id, params={},
+                             result={"file_name": "x.xlsx"}, output_path="jobs/none.xlsx",
+                             created_by=tracker.id if tracker else None, finished_at=db.utcnow())
+        s.add_all([evidence, note, job])
         s.flush()
         return {"task_id": task.id, "notice_id": task.notice_id, "evidence_id": evidence.id,
-                "notification_id": note.id, "import_id": pending.id}
+                "notification_id": note.id, "import_id": pending.id, "tracking_job_id": job.id}
 
 
 def inline_sender(engine, settings):
