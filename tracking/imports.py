@@ -213,6 +213,7 @@ def _apply(s: Session, parsed: ParsedNotice, d: dict[str, Any], pending: Pending
     s.flush()
     result.notices.append(notice.id)
     source = {"import_id": pending.id, "file": parsed.source_name}
+    find = units.Resolver(s, notice.unit_id)
     for entry in d["changed"]:
         task = s.get(TrackedTask, entry["id"])
         if ("changed", task.id) in rejected:
@@ -222,7 +223,8 @@ def _apply(s: Session, parsed: ParsedNotice, d: dict[str, Any], pending: Pending
             result.rejected += 1
             continue
         new = parsed.tasks[entry["index"]]
-        _fill(s, task, new, notice)
+        if _fill(task, new, notice, find):
+            units.link_supports(s, task, notice.unit_id, find)
         record(s, task, user, "reimport", "Cập nhật theo văn bản nhập lại",
                changes=entry["changes"], **source)
         result.changed += 1
@@ -237,25 +239,32 @@ def _apply(s: Session, parsed: ParsedNotice, d: dict[str, Any], pending: Pending
         record(s, task, user, "withdraw", "Không còn trong văn bản nhập lại", **source)
         result.removed += 1
     seq = s.scalar(select(func.max(TrackedTask.seq)).where(TrackedTask.notice_id == notice.id)) or 0
+    taken = set(s.scalars(select(TrackedTask.code).where(
+        TrackedTask.code.startswith(f"{notice.number}/{notice.issued_on.year}-"))))
+    created = []
     for index in d["added"]:
         if ("added", index) in rejected:
             result.rejected += 1
             continue
         seq += 1
-        task = TrackedTask(notice_id=notice.id, seq=seq, code=_code(s, notice, seq))
-        _fill(s, task, parsed.tasks[index], notice)
-        s.add(task)
-        s.flush()
+        task = TrackedTask(notice_id=notice.id, seq=seq, code=_code(notice, seq, taken))
+        _fill(task, parsed.tasks[index], notice, find)
+        created.append(task)
+    s.add_all(created)
+    s.flush()  # one INSERT round for the list, then their links and history
+    for task in created:
+        units.link_supports(s, task, notice.unit_id, find, new=True)
         record(s, task, user, "import", f"Nhập từ {parsed.source_name or 'tệp'}", **source)
         result.added += 1
     result.unchanged += d["unchanged"]
     s.flush()
 
 
-def _fill(s: Session, task: TrackedTask, new: ParsedTask, notice: TrackedNotice) -> None:
+def _fill(task: TrackedTask, new: ParsedTask, notice: TrackedNotice, find: units.Resolver) -> bool:
+    """Copy the parsed task in; True when its cooperating units must be linked again."""
     task.content = new.content
     if _key(new.lead) != _key(task.lead_name or "") or task.lead_unit_id is None:
-        unit = units.resolve(s, new.lead, notice.unit_id)
+        unit = find(new.lead)
         task.lead_unit_id = unit.id if unit else None
     task.lead_name = new.lead
     relink = task.id is None or list(task.supports or []) != list(new.supports)
@@ -267,10 +276,7 @@ def _fill(s: Session, task: TrackedTask, new: ParsedTask, notice: TrackedNotice)
     task.quote = new.quote or task.quote or ""
     task.audio_start = new.audio_start if new.audio_start is not None else task.audio_start
     task.audio_end = new.audio_end if new.audio_end is not None else task.audio_end
-    if relink:
-        if task.id is None:
-            s.add(task)
-        units.link_supports(s, task, notice.unit_id)
+    return relink
 
 
 def _changes(task: TrackedTask, new: ParsedTask) -> dict[str, list[Any]]:
@@ -312,10 +318,12 @@ def _similarity(t: TrackedTask, n: ParsedTask) -> float:
     return ratio + (0.05 if _key(t.lead_name) == _key(n.lead) else 0.0)
 
 
-def _code(s: Session, notice: TrackedNotice, seq: int) -> str:
+def _code(notice: TrackedNotice, seq: int, taken: set[str]) -> str:
+    """The task's code (mã nhiệm vụ); `taken`: codes already used with the same start."""
     code = f"{notice.number}/{notice.issued_on.year}-{seq:02d}"
-    if s.scalar(select(TrackedTask.id).where(TrackedTask.code == code)):
+    if code in taken:
         code = f"{code}.{notice.unit.code if notice.unit else notice.unit_id}"
+    taken.add(code)
     return code
 
 

@@ -69,18 +69,50 @@ def resolve(s: Session, name: str, office_id: int | None = None, create: bool = 
     return unit
 
 
-def link_supports(s: Session, task: TrackedTask, office_id: int) -> list[int]:
+class Resolver:
+    """resolve() for many names at once (an import of thousands of tasks): the office's
+    mappings and the units are read once, and new units remembered."""
+
+    def __init__(self, s: Session, office_id: int | None) -> None:
+        self.s, self.office_id = s, office_id
+        self.mapped = dict(s.execute(select(UnitName.key, UnitName.unit_id)
+                                     .where(UnitName.office_id == office_id)).all())
+        self.exact: dict[str, Unit] = {}
+        self.by_key: dict[str, Unit] = {}
+        for unit in s.scalars(select(Unit).order_by(Unit.id)):
+            self.exact.setdefault(unit.name.lower(), unit)
+            self.by_key.setdefault(key(unit.name), unit)
+
+    def __call__(self, name: str, create: bool = True) -> Unit | None:
+        name = re.sub(r"\s+", " ", unicodedata.normalize("NFC", name or "")).strip()
+        wanted = key(name)
+        if not wanted:
+            return None
+        if wanted in self.mapped:
+            return self.s.get(Unit, self.mapped[wanted])
+        unit = self.exact.get(name.lower()) or self.by_key.get(wanted)
+        if unit is None and create:
+            unit = resolve(self.s, name, self.office_id, create=True)
+            self.exact[name.lower()], self.by_key[wanted] = unit, unit
+        return unit
+
+
+def link_supports(s: Session, task: TrackedTask, office_id: int,
+                  resolver: Resolver | None = None, new: bool = False) -> list[int]:
     """Link the task to the units its `supports` names resolve to (no unit is created for a
-    cooperating name: "các sở, ngành liên quan" is not a unit). Returns the unit ids."""
-    s.flush()  # the task needs its id
-    s.execute(delete(TaskSupport).where(TaskSupport.task_id == task.id))
+    cooperating name: "các sở, ngành liên quan" is not a unit). Returns the unit ids.
+    `new`: the task was just created, so it has no links to replace."""
+    if task.id is None:
+        s.flush()  # the task needs its id
+    if not new:
+        s.execute(delete(TaskSupport).where(TaskSupport.task_id == task.id))
+    find = resolver or (lambda name, create: resolve(s, name, office_id, create))
     linked: list[int] = []
     for name in task.supports or []:
-        unit = resolve(s, name, office_id, create=False)
+        unit = find(name, create=False)
         if unit is not None and unit.id not in linked:
             linked.append(unit.id)
             s.add(TaskSupport(task_id=task.id, unit_id=unit.id, name=name[:255]))
-    s.flush()
     return linked
 
 
