@@ -43,11 +43,11 @@ def main() -> None:
 
 def run(tmp: Path, rows: int, repeat: int) -> None:
     book = _workbook(tmp / "danh-sach.xlsx", rows)
-    print(f"{rows} rows, {book.stat().st_size / 1e6:.1f} MB .xlsx, {repeat} runs (median)")
+    print(f"{rows} rows, {book.stat().st_size / 1e6:.1f} MB .xlsx, {repeat} runs (median)", flush=True)
     read = _time(lambda: read_file(book, book.name), repeat)
     notices = read_file(book, book.name)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"read_file (parse + checks)            {read:7.2f} s   peak RSS {rss:.0f} MB")
+    print(f"read_file (parse + checks)            {read:7.2f} s   peak RSS {rss:.0f} MB", flush=True)
 
     engine = db.connect(f"sqlite:///{tmp / 'k.sqlite'}")
     with db.session(engine) as s:
@@ -59,13 +59,13 @@ def run(tmp: Path, rows: int, repeat: int) -> None:
         with db.session(engine) as s:
             return imports.preview(s, notices, office).id
 
-    print(f"preview, new list (diff, payload)     {_time(first_preview, repeat):7.2f} s")
+    print(f"preview, new list (diff, payload)     {_time(first_preview, repeat):7.2f} s", flush=True)
     pending = first_preview()
     started = time.perf_counter()
     with db.session(engine) as s:
         imports.confirm(s, pending)
-    print(f"confirm (API, writes {rows} tasks)     {time.perf_counter() - started:7.2f} s")
-    print(f"preview, same list again (diff)       {_time(first_preview, repeat):7.2f} s")
+    print(f"confirm (API, writes {rows} tasks)     {time.perf_counter() - started:7.2f} s", flush=True)
+    print(f"preview, same list again (diff)       {_time(first_preview, repeat):7.2f} s", flush=True)
 
     from fastapi.testclient import TestClient
 
@@ -81,18 +81,18 @@ def run(tmp: Path, rows: int, repeat: int) -> None:
                            headers={"Authorization": f"Bearer {token}"})
             assert r.status_code == 202, r.text
 
-        print(f"POST /imports → 202 (API part)        {_time(post, repeat):7.2f} s")
+        print(f"POST /imports → 202 (API part)        {_time(post, repeat):7.2f} s", flush=True)
 
     with db.session(engine) as s:
         def rows_now():
             return reports.task_rows(s, TODAY)
 
-        print(f"export: task rows with statuses       {_time(rows_now, repeat):7.2f} s")
+        print(f"export: task rows with statuses       {_time(rows_now, repeat):7.2f} s", flush=True)
         task_rows = rows_now()
     xlsx = _time(lambda: reports.export_xlsx(task_rows, tmp / "bc.xlsx", TODAY), repeat)
     docx = _time(lambda: reports.export_docx(task_rows, tmp / "bc.docx", TODAY), repeat)
-    print(f"export: Excel file                    {xlsx:7.2f} s")
-    print(f"export: Word report                   {docx:7.2f} s")
+    print(f"export: Excel file                    {xlsx:7.2f} s", flush=True)
+    print(f"export: Word report                   {docx:7.2f} s", flush=True)
     engine.dispose()
 
 

@@ -203,12 +203,11 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     fills = {"vang": "FFF2CC", "do": "F8CBAD", "do_dac_biet": "FF7C80"}
-    for r in rows:
+    for row, r in enumerate(rows, start=2):  # not listing.max_row: it scans every cell
         listing.append([r.code, r.notice, r.issued_on, r.content, r.lead, "; ".join(r.supports),
                         r.sector, KINDS.get(r.deadline_kind, r.deadline_kind), r.due_on,
                         r.progress, r.result, r.documents, r.status_name,
                         LEVELS[r.warning] if r.warning else ""])
-        row = listing.max_row
         for col in (4, 5, 6, 11, 12):  # long texts wrap inside their column
             listing.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
         listing.cell(row, 3).number_format = listing.cell(row, 9).number_format = "DD/MM/YYYY"

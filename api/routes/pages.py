@@ -36,8 +36,8 @@ from api.routes import tracking as tracking_routes
 from api.routes import ui_api
 from api.schemas import JobOut
 from db import accounts
-from tracking import tasks as tracking_tasks
 from ketluan.errors import AccessDenied, AuthError, InputError, KetluanError
+from tracking import tasks as tracking_tasks
 from tracking.status import KINDS, LEVELS, STATUSES
 
 router = APIRouter()

@@ -100,11 +100,7 @@ async def upload_import(
     with state.store.incoming() as tmp:
         got = await receive_file(request, tmp, min(MAX_IMPORT_BYTES, state.settings.max_upload_bytes))
         await run_in_threadpool(kind_of, got.path, got.filename)  # cheap: refuse a wrong file now
-        job = await run_in_threadpool(tracking_jobs.create_import, s, state.store, user, unit_id,
-                                      got.path, got.filename, params)
-    audit(s, request, user, "create", "tracking_job", job.id, file=got.filename)
-    s.commit()
-    tracking_jobs.dispatch(state.send, job)
+        job = await run_in_threadpool(_queue_upload, request, s, user, unit_id, got, params)
     return _accepted(job)
 
 
@@ -530,6 +526,15 @@ def _pending(s, user: db.User, import_id: int) -> db.PendingImport:
 def _import_out(p: db.PendingImport) -> ImportOut:
     return ImportOut(id=p.id, state=p.state, source_kind=p.source_kind, source_name=p.source_name,
                      notices=p.payload["notices"], rejected=p.payload.get("rejected", []))
+
+
+def _queue_upload(request: Request, s, user: db.User, unit_id: int, got, params) -> db.TrackingJob:
+    state = request.app.state
+    job = tracking_jobs.create_import(s, state.store, user, unit_id, got.path, got.filename, params)
+    audit(s, request, user, "create", "tracking_job", job.id, file=got.filename)
+    s.commit()
+    tracking_jobs.dispatch(state.send, job)  # the row is committed: the worker can claim it
+    return job
 
 
 def _export_job(s, request: Request, user: db.User, fmt: str, on, by, issued_from,
