@@ -109,6 +109,8 @@ def test_the_schedule_asks_on_the_cpu_queue_and_serve_runs_one_beat(tmp_path):
     entry = app.conf.beat_schedule["tracking-daily-warnings"]
     assert entry["task"] == WARN_TASK and WARN_TASK in worker_app.tasks
     assert entry["schedule"] == 600 and entry["options"] == {"queue": "cpu", "expires": 600}
+    short = make_app(Settings(data_dir=tmp_path, tracking_warn_check_seconds=1))
+    assert short.conf.beat_schedule["tracking-daily-warnings"]["options"]["expires"] == 300
     assert app.conf.beat_schedule_filename == str(tmp_path / "celerybeat-schedule")
     assert app.amqp.router.route({}, WARN_TASK)["queue"].name == "cpu"
     argv = worker_argv(["cpu"], 1, True, tmp_path)
@@ -118,12 +120,15 @@ def test_the_schedule_asks_on_the_cpu_queue_and_serve_runs_one_beat(tmp_path):
     assert len(beats) == 1 and beats[0][beats[0].index("--queue") + 1] == "cpu"
 
 
-def test_a_worker_with_beat_sends_the_warnings_once(pg_url, redis_server, tmp_path):
+def test_a_worker_with_beat_sends_the_warnings_once(pg_url, tmp_path):
     """`ketluan worker --queue cpu --beat`, asking every second: today's warnings once."""
-    from tests.service_fixtures import make_service, wait_for
+    from tests.service_fixtures import RedisServer, free_port, make_service, wait_for
     from tracking.source import ParsedNotice, ParsedTask
 
-    service = make_service(tmp_path / "svc", pg_url, redis_server.url,
+    # A Redis of its own: the session's shared worker must not take these checks.
+    redis = RedisServer(free_port(), tmp_path)
+    redis.start()
+    service = make_service(tmp_path / "svc", pg_url, redis.url,
                            KETLUAN_TRACKING_WARN_CHECK_SECONDS="1", KETLUAN_TRACKING_WARN_HOUR="0")
     engine = db.connect(pg_url)
     today = datetime.now(VN).date()
@@ -155,5 +160,6 @@ def test_a_worker_with_beat_sends_the_warnings_once(pg_url, redis_server, tmp_pa
             assert s.get(db.DailyRun, (WARNINGS, today)).attempts == 1
     finally:
         service.stop()
+        redis.stop()
         engine.dispose()
 

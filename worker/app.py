@@ -53,8 +53,9 @@ def _tracking_schedule(app: Celery, settings: Settings) -> None:
         "tracking-daily-warnings": {
             "task": WARN_TASK,
             "schedule": every,
-            # A check nobody took before the next one is worthless: let Redis drop it.
-            "options": {"queue": "cpu", "expires": every},
+            # A check nobody took for a while is worthless (the next one comes): let it expire,
+            # but not so soon that a busy worker drops every check.
+            "options": {"queue": "cpu", "expires": max(every, 300.0)},
         }
     }
     app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
