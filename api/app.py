@@ -89,11 +89,11 @@ def _offline_docs(app: FastAPI) -> None:
 
 
 def celery_sender(settings: Settings) -> Send:
-    from worker.app import TASK_FOR_STAGE, make_app
+    from worker.app import QUEUE_FOR_STAGE, TASK_FOR_STAGE, make_app
 
     celery = make_app(settings)
 
     def send(job_id: int, stage: str) -> None:
-        celery.send_task(TASK_FOR_STAGE[stage], args=[job_id], queue=stage)
+        celery.send_task(TASK_FOR_STAGE[stage], args=[job_id], queue=QUEUE_FOR_STAGE[stage])
 
     return send

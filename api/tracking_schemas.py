@@ -1,11 +1,11 @@
 """Request and response bodies of the tracking API (api/routes/tracking.py)."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas import In, Out
+from api.schemas import In, JobError, Out
 
 
 class TaskOut(BaseModel):
@@ -38,6 +38,8 @@ class TaskOut(BaseModel):
     status_name: str
     warning: str | None = Field(description="vang | do | do_dac_biet, hoặc null")
     warning_name: str | None
+    support_unit_ids: list[int] = Field(
+        default_factory=list, description="Đơn vị phối hợp đã xác định (xem được, không cập nhật).")
 
 
 class TaskPage(BaseModel):
@@ -102,7 +104,27 @@ class ImportOut(BaseModel):
     source_kind: str
     source_name: str
     notices: list[dict[str, Any]] = Field(
-        description="Mỗi văn bản: notice (số, ngày, nhiệm vụ) và diff (added, removed, changed).")
+        description="Mỗi văn bản: notice (số, ngày, nhiệm vụ) và diff: added (vị trí nhiệm vụ "
+                    "trong notice.tasks), removed và changed (id nhiệm vụ đã lưu, code, thay đổi).")
+    rejected: list["DiffItem"] = Field(
+        default_factory=list, description="Sau khi xác nhận: các mục không nhận.")
+
+
+class DiffItem(In):
+    """Một mục của phần khác biệt trong bản xem trước."""
+
+    notice: int = Field(0, ge=0, description="Vị trí văn bản trong `notices` (0 là văn bản đầu).")
+    kind: Literal["added", "removed", "changed"]
+    ref: int = Field(description="added: vị trí nhiệm vụ trong notice.tasks; removed, changed: id "
+                                 "nhiệm vụ đã lưu.")
+
+
+class ConfirmIn(In):
+    reject: list[DiffItem] = Field(
+        default_factory=list, max_length=20000,
+        description="Các mục không nhận (mặc định nhận tất cả). Nhiệm vụ bị từ chối sửa hoặc rút "
+                    "giữ nguyên và ghi vào lịch sử; nhiệm vụ mới bị từ chối không được tạo.")
+    note: str = Field("", max_length=2000, description="Lý do không nhận (ghi vào lịch sử).")
 
 
 class AppliedOut(BaseModel):
@@ -111,6 +133,58 @@ class AppliedOut(BaseModel):
     changed: int
     removed: int
     unchanged: int
+    rejected: int = 0
+
+
+class TrackingJobOut(BaseModel):
+    """Một việc nhập hoặc xuất chạy ở hàng cpu. Theo dõi bằng GET (hoặc /events) đến khi
+    `state` là done (kết quả: `import_id` hoặc `download_url`) hoặc failed (`error`)."""
+
+    id: int
+    kind: str = Field(description="import | export")
+    state: str = Field(description="queued | running | done | failed")
+    state_name: str
+    progress: float = Field(description="0–1")
+    error: JobError | None
+    import_id: int | None = Field(None, description="Nhập xong: bản xem trước ở /imports/{import_id}.")
+    download_url: str | None = Field(None, description="Xuất xong: tải tệp ở địa chỉ này.")
+    file_name: str | None = None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class ExportIn(In):
+    format: Literal["xlsx", "docx"] = Field(description="xlsx: bảng Excel; docx: báo cáo Word.")
+    by: Literal["unit", "status", "notice", "period"] = "unit"
+    on: dt.date | None = Field(None, description="Ngày tính trạng thái; mặc định hôm nay.")
+    issued_from: dt.date | None = None
+    issued_to: dt.date | None = None
+
+
+class UnitNameOut(BaseModel):
+    """Một tên đơn vị như văn bản viết, và đơn vị nó chỉ."""
+
+    name: str
+    lead_tasks: int
+    support_tasks: int
+    unit_ids: list[int] = Field(description="Đơn vị tên này đang chỉ (trống: chưa xác định).")
+    units: list[str]
+    mapped_unit_id: int | None = Field(description="Đơn vị chuyên viên theo dõi đã gán, nếu có.")
+
+
+class UnitNameIn(In):
+    name: str = Field(min_length=1, max_length=255, description="Tên như văn bản viết.")
+    unit_id: int = Field(description="Đơn vị tên này chỉ (GET /api/tracking/units).")
+
+
+class UnitNameApplied(UnitNameOut):
+    changed_tasks: int = Field(description="Số nhiệm vụ vừa được gán lại đơn vị.")
+
+
+class UnitBrief(Out):
+    id: int
+    code: str
+    name: str
 
 
 class NoticeOut(Out):

@@ -36,13 +36,17 @@ from db.models import (
 )
 from db.storage import FileStore
 from db.tracking import (  # registers the tracking tables on Base.metadata
+    DailyRun,
     Notification,
     PendingImport,
     TaskEvent,
     TaskEvidence,
+    TaskSupport,
     TrackedNotice,
     TrackedTask,
+    TrackingJob,
     UnitContact,
+    UnitName,
 )
 
 __all__ = [
@@ -63,6 +67,7 @@ __all__ = [
     "AuditEvent",
     "AuthToken",
     "Base",
+    "DailyRun",
     "DraftVersion",
     "FileStore",
     "Job",
@@ -73,11 +78,14 @@ __all__ = [
     "Speaker",
     "TaskEvent",
     "TaskEvidence",
+    "TaskSupport",
     "TrackedNotice",
     "TrackedTask",
+    "TrackingJob",
     "TranscriptVersion",
     "Unit",
     "UnitContact",
+    "UnitName",
     "User",
     "Voiceprint",
     "connect",

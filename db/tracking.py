@@ -170,3 +170,75 @@ class UnitContact(Base):
     email: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(255), default="")
     head: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TaskSupport(Base):
+    """A cooperating unit (đơn vị phối hợp) of a task, resolved from the names in `supports`:
+    the unit sees the task (read-only); only the lead unit updates it."""
+
+    __tablename__ = "tracking_task_supports"
+    __table_args__ = (Index("ix_tracking_task_supports_unit_task", "unit_id", "task_id"),)
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("tracking_tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), default="")  # as written in the notice
+
+
+class UnitName(Base):
+    """A tracker's mapping of a unit name as notices write it ("Sở TC", "STC") to a unit,
+    for the notices of one office; imports and edits resolve names through it first."""
+
+    __tablename__ = "tracking_unit_names"
+    __table_args__ = (UniqueConstraint("office_id", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    key: Mapped[str] = mapped_column(String(255))  # the name, NFC, lower case, single spaces
+    name: Mapped[str] = mapped_column(String(255))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TrackingJob(Base):
+    """An import (parse a file into a preview) or an export (Excel / Word report) run by a
+    worker on the cpu queue. The row is the truth: state, lease, result, error."""
+
+    __tablename__ = "tracking_jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # import | export
+    state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # the importing office
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    input_path: Mapped[str] = mapped_column(String(512), default="")  # jobs/<id>-in.docx
+    input_name: Mapped[str] = mapped_column(String(255), default="")
+    result: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    output_path: Mapped[str] = mapped_column(String(512), default="")  # jobs/<id>-out.xlsx
+    error_code: Mapped[str] = mapped_column(String(32), default="")
+    error_message: Mapped[str] = mapped_column(Text, default="")
+    error_hint: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(255))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DailyRun(Base):
+    """One row per scheduled daily run (e.g. the warnings of one day): whoever inserts it runs,
+    so several workers or beats never run it twice; an unfinished row whose lease ran out
+    (the worker died) may be taken over."""
+
+    __tablename__ = "tracking_daily_runs"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(255), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)

@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_timeout_s: float = 20.0
+    # Tracking: the daily warnings (Celery beat asks every check interval; the database makes
+    # it run once a day, from this hour on, in the offices' time zone) and the import / export
+    # jobs of the cpu queue (their files are removed this long after they finish).
+    tracking_warn_hour: int = Field(7, ge=0, le=23)
+    tracking_warn_check_seconds: float = 900.0
+    tracking_timezone: str = "Asia/Ho_Chi_Minh"
+    tracking_job_keep_hours: float = 24.0
 
     # Speaker diarization (diarize/). "auto": the community-1 pipeline when it is in the
     # model store, else segmentation-3.0 + CAM++ from the installed packages.

@@ -168,11 +168,11 @@ class Service:
     data_dir: Path
     workers: list[Worker] = field(default_factory=list)
 
-    def start_worker(self, queues: str = "gpu,cpu") -> Worker:
+    def start_worker(self, queues: str = "gpu,cpu", *options: str) -> Worker:
         log = self.data_dir / f"worker-{len(self.workers)}.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "ketluan.cli", "worker", "--queue", queues],
+                [sys.executable, "-m", "ketluan.cli", "worker", "--queue", queues, *options],
                 cwd=ROOT,
                 env=self.env,
                 stdout=out,

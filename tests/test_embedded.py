@@ -68,10 +68,12 @@ def served(tmp_path):
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=60)
     log.close()
-    # The embedded worker must not outlive `ketluan serve`.
+    # The embedded workers (the pipeline's, and the small cpu one with beat) must not outlive
+    # `ketluan serve`.
     text = (tmp_path / "serve.log").read_text(encoding="utf-8", errors="replace")
-    worker_pid = int(re.search(r"gpu-cpu-(\d+)@", text).group(1))
-    wait_for(lambda: not _alive(worker_pid), 30, "the embedded worker to stop")
+    pids = {int(pid) for pid in re.findall(r"(?<![\w-])(?:gpu-cpu|cpu)-(\d+)@\S+ ready", text)}
+    assert len(pids) == 2, text[-3000:]
+    wait_for(lambda: not any(_alive(pid) for pid in pids), 30, "the embedded workers to stop")
 
 
 def _alive(pid: int) -> bool:

@@ -3,9 +3,6 @@ seeing only their own tasks, progress, evidence, accept / return / reopen with h
 warnings as notifications and e-mail through a local SMTP server, reports and exports."""
 
 import io
-import socketserver
-import threading
-from email import message_from_bytes, policy
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,44 +10,9 @@ from fastapi.testclient import TestClient
 import db
 from db import accounts
 from ketluan.settings import Settings
-from tests.tracking_helpers import render
+from tests.tracking_helpers import finished, inline_sender, render, smtp_fixture  # noqa: F401
 
 PASSWORD = "mat-khau-thu"
-
-
-class _SMTP(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib: every message is kept on the server."""
-
-    def handle(self) -> None:
-        self.wfile.write(b"220 test ESMTP\r\n")
-        rcpt: list[str] = []
-        while line := self.rfile.readline():
-            cmd = line.strip().upper()
-            if cmd.startswith(b"RCPT TO:"):
-                rcpt.append(line.strip()[8:].strip(b"<> ").decode())
-            if cmd == b"DATA":
-                self.wfile.write(b"354 go on\r\n")
-                data = b""
-                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
-                    data += chunk[1:] if chunk.startswith(b"..") else chunk
-                self.server.messages.append((rcpt, message_from_bytes(data, policy=policy.default)))
-                rcpt = []
-            elif cmd == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            self.wfile.write(b"250 ok\r\n")
-
-
-@pytest.fixture
-def smtp():
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTP)
-    server.messages = []
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -71,6 +33,7 @@ def _api(url, tmp_path, smtp):
                         smtp_port=smtp.server_address[1], smtp_from="theodoi@tinh.gov.vn")
     app = create_app(settings, send=lambda job_id, stage: None)
     engine = app.state.engine
+    app.state.send = inline_sender(engine, settings)
     tokens = {}
     with db.session(engine) as s:
         for username, role, code, name in (
@@ -79,6 +42,7 @@ def _api(url, tmp_path, smtp):
             ("td2", "theo_doi", "VP-UBND", "Văn phòng UBND tỉnh"),
             ("stc", "don_vi", "STC", "Sở Tài chính"),
             ("syt", "don_vi", "SYT", "Sở Y tế"),
+            ("sxd", "don_vi", "SXD", "Sở Xây dựng"),
         ):
             accounts.ensure_unit(s, code, name)
             user = accounts.create_user(s, username, PASSWORD, role, code)
@@ -95,12 +59,18 @@ def _api(url, tmp_path, smtp):
     engine.dispose()
 
 
-def _import(c, path):
+def _import(c, path, name="TB 02-TB-TU.docx"):
+    """Upload → the import job (202) → done → its preview."""
     with open(path, "rb") as f:
         r = c.post("/api/tracking/imports", params={"received_on": "2026-08-27"},
-                   files={"file": ("TB 02-TB-TU.docx", f)}, headers=c.tokens["td"])
-    assert r.status_code == 201, r.text
-    return r.json()
+                   files={"file": (name, f)}, headers=c.tokens["td"])
+    assert r.status_code == 202, r.text
+    assert r.headers["location"] == f"/api/tracking/jobs/{r.json()['id']}"
+    job = finished(c, r.json(), c.tokens["td"])
+    assert (job["state"], job["kind"], job["error"]) == ("done", "import", None), job
+    preview = c.get(f"/api/tracking/imports/{job['import_id']}", headers=c.tokens["td"])
+    assert preview.status_code == 200, preview.text
+    return preview.json()
 
 
 def test_import_then_units_see_and_update_only_their_own_tasks(api, tmp_path, smtp):
@@ -348,8 +318,76 @@ def test_import_from_a_stored_draft_links_the_meeting(api, tmp_path):
     assert c.post(f"/api/tracking/meetings/{meeting_id}/drafts/2/import",
                   headers=t["td"]).status_code == 404
     r = c.post(url, params={"received_on": "2026-08-27"}, headers=t["td"])
-    assert r.status_code == 201, r.text
-    assert len(r.json()["notices"][0]["diff"]["added"]) == 6
-    assert c.post(f"/api/tracking/imports/{r.json()['id']}/confirm", headers=t["td"]).json()["added"] == 6
+    assert r.status_code == 202, r.text
+    job = finished(c, r.json(), t["td"])
+    preview = c.get(f"/api/tracking/imports/{job['import_id']}", headers=t["td"]).json()
+    assert len(preview["notices"][0]["diff"]["added"]) == 6
+    assert c.post(f"/api/tracking/imports/{preview['id']}/confirm", headers=t["td"]).json()["added"] == 6
     with db.session(engine) as s:
         assert s.query(db.TrackedNotice).one().meeting_id == meeting_id
+
+
+def test_cooperating_units_see_but_do_not_update_and_trackers_map_unit_names(api, tmp_path):
+    c, t = api, api.tokens
+    preview = _import(c, render(tmp_path / "tb.docx"))
+    c.post(f"/api/tracking/imports/{preview['id']}/confirm", headers=t["td"])
+    items = c.get("/api/tracking/tasks", params={"on": "2026-10-05"}, headers=t["td"]).json()["items"]
+    stc = next(x for x in items if x["lead"] == "Sở Tài chính")  # supports: Sở Xây dựng, UBND các huyện
+    with db.session(c.app.state.engine) as s:
+        sxd_id = s.query(db.Unit).filter_by(code="SXD").one().id
+        stc_unit = s.query(db.Unit).filter_by(code="STC").one().id
+    assert stc["support_unit_ids"] == [sxd_id]  # "UBND các huyện" is no unit of ours
+
+    # Sở Xây dựng cooperates on Sở Tài chính's task: it sees it (and its evidence), read-only.
+    seen = c.get("/api/tracking/tasks", headers=t["sxd"]).json()
+    assert [x["id"] for x in seen["items"]] == [stc["id"]]
+    url = f"/api/tracking/tasks/{stc['id']}"
+    assert c.get(url, headers=t["sxd"]).status_code == 200
+    r = c.post(f"{url}/progress", json={"progress": 30}, headers=t["sxd"])
+    assert r.status_code == 403 and "đơn vị mình chủ trì" in r.json()["detail"]["message"]
+    r = c.post(f"{url}/evidence", files={"file": ("bc.pdf", io.BytesIO(b"%PDF x"))}, headers=t["sxd"])
+    assert r.status_code == 403
+    r = c.post(f"{url}/evidence", files={"file": ("bc.pdf", io.BytesIO(b"%PDF x"))}, headers=t["stc"])
+    assert r.status_code == 201
+    assert c.get(f"{url}/evidence/{r.json()['id']}", headers=t["sxd"]).status_code == 200
+    # Warnings are the lead's: the overdue task is not on the cooperating unit's dashboard.
+    on = {"on": "2026-10-05"}
+    assert c.get("/api/tracking/warnings", params=on, headers=t["sxd"]).json() == []
+    assert c.get("/api/tracking/dashboard", params=on, headers=t["sxd"]).json()["warnings"]["do"] == 0
+    assert c.get("/api/tracking/dashboard", params=on, headers=t["stc"]).json()["warnings"]["do"] == 1
+    page = c.get(f"/tracking/tasks/{stc['id']}", headers=t["sxd"])
+    assert 'id="cooperating"' in page.text and 'id="progress-form"' not in page.text
+    assert 'id="progress-form"' in c.get(f"/tracking/tasks/{stc['id']}", headers=t["stc"]).text
+    assert "phối hợp</span>" in c.get("/tracking", headers=t["sxd"]).text
+
+    # The notice writes "STC" and "Sở XD": the lead becomes a new, unknown unit and the
+    # cooperating name resolves to nothing, until the tracker maps both names.
+    r = c.patch(url, json={"lead": "STC", "supports": ["Sở XD", "UBND các huyện"]}, headers=t["td"])
+    assert r.status_code == 200 and r.json()["lead_unit_id"] != stc_unit
+    assert r.json()["support_unit_ids"] == []
+    assert c.get(url, headers=t["stc"]).status_code == 404
+    assert c.get(url, headers=t["sxd"]).status_code == 404
+    names = {n["name"]: n for n in c.get("/api/tracking/unit-names", headers=t["td"]).json()}
+    assert names["Sở XD"]["unit_ids"] == [] and names["Sở XD"]["support_tasks"] == 1
+    assert names["STC"]["lead_tasks"] == 1 and names["STC"]["mapped_unit_id"] is None
+    assert c.get("/api/tracking/unit-names", headers=t["td2"]).json() == []  # another office's
+    assert c.get("/api/tracking/unit-names", headers=t["stc"]).status_code == 403
+    r = c.put("/api/tracking/unit-names", json={"name": "stc", "unit_id": stc_unit}, headers=t["td"])
+    assert r.status_code == 200, r.text
+    assert (r.json()["changed_tasks"], r.json()["unit_ids"]) == (1, [stc_unit])
+    r = c.put("/api/tracking/unit-names", json={"name": "Sở XD", "unit_id": sxd_id}, headers=t["td"])
+    assert r.json()["changed_tasks"] == 1 and r.json()["mapped_unit_id"] == sxd_id
+    assert c.put("/api/tracking/unit-names", json={"name": "Sở XD", "unit_id": 99999},
+                 headers=t["td"]).status_code == 404
+    detail = c.get(url, headers=t["stc"]).json()
+    assert (detail["lead_unit_id"], detail["support_unit_ids"]) == (stc_unit, [sxd_id])
+    assert [e["action"] for e in detail["history"]][-3:] == ["edit", "map_unit", "map_unit"]
+    assert "Sở Xây dựng" in detail["history"][-1]["note"]
+    assert c.get(url, headers=t["sxd"]).status_code == 200
+    # Later edits and imports of the office resolve the mapped names directly.
+    other = next(x for x in items if x["lead"] == "Sở Nội vụ")
+    r = c.patch(f"/api/tracking/tasks/{other['id']}", json={"lead": "STC", "supports": ["Sở XD"]},
+                headers=t["td"])
+    assert (r.json()["lead_unit_id"], r.json()["support_unit_ids"]) == (stc_unit, [sxd_id])
+    units = {u["code"] for u in c.get("/api/tracking/units", headers=t["td"]).json()}
+    assert {"STC", "SXD", "VP-TU"} <= units

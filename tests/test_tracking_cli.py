@@ -10,9 +10,9 @@ from tests.tracking_helpers import edit_notice, render
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _cli(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+def _cli(tmp_path: Path, *args: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "KETLUAN_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200",
-           "PYTHONPATH": str(ROOT)}
+           "PYTHONPATH": str(ROOT), **extra}
     env.pop("KETLUAN_DATABASE_URL", None)
     return subprocess.run([sys.executable, "-m", "ketluan.cli", "tracking", *args], cwd=ROOT,
                           env=env, input=stdin, capture_output=True, text=True, timeout=120)
@@ -37,3 +37,11 @@ def test_import_preview_confirm_and_report(tmp_path):
     assert (tmp_path / "bc.xlsx").stat().st_size > 0 and (tmp_path / "bc.docx").stat().st_size > 0
     r = _cli(tmp_path, "import", str(tmp_path / "khong-co.xlsx"))
     assert r.returncode == 2 and "Không tìm thấy tệp" in r.stderr
+
+
+def test_daily_warnings_from_cron_run_once_a_day(tmp_path):
+    always = {"KETLUAN_TRACKING_WARN_HOUR": "0"}
+    r = _cli(tmp_path, "warn", "--daily", **always)
+    assert r.returncode == 0 and r.stdout.strip() == "0 cảnh báo mới", r.stderr
+    r = _cli(tmp_path, "warn", "--daily", **always)
+    assert r.stdout.strip() == "đã chạy hôm nay", r.stderr

@@ -159,3 +159,49 @@ def test_excel_list_imports_several_notices_once(engine, tmp_path):
     _, result = _import(engine, read_xlsx(path))
     assert (result.added, result.unchanged) == (0, 4)
     assert len(_tasks(engine)) == 4
+
+
+def test_reimport_items_accepted_or_rejected_one_by_one(engine, tmp_path):
+    from ketluan.errors import InputError
+
+    original = render(tmp_path / "tb.docx")
+    _import(engine, [read_docx(original, received_on=RECEIVED)])
+    before = {t.lead_name: t for t in _tasks(engine)}
+    finance, planning, home = (before[x] for x in ("Sở Tài chính", "Sở Kế hoạch và Đầu tư",
+                                                   "Sở Nội vụ"))
+    edited = read_docx(edit_notice(original, tmp_path / "tb-sua.docx"), received_on=RECEIVED)
+    with db.session(engine) as s:
+        office = s.query(db.Unit).filter_by(code="VP-TU").one()
+        pending_id = imports.preview(s, [edited], office.id).id
+    with pytest.raises(InputError, match="không có trong bản xem trước"), db.session(engine) as s:
+        imports.confirm(s, pending_id, reject=[imports.Item(0, "changed", home.id)])
+    # Keep Sở Tài chính's old deadline and Sở Nội vụ's task; leave the new task out; take the
+    # reworded Sở Kế hoạch và Đầu tư task.
+    reject = [imports.Item(0, "changed", finance.id), imports.Item(0, "removed", home.id),
+              imports.Item(0, "added", 5)]
+    with db.session(engine) as s:
+        result = imports.confirm(s, pending_id, reject=reject, note="Chờ văn bản đính chính")
+    assert (result.added, result.changed, result.removed, result.rejected) == (0, 1, 0, 3)
+    after = {t.lead_name: t for t in _tasks(engine)}
+    assert set(after) == set(before)  # nothing withdrawn, nothing new
+    assert after["Sở Tài chính"].due_on == date(2026, 9, 30)
+    assert after["Sở Kế hoạch và Đầu tư"].content.endswith("giai đoạn 2026-2030")
+    with db.session(engine) as s:
+        events = {(e.task_id, e.action): e for e in s.scalars(
+            select(db.TaskEvent).where(db.TaskEvent.action != "import"))}
+        saved = s.get(db.PendingImport, pending_id).payload
+    assert set(events) == {(finance.id, "reimport_rejected"), (home.id, "withdraw_rejected"),
+                           (planning.id, "reimport")}
+    refused = events[finance.id, "reimport_rejected"]
+    assert refused.note == "Chờ văn bản đính chính"
+    assert refused.detail["changes"] == {"deadline": ["Có hạn cụ thể: 30/09/2026",
+                                                      "Có hạn cụ thể: 15/10/2026"]}
+    assert events[home.id, "withdraw_rejected"].detail["import_id"] == pending_id
+    assert saved["rejected"] == [{"notice": 0, "kind": "added", "ref": 5},
+                                 {"notice": 0, "kind": "changed", "ref": finance.id},
+                                 {"notice": 0, "kind": "removed", "ref": home.id}]
+    # Rejecting is not forgetting: the next import of the same text shows those items again.
+    payload, _ = _import(engine, [edited])
+    d = payload["notices"][0]["diff"]
+    assert [c["id"] for c in d["changed"]] == [finance.id]
+    assert [r["id"] for r in d["removed"]] == [home.id] and d["added"] == [5]

@@ -285,6 +285,39 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     page.wait_for_selector("ul.files li")
     shot(page, "13-nhiem-vu", full_page=True)
 
+    # A corrected copy of the notice moves that deadline: the tracker turns the change down,
+    # item by item, and the task keeps its deadline with the refusal in its history.
+    corrected = tmp_path / "thong-bao-dinh-chinh.docx"
+    doc = Document(str(edited))
+    table = next(t for t in doc.tables if "Nội dung nhiệm vụ" in t.rows[0].cells[1].text)
+    deadline = table.rows[1].cells[4]
+    for p in deadline.paragraphs[1:]:
+        p._element.getparent().remove(p._element)
+    deadline.paragraphs[0].text = "Trước ngày 30/10/2026"
+    doc.save(str(corrected))
+    page.goto(f"{url}/tracking/import")
+    page.set_input_files("#import-form input[type=file]", str(corrected))
+    page.fill("#import-form input[name=number]", "15-TB/TU")
+    page.fill("#import-form input[name=issued_on]", "2026-08-22")
+    page.click("#import-form button[type=submit]")
+    change = page.locator("#preview input[data-kind=changed]")
+    change.wait_for()
+    assert change.count() == 1 and page.locator("#preview input[data-kind=added]").count() == 0
+    assert "30/10/2026" in page.inner_text("#preview .decisions")
+    change.uncheck()
+    page.fill("#preview input[name=reject_note]", "Chưa có văn bản đính chính chính thức")
+    shot(page, "14-nhap-lai-tung-muc")
+    page.click("#preview button.primary")
+    page.wait_for_url(re.compile(r".*/tracking$"))
+    page.goto(task_url)
+    history = page.inner_text("ol.history")
+    assert "Không nhận thay đổi khi nhập lại: Chưa có văn bản đính chính chính thức" in history
+    assert "15/09/2026" in page.inner_text("dl.facts")
+    lead = page.locator("dl.facts dd").first.inner_text().strip()
+    # Unit names as the notices write them, with the unit each one means.
+    page.goto(f"{url}/tracking/units")
+    assert lead and lead in page.locator("#unit-names tbody").inner_text()
+
 
 def test_confirm_a_name_suggested_by_voiceprint(page, ui_server):  # noqa: F811
     """A transcript whose speaker diarize matched to an enrolled voice (a name with its

@@ -1,7 +1,10 @@
 """Shared pieces of the tracking tests: a hand-built conclusion rendered by drafting, an edited
 copy of it, databases on both backends, and the ids the route × role matrix needs."""
 
+import socketserver
+import threading
 from datetime import date
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -93,8 +96,8 @@ def engine_fixture(request, tmp_path):
 
 
 def tracking_params(engine, store, unit: str = "VP-UBND") -> dict:
-    """A confirmed notice of `unit` with one task, evidence, a notification and a pending
-    import, for the route × role matrix (tests/test_api_authz.py)."""
+    """A confirmed notice of `unit` with one task, evidence, a notification, a pending import
+    and a finished export job, for the route × role matrix (tests/test_api_authz.py)."""
     from tracking import imports
     from tracking.source import ParsedNotice, ParsedTask
 
@@ -115,7 +118,71 @@ def tracking_params(engine, store, unit: str = "VP-UBND") -> dict:
                                audience="assigner", level="do", message="thử")
         pending = imports.preview(s, [ParsedNotice(f"9{number}", date(2026, 8, 26), [
             ParsedTask("Nhập chờ xác nhận", "Sở Thử Quyền")])], office.id)
-        s.add_all([evidence, note])
+        tracker = s.query(db.User).filter_by(role_code="theo_doi", unit_id=office.id).first()
+        job = db.TrackingJob(kind="export", state="done", unit_id=office.id, params={},
+                             result={"file_name": "x.xlsx"}, output_path="jobs/none.xlsx",
+                             created_by=tracker.id if tracker else None, finished_at=db.utcnow())
+        s.add_all([evidence, note, job])
         s.flush()
         return {"task_id": task.id, "notice_id": task.notice_id, "evidence_id": evidence.id,
-                "notification_id": note.id, "import_id": pending.id}
+                "notification_id": note.id, "import_id": pending.id, "tracking_job_id": job.id}
+
+
+def inline_sender(engine, settings):
+    """send(job_id, stage) for an app under test without a worker process: tracking jobs run
+    at once, in this process, through the worker's own code; pipeline stages are dropped.
+    (tests/test_tracking_jobs.py runs them on a real Celery worker.)"""
+    def send(job_id: int, stage: str) -> None:
+        if stage == "tracking":
+            from worker import tracking_jobs
+
+            tracking_jobs.run(engine, settings, job_id)
+
+    return send
+
+
+def finished(client, job: dict, headers: dict, timeout: float = 60) -> dict:
+    """Poll a tracking job (GET /api/tracking/jobs/{id}) until it is done or failed."""
+    from tests.service_fixtures import wait_for
+
+    def final():
+        got = client.get(f"/api/tracking/jobs/{job['id']}", headers=headers)
+        assert got.status_code == 200, got.text
+        return got.json() if got.json()["state"] in ("done", "failed") else None
+
+    return wait_for(final, timeout, f"tracking job {job['id']}", step=0.2)
+
+
+class _SMTP(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib: every message is kept on the server."""
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 test ESMTP\r\n")
+        rcpt: list[str] = []
+        while line := self.rfile.readline():
+            cmd = line.strip().upper()
+            if cmd.startswith(b"RCPT TO:"):
+                rcpt.append(line.strip()[8:].strip(b"<> ").decode())
+            if cmd == b"DATA":
+                self.wfile.write(b"354 go on\r\n")
+                data = b""
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    data += chunk[1:] if chunk.startswith(b"..") else chunk
+                self.server.messages.append((rcpt, message_from_bytes(data, policy=policy.default)))
+                rcpt = []
+            elif cmd == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            self.wfile.write(b"250 ok\r\n")
+
+
+@pytest.fixture(name="smtp")
+def smtp_fixture():
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTP)
+    server.messages = []
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()

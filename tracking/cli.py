@@ -134,13 +134,23 @@ def report(
 
 
 @tracking_app.command("warn")
-def warn(on: DateOpt = None) -> None:
+def warn(
+    on: DateOpt = None,
+    daily: Annotated[bool, typer.Option(
+        "--daily", help="Như lịch hằng ngày: chỉ chạy một lần mỗi ngày, từ giờ tracking_warn_hour "
+                        "(dùng cho cron; Celery beat đã tự chạy).")] = False,
+) -> None:
     """Tạo cảnh báo (vàng, đỏ, đỏ đặc biệt) và gửi e-mail nếu đã cấu hình máy chủ thư."""
     import db
     from ketluan.settings import get_settings
     from tracking.mail import mailer_from
     from tracking.warnings import notify
 
+    if daily:
+        from tracking.daily import daily_warnings
+
+        out.print(daily_warnings(_engine(), get_settings()))
+        return
     today = _date(on, "--on") or date.today()
     with db.session(_engine()) as s:
         created = notify(s, today, _rules(), mailer_from(get_settings()))

@@ -3,26 +3,30 @@
     pending = preview(s, notices, unit_id=office.id, user=tracker)  # nothing saved but the preview
     pending.payload["notices"][0]["diff"]                            # added / removed / changed
     result = confirm(s, pending.id, user=tracker)                    # tasks created or updated
+    confirm(s, pending.id, tracker, reject=[Item(0, "changed", task_id)])  # all but that change
 
 A notice is known by (office, number, date of issue). Importing it again matches its tasks
 to the saved ones (same text and lead first, then the most similar text), so nothing is
-duplicated; what differs is shown as the diff, and only confirming applies it.
+duplicated; what differs is shown as the diff, and only confirming applies it. The tracker
+may turn down single items of the diff: a rejected change or withdrawal leaves the task as it
+was and says so in its history; a rejected new task is not created.
 """
 
-import re
-import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Unit, User, utcnow
+from db.models import User, utcnow
 from db.tracking import PendingImport, TaskEvent, TrackedNotice, TrackedTask
 from ketluan.errors import ConflictError, InputError, NotFoundError
+from tracking import units
 from tracking.source import ParsedNotice, ParsedTask
 from tracking.status import FIXED, KINDS, WITHIN_DAYS, effective_due
+from transcribe.transcript import nfc
 
 SIMILAR = 0.6  # text similarity above which an edited task counts as the same task
 COMPARED = ("content", "lead", "supports", "deadline")
@@ -36,6 +40,17 @@ class Applied:
     changed: int = 0
     removed: int = 0
     unchanged: int = 0
+    rejected: int = 0  # items of the diff the tracker turned down
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of a preview's diff: `notice` is the notice's place in the preview; `ref` is
+    the task's place in that notice for an added task, the saved task's id otherwise."""
+
+    notice: int
+    kind: Literal["added", "removed", "changed"]
+    ref: int
 
 
 def preview(s: Session, notices: list[ParsedNotice], unit_id: int, user: User | None = None,
@@ -56,23 +71,31 @@ def preview(s: Session, notices: list[ParsedNotice], unit_id: int, user: User | 
     return pending
 
 
-def confirm(s: Session, import_id: int, user: User | None = None) -> Applied:
-    """Apply a previewed import, if the saved tasks have not changed since the preview."""
+def confirm(s: Session, import_id: int, user: User | None = None, reject: Iterable[Item] = (),
+            note: str = "") -> Applied:
+    """Apply a previewed import, if the saved tasks have not changed since the preview;
+    the items in `reject` are left out (`note`: why, for the tasks' history)."""
     pending = s.get(PendingImport, import_id)
     if pending is None:
         raise NotFoundError(f"Không có lần nhập #{import_id}.", "Tải tệp lên để xem trước lại.")
     if pending.state != "preview":
         what = "đã được xác nhận" if pending.state == "applied" else "đã bị hủy"
         raise ConflictError(f"Lần nhập #{import_id} {what}.", "Tải tệp lên lại nếu cần nhập tiếp.")
+    rejected = _check_items(pending.payload["notices"], reject)
     result = Applied()
-    for entry in pending.payload["notices"]:
+    for k, entry in enumerate(pending.payload["notices"]):
         notice = ParsedNotice.from_dict(entry["notice"])
         if diff(s, notice, pending.unit_id) != entry["diff"]:
             raise ConflictError(
                 f"Nhiệm vụ của thông báo {notice.number} đã thay đổi từ lúc xem trước.",
                 "Hãy xem trước lại rồi xác nhận.")
-        _apply(s, notice, entry["diff"], pending, user, result)
+        _apply(s, notice, entry["diff"], pending, user, result,
+               {(i.kind, i.ref) for i in rejected if i.notice == k}, nfc(note.strip()))
     pending.state, pending.applied_at = "applied", utcnow()
+    # The decisions stay with the import: a rejected new task has no history of its own.
+    pending.payload = {**pending.payload, "rejected": [
+        {"notice": i.notice, "kind": i.kind, "ref": i.ref} for i in sorted(
+            rejected, key=lambda i: (i.notice, i.kind, i.ref))], "note": nfc(note.strip())}
     s.flush()
     return result
 
@@ -141,26 +164,7 @@ def find_notice(s: Session, unit_id: int, notice: ParsedNotice) -> TrackedNotice
         TrackedNotice.issued_on == notice.issued_on))
 
 
-def resolve_unit(s: Session, name: str) -> Unit | None:
-    """The unit called `name` (case and spacing ignored), created when it is new."""
-    name = re.sub(r"\s+", " ", name).strip()
-    if not name:
-        return None
-    wanted = _key(name)
-    for unit in s.scalars(select(Unit).where(func.lower(Unit.name) == name.lower())):
-        return unit
-    for unit in s.scalars(select(Unit)):
-        if _key(unit.name) == wanted:
-            return unit
-    base = "DV-" + (_slug(name)[:50] or "khong-ten")
-    code, n = base, 1
-    while s.scalar(select(Unit.id).where(Unit.code == code)):
-        n += 1
-        code = f"{base}-{n}"
-    unit = Unit(code=code, name=name)
-    s.add(unit)
-    s.flush()
-    return unit
+resolve_unit = units.resolve  # (s, name, office_id=None, create=True): mapping, name, or new
 
 
 def record(s: Session, task: TrackedTask, user: User | None, action: str, note: str = "",
@@ -174,8 +178,26 @@ def record(s: Session, task: TrackedTask, user: User | None, action: str, note: 
 # -- helpers ------------------------------------------------------------------------------
 
 
+def _check_items(notices: list[dict[str, Any]], items: Iterable[Item]) -> set[Item]:
+    """The rejected items, each checked against the preview it refers to."""
+    out = set()
+    for item in items:
+        d = notices[item.notice]["diff"] if 0 <= item.notice < len(notices) else None
+        known = d is not None and (
+            item.ref in d["added"] if item.kind == "added" else
+            any(x["id"] == item.ref for x in d["removed"]) if item.kind == "removed" else
+            any(x["id"] == item.ref for x in d["changed"]) if item.kind == "changed" else False)
+        if not known:
+            raise InputError(
+                f"Mục '{item.kind} {item.ref}' (văn bản thứ {item.notice + 1}) không có trong "
+                "bản xem trước.", "Tải lại bản xem trước rồi chọn lại các mục không nhận.")
+        out.add(item)
+    return out
+
+
 def _apply(s: Session, parsed: ParsedNotice, d: dict[str, Any], pending: PendingImport,
-           user: User | None, result: Applied) -> None:
+           user: User | None, result: Applied, rejected: set[tuple[str, int]] = frozenset(),
+           note: str = "") -> None:
     notice = s.get(TrackedNotice, d["notice_id"]) if d["notice_id"] else None
     if notice is None:
         notice = TrackedNotice(unit_id=pending.unit_id, number=parsed.number,
@@ -191,37 +213,61 @@ def _apply(s: Session, parsed: ParsedNotice, d: dict[str, Any], pending: Pending
     s.flush()
     result.notices.append(notice.id)
     source = {"import_id": pending.id, "file": parsed.source_name}
+    find = units.Resolver(s, notice.unit_id)
     for entry in d["changed"]:
         task = s.get(TrackedTask, entry["id"])
+        if ("changed", task.id) in rejected:
+            record(s, task, user, "reimport_rejected",
+                   note or "Không nhận thay đổi của văn bản nhập lại", changes=entry["changes"],
+                   **source)
+            result.rejected += 1
+            continue
         new = parsed.tasks[entry["index"]]
-        _fill(s, task, new, notice)
+        if _fill(task, new, notice, find):
+            units.link_supports(s, task, notice.unit_id, find)
         record(s, task, user, "reimport", "Cập nhật theo văn bản nhập lại",
                changes=entry["changes"], **source)
         result.changed += 1
     for gone in d["removed"]:
         task = s.get(TrackedTask, gone["id"])
+        if ("removed", task.id) in rejected:
+            record(s, task, user, "withdraw_rejected",
+                   note or "Vẫn theo dõi, dù không còn trong văn bản nhập lại", **source)
+            result.rejected += 1
+            continue
         task.withdrawn = True
         record(s, task, user, "withdraw", "Không còn trong văn bản nhập lại", **source)
         result.removed += 1
     seq = s.scalar(select(func.max(TrackedTask.seq)).where(TrackedTask.notice_id == notice.id)) or 0
+    taken = set(s.scalars(select(TrackedTask.code).where(
+        TrackedTask.code.startswith(f"{notice.number}/{notice.issued_on.year}-"))))
+    created = []
     for index in d["added"]:
+        if ("added", index) in rejected:
+            result.rejected += 1
+            continue
         seq += 1
-        task = TrackedTask(notice_id=notice.id, seq=seq, code=_code(s, notice, seq))
-        _fill(s, task, parsed.tasks[index], notice)
-        s.add(task)
-        s.flush()
+        task = TrackedTask(notice_id=notice.id, seq=seq, code=_code(notice, seq, taken))
+        _fill(task, parsed.tasks[index], notice, find)
+        created.append(task)
+    s.add_all(created)
+    s.flush()  # one INSERT round for the list, then their links and history
+    for task in created:
+        units.link_supports(s, task, notice.unit_id, find, new=True)
         record(s, task, user, "import", f"Nhập từ {parsed.source_name or 'tệp'}", **source)
         result.added += 1
     result.unchanged += d["unchanged"]
     s.flush()
 
 
-def _fill(s: Session, task: TrackedTask, new: ParsedTask, notice: TrackedNotice) -> None:
+def _fill(task: TrackedTask, new: ParsedTask, notice: TrackedNotice, find: units.Resolver) -> bool:
+    """Copy the parsed task in; True when its cooperating units must be linked again."""
     task.content = new.content
     if _key(new.lead) != _key(task.lead_name or "") or task.lead_unit_id is None:
-        unit = resolve_unit(s, new.lead)
+        unit = find(new.lead)
         task.lead_unit_id = unit.id if unit else None
     task.lead_name = new.lead
+    relink = task.id is None or list(task.supports or []) != list(new.supports)
     task.supports = list(new.supports)
     task.deadline_kind, task.deadline_phrase = new.deadline_kind, new.deadline_phrase
     task.due_on = effective_due(new.deadline_kind, new.due, new.deadline_phrase, notice.received_on)
@@ -230,6 +276,7 @@ def _fill(s: Session, task: TrackedTask, new: ParsedTask, notice: TrackedNotice)
     task.quote = new.quote or task.quote or ""
     task.audio_start = new.audio_start if new.audio_start is not None else task.audio_start
     task.audio_end = new.audio_end if new.audio_end is not None else task.audio_end
+    return relink
 
 
 def _changes(task: TrackedTask, new: ParsedTask) -> dict[str, list[Any]]:
@@ -271,18 +318,13 @@ def _similarity(t: TrackedTask, n: ParsedTask) -> float:
     return ratio + (0.05 if _key(t.lead_name) == _key(n.lead) else 0.0)
 
 
-def _code(s: Session, notice: TrackedNotice, seq: int) -> str:
+def _code(notice: TrackedNotice, seq: int, taken: set[str]) -> str:
+    """The task's code (mã nhiệm vụ); `taken`: codes already used with the same start."""
     code = f"{notice.number}/{notice.issued_on.year}-{seq:02d}"
-    if s.scalar(select(TrackedTask.id).where(TrackedTask.code == code)):
+    if code in taken:
         code = f"{code}.{notice.unit.code if notice.unit else notice.unit_id}"
+    taken.add(code)
     return code
 
 
-def _key(text: str | None) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip().lower()
-
-
-def _slug(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-").upper()
+_key = units.key

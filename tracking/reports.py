@@ -32,6 +32,7 @@ from tracking.status import (
     warning_of,
 )
 from tracking.tasks import scope
+from tracking.units import supports_of
 
 GROUPS = {"unit": "Đơn vị chủ trì", "status": "Trạng thái", "notice": "Văn bản giao",
           "period": "Tháng ban hành"}
@@ -67,6 +68,7 @@ class Row:
     updated_at: datetime
     status: str
     warning: str | None
+    support_unit_ids: list[int] = field(default_factory=list)  # cooperating units (linked)
 
     @property
     def status_name(self) -> str:
@@ -145,6 +147,9 @@ def task_page(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
     if total is None:
         total = len(rows)
         rows = rows[offset:offset + limit if limit is not None else None]
+    cooperating = supports_of(s, [r.id for r in rows])
+    for r in rows:
+        r.support_unit_ids = cooperating.get(r.id, [])
     return total, rows
 
 
@@ -198,12 +203,11 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     fills = {"vang": "FFF2CC", "do": "F8CBAD", "do_dac_biet": "FF7C80"}
-    for r in rows:
+    for row, r in enumerate(rows, start=2):  # not listing.max_row: it scans every cell
         listing.append([r.code, r.notice, r.issued_on, r.content, r.lead, "; ".join(r.supports),
                         r.sector, KINDS.get(r.deadline_kind, r.deadline_kind), r.due_on,
                         r.progress, r.result, r.documents, r.status_name,
                         LEVELS[r.warning] if r.warning else ""])
-        row = listing.max_row
         for col in (4, 5, 6, 11, 12):  # long texts wrap inside their column
             listing.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
         listing.cell(row, 3).number_format = listing.cell(row, 9).number_format = "DD/MM/YYYY"

@@ -1,6 +1,7 @@
 """Who sees which tasks, and what each role may do to them; every change goes into the history.
 
-- Đơn vị (role don_vi): sees and updates only the tasks its unit leads.
+- Đơn vị (role don_vi): sees and updates the tasks its unit leads; sees, read-only, the tasks
+  it cooperates on (đơn vị phối hợp: it contributes to the lead unit, which reports).
 - Chuyên viên theo dõi (theo_doi): the tasks of the notices its office imported; edits them,
   accepts or sends back results, reopens.
 - Other roles of that office read them; an administrator sees everything.
@@ -10,14 +11,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import User
+from db.models import Unit, User
 from db.storage import FileStore
-from db.tracking import TaskEvent, TaskEvidence, TrackedNotice, TrackedTask
+from db.tracking import TaskEvent, TaskEvidence, TaskSupport, TrackedNotice, TrackedTask
 from ketluan.errors import AccessDenied, ConflictError, InputError, NotFoundError
-from tracking.imports import record, resolve_unit
+from tracking import units
+from tracking.imports import record
 from tracking.status import (
     FIXED,
     KINDS,
@@ -33,12 +35,18 @@ ADMIN, TRACKER, UNIT = "admin", "theo_doi", "don_vi"
 MAX_EVIDENCE = 50 * 1024 * 1024
 
 
-def scope(q: Select, user: User) -> Select:
-    """Restrict a query over TrackedTask to the tasks `user` may see."""
+def scope(q: Select, user: User, supports: bool = True) -> Select:
+    """Restrict a query over TrackedTask to the tasks `user` may see. A unit sees the tasks it
+    leads and, unless `supports` is False (warnings: they are the lead's), those it
+    cooperates on."""
     if user.role_code == ADMIN:
         return q
     if user.role_code == UNIT:
-        return q.where(TrackedTask.lead_unit_id == user.unit_id)
+        if not supports:
+            return q.where(TrackedTask.lead_unit_id == user.unit_id)
+        cooperating = select(TaskSupport.task_id).where(TaskSupport.unit_id == user.unit_id)
+        return q.where(or_(TrackedTask.lead_unit_id == user.unit_id,
+                           TrackedTask.id.in_(cooperating)))
     office = select(TrackedNotice.id).where(TrackedNotice.unit_id == user.unit_id)
     return q.where(TrackedTask.notice_id.in_(office))
 
@@ -138,13 +146,15 @@ def edit(s: Session, task: TrackedTask, user: User, **fields: Any) -> TrackedTas
         if fields.get(name) is not None:
             changes[name] = [getattr(task, name), nfc(fields[name].strip())]
             setattr(task, name, nfc(fields[name].strip()))
-    if fields.get("supports") is not None:
-        changes["supports"] = [task.supports, [nfc(x.strip()) for x in fields["supports"]]]
-        task.supports = changes["supports"][1]
     if fields.get("lead") is not None:
-        unit = resolve_unit(s, nfc(fields["lead"]))
+        unit = units.resolve(s, nfc(fields["lead"]), task.notice.unit_id)
         changes["lead"] = [task.lead_name, nfc(fields["lead"].strip())]
         task.lead_name, task.lead_unit_id = changes["lead"][1], unit.id if unit else None
+    if fields.get("supports") is not None:
+        names = [nfc(x.strip()) for x in fields["supports"] if x.strip()]
+        changes["supports"] = [task.supports, names]
+        task.supports = names
+        units.link_supports(s, task, task.notice.unit_id)
     kind = fields.get("deadline_kind")
     if kind is not None or fields.get("due_on") is not None or fields.get("deadline_phrase"):
         kind = task.deadline_kind if kind is None else kind
@@ -194,6 +204,39 @@ def add_evidence(s: Session, store: FileStore, task: TrackedTask, user: User, pa
     s.flush()
     record(s, task, user, "evidence", f"Đính kèm minh chứng: {name}", evidence_id=evidence.id)
     return evidence
+
+
+def map_unit_name(s: Session, office_id: int, name: str, unit: Unit, user: User) -> int:
+    """The tracker says which unit `name` means in the office's notices: remembered for later
+    imports, and applied now to the office's tasks (each change in the task's history).
+    Returns how many tasks changed."""
+    if user.role_code not in (ADMIN, TRACKER) or (
+            user.role_code == TRACKER and office_id != user.unit_id):
+        raise AccessDenied("Chỉ chuyên viên theo dõi của cơ quan giao nhiệm vụ làm được việc này.",
+                           "Đề nghị chuyên viên theo dõi xử lý.")
+    if not units.key(name):
+        raise InputError("Chưa có tên đơn vị cần gán.", "Ghi tên đơn vị như văn bản viết.")
+    units.set_alias(s, office_id, name, unit.id, user)
+    wanted, changed = units.key(name), 0
+    q = (select(TrackedTask).join(TrackedNotice, TrackedNotice.id == TrackedTask.notice_id)
+         .where(TrackedNotice.unit_id == office_id, TrackedTask.withdrawn.is_(False))
+         .order_by(TrackedTask.id))
+    for task in s.scalars(q):
+        as_lead = units.key(task.lead_name) == wanted and task.lead_unit_id != unit.id
+        as_support = any(units.key(x) == wanted for x in task.supports or [])
+        before = set(s.scalars(select(TaskSupport.unit_id).where(TaskSupport.task_id == task.id)))
+        if as_lead:
+            old = task.lead_unit.name if task.lead_unit else None
+            task.lead_unit_id = unit.id
+            record(s, task, user, "map_unit", f"Đơn vị chủ trì “{task.lead_name}” là {unit.name}",
+                   lead_unit=[old, unit.name])
+        if as_support and unit.id not in before:
+            units.link_supports(s, task, office_id)
+            record(s, task, user, "map_unit", f"Đơn vị phối hợp “{name.strip()}” là {unit.name}",
+                   support_unit=unit.name)
+        changed += as_lead or (as_support and unit.id not in before)
+    s.flush()
+    return changed
 
 
 def history(s: Session, task: TrackedTask) -> list[TaskEvent]:

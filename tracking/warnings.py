@@ -67,7 +67,7 @@ def overdue_by_unit(s: Session, today: date, user: User | None = None,
          .group_by(TrackedTask.lead_unit_id, func.coalesce(Unit.name, TrackedTask.lead_name))
          .order_by(func.count().desc()))
     if user is not None:
-        q = scope(q, user)
+        q = scope(q, user, supports=False)
     return [(uid, name, int(n), int(sp or 0)) for uid, name, n, sp in s.execute(q)]
 
 
@@ -86,7 +86,7 @@ def warnings_list(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: U
     elif level in (RED, SPECIAL_RED):
         q = q.where(TrackedTask.due_on < today)
     if user is not None:
-        q = scope(q, user)
+        q = scope(q, user, supports=False)
     out = []
     for row in s.execute(q):
         state = TaskState(row.deadline_kind, row.due_on, False, None, row.result_state,
@@ -116,7 +116,7 @@ def warning_counts(s: Session, today: date, rules: Rules = DEFAULT_RULES,
         func.sum(case((and_(overdue, t.due_on < special), 1), else_=0)),
     ).where(_open(), t.due_on <= near_cutoff(today, rules))
     if user is not None:
-        q = scope(q, user)
+        q = scope(q, user, supports=False)
     yellow, red, special_red = s.execute(q).one()
     return {YELLOW: int(yellow or 0), RED: int(red or 0), SPECIAL_RED: int(special_red or 0)}
 

@@ -11,7 +11,11 @@ from ketluan.settings import Settings, get_settings
 
 GPU_TASK = "ketluan.gpu_stage"
 CPU_TASK = "ketluan.cpu_stage"
-TASK_FOR_STAGE = {"gpu": GPU_TASK, "cpu": CPU_TASK}
+# Tracking (worker/tracking_jobs.py, tracking/daily.py): imports and exports, daily warnings.
+TRACKING_TASK = "ketluan.tracking_job"
+WARN_TASK = "ketluan.tracking_warn"
+TASK_FOR_STAGE = {"gpu": GPU_TASK, "cpu": CPU_TASK, "tracking": TRACKING_TASK}
+QUEUE_FOR_STAGE = {"gpu": "gpu", "cpu": "cpu", "tracking": "cpu"}
 
 
 def make_app(settings: Settings | None = None) -> Celery:
@@ -24,7 +28,8 @@ def make_app(settings: Settings | None = None) -> Celery:
         task_ignore_result=True,  # results live in the database
         task_queues=(Queue("gpu"), Queue("cpu")),
         task_default_queue="cpu",
-        task_routes={GPU_TASK: {"queue": "gpu"}, CPU_TASK: {"queue": "cpu"}},
+        task_routes={GPU_TASK: {"queue": "gpu"}, CPU_TASK: {"queue": "cpu"},
+                     TRACKING_TASK: {"queue": "cpu"}, WARN_TASK: {"queue": "cpu"}},
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,  # keep trying through a Redis restart
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
@@ -35,7 +40,25 @@ def make_app(settings: Settings | None = None) -> Celery:
     if settings.celery_broker_url.startswith(("redis", "rediss")):
         # Long meetings take hours on CPU; the sweeper, not redelivery, recovers lost jobs.
         app.conf.broker_transport_options = {"visibility_timeout": 12 * 3600}
+    _tracking_schedule(app, settings)
     return app
+
+
+def _tracking_schedule(app: Celery, settings: Settings) -> None:
+    """Celery beat (`ketluan worker --beat`, or `celery -A worker.app beat`) asks for the daily
+    warnings every check interval; the database lets one run a day through (tracking/daily.py),
+    so a missed hour is caught up at the next check and two beats do no harm."""
+    every = settings.tracking_warn_check_seconds
+    app.conf.beat_schedule = {
+        "tracking-daily-warnings": {
+            "task": WARN_TASK,
+            "schedule": every,
+            # A check nobody took for a while is worthless (the next one comes): let it expire,
+            # but not so soon that a busy worker drops every check.
+            "options": {"queue": "cpu", "expires": max(every, 300.0)},
+        }
+    }
+    app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
 
 
 app = make_app()

@@ -41,13 +41,12 @@ def serve(
     _logging()
     settings = get_settings()
     app = create_app(settings)  # migrates the database before the worker starts
-    child = None
+    children = []
     if with_worker:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "ketluan.cli", "worker", "--queue", "gpu,cpu"],
-            env=os.environ.copy(),
-            preexec_fn=_die_with_parent,
-        )
+        children = [
+            subprocess.Popen(cmd, env=os.environ.copy(), preexec_fn=_die_with_parent)
+            for cmd in embedded_workers()
+        ]
     # uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown; turn that into SystemExit
     # so the `finally` below stops the worker instead of the process dying around it.
     signal.signal(signal.SIGTERM, _exit)
@@ -63,12 +62,25 @@ def serve(
             log_level="info",
         )
     finally:
-        if child is not None and child.poll() is None:
-            child.send_signal(signal.SIGTERM)
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
             try:
                 child.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 child.kill()
+
+
+def embedded_workers() -> list[list[str]]:
+    """The worker processes `ketluan serve` runs: the pipeline worker (one job at a time, the
+    model loaded once) and a small cpu worker, so that a tracking import or export does not
+    wait behind an hour of transcription; it also runs Celery beat (the daily warnings)."""
+    cli = [sys.executable, "-m", "ketluan.cli", "worker"]
+    return [
+        [*cli, "--queue", "gpu,cpu"],
+        [*cli, "--queue", "cpu", "--concurrency", "1", "--no-preload", "--beat"],
+    ]
 
 
 def worker(
@@ -78,6 +90,9 @@ def worker(
         str | None, typer.Option(help="Chỉ dùng GPU số này (CUDA_VISIBLE_DEVICES).")
     ] = None,
     preload: Annotated[bool, typer.Option(help="Nạp mô hình trước khi nhận việc.")] = True,
+    beat: Annotated[
+        bool, typer.Option("--beat", help="Chạy kèm lịch Celery beat (cảnh báo hằng ngày); một máy là đủ.")
+    ] = False,
 ) -> None:
     """Chạy một máy xử lý Celery. Hàng gpu: mỗi lần một việc, mô hình nạp một lần."""
     queues = [q.strip() for q in queue.split(",") if q.strip()]
@@ -98,13 +113,22 @@ def worker(
         import transcribe
 
         transcribe.load_model(settings.asr_model)
+    if beat:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app.worker_main(worker_argv(queues, concurrency, beat, settings.data_dir))
+
+
+def worker_argv(queues: list[str], concurrency: int, beat: bool, data_dir) -> list[str]:
+    """Celery's command line for `ketluan worker`."""
     # The gpu queue runs in the main process ("solo"): one job at a time, the model stays loaded.
     pool = "solo" if "gpu" in queues else "prefork"
     argv = ["worker", "-Q", ",".join(queues), "-P", pool, "-l", "INFO"]
     argv += ["-n", f"{'-'.join(queues)}-{os.getpid()}@{socket.gethostname()}"]
     if pool == "prefork":
         argv += ["-c", str(concurrency or os.cpu_count() or 1)]
-    app.worker_main(argv)
+    if beat:  # the schedule is in worker/app.py; its state file under the data directory
+        argv += ["-B", "-s", str(data_dir / "celerybeat-schedule")]
+    return argv
 
 
 @admin_app.command("create-user")

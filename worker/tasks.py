@@ -8,7 +8,7 @@ from celery.signals import worker_process_init, worker_ready, worker_shutdown
 from sqlalchemy import Engine
 
 from ketluan.settings import get_settings
-from worker.app import TASK_FOR_STAGE, app
+from worker.app import QUEUE_FOR_STAGE, TASK_FOR_STAGE, TRACKING_TASK, WARN_TASK, app
 
 log = logging.getLogger(__name__)
 _sweeper_stop = threading.Event()
@@ -36,7 +36,42 @@ def cpu_stage(job_id: int) -> str:
 
 def send(job_id: int, stage: str) -> None:
     """Publish the message for a job's stage (used by the API, the sweeper and the pipeline)."""
-    app.send_task(TASK_FOR_STAGE[stage], args=[job_id], queue=stage, retry=True)
+    app.send_task(TASK_FOR_STAGE[stage], args=[job_id], queue=QUEUE_FOR_STAGE[stage], retry=True)
+
+
+# -- tracking: imports and exports on the cpu queue, the daily warnings -------------------
+
+
+@app.task(name=TRACKING_TASK, acks_late=True, ignore_result=True)
+def tracking_job(job_id: int) -> str:
+    """Parse an uploaded notice into a preview, or write an Excel / Word report."""
+    from worker import tracking_jobs
+
+    outcome = tracking_jobs.run(engine(), get_settings(), job_id)
+    log.info("tracking job %s: %s", job_id, outcome)
+    return outcome
+
+
+@app.task(name=WARN_TASK, ignore_result=True)
+def tracking_warn() -> str:
+    """Beat's periodic check: today's warnings, once a day (the database decides)."""
+    from tracking.daily import daily_warnings
+
+    outcome = daily_warnings(engine(), get_settings())
+    log.info("daily warnings: %s", outcome)
+    return outcome
+
+
+@worker_ready.connect
+def _start_tracking_sweeper(**_kwargs) -> None:
+    from worker.tracking_jobs import run_forever
+
+    threading.Thread(
+        target=run_forever,
+        args=(engine(), send, get_settings(), _sweeper_stop),
+        name="ketluan-tracking-sweeper",
+        daemon=True,
+    ).start()
 
 
 @lru_cache

@@ -38,6 +38,7 @@ from api.routes import voiceprints as voiceprint_routes
 from api.schemas import JobOut
 from db import accounts
 from ketluan.errors import AccessDenied, AuthError, InputError, KetluanError
+from tracking import tasks as tracking_tasks
 from tracking.status import KINDS, LEVELS, STATUSES
 
 router = APIRouter()
@@ -188,19 +189,23 @@ def tracking_page(
         filters=filters,
         export_query=query,
         can_track=user.role_code in (ADMIN, THEO_DOI),
+        my_unit=user.unit_id if user.role_code == DON_VI else None,
     )
 
 
 @router.get("/tracking/tasks/{task_id}", response_class=HTMLResponse)
 def task_page(request: Request, task_id: int, user: Anyone, s: DB) -> Response:
     task = tracking_routes.get_task(task_id, request, user, s, None)
+    row = tracking_tasks.visible_task(s, user, task_id)
     return _render(
         request,
         "task.html",
         user,
         task=task,
         can_track=user.role_code in (ADMIN, THEO_DOI),
-        can_update=user.role_code in (ADMIN, THEO_DOI, DON_VI),
+        # A cooperating unit (đơn vị phối hợp) sees the task but only its lead unit updates it.
+        can_update=tracking_tasks.may_update(row, user),
+        cooperating=user.role_code == DON_VI and row.lead_unit_id != user.unit_id,
         kinds=KINDS,
     )
 
@@ -208,6 +213,22 @@ def task_page(request: Request, task_id: int, user: Anyone, s: DB) -> Response:
 @router.get("/tracking/import", response_class=HTMLResponse)
 def import_page(request: Request, user: Tracker) -> Response:
     return _render(request, "import.html", user)
+
+
+@router.get("/tracking/units", response_class=HTMLResponse)
+def unit_names_page(request: Request, user: Tracker, s: DB, unit: str = "") -> Response:
+    """Unit names as the office's notices write them → the units they mean (the tracker maps)."""
+    office = None if user.role_code == ADMIN and not unit else unit or None
+    names = tracking_routes.list_unit_names(user, s, office) if office or user.unit_id else []
+    return _render(
+        request,
+        "units.html",
+        user,
+        names=names,
+        units=tracking_routes.list_units(user, s),
+        office=unit,
+        needs_office=user.role_code == ADMIN and not unit,
+    )
 
 
 @router.get("/admin", response_class=HTMLResponse)
@@ -260,6 +281,7 @@ def _nav(user: db.User | None) -> list[tuple[str, str]]:
     items.append(("/tracking", "Theo dõi nhiệm vụ"))
     if role in (ADMIN, THEO_DOI):
         items.append(("/tracking/import", "Nhập văn bản"))
+        items.append(("/tracking/units", "Tên đơn vị"))
     if role == ADMIN:
         items.append(("/admin", "Quản trị"))
     return items

@@ -5,16 +5,16 @@ the office that imported a notice (its tracker, leaders and staff) sees all of i
 The task list is also the JSON API for an office's existing tracking software.
 """
 
+import asyncio
 import datetime as dt
+import json
 import os
-import shutil
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from sqlalchemy import select
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -22,12 +22,15 @@ from starlette.concurrency import run_in_threadpool
 import db
 from api.deps import ADMIN, DB, DON_VI, EVERYONE, THEO_DOI, Allow, audit, visible_meeting
 from api.routes.audio import UPLOAD_DOC
+from api.schemas import JobError
 from api.tracking_schemas import (
     AppliedOut,
+    ConfirmIn,
     DashboardOut,
     DecisionIn,
     EventOut,
     EvidenceOut,
+    ExportIn,
     GroupOut,
     ImportOut,
     NoticeOut,
@@ -38,16 +41,23 @@ from api.tracking_schemas import (
     TaskOut,
     TaskPage,
     TaskPatch,
+    TrackingJobOut,
+    UnitBrief,
+    UnitNameApplied,
+    UnitNameIn,
+    UnitNameOut,
     UnitOverdue,
     WarningOut,
 )
 from api.upload import receive_file
 from db import accounts
-from ketluan.errors import InputError, NotFoundError
+from ketluan.errors import ConflictError, InputError, KetluanError, NotFoundError
 from tracking import excel, imports, reports, tasks, warnings
+from tracking import units as units_mod
+from tracking.files import kind_of
 from tracking.mail import mailer_from
-from tracking.source import read_docx
 from tracking.status import LEVELS, rules_from
+from worker import tracking_jobs
 
 router = APIRouter(prefix="/api/tracking", tags=["Theo dõi nhiệm vụ"])
 Reader = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]
@@ -55,15 +65,20 @@ Tracker = Annotated[db.User, Depends(Allow(ADMIN, THEO_DOI))]
 Updater = Annotated[db.User, Depends(Allow(ADMIN, THEO_DOI, DON_VI))]
 OfficeReader = Annotated[db.User, Depends(Allow(*EVERYONE))]
 On = Annotated[dt.date | None, Query(description="Ngày tính trạng thái; mặc định hôm nay.")]
+OfficeCode = Annotated[str | None, Query(max_length=64, description="Mã cơ quan theo dõi (chỉ quản trị).")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+EXPORT_WAIT_SECONDS = 60.0  # the GET export addresses wait this long for the worker, then 202
+JOB_POLL_SECONDS = 0.3
+SSE_KEEPALIVE_SECONDS = 15.0
+SSE_MAX_SECONDS = 3600.0
 
 
 # -- import -----------------------------------------------------------------------------
 
 
-@router.post("/imports", response_model=ImportOut, status_code=201, openapi_extra=UPLOAD_DOC)
+@router.post("/imports", response_model=TrackingJobOut, status_code=202, openapi_extra=UPLOAD_DOC)
 async def upload_import(
     request: Request,
     user: Tracker,
@@ -72,26 +87,25 @@ async def upload_import(
     issued_on: Annotated[dt.date | None, Query(description="Ngày ban hành nếu văn bản để trống.")] = None,
     received_on: Annotated[dt.date | None, Query(description="Ngày nhận văn bản.")] = None,
     unit: Annotated[str | None, Query(max_length=64, description="Mã cơ quan theo dõi (chỉ quản trị).")] = None,
-) -> ImportOut:
+) -> JSONResponse:
     """Tải lên thông báo kết luận (.docx) hoặc danh sách nhiệm vụ (.xlsx) để xem trước.
 
-    Chưa lưu nhiệm vụ nào: trả về các nhiệm vụ đọc được và phần khác biệt (thêm, bỏ, sửa) so
-    với lần nhập trước của cùng thông báo. Gọi `/confirm` để lưu."""
+    Tệp được đọc ở hàng đợi cpu: trả về ngay (202) một việc nhập; theo dõi ở
+    `GET /api/tracking/jobs/{id}` (hoặc `/events`) đến khi xong, rồi xem bản xem trước ở
+    `GET /api/tracking/imports/{import_id}`: các nhiệm vụ đọc được và phần khác biệt (thêm, bỏ,
+    sửa) so với lần nhập trước của cùng thông báo. Chưa lưu nhiệm vụ nào cho đến `/confirm`."""
     state = request.app.state
     unit_id = await run_in_threadpool(_office, s, user, unit)
+    params = {"number": number, "issued_on": issued_on, "received_on": received_on}
     with state.store.incoming() as tmp:
         got = await receive_file(request, tmp, min(MAX_IMPORT_BYTES, state.settings.max_upload_bytes))
-        parsed = await run_in_threadpool(
-            _parse_upload, state, got.path, got.filename, number, issued_on, received_on
-        )
-    pending = imports.preview(s, parsed, unit_id, user, got.filename)
-    audit(s, request, user, "create", "tracking_import", pending.id, file=got.filename)
-    s.commit()
-    return _import_out(pending)
+        await run_in_threadpool(kind_of, got.path, got.filename)  # cheap: refuse a wrong file now
+        job = await run_in_threadpool(_queue_upload, request, s, user, unit_id, got, params)
+    return _accepted(job)
 
 
-@router.post("/meetings/{meeting_id}/drafts/{version}/import", response_model=ImportOut,
-             status_code=201)
+@router.post("/meetings/{meeting_id}/drafts/{version}/import", response_model=TrackingJobOut,
+             status_code=202)
 def import_draft(
     meeting_id: int,
     version: int,
@@ -101,9 +115,9 @@ def import_draft(
     number: Annotated[str | None, Query(max_length=64, description="Số thông báo nếu văn bản để trống.")] = None,
     issued_on: Annotated[dt.date | None, Query(description="Ngày ban hành nếu văn bản để trống.")] = None,
     received_on: Annotated[dt.date | None, Query(description="Ngày nhận văn bản.")] = None,
-) -> ImportOut:
-    """Xem trước nhiệm vụ từ một phiên bản dự thảo đã lưu của cuộc họp (bản cuối đã ký)."""
-    state = request.app.state
+) -> JSONResponse:
+    """Xem trước nhiệm vụ từ một phiên bản dự thảo đã lưu của cuộc họp (bản cuối đã ký);
+    như `POST /imports`, trả về một việc nhập (202)."""
     meeting = visible_meeting(s, user, meeting_id)
     draft = s.scalar(select(db.DraftVersion).where(db.DraftVersion.meeting_id == meeting.id,
                                                    db.DraftVersion.version == version))
@@ -112,14 +126,14 @@ def import_draft(
                             "Xem danh sách dự thảo.")
     name = draft.original_name if draft.original_name.lower().endswith(".docx") else \
         f"du-thao-{meeting.id}-v{version}.docx"
-    parsed = _parse_upload(state, state.store.path(draft.storage_path), name, number, issued_on,
-                           received_on)
-    for notice in parsed:
-        notice.meeting_id = meeting.id
-    pending = imports.preview(s, parsed, meeting.unit_id, user, name)
-    audit(s, request, user, "create", "tracking_import", pending.id, meeting.id, draft=version)
+    params = {"number": number, "issued_on": issued_on, "received_on": received_on,
+              "meeting_id": meeting.id, "version": version}
+    job = tracking_jobs.create_import(s, request.app.state.store, user, meeting.unit_id, None, name,
+                                      params)
+    audit(s, request, user, "create", "tracking_job", job.id, meeting.id, draft=version)
     s.commit()
-    return _import_out(pending)
+    tracking_jobs.dispatch(request.app.state.send, job)
+    return _accepted(job)
 
 
 @router.get("/imports/{import_id}", response_model=ImportOut)
@@ -129,11 +143,18 @@ def get_import(import_id: int, user: Tracker, s: DB) -> ImportOut:
 
 
 @router.post("/imports/{import_id}/confirm", response_model=AppliedOut)
-def confirm_import(import_id: int, request: Request, user: Tracker, s: DB) -> AppliedOut:
-    """Xác nhận: lưu nhiệm vụ mới, cập nhật nhiệm vụ đã sửa, rút nhiệm vụ không còn trong văn bản."""
+def confirm_import(import_id: int, request: Request, user: Tracker, s: DB,
+                   body: ConfirmIn | None = None) -> AppliedOut:
+    """Xác nhận: lưu nhiệm vụ mới, cập nhật nhiệm vụ đã sửa, rút nhiệm vụ không còn trong văn bản.
+
+    Không gửi gì: nhận tất cả. `reject`: các mục không nhận; nhiệm vụ bị từ chối sửa/rút giữ
+    nguyên, việc từ chối (và `note`) vào lịch sử nhiệm vụ."""
     pending = _pending(s, user, import_id)
-    result = imports.confirm(s, pending.id, user)
-    audit(s, request, user, "update", "tracking_import", pending.id, added=result.added)
+    body = body or ConfirmIn()
+    reject = [imports.Item(i.notice, i.kind, i.ref) for i in body.reject]
+    result = imports.confirm(s, pending.id, user, reject, body.note)
+    audit(s, request, user, "update", "tracking_import", pending.id, added=result.added,
+          rejected=result.rejected)
     s.commit()
     return AppliedOut(**result.__dict__)
 
@@ -364,32 +385,110 @@ def report_summary(
             for g in reports.summarize(rows, by)]
 
 
-@router.get("/reports/export.xlsx", response_class=FileResponse)
-def report_xlsx(request: Request, user: Reader, s: DB, on: On = None,
-                by: str = "unit", issued_from: dt.date | None = None,
-                issued_to: dt.date | None = None) -> FileResponse:
-    """Xuất Excel: bảng tổng hợp và danh sách nhiệm vụ."""
-    today = on or dt.date.today()
-    rows = reports.task_rows(s, today, _rules(request), user, issued_from=issued_from,
-                             issued_to=issued_to)
-    path = reports.export_xlsx(rows, _temp_path(".xlsx"), today, by)
-    return _file(path, XLSX, f"nhiem-vu-{today:%Y%m%d}.xlsx")
+@router.post("/reports/exports", response_model=TrackingJobOut, status_code=202)
+def start_export(body: ExportIn, request: Request, user: Reader, s: DB) -> JSONResponse:
+    """Xuất Excel (bảng tổng hợp và danh sách) hoặc báo cáo Word, ở hàng đợi cpu: trả về ngay
+    (202) một việc xuất; khi xong, tải tệp ở `download_url`."""
+    job = _export_job(s, request, user, body.format, body.on, body.by, body.issued_from,
+                      body.issued_to)
+    return _accepted(job)
 
 
-@router.get("/reports/summary.docx", response_class=FileResponse)
-def report_docx(request: Request, user: Reader, s: DB, on: On = None,
-                issued_from: dt.date | None = None, issued_to: dt.date | None = None) -> FileResponse:
-    """Báo cáo tóm tắt (Word): tình hình chung, theo đơn vị, nhiệm vụ quá hạn."""
-    today = on or dt.date.today()
-    rows = reports.task_rows(s, today, _rules(request), user, issued_from=issued_from,
-                             issued_to=issued_to)
-    period = ""
-    if issued_from or issued_to:
-        period = (f"văn bản ban hành từ {issued_from:%d/%m/%Y} " if issued_from else "văn bản ") + \
-            (f"đến {issued_to:%d/%m/%Y}" if issued_to else "")
-    office = user.unit.name if user.unit else ""
-    path = reports.export_docx(rows, _temp_path(".docx"), today, office, period.strip())
-    return _file(path, DOCX, f"bao-cao-nhiem-vu-{today:%Y%m%d}.docx")
+@router.get("/reports/export.xlsx", response_class=FileResponse,
+            responses={202: {"model": TrackingJobOut, "description": "Chưa xong: theo dõi việc xuất."}})
+async def report_xlsx(request: Request, user: Reader, s: DB, on: On = None,
+                      by: Annotated[str, Query(description="unit | status | notice | period")] = "unit",
+                      issued_from: dt.date | None = None,
+                      issued_to: dt.date | None = None) -> Response:
+    """Xuất Excel: bảng tổng hợp và danh sách nhiệm vụ. Tệp được lập ở hàng đợi cpu; địa chỉ
+    này chờ đến khi xong (tối đa vài chục giây) rồi trả tệp, hoặc trả 202 và việc xuất."""
+    job = await run_in_threadpool(_export_job, s, request, user, "xlsx", on, by, issued_from,
+                                  issued_to)
+    return await _wait_for_file(request, user, job.id)
+
+
+@router.get("/reports/summary.docx", response_class=FileResponse,
+            responses={202: {"model": TrackingJobOut, "description": "Chưa xong: theo dõi việc xuất."}})
+async def report_docx(request: Request, user: Reader, s: DB, on: On = None,
+                      issued_from: dt.date | None = None,
+                      issued_to: dt.date | None = None) -> Response:
+    """Báo cáo tóm tắt (Word): tình hình chung, theo đơn vị, nhiệm vụ quá hạn. Lập ở hàng đợi
+    cpu như `/reports/export.xlsx`."""
+    job = await run_in_threadpool(_export_job, s, request, user, "docx", on, "unit", issued_from,
+                                  issued_to)
+    return await _wait_for_file(request, user, job.id)
+
+
+# -- import and export jobs -------------------------------------------------------------
+
+
+@router.get("/jobs/{tracking_job_id}", response_model=TrackingJobOut)
+def get_job(tracking_job_id: int, user: Reader, s: DB) -> TrackingJobOut:
+    """Trạng thái của một việc nhập/xuất: queued → running → done (import_id hoặc
+    download_url) | failed (error: lỗi bằng tiếng Việt và cách xử lý)."""
+    return _job_out(tracking_jobs.visible(s, user, tracking_job_id))
+
+
+@router.get("/jobs/{tracking_job_id}/events", response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}}})
+def job_events(tracking_job_id: int, request: Request, user: Reader, s: DB) -> StreamingResponse:
+    """Server-Sent Events: một sự kiện `job` mỗi khi trạng thái hoặc tiến độ đổi; luồng kết
+    thúc khi việc xong hoặc lỗi."""
+    tracking_jobs.visible(s, user, tracking_job_id)
+    return StreamingResponse(_events(request, user, tracking_job_id), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+@router.get("/jobs/{tracking_job_id}/file", response_class=FileResponse)
+def job_file(tracking_job_id: int, request: Request, user: Reader, s: DB) -> FileResponse:
+    """Tệp của một việc xuất đã xong."""
+    job = tracking_jobs.visible(s, user, tracking_job_id)
+    if job.kind != tracking_jobs.EXPORT or job.state != tracking_jobs.DONE or not job.output_path:
+        raise ConflictError(f"Việc #{job.id} chưa có tệp để tải ({_state_name(job).lower()}).",
+                            "Chờ việc xuất xong rồi tải.")
+    path = request.app.state.store.path(job.output_path)
+    if not path.is_file():
+        raise NotFoundError("Tệp xuất đã được dọn.", "Xuất lại báo cáo.")
+    audit(s, request, user, "download", "tracking_export", job.id)
+    s.commit()
+    return FileResponse(path, media_type=job.result.get("media_type"),
+                        filename=job.result.get("file_name") or path.name)
+
+
+# -- unit names -------------------------------------------------------------------------
+
+
+@router.get("/unit-names", response_model=list[UnitNameOut])
+def list_unit_names(user: Tracker, s: DB,
+                    unit: OfficeCode = None) -> list[UnitNameOut]:
+    """Các tên đơn vị (chủ trì, phối hợp) trong văn bản của cơ quan mình và đơn vị mỗi tên
+    đang chỉ; tên chưa xác định được đơn vị đứng đầu."""
+    office = _office(s, user, unit, create=False)
+    return [_name_out(s, u) for u in units_mod.names(s, office)]
+
+
+@router.put("/unit-names", response_model=UnitNameApplied)
+def map_unit_name(body: UnitNameIn, request: Request, user: Tracker, s: DB,
+                  unit: OfficeCode = None) -> UnitNameApplied:
+    """Gán một tên đơn vị (như văn bản viết) cho một đơn vị: áp dụng ngay cho nhiệm vụ của cơ
+    quan mình (ghi lịch sử) và cho các lần nhập sau. Đơn vị phối hợp được xem nhiệm vụ."""
+    office = _office(s, user, unit, create=False)
+    target = s.get(db.Unit, body.unit_id)
+    if target is None:
+        raise NotFoundError(f"Không có đơn vị #{body.unit_id}.", "Chọn đơn vị trong danh sách.")
+    changed = tasks.map_unit_name(s, office, body.name, target, user)
+    audit(s, request, user, "update", "tracking_unit_name", target.id, name=body.name,
+          tasks=changed)
+    s.commit()
+    use = next((u for u in units_mod.names(s, office) if u.key == units_mod.key(body.name)),
+               units_mod.NameUse(body.name, units_mod.key(body.name), mapped_unit_id=target.id))
+    return UnitNameApplied(**_name_out(s, use).model_dump(), changed_tasks=changed)
+
+
+@router.get("/units", response_model=list[UnitBrief])
+def list_units(user: Tracker, s: DB) -> list[db.Unit]:
+    """Các đơn vị đã có, để gán tên đơn vị trong văn bản."""
+    return list(s.scalars(select(db.Unit).order_by(db.Unit.name, db.Unit.id)))
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -404,8 +503,13 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC) if moment and moment.tzinfo is None else moment
 
 
-def _office(s, user: db.User, unit_code: str | None) -> int:
+def _office(s, user: db.User, unit_code: str | None, create: bool = True) -> int:
     if user.role_code == ADMIN and unit_code:
+        if not create:
+            found = s.scalar(select(db.Unit).where(db.Unit.code == unit_code))
+            if found is None:
+                raise NotFoundError(f"Không có cơ quan mã '{unit_code}'.", "Kiểm tra mã cơ quan.")
+            return found.id
         return accounts.ensure_unit(s, unit_code).id
     if user.unit_id is None:
         raise InputError("Chưa chọn cơ quan theo dõi.", "Quản trị viên cần gửi tham số unit.")
@@ -419,45 +523,122 @@ def _pending(s, user: db.User, import_id: int) -> db.PendingImport:
     return pending
 
 
-def _parse_upload(state, path: Path, name: str, number, issued_on, received_on):
-    """Parse under the file's own name, so error messages name the file the user chose."""
-    kind = _kind(path, name)
-    with tempfile.TemporaryDirectory(dir=state.store.tmp) as folder:
-        named = Path(folder) / Path(name).name
-        try:
-            os.link(path, named)
-        except OSError:  # a file system without hard links (some network shares)
-            shutil.copyfile(path, named)
-        if kind == "xlsx":
-            found = excel.read_xlsx(named, state.settings.tracking_max_rows)
-            for notice in found:
-                notice.received_on = notice.received_on or received_on
-            return found
-        return [read_docx(named, number, issued_on, received_on)]
-
-
-def _kind(path: Path, name: str) -> str:
-    suffix = Path(name).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx"
-    if suffix in (".docx", ".docm"):
-        return "docx"
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "word/document.xml" in names:
-            return "docx"
-    except (zipfile.BadZipFile, OSError):
-        pass
-    raise InputError(f"Tệp '{name}' không phải .docx hay .xlsx.",
-                     "Tải lên thông báo kết luận (.docx) hoặc danh sách nhiệm vụ Excel (.xlsx).")
-
-
 def _import_out(p: db.PendingImport) -> ImportOut:
     return ImportOut(id=p.id, state=p.state, source_kind=p.source_kind, source_name=p.source_name,
-                     notices=p.payload["notices"])
+                     notices=p.payload["notices"], rejected=p.payload.get("rejected", []))
+
+
+def _queue_upload(request: Request, s, user: db.User, unit_id: int, got, params) -> db.TrackingJob:
+    state = request.app.state
+    job = tracking_jobs.create_import(s, state.store, user, unit_id, got.path, got.filename, params)
+    audit(s, request, user, "create", "tracking_job", job.id, file=got.filename)
+    s.commit()
+    tracking_jobs.dispatch(state.send, job)  # the row is committed: the worker can claim it
+    return job
+
+
+def _export_job(s, request: Request, user: db.User, fmt: str, on, by, issued_from,
+                issued_to) -> db.TrackingJob:
+    if by not in reports.GROUPS:
+        raise InputError(f"Không tổng hợp được theo '{by}'.", f"Chọn trong: {', '.join(reports.GROUPS)}.")
+    job = tracking_jobs.create_export(s, user, {
+        "format": fmt, "on": on or dt.date.today(), "by": by, "issued_from": issued_from,
+        "issued_to": issued_to})
+    audit(s, request, user, "create", "tracking_job", job.id, export=fmt)
+    s.commit()
+    tracking_jobs.dispatch(request.app.state.send, job)
+    return job
+
+
+def _job_out(job: db.TrackingJob) -> TrackingJobOut:
+    done = job.state == tracking_jobs.DONE
+    error = JobError(code=job.error_code, message=job.error_message, hint=job.error_hint)
+    return TrackingJobOut(
+        id=job.id, kind=job.kind, state=job.state, state_name=_state_name(job),
+        progress=job.progress, error=error if job.state == tracking_jobs.FAILED else None,
+        import_id=job.result.get("import_id") if done else None,
+        download_url=f"/api/tracking/jobs/{job.id}/file" if done and job.output_path else None,
+        file_name=job.result.get("file_name") if done else None,
+        created_at=job.created_at, finished_at=job.finished_at)
+
+
+def _state_name(job: db.TrackingJob) -> str:
+    return tracking_jobs.STATE_NAMES.get(job.state, job.state)
+
+
+def _accepted(job: db.TrackingJob) -> JSONResponse:
+    return JSONResponse(_job_out(job).model_dump(mode="json"), status_code=202,
+                        headers={"Location": f"/api/tracking/jobs/{job.id}"})
+
+
+def _load_job(sessions, job_id: int) -> db.TrackingJob | None:
+    with sessions() as s:
+        return s.get(db.TrackingJob, job_id)
+
+
+async def _wait_for_file(request: Request, user: db.User, job_id: int) -> Response:
+    """Serve an export once the worker wrote it; 202 with the job if it takes too long."""
+    sessions = request.app.state.sessions
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + EXPORT_WAIT_SECONDS
+    while True:
+        job = await run_in_threadpool(_load_job, sessions, job_id)
+        if job.state == tracking_jobs.DONE:
+            return await run_in_threadpool(_serve_file, sessions, request, user, job_id)
+        if job.state == tracking_jobs.FAILED:
+            raise _error_of(job)
+        if loop.time() > deadline or await request.is_disconnected():
+            return _accepted(job)
+        await asyncio.sleep(JOB_POLL_SECONDS)
+
+
+def _serve_file(sessions, request: Request, user: db.User, job_id: int) -> FileResponse:
+    with sessions() as s:
+        return job_file(job_id, request, user, s)
+
+
+def _error_of(job: db.TrackingJob) -> KetluanError:
+    error = KetluanError(job.error_message, job.error_hint)
+    error.code = job.error_code  # the same HTTP status as the error had in the worker
+    return error
+
+
+async def _events(request: Request, user: db.User, job_id: int):
+    yield "retry: 2000\n\n"
+    sessions, last = request.app.state.sessions, None
+    loop = asyncio.get_running_loop()
+    started = idle = loop.time()
+    while loop.time() - started < SSE_MAX_SECONDS:
+        if await request.is_disconnected():
+            return
+        job = await run_in_threadpool(_load_job, sessions, job_id)
+        if job is None:
+            yield _event("gone", {"id": job_id})
+            return
+        payload = _job_out(job).model_dump(mode="json")
+        key = (payload["state"], payload["progress"])
+        if key != last:
+            last, idle = key, loop.time()
+            yield _event("job", payload)
+            if job.state in (tracking_jobs.DONE, tracking_jobs.FAILED):
+                return
+        elif loop.time() - idle > SSE_KEEPALIVE_SECONDS:
+            idle = loop.time()
+            yield ": keep-alive\n\n"
+        await asyncio.sleep(JOB_POLL_SECONDS)
+
+
+def _event(name: str, data: dict) -> str:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _name_out(s, use) -> UnitNameOut:
+    found = {u.id: u.name for u in s.scalars(select(db.Unit).where(db.Unit.id.in_(use.unit_ids)))} \
+        if use.unit_ids else {}
+    ids = sorted(use.unit_ids)
+    return UnitNameOut(name=use.name, lead_tasks=use.lead_tasks, support_tasks=use.support_tasks,
+                       unit_ids=ids, units=[found.get(i, "") for i in ids],
+                       mapped_unit_id=use.mapped_unit_id)
 
 
 def _detail(s, request: Request, user: db.User, task: db.TrackedTask, on) -> TaskDetail:

@@ -772,6 +772,38 @@ PAGES.task = () => {
   });
 };
 
+/** Follow a tracking job (import or export on the cpu queue) to its end: resolves with the
+    finished job, rejects with its Vietnamese error. `onProgress(job)` paints the progress. */
+function followTrackingJob(job, onProgress) {
+  return new Promise((resolve, reject) => {
+    const final = (j) => {
+      if (j.state === "done") resolve(j);
+      else reject(new ApiError(0, (j.error && j.error.message) || "Việc nhập/xuất bị lỗi.", j.error && j.error.hint));
+    };
+    if (["done", "failed"].includes(job.state)) { final(job); return; }
+    const source = new EventSource(`/api/tracking/jobs/${job.id}/events`);
+    source.addEventListener("job", (e) => {
+      const j = JSON.parse(e.data);
+      if (onProgress) onProgress(j);
+      if (["done", "failed"].includes(j.state)) { source.close(); final(j); }
+    });
+    source.addEventListener("gone", () => {
+      source.close();
+      reject(new ApiError(404, "Việc nhập/xuất không còn.", "Thử lại."));
+    });
+    source.onerror = () => {  // the stream broke for good: ask once more, plainly
+      if (source.readyState !== EventSource.CLOSED) return;
+      api("GET", `/api/tracking/jobs/${job.id}`).then(final, reject);
+    };
+  });
+}
+
+function jobLabel(j, what) {
+  if (j.state === "queued") return `${what}: đang chờ máy xử lý…`;
+  if (j.state === "running") return `${what}: ${Math.round((j.progress || 0) * 100)}%`;
+  return j.state_name || "";
+}
+
 PAGES.import = () => {
   const form = $("#import-form");
   const preview = $("#preview");
@@ -783,25 +815,51 @@ PAGES.import = () => {
     return q.toString() ? "?" + q.toString() : "";
   };
 
+  const taskLine = (t) => [t.content || t.action || "", t.lead ? el("span", { class: "muted" }, ` — ${t.lead}`) : null];
+
+  // One checkbox per item of the diff: ticked = accept (the default), unticked = reject.
+  function decision(n, kind, ref, ...label) {
+    const box = el("input", { type: "checkbox", checked: true, "data-notice": n, "data-kind": kind, "data-ref": ref });
+    const li = el("li", {}, box, el("div", {}, ...label));
+    box.addEventListener("change", () => li.classList.toggle("off", !box.checked));
+    return li;
+  }
+
   function render(imp) {
-    const blocks = imp.notices.map((n) => {
+    const blocks = imp.notices.map((n, k) => {
       const notice = n.notice || {}, diff = n.diff || {};
       const tasks = notice.tasks || [];
+      const again = diff.notice_id !== null && diff.notice_id !== undefined;
+      const added = (diff.added || []).map((i) => decision(k, "added", i, ...taskLine(tasks[i] || {})));
+      const changed = (diff.changed || []).map((c) => decision(k, "changed", c.id, el("strong", {}, c.code), " ",
+        ...taskLine(tasks[c.index] || {}),
+        Object.entries(c.changes || {}).map(([field, [before, after]]) => el("span", { class: "change" },
+          `${FIELD_LABELS[field] || field}: `, el("span", { class: "old" }, show(before)), " → ", el("span", { class: "new" }, show(after))))));
+      const removed = (diff.removed || []).map((r) => decision(k, "removed", r.id, el("strong", {}, r.code), " ", ...taskLine(r)));
+      const section = (title, items, hint) => items.length
+        ? [el("h4", {}, `${title} (${items.length})`, hint ? el("span", { class: "muted" }, ` — ${hint}`) : null), el("ul", { class: "decisions" }, items)]
+        : [];
       return el("div", { class: "preview-notice" },
-        el("h3", {}, `Văn bản ${notice.number || "(chưa có số)"} — ${tasks.length} nhiệm vụ`),
-        el("p", { class: "muted" }, `Thêm ${(diff.added || []).length} · Bỏ ${(diff.removed || []).length} · Sửa ${(diff.changed || []).length}`),
-        el("ol", {}, tasks.map((t) => el("li", {}, t.content || t.action || "", t.lead ? el("span", { class: "muted" }, ` — ${t.lead}`) : null))));
+        el("h3", {}, `Văn bản ${notice.number || "(chưa có số)"} — ${tasks.length} nhiệm vụ${again ? " (đã nhập trước đây)" : ""}`),
+        el("p", { class: "muted" }, `Thêm ${(diff.added || []).length} · Bỏ ${(diff.removed || []).length} · Sửa ${(diff.changed || []).length} · Giữ nguyên ${diff.unchanged || 0}`),
+        ...section(again ? "Nhiệm vụ mới" : "Nhiệm vụ", added, "bỏ chọn nhiệm vụ không đưa vào theo dõi"),
+        ...section("Nhiệm vụ sửa", changed, "bỏ chọn để giữ như cũ"),
+        ...section("Không còn trong văn bản, sẽ rút", removed, "bỏ chọn để vẫn theo dõi"));
     });
     const box = el("div", { class: "alert error", hidden: true });
+    const note = el("input", { name: "reject_note", placeholder: "Lý do không nhận các mục bỏ chọn (nếu có)" });
     const confirmButton = el("button", { type: "button", class: "primary", onclick: async () => {
       busy(confirmButton, true);
+      const reject = $$("input[data-kind]", preview).filter((b) => !b.checked).map((b) => ({
+        notice: parseInt(b.dataset.notice, 10), kind: b.dataset.kind, ref: parseInt(b.dataset.ref, 10) }));
       try {
-        const r = await api("POST", `/api/tracking/imports/${imp.id}/confirm`);
-        flash(`Đã lưu: thêm ${r.added}, sửa ${r.changed}, bỏ ${r.removed}.`);
+        const r = await api("POST", `/api/tracking/imports/${imp.id}/confirm`, { reject, note: note.value.normalize("NFC").trim() });
+        flash(`Đã lưu: thêm ${r.added}, sửa ${r.changed}, bỏ ${r.removed}` + (r.rejected ? `, không nhận ${r.rejected}.` : "."));
         location.href = "/tracking";
       } catch (err) { showError(box, err); busy(confirmButton, false); }
     } }, "Xác nhận và đưa vào theo dõi");
-    preview.replaceChildren(el("p", {}, `Tệp: ${imp.source_name}`), ...blocks, box, confirmButton);
+    preview.replaceChildren(el("p", {}, `Tệp: ${imp.source_name}`), ...blocks,
+      el("label", {}, "Ghi chú ", note), box, confirmButton);
   }
 
   // Coming from a meeting's draft page: preview that saved draft (no file to choose).
@@ -812,16 +870,26 @@ PAGES.import = () => {
     const box = $("[data-error]", form), file = $("input[type=file]", form).files[0];
     clearError(box);
     const progress = $(".progress", form);
+    const submit = $("button[type=submit]", form);
+    busy(submit, true);
     try {
+      let job;
       if (file) {
-        render(await uploadFile(`/api/tracking/imports${query()}`, file, (f) => setProgress(progress, f)));
+        job = await uploadFile(`/api/tracking/imports${query()}`, file, (f) => setProgress(progress, f, `Đang tải lên: ${Math.round(f * 100)}%`));
       } else if (fromDraft) {
-        render(await api("POST", fromDraft + query()));
+        job = await api("POST", fromDraft + query());
       } else {
         showError(box, { message: "Chưa chọn tệp.", hint: "Chọn tệp .docx hoặc .xlsx." });
+        busy(submit, false);
+        return;
       }
+      // The file is read on the cpu queue: follow the job, then show its preview.
+      setProgress(progress, 0, jobLabel(job, "Đọc tệp"));
+      const done = await followTrackingJob(job, (j) => setProgress(progress, j.progress || 0, jobLabel(j, "Đọc tệp")));
+      render(await api("GET", `/api/tracking/imports/${done.import_id}`));
     } catch (err) { showError(box, err); }
     progress.hidden = true;
+    busy(submit, false);
   }
 
   form.addEventListener("submit", (e) => { e.preventDefault(); read(); });
@@ -829,6 +897,59 @@ PAGES.import = () => {
     $("[type=file]", form).required = false;
     read();
   }
+};
+
+const FIELD_LABELS = { content: "Nội dung", lead: "Chủ trì", supports: "Phối hợp", deadline: "Thời hạn",
+  sector: "Lĩnh vực", documents: "Văn bản triển khai" };
+
+function show(value) {
+  if (Array.isArray(value)) return value.join("; ") || "—";
+  return value === null || value === undefined || value === "" ? "—" : String(value);
+}
+
+// The task list: exports are written on the cpu queue; the button follows the job, then downloads.
+PAGES.tracking = () => {
+  const progress = $("#export-progress"), box = $("#export-error");
+  for (const link of $$("[data-export]")) {
+    link.addEventListener("click", async (e) => {
+      e.preventDefault();
+      clearError(box);
+      const q = new URL(link.href, location.href).searchParams;
+      const what = link.dataset.export === "xlsx" ? "Lập tệp Excel" : "Lập báo cáo Word";
+      busy(link, true);
+      try {
+        const body = { format: link.dataset.export };
+        for (const k of ["on", "by", "issued_from", "issued_to"]) if (q.get(k)) body[k] = q.get(k);
+        const job = await api("POST", "/api/tracking/reports/exports", body);
+        setProgress(progress, 0, jobLabel(job, what));
+        const done = await followTrackingJob(job, (j) => setProgress(progress, j.progress || 0, jobLabel(j, what)));
+        setProgress(progress, 1, `Xong: ${done.file_name}`);
+        location.href = done.download_url;
+      } catch (err) { showError(box, err); }
+      busy(link, false);
+    });
+  }
+};
+
+// Unit names → units (tracker).
+PAGES.units = () => {
+  const table = $("#unit-names");
+  if (!table) return;
+  const box = $("[data-error]");
+  table.addEventListener("click", async (e) => {
+    const b = e.target.closest("[data-map]");
+    if (!b) return;
+    const row = b.closest("tr"), unit = $("select", row).value;
+    clearError(box);
+    if (!unit) { showError(box, { message: "Chưa chọn đơn vị.", hint: "Chọn đơn vị trong danh sách rồi bấm Lưu." }); return; }
+    busy(b, true);
+    try {
+      const office = table.dataset.office ? `?unit=${encodeURIComponent(table.dataset.office)}` : "";
+      const r = await api("PUT", `/api/tracking/unit-names${office}`, { name: row.dataset.name, unit_id: parseInt(unit, 10) });
+      flash(`Đã gán “${r.name}”: ${r.changed_tasks} nhiệm vụ được cập nhật.`);
+      location.reload();
+    } catch (err) { showError(box, err); busy(b, false); }
+  });
 };
 
 // -- administration ----------------------------------------------------------------------
