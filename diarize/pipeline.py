@@ -33,14 +33,24 @@ COMMUNITY = "speaker-diarization-community-1"
 SEGMENTATION = "pyannote-segmentation-3.0"
 EMBEDDING = "campplus-zh-en"
 
-# Tuned on the dev mixes of bench/diarization.py (seeds 100-109, 2 min each, 2-6
-# speakers), see bench/RESULTS.md: threshold 0.7 and min_cluster_size 3 gave the best
-# speaker count (9/10) at a DER within a point of the best (pyannote 3.1 uses 12, which
-# folds a speaker with little speech into another).
+# Tuned on the dev mixes of bench/diarization.py (2 min each, 2-6 speakers), see
+# bench/RESULTS.md (pyannote 3.1 uses min_cluster_size 12, which folds a speaker with
+# little speech into another).
 CAMPPLUS_PARAMS = {
     "segmentation": {"min_duration_off": 0.0},
     "clustering": {"method": "centroid", "min_cluster_size": 3, "threshold": 0.7},
 }
+# segmentation-3.0 often keeps two similar voices on one local track of a 10 s window
+# (measured on the dev mixes: 20-60% of track time mixed two voices), and a track gets a
+# single embedding and a single cluster. Cutting each track into pieces of at least this
+# many seconds, each embedded and clustered on its own, halved the dev DER; the 1 s
+# window step lets the pieces' boundaries fall at different times in the overlapping
+# windows, so a change of speaker is still located to the frame.
+TRACK_PIECE_S = 2.0
+# Agglomerative clustering keeps a pairwise distance matrix: at most this many
+# embeddings go into it (evenly spaced in time); the others are then assigned to the
+# nearest centroid like every embedding is.
+MAX_CLUSTERED_EMBEDDINGS = 8000
 # Cosine similarity above which a cluster is taken to be an enrolled person. CAM++:
 # same voice 0.78-0.97, other voices up to 0.63 on the test mixes (bench/RESULTS.md).
 # community-1's WeSpeaker embedding was not measured (not installed here): same value.
@@ -152,9 +162,9 @@ def _build(name: str, device: torch.device, settings) -> LoadedPipeline:
 def _campplus(segmentation_dir: Path, embedding_dir: Path, threshold: float):
     from pyannote.audio import Model
     from pyannote.audio.core.plda import PLDA
-    from pyannote.audio.pipelines import SpeakerDiarization
 
     from diarize.campplus import CAMPPlusEmbedding
+    from diarize.pieces import BoundedAgglomerative, PieceDiarization
 
     class NoPLDA(PLDA):
         """SpeakerDiarization insists on a PLDA; agglomerative clustering uses none."""
@@ -169,17 +179,19 @@ def _campplus(segmentation_dir: Path, embedding_dir: Path, threshold: float):
             "Chạy `ketluan models verify` rồi cài lại.",
         )
     embedding = CAMPPlusEmbedding.from_checkpoint(embedding_dir / "campplus_cn_en_common.pt")
-    pipeline = SpeakerDiarization(
+    pipeline = PieceDiarization(
         segmentation=segmentation,
         embedding=embedding,
         plda=NoPLDA(),
         clustering="AgglomerativeClustering",
         embedding_exclude_overlap=True,
-        # Multiples of 3: the CAM++ wrapper computes each chunk's frames once for its
-        # three local speakers when they arrive in the same batch.
+        # The CAM++ wrapper computes each chunk's frames once for all its tracks.
         embedding_batch_size=24,
         segmentation_batch_size=32,
     )
+    pipeline.piece_s = TRACK_PIECE_S
+    pipeline.clustering = BoundedAgglomerative(metric="cosine")
+    pipeline.clustering.max_embeddings = MAX_CLUSTERED_EMBEDDINGS
     params = {k: dict(v) for k, v in CAMPPLUS_PARAMS.items()}
     if threshold > 0:
         params["clustering"]["threshold"] = threshold
