@@ -9,7 +9,8 @@ Two ways to build it, chosen by `Settings.diarization_pipeline`:
   ``SpeakerDiarization`` pipeline composed of the segmentation-3.0 checkpoint, the
   CAM++ speaker embedding (diarize/campplus.py) and pyannote's agglomerative
   clustering, with hyperparameters tuned on our Vietnamese dev mixes
-  (bench/diarization.py).
+  (bench/diarization.py); local speaker tracks are cut into pieces of 2 s or more
+  before embedding (diarize/pieces.py).
 
 Either way the pipeline runs on an in-memory waveform (decoded by transcribe.audio),
 never opens a file itself and never touches the network. It is built once per

@@ -188,3 +188,31 @@ def _word_accuracy(transcript: Transcript, mix) -> float:
     scored = [(w.speaker, _truth(mix, w)) for s in transcript.segments for w in s.words]
     scored = [(got, mapping[true]) for got, true in scored if true]
     return sum(got == want for got, want in scored) / len(scored)
+
+
+def test_split_tracks_cuts_local_speakers_into_pieces_and_keeps_the_count():
+    from pyannote.core import SlidingWindow, SlidingWindowFeature
+
+    from diarize.pieces import split_tracks
+
+    data = np.zeros((2, 100, 3), dtype=np.float32)
+    data[0, 0:95, 0] = 1  # a long track: three pieces of 31-32 frames
+    data[0, 10:20, 1] = 1  # short: stays whole
+    data[0, 50:55, 1] = 1  # ...with a second burst 30 frames later: one span 10-55
+    data[1, 40:70, 2] = 1  # another window, third local speaker only
+    windows = SlidingWindow(start=0.0, duration=10.0, step=1.0)
+    out = split_tracks(SlidingWindowFeature(data, windows), piece=30)
+
+    assert out.sliding_window is windows
+    # Every active frame is in exactly one track: pyannote's speaker count is unchanged.
+    np.testing.assert_array_equal(out.data.sum(axis=2), data.sum(axis=2))
+    spans = [
+        (int(np.flatnonzero(t)[0]), int(np.flatnonzero(t)[-1]) + 1)
+        for t in out.data[0].T
+        if t.any()
+    ]
+    assert spans == [(0, 32), (32, 63), (63, 95), (10, 55)]
+    assert [t.any() for t in out.data[1].T].count(True) == 1
+    # Silence in the middle of a span keeps its zeros; no piece is empty.
+    assert out.data[0, 20:50, 3].sum() == 0
+    assert out.data.shape[2] == 4
