@@ -39,7 +39,7 @@ EMBEDDING = "campplus-zh-en"
 # little speech into another).
 CAMPPLUS_PARAMS = {
     "segmentation": {"min_duration_off": 0.0},
-    "clustering": {"method": "centroid", "min_cluster_size": 3, "threshold": 0.7},
+    "clustering": {"method": "centroid", "min_cluster_size": 8, "threshold": 0.7},
 }
 # segmentation-3.0 often keeps two similar voices on one local track of a 10 s window
 # (measured on the dev mixes: 20-60% of track time mixed two voices), and a track gets a
