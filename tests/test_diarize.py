@@ -21,7 +21,9 @@ def test_three_speaker_mix_finds_three_speakers_with_low_der(diarizer, three_spe
 
     assert result.speakers == ["S1", "S2", "S3"]
     der = DiarizationErrorRate(collar=0.25)(mix.annotation(), result.annotation())
-    assert der < 0.20, f"DER {der:.1%}"  # measured 15.9% (miss 8.8%, confusion 7.1%)
+    # Measured 10.6% (miss 8.8%, confusion 1.7%); 15.9% (confusion 7.1%) before local
+    # tracks were cut into pieces (diarize/pieces.py).
+    assert der < 0.15, f"DER {der:.1%}"
     assert set(result.embeddings) == {"S1", "S2", "S3"}
     for a, b in zip(result.exclusive, result.exclusive[1:], strict=False):
         assert a.end <= b.start + 1e-6  # exclusive turns never overlap
