@@ -218,3 +218,26 @@ def test_split_tracks_cuts_local_speakers_into_pieces_and_keeps_the_count():
     # Silence in the middle of a span keeps its zeros; no piece is empty.
     assert out.data[0, 20:50, 3].sum() == 0
     assert out.data.shape[2] == 4
+
+
+def test_bounded_clustering_keeps_at_most_max_embeddings_spread_over_the_meeting():
+    from pyannote.core import SlidingWindow, SlidingWindowFeature
+
+    from diarize.pieces import BoundedAgglomerative
+
+    rng = np.random.default_rng(0)
+    embeddings = rng.standard_normal((40, 2, 8)).astype(np.float32)
+    activity = np.zeros((40, 100, 2), dtype=np.float32)
+    activity[:, :50, 0] = 1  # first local speaker alone for half of every window
+    activity[:, 60:, 1] = 1
+    segmentations = SlidingWindowFeature(activity, SlidingWindow(start=0.0, duration=10.0, step=1.0))
+
+    clustering = BoundedAgglomerative(metric="cosine")
+    clustering.max_embeddings = 10
+    kept, chunks, speakers = clustering.filter_embeddings(embeddings, segmentations)
+    assert kept.shape == (10, 8)
+    assert chunks[0] == 0 and chunks[-1] == 39  # from the start to the end of the meeting
+    np.testing.assert_array_equal(kept, embeddings[chunks, speakers])
+
+    clustering.max_embeddings = 1000  # under the bound: pyannote's own selection, untouched
+    assert len(clustering.filter_embeddings(embeddings, segmentations)[0]) == 80
