@@ -1,11 +1,12 @@
 """Speaker-diarization benchmark on multi-speaker Vietnamese mixes (bench/mixes.py).
 
     python -m bench.diarization              # test mixes: DER, speaker count, RTF, peak RSS
-    python -m bench.diarization --tune       # clustering threshold grid on the dev mixes
+    python -m bench.diarization --tune       # piece length x clustering grid on the dev mixes
     python -m bench.diarization --long 3     # a 3-hour meeting: peak RSS, RTF, DER
 
 DER is pyannote.metrics' DiarizationErrorRate (overlap scored) with collar 0.25 s and 0.
-Dev (tuning) and test mixes use different seeds and different speaker draws.
+Dev (tuning, seeds 100-129) and test (seeds 0-9) mixes use different seeds and so
+different speaker draws; nothing is tuned on the test mixes.
 """
 
 import argparse
@@ -29,10 +30,12 @@ os.environ.setdefault("KETLUAN_DIARIZATION_THREADS", "1")
 import ketluan  # noqa: E402,F401
 from bench.mixes import Mix, make_mix, voice_names, write_wav  # noqa: E402
 
-SPEAKER_COUNTS = (2, 3, 4, 5, 6, 2, 3, 4, 5, 6)
+SPEAKER_COUNTS = (2, 3, 4, 5, 6, 2, 3, 4, 5, 6)  # mix i has SPEAKER_COUNTS[i % 10] voices
 TEST_SEEDS = range(10)
-DEV_SEEDS = range(100, 110)
-THRESHOLDS = (0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+DEV_SEEDS = range(100, 130)
+PIECES = (0.0, 1.5, 2.0, 2.5, 3.0)  # seconds; 0 = pyannote's whole local tracks
+THRESHOLDS = (0.6, 0.65, 0.7, 0.75, 0.8)
+MIN_CLUSTER_SIZES = (3, 8, 12)
 
 
 def main() -> None:
@@ -45,7 +48,7 @@ def main() -> None:
     parser.add_argument(
         "--long", type=float, metavar="HOURS", help="one long meeting of HOURS hours"
     )
-    parser.add_argument("--minutes", type=float, default=4.0, help="length of each test/dev mix")
+    parser.add_argument("--minutes", type=float, default=2.0, help="length of each test/dev mix")
     parser.add_argument("--mixes", type=int, default=len(SPEAKER_COUNTS), help="test mixes to run")
     parser.add_argument("--long-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -67,7 +70,8 @@ def evaluate(minutes: float, mixes: int = len(SPEAKER_COUNTS)) -> None:
     genuine, impostor, named = [], [], [0, 0]
     rows, totals = [], {0.25: _Totals(), 0.0: _Totals()}
     audio_s = compute_s = 0.0
-    for seed, n in list(zip(TEST_SEEDS, SPEAKER_COUNTS, strict=True))[:mixes]:
+    for seed in list(TEST_SEEDS)[:mixes]:
+        n = SPEAKER_COUNTS[seed % 10]
         mix = _mix(seed, n, minutes)
         t = time.perf_counter()
         result = diarize.diarize(mix.audio, pipeline=pipe)
@@ -116,34 +120,101 @@ def evaluate(minutes: float, mixes: int = len(SPEAKER_COUNTS)) -> None:
 
 
 def tune(minutes: float) -> None:
-    """Grid over the agglomerative-clustering threshold, reusing segmentation and embeddings."""
+    """Grid over piece length, clustering threshold and min_cluster_size on the dev mixes.
+
+    Per mix, the segmentation and the CAM++ frame features of every 10 s window are
+    computed once; each piece length then only re-pools embeddings from those frames
+    (as pyannote's get_embeddings would, overlap excluded) and each clustering setting
+    re-runs pyannote's clustering and reconstruction on the cached arrays.
+    """
+    import itertools
+
     import torch
 
     import diarize
+    from diarize.pieces import split_tracks
     from diarize.pipeline import CAMPPLUS_PARAMS
 
     pipe = diarize.load_pipeline()
     pipeline = pipe.pipeline
-    pipeline.training = True  # pyannote caches segmentation/embeddings in the file dict
-    scores = {th: [_Totals(), 0] for th in THRESHOLDS}
-    for seed, n in zip(DEV_SEEDS, SPEAKER_COUNTS, strict=True):
-        mix = _mix(seed, n, minutes)
-        file = {"waveform": torch.from_numpy(mix.audio)[None], "sample_rate": 16000, "uri": "mix"}
-        ref = mix.annotation("mix")
-        for th in THRESHOLDS:
-            params = {k: dict(v) for k, v in CAMPPLUS_PARAMS.items()}
-            params["clustering"]["threshold"] = th
-            pipeline.instantiate(params)
-            torch.set_flush_denormal(True)
-            out = pipeline.apply(file)  # __call__ would copy the dict and lose the cache
-            hyp = out.speaker_diarization
-            scores[th][0].add_annotation(ref, hyp, 0.25)
-            scores[th][1] += len(hyp.labels()) == n
-        print(f"dev seed {seed} done", flush=True)
-    print("| threshold | DER c=0.25 | speaker count correct |")
-    print("|---|---|---|")
-    for th, (tot, ok) in scores.items():
-        print(f"| {th:.2f} | {tot.der:.2%} | {ok}/{len(DEV_SEEDS)} |")
+    pipeline.training = True  # pyannote then reads segmentation/embeddings from the file dict
+    piece_s = pipeline.piece_s
+    pipeline.piece_s = 0  # the grid cuts the tracks itself
+    step = pipeline._segmentation.model.receptive_field.step
+    grid = list(itertools.product(PIECES, THRESHOLDS, MIN_CLUSTER_SIZES))
+    scores = {g: [_Totals(), 0] for g in grid}
+    torch.set_flush_denormal(True)
+    try:
+        for seed in DEV_SEEDS:
+            n = SPEAKER_COUNTS[seed % 10]
+            mix = _mix(seed, n, minutes)
+            wave = {"waveform": torch.from_numpy(mix.audio)[None], "sample_rate": 16000, "uri": "mix"}
+            segmentations = pipeline.get_segmentations(dict(wave))
+            frames = _window_frames(pipeline, wave, segmentations)
+            ref = mix.annotation("mix")
+            for piece in PIECES:
+                seg = split_tracks(segmentations, round(piece / step)) if piece else segmentations
+                emb = _pool_embeddings(pipeline, frames, seg)
+                for th, mcs in itertools.product(THRESHOLDS, MIN_CLUSTER_SIZES):
+                    params = {k: dict(v) for k, v in CAMPPLUS_PARAMS.items()}
+                    params["clustering"] |= {"threshold": th, "min_cluster_size": mcs}
+                    pipeline.instantiate(params)
+                    file = wave | {
+                        "training_cache/segmentation": seg,
+                        "training_cache/embeddings": {"embeddings": emb.copy()},
+                    }
+                    hyp = pipeline.apply(file).speaker_diarization
+                    scores[piece, th, mcs][0].add_annotation(ref, hyp, 0.25)
+                    scores[piece, th, mcs][1] += len(hyp.labels()) == n
+            print(f"dev seed {seed} done", flush=True)
+    finally:
+        pipeline.piece_s = piece_s
+        pipeline.training = False
+        pipeline.instantiate(CAMPPLUS_PARAMS)
+    print("| piece (s) | threshold | min_cluster_size | DER c=0.25 | confusion | speaker count correct |")
+    print("|---|---|---|---|---|---|")
+    for (piece, th, mcs), (tot, ok) in scores.items():
+        print(
+            f"| {piece:g} | {th:.2f} | {mcs} | {tot.der:.2%} | {tot.part('confusion'):.2%} "
+            f"| {ok}/{len(DEV_SEEDS)} |"
+        )
+
+
+def _window_frames(pipeline, file: dict, segmentations) -> np.ndarray:
+    """CAM++ frame features of every segmentation window (chunks, channels, frames)."""
+    import torch
+
+    model = pipeline._embedding.model_
+    windows = segmentations.sliding_window
+    out = []
+    with torch.inference_mode():
+        for c in range(segmentations.data.shape[0]):
+            wave, _ = pipeline._audio.crop(file, windows[c], mode="pad")
+            out.append(model.campplus.frames(model.compute_fbank(wave[None]))[0].numpy())
+    return np.stack(out)
+
+
+def _pool_embeddings(pipeline, frames: np.ndarray, segmentations) -> np.ndarray:
+    """(chunks, tracks, 192) embeddings from cached frames, as pyannote's get_embeddings
+    with embedding_exclude_overlap (same results as the pipeline, to float precision)."""
+    import math
+
+    import torch
+
+    model = pipeline._embedding.model_
+    data = np.nan_to_num(segmentations.data).astype(np.float32)
+    chunks, num_frames, _ = data.shape
+    window = segmentations.sliding_window.duration
+    min_frames = math.ceil(num_frames * pipeline._embedding.min_num_samples / (window * 16000))
+    clean = data * (data.sum(axis=2, keepdims=True) < 2)
+    masks = np.where(clean.sum(axis=1, keepdims=True) > min_frames, clean, data)
+    out = []
+    with torch.inference_mode():
+        for c in range(0, chunks, 16):
+            weights = torch.from_numpy(masks[c : c + 16].transpose(0, 2, 1).copy())
+            stats = model.pool(torch.from_numpy(frames[c : c + 16]), weights=weights)
+            out.append(model.campplus.embed(stats).numpy())
+    return np.concatenate(out)
 
 
 def long_meeting(hours: float) -> None:

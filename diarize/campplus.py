@@ -43,6 +43,7 @@ class CAMPPlusEmbedding(Model):
         )
         self.campplus = CAMPPlus(feat_dim=NUM_MEL_BINS, embedding_size=EMBEDDING_DIM)
         self.pool = StatsPool()
+        self._last: tuple[torch.Tensor, torch.Tensor] | None = None  # (waveform, frames)
 
     @classmethod
     def from_checkpoint(
@@ -67,12 +68,26 @@ class CAMPPlusEmbedding(Model):
         return feats - feats.mean(dim=1, keepdim=True)
 
     def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
-        # pyannote sends each 10 s chunk once per local speaker (three times in a row):
-        # run the network once per distinct chunk and pool it once per speaker mask.
+        # pyannote sends each 10 s chunk once per local track, in a row: run the network
+        # once per distinct chunk and pool it once per track mask.
         distinct, index = _dedupe(waveforms)
-        frames = self.campplus.frames(self.compute_fbank(distinct))[index]
+        frames = self._frames(distinct)[index]
         stats = self.pool(frames, weights=weights)
         return self.campplus.embed(stats)
+
+    def _frames(self, distinct: torch.Tensor) -> torch.Tensor:
+        """Frame features of distinct chunks; a chunk whose tracks straddle two batches
+        (the last of one batch, the first of the next) is computed once."""
+        last = None if torch.is_grad_enabled() else self._last
+        if last is not None and last[0].shape == distinct[0].shape and torch.equal(last[0], distinct[0]):
+            rest = distinct[1:]
+            new = self.campplus.frames(self.compute_fbank(rest)) if len(rest) else last[1][:0]
+            frames = torch.cat([last[1], new])
+        else:
+            frames = self.campplus.frames(self.compute_fbank(distinct))
+        if not torch.is_grad_enabled():
+            self._last = (distinct[-1].clone(), frames[-1:].clone())
+        return frames
 
 
 def _dedupe(waveforms: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -9,7 +9,8 @@ Two ways to build it, chosen by `Settings.diarization_pipeline`:
   ``SpeakerDiarization`` pipeline composed of the segmentation-3.0 checkpoint, the
   CAM++ speaker embedding (diarize/campplus.py) and pyannote's agglomerative
   clustering, with hyperparameters tuned on our Vietnamese dev mixes
-  (bench/diarization.py).
+  (bench/diarization.py); local speaker tracks are cut into pieces of 2 s or more
+  before embedding (diarize/pieces.py).
 
 Either way the pipeline runs on an in-memory waveform (decoded by transcribe.audio),
 never opens a file itself and never touches the network. It is built once per
@@ -33,16 +34,29 @@ COMMUNITY = "speaker-diarization-community-1"
 SEGMENTATION = "pyannote-segmentation-3.0"
 EMBEDDING = "campplus-zh-en"
 
-# Tuned on the dev mixes of bench/diarization.py (seeds 100-109, 2 min each, 2-6
-# speakers), see bench/RESULTS.md: threshold 0.7 and min_cluster_size 3 gave the best
-# speaker count (9/10) at a DER within a point of the best (pyannote 3.1 uses 12, which
-# folds a speaker with little speech into another).
+# Tuned on the 30 dev mixes of bench/diarization.py (seeds 100-129, 2 min each, 2-6
+# speakers) together with TRACK_PIECE_S, see bench/RESULTS.md: DER 4.3%, speaker count
+# right on 22/30; 0.8 merges two similar voices, min_cluster_size 12 (pyannote 3.1)
+# folds a speaker with little speech into another.
 CAMPPLUS_PARAMS = {
     "segmentation": {"min_duration_off": 0.0},
-    "clustering": {"method": "centroid", "min_cluster_size": 3, "threshold": 0.7},
+    "clustering": {"method": "centroid", "min_cluster_size": 8, "threshold": 0.7},
 }
+# segmentation-3.0 often keeps two similar voices on one local track of a 10 s window
+# (dev mixes: up to 64% of the track time, median 24%), and a track gets a
+# single embedding and a single cluster. Cutting each track into pieces of at least this
+# many seconds, each embedded and clustered on its own, took the dev DER from 12.1% to
+# 4.3% (shorter pieces miss pyannote's 2 s clean-speech bar for clustering); the 1 s
+# window step lets the pieces' boundaries fall at different times in the overlapping
+# windows, so a change of speaker is still located to the frame.
+TRACK_PIECE_S = 2.0
+# Agglomerative clustering keeps a pairwise distance matrix: at most this many
+# embeddings go into it (evenly spaced in time); the others are then assigned to the
+# nearest centroid like every embedding is.
+MAX_CLUSTERED_EMBEDDINGS = 8000
 # Cosine similarity above which a cluster is taken to be an enrolled person. CAM++:
-# same voice 0.78-0.97, other voices up to 0.63 on the test mixes (bench/RESULTS.md).
+# same voice 0.76 or more (median 0.89), other voices at most 0.59 on the test mixes
+# (bench/RESULTS.md).
 # community-1's WeSpeaker embedding was not measured (not installed here): same value.
 VOICEPRINT_THRESHOLD = {EMBEDDING: 0.7, COMMUNITY: 0.7}
 
@@ -152,9 +166,9 @@ def _build(name: str, device: torch.device, settings) -> LoadedPipeline:
 def _campplus(segmentation_dir: Path, embedding_dir: Path, threshold: float):
     from pyannote.audio import Model
     from pyannote.audio.core.plda import PLDA
-    from pyannote.audio.pipelines import SpeakerDiarization
 
     from diarize.campplus import CAMPPlusEmbedding
+    from diarize.pieces import BoundedAgglomerative, PieceDiarization
 
     class NoPLDA(PLDA):
         """SpeakerDiarization insists on a PLDA; agglomerative clustering uses none."""
@@ -169,17 +183,19 @@ def _campplus(segmentation_dir: Path, embedding_dir: Path, threshold: float):
             "Chạy `ketluan models verify` rồi cài lại.",
         )
     embedding = CAMPPlusEmbedding.from_checkpoint(embedding_dir / "campplus_cn_en_common.pt")
-    pipeline = SpeakerDiarization(
+    pipeline = PieceDiarization(
         segmentation=segmentation,
         embedding=embedding,
         plda=NoPLDA(),
         clustering="AgglomerativeClustering",
         embedding_exclude_overlap=True,
-        # Multiples of 3: the CAM++ wrapper computes each chunk's frames once for its
-        # three local speakers when they arrive in the same batch.
+        # The CAM++ wrapper computes each chunk's frames once for all its tracks.
         embedding_batch_size=24,
         segmentation_batch_size=32,
     )
+    pipeline.piece_s = TRACK_PIECE_S
+    pipeline.clustering = BoundedAgglomerative(metric="cosine")
+    pipeline.clustering.max_embeddings = MAX_CLUSTERED_EMBEDDINGS
     params = {k: dict(v) for k, v in CAMPPLUS_PARAMS.items()}
     if threshold > 0:
         params["clustering"]["threshold"] = threshold
