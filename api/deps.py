@@ -4,12 +4,13 @@ Every route declares its roles with `Depends(Allow(...))`; the authorization tes
 walks app.routes and fails on any route without one (see tests/test_api_authz.py).
 """
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 import db
 from db import accounts
@@ -27,13 +28,22 @@ EVERYONE = (ADMIN, VAN_THU, TONG_HOP, THEO_DOI, LANH_DAO)
 DON_VI = "don_vi"  # an assigned unit: only its own tracking tasks (api/routes/tracking.py)
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    # async: creating a session does no I/O, so no thread-pool hop on the way in; on the way
+    # out only a session that holds a connection needs one (its rollback talks to the server).
     s = request.app.state.sessions()
     try:
         yield s
     finally:
-        s.rollback()  # routes commit what they mean to keep
-        s.close()
+        if s.in_transaction():
+            await run_in_threadpool(_end, s)
+        else:
+            s.close()
+
+
+def _end(s: Session) -> None:
+    s.rollback()  # routes commit what they mean to keep
+    s.close()
 
 
 DB = Annotated[Session, Depends(get_db)]
@@ -98,14 +108,17 @@ def visible_meeting(s: Session, user: db.User, meeting_id: int) -> db.Meeting:
 
 def visible_job(s: Session, user: db.User, job_id: int) -> db.Job:
     """The job if its meeting is visible to this user (one query: polled often)."""
-    row = s.execute(
-        select(db.Job, db.Meeting.unit_id)
-        .join(db.Meeting, db.Meeting.id == db.Job.meeting_id)
-        .where(db.Job.id == job_id)
-    ).first()
+    row = s.execute(_JOB_WITH_UNIT, {"job_id": job_id}).first()
     if row is None or (user.role_code != ADMIN and row[1] != user.unit_id):
         raise NotFoundError(f"Không tìm thấy công việc #{job_id}.", "Kiểm tra lại mã công việc.")
     return row[0]
+
+
+_JOB_WITH_UNIT = (  # built once: job status is the most frequent request
+    select(db.Job, db.Meeting.unit_id)
+    .join(db.Meeting, db.Meeting.id == db.Job.meeting_id)
+    .where(db.Job.id == bindparam("job_id"))
+)
 
 
 def audit(

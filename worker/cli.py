@@ -30,7 +30,16 @@ def serve(
     forwarded_allow_ips: Annotated[
         str, typer.Option(help="IP của nginx được tin cậy cho X-Forwarded-For.")
     ] = "127.0.0.1",
-    workers: Annotated[int, typer.Option(help="Số tiến trình API (uvicorn).")] = 1,
+    workers: Annotated[
+        int, typer.Option(help="Số tiến trình API (uvicorn); sản xuất: khoảng số lõi CPU.")
+    ] = 1,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Ghi mỗi yêu cầu vào nhật ký (tắt khi nginx đã ghi: tiết kiệm CPU).",
+        ),
+    ] = True,
 ) -> None:
     """Chạy API (và một máy xử lý) trên máy này. Mặc định: SQLite, không cần Redis/PostgreSQL."""
     import uvicorn
@@ -61,6 +70,7 @@ def serve(
             proxy_headers=True,
             forwarded_allow_ips=forwarded_allow_ips,
             log_level="info",
+            access_log=access_log,
         )
     finally:
         if child is not None and child.poll() is None:
