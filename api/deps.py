@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 import db
-from db import accounts
+from db import accounts, throttle
 from ketluan.errors import AccessDenied, AuthError, NotFoundError
 from ketluan.settings import Settings
 
@@ -119,6 +119,35 @@ _JOB_WITH_UNIT = (  # built once: job status is the most frequent request
     .join(db.Meeting, db.Meeting.id == db.Job.meeting_id)
     .where(db.Job.id == bindparam("job_id"))
 )
+
+
+def check_password(request: Request, s: Session, username: str, password: str) -> db.User | None:
+    """accounts.authenticate behind the sign-in throttle (db/throttle.py): a locked account or
+    address is refused (429) before the password is checked; a failure is counted, committed
+    even though the request fails, and the one that starts a lock is audited and refused."""
+    policy = throttle.Policy.of(request.app.state.settings)
+    ip = request.client.host if request.client else ""
+    user_key, ip_key = throttle.keys(username, ip)
+    throttle.check(s, [user_key, ip_key])
+    user = accounts.authenticate(s, username, password)
+    if user is not None:
+        throttle.clear(s, user_key)
+        return user
+    locks = [
+        throttle.record_failure(s, user_key, policy.max_failures, policy),
+        throttle.record_failure(s, ip_key, policy.ip_max_failures, policy),
+    ]
+    locks = [lock for lock in locks if lock is not None]
+    if locks:  # the account, when it exists; the key names what was locked either way
+        wanted = username.strip().lower()  # the lock ignores letter case, so does this
+        known = s.scalar(select(db.User).where(func.lower(db.User.username) == wanted).limit(1))
+    for lock in locks:
+        detail = {"scope": lock.scope, "key": lock.key, "failures": lock.failures}
+        audit(s, request, known, "lockout", "user", known.id if known else None, seconds=lock.seconds, **detail)
+    s.commit()
+    if locks:
+        raise throttle.refusal(max(locks, key=lambda lock: lock.seconds))
+    return None
 
 
 def audit(
