@@ -9,7 +9,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 import db
-from api import errors
+from api import csrf, errors
+from api.csrf import CSRFMiddleware
 from api.middleware import CloseIfBodyUnread
 from api.routes import (
     admin,
@@ -56,9 +57,11 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     app.state.send = send or celery_sender(settings)
     # The web UI (another issue) renders Jinja2 templates and serves vendored assets from here.
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.templates.env.globals["csrf_token"] = csrf.token_for_request  # base.html <meta>
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _offline_docs(app)
-    app.add_middleware(CloseIfBodyUnread)
+    app.add_middleware(CSRFMiddleware, trusted_origins=settings.trusted_origins)
+    app.add_middleware(CloseIfBodyUnread)  # outermost: also closes after an early CSRF refusal
     errors.install(app)
     for module in (health, auth, meetings, audio, jobs, transcripts, drafts, admin, tracking, ui_api):
         app.include_router(module.router)

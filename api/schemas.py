@@ -74,6 +74,9 @@ class UserOut(Out):
 
 class LoginOut(BaseModel):
     token: str
+    csrf_token: str = Field(
+        description="Gửi trong tiêu đề X-CSRF-Token khi dùng cookie phiên cho POST/PUT/PATCH/DELETE."
+    )
     user: UserOut
 
 

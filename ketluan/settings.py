@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     login_max_lock_seconds: float = 900.0
     login_failure_window_seconds: float = 900.0  # failures further apart start a new count
     cookie_secure: bool = False  # True behind HTTPS (nginx)
+    # Other origins whose pages may send unsafe requests with the session cookie (api/csrf.py);
+    # the site's own host (the Host header nginx passes on) is always allowed.
+    trusted_origins: list[str] = []
     job_lease_seconds: int = 60  # a running job whose lease is older has lost its worker
     requeue_after_seconds: int = 300  # a queued job no worker took in this long is re-sent
     sweep_interval_seconds: float = 15.0

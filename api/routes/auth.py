@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 import db
+from api import csrf
 from api.deps import DB, DON_VI, EVERYONE, SESSION_COOKIE, Allow, audit, bearer_or_cookie, check_password
 from api.schemas import LoginIn, LoginOut, TokenIn, TokenOut, UserOut
 from db import accounts
@@ -35,7 +36,7 @@ def login(body: LoginIn, request: Request, response: Response, s: DB) -> LoginOu
         samesite="lax",
         secure=request.app.state.settings.cookie_secure,
     )
-    return LoginOut(token=token, user=UserOut.of(user))
+    return LoginOut(token=token, csrf_token=csrf.token_for(token), user=UserOut.of(user))
 
 
 @router.post("/logout", status_code=204)

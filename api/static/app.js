@@ -14,8 +14,14 @@ class ApiError extends Error {
   }
 }
 
+// CSRF: the session's token (base.html <meta>), sent with every request that changes something.
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
 async function api(method, url, body) {
-  const options = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+  const options = { method, headers: { Accept: "application/json", "X-CSRF-Token": csrfToken() }, credentials: "same-origin" };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
@@ -61,6 +67,7 @@ function uploadFile(url, file, onProgress) {
     form.append("file", file, file.name);
     xhr.open("POST", url);
     xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("X-CSRF-Token", csrfToken());
     xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };
     xhr.onload = () => {
       try { resolve(parseResponse(xhr.status, xhr.responseText)); } catch (e) { reject(e); }
