@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     job_lease_seconds: int = 60  # a running job whose lease is older has lost its worker
     requeue_after_seconds: int = 300  # a queued job no worker took in this long is re-sent
     sweep_interval_seconds: float = 15.0
+    # Stored files no row refers to (interrupted uploads, crashed workers' temporaries, deleted
+    # meetings) are removed by the sweeper once older than the grace period (db/cleanup.py).
+    orphan_cleanup_interval_seconds: float = 3600.0
+    orphan_grace_seconds: float = 6 * 3600.0
     max_attempts: int = 3
     progress_interval_seconds: float = 1.0
 

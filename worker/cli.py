@@ -167,6 +167,28 @@ def set_password(
         typer.echo(f"Đã đặt lại mật khẩu cho '{user.username}'; các phiên cũ đã bị thu hồi.")
 
 
+@admin_app.command("clean-files")
+def clean_files(
+    grace_hours: Annotated[
+        float | None,
+        typer.Option(help="Chỉ xóa tệp cũ hơn chừng này giờ (mặc định: orphan_grace_seconds)."),
+    ] = None,
+) -> None:
+    """Xóa tệp trong kho lưu trữ không còn bản ghi nào dùng (máy xử lý cũng tự làm định kỳ)."""
+    import db
+    from db import cleanup
+    from ketluan.settings import get_settings
+
+    settings = get_settings()
+    grace = settings.orphan_grace_seconds if grace_hours is None else grace_hours * 3600
+    engine = db.connect(settings.db_url)
+    done = cleanup.remove_orphans(engine, db.FileStore(settings.files_dir), grace)
+    typer.echo(
+        f"Đã xóa {len(done.files)} tệp lưu trữ không còn dùng, {len(done.temporary)} tệp tạm, "
+        f"{len(done.audio_rows)} bản ghi âm không còn cuộc họp nào dùng."
+    )
+
+
 def _exit(signum, _frame) -> None:
     raise SystemExit(128 + signum)
 

@@ -4,16 +4,20 @@ A running job whose lease expired lost its worker (SIGKILL, power cut, OOM).
 A queued job nobody claimed for `requeue_after_seconds` may have lost its
 message (Redis restarted without persistence). Both are freed and sent again;
 a duplicate message is harmless because workers claim jobs in the database.
+
+Every `orphan_cleanup_interval_seconds` it also removes stored files no row refers to
+(db/cleanup.py), once they are older than `orphan_grace_seconds`.
 """
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from db import ACTIVE_STATES, Job, utcnow
+from db import ACTIVE_STATES, FileStore, Job, cleanup, utcnow
 from ketluan.settings import Settings
 from worker import jobs
 
@@ -63,11 +67,18 @@ def sweep(engine: Engine, send: jobs.Send, settings: Settings) -> list[int]:
 
 
 def run_forever(engine: Engine, send: jobs.Send, settings: Settings, stop: threading.Event) -> None:
+    next_cleanup = time.monotonic() + settings.sweep_interval_seconds
     while not stop.wait(settings.sweep_interval_seconds):
         try:
             sweep(engine, send, settings)
         except Exception as exc:  # database or broker down: try again next round
             log.warning("sweeper: %s", exc)
+        if time.monotonic() >= next_cleanup:
+            next_cleanup = time.monotonic() + settings.orphan_cleanup_interval_seconds
+            try:
+                cleanup.remove_orphans(engine, FileStore(settings.files_dir), settings.orphan_grace_seconds)
+            except Exception as exc:  # storage not mounted, database down: next time
+                log.warning("orphan cleanup: %s", exc)
 
 
 def _same(column, value):
