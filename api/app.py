@@ -17,6 +17,7 @@ from api.routes import (
     audio,
     auth,
     drafts,
+    glossary,
     health,
     jobs,
     meetings,
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     app.add_middleware(CSRFMiddleware, trusted_origins=settings.trusted_origins)
     app.add_middleware(CloseIfBodyUnread)  # outermost: also closes after an early CSRF refusal
     errors.install(app)
-    for module in (health, auth, meetings, audio, jobs, transcripts, drafts, admin, tracking, ui_api):
+    for module in (health, auth, meetings, audio, jobs, transcripts, drafts, admin, glossary, tracking, ui_api):
         app.include_router(module.router)
     pages.install(app)  # the web pages: a sub-application at "/", after every API route
     return app

@@ -152,7 +152,7 @@ def _params(stack) -> dict:
         )
         s.add(job)
         s.flush()
-        ids = {"meeting_id": meeting.id, "job_id": job.id, "version": 1, "fmt": "txt"}
+        ids = {"meeting_id": meeting.id, "job_id": job.id, "version": 1, "fmt": "txt", "unit_id": unit.id}
     return ids | tracking_params(stack.engine, store)  # task_id, import_id, ... (tracking routes)
 
 
