@@ -35,7 +35,9 @@ SSE_MAX_SECONDS = 6 * 3600.0
 @router.get("/api/jobs/{job_id}", response_model=JobOut)
 def get_job(job_id: int, user: Reader, s: DB) -> JobOut:
     """Trạng thái và tiến độ (0–1 trong trạng thái hiện tại) của một công việc."""
-    return JobOut.of(visible_job(s, user, job_id))
+    job = JobOut.of(visible_job(s, user, job_id))
+    s.rollback()  # end the read here, in this thread: no thread hop later to give the connection back
+    return job
 
 
 @router.get("/api/meetings/{meeting_id}/jobs", response_model=list[JobOut])
