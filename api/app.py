@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 DESCRIPTION = """API của ketluan: cuộc họp, bản ghi âm, công việc xử lý, bản chép lời,
 dự thảo thông báo kết luận. Xác thực bằng cookie phiên (giao diện web) hoặc
 `Authorization: Bearer <mã>` (lấy mã qua `POST /api/auth/login` hoặc `/api/auth/tokens`).
+Dùng cookie phiên cho POST/PUT/PATCH/DELETE thì phải gửi kèm tiêu đề `X-CSRF-Token`
+(trường `csrf_token` khi đăng nhập); trong trang này, hãy bấm Authorize và dùng mã bearer.
 Lỗi trả về dạng `{"detail": {"code", "message", "hint"}}` bằng tiếng Việt."""
 
 

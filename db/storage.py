@@ -2,6 +2,8 @@
 
 Files arrive in `tmp/` under the root and are renamed into place only when
 complete, so a reader never sees a partial file and a failed upload leaves none.
+A row that keeps a stored file names it in a column called `storage_path` (relative to the
+root): the orphan cleanup (db/cleanup.py) removes old files that no such column names.
 """
 
 import hashlib

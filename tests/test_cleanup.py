@@ -158,3 +158,15 @@ def _temporary(store, name: str, mtime: float) -> Path:
 def _age(path: Path, mtime: float) -> Path:
     os.utime(path, (mtime, mtime))
     return path
+
+
+def test_every_column_naming_a_stored_file_is_one_the_cleanup_knows():
+    """The cleanup keeps a file when some row's `storage_path` names it. A table that kept
+    store paths under another name would lose its files: this fails first."""
+    odd = [
+        f"{table.name}.{column.name}"
+        for table in db.Base.metadata.tables.values()
+        for column in table.c
+        if ("path" in column.name or column.name.endswith("_file")) and column.name != "storage_path"
+    ]
+    assert odd == [], f"name these columns storage_path, or teach db/cleanup.py about them: {odd}"
