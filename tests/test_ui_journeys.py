@@ -478,6 +478,7 @@ def test_dates_are_typed_and_shown_as_dd_mm_yyyy(page, ui_server):  # noqa: F811
     before = page.evaluate("async () => (await (await fetch('/api/meetings')).json()).length")
     page.click("#upload-submit")
     expect(note).to_contain_text("Ngày không hợp lệ")
+    shot(page, "20-ngay-khong-hop-le")
     assert page.evaluate("async () => (await (await fetch('/api/meetings')).json()).length") == before
     # Tracking filters show and send the same way (ISO in the address).
     page.goto(f"{ui_server.url}/tracking")
