@@ -9,13 +9,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 import db
-from api import errors
+from api import csrf, errors
+from api.csrf import CSRFMiddleware
 from api.middleware import CloseIfBodyUnread
 from api.routes import (
     admin,
     audio,
     auth,
     drafts,
+    glossary,
     health,
     jobs,
     meetings,
@@ -39,6 +41,8 @@ log = logging.getLogger(__name__)
 DESCRIPTION = """API của ketluan: cuộc họp, bản ghi âm, công việc xử lý, bản chép lời,
 dự thảo thông báo kết luận. Xác thực bằng cookie phiên (giao diện web) hoặc
 `Authorization: Bearer <mã>` (lấy mã qua `POST /api/auth/login` hoặc `/api/auth/tokens`).
+Dùng cookie phiên cho POST/PUT/PATCH/DELETE thì phải gửi kèm tiêu đề `X-CSRF-Token`
+(trường `csrf_token` khi đăng nhập); trong trang này, hãy bấm Authorize và dùng mã bearer.
 Lỗi trả về dạng `{"detail": {"code", "message", "hint"}}` bằng tiếng Việt."""
 
 
@@ -57,11 +61,14 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     app.state.send = send or celery_sender(settings)
     # The web UI (another issue) renders Jinja2 templates and serves vendored assets from here.
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.templates.env.globals["csrf_token"] = csrf.token_for_request  # base.html <meta>
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _offline_docs(app)
-    app.add_middleware(CloseIfBodyUnread)
+    app.add_middleware(CSRFMiddleware, trusted_origins=settings.trusted_origins)
+    app.add_middleware(CloseIfBodyUnread)  # outermost: also closes after an early CSRF refusal
     errors.install(app)
-    routers = (health, auth, meetings, audio, jobs, transcripts, drafts, admin, voiceprints, tracking, ui_api)
+    routers = (health, auth, meetings, audio, jobs, transcripts, drafts, admin, voiceprints, glossary,
+               tracking, ui_api)
     for module in routers:
         app.include_router(module.router)
     pages.install(app)  # the web pages: a sub-application at "/", after every API route

@@ -4,15 +4,16 @@ Every route declares its roles with `Depends(Allow(...))`; the authorization tes
 walks app.routes and fails on any route without one (see tests/test_api_authz.py).
 """
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 import db
-from db import accounts
+from db import accounts, throttle
 from ketluan.errors import AccessDenied, AuthError, NotFoundError
 from ketluan.settings import Settings
 
@@ -27,13 +28,22 @@ EVERYONE = (ADMIN, VAN_THU, TONG_HOP, THEO_DOI, LANH_DAO)
 DON_VI = "don_vi"  # an assigned unit: only its own tracking tasks (api/routes/tracking.py)
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    # async: creating a session does no I/O, so no thread-pool hop on the way in; on the way
+    # out only a session that holds a connection needs one (its rollback talks to the server).
     s = request.app.state.sessions()
     try:
         yield s
     finally:
-        s.rollback()  # routes commit what they mean to keep
-        s.close()
+        if s.in_transaction():
+            await run_in_threadpool(_end, s)
+        else:
+            s.close()
+
+
+def _end(s: Session) -> None:
+    s.rollback()  # routes commit what they mean to keep
+    s.close()
 
 
 DB = Annotated[Session, Depends(get_db)]
@@ -110,15 +120,47 @@ def visible_speaker(s: Session, user: db.User, speaker_id: int) -> db.Speaker:
 def visible_job(s: Session, user: db.User, job_id: int) -> db.Job:
     """The job if its meeting (an enrolment: its speaker) is visible to this user (one
     query: polled often)."""
-    row = s.execute(
-        select(db.Job, func.coalesce(db.Meeting.unit_id, db.Speaker.unit_id))
-        .outerjoin(db.Meeting, db.Meeting.id == db.Job.meeting_id)
-        .outerjoin(db.Speaker, db.Speaker.id == db.Job.speaker_id)
-        .where(db.Job.id == job_id)
-    ).first()
+    row = s.execute(_JOB_WITH_UNIT, {"job_id": job_id}).first()
     if row is None or (user.role_code != ADMIN and row[1] != user.unit_id):
         raise NotFoundError(f"Không tìm thấy công việc #{job_id}.", "Kiểm tra lại mã công việc.")
     return row[0]
+
+
+_JOB_WITH_UNIT = (  # built once: job status is the most frequent request
+    select(db.Job, func.coalesce(db.Meeting.unit_id, db.Speaker.unit_id))
+    .outerjoin(db.Meeting, db.Meeting.id == db.Job.meeting_id)
+    .outerjoin(db.Speaker, db.Speaker.id == db.Job.speaker_id)
+    .where(db.Job.id == bindparam("job_id"))
+)
+
+
+def check_password(request: Request, s: Session, username: str, password: str) -> db.User | None:
+    """accounts.authenticate behind the sign-in throttle (db/throttle.py): a locked account or
+    address is refused (429) before the password is checked; a failure is counted, committed
+    even though the request fails, and the one that starts a lock is audited and refused."""
+    policy = throttle.Policy.of(request.app.state.settings)
+    ip = request.client.host if request.client else ""
+    user_key, ip_key = throttle.keys(username, ip)
+    throttle.check(s, [user_key, ip_key])
+    user = accounts.authenticate(s, username, password)
+    if user is not None:
+        throttle.clear(s, user_key)
+        return user
+    locks = [
+        throttle.record_failure(s, user_key, policy.max_failures, policy),
+        throttle.record_failure(s, ip_key, policy.ip_max_failures, policy),
+    ]
+    locks = [lock for lock in locks if lock is not None]
+    if locks:  # the account, when it exists; the key names what was locked either way
+        wanted = username.strip().lower()  # the lock ignores letter case, so does this
+        known = s.scalar(select(db.User).where(func.lower(db.User.username) == wanted).limit(1))
+    for lock in locks:
+        detail = {"scope": lock.scope, "key": lock.key, "failures": lock.failures}
+        audit(s, request, known, "lockout", "user", known.id if known else None, seconds=lock.seconds, **detail)
+    s.commit()
+    if locks:
+        raise throttle.refusal(max(locks, key=lambda lock: lock.seconds))
+    return None
 
 
 def audit(

@@ -18,6 +18,7 @@ STATUS = {
     "not_found": 404,
     "conflict": 409,
     "too_large": 413,
+    "rate_limited": 429,
     "audio": 422,
     "document": 422,
     "model": 503,
@@ -34,6 +35,8 @@ def install(app: FastAPI) -> None:
     async def _ketluan(request: Request, exc: KetluanError) -> JSONResponse:
         status = STATUS.get(exc.code, 400)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if status == 429:
+            headers = {"Retry-After": str(exc.retry_after)}
         extra = getattr(exc, "extra", {}) or {}
         return JSONResponse(body(exc.code, exc.message, exc.hint, **extra), status, headers)
 

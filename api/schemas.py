@@ -74,6 +74,9 @@ class UserOut(Out):
 
 class LoginOut(BaseModel):
     token: str
+    csrf_token: str = Field(
+        description="Gửi trong tiêu đề X-CSRF-Token khi dùng cookie phiên cho POST/PUT/PATCH/DELETE."
+    )
     user: UserOut
 
 
@@ -194,6 +197,30 @@ class JobOut(BaseModel):
             started_at=j.started_at,
             finished_at=j.finished_at,
             updated_at=j.updated_at,
+        )
+
+
+class MeetingsState(BaseModel):
+    """What the meetings list depends on; `key` changes whenever the list would."""
+
+    count: int
+    latest_meeting_id: int | None
+    latest_job_id: int | None
+    finished_jobs: int
+    updated_at: dt.datetime | None
+    key: str
+
+    @classmethod
+    def of(cls, count, latest, updated, latest_job, finished) -> "MeetingsState":
+        stamp = updated.isoformat() if updated else ""
+        key = f"{count}:{latest or 0}:{stamp}:{latest_job or 0}:{finished or 0}"
+        return cls(
+            count=count,
+            latest_meeting_id=latest,
+            latest_job_id=latest_job,
+            finished_jobs=finished or 0,
+            updated_at=updated,
+            key=key,
         )
 
 

@@ -2,6 +2,7 @@
 
     python bench/service.py                 # PostgreSQL (throw-away database) + private Redis
     python bench/service.py --embedded      # SQLite + Celery's SQLAlchemy transport
+    python bench/service.py --only status --api-workers 2 --seconds 30   # job status only
 
 1. Upload a 1 GB WAV through HTTP; record the server's peak RSS growth (goal < 100 MB).
 2. GET /api/jobs/{id} at a fixed 200 requests/s from a local async load generator
@@ -32,6 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+PARTS = ("upload", "status", "jobs")
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--embedded", action="store_true", help="SQLite + SQLAlchemy broker")
@@ -40,7 +44,12 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=15.0)
     p.add_argument("--jobs", type=int, default=6)
     p.add_argument("--api-workers", type=int, default=1, help="uvicorn processes")
+    p.add_argument(
+        "--only", action="append", choices=PARTS, help="run only these parts (repeatable)"
+    )
+    p.add_argument("--access-log", action="store_true", help="uvicorn access log on (off: nginx logs)")
     args = p.parse_args()
+    args.only = args.only or list(PARTS)
 
     with tempfile.TemporaryDirectory(prefix="ketluan-bench-") as tmp:
         tmp = Path(tmp)
@@ -61,8 +70,9 @@ def run(tmp: Path, env: dict, args) -> dict:
         capture_output=True,
     )
     port = _free_port()
+    log = "--access-log" if args.access_log else "--no-access-log"
     server = subprocess.Popen(
-        [*cli, "serve", "--no-worker", "--port", str(port), "--workers", str(args.api_workers)],
+        [*cli, "serve", "--no-worker", "--port", str(port), "--workers", str(args.api_workers), log],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -76,12 +86,19 @@ def run(tmp: Path, env: dict, args) -> dict:
                 "/api/auth/login", json={"username": "bench", "password": "mat-khau-bench"}
             ).json()["token"]
             h = {"Authorization": f"Bearer {token}"}
-            out["upload"] = bench_upload(c, h, server.pid, tmp, args.upload_gb)
-            cpu0 = _cpu_seconds(server.pid)
-            out["status"] = asyncio.run(bench_status(url, h, out["upload"]["job_id"], args))
-            served = out["status"]["requests"] - out["status"]["errors"]
-            out["status"]["server_cpu_ms"] = 1000 * (_cpu_seconds(server.pid) - cpu0) / served
-            c.post(f"/api/jobs/{out['upload']['job_id']}/cancel", headers=h)
+            if "upload" in args.only:
+                out["upload"] = bench_upload(c, h, server.pid, tmp, args.upload_gb)
+                job_id = out["upload"]["job_id"]
+            else:
+                job_id = _one_job(c, h)
+            if "status" in args.only:
+                cpu0 = _cpu_seconds(server.pid)
+                out["status"] = asyncio.run(bench_status(url, h, job_id, args))
+                served = out["status"]["requests"] - out["status"]["errors"]
+                out["status"]["server_cpu_ms"] = 1000 * (_cpu_seconds(server.pid) - cpu0) / served
+            c.post(f"/api/jobs/{job_id}/cancel", headers=h)
+        if "jobs" not in args.only:
+            return out
         worker = subprocess.Popen(
             [*cli, "worker", "--queue", "gpu,cpu"],
             env=env,
@@ -137,6 +154,16 @@ def bench_upload(c: httpx.Client, h: dict, pid: int, tmp: Path, gb: float) -> di
     }
 
 
+def _one_job(c: httpx.Client, h: dict) -> int:
+    """A queued job to ask about (no worker runs while the status part does)."""
+    clip = _clips()[0]
+    meeting = c.post("/api/meetings", json={"title": "Bench status"}, headers=h).json()["id"]
+    with open(clip, "rb") as f:
+        r = c.post(f"/api/meetings/{meeting}/audio", files={"file": (clip.name, f)}, headers=h)
+    r.raise_for_status()
+    return r.json()["job"]["id"]
+
+
 async def bench_status(url: str, h: dict, job_id: int, args) -> dict:
     n = int(args.rate * args.seconds)
     latencies: list[float] = []
@@ -163,6 +190,8 @@ async def bench_status(url: str, h: dict, job_id: int, args) -> dict:
         await asyncio.gather(*(one(i) for i in range(n)))
         wall = time.perf_counter() - start
     latencies.sort()
+    if not latencies:
+        raise SystemExit(f"every job-status request failed ({errors})")
     return {
         "requests": n,
         "errors": errors,
@@ -207,18 +236,40 @@ def bench_jobs(c: httpx.Client, h: dict, tmp: Path, count: int) -> dict:
 
 
 def report(r: dict, args) -> str:
-    u, s, j = r["upload"], r["status"], r["jobs"]
     mode = "embedded (SQLite + SQLAlchemy broker)" if args.embedded else "PostgreSQL 15 + Redis 7"
     cpu = platform.processor() or platform.machine()
-    return f"""
-### {mode}, {args.api_workers} API process(es) — {os.cpu_count()} CPU cores ({cpu}), load average {os.getloadavg()[0]:.1f}, {time.strftime("%Y-%m-%d")}
-| measure | result | goal |
-|---|---|---|
-| upload {u["bytes"] / 1e9:.2f} GB WAV ({u["duration_h"]:.1f} h of audio) | {u["seconds"]:.1f} s, {u["mb_s"]:.0f} MB/s | |
-| server RSS during upload | {u["rss_base_mb"]:.0f} → {u["rss_peak_mb"]:.0f} MB, **growth {u["rss_growth_mb"]:.1f} MB** | < 100 MB |
-| job status at {args.rate} req/s ({s["requests"]} requests) | **p50 {s["p50_ms"]:.1f} ms, p99 {s["p99_ms"]:.1f} ms** (max {s["max_ms"]:.0f} ms), {s["achieved_rps"]:.0f} req/s achieved, {s["errors"]} errors; server CPU {s["server_cpu_ms"]:.1f} ms per request | |
-| jobs per hour, whisper-base int8 CPU, one worker | **{j["jobs_per_hour"]:.0f} jobs/h** ({j["jobs"]} clips, {j["audio_s"]:.0f} s of speech in {j["wall_s"]:.1f} s; {j["audio_x_realtime"]:.1f}× real time incl. upload and queueing) | |
-"""  # noqa: E501
+    log = "access log on" if args.access_log else "no access log"
+    rows = []
+    if "upload" in r:
+        u = r["upload"]
+        rows.append(
+            f"| upload {u['bytes'] / 1e9:.2f} GB WAV ({u['duration_h']:.1f} h of audio) "
+            f"| {u['seconds']:.1f} s, {u['mb_s']:.0f} MB/s | |"
+        )
+        rows.append(
+            f"| server RSS during upload | {u['rss_base_mb']:.0f} → {u['rss_peak_mb']:.0f} MB, "
+            f"**growth {u['rss_growth_mb']:.1f} MB** | < 100 MB |"
+        )
+    if "status" in r:
+        s = r["status"]
+        rows.append(
+            f"| job status at {args.rate} req/s for {args.seconds:.0f} s ({s['requests']} requests) "
+            f"| **p50 {s['p50_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms** (max {s['max_ms']:.0f} ms), "
+            f"{s['achieved_rps']:.0f} req/s achieved, {s['errors']} errors; "
+            f"server CPU {s['server_cpu_ms']:.2f} ms per request | {args.rate} req/s |"
+        )
+    if "jobs" in r:
+        j = r["jobs"]
+        rows.append(
+            f"| jobs per hour, whisper-base int8 CPU, one worker | **{j['jobs_per_hour']:.0f} jobs/h** "
+            f"({j['jobs']} clips, {j['audio_s']:.0f} s of speech in {j['wall_s']:.1f} s; "
+            f"{j['audio_x_realtime']:.1f}× real time incl. upload and queueing) | |"
+        )
+    head = (
+        f"### {mode}, {args.api_workers} API process(es), {log} — {os.cpu_count()} CPU cores ({cpu}), "
+        f"load average {os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d')}"
+    )
+    return "\n".join(["", head, "| measure | result | goal |", "|---|---|---|", *rows, ""])
 
 
 class Backends:

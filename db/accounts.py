@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import Session, lazyload
 
-from db.models import ROLES, AuthToken, Unit, User, utcnow
+from db.models import ROLES, AuthToken, Unit, User, UTCDateTime, utcnow
 from ketluan.errors import InputError
 
 _hasher = PasswordHasher()
@@ -110,12 +110,22 @@ def issue_token(s: Session, user: User, kind: str, hours: float | None, label: s
 
 
 def user_for_token(s: Session, token: str) -> User | None:
-    row = s.scalar(select(AuthToken).where(AuthToken.token_hash == token_hash(token)))
-    if row is None or row.revoked or not row.user.active:
-        return None
-    if row.expires_at is not None and row.expires_at < utcnow():
-        return None
-    return row.user
+    """The active user holding this unexpired, unrevoked token (checked in one query)."""
+    return s.scalar(_USER_FOR_TOKEN, {"hash": token_hash(token), "now": utcnow()})
+
+
+# Built once: this runs on every request, and building the statement costs more than running it.
+_USER_FOR_TOKEN = (
+    select(User)
+    .join(AuthToken, AuthToken.user_id == User.id)
+    .where(
+        AuthToken.token_hash == bindparam("hash"),
+        AuthToken.revoked.is_(False),
+        or_(AuthToken.expires_at.is_(None), AuthToken.expires_at >= bindparam("now", type_=UTCDateTime)),
+        User.active.is_(True),
+    )
+    .options(lazyload(User.role))  # the role's name comes from ROLES; the unit is joined
+)
 
 
 def revoke(s: Session, token: str) -> None:

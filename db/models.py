@@ -107,6 +107,10 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(255))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The office glossary (transcribe/glossary.py format), applied to every meeting of the unit
+    # together with the meeting's own glossary. Who changed it is in the audit trail.
+    glossary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    glossary_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Role(Base):
@@ -144,6 +148,17 @@ class AuthToken(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginThrottle(Base):
+    """Recent failed sign-ins for one key ("user:<name>" or "ip:<address>"). In the database so
+    that every API process and node sees the same count (db/throttle.py)."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AudioFile(Base):

@@ -2,6 +2,8 @@
 
 Files arrive in `tmp/` under the root and are renamed into place only when
 complete, so a reader never sees a partial file and a failed upload leaves none.
+A row that keeps a stored file names it in a column called `storage_path` (relative to the
+root): the orphan cleanup (db/cleanup.py) removes old files that no such column names.
 """
 
 import hashlib
@@ -44,9 +46,12 @@ class FileStore:
         relative = f"{sha256[:2]}/{sha256[2:4]}/{sha256}{suffix}"
         target = self.root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            incoming.unlink(missing_ok=True)  # same content already stored
-        else:
+        try:
+            # Same content already stored: keep that file, and make it recent, so that the
+            # orphan cleanup (db/cleanup.py) leaves it alone until our row refers to it.
+            os.utime(target)
+            incoming.unlink(missing_ok=True)
+        except FileNotFoundError:
             os.replace(incoming, target)
         return relative
 
@@ -71,6 +76,32 @@ class FileStore:
                     size += len(chunk)
             sha = digest.hexdigest()
             return self.commit(tmp, sha, suffix), sha, size
+
+    def stored(self) -> Iterator[Path]:
+        """Every stored file (not the temporary ones), as absolute paths."""
+        for path in self.root.rglob("*"):
+            if path.is_file() and self.tmp not in path.parents:
+                yield path
+
+    def remove_if_older(self, path: Path, cutoff: float) -> bool:
+        """Remove a stored file last written (or re-committed) before `cutoff` (epoch seconds).
+        The file is first renamed aside and its time checked again, so a concurrent `commit` of
+        the same content, which refreshes the time, is never lost: it is put back instead."""
+        aside = path.with_name(f"{path.name}.removing-{os.getpid()}")
+        try:
+            if path.stat().st_mtime >= cutoff:
+                return False
+            os.replace(path, aside)
+        except FileNotFoundError:
+            return False
+        if aside.stat().st_mtime >= cutoff:  # committed again between our two looks
+            if path.exists():
+                aside.unlink()
+            else:
+                os.replace(aside, path)
+            return False
+        aside.unlink()
+        return True
 
     def leftovers(self) -> list[Path]:
         """Temporary files still present (none should survive a request)."""

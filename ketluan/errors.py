@@ -72,3 +72,14 @@ class AccessDenied(KetluanError):
     """Signed in, but this role may not do this."""
 
     code = "forbidden"
+
+
+class RateLimited(KetluanError):
+    """Too many attempts (failed sign-ins): wait `retry_after` seconds."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, hint: str = "", retry_after: int = 60) -> None:
+        super().__init__(message, hint)
+        self.retry_after = retry_after
+        self.extra = {"retry_after": retry_after}

@@ -45,10 +45,23 @@ class Settings(BaseSettings):
     storage_dir: Path | None = None  # audio and documents; a shared path for several nodes
     max_upload_bytes: int = 4 * 1024**3
     session_hours: int = 12
+    # Sign-in throttling (db/throttle.py), shared by every API process through the database.
+    login_max_failures: int = 5  # failed passwords for one account before it is locked
+    login_ip_max_failures: int = 20  # from one client address (an office NAT is shared)
+    login_lock_seconds: float = 30.0  # the first lock; doubled by each further failure
+    login_max_lock_seconds: float = 900.0
+    login_failure_window_seconds: float = 900.0  # failures further apart start a new count
     cookie_secure: bool = False  # True behind HTTPS (nginx)
+    # Other origins whose pages may send unsafe requests with the session cookie (api/csrf.py);
+    # the site's own host (the Host header nginx passes on) is always allowed.
+    trusted_origins: list[str] = []
     job_lease_seconds: int = 60  # a running job whose lease is older has lost its worker
     requeue_after_seconds: int = 300  # a queued job no worker took in this long is re-sent
     sweep_interval_seconds: float = 15.0
+    # Stored files no row refers to (interrupted uploads, crashed workers' temporaries, deleted
+    # meetings) are removed by the sweeper once older than the grace period (db/cleanup.py).
+    orphan_cleanup_interval_seconds: float = 3600.0
+    orphan_grace_seconds: float = 6 * 3600.0
     max_attempts: int = 3
     progress_interval_seconds: float = 1.0
 

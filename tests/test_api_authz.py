@@ -179,7 +179,7 @@ def _params(stack) -> dict:
         voiceprint = db.Voiceprint(speaker_id=speaker.id, model="m", dim=1, vector=b"\0\0\x80?")
         s.add(voiceprint)
         s.flush()
-        ids = {"meeting_id": meeting.id, "job_id": job.id, "version": 1, "fmt": "txt"}
+        ids = {"meeting_id": meeting.id, "job_id": job.id, "version": 1, "fmt": "txt", "unit_id": unit.id}
         ids |= {"speaker_id": speaker.id, "voiceprint_id": voiceprint.id, "label": "S1"}
     return ids | tracking_params(stack.engine, store)  # task_id, import_id, ... (tracking routes)
 

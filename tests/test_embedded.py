@@ -90,7 +90,8 @@ def test_serve_runs_api_and_worker_without_redis_or_postgres(served):
     with httpx.Client(base_url=url, timeout=60) as c:
         r = c.post("/api/auth/login", json={"username": "vanthu", "password": "mat-khau-rat-dai"})
         assert r.status_code == 200 and r.cookies.get("ketluan_session")
-        # The web UI way: the session cookie, no bearer header.
+        # The web UI way: the session cookie, no bearer header, and the session's CSRF token.
+        c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
         meeting = c.post("/api/meetings", json={"title": "Họp nhúng"})
         assert meeting.status_code == 201, meeting.text
         mid = meeting.json()["id"]

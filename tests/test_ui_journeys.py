@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.service_fixtures import ROOT
-from tests.ui_fixtures import browser, login, page, short_meeting, shot, ui_server  # noqa: F401
+from tests.ui_fixtures import PASSWORD, browser, login, page, short_meeting, shot, ui_server  # noqa: F401
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -39,7 +39,7 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     page.goto(f"{url}/upload")
     page.fill("input[name=issuing_body]", "Tỉnh ủy Lào Cai")
     page.fill("input[name=title]", "Nghe báo cáo tiến độ giải ngân vốn đầu tư công năm 2026")
-    page.fill("input[name=date]", "2026-08-20")
+    page.fill("[data-date-of=date]", "20/08/2026")  # dates as dd/mm/yyyy (api/static/dates.js)
     page.fill("input[name=place]", "Trụ sở Tỉnh ủy")
     page.fill("input[name=chair]", "Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy")
     page.fill("textarea[name=attendees]", "các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy\nSở Tài chính")
@@ -230,7 +230,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     page.locator("[data-import]").first.click()
     page.wait_for_url(re.compile(r".*/tracking/import\?meeting=\d+&version=\d+$"))
     page.fill("#import-form input[name=number]", "15-TB/TU")
-    page.fill("#import-form input[name=issued_on]", "2026-08-22")
+    page.fill("#import-form [data-date-of=issued_on]", "22/08/2026")
     page.click("#import-form button[type=submit]")
     page.wait_for_selector("#preview .preview-notice")
     assert "Sở Tài chính rà soát" in page.inner_text("#preview")  # the uploaded version is newest
@@ -238,7 +238,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     page.goto(f"{url}/tracking/import")
     page.set_input_files("#import-form input[type=file]", str(edited))
     page.fill("#import-form input[name=number]", "15-TB/TU")
-    page.fill("#import-form input[name=issued_on]", "2026-08-22")
+    page.fill("#import-form [data-date-of=issued_on]", "22/08/2026")
     page.click("#import-form button[type=submit]")
     page.wait_for_selector("#preview .preview-notice")
     assert "Sở Tài chính rà soát" in page.inner_text("#preview")
@@ -262,12 +262,13 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     task_url = page.url
     page.click("#edit-card summary")
     page.select_option("#edit-form select[name=deadline_kind]", "co_han")
-    page.fill("#edit-form input[name=due_on]", "2026-09-15")
+    page.fill("#edit-form [data-date-of=due_on]", "15/09/2026")
     page.fill("#edit-form input[name=note]", "Bổ sung hạn theo văn bản")
     with page.expect_navigation():  # the page reloads itself after saving
         page.click("#edit-form button[type=submit]")
     expect(page.locator("dl.facts")).to_contain_text("15/09/2026", timeout=20_000)
     page.goto(f"{url}/tracking?issued_from=2026-08-01")
+    assert page.input_value(".filters [data-date-of=issued_from]") == "01/08/2026"  # shown dd/mm/yyyy
     row = page.locator("table.tasks tbody tr", has_text="Sở Tài chính rà soát")
     assert re.search(r"\bw-do", row.get_attribute("class")), row.get_attribute("class")
     shot(page, "12-theo-doi")
@@ -394,7 +395,7 @@ def test_upload_too_large_is_refused_in_the_page(page, ui_server, tmp_path):  # 
     page.goto(f"{ui_server.url}/upload")
     page.fill("input[name=issuing_body]", "Tỉnh ủy Lào Cai")
     page.fill("input[name=title]", "Họp thử tệp quá lớn")
-    page.fill("input[name=date]", "2026-08-21")
+    page.fill("[data-date-of=date]", "21/08/2026")
     big = tmp_path / "qua-lon.wav"
     with open(big, "wb") as f:
         f.truncate(6 * 1024 * 1024)
@@ -518,3 +519,101 @@ def test_failed_job_shows_its_reason_and_runs_again(page, ui_server):  # noqa: F
     box.locator("[data-retry]").click()
     expect(box).not_to_have_attribute("data-state", "failed", timeout=20_000)
     expect(box.locator("[data-job-error]")).to_be_hidden()
+
+
+def test_dates_are_typed_and_shown_as_dd_mm_yyyy(page, ui_server):  # noqa: F811
+    """Every date field is a dd/mm/yyyy text box whatever the browser's language; the form
+    still sends ISO dates, and an impossible date is refused next to the field."""
+    login(page, ui_server.url, "vanthu")
+    page.goto(f"{ui_server.url}/upload")
+    field = page.locator("[data-date-of=date]")
+    assert field.get_attribute("type") == "text" and field.get_attribute("placeholder") == "dd/mm/yyyy"
+    assert page.locator("input[type=date]").count() == 0
+    field.fill("5/9/2026")
+    field.press("Tab")
+    assert field.input_value() == "05/09/2026"
+    assert page.input_value("input[type=hidden][name=date]") == "2026-09-05"
+    field.fill("31/02/2026")
+    field.press("Tab")
+    note = page.locator(".date-note")
+    expect(note).to_be_visible()
+    assert "ví dụ 20/08/2026" in note.inner_text()
+    assert page.input_value("input[type=hidden][name=date]") == ""
+    # Submitting with it is stopped before anything is sent: no meeting is created.
+    page.fill("input[name=issuing_body]", "Tỉnh ủy Lào Cai")
+    page.fill("input[name=title]", "Họp thử ngày sai")
+    before = page.evaluate("async () => (await (await fetch('/api/meetings')).json()).length")
+    page.click("#upload-submit")
+    expect(note).to_contain_text("Ngày không hợp lệ")
+    shot(page, "20-ngay-khong-hop-le")
+    assert page.evaluate("async () => (await (await fetch('/api/meetings')).json()).length") == before
+    # Tracking filters show and send the same way (ISO in the address).
+    page.goto(f"{ui_server.url}/tracking")
+    page.fill(".filters [data-date-of=issued_from]", "01/08/2026")
+    page.click(".filters button")
+    page.wait_for_url(re.compile(r".*issued_from=2026-08-01.*"))
+    assert page.input_value(".filters [data-date-of=issued_from]") == "01/08/2026"
+
+
+def test_meetings_list_updates_live_within_the_unit(page, ui_server):  # noqa: F811
+    """Someone else uploads: the clerk's open list shows the meeting without a reload; a
+    meeting of another unit never appears."""
+    import httpx
+
+    url = ui_server.url
+    login(page, url, "vanthu")
+    page.goto(f"{url}/meetings")
+    page.evaluate("() => { window.notReloaded = true; }")
+    with httpx.Client(base_url=url, timeout=30) as c:
+        token = c.post("/api/auth/login", json={"username": "quantri", "password": PASSWORD}).json()["token"]
+        admin = {"Authorization": f"Bearer {token}"}
+        other = c.post("/api/meetings", json={"title": "Họp của đơn vị khác", "unit_code": "SO-KHAC"},
+                       headers=admin)
+        ours = c.post("/api/meetings", json={"title": "Họp do người khác tạo", "unit_code": "VP-TU"},
+                      headers=admin)
+        assert other.status_code == ours.status_code == 201
+        row = page.locator(f"tr[data-meeting='{ours.json()['id']}']")
+        expect(row).to_contain_text("Họp do người khác tạo", timeout=30_000)
+        assert page.locator(f"tr[data-meeting='{other.json()['id']}']").count() == 0
+        assert page.evaluate("() => window.notReloaded") is True  # updated in place
+        # Deleted elsewhere: the row goes away too.
+        assert c.delete(f"/api/meetings/{ours.json()['id']}", headers=admin).status_code == 204
+        expect(row).to_have_count(0, timeout=30_000)
+        c.delete(f"/api/meetings/{other.json()['id']}", headers=admin)
+    shot(page, "18-cuoc-hop-cap-nhat")
+
+
+def test_office_glossary_is_edited_in_the_page(page, ui_server):  # noqa: F811
+    url = ui_server.url
+    login(page, url, "tonghop")
+    page.click("header nav >> text=Từ điển")
+    page.wait_for_url(re.compile(r".*/glossary$"))
+    form = page.locator("#glossary-form")
+    expect(form.locator("[data-glossary-status]")).to_contain_text("mục")
+    terms = "[đơn vị]\nSở Kế hoạch và Đầu tư | Sở KH và ĐT\n[người]\nNguyễn Văn Hùng"
+    form.locator("textarea[name=glossary]").fill(terms)
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#flash")).to_contain_text("2 mục")
+    shot(page, "19-tu-dien-don-vi")
+    page.reload()
+    expect(form.locator("textarea[name=glossary]")).to_have_value(re.compile("Nguyễn Văn Hùng"))
+    page.click("#logout")
+    page.wait_for_url(re.compile(r".*/login$"))
+    # The admin sees every unit's glossary on the admin page.
+    login(page, url, "quantri")
+    page.goto(f"{url}/admin")
+    card = page.locator("#glossary-card")
+    units = card.locator("select[name=unit_id]")
+    if units.count():  # more than one unit exists (the tests above add some)
+        units.select_option(label="Văn phòng Tỉnh ủy (VP-TU)")
+    expect(card.locator("textarea[name=glossary]")).to_have_value(re.compile("Sở KH và ĐT"))
+
+
+def test_a_request_without_the_pages_csrf_token_is_refused(page, ui_server):  # noqa: F811
+    """The page's own calls carry the token (every journey above); one without it, though it
+    has the session cookie, is refused."""
+    login(page, ui_server.url, "vanthu")
+    page.goto(f"{ui_server.url}/meetings")
+    status = page.evaluate("""async () => (await fetch('/api/meetings', {method: 'POST',
+        headers: {'Content-Type': 'application/json'}, body: JSON.stringify({title: 'Giả mạo'})})).status""")
+    assert status == 403

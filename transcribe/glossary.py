@@ -78,6 +78,20 @@ class Glossary:
             terms.append(Term(text=names[0], kind=kind, aliases=tuple(names[1:])))
         return cls(terms=terms)
 
+    @classmethod
+    def combine(cls, *texts: str | None) -> "Glossary | None":
+        """One glossary from several texts (a meeting's own, then its office's), each parsed on
+        its own so a section header in one does not carry into the next. A term defined in an
+        earlier text wins over the same term later, and comes first for the hotwords."""
+        terms: list[Term] = []
+        seen: set[str] = set()
+        for text in texts:
+            for term in cls.parse(text or "").terms:
+                if _key(term.text) not in seen:
+                    seen.add(_key(term.text))
+                    terms.append(term)
+        return cls(terms=terms) if terms else None
+
     def hotwords(self) -> str | None:
         """Terms for Whisper's prompt, units and people first, within a size budget."""
         order = {"unit": 0, "person": 1, "title": 2, "term": 3}

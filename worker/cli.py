@@ -30,7 +30,16 @@ def serve(
     forwarded_allow_ips: Annotated[
         str, typer.Option(help="IP của nginx được tin cậy cho X-Forwarded-For.")
     ] = "127.0.0.1",
-    workers: Annotated[int, typer.Option(help="Số tiến trình API (uvicorn).")] = 1,
+    workers: Annotated[
+        int, typer.Option(help="Số tiến trình API (uvicorn); sản xuất: khoảng số lõi CPU.")
+    ] = 1,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Ghi mỗi yêu cầu vào nhật ký (tắt khi nginx đã ghi: tiết kiệm CPU).",
+        ),
+    ] = True,
 ) -> None:
     """Chạy API (và một máy xử lý) trên máy này. Mặc định: SQLite, không cần Redis/PostgreSQL."""
     import uvicorn
@@ -60,6 +69,7 @@ def serve(
             proxy_headers=True,
             forwarded_allow_ips=forwarded_allow_ips,
             log_level="info",
+            access_log=access_log,
         )
     finally:
         for child in children:
@@ -179,6 +189,28 @@ def set_password(
     with db.session(engine) as s:
         user = accounts.set_password(s, username, password)
         typer.echo(f"Đã đặt lại mật khẩu cho '{user.username}'; các phiên cũ đã bị thu hồi.")
+
+
+@admin_app.command("clean-files")
+def clean_files(
+    grace_hours: Annotated[
+        float | None,
+        typer.Option(help="Chỉ xóa tệp cũ hơn chừng này giờ (mặc định: orphan_grace_seconds)."),
+    ] = None,
+) -> None:
+    """Xóa tệp trong kho lưu trữ không còn bản ghi nào dùng (máy xử lý cũng tự làm định kỳ)."""
+    import db
+    from db import cleanup
+    from ketluan.settings import get_settings
+
+    settings = get_settings()
+    grace = settings.orphan_grace_seconds if grace_hours is None else grace_hours * 3600
+    engine = db.connect(settings.db_url)
+    done = cleanup.remove_orphans(engine, db.FileStore(settings.files_dir), grace)
+    typer.echo(
+        f"Đã xóa {len(done.files)} tệp lưu trữ không còn dùng, {len(done.temporary)} tệp tạm, "
+        f"{len(done.audio_rows)} bản ghi âm không còn cuộc họp nào dùng."
+    )
 
 
 def _exit(signum, _frame) -> None:

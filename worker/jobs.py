@@ -86,10 +86,15 @@ def create_enrolment(
 def dispatch(send: Send, job: Job) -> None:
     """Send the Celery message for a job's pending stage. A failure is logged, not raised:
     the job stays queued in the database and the sweeper sends it again later."""
-    try:
-        send(job.id, job.stage)
-    except Exception as exc:  # broker down: the row is the truth, the sweeper re-sends
-        log.warning("job %s: could not send to the %s queue: %s", job.id, job.stage, exc)
+    for attempt in (1, 2):
+        try:
+            send(job.id, job.stage)
+            return
+        except Exception as exc:  # broker down: the row is the truth, the sweeper re-sends
+            if attempt == 2:
+                log.warning("job %s: could not send to the %s queue: %s", job.id, job.stage, exc)
+            # Once more at once: a passing clash, e.g. the embedded SQLite broker's queue table
+            # being created by the worker at the same moment (UNIQUE constraint on kombu_queue).
 
 
 def claim(engine: Engine, job_id: int, stage: str, owner: str, lease_s: float) -> Job | None:

@@ -86,7 +86,7 @@ def gpu_stage(ctx: "StageRun") -> None:
             "Báo quản trị viên kiểm tra thư mục lưu trữ dùng chung (storage_dir), "
             "hoặc tải bản ghi lên lại.",
         )
-    glossary = _glossary(meeting.glossary)
+    glossary = ctx.glossary(meeting)
     model = transcribe.load_model(ctx.settings.asr_model)  # cached per worker process
     ctx.touch(state=db.TRANSCRIBING, progress=0.0)
     options = transcribe.TranscribeOptions(
@@ -185,7 +185,7 @@ def cpu_stage(ctx: "StageRun") -> None:
         return
     transcript = Transcript.from_dict(tv.data)
     info = drafting_meeting(meeting)
-    gazetteer = Gazetteer.load(ctx.settings.gazetteer_file, _glossary(meeting.glossary))
+    gazetteer = Gazetteer.load(ctx.settings.gazetteer_file, ctx.glossary(meeting))
     conclusion = drafting.extract(transcript, info, gazetteer=gazetteer)
     ctx.touch(progress=0.5)
     document = drafting.render_notice(conclusion, info)
@@ -297,6 +297,14 @@ class StageRun:
             s.expunge_all()
         return job, meeting, audio
 
+    def glossary(self, meeting: db.Meeting):
+        """The meeting's own glossary, then its office's (the meeting's wins on a clash)."""
+        from transcribe import Glossary
+
+        with Session(self.engine) as s:
+            office = s.scalar(select(db.Unit.glossary).where(db.Unit.id == meeting.unit_id))
+        return Glossary.combine(meeting.glossary, office)
+
     def touch(self, state: str | None = None, progress: float | None = None) -> None:
         if self._lost.is_set():
             raise jobs.LeaseLost(self.job_id)
@@ -341,12 +349,6 @@ class StageRun:
                 return
             except Exception as exc:  # database briefly unreachable: try again next beat
                 log.warning("job %s: lease heartbeat failed: %s", self.job_id, exc)
-
-
-def _glossary(text: str):
-    from transcribe import Glossary
-
-    return Glossary.parse(text) if text and text.strip() else None
 
 
 def _next_version(s: Session, model: type, meeting_id: int) -> int:

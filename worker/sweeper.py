@@ -5,16 +5,20 @@ A queued job nobody claimed for `requeue_after_seconds` may have lost its
 message (Redis restarted without persistence). Both are freed and sent again;
 a duplicate message is harmless because workers claim jobs in the database.
 It also removes the clip of an enrolment that ended without its worker doing so.
+
+Every `orphan_cleanup_interval_seconds` it also removes stored files no row refers to
+(db/cleanup.py), once they are older than `orphan_grace_seconds`.
 """
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from db import ACTIVE_STATES, FINAL_STATES, Job, utcnow
+from db import ACTIVE_STATES, FINAL_STATES, FileStore, Job, cleanup, utcnow
 from db.models import KIND_ENROL
 from ketluan.settings import Settings
 from worker import jobs
@@ -85,12 +89,19 @@ def drop_ended_clips(engine: Engine, settings: Settings) -> int:
 
 
 def run_forever(engine: Engine, send: jobs.Send, settings: Settings, stop: threading.Event) -> None:
+    next_cleanup = time.monotonic() + settings.sweep_interval_seconds
     while not stop.wait(settings.sweep_interval_seconds):
         try:
             sweep(engine, send, settings)
             drop_ended_clips(engine, settings)
         except Exception as exc:  # database or broker down: try again next round
             log.warning("sweeper: %s", exc)
+        if time.monotonic() >= next_cleanup:
+            next_cleanup = time.monotonic() + settings.orphan_cleanup_interval_seconds
+            try:
+                cleanup.remove_orphans(engine, FileStore(settings.files_dir), settings.orphan_grace_seconds)
+            except Exception as exc:  # storage not mounted, database down: next time
+                log.warning("orphan cleanup: %s", exc)
 
 
 def _same(column, value):

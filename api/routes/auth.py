@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 import db
-from api.deps import DB, DON_VI, EVERYONE, SESSION_COOKIE, Allow, audit, bearer_or_cookie
+from api import csrf
+from api.deps import DB, DON_VI, EVERYONE, SESSION_COOKIE, Allow, audit, bearer_or_cookie, check_password
 from api.schemas import LoginIn, LoginOut, TokenIn, TokenOut, UserOut
 from db import accounts
 from ketluan.errors import AuthError
@@ -16,8 +17,11 @@ Me = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]  # units too: me, log
 
 @router.post("/login", response_model=LoginOut)
 def login(body: LoginIn, request: Request, response: Response, s: DB) -> LoginOut:
-    """Đăng nhập: trả về mã truy cập và đặt cookie phiên."""
-    user = accounts.authenticate(s, body.username, body.password)
+    """Đăng nhập: trả về mã truy cập và đặt cookie phiên.
+
+    Sai mật khẩu nhiều lần liên tiếp (theo tài khoản hoặc theo địa chỉ máy) thì bị tạm khóa
+    đăng nhập, thời gian khóa tăng gấp đôi sau mỗi lần sai tiếp: trả 429 kèm `Retry-After`."""
+    user = check_password(request, s, body.username, body.password)
     if user is None:
         raise AuthError("Sai tên đăng nhập hoặc mật khẩu.", "Kiểm tra lại rồi đăng nhập lại.")
     hours = request.app.state.settings.session_hours
@@ -32,7 +36,7 @@ def login(body: LoginIn, request: Request, response: Response, s: DB) -> LoginOu
         samesite="lax",
         secure=request.app.state.settings.cookie_secure,
     )
-    return LoginOut(token=token, user=UserOut.of(user))
+    return LoginOut(token=token, csrf_token=csrf.token_for(token), user=UserOut.of(user))
 
 
 @router.post("/logout", status_code=204)

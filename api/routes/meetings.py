@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 import db
 from api.deps import ADMIN, DB, EVERYONE, VAN_THU, Allow, audit, visible_meeting
-from api.schemas import JobOut, MeetingDetail, MeetingIn, MeetingOut, MeetingPatch
+from api.schemas import JobOut, MeetingDetail, MeetingIn, MeetingOut, MeetingPatch, MeetingsState
 from db import accounts
 from ketluan.errors import InputError
 
@@ -50,6 +50,24 @@ def list_meetings(
         query = query.where(db.Meeting.title.ilike(f"%{q}%"))
     query = query.order_by(db.Meeting.id.desc()).offset(offset).limit(limit)
     return list(s.scalars(query))
+
+
+@router.get("/changes", response_model=MeetingsState)
+def meetings_state(user: Reader, s: DB) -> MeetingsState:
+    """Dấu hiệu thay đổi của các cuộc họp mình xem được: trang danh sách hỏi định kỳ và chỉ tải
+    lại danh sách khi `key` đổi (có cuộc họp mới, bị xóa, được sửa, công việc mới hoặc vừa xong)."""
+    meetings = select(
+        func.count(db.Meeting.id), func.max(db.Meeting.id), func.max(db.Meeting.updated_at)
+    )
+    jobs = select(
+        func.max(db.Job.id), func.count(db.Job.id).filter(db.Job.state.in_(db.FINAL_STATES))
+    ).join(db.Meeting, db.Meeting.id == db.Job.meeting_id)
+    if user.role_code != ADMIN:
+        meetings = meetings.where(db.Meeting.unit_id == user.unit_id)
+        jobs = jobs.where(db.Meeting.unit_id == user.unit_id)
+    count, latest, updated = s.execute(meetings).one()
+    latest_job, finished = s.execute(jobs).one()
+    return MeetingsState.of(count, latest, updated, latest_job, finished)
 
 
 @router.get("/{meeting_id}", response_model=MeetingDetail)

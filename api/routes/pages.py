@@ -48,6 +48,7 @@ Clerk = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU))]
 Listener = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP, LANH_DAO))]
 Tracker = Annotated[db.User, Depends(Allow(ADMIN, THEO_DOI))]
 Admin = Annotated[db.User, Depends(Allow(ADMIN))]
+GlossaryEditor = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP))]
 
 
 def install(app: FastAPI) -> None:
@@ -107,7 +108,8 @@ def meetings_page(
         jobs = s.scalars(select(db.Job).where(db.Job.meeting_id.in_([m.id for m in rows])).order_by(db.Job.id.desc()))
         for job in jobs:
             latest.setdefault(job.meeting_id, JobOut.of(job))
-    return _render(request, "meetings.html", user, meetings=rows, jobs=latest, q=q or "")
+    state = meeting_routes.meetings_state(user, s)  # app.js polls it and reloads the list on change
+    return _render(request, "meetings.html", user, meetings=rows, jobs=latest, q=q or "", list_key=state.key)
 
 
 @router.get("/upload", response_class=HTMLResponse)
@@ -231,6 +233,16 @@ def unit_names_page(request: Request, user: Tracker, s: DB, unit: str = "") -> R
     )
 
 
+@router.get("/glossary", response_class=HTMLResponse)
+def glossary_page(request: Request, user: GlossaryEditor, s: DB) -> Response:
+    """The office glossary: admins pick any unit; the unit's clerk and drafter edit their own."""
+    if user.role_code == ADMIN:
+        units = list(s.scalars(select(db.Unit).order_by(db.Unit.code)))
+    else:
+        units = [s.get(db.Unit, user.unit_id)] if user.unit_id else []
+    return _render(request, "glossary.html", user, glossary_units=units)
+
+
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, user: Admin, s: DB) -> Response:
     from diarize.voiceprints import sure_similarity
@@ -282,6 +294,8 @@ def _nav(user: db.User | None) -> list[tuple[str, str]]:
     if role in (ADMIN, THEO_DOI):
         items.append(("/tracking/import", "Nhập văn bản"))
         items.append(("/tracking/units", "Tên đơn vị"))
+    if role in (VAN_THU, TONG_HOP):  # admins edit it on the admin page
+        items.append(("/glossary", "Từ điển"))
     if role == ADMIN:
         items.append(("/admin", "Quản trị"))
     return items

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
 import db
-from api.deps import ADMIN, DB, DON_VI, EVERYONE, TONG_HOP, Allow, audit, visible_meeting
+from api.deps import ADMIN, DB, DON_VI, EVERYONE, TONG_HOP, Allow, audit, check_password, visible_meeting
 from api.schemas import DraftOut, In, TranscriptOut
 from db import accounts
 from ketluan.errors import InputError, NotFoundError
@@ -72,7 +72,7 @@ class ModelOut(BaseModel):
 @router.post("/api/auth/password", status_code=204)
 def change_password(body: PasswordIn, request: Request, user: Anyone, s: DB) -> None:
     """Đổi mật khẩu của chính mình (cần mật khẩu cũ)."""
-    if accounts.authenticate(s, user.username, body.old_password) is None:
+    if check_password(request, s, user.username, body.old_password) is None:
         # 400, not 401: the session is fine, only the typed password is wrong.
         raise InputError("Mật khẩu hiện tại không đúng.", "Nhập lại mật khẩu hiện tại.")
     if body.new_password == body.old_password:

@@ -14,8 +14,14 @@ class ApiError extends Error {
   }
 }
 
+// CSRF: the session's token (base.html <meta>), sent with every request that changes something.
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
 async function api(method, url, body) {
-  const options = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+  const options = { method, headers: { Accept: "application/json", "X-CSRF-Token": csrfToken() }, credentials: "same-origin" };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
@@ -61,6 +67,7 @@ function uploadFile(url, file, onProgress) {
     form.append("file", file, file.name);
     xhr.open("POST", url);
     xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("X-CSRF-Token", csrfToken());
     xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };
     xhr.onload = () => {
       try { resolve(parseResponse(xhr.status, xhr.responseText)); } catch (e) { reject(e); }
@@ -300,6 +307,7 @@ function followJob(box, onFinal) {
   const id = box.dataset.job;
   if (["done", "failed", "cancelled"].includes(box.dataset.state)) return;
   const source = new EventSource(`/api/jobs/${id}/events`);
+  box.eventSource = source;  // closed if the live meetings list drops this row
   source.addEventListener("job", (e) => {
     const job = JSON.parse(e.data);
     paintJob(box, job);
@@ -312,7 +320,7 @@ function followJob(box, onFinal) {
   source.onerror = () => { if (source.readyState === EventSource.CLOSED) source.close(); };
 }
 
-function wireJobs(root, onFinal) {
+function startJobs(root, onFinal) {
   for (const box of $$(".job", root)) {
     const at = STAGE_ORDER.indexOf(box.dataset.state);
     for (const li of $$(".stages li", box)) {
@@ -321,6 +329,10 @@ function wireJobs(root, onFinal) {
     }
     followJob(box, onFinal);
   }
+}
+
+function wireJobs(root, onFinal) {
+  startJobs(root, onFinal);
   root.addEventListener("click", async (e) => {
     const button = e.target.closest("[data-retry]");
     if (!button) return;
@@ -343,7 +355,64 @@ PAGES.meetings = () => {
     const row = $(`tr[data-meeting="${target[1]}"]`);
     if (row) { row.classList.add("highlight"); row.style.background = "#fff8d9"; }
   }
+  liveMeetings($("#meeting-list"));
 };
+
+// -- meetings list: live ------------------------------------------------------------------
+// Every few seconds (while the tab is visible) ask /api/meetings/changes whether anything the
+// user may see changed; if so, fetch this same page and bring its list in row by row: new and
+// changed rows in, deleted rows out, rows in progress left alone (their SSE keeps them live).
+
+const LIVE_LIST_SECONDS = 5;
+
+function liveMeetings(list) {
+  if (!list) return;
+  let key = list.dataset.key, busyNow = false;
+  async function poll() {
+    if (busyNow || document.visibilityState !== "visible") return;
+    busyNow = true;
+    try {
+      const state = await api("GET", "/api/meetings/changes");
+      if (state.key !== key) {
+        const response = await fetch(location.pathname + location.search, { credentials: "same-origin" });
+        if (response.ok) {
+          const fresh = new DOMParser().parseFromString(await response.text(), "text/html").getElementById("meeting-list");
+          if (fresh) { mergeMeetings(list, fresh); key = fresh.dataset.key; }
+        }
+      }
+    } catch (err) { /* offline for a moment: try again next time */ }
+    busyNow = false;
+  }
+  setInterval(poll, LIVE_LIST_SECONDS * 1000);
+  document.addEventListener("visibilitychange", poll);
+}
+
+function mergeMeetings(list, fresh) {
+  const stop = (root) => { for (const box of $$(".job", root)) if (box.eventSource) box.eventSource.close(); };
+  const body = $("tbody", list), freshBody = $("tbody", fresh);
+  if (!body || !freshBody) {  // the list became empty, or the first meeting arrived
+    stop(list);
+    list.replaceChildren(...Array.from(fresh.childNodes).map((n) => document.importNode(n, true)));
+    startJobs(list);
+    return;
+  }
+  const keep = new Set();
+  let before = null;
+  for (const row of Array.from(freshBody.rows).reverse()) {  // oldest last: insert upwards
+    const id = row.dataset.meeting;
+    keep.add(id);
+    const old = $(`tr[data-meeting="${id}"]`, body);
+    let current = old;
+    if (!old || old.dataset.sig !== row.dataset.sig) {
+      current = document.importNode(row, true);
+      if (old) { stop(old); old.replaceWith(current); } else body.insertBefore(current, before ? before : null);
+      if (!old) current.classList.add("new");
+      startJobs(current);
+    }
+    before = current;
+  }
+  for (const row of Array.from(body.rows)) if (!keep.has(row.dataset.meeting)) { stop(row); row.remove(); }
+}
 
 // -- transcript editor -------------------------------------------------------------------
 
@@ -1044,3 +1113,41 @@ function jobBox(job) {
     el("div", { class: "alert error", "data-job-error": true, hidden: true },
       el("strong", { "data-msg": true }), " ", el("span", { "data-hint": true })));
 }
+
+// -- office glossary (admin page and /glossary) ------------------------------------------
+
+function wireGlossary(form) {
+  const box = $("[data-error]", form), status = $("[data-glossary-status]", form);
+  const unit = () => form.elements.unit_id.value;
+  const show = (g) => {
+    const when = g.updated_at ? new Date(g.updated_at).toLocaleString("vi-VN") : null;
+    status.textContent = `${g.terms} mục` + (when ? ` · cập nhật lúc ${when}` : " · chưa có mục nào");
+  };
+  async function load() {
+    clearError(box);
+    try {
+      const g = await api("GET", `/api/units/${unit()}/glossary`);
+      form.elements.glossary.value = g.glossary;
+      show(g);
+    } catch (err) { showError(box, err); }
+  }
+  form.addEventListener("change", (e) => { if (e.target.name === "unit_id") load(); });
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    clearError(box);
+    const button = $("button[type=submit]", form);
+    busy(button, true);
+    try {
+      const g = await api("PUT", `/api/units/${unit()}/glossary`, { glossary: form.elements.glossary.value.normalize("NFC") });
+      show(g);
+      flash(`Đã lưu từ điển của ${g.unit_name} (${g.terms} mục).`);
+    } catch (err) { showError(box, err); }
+    busy(button, false);
+  });
+  load();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("glossary-form");
+  if (form) wireGlossary(form);
+});

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 import db.models
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
