@@ -299,7 +299,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     page.goto(f"{url}/tracking/import")
     page.set_input_files("#import-form input[type=file]", str(corrected))
     page.fill("#import-form input[name=number]", "15-TB/TU")
-    page.fill("#import-form input[name=issued_on]", "2026-08-22")
+    page.fill("#import-form [data-date-of=issued_on]", "22/08/2026")
     page.click("#import-form button[type=submit]")
     change = page.locator("#preview input[data-kind=changed]")
     change.wait_for()
