@@ -2,6 +2,7 @@
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -46,9 +47,17 @@ Dùng cookie phiên cho POST/PUT/PATCH/DELETE thì phải gửi kèm tiêu đề
 Lỗi trả về dạng `{"detail": {"code", "message", "hint"}}` bằng tiếng Việt."""
 
 
+GIL_SWITCH_SECONDS = 0.0005
+
+
 def create_app(settings: Settings | None = None, send: Send | None = None) -> FastAPI:
     """Build the app. `send(job_id, stage)` publishes a job message (default: Celery)."""
     settings = settings or get_settings()
+    # Every request hands work between the event loop and the thread pool. With CPython's
+    # default 5 ms GIL switch interval each hand-off can wait behind a busy thread, which
+    # capped one process at ~170 job-status requests/s (p99 9.8 s); 0.5 ms: 200/s, p99 43 ms
+    # (bench/RESULTS.md, Service).
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     # The stock /docs and /redoc pages load JavaScript from a CDN; ours serve vendored files.
     app = FastAPI(
         title="ketluan", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None
