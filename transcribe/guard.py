@@ -99,18 +99,34 @@ def _trim_unsupported_tail(seg: Segment, opts: GuardOptions) -> None:
 
 
 def _collapse_loops(seg: Segment, opts: GuardOptions) -> None:
+    # Text and words are collapsed each on its own: their token counts can differ, and later
+    # steps (glossary correction, speaker splits) rebuild the text from the words.
     tokens = seg.text.split()
     keep = _loop_free(tokens, opts)
-    if len(keep) == len(tokens):
-        return
-    seg.text = " ".join(tokens[i] for i in keep)
-    if len(seg.words) == len(tokens):
-        seg.words = [seg.words[i] for i in keep]
-    seg.flags.append(REPETITION)
+    changed = len(keep) < len(tokens)
+    if changed:
+        seg.text = " ".join(tokens[i] for i in keep)
+    if seg.words:
+        kept_words = _loop_free([w.word.strip() for w in seg.words], opts)
+        if len(kept_words) < len(seg.words):
+            seg.words = [seg.words[i] for i in kept_words]
+            changed = True
+    if changed:
+        seg.flags.append(REPETITION)
 
 
 def _loop_free(tokens: list[str], opts: GuardOptions) -> list[int]:
-    """Indices to keep after collapsing any n-gram repeated `loop_repeats` times in a row."""
+    """Indices to keep after collapsing any n-gram repeated `loop_repeats` times in a row,
+    again and again: collapsing one loop can leave copies of a longer one side by side."""
+    keep = list(range(len(tokens)))
+    while True:
+        inner = _loop_free_once([tokens[i] for i in keep], opts)
+        if len(inner) == len(keep):
+            return keep
+        keep = [keep[i] for i in inner]
+
+
+def _loop_free_once(tokens: list[str], opts: GuardOptions) -> list[int]:
     low = [_norm(t) for t in tokens]
     keep: list[int] = []
     i = 0
