@@ -116,3 +116,21 @@ def three_speaker_mix():
 
     voices = ["Bình (nam miền Bắc)", "Ngọc (nữ miền Bắc)", "Vĩnh (nam miền Nam)"]
     return make_mix(voices, 45.0, seed=7, turn=(1.0, 8.0), overlap_prob=0.15)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """A database of each kind (PostgreSQL: a throw-away database per test); `db.connect`
+    migrates it."""
+    import db
+    from tests.service_fixtures import new_database
+
+    if request.param == "sqlite":
+        engine = db.connect(f"sqlite:///{tmp_path / 'k.sqlite'}")
+        yield engine
+        engine.dispose()
+        return
+    with new_database() as url:
+        engine = db.connect(url)
+        yield engine
+        engine.dispose()

@@ -12,7 +12,7 @@ import db
 from db import accounts, cleanup
 from ketluan.settings import Settings
 from tests.service_fixtures import wait_for
-from tests.tracking_helpers import engine_fixture, tracking_params  # noqa: F401
+from tests.tracking_helpers import tracking_params
 from worker import sweeper
 
 GRACE = 3600.0

@@ -2,7 +2,6 @@
 (claim, lease, cancel, sweep) behaves under competing workers."""
 
 import uuid
-from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
@@ -15,21 +14,7 @@ import db
 from db import accounts
 from ketluan.errors import InputError
 from ketluan.settings import Settings
-from tests.service_fixtures import new_database
 from worker import jobs, sweeper
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
-    """A freshly migrated database of each kind (PostgreSQL: a throw-away database)."""
-    with ExitStack() as stack:
-        if request.param == "sqlite":
-            url = f"sqlite:///{tmp_path / 'k.sqlite'}"
-        else:
-            url = stack.enter_context(new_database())
-        engine = db.connect(url)
-        yield engine
-        engine.dispose()
 
 
 def test_migrations_match_models_and_seed_roles(engine):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 import db
 from ketluan.settings import Settings
-from tests.tracking_helpers import engine_fixture, render, smtp_fixture  # noqa: F401
+from tests.tracking_helpers import render, smtp_fixture  # noqa: F401
 from tracking import imports, read_docx
 from tracking.daily import WARNINGS, daily_warnings
 

@@ -6,7 +6,6 @@ from collections import Counter
 from datetime import date, timedelta
 
 import db
-from tests.tracking_helpers import engine_fixture  # noqa: F401
 from tracking.reports import task_rows
 from tracking.status import CONDITIONAL, FIXED, OPEN_OVERDUE, RECURRING, UNSET, WITHIN_DAYS, Rules
 from tracking.warnings import overdue_by_unit, warning_counts, warnings_list

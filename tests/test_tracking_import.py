@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 import db
-from tests.tracking_helpers import conclusion, edit_notice, engine_fixture, render  # noqa: F401
+from tests.tracking_helpers import conclusion, edit_notice, render
 from tracking import imports, read_docx, read_xlsx, write_template
 from tracking.status import CONDITIONAL, FIXED, RECURRING, UNSET, WITHIN_DAYS
 

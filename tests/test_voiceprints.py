@@ -3,7 +3,6 @@ from a past meeting (the centroids kept with the transcript) and from a clip thr
 gpu worker; the migration that brings it keeps existing links."""
 
 import uuid
-from contextlib import ExitStack
 
 import numpy as np
 import pytest
@@ -14,22 +13,12 @@ from db.voiceprints import DBVoiceprints, pack_centroids
 from diarize.result import Diarization, Turn
 from diarize.voiceprints import Person, name_speakers
 from ketluan.errors import InputError
-from tests.service_fixtures import new_database, sse_events, vieneu_clip
+from tests.service_fixtures import sse_events, vieneu_clip
 
 MODEL = "campplus-zh-en"
 THRESHOLD = 0.7  # the CAM++ default (diarize.pipeline.VOICEPRINT_THRESHOLD), without torch
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
-    with ExitStack() as stack:
-        if request.param == "sqlite":
-            url = f"sqlite:///{tmp_path / 'k.sqlite'}"
-        else:
-            url = stack.enter_context(new_database())
-        engine = db.connect(url)
-        yield engine
-        engine.dispose()
 
 
 def test_registry_is_per_unit_and_names_the_enrolled_people(engine):

@@ -79,22 +79,6 @@ def _set(cell, text: str) -> None:
         extra._p.getparent().remove(extra._p)
 
 
-@pytest.fixture(name="engine", params=["sqlite", "postgresql"])
-def engine_fixture(request, tmp_path):
-    """A migrated database on each backend; PostgreSQL gets a fresh database per test."""
-    if request.param == "sqlite":
-        engine = db.connect(f"sqlite:///{tmp_path / 'k.sqlite'}")
-        yield engine
-        engine.dispose()
-        return
-    from tests.service_fixtures import new_database
-
-    with new_database() as url:
-        engine = db.connect(url)
-        yield engine
-        engine.dispose()
-
-
 def tracking_params(engine, store, unit: str = "VP-UBND") -> dict:
     """A confirmed notice of `unit` with one task, evidence, a notification, a pending import
     and a finished export job, for the route × role matrix (tests/test_api_authz.py)."""
