@@ -49,18 +49,7 @@ class LeaseLost(Exception):
 
 
 def create(s: Session, meeting_id: int, audio_id: int, user_id: int | None) -> Job:
-    job = Job(
-        meeting_id=meeting_id,
-        audio_id=audio_id,
-        state=QUEUED,
-        stage=STAGE_GPU,
-        created_by=user_id,
-        enqueued_at=utcnow(),
-        log=[],
-    )
-    s.add(job)
-    s.flush()
-    return job
+    return _queued(s, Job(meeting_id=meeting_id, audio_id=audio_id, created_by=user_id))
 
 
 def create_enrolment(
@@ -71,13 +60,15 @@ def create_enrolment(
     job = Job(
         kind=KIND_ENROL,
         speaker_id=speaker_id,
-        state=QUEUED,
-        stage=STAGE_GPU,
         params={"clip": clip, "clip_name": clip_name},
         created_by=user_id,
-        enqueued_at=utcnow(),
-        log=[],
     )
+    return _queued(s, job)
+
+
+def _queued(s: Session, job: Job) -> Job:
+    """Any new job starts queued for the gpu stage (an enrolment also runs on a GPU worker)."""
+    job.state, job.stage, job.enqueued_at, job.log = QUEUED, STAGE_GPU, utcnow(), []
     s.add(job)
     s.flush()
     return job
