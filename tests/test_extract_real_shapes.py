@@ -1,0 +1,186 @@
+"""Task extraction on the shapes real notices and real chairs use (issue 16's failure classes).
+
+One test (or a few) per class, each written before its fix, from sentences made up for the
+test in the style of published notices; none is taken from the evaluation corpus.
+"""
+
+from datetime import date
+
+from drafting import Meeting, extract_text
+
+STATE = Meeting(issuing_body="UBND tỉnh Lào Cai", title="họp", date=date(2024, 3, 5))
+
+
+def tasks(text: str, meeting: Meeting = STATE):
+    return extract_text(text, meeting).tasks
+
+
+def leads(found) -> list[list[str]]:
+    return [t.leads for t in found]
+
+
+# -- 1. the conclusion starts at the first strong cue; closing formulas end it ------------
+
+
+def test_closing_formula_is_not_the_start_of_the_conclusion():
+    spoken = (
+        "Vừa rồi đồng chí Giám đốc Sở Giao thông vận tải đã báo cáo tiến độ các dự án. "
+        "Sở Tài chính cũng đã nêu khó khăn về nguồn vốn. "
+        "Tôi xin kết luận mấy nội dung như sau. "
+        "Thứ nhất, giao Sở Giao thông vận tải chủ trì, phối hợp với Sở Tài chính rà soát "
+        "danh mục dự án, báo cáo UBND tỉnh trước ngày mười lăm tháng tư. "
+        "Thứ hai, đề nghị UBND các huyện khẩn trương bàn giao mặt bằng cho nhà thầu. "
+        "Tôi xin kết luận như vậy, đề nghị các đồng chí triển khai thực hiện. "
+        "Xin cảm ơn các đồng chí.")
+    found = tasks(spoken)
+    assert leads(found) == [["Sở Giao thông vận tải"], ["UBND các huyện"]]
+    assert found[0].supports == ["Sở Tài chính"]
+    assert found[0].deadline.due == date(2024, 4, 15)
+
+
+def test_closing_formula_in_segments_of_a_transcript():
+    lines = [
+        "Sau khi nghe các ý kiến, tôi kết luận như sau.",
+        "Một là, giao Sở Nội vụ chủ trì rà soát biên chế các đơn vị sự nghiệp.",
+        "Hai là, Sở Tư pháp hướng dẫn các xã chuẩn hóa hồ sơ chứng thực.",
+        "Tôi xin kết luận như vậy, đề nghị các đồng chí triển khai.",
+    ]
+    found = tasks("\n".join(lines))
+    assert leads(found) == [["Sở Nội vụ"], ["Sở Tư pháp"]]
+
+
+# -- 2. the assigner as the subject ---------------------------------------------------------
+
+
+def test_assigner_as_subject():
+    text = (
+        "Thủ tướng giao Bộ Tài chính chủ trì, phối hợp với Ngân hàng Nhà nước Việt Nam đề xuất "
+        "giải pháp hỗ trợ doanh nghiệp.\n"
+        "Phó Thủ tướng yêu cầu Bộ Giáo dục và Đào tạo chủ trì xây dựng đề án dạy ngoại ngữ.\n"
+        "Lãnh đạo tỉnh giao Sở Y tế khẩn trương kiện toàn mạng lưới y tế cơ sở.\n"
+        "Tại Thông báo này, Phó Chủ tịch yêu cầu Sở Xây dựng kiểm tra các công trình chậm tiến "
+        "độ.")
+    found = tasks(text)
+    assert leads(found) == [["Bộ Tài chính"], ["Bộ Giáo dục và Đào tạo"], ["Sở Y tế"],
+                            ["Sở Xây dựng"]]
+    assert found[0].supports == ["Ngân hàng Nhà nước Việt Nam"]
+
+
+# -- 3. words between the lead and its role ------------------------------------------------
+
+
+def test_adverb_between_lead_and_chu_tri():
+    found = tasks("Bộ Công Thương khẩn trương chủ trì, phối hợp với Bộ Tài chính, Bộ Xây dựng "
+                  "hoàn thiện dự thảo Nghị định.")
+    assert leads(found) == [["Bộ Công Thương"]]
+    assert found[0].supports == ["Bộ Tài chính", "Bộ Xây dựng"]
+    assert found[0].action.startswith("Hoàn thiện dự thảo")
+
+
+def test_two_leads_then_adverb():
+    found = tasks("Bộ Nội vụ, Bộ Tư pháp thường xuyên theo dõi việc thực hiện quy chế.")
+    assert leads(found) == [["Bộ Nội vụ", "Bộ Tư pháp"]]
+    assert found[0].deadline.kind == "recurring"
+
+
+# -- 4. bodies and people outside the gazetteer -------------------------------------------
+
+
+def test_central_bodies_and_hdnd_committees():
+    text = (
+        "Giao Bộ Khoa học và Công nghệ chủ trì thẩm định công nghệ của dự án.\n"
+        "Văn phòng Chính phủ theo dõi, đôn đốc việc thực hiện.\n"
+        "Ban Văn hóa - Xã hội chủ trì thẩm tra dự thảo nghị quyết về học phí.\n"
+        "Văn phòng Đoàn ĐBQH và HĐND tỉnh bảo đảm các điều kiện phục vụ kỳ họp.")
+    found = tasks(text)
+    assert leads(found) == [["Bộ Khoa học và Công nghệ"], ["Văn phòng Chính phủ"],
+                            ["Ban Văn hóa - Xã hội"], ["Văn phòng Đoàn ĐBQH và HĐND tỉnh"]]
+
+
+def test_unknown_body_found_from_the_sentence_shape():
+    found = tasks("Cảng vụ Hàng hải Quảng Ninh chủ trì, phối hợp với Bộ đội Biên phòng tỉnh "
+                  "kiểm tra an toàn các bến thủy nội địa.")
+    assert leads(found) == [["Cảng vụ Hàng hải Quảng Ninh"]]
+    assert found[0].supports == ["Bộ đội Biên phòng tỉnh"]
+
+
+def test_named_leader_as_lead():
+    found = tasks("Phó Chủ tịch UBND tỉnh Nguyễn Văn Hùng được phân công trực tiếp chỉ đạo "
+                  "công tác giải phóng mặt bằng.")
+    assert len(found) == 1
+    assert found[0].leads[0].startswith("Phó Chủ tịch UBND tỉnh Nguyễn Văn Hùng")
+
+
+# -- 5. headings with role bullets ---------------------------------------------------------
+
+
+def test_heading_with_role_bullets():
+    text = (
+        "3. Giao Ban Văn hóa - Xã hội:\n"
+        "- Chủ trì thẩm tra báo cáo về công tác giảm nghèo.\n"
+        "- Phối hợp với Sở Y tế giám sát công tác khám chữa bệnh bảo hiểm y tế.\n"
+        "- Hoàn thành báo cáo thẩm tra trước ngày 20/3/2024.")
+    found = tasks(text)
+    assert leads(found) == [["Ban Văn hóa - Xã hội"]] * 3
+    assert found[1].supports == ["Sở Y tế"]
+    assert found[2].deadline.due == date(2024, 3, 20)
+
+
+def test_de_nghi_the_committees():
+    found = tasks("Đề nghị các Ban HĐND tỉnh theo lĩnh vực phụ trách tăng cường giám sát "
+                  "việc giải quyết kiến nghị của cử tri.")
+    assert len(found) == 1
+    assert found[0].leads == ["các Ban HĐND tỉnh"]
+
+
+# -- 6. notices as they arrive -------------------------------------------------------------
+
+
+def test_notice_with_header_and_roman_sections():
+    text = "\n".join([
+        "ỦY BAN NHÂN DÂN TỈNH LÀO CAI | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Số: 95/TB-UBND | Độc lập - Tự do - Hạnh phúc",
+        "Lào Cai, ngày 05 tháng 3 năm 2024",
+        "THÔNG BÁO",
+        "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về công tác phòng cháy rừng",
+        "I. THÀNH PHẦN THAM DỰ",
+        "Đồng chí Chủ tịch UBND tỉnh chủ trì; đại diện lãnh đạo Sở Nông nghiệp và Môi trường, "
+        "Công an tỉnh, UBND các huyện.",
+        "II. NỘI DUNG",
+        "Sau khi nghe Sở Nông nghiệp và Môi trường báo cáo, Chủ tịch UBND tỉnh kết luận, chỉ đạo "
+        "các nội dung sau:",
+        "1. Giao Sở Nông nghiệp và Môi trường chủ trì, phối hợp với Công an tỉnh tuần tra các "
+        "khu rừng có nguy cơ cháy cao.",
+        "2. UBND các huyện bố trí lực lượng trực 24/24 giờ trong mùa khô.",
+        "Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.",
+    ])
+    found = tasks(text)
+    assert leads(found) == [["Sở Nông nghiệp và Môi trường"], ["UBND các huyện"]]
+
+
+def test_press_report_of_a_notice():
+    text = ("Văn phòng Chính phủ vừa ban hành Thông báo số 95/TB-VPCP ngày 5/3/2024 kết luận "
+            "của Phó Thủ tướng tại cuộc họp về giá điện; theo đó, Phó Thủ tướng yêu cầu Bộ Công "
+            "Thương chủ trì, phối hợp với Tập đoàn Điện lực Việt Nam rà soát phương án điều chỉnh "
+            "giá điện, báo cáo Thủ tướng Chính phủ trong tháng 4/2024.")
+    found = tasks(text)
+    assert leads(found) == [["Bộ Công Thương"]]
+    assert found[0].supports == ["Tập đoàn Điện lực Việt Nam"]
+    assert (found[0].deadline.kind, found[0].deadline.due) == ("month", date(2024, 4, 30))
+
+
+# -- 7. deadlines as real texts write them -------------------------------------------------
+
+
+def test_deadlines_as_published():
+    text = (
+        "Kết luận như sau:\n"
+        "1. Sở Xây dựng hoàn thiện quy hoạch chung đô thị trong tháng 8-2024.\n"
+        "2. Sở Tài chính tham mưu bố trí vốn trong tháng 02/2025.\n"
+        "3. Sở Nội vụ trình phương án sắp xếp trước ngày 20-3.\n"
+        "4. Giao Sở Giao thông vận tải thẩm định hồ sơ theo đề nghị tại Tờ trình số "
+        "45/TTr-SXD ngày 12/10/2023 của Sở Xây dựng.")
+    found = tasks(text)
+    got = [(t.deadline.kind, t.deadline.due) for t in found]
+    assert got == [("month", date(2024, 8, 31)), ("month", date(2025, 2, 28)),
+                   ("date", date(2024, 3, 20)), ("none", None)]
