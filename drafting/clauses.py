@@ -56,6 +56,16 @@ HEADING_ACTION = re.compile(
     r"(?:sau|đây|sau đây)?\s*:?$|^(?:như\s+)?sau\s*:?$|^:?$")
 ASSESSMENT = re.compile(r"^(?:cơ bản )?(?:thống nhất|nhất trí|đồng ý|biểu dương|ghi nhận|"
                         r"đánh giá cao|tán thành|hoan nghênh|khen ngợi|chúc mừng)")
+# Words that are verbs elsewhere but name the assigner before "giao"/"yêu cầu"
+# ("Lãnh đạo tỉnh giao …", "Tại Thông báo kết luận, …").
+ASSIGNER_NOUNS = {"lãnh đạo", "chỉ đạo", "thông tin", "thường xuyên", "trực tiếp"}
+# Roles between a lead and its action ("Sở X được phân công chỉ đạo …").
+ROLE_WORDS = [("được", "phân", "công", "phụ", "trách"), ("được", "phân", "công"),
+              ("được", "giao", "nhiệm", "vụ"), ("được", "giao"), ("có", "trách", "nhiệm"),
+              ("chịu", "trách", "nhiệm")]
+# Manner words a lead may carry before "chủ trì"/"phối hợp".
+MANNER = {"khẩn trương", "tiếp tục", "chủ động", "tích cực", "kịp thời", "nghiêm túc",
+          "trực tiếp", "thường xuyên", "tập trung", "sớm", "cần", "phải", "cũng", "đồng thời"}
 # Northern speech merges gi/d/r: recognisers write "giao" as "dao" or "rao".
 GIAO_SOUNDALIKES = {"dao", "rao", "zao"}
 
@@ -257,6 +267,17 @@ def parse_rest(words: list[str], low: list[str], j: int, leads: list[str],
     """After the leads: "chủ trì", "phối hợp với …" (supports), then the action."""
     supports: list[str] = []
     j = _skip(low, j, {""})
+    # "X được phân công …", "X có trách nhiệm …": the lead's role, not part of the action
+    for role in ROLE_WORDS:
+        if tuple(low[j : j + len(role)]) == role:
+            j = _skip(low, j + len(role), {""})
+            break
+    # "Bộ Công Thương khẩn trương chủ trì, phối hợp …": a manner word before the role
+    k = j
+    while k < len(low) and (" ".join(low[k : k + 2]) in MANNER or low[k] in MANNER):
+        k += 2 if " ".join(low[k : k + 2]) in MANNER else 1
+    if k > j and (_near(low[k : k + 2], "chủ trì") or _near(low[k : k + 2], "phối hợp")):
+        j = k
     if _near(low[j : j + 2], "chủ trì"):
         j = _skip(low, j + 2, {"", "và"})
         # "Giao Sở A chủ trì, Sở B phối hợp, …"
@@ -422,6 +443,8 @@ def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
     if i < len(low) and low[i] in GIAO_SOUNDALIKES and i + 1 < len(low) and \
             low[i + 1] in {"cho", "sở", "ban", "công", "ubnd", "văn", "các", "đồng"}:
         low = [*low[:i], "giao", *low[i + 1 :]]
+    if i > 0 and low[i - 1] in {"được", "đã được", "bị"}:
+        return None  # "X được giao / được phân công": X is the lead, not an assigner
     for t in TRIGGERS:
         if tuple(low[i : i + len(t)]) == t:
             nxt = low[i + len(t)] if i + len(t) < len(low) else ""
@@ -438,7 +461,14 @@ def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
 
 
 def _prefix_ok(words: list[str], low: list[str], gaz: Gazetteer) -> bool:
+    """Words before a trigger that only say who assigns ("Thủ tướng", "Tại Thông báo này,
+    Phó Chủ tịch", "Lãnh đạo tỉnh"): short, with no action or deadline of their own."""
     if all(w in PREFIX_OK or not w for w in low):
+        return True
+    if len(words) <= 8 and not re.search(r"[.;:]$", " ".join(words[:-1])) and \
+            not any(" ".join(low[k : k + 2]) in VERB2 - ASSIGNER_NOUNS or low[k] in VERB1
+                    for k in range(len(low))) and not dl.find_all(" ".join(words),
+                                                                  date(2000, 1, 1)):
         return True
     names, j = _units(words, low, 0, gaz)
     if names and all(w in PREFIX_OK or not w for w in low[j:]):

@@ -1,8 +1,9 @@
 """The concluding part of a meeting, and the notice's opening paragraph.
 
-The chair's conclusion starts after the last cue phrase ("Tôi xin kết luận như sau", a written
-"… kết luận:"); without a cue it is the chair's last long turn, and without speakers the whole
-transcript.
+The chair's conclusion starts after the first cue phrase ("Tôi xin kết luận như sau", a written
+"… kết luận, chỉ đạo như sau:") and ends at a closing formula ("Tôi xin kết luận như vậy",
+"Xin cảm ơn các đồng chí"); without a cue it is the chair's last long turn, and without
+speakers the whole transcript.
 """
 
 import re
@@ -11,54 +12,57 @@ from drafting.meeting import Meeting
 from drafting.text import Sentence
 from transcribe.transcript import Segment, Transcript
 
-# Cue phrases that open the chair's conclusion, strongest first.
+# Cue phrases that open the chair's conclusion. The first one said wins: reports come
+# before it, and in written notices a point may have a lead-in of its own ("2. Về …, Chủ tịch
+# UBND tỉnh chỉ đạo:").
 STRONG_CUES = ["kết luận như sau", "xin kết luận", "tôi kết luận", "phát biểu kết luận",
-               "kết luận một số", "kết luận các nội dung", "kết luận cuộc họp",
+               "kết luận một số", "kết luận mấy", "kết luận các nội dung", "kết luận cuộc họp",
                "chốt lại một số", "thống nhất kết luận", "kết luận và chỉ đạo như sau",
-               "ý kiến kết luận", "kết luận chỉ đạo"]
+               "kết luận, chỉ đạo như sau", "chỉ đạo như sau", "kết luận, chỉ đạo các nội dung",
+               "kết luận, chỉ đạo một số", "có ý kiến như sau", "ý kiến chỉ đạo như sau"]
+# Phrases that also name earlier conclusions ("thực hiện ý kiến kết luận của …", a notice's
+# title "Ý kiến kết luận của …"): the last one counts, and only when no strong cue was said.
+REFERRING_CUES = ["ý kiến kết luận", "kết luận chỉ đạo", "kết luận của"]
 WEAK_CUES = ["kết luận", "chốt lại", "tóm lại"]
 LEAD_IN = re.compile(r"(?:kết luận|chỉ đạo|thống nhất|giao nhiệm vụ|yêu cầu)(?: [^.:;]{0,30})?"
                      r"(?: như sau)?\s*:(?=\s*$)|(?:kết luận|chỉ đạo|thống nhất)[^.:;]{0,30}"
                      r"như sau\s*:")
+# Closing formulas end the conclusion; they never start it ("Tôi xin kết luận như vậy, đề nghị
+# các đồng chí triển khai thực hiện.").
+CLOSING = re.compile(r"kết luận(?: lại)?(?: chỉ đạo)?,? (?:như vậy|như thế|như trên|đến đây)"
+                     r"|trên đây là (?:một số )?(?:ý kiến )?kết luận"
+                     r"|^(?:tôi )?(?:xin )?(?:kết luận|chốt lại) (?:vậy|thế)\b")
 END_CUES = re.compile(r"thông báo (?:để|cho) .{0,120}biết|^nơi nhận|chúc các đồng chí|"
                       r"^(?:(?:hết|vậy thôi|thế thôi|rồi)[,.]?\s+)?(?:tôi )?(?:xin )?cảm ơn"
-                      r"|bế mạc cuộc họp", re.IGNORECASE)
+                      r"|bế mạc cuộc họp|kết luận(?: lại)?,? (?:như vậy|như thế|như trên|đến đây)"
+                      r"|trên đây là (?:một số )?(?:ý kiến )?kết luận"
+                      r"|^(?:đề nghị|yêu cầu) các (?:đồng chí|đơn vị|cơ quan)[^.]{0,40}"
+                      r"(?:triển khai|thực hiện)(?: thực hiện)?(?: nghiêm túc)?[.!]?$",
+                      re.IGNORECASE)
 LONG_TURN_S = 20.0
 LONG_TURN_WORDS = 40
 
 
 def concluding_part(transcript: Transcript, meeting: Meeting) -> list[Segment]:
-    """The chair's conclusion: after the last cue, or the chair's last long turn."""
+    """The chair's conclusion: after the first cue, or the chair's last long turn."""
     segs = transcript.segments
     if not segs:
         return []
     chair = _chair_label(transcript, meeting)
-    for cues in (STRONG_CUES, WEAK_CUES):
-        for idx in range(len(segs) - 1, -1, -1):
-            seg = segs[idx]
-            low = seg.text.lower()
-            if chair and seg.speaker and seg.speaker != chair:
-                continue
-            hit = next((c for c in cues if c in low), None)
-            if hit is None and cues is STRONG_CUES:
-                # written notices: "… kết luận:", "Chủ tịch UBND tỉnh chỉ đạo như sau:"
-                m = LEAD_IN.search(low)
-                hit = m.group(0) if m else None
-            if hit is None:
-                continue
-            if cues is WEAK_CUES and idx < len(segs) * 0.3:
-                continue  # "kết luận" near the start is the agenda, not the conclusion
-            pos = low.rfind(hit) + len(hit)
-            rest = re.sub(r"^[^\w]*(?:như sau|sau đây|(?:một số|mấy|các) (?:nội dung|vấn đề|ý|việc)"
-                          r"(?: chính| cụ thể)?(?: như sau| sau đây| sau)?)?[\s:.,]*",
-                          "", seg.text[pos:], flags=re.IGNORECASE)
-            first = Segment(seg.id, seg.start, seg.end, rest, speaker=seg.speaker)
-            # whoever says the cue is the chair from here on; a short "vâng" from someone
-            # else does not end the conclusion
-            speaker = chair or seg.speaker
-            tail = [s for s in segs[idx + 1 :]
-                    if not speaker or not s.speaker or s.speaker == speaker]
-            return [first, *tail] if rest.strip() else tail
+    cue = _find_cue(segs, chair)
+    if cue is not None:
+        idx, pos = cue
+        seg = segs[idx]
+        rest = re.sub(r"^[^\w]*(?:như sau|sau đây|(?:một số|mấy|các) (?:nội dung|vấn đề|ý|việc)"
+                      r"(?: chính| cụ thể)?(?: như sau| sau đây| sau)?)?[\s:.,]*",
+                      "", seg.text[pos:], flags=re.IGNORECASE)
+        first = Segment(seg.id, seg.start, seg.end, rest, speaker=seg.speaker)
+        # whoever says the cue is the chair from here on; a short "vâng" from someone
+        # else does not end the conclusion
+        speaker = chair or seg.speaker
+        tail = [s for s in segs[idx + 1 :]
+                if not speaker or not s.speaker or s.speaker == speaker]
+        return [first, *tail] if rest.strip() else tail
     turns = _turns(segs)
     if any(s.speaker for s in segs) and turns:
         own = [t for t in turns if chair is None or t[0].speaker == chair]
@@ -66,6 +70,37 @@ def concluding_part(transcript: Transcript, meeting: Meeting) -> list[Segment]:
         if long:
             return long[-1]
     return list(segs)
+
+
+def _find_cue(segs: list[Segment], chair: str | None) -> tuple[int, int] | None:
+    """(segment index, character offset just after the cue) of the cue that opens the
+    conclusion: the first strong one, else the last referring one, else the last weak one
+    past the first third (earlier, "kết luận" is the agenda)."""
+    hits: dict[str, list[tuple[int, int]]] = {"strong": [], "referring": [], "weak": []}
+    tiers = (("strong", STRONG_CUES), ("referring", REFERRING_CUES), ("weak", WEAK_CUES))
+    for idx, seg in enumerate(segs):
+        if chair and seg.speaker and seg.speaker != chair:
+            continue
+        low = seg.text.lower()
+        for tier, cues in tiers:
+            for c in cues:
+                for m in re.finditer(re.escape(c), low):
+                    if not _closing(low, m.start(), m.end()):
+                        hits[tier].append((idx, m.end()))
+        for m in LEAD_IN.finditer(low):
+            if not _closing(low, m.start(), m.end()):
+                hits["strong"].append((idx, m.end()))
+    if hits["strong"]:
+        return min(hits["strong"])
+    if hits["referring"]:
+        return max(hits["referring"])
+    weak = [h for h in hits["weak"] if h[0] >= len(segs) * 0.3]
+    return max(weak) if weak else None
+
+
+def _closing(low: str, start: int, end: int) -> bool:
+    window = low[max(0, start - 30) : end + 20]
+    return bool(CLOSING.search(window) or CLOSING.search(low[start : end + 20]))
 
 
 def opening(meeting: Meeting, reported_by: list[str] | None = None) -> str:

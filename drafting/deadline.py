@@ -134,9 +134,17 @@ def _vn_holidays(year: int) -> holidays.HolidayBase:
 # -- finders: each yields (start, end, Deadline) in normalised-text offsets ---------------
 
 
+# The date of a cited document ("Tờ trình số 45/TTr-SXD ngày 12/10/2023", "Quyết định
+# 123/QĐ-UBND, ngày …", "ban hành ngày …") says when it was signed, not when work is due.
+_CITED = re.compile(r"(?:số\s+\S+|\d+/[\w.đ-]+|(?:ban hành|ký|ký ban hành|có hiệu lực từ)"
+                    r"(?:\s+(?:từ|vào))?)\s*,?\s*$")
+
+
 def _dates(norm: str, ref: date):
     for m in _DATE.finditer(norm):
         if not (m.group("mark") or m.group("ngay")):
+            continue
+        if not m.group("mark") and _CITED.search(norm[max(0, m.start() - 40) : m.start()]):
             continue
         day, month = int(m.group("d")), int(m.group("m"))
         year = int(m.group("y")) if m.group("y") else None

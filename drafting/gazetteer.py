@@ -42,9 +42,33 @@ LEVEL_PHRASES = {
     "các thành phố": "các thành phố", "cấp cơ sở": "cấp cơ sở",
     "cấp tỉnh": "cấp tỉnh", "cấp huyện": "cấp huyện", "cấp xã": "cấp xã",
 }
-# Heads of body names not in the list ("Trung tâm Kiểm soát bệnh tật tỉnh").
+# First words of body names ("Trung tâm Kiểm soát bệnh tật tỉnh", "Bộ Khoa học và Công nghệ").
 HEADS = {"sở", "ban", "phòng", "trung", "chi", "cục", "hội", "trường", "bệnh", "viện", "quỹ",
-         "công", "tổng", "đài", "báo", "văn", "ủy", "đảng", "ubnd", "hđnd", "tổ", "đoàn"}
+         "công", "tổng", "đài", "báo", "văn", "ủy", "đảng", "ubnd", "hđnd", "tổ", "đoàn", "bộ",
+         "cảng", "tập", "ngân", "kho", "học", "đại", "liên", "mặt", "thanh", "kiểm", "bảo",
+         "tòa", "vụ", "hiệp", "hạt", "đội", "đồn", "tạp", "thông", "hợp", "tỉnh", "thành",
+         "huyện"}
+# Heads of body names, the class of nouns a name starts with; the rest of a name not in the
+# list is found from the sentence (capitals, then the verb or role that follows it).
+HEAD_PHRASES = {
+    "bộ", "bộ đội", "bộ chỉ huy", "sở", "ban", "ban quản lý", "ban chỉ đạo", "ban chỉ huy",
+    "ban cán sự", "phòng", "cục", "tổng cục", "chi cục", "vụ", "viện", "học viện", "đại học",
+    "trường", "bệnh viện", "trung tâm", "văn phòng", "ủy ban", "ủy ban nhân dân", "hội đồng",
+    "hội", "hiệp hội", "liên đoàn", "liên minh", "liên hiệp", "mặt trận", "đoàn", "tỉnh đoàn",
+    "thành đoàn", "huyện đoàn", "quỹ", "thanh tra", "kiểm toán", "bảo hiểm", "bảo hiểm xã hội",
+    "công an", "công ty", "tổng công ty", "tập đoàn", "ngân hàng", "kho bạc", "cảng vụ",
+    "cảng hàng không", "cảng", "tòa án", "viện kiểm sát", "đài", "báo", "tạp chí",
+    "thông tấn xã", "hợp tác xã", "đảng ủy", "đảng đoàn", "đảng bộ", "chi bộ", "tổ công tác",
+    "tổ", "hạt", "đội", "đồn", "ubnd", "hđnd", "ủy ban kiểm tra", "ban thường vụ",
+}
+_HEAD_BY_LEN = sorted({len(h.split()) for h in HEAD_PHRASES}, reverse=True)
+# Heads that are also common verbs or nouns: a body only when written with a capital.
+AMBIGUOUS_HEADS = {"thanh", "kiểm", "bảo", "báo", "đội", "tổ", "đoàn", "hội", "vụ", "đài",
+                   "trường", "phòng", "hạt", "đồn", "cảng", "học", "đại", "thông", "hợp", "tỉnh",
+                   "thành", "huyện", "liên", "mặt", "ngân", "kho", "tập", "công", "tổng", "quỹ"}
+# Roles right after a lead: "X chủ trì", "X được phân công", "X có trách nhiệm".
+ROLE_AFTER_LEAD = ("chủ trì", "phối hợp", "được phân công", "được giao", "có trách nhiệm",
+                   "chịu trách nhiệm", "khẩn trương chủ trì", "tiếp tục chủ trì")
 
 
 @dataclass(frozen=True)
@@ -173,31 +197,38 @@ class Gazetteer:
             if keys[end - 1] == "chủ" and end < len(words):
                 end += 1
             return end, " ".join(w.strip(",.;:") for w in words[i:end])
-        if keys[i] not in HEADS or i + 1 >= len(words):
+        head = _head_len(keys, i)
+        if not head or i + head >= len(words):
             return None
-        j = i + 1
-        while j < len(words) and j - i < 3 and keys[j] in {"tâm", "cục", "viện", "ty", "công",
-                                                          "phòng", "đồng", "quản", "lý"}:
-            j += 1
-        # written names are capitalised after the head: "Ban Quản lý chợ", "Trung tâm Y tế"
-        if j >= len(words) or not any(w[:1].isupper() for w in words[i + 1 : j + 1]):
-            return None
-        end = j + 1
-        while end < len(words) and end - i < 12:
-            if re.search(r"[.;:]$", words[end - 1]):
+        if keys[i] in AMBIGUOUS_HEADS and not words[i][:1].isupper():
+            return None  # "thanh tra các dự án", "báo cáo": a verb, not a body
+        j = i + head
+        end = j
+        while end < len(words) and end - i < 14:
+            if end > j and re.search(r"[.;:]$", words[end - 1]):
                 break
             # "Trung tâm Văn hóa, Thông tin và Thể thao": a comma inside a written name
-            if words[end - 1].endswith(",") and (not words[end][:1].isupper()
-                                                 or keys[end] in HEADS):
+            if end > j and words[end - 1].endswith(",") and (not words[end][:1].isupper()
+                                                             or _head_len(keys, end)):
                 break
             two = " ".join(keys[end : end + 2])
-            if two in VERB2:
+            if two in VERB2 or two in STOP_BIGRAMS:
                 break
             capital_next = end + 1 < len(words) and words[end + 1][:1].isupper()
-            if two in STOP_BIGRAMS or (keys[end] in STOP1 and not
-                                       (keys[end] == "và" and capital_next)):
+            if keys[end] in STOP1 and not (keys[end] == "và" and capital_next):
+                break
+            if keys[end] == "-" and not capital_next:
                 break
             end += 1
+            if re.search(r"[.;:]$", words[end - 1]):
+                break
+        if end == j:
+            return None
+        # Written names are capitalised after the head ("Cảng vụ Hàng hải Quảng Ninh"); in
+        # speech written in lower case, a name not in the list is only trusted in the lead
+        # position, right before its role ("… chủ trì", "… được phân công").
+        if not words[j][:1].isupper() and not _role_at(keys, end):
+            return None
         return end, " ".join(words[i:end]).strip(",.;:")
 
     def _level(self, words: list[str], keys: list[str], end: int) -> tuple[int, str]:
@@ -272,7 +303,20 @@ STOP_BIGRAMS = {
     "được giao", "được phân", "lãnh đạo", "chủ động", "huy động",
 }
 STOP1 = {"trình", "cần", "phải", "và", "với", "để", "trước", "trong", "chậm", "sớm", "ngay",
-         "cùng", "các", "theo", "về", "tại", "thì", "là", "có", "đã", "đang"}
+         "cùng", "các", "theo", "về", "tại", "thì", "là", "có", "đã", "đang", "vừa", "sẽ",
+         "được", "cũng", "đều", "khẩn", "tiếp", "chủ", "phối", "yêu", "đề", "giao"}
+
+
+def _head_len(keys, i: int) -> int:
+    """Words of the body-name head at word i (0 when none)."""
+    for n in _HEAD_BY_LEN:
+        if " ".join(keys[i : i + n]) in HEAD_PHRASES:
+            return n
+    return 0
+
+
+def _role_at(keys, i: int) -> bool:
+    return any(" ".join(keys[i : i + len(r.split())]) == r for r in ROLE_AFTER_LEAD)
 
 
 def plain(text: str) -> str:

@@ -94,7 +94,7 @@ def test_central_bodies_and_hdnd_committees():
         "Văn phòng Đoàn ĐBQH và HĐND tỉnh bảo đảm các điều kiện phục vụ kỳ họp.")
     found = tasks(text)
     assert leads(found) == [["Bộ Khoa học và Công nghệ"], ["Văn phòng Chính phủ"],
-                            ["Ban Văn hóa - Xã hội"], ["Văn phòng Đoàn ĐBQH và HĐND tỉnh"]]
+                            ["Ban Văn hóa - Xã hội"], ["Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh"]]
 
 
 def test_unknown_body_found_from_the_sentence_shape():
