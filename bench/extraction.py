@@ -1,6 +1,10 @@
-"""Task extraction quality on the labelled dev set (bench/data/extraction/*.txt).
+"""Task extraction quality on labelled notices.
 
-    python bench/extraction.py            # written and spoken, tune and held-out splits
+    python bench/extraction.py            # the hand-written dev set (bench/data/extraction)
+    python bench/extraction.py --real     # published notices (bench/data/extraction_real/dev),
+                                          # by origin and format
+    python bench/extraction.py --real --split real-fresh   # the fresh split: run it only to
+                                          # report, never to tune
     python bench/extraction.py --audio    # also end to end: espeak-ng speech → process → tasks
 
 Each notice file holds the written notice, the chair's spoken remarks and the gold tasks
@@ -29,6 +33,7 @@ from drafting.gazetteer import default_gazetteer, key  # noqa: E402
 from drafting.model import Task  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "extraction"
+REAL = ROOT / "bench" / "data" / "extraction_real"
 
 
 @dataclass
@@ -48,6 +53,9 @@ class Notice:
     written: str
     spoken: str
     tasks: list[Gold] = field(default_factory=list)
+    origin: str = "province"  # central | province | district | commune
+    format: str = "party"  # party | state | press
+    source: str = ""
 
 
 @dataclass
@@ -56,11 +64,12 @@ class Score:
     fp: int = 0
     fn: int = 0
     lead_ok: int = 0
+    support_ok: int = 0
     deadline_ok: int = 0
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: "Score") -> None:
-        for f in ("tp", "fp", "fn", "lead_ok", "deadline_ok"):
+        for f in ("tp", "fp", "fn", "lead_ok", "support_ok", "deadline_ok"):
             setattr(self, f, getattr(self, f) + getattr(other, f))
         self.errors += other.errors
 
@@ -78,9 +87,10 @@ class Score:
 
     def row(self, label: str) -> str:
         lead = self.lead_ok / self.tp if self.tp else 0.0
+        sup = self.support_ok / self.tp if self.tp else 0.0
         dl = self.deadline_ok / self.tp if self.tp else 0.0
         return (f"| {label} | {self.tp + self.fn} | {self.p:.2f} | {self.r:.2f} | {self.f1:.2f} "
-                f"| {lead:.2f} | {dl:.2f} |")
+                f"| {lead:.2f} | {sup:.2f} | {dl:.2f} |")
 
 
 def load(path: Path) -> Notice:
@@ -88,7 +98,9 @@ def load(path: Path) -> Notice:
     head = dict(re.findall(r"^# (\w+): (.+)$", text, re.M))
     parts = dict(re.findall(r"^=== (\w+)\n(.*?)(?=^=== |\Z)", text, re.M | re.S))
     notice = Notice(path.stem, head["split"], date.fromisoformat(head["date"]),
-                    parts["written"].strip(), parts["spoken"].strip())
+                    parts["written"].strip(), parts.get("spoken", "").strip(),
+                    origin=head.get("origin", "province"), format=head.get("format", "party"),
+                    source=head.get("source", ""))
     for line in parts["tasks"].strip().splitlines():
         leads, supports, action, dl = (c.strip() for c in line.split("|"))
         kind, *due = dl.split()
@@ -121,6 +133,10 @@ def score(gold: list[Gold], pred: list[Task]) -> Score:
             s.lead_ok += 1
         else:
             s.errors.append(f"lead: {g.leads} ≠ {p.leads} ({g.action[:40]})")
+        if _leads(g.supports, gaz) == _leads(p.supports, gaz):
+            s.support_ok += 1
+        else:
+            s.errors.append(f"supports: {g.supports} ≠ {p.supports} ({g.action[:40]})")
         if g.kind == p.deadline.kind and g.due == p.deadline.due:
             s.deadline_ok += 1
         else:
@@ -145,22 +161,32 @@ def _leads(names: list[str], gaz) -> set[str]:
 
 
 def meeting_for(n: Notice) -> Meeting:
-    return Meeting(issuing_body="Tỉnh ủy Lào Cai", title="họp", date=n.date)
+    body = "UBND tỉnh" if n.format == "state" else "Tỉnh ủy Lào Cai"
+    return Meeting(issuing_body=body, title="họp", date=n.date)
 
 
-def run(notices: list[Notice], mode: str, verbose: bool) -> dict[str, Score]:
-    totals = {"tune": Score(), "heldout": Score(), "fresh": Score(), "fresh2": Score(),
-              "fresh3": Score(), "fresh4": Score()}
+def text_of(n: Notice, mode: str) -> str | None:
+    if mode == "written":
+        return n.written
+    if not n.spoken:
+        return None
+    if mode == "spoken":
+        return n.spoken
+    # as recognisers without punctuation write it (e.g. PhoWhisper)
+    return re.sub(r"[,.;:!?]", "", n.spoken.lower())
+
+
+def run(notices: list[Notice], mode: str, verbose: bool,
+        group=lambda n: n.split) -> dict[str, Score]:
+    totals: dict[str, Score] = {}
     for n in notices:
-        if mode == "written":
-            text = n.written
-        elif mode == "spoken":
-            text = n.spoken
-        else:  # as recognisers without punctuation write it (e.g. PhoWhisper)
-            text = re.sub(r"[,.;:!?]", "", n.spoken.lower())
+        text = text_of(n, mode)
+        if text is None:
+            continue
         c = extract_text(text, meeting_for(n))
         s = score(n.tasks, c.tasks)
-        totals[n.split].add(s)
+        for g in (group(n) if isinstance(group(n), list) else [group(n)]):
+            totals.setdefault(g, Score()).add(s)
         if verbose and s.errors:
             print(f"-- {n.name} {mode}")
             for e in s.errors:
@@ -168,26 +194,52 @@ def run(notices: list[Notice], mode: str, verbose: bool) -> dict[str, Score]:
     return totals
 
 
+HEADER = ("| text | group | gold tasks | P | R | F1 | lead acc. | supports acc. | deadline acc. |\n"
+          "|---|---|---|---|---|---|---|---|---|")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--audio", action="store_true", help="also run the end-to-end audio check")
+    ap.add_argument("--real", action="store_true", help="the published notices")
+    ap.add_argument("--data", type=Path, default=REAL, help="with --real: the corpus folder")
+    ap.add_argument("--split", default="real-dev",
+                    help="with --real: real-dev (tune on it), real-fresh (report only), all")
     args = ap.parse_args()
+    if args.real:
+        real(args)
+        return
     notices = [load(p) for p in sorted(DATA.glob("*.txt"))]
     n_tasks = sum(len(n.tasks) for n in notices)
     print(f"{len(notices)} notices, {n_tasks} gold tasks "
           f"({sum(len(n.tasks) for n in notices if n.split == 'heldout')} held out, "
           f"{sum(len(n.tasks) for n in notices if n.split == 'fresh')} fresh)\n")
-    print("| text | split | gold tasks | P | R | F1 | lead acc. | deadline acc. |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(HEADER)
     for mode in ("written", "spoken", "unpunctuated"):
         totals = run(notices, mode, args.verbose)
-        for split_name, s in totals.items():
+        for split_name, s in sorted(totals.items()):
             print(s.row(f"{mode} | {split_name}"))
     if args.audio:
         from bench.extraction_audio import main as audio_main
 
         audio_main(notices)
+
+
+def real(args) -> None:
+    folders = {"real-dev": ["dev"], "real-fresh": ["fresh"], "all": ["dev", "fresh"]}
+    paths = [p for f in folders[args.split] for p in sorted((args.data / f).glob("*.txt"))]
+    notices = [load(p) for p in paths]
+    spoken = [n for n in notices if n.spoken]
+    print(f"{len(notices)} published notices ({args.split}), "
+          f"{sum(len(n.tasks) for n in notices)} gold tasks; "
+          f"{len(spoken)} with spoken versions ({sum(len(n.tasks) for n in spoken)} tasks)\n")
+    print(HEADER)
+    for mode in ("written", "spoken", "unpunctuated"):
+        rows = run(notices, mode, args.verbose and mode == "written",
+                   group=lambda n: ["all", f"origin {n.origin}", f"format {n.format}"])
+        for name in sorted(rows, key=lambda k: (k != "all", k)):
+            print(rows[name].row(f"{mode} | {name}"))
 
 
 if __name__ == "__main__":
