@@ -48,12 +48,20 @@ LEADFIRST_OK = {"chủ trì", "phối hợp", "khẩn trương", "tập trung", 
 TITLES = ["phó chủ tịch", "chủ tịch", "phó bí thư", "bí thư", "giám đốc", "phó giám đốc",
           "trưởng ban", "phó trưởng ban", "chánh văn phòng", "chánh thanh tra", "thủ trưởng",
           "người đứng đầu", "ủy viên", "trưởng phòng", "tổng biên tập", "chỉ huy trưởng",
-          "giám đốc công an", "phó chánh văn phòng", "hiệu trưởng"]
+          "giám đốc công an", "phó chánh văn phòng", "hiệu trưởng", "phó thủ tướng", "thủ tướng",
+          "bộ trưởng", "thứ trưởng", "chủ nhiệm", "tổng giám đốc", "cục trưởng", "vụ trưởng",
+          "chỉ huy trưởng", "trưởng công an", "phó trưởng phòng", "chủ tịch ubnd",
+          "phó chủ tịch ubnd", "tổng bí thư", "trưởng đoàn"]
 HEADING_ACTION = re.compile(
     r"^(?:(?:thực hiện|triển khai|tập trung|làm|chỉ đạo thực hiện|tổ chức thực hiện)\s+)?"
     r"(?:(?:tốt|ngay)\s+)?(?:các|một số|những|mấy|hai|ba|bốn|năm)\s+(?:nhiệm vụ|việc|nội dung|"
     r"công việc|vấn đề)(?:\s+(?:trọng tâm|cụ thể|chủ yếu|chính))?(?:\s+(?:như|dưới))?\s*"
     r"(?:sau|đây|sau đây)?\s*:?$|^(?:như\s+)?sau\s*:?$|^:?$")
+# "… chỉ đạo các ngành tập trung thực hiện tốt một số vấn đề sau:", "… một số nhiệm vụ là:":
+# the lead's tasks follow as bullets or sentences
+LIST_LEAD_IN = re.compile(r"(?:nhiệm vụ|nội dung|vấn đề|việc|công việc|giải pháp|yêu cầu|"
+                          r"công tác)(?:\s+(?:trọng tâm|cụ thể|chủ yếu|chính|trọng yếu|"
+                          r"cấp bách|quan trọng))?\s+(?:sau đây|như sau|sau|là|dưới đây)\s*:?$")
 ASSESSMENT = re.compile(r"^(?:cơ bản )?(?:thống nhất|nhất trí|đồng ý|biểu dương|ghi nhận|"
                         r"đánh giá cao|tán thành|hoan nghênh|khen ngợi|chúc mừng)")
 # Words that are verbs elsewhere but name the assigner before "giao"/"yêu cầu"
@@ -62,7 +70,8 @@ ASSIGNER_NOUNS = {"lãnh đạo", "chỉ đạo", "thông tin", "thường xuyê
 # Roles between a lead and its action ("Sở X được phân công chỉ đạo …").
 ROLE_WORDS = [("được", "phân", "công", "phụ", "trách"), ("được", "phân", "công"),
               ("được", "giao", "nhiệm", "vụ"), ("được", "giao"), ("có", "trách", "nhiệm"),
-              ("chịu", "trách", "nhiệm")]
+              ("chịu", "trách", "nhiệm"), ("có", "nhiệm", "vụ"), ("được", "yêu", "cầu"),
+              ("được", "đề", "nghị")]
 # Manner words a lead may carry before "chủ trì"/"phối hợp".
 MANNER = {"khẩn trương", "tiếp tục", "chủ động", "tích cực", "kịp thời", "nghiêm túc",
           "trực tiếp", "thường xuyên", "tập trung", "sớm", "cần", "phải", "cũng", "đồng thời"}
@@ -105,7 +114,7 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     trig = _trigger_at(low, i)
     if trig is None:
         # "Tôi đề nghị", "Thường trực Tỉnh ủy giao": an assigner, then the trigger
-        for k in range(i + 1, min(len(words), i + 9)):
+        for k in range(i + 1, min(len(words), i + 25)):
             t = _trigger_at(low, k)
             if t is not None and _prefix_ok(words[i:k], low[i:k], gaz):
                 trig, i = t, k
@@ -125,6 +134,10 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
         return None
     j2 = _skip_deadline(words, j)
     j2 = j2 + 1 if j2 < len(words) and low[j2] in {"thì", "cần", "phải"} and j2 != j else j2
+    # "Bộ TT&TT cũng được giao nhiệm vụ …", "Sở Y tế có nhiệm vụ …": a role, then the action
+    k = _skip(low, j2, {"cũng", "đã", "vẫn"})
+    if any(tuple(low[k : k + len(r)]) == r for r in ROLE_WORDS):
+        return parse_rest(words, low, k, leads, gaz)
     if j2 < len(words) and _trigger_at(low, j2) is not None:
         return parse_clause(words[j2:], gaz)  # the leads were the assigner
     nxt2 = " ".join(low[j2 : j2 + 2])
@@ -296,6 +309,7 @@ def parse_rest(words: list[str], low: list[str], j: int, leads: list[str],
         if extra not in supports and extra not in leads:
             supports.append(extra)
     heading = bool(HEADING_ACTION.match(action.lower().strip())) or \
+        (words[-1].endswith(":") and bool(LIST_LEAD_IN.search(action.lower()))) or \
         (words[-1].endswith(":") and len(action.split()) <= 6 and "sau" in action.lower())
     return Parsed(leads, action, supports, heading=heading)
 
@@ -304,7 +318,14 @@ def _owners(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[l
     """Bodies or people at word i: 'Sở A, Sở B và UBND các huyện', 'đồng chí Phó Chủ tịch …'."""
     person = _person(words, low, i, gaz)
     if person:
-        return [person[0]], person[1]
+        # "Phó Thủ tướng A và Phó Thủ tướng B": two people ("Đồng chí A, Giám đốc Sở Y tế" is
+        # one person and a title)
+        if not any(person[0].lower().startswith(t) for t in TITLES):
+            return [person[0]], person[1]
+        title = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+        parts = re.split(rf"\s*(?:,|\bvà\b)\s+(?=(?:đồng chí\s+)?(?:{title})\b)", person[0],
+                         flags=re.IGNORECASE)
+        return [p[:1].upper() + p[1:] for p in parts if p.strip()], person[1]
     return _units(words, low, i, gaz)
 
 
@@ -464,6 +485,12 @@ def _prefix_ok(words: list[str], low: list[str], gaz: Gazetteer) -> bool:
     """Words before a trigger that only say who assigns ("Thủ tướng", "Tại Thông báo này,
     Phó Chủ tịch", "Lãnh đạo tỉnh"): short, with no action or deadline of their own."""
     if all(w in PREFIX_OK or not w for w in low):
+        return True
+    # "Sau buổi kiểm tra thực tế, Chủ tịch UBND huyện yêu cầu …": an opening phrase, then
+    # the assigner; only the part after the last comma must be the assigner
+    comma = max((k for k, w in enumerate(words[:-1]) if w.endswith(",")), default=None)
+    if comma is not None and not re.search(r"[.;:]$", " ".join(words[: comma + 1])) and \
+            _prefix_ok(words[comma + 1 :], low[comma + 1 :], gaz):
         return True
     if len(words) <= 8 and not re.search(r"[.;:]$", " ".join(words[:-1])) and \
             not any(" ".join(low[k : k + 2]) in VERB2 - ASSIGNER_NOUNS or low[k] in VERB1
