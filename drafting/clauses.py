@@ -96,6 +96,24 @@ class Parsed:
 
 def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     """Leads, supports and action of one clause, or None when it assigns nothing."""
+    parsed = _parse_clause(words, gaz)
+    if parsed is not None:
+        return parsed
+    # An opening phrase before the lead: "Muốn vậy thì Bộ … phải …", "Tuy nhiên, sáu tháng
+    # cuối năm thì Mặt trận … cần …", "Để triển khai kế hoạch, Bộ … phải …"
+    low = [key(w) for w in words]
+    for k in range(1, min(len(words) - 2, 25)):
+        if words[k - 1].endswith(",") or low[k - 1] == "thì" or \
+                (low[k - 1] == "là" and k >= 2 and low[k - 2] in {"tôi", "đó", "vậy"}):
+            if re.search(r"[.;:]$", " ".join(words[: k - 1])):
+                break
+            parsed = _parse_clause(words[k:], gaz)
+            if parsed is not None and parsed.action:
+                return parsed
+    return None
+
+
+def _parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     low = [key(w) for w in words]
     if " ".join(low[:2]) == "đối với":  # "Đối với Sở Y tế, chỉ đạo …": the unit is the lead
         leads, j = _owners(words, low, 2, gaz)
@@ -133,6 +151,7 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     if not leads:
         return None
     j2 = _skip_deadline(words, j)
+    j2 = _skip(low, j2, {"cũng", "vẫn"})
     j2 = j2 + 1 if j2 < len(words) and low[j2] in {"thì", "cần", "phải"} and j2 != j else j2
     # "Bộ TT&TT cũng được giao nhiệm vụ …", "Sở Y tế có nhiệm vụ …": a role, then the action
     k = _skip(low, j2, {"cũng", "đã", "vẫn"})
