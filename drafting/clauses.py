@@ -64,13 +64,18 @@ LIST_LEAD_IN = re.compile(r"(?:nhiệm vụ|nội dung|vấn đề|việc|công 
                           r"cấp bách|quan trọng))?\s+(?:sau đây|như sau|sau|là|dưới đây)\s*:?$")
 ASSESSMENT = re.compile(r"^(?:cơ bản )?(?:thống nhất|nhất trí|đồng ý|biểu dương|ghi nhận|"
                         r"đánh giá cao|tán thành|hoan nghênh|khen ngợi|chúc mừng)")
+# Lower-case words inside a person's title ("Phó chủ tịch Thường trực UBND tỉnh").
+PERSON_WORDS = {w for t in TITLES for w in t.split()} | {
+    "tỉnh", "huyện", "xã", "thành", "phố", "thị", "trấn", "quận", "phường", "ủy", "ubnd", "hđnd",
+    "thường", "trực", "phụ", "trách", "chính", "phủ", "ban", "nhân", "dân", "sở", "và", "các",
+    "kiêm", "uỷ"}
 # Words that are verbs elsewhere but name the assigner before "giao"/"yêu cầu"
 # ("Lãnh đạo tỉnh giao …", "Tại Thông báo kết luận, …").
 ASSIGNER_NOUNS = {"lãnh đạo", "chỉ đạo", "thông tin", "thường xuyên", "trực tiếp"}
 # Roles between a lead and its action ("Sở X được phân công chỉ đạo …").
 ROLE_WORDS = [("được", "phân", "công", "phụ", "trách"), ("được", "phân", "công"),
-              ("được", "giao", "nhiệm", "vụ"), ("được", "giao"), ("có", "trách", "nhiệm"),
-              ("chịu", "trách", "nhiệm"), ("có", "nhiệm", "vụ"), ("được", "yêu", "cầu"),
+              ("được", "giao", "nhiệm", "vụ"), ("được", "giao"), ("có", "nhiệm", "vụ"),
+              ("được", "yêu", "cầu"),
               ("được", "đề", "nghị")]
 # Manner words a lead may carry before "chủ trì"/"phối hợp".
 MANNER = {"khẩn trương", "tiếp tục", "chủ động", "tích cực", "kịp thời", "nghiêm túc",
@@ -380,8 +385,24 @@ def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[s
     elif not any(" ".join(low[j : j + len(t.split())]) == t for t in TITLES):
         return None
     k = j
+    # Written text: a person is a title, bodies and capitalised names ("Phó Thủ tướng Chính phủ
+    # Nguyễn Văn A", "đồng chí B, Phó Bí thư Thường trực Huyện ủy"); the first other word ends
+    # it ("… đồng ý", "… có ý kiến", "… vừa ký").
+    cased = sum(1 for w in words[j : j + 6] if w[:1].isupper()) >= 2
     while k < len(words) and k - i < 16:
         two = " ".join(low[k : k + 2])
+        if two == "phụ trách":
+            cased = False  # "… phụ trách lĩnh vực văn hóa - xã hội": the field is lower case
+        if cased and words[k][:1].isupper():
+            m = gaz.match(words, k, fuzzy=False)  # "Giám đốc Sở Nông nghiệp và Môi trường"
+            if m is not None and m.end > k + 1:
+                k = m.end
+                if re.search(r"[;:.]$", words[k - 1]):
+                    break
+                continue
+        if cased and k > j and not words[k][:1].isupper() and low[k] not in PERSON_WORDS and \
+                words[k] not in {"-", "–"}:
+            break
         if k > j and ((two in VERB2 and two not in {"phụ trách"}) or low[k] in {"trình", "cần",
                                                                               "phải"}):
             break

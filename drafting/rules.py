@@ -28,6 +28,12 @@ from drafting.style import formal
 from drafting.text import Sentence, Token, clean, split, tokens_from_segments
 from transcribe.transcript import Segment, Transcript
 
+# "UBND tỉnh ban hành Công văn số 703/UBND-TN …": a document already issued, reported; not a
+# task (a task to draft one names no number yet)
+ISSUED = re.compile(r"^(?:đã |vừa )?(?:ban hành|phát đi|gửi|có|ký)\s+(?:công văn|văn bản|thông báo|"
+                    r"quyết định|chỉ thị|kế hoạch|tờ trình|báo cáo|công điện)\s+(?:số\s+)?\d",
+                    re.IGNORECASE)
+
 
 def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer,
                   ) -> tuple[list[Item], list[Task]]:
@@ -87,7 +93,7 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
             elif not sent.bullet:
                 heading = None
             task = _make_task(len(tasks) + 1, parsed, clause, raw, by_id, timed, ref, gaz)
-            if task.action:
+            if task.action and not ISSUED.match(task.action):
                 tasks.append(task)
                 previous = task
     return tasks
