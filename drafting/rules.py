@@ -10,6 +10,7 @@ from datetime import date
 
 from drafting import deadline as dl
 from drafting.clauses import (
+    ASSESSMENT,
     Clause,
     Parsed,
     action_text,
@@ -22,6 +23,7 @@ from drafting.clauses import (
 )
 from drafting.conclude import concluding_part, until_closing
 from drafting.gazetteer import Gazetteer, key
+from drafting.lexicon import VERB2
 from drafting.meeting import Meeting
 from drafting.model import Evidence, Item, Task
 from drafting.style import formal
@@ -33,6 +35,11 @@ from transcribe.transcript import Segment, Transcript
 ISSUED = re.compile(r"^(?:đã |vừa )?(?:ban hành|phát đi|gửi|có|ký)\s+(?:công văn|văn bản|thông báo|"
                     r"quyết định|chỉ thị|kế hoạch|tờ trình|báo cáo|công điện)\s+(?:số\s+)?\d",
                     re.IGNORECASE)
+
+
+# "Đồng chí X chủ trì Hội nghị": who chaired, not a task
+MEETING = re.compile(r"^(?:hội nghị|cuộc họp|buổi làm việc|buổi họp|phiên họp|kỳ họp|lễ)\b",
+                     re.IGNORECASE)
 
 
 def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer,
@@ -63,9 +70,12 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
            ref: date, gaz: Gazetteer) -> list[Task]:
     tasks: list[Task] = []
     heading: Parsed | None = None
+    last: Task | None = None  # the task of the sentence before, for sentences with no subject
     for sent in sentences:
         clauses = split_clauses(sent, gaz)
         previous: Task | None = None
+        if sent.item_start:
+            last = None
         for n, clause in enumerate(clauses):
             parsed = parse_clause(clause.words, gaz)
             if heading is not None and (sent.bullet or n > 0) and parsed is not None and \
@@ -86,6 +96,16 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
                     low = [key(w) for w in clause.words]
                     parsed = parse_rest(clause.words, low, 0, list(heading.leads), gaz)
                     parsed.supports = list(dict.fromkeys([*heading.supports, *parsed.supports]))
+                elif last is not None and n == 0 and _only_deadline(clause.words, ref):
+                    # "… Hoàn thành trong tháng 8 năm 2021.": the task before gets its deadline
+                    _extend(last, clause, raw, by_id, timed, ref)
+                    previous = last
+                    continue
+                elif last is not None and n == 0 and _directive(clause.words):
+                    # a sentence with no subject goes on with the lead of the one before ("Giao
+                    # Ban cán sự đảng … chỉ đạo …. Áp dụng triệt để các biện pháp …")
+                    low = [key(w) for w in clause.words]
+                    parsed = parse_rest(clause.words, low, 0, list(last.leads), gaz)
                 else:
                     if sent.item_start and is_topic(clause.words):
                         heading = None
@@ -93,10 +113,35 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
             elif not sent.bullet:
                 heading = None
             task = _make_task(len(tasks) + 1, parsed, clause, raw, by_id, timed, ref, gaz)
-            if task.action and not ISSUED.match(task.action):
+            if task.action and not ISSUED.match(task.action) and not MEETING.match(task.action):
                 tasks.append(task)
                 previous = task
+        last = previous if previous is not None else (last if heading is not None else None)
     return tasks
+
+
+def _directive(words: list[str]) -> bool:
+    """A sentence with no subject that instructs: it opens with an action verb of two
+    syllables ("Áp dụng triệt để …", "Đồng thời, phối hợp với …"), not a noun ("Công văn …")."""
+    low = [key(w) for w in words if key(w)]
+    k = 0
+    while k < len(low) and (low[k] in {"đồng", "thời", "ngoài", "ra", "bên", "cạnh", "đó",
+                                       "và", "cần", "phải", "cũng"}):
+        k += 1
+    two = " ".join(low[k : k + 2])
+    return two in VERB2 and not is_topic(words) and not ASSESSMENT.match(" ".join(low[k:k + 3]))
+
+
+def _only_deadline(words: list[str], ref: date) -> bool:
+    """A sentence that only says when: "Hoàn thành trong tháng 8/2021", "Thời gian thực hiện
+    xong trước ngày 20/11"."""
+    text = " ".join(words)
+    found = dl.find_all(text, ref)
+    if not found:
+        return False
+    rest = _strip_deadlines(text, found).lower().strip(" .;,")
+    return bool(re.fullmatch(r"(?:thời gian |thời hạn )?(?:thực hiện |hoàn thành |xong |"
+                             r"hoàn tất |báo cáo kết quả )*(?:là|:)?", rest + " "))
 
 
 def _make_task(n: int, parsed: Parsed, clause: Clause, raw: list[Token],
