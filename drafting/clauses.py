@@ -548,6 +548,10 @@ def _skip_intro(words: list[str], low: list[str], i: int) -> int:
     intro = {"đồng", "thời", "và", "còn", "riêng", "ngoài", "ra", "bên", "cạnh", "đó", "tiếp",
              "theo", "cuối", "cùng", "trước", "mắt", "thì", "là", "tôi", "xin", "đối", "với",
              "sau", "đây", ""}
+    # "Trong đó Ngân hàng Nhà nước …", "Trước hết, …", "Cụ thể, …"
+    if " ".join(low[i : i + 2]) in {"trong đó", "trước hết", "sau đó", "cụ thể", "mặt khác",
+                                    "theo đó"}:
+        i += 2
     while i < len(words) and low[i] in intro:
         two = " ".join(low[i : i + 2])
         if low[i] == "đồng" and two != "đồng thời":

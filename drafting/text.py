@@ -230,6 +230,10 @@ def _fillers(tokens: list[Token]) -> list[Token]:
             continue
         if core == "thì" and not _conditional(out):
             _carry_punct(out, tok)
+            # "Về nguồn vốn thì Bộ …": the topic ends here; in punctuated text keep that as a
+            # comma (unpunctuated speech gets its boundaries elsewhere)
+            if out and _topic_open(out) and not re.search(r"[.,;:!?]$", out[-1].text):
+                out[-1] = Token(out[-1].text + ",", out[-1].seg, out[-1].index)
             i += 1
             continue
         out.append(tok)
@@ -246,6 +250,18 @@ def _keeps(core: str, tokens: list[Token], i: int) -> bool:
     if core == "ấy" and prev in {"khi", "lúc"}:
         return True
     return core == "á" and nxt[:1].isalpha() and prev in {"châu", "đông"}
+
+
+def _topic_open(out: list[Token]) -> bool:
+    """The sentence so far opens with a topic ("Về …", "Còn …", "Đối với …", "Riêng …") and the
+    text around is punctuated."""
+    start = len(out)
+    while start > 0 and not re.search(r"[.;:!?]$", out[start - 1].text) and \
+            out[start - 1].text != "\n" and len(out) - start < 15:
+        start -= 1
+    first = out[start].text.lower() if start < len(out) else ""
+    punctuated = any(re.search(r"[.,;:!?]$", t.text) for t in out[-40:])
+    return punctuated and first in {"về", "còn", "đối", "riêng", "trong", "ngoài"}
 
 
 def _conditional(out: list[Token]) -> bool:
