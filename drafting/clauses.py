@@ -69,6 +69,9 @@ PERSON_WORDS = {w for t in TITLES for w in t.split()} | {
     "tỉnh", "huyện", "xã", "thành", "phố", "thị", "trấn", "quận", "phường", "ủy", "ubnd", "hđnd",
     "thường", "trực", "phụ", "trách", "chính", "phủ", "ban", "nhân", "dân", "sở", "và", "các",
     "kiêm", "uỷ"}
+# Words that end a person's title and name in speech ("… đã đồng ý", "… cho biết").
+PERSON_STOP = {"đã", "đang", "vừa", "sẽ", "cũng", "đồng", "cho", "nhấn", "phát", "lưu", "có",
+               "không", "chưa", "là", "thì", "rất", "ghi", "biểu", "đánh", "yêu", "đề", "giao"}
 # Words that are verbs elsewhere but name the assigner before "giao"/"yêu cầu"
 # ("Lãnh đạo tỉnh giao …", "Tại Thông báo kết luận, …").
 ASSIGNER_NOUNS = {"lãnh đạo", "chỉ đạo", "thông tin", "thường xuyên", "trực tiếp"}
@@ -393,6 +396,8 @@ def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[s
         two = " ".join(low[k : k + 2])
         if two == "phụ trách":
             cased = False  # "… phụ trách lĩnh vực văn hóa - xã hội": the field is lower case
+        if k > j and low[k] in PERSON_STOP and not cased:
+            break  # "Thủ tướng đã đồng ý …", "Chủ tịch UBND tỉnh vừa ký …"
         if cased and words[k][:1].isupper():
             m = gaz.match(words, k, fuzzy=False)  # "Giám đốc Sở Nông nghiệp và Môi trường"
             if m is not None and m.end > k + 1:

@@ -37,6 +37,10 @@ ISSUED = re.compile(r"^(?:đã |vừa )?(?:ban hành|phát đi|gửi|có|ký)\s+
                     re.IGNORECASE)
 
 
+# "Đề nghị Bộ khẩn trương triển khai.": a closing call with nothing to track
+EMPTY_ACTION = re.compile(r"^(?:(?:khẩn trương|nghiêm túc|tích cực|sớm|tổ chức|chủ động)\s+)*"
+                          r"(?:triển khai|thực hiện|triển khai thực hiện|tổ chức thực hiện)"
+                          r"(?:\s+(?:ngay|thực hiện|nghiêm túc|kịp thời))?[.!]?$", re.IGNORECASE)
 # "Đồng chí X chủ trì Hội nghị": who chaired, not a task
 MEETING = re.compile(r"^(?:hội nghị|cuộc họp|buổi làm việc|buổi họp|phiên họp|kỳ họp|lễ)\b",
                      re.IGNORECASE)
@@ -48,7 +52,7 @@ def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer
     segments = concluding_part(transcript, meeting)
     tokens = tokens_from_segments([(s.id, s.text) for s in segments])
     raw = list(tokens)
-    sentences = split(restore_boundaries(clean(tokens), gazetteer))
+    sentences = split(restore_boundaries(bare_heads(clean(tokens), gazetteer), gazetteer))
     sentences = until_closing(sentences)
     by_id = {s.id: s for s in transcript.segments}
     timed = transcript.audio.duration > 0
@@ -64,6 +68,45 @@ def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer
         sentences = sentences[cut:]
     items = _items(sentences, by_id, timed, meeting.date)
     return items, tasks
+
+
+# Heads that stand alone for the body last named with them: "Bộ Thông tin và Truyền thông …
+# Bộ cũng có nhiệm vụ …", "Yêu cầu Bộ tổ chức Hội nghị".
+BARE_HEADS = {"bộ", "sở", "ban", "cục"}
+_AFTER_BARE = {"phải", "cần", "cũng", "có", "chủ", "phối", "tiếp", "khẩn", "tập", "sớm", "chịu",
+               "được", "thì", "tổ", "nghiên", "xây", "rà", "hoàn", "triển", "kiểm", "lập"}
+
+
+def bare_heads(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
+    """Replace a head said alone ("Bộ phải …") by the full name said last with that head."""
+    words = [t.text for t in tokens]
+    last: dict[str, list[str]] = {}
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        m = gaz.match(words, k, fuzzy=False) if words[k] != "\n" else None
+        if m is not None and m.end > k + 1:
+            head = key(words[k])
+            last[head] = m.name.split()
+            out.extend(tokens[k : m.end])
+            k = m.end
+            continue
+        low = key(words[k])
+        nxt = key(words[k + 1]) if k + 1 < len(words) else ""
+        prev = key(words[k - 1]) if k else ""
+        alone = words[k].endswith(",") or nxt in _AFTER_BARE or \
+            " ".join(key(w) for w in words[k + 1 : k + 3]) in VERB2
+        if low in BARE_HEADS and low in last and alone and prev not in {"các", "từng", "mỗi", "giữa", "những", "cấp"}:
+            name = last[low]
+            trail = words[k][len(words[k].rstrip(",.;:")):]
+            for n, w in enumerate(name):
+                out.append(Token(w + (trail if n == len(name) - 1 else ""), tokens[k].seg,
+                                 tokens[k].index))
+            k += 1
+            continue
+        out.append(tokens[k])
+        k += 1
+    return out
 
 
 def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment], timed: bool,
@@ -113,7 +156,7 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
             elif not sent.bullet:
                 heading = None
             task = _make_task(len(tasks) + 1, parsed, clause, raw, by_id, timed, ref, gaz)
-            if task.action and not ISSUED.match(task.action) and not MEETING.match(task.action):
+            if task.action and not any(r.match(task.action) for r in (ISSUED, MEETING, EMPTY_ACTION)):
                 tasks.append(task)
                 previous = task
         last = previous if previous is not None else (last if heading is not None else None)
