@@ -187,14 +187,22 @@ class Gazetteer:
     def _by_head(self, words: list[str], keys: list[str], i: int) -> tuple[int, str] | None:
         """'Trung tâm Kiểm soát bệnh tật' in written text: a head, then a capitalised name."""
         if keys[i] == "các" and i + 1 < len(words) and keys[i + 1] in GROUP_NOUNS:
-            end = i + 2
-            if end < len(words) and " ".join(keys[end - 1 : end + 1]) in {"đơn vị", "cơ quan",
-                                                                          "chủ đầu", "địa phương",
-                                                                          "đoàn thể"}:
-                end += 1
-            if keys[end - 1] == "chủ" and end < len(words):
-                end += 1
-            return end, " ".join(w.strip(",.;:") for w in words[i:end])
+            end = _group_end(words, keys, i + 1)
+            # "các cơ quan, đơn vị, địa phương", "các đảng ủy, tỉnh ủy, thành ủy": a list
+            while end + 1 < len(words) and words[end - 1].endswith(",") and \
+                    (keys[end] in GROUP_NOUNS or keys[end] in {"tỉnh", "thành", "quận", "thị"}) \
+                    and not self.by_len.get(2, {}).get(" ".join(keys[end : end + 2])):
+                end = _group_end(words, keys, end)
+            # "… trực thuộc Trung ương", "… tham mưu của Tỉnh ủy", "… chuyên môn"
+            for tail in GROUP_TAILS:
+                n = len(tail.split())
+                if " ".join(keys[end : end + n]) == tail and not words[end - 1].endswith(","):
+                    end += n
+                    if " ".join(keys[end : end + 1]) == "của" and end + 1 < len(words):
+                        m = self.match(words, end + 1, fuzzy=False)
+                        end = m.end if m else end
+                    break
+            return end, " ".join(w.strip(",.;:") for w in words[i:end]).strip(",")
         head = _head_len(keys, i)
         if not head or i + head >= len(words):
             return None
@@ -267,8 +275,26 @@ STOP = {
 }
 
 
+# Words after a group that say which ("các cơ quan soạn thảo", "các ban tham mưu của Tỉnh ủy").
+GROUP_TAILS = ["trực thuộc trung ương", "trực thuộc tỉnh ủy", "trực thuộc", "tham mưu",
+               "soạn thảo", "chuyên môn", "chức năng", "thành viên", "cơ sở", "trung ương"]
+
+
+def _group_end(words: list[str], keys, k: int) -> int:
+    """End of one group noun at word k ("cơ quan", "đơn vị", "địa phương", "đảng ủy")."""
+    end = k + 1
+    two = " ".join(keys[k : k + 2])
+    if two in {"đơn vị", "cơ quan", "chủ đầu", "địa phương", "đoàn thể", "đảng ủy", "tỉnh ủy",
+               "thành ủy", "huyện ủy", "quận ủy", "thị ủy", "cấp ủy", "tổ chức", "doanh nghiệp",
+               "đảng bộ", "chi bộ", "thị xã", "thành phố", "bộ ngành"}:
+        end = k + 2
+    if keys[end - 1] == "chủ" and end < len(words):
+        end += 1
+    return end
+
+
 GROUP_NOUNS = {"ban", "sở", "phòng", "đơn", "cơ", "xã", "huyện", "địa", "doanh", "trường",
-               "hội", "đoàn", "chủ", "ngành", "tổ", "chi", "đảng"}
+               "hội", "đoàn", "chủ", "ngành", "tổ", "chi", "đảng", "bộ", "cấp", "quận", "phường"}
 QUALIFIERS = [("có", "liên", "quan"), ("liên", "quan"), ("có", "dự", "án"), ("có", "rừng"),
               ("trên", "địa", "bàn", "tỉnh"), ("trên", "địa", "bàn", "huyện"),
               ("trên", "địa", "bàn"), ("thuộc", "tỉnh"), ("thuộc", "huyện"), ("được", "giao"),
