@@ -181,6 +181,10 @@ def _parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
                      None)
         if ahead is None:
             return None
+        if len(leads) == 1 and low[j - 1] in {"tỉnh", "huyện", "xã", "phố", "quận", "phường"} \
+                and all(w.isalpha() for w in low[j:ahead]):
+            # "ubnd tỉnh tuyên quang phối hợp": a place said after the level, in lower case
+            leads = [leads[0] + " " + " ".join(w.capitalize() for w in words[j:ahead])]
         j = ahead
     return parse_rest(words, low, j, leads, gaz)
 
@@ -267,6 +271,10 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
             verb = (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or
                     low[m.end:m.end + 1] in (["phải"], ["cần"], ["trình"], ["sớm"])) \
                 and low[m.end:m.end + 1] != [] and low[m.end] not in LEADFIRST_NEG
+            # "ubnd tỉnh tuyên quang phối hợp": a place name, then the lead's role
+            verb = verb or (low[m.end - 1] in {"tỉnh", "huyện", "xã", "phố"} and any(
+                " ".join(low[p : p + 2]) in {"phối hợp", "chủ trì"}
+                for p in range(m.end + 1, min(len(low), m.end + 3))))
             linked = k == last_end or (k > 0 and low[k - 1] in {
                 "với", "cùng", "của", "cho", "và", "giao", "nghị", "cầu", "công", "đạo", "thuộc",
                 "tại", "về", "trình", "gửi", "lên", "hợp", "chẽ", "viên", "chí", "tịch", "thư",

@@ -131,8 +131,20 @@ def until_closing(sentences: list[Sentence]) -> list[Sentence]:
     """
     tail = int(len(sentences) * 0.7) if len(sentences) > 10 else 0
     for k, s in enumerate(sentences):
-        if k >= tail and END_CUES.search(s.text):
-            return sentences[:k]
+        m = END_CUES.search(s.text) if k >= tail else None
+        if m is None:
+            continue
+        # unpunctuated speech: the closing formula may end a long sentence; keep what precedes
+        keep, pos = [], 0
+        for tok in s.tokens:
+            if pos >= m.start():
+                break
+            keep.append(tok)
+            pos += len(tok.text) + 1
+        if len(keep) >= 4:
+            return [*sentences[:k], Sentence(keep, item=s.item, item_start=s.item_start,
+                                             bullet=s.bullet)]
+        return sentences[:k]
     return sentences
 
 
