@@ -519,6 +519,8 @@ def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
         low = [*low[:i], "giao", *low[i + 1 :]]
     if i > 0 and low[i - 1] in {"được", "đã được", "bị"}:
         return None  # "X được giao / được phân công": X is the lead, not an assigner
+    if i > 0 and low[i - 1] in {"số", "theo", "những", "các", "tờ"}:
+        return None  # "tổng số đề nghị …", "theo đề nghị …", "những yêu cầu …": nouns
     for t in TRIGGERS:
         if tuple(low[i : i + len(t)]) == t:
             nxt = low[i + len(t)] if i + len(t) < len(low) else ""

@@ -191,7 +191,8 @@ class Gazetteer:
             # "các cơ quan, đơn vị, địa phương", "các đảng ủy, tỉnh ủy, thành ủy": a list
             while end + 1 < len(words) and words[end - 1].endswith(",") and \
                     (keys[end] in GROUP_NOUNS or keys[end] in {"tỉnh", "thành", "quận", "thị"}) \
-                    and not self.by_len.get(2, {}).get(" ".join(keys[end : end + 2])):
+                    and (words[end][:1].islower()
+                         or not self.by_len.get(2, {}).get(" ".join(keys[end : end + 2]))):
                 end = _group_end(words, keys, end)
             # "… trực thuộc Trung ương", "… tham mưu của Tỉnh ủy", "… chuyên môn"
             for tail in GROUP_TAILS:
