@@ -203,7 +203,7 @@ class Gazetteer:
                         m = self.match(words, end + 1, fuzzy=False)
                         end = m.end if m else end
                     break
-            return end, " ".join(w.strip(",.;:") for w in words[i:end]).strip(",")
+            return end, " ".join(words[i:end]).strip(",.;: ")
         head = _head_len(keys, i)
         if not head or i + head >= len(words):
             return None

@@ -19,6 +19,10 @@ VERB2 = {
     "phục vụ", "chấn chỉnh", "thông tin", "xem xét", "rà lại", "tính toán", "ước tính",
     "phát động", "giữ vững", "nắm chắc", "nắm bắt", "làm tốt", "đề ra", "đưa vào", "đưa ra",
     "cung cấp", "gửi báo", "gửi văn", "thẩm tra", "hoàn tất", "kết nối", "số hóa", "vận dụng",
+    "áp dụng", "đẩy mạnh", "chú trọng", "phấn đấu", "kêu gọi", "thúc đẩy", "bảo vệ", "củng cố",
+    "xác định", "điều hành", "kiểm soát", "trả lời", "đầu tư", "tháo gỡ", "ngăn chặn",
+    "phát hiện", "truy quét", "trực ban", "sửa chữa", "nạo vét", "giải trình", "khen thưởng",
+    "xử phạt", "thu hút", "phân loại", "sơ tán", "ứng phó", "chỉnh trang", "lấy ý", "nắm tình",
 }
 # Verbs whose object is often a body ("hướng dẫn các địa phương …", "chỉ đạo UBND các xã …").
 OBJECT_VERBS = {"hướng dẫn", "chỉ đạo", "đôn đốc", "kiểm tra", "hỗ trợ", "phối hợp", "giao cho",

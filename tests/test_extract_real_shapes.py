@@ -184,3 +184,51 @@ def test_deadlines_as_published():
     got = [(t.deadline.kind, t.deadline.due) for t in found]
     assert got == [("month", date(2024, 8, 31)), ("month", date(2025, 2, 28)),
                    ("date", date(2024, 3, 20)), ("none", None)]
+
+
+# -- shapes found on the published-notice dev split (regression tests) ---------------------
+
+
+def test_sentence_with_no_subject_goes_on_with_the_lead_before():
+    found = tasks("Giao Ban cán sự đảng UBND thành phố chỉ đạo rà soát phương án phòng dịch. "
+                  "Áp dụng triệt để các biện pháp phòng, chống dịch ở mức cao nhất. "
+                  "Thường trực Thành ủy đánh giá cao tinh thần trách nhiệm của các lực lượng.")
+    assert [t.leads for t in found] == [["Ban cán sự đảng UBND thành phố"]] * 2
+    assert found[1].action.startswith("Áp dụng triệt để")
+
+
+def test_a_sentence_that_only_gives_the_deadline():
+    found = tasks("Giao Bộ Thông tin và Truyền thông xây dựng Chiến lược quốc gia về kinh tế số. "
+                  "Hoàn thành trong tháng 8/2024.")
+    assert len(found) == 1
+    assert (found[0].deadline.kind, found[0].deadline.due) == ("month", date(2024, 8, 31))
+
+
+def test_a_head_said_alone_is_the_body_named_before():
+    found = tasks("Vừa rồi Bộ Tài nguyên và Môi trường đã báo cáo tiến độ lập quy hoạch. "
+                  "Ý kiến của tôi là Bộ phải khẩn trương trình quy hoạch trước ngày 10/11/2024. "
+                  "Đề nghị Bộ triển khai.")
+    assert [t.leads for t in found] == [["Bộ Tài nguyên và Môi trường"]]
+
+
+def test_group_leads_as_lists():
+    found = tasks("Đề nghị các cơ quan, đơn vị, địa phương trên địa bàn tỉnh tăng cường các biện "
+                  "pháp phòng, chống dịch.")
+    assert found[0].leads == ["các cơ quan, đơn vị, địa phương trên địa bàn tỉnh"]
+
+
+def test_assigner_after_an_opening_phrase_and_a_person_that_ends_at_the_verb():
+    found = tasks("Sau buổi kiểm tra thực tế, Chủ tịch UBND huyện yêu cầu Chủ tịch UBND các xã "
+                  "Biển Động, Tân Quang tập trung giải quyết dứt điểm các vụ việc. "
+                  "Thủ tướng Nguyễn Văn A đồng ý về nguyên tắc việc đăng cai Hội nghị.")
+    assert len(found) == 1
+    assert found[0].leads == ["Chủ tịch UBND các xã Biển Động, Tân Quang"]
+
+
+def test_closing_formula_inside_unpunctuated_speech():
+    spoken = ("tôi xin kết luận như sau giao sở y tế chủ trì phối hợp với công an tỉnh kiểm tra "
+              "an toàn thực phẩm các bếp ăn tập thể tôi xin kết luận như vậy đề nghị các đồng chí "
+              "triển khai thực hiện")
+    found = tasks(spoken)
+    assert [t.leads for t in found] == [["Sở Y tế"]]
+    assert "kết luận" not in found[0].action
