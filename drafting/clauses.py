@@ -78,7 +78,8 @@ ASSIGNER_NOUNS = {"lãnh đạo", "chỉ đạo", "thông tin", "thường xuyê
 # Roles between a lead and its action ("Sở X được phân công chỉ đạo …").
 ROLE_WORDS = [("được", "phân", "công", "phụ", "trách"), ("được", "phân", "công"),
               ("được", "giao", "nhiệm", "vụ"), ("được", "giao"), ("có", "nhiệm", "vụ"),
-              ("được", "yêu", "cầu"),
+              ("được", "yêu", "cầu"), ("là", "cơ", "quan", "thường", "trực"),
+              ("là", "cơ", "quan"), ("là", "đơn", "vị"),
               ("được", "đề", "nghị")]
 # Manner words a lead may carry before "chủ trì"/"phối hợp".
 MANNER = {"khẩn trương", "tiếp tục", "chủ động", "tích cực", "kịp thời", "nghiêm túc",
@@ -565,7 +566,7 @@ def _skip_intro(words: list[str], low: list[str], i: int) -> int:
              "sau", "đây", ""}
     # "Trong đó Ngân hàng Nhà nước …", "Trước hết, …", "Cụ thể, …"
     if " ".join(low[i : i + 2]) in {"trong đó", "trước hết", "sau đó", "cụ thể", "mặt khác",
-                                    "theo đó"}:
+                                    "theo đó", "trong khi"}:
         i += 2
     while i < len(words) and low[i] in intro:
         two = " ".join(low[i : i + 2])

@@ -66,7 +66,8 @@ _EVENT = re.compile(
     r"|vướng\s+mắc|sự\s+cố)[^,.;]{0,50}"
     r"|khi\s+(?:được|có)\s+[^,.;]{3,40}"
     r"|khi\s+[^,.;]{2,40}?\s+được\s+(?:ban\s+hành|phê\s+duyệt|thông\s+qua|ký|giao)"
-    r"|(?:ngay\s+)?sau\s+khi\s+[^,.;]{3,60}"
+    r"|(?:ngay\s+)?(?:sau|trước)\s+khi\s+[^,.;]{3,60}"
+    r"|(?:trường hợp|những vấn đề|các vấn đề|vấn đề|nội dung)[^,.;]{0,25}vượt thẩm quyền"
     r"|trước\s+(?:kỳ\s+họp|phiên\s+họp|hội\s+nghị|đại\s+hội|thời\s+điểm)[^,.;]{0,50}"
     r"|trước\s+(?:năm\s+học\s+mới|mùa\s+(?:mưa|bão|khô|lũ|mưa\s+bão))"
 )
@@ -137,7 +138,9 @@ def _vn_holidays(year: int) -> holidays.HolidayBase:
 # The date of a cited document ("Tờ trình số 45/TTr-SXD ngày 12/10/2023", "Quyết định
 # 123/QĐ-UBND, ngày …", "ban hành ngày …") says when it was signed, not when work is due.
 _CITED = re.compile(r"(?:số\s+\S+|\d+/[\w.đ-]+|(?:ban hành|ký|ký ban hành|có hiệu lực từ)"
-                    r"(?:\s+(?:từ|vào))?)\s*,?\s*$")
+                    r"(?:\s+(?:từ|vào))?|(?:biên bản|tờ trình|công văn|quyết định|thông báo|"
+                    r"kết luận|nghị quyết|báo cáo|văn bản|chỉ thị|kế hoạch|công điện|hội nghị|"
+                    r"cuộc họp|phiên họp|buổi làm việc)(?:\s+[^\s,.;]+){0,2})\s*,?\s*$")
 
 
 def _dates(norm: str, ref: date):
