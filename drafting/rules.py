@@ -168,9 +168,14 @@ def _directive(words: list[str]) -> bool:
     syllables ("Áp dụng triệt để …", "Đồng thời, phối hợp với …"), not a noun ("Công văn …")."""
     low = [key(w) for w in words if key(w)]
     k = 0
-    while k < len(low) and (low[k] in {"đồng", "thời", "ngoài", "ra", "bên", "cạnh", "đó",
-                                       "và", "cần", "phải", "cũng"}):
-        k += 1
+    while k < len(low):
+        if " ".join(low[k : k + 2]) in {"trong đó", "đặc biệt", "nhất là", "trước hết",
+                                        "trước mắt", "đồng thời", "ngoài ra", "bên cạnh"}:
+            k += 2
+        elif low[k] in {"đó", "và", "cần", "phải", "cũng", "rồi", "còn"}:
+            k += 1
+        else:
+            break
     two = " ".join(low[k : k + 2])
     return two in VERB2 and not is_topic(words) and not ASSESSMENT.match(" ".join(low[k:k + 3]))
 

@@ -184,6 +184,12 @@ def _corrections(tokens: list[Token]) -> list[Token]:
         if after >= len(tokens):
             break
         head = tokens[after].text.lower().strip(",")
+        if hit[-1] == "không" and len(hit) == 2 and not tokens[i + 1].text.endswith(",") and \
+                head not in UNIT_HEADS | DATE_HEADS | {"giao", "đề", "yêu", "phân", "cho", "là"}:
+            # "…, ờ, không tổ chức các đoàn …": a filler, then a negation, not a correction
+            out.append(tokens[i + 1])
+            i += 2
+            continue
         kinds = [UNIT_HEADS, DATE_HEADS]
         group = next((k for k in kinds if head in k), {head})
         # walk back to the start of the replaced phrase
@@ -197,6 +203,9 @@ def _corrections(tokens: list[Token]) -> list[Token]:
                 cut = j + 1
                 break
         if cut is not None:
+            # "các sở, à không, các địa phương": the replaced phrase starts at its "các"
+            while cut > 0 and out[cut - 1].text.lower().strip(",") in {"các", "những"}:
+                cut -= 1
             out = out[:cut]
         if out:
             out[-1] = Token(out[-1].text.rstrip(","), out[-1].seg, out[-1].index)
