@@ -256,7 +256,7 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
         ordinal = low[k] == "thứ" and k + 1 < len(low) and low[k + 1] in ORDINAL_WORDS
         bullet = low[k] in {"một", "hai", "ba", "bốn", "năm"} and k + 1 < len(low) and \
             low[k + 1] == "là" and k > 0 and low[k - 1] != "thứ"
-        if ordinal or bullet or two in {"cảm ơn", "xin cảm"}:
+        if ordinal or bullet or two in {"cảm ơn", "xin cảm", "còn về"}:
             cut.add(k)
         trig = _trigger_at(low, k)
         if trig is not None and k > 0 and low[k - 1] not in {"được", "đã", "sẽ", "vừa", "việc"}:
@@ -273,9 +273,7 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
                     low[m.end:m.end + 1] in (["phải"], ["cần"], ["trình"], ["sớm"])) \
                 and low[m.end:m.end + 1] != [] and low[m.end] not in LEADFIRST_NEG
             # "ubnd tỉnh tuyên quang phối hợp": a place name, then the lead's role
-            verb = verb or (low[m.end - 1] in {"tỉnh", "huyện", "xã", "phố"} and any(
-                " ".join(low[p : p + 2]) in {"phối hợp", "chủ trì"}
-                for p in range(m.end + 1, min(len(low), m.end + 3))))
+            verb = verb or _place_then_verb(low, m.end)
             linked = k == last_end or (k > 0 and low[k - 1] in {
                 "với", "cùng", "của", "cho", "và", "giao", "nghị", "cầu", "công", "đạo", "thuộc",
                 "tại", "về", "trình", "gửi", "lên", "hợp", "chẽ", "viên", "chí", "tịch", "thư",
@@ -299,6 +297,21 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
             tok = Token(tok.text.rstrip(",") + ".", tok.seg, tok.index)
         out.append(tok)
     return out
+
+
+def _place_then_verb(low: list[str], end: int) -> bool:
+    """After a level ("ubnd tỉnh"), one or two words of a place said in lower case, then the
+    body's own verb: "ubnd tỉnh quảng nam chủ động cân đối …"."""
+    if end == 0 or low[end - 1] not in {"tỉnh", "huyện", "xã", "phố", "quận", "phường"}:
+        return False
+    for p in (end + 1, end + 2):
+        two = " ".join(low[p : p + 2])
+        place = low[end:p]
+        if (two in LEADFIRST_OK or two in VERB2) and \
+                not any(w in VERB1 or w in LEADFIRST_NEG or w in {"và", "các"} for w in place) \
+                and not any(" ".join(low[q : q + 2]) in VERB2 for q in range(end, p)):
+            return True
+    return False
 
 
 def action_text(words: list[str]) -> str:
@@ -338,6 +351,12 @@ def parse_rest(words: list[str], low: list[str], j: int, leads: list[str],
         k = _skip(low, k, {"chặt", "chẽ", "với", "cùng", ""})
         sup, k2 = _units(words, low, k, gaz)
         if sup:
+            if _place_then_verb(low, k2) and not words[k2][:1].isupper():
+                # "phối hợp với ubnd tỉnh phú thọ triển khai …"
+                p = next(p for p in (k2 + 1, k2 + 2) if " ".join(low[p : p + 2]) in
+                         LEADFIRST_OK | VERB2)
+                sup[-1] += " " + " ".join(w.capitalize() for w in words[k2:p])
+                k2 = p
             supports, j = sup, _skip(low, k2, {""})
     supports = [s for s in supports if s not in leads]
     action = action_text(words[j:])
