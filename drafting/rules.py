@@ -117,8 +117,8 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
     for sent in sentences:
         clauses = split_clauses(sent, gaz)
         previous: Task | None = None
-        if sent.item_start:
-            last = None
+        if sent.item_start and key(sent.tokens[0].text) != "về":
+            last = None  # a new numbered point; "Về phát triển kinh tế, …" keeps the addressee
         for n, clause in enumerate(clauses):
             parsed = parse_clause(clause.words, gaz)
             if heading is not None and (sent.bullet or n > 0) and parsed is not None and \
@@ -148,7 +148,10 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
                     # a sentence with no subject goes on with the lead of the one before ("Giao
                     # Ban cán sự đảng … chỉ đạo …. Áp dụng triệt để các biện pháp …")
                     low = [key(w) for w in clause.words]
-                    parsed = parse_rest(clause.words, low, 0, list(last.leads), gaz)
+                    start = 0
+                    if is_topic(clause.words):
+                        start = next(k for k, w in enumerate(clause.words) if w.endswith(",")) + 1
+                    parsed = parse_rest(clause.words, low, start, list(last.leads), gaz)
                 else:
                     if sent.item_start and is_topic(clause.words):
                         heading = None
@@ -166,6 +169,11 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
 def _directive(words: list[str]) -> bool:
     """A sentence with no subject that instructs: it opens with an action verb of two
     syllables ("Áp dụng triệt để …", "Đồng thời, phối hợp với …"), not a noun ("Công văn …")."""
+    if is_topic(words):  # "Về phát triển kinh tế, phát huy tiềm năng …"
+        comma = next((k for k, w in enumerate(words[:12]) if w.endswith(",")), None)
+        if comma is None:
+            return False
+        words = words[comma + 1 :]
     low = [key(w) for w in words if key(w)]
     k = 0
     while k < len(low):
@@ -177,7 +185,7 @@ def _directive(words: list[str]) -> bool:
         else:
             break
     two = " ".join(low[k : k + 2])
-    return two in VERB2 and not is_topic(words) and not ASSESSMENT.match(" ".join(low[k:k + 3]))
+    return two in VERB2 and not ASSESSMENT.match(" ".join(low[k : k + 3]))
 
 
 def _only_deadline(words: list[str], ref: date) -> bool:
