@@ -22,7 +22,7 @@ STRONG_CUES = ["kết luận như sau", "xin kết luận", "tôi kết luận",
                "kết luận, chỉ đạo một số", "có ý kiến như sau", "ý kiến chỉ đạo như sau"]
 # Phrases that also name earlier conclusions ("thực hiện ý kiến kết luận của …", a notice's
 # title "Ý kiến kết luận của …"): the last one counts, and only when no strong cue was said.
-REFERRING_CUES = ["ý kiến kết luận", "kết luận chỉ đạo", "kết luận của"]
+REFERRING_CUES = ["ý kiến kết luận", "kết luận chỉ đạo"]
 WEAK_CUES = ["kết luận", "chốt lại", "tóm lại"]
 LEAD_IN = re.compile(r"(?:kết luận|chỉ đạo|thống nhất|giao nhiệm vụ|yêu cầu)(?: [^.:;]{0,30})?"
                      r"(?: như sau)?\s*:(?=\s*$)|(?:kết luận|chỉ đạo|thống nhất)[^.:;]{0,30}"
@@ -85,6 +85,9 @@ def _find_cue(segs: list[Segment], chair: str | None) -> tuple[int, int] | None:
         for tier, cues in tiers:
             for c in cues:
                 for m in re.finditer(re.escape(c), low):
+                    # "Kết luận số 202-KL/TW": a document cited, not the chair concluding
+                    if re.match(r"\s*(?:số|\d)", low[m.end() :]):
+                        continue
                     if not _closing(low, m.start(), m.end()):
                         hits[tier].append((idx, m.end()))
         for m in LEAD_IN.finditer(low):

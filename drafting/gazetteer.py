@@ -31,7 +31,7 @@ LEVEL_PHRASES = {
     "ubnd tỉnh": "UBND tỉnh", "ubnd huyện": "UBND huyện", "ubnd thành phố": "UBND thành phố",
     "ubnd thị xã": "UBND thị xã", "ubnd xã": "UBND xã", "hđnd tỉnh": "HĐND tỉnh",
     "hđnd huyện": "HĐND huyện", "tỉnh ủy": "Tỉnh ủy", "huyện ủy": "Huyện ủy",
-    "thành ủy": "Thành ủy", "thị ủy": "Thị ủy", "đảng ủy": "Đảng ủy", "thành phố": "thành phố",
+    "thành ủy": "Thành ủy", "thị ủy": "Thị ủy", "quận ủy": "Quận ủy", "đảng ủy": "Đảng ủy", "thành phố": "thành phố",
     "thị xã": "thị xã", "thị trấn": "thị trấn", "tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã",
     "phường": "phường", "quận": "quận", "trung ương": "Trung ương", "ubnd tp": "UBND thành phố",
     "tp": "thành phố", "ubnd quận": "UBND quận",
@@ -188,6 +188,10 @@ class Gazetteer:
         """'Trung tâm Kiểm soát bệnh tật' in written text: a head, then a capitalised name."""
         if keys[i] == "các" and i + 1 < len(words) and keys[i + 1] in GROUP_NOUNS:
             end = _group_end(words, keys, i + 1)
+            # "Các Ban Xây dựng Đảng": a written name after the group noun
+            while end < len(words) and end - i < 8 and words[end][:1].isupper() and \
+                    not re.search(r"[,.;:]$", words[end - 1]) and not _head_len(keys, end):
+                end += 1
             # "các cơ quan, đơn vị, địa phương", "các đảng ủy, tỉnh ủy, thành ủy": a list
             while end + 1 < len(words) and words[end - 1].endswith(",") and \
                     (keys[end] in GROUP_NOUNS or keys[end] in {"tỉnh", "thành", "quận", "thị"}) \
