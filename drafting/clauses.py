@@ -249,6 +249,7 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
         return tokens
     low = [key(w) for w in words]
     cut: set[int] = set()
+    semi: set[int] = set()
     k = 0
     last_end = -1  # end of the previous body's name (lists of bodies run on)
     while k < len(words):
@@ -258,6 +259,12 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
             low[k + 1] == "là" and k > 0 and low[k - 1] != "thứ"
         if ordinal or bullet or two in {"cảm ơn", "xin cảm", "còn về"}:
             cut.add(k)
+        # "… đã giao rồi tăng cường đôn đốc …", "… đồng thời phối hợp …": the same body's
+        # next instruction
+        if k > 0 and low[k] == "rồi" and " ".join(low[k + 1 : k + 3]) in VERB2:
+            cut.add(k)  # a spoken "rồi" opens the next instruction
+        elif k > 0 and two == "đồng thời" and " ".join(low[k + 2 : k + 4]) in VERB2:
+            semi.add(k)  # "đồng thời" goes on with the same one
         trig = _trigger_at(low, k)
         if trig is not None and k > 0 and low[k - 1] not in {"được", "đã", "sẽ", "vừa", "việc"}:
             after = _skip(low, k + len(trig), {"cho"})
@@ -295,6 +302,8 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
     for i, tok in enumerate(tokens):
         if i + 1 in cut and not re.search(r"[.;:!?]$", tok.text):
             tok = Token(tok.text.rstrip(",") + ".", tok.seg, tok.index)
+        elif i + 1 in semi and not re.search(r"[.;:!?]$", tok.text):
+            tok = Token(tok.text.rstrip(",") + ";", tok.seg, tok.index)
         out.append(tok)
     return out
 
