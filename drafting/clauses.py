@@ -75,6 +75,9 @@ PERSON_STOP = {"đã", "đang", "vừa", "sẽ", "cũng", "đồng", "cho", "nh�
 # Words that are verbs elsewhere but name the assigner before "giao"/"yêu cầu"
 # ("Lãnh đạo tỉnh giao …", "Tại Thông báo kết luận, …").
 ASSIGNER_NOUNS = {"lãnh đạo", "chỉ đạo", "thông tin", "thường xuyên", "trực tiếp"}
+# "Phó Thủ tướng chỉ đạo, trước mắt, UBND tỉnh …": who speaks, then whom it is for
+REPORTED = re.compile(r"^(?:chỉ đạo|yêu cầu|đề nghị|nhấn mạnh|lưu ý|kết luận)\s*[,:]",
+                      re.IGNORECASE)
 # Roles between a lead and its action ("Sở X được phân công chỉ đạo …").
 ROLE_WORDS = [("được", "phân", "công", "phụ", "trách"), ("được", "phân", "công"),
               ("được", "giao", "nhiệm", "vụ"), ("được", "giao"), ("có", "nhiệm", "vụ"),
@@ -106,7 +109,7 @@ class Parsed:
 def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     """Leads, supports and action of one clause, or None when it assigns nothing."""
     parsed = _parse_clause(words, gaz)
-    if parsed is not None:
+    if parsed is not None and not (REPORTED.match(parsed.action) and _is_person(parsed.leads)):
         return parsed
     # An opening phrase before the lead: "Muốn vậy thì Bộ … phải …", "Tuy nhiên, sáu tháng
     # cuối năm thì Mặt trận … cần …", "Để triển khai kế hoạch, Bộ … phải …"
@@ -117,9 +120,14 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
             if re.search(r"[.;:]$", " ".join(words[: k - 1])):
                 break
             parsed = _parse_clause(words[k:], gaz)
-            if parsed is not None and parsed.action:
+            if parsed is not None and parsed.action and \
+                    not (REPORTED.match(parsed.action) and _is_person(parsed.leads)):
                 return parsed
     return None
+
+
+def _is_person(leads: list[str]) -> bool:
+    return bool(leads) and any(leads[0].lower().startswith(t) for t in [*TITLES, "đồng chí"])
 
 
 def _parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:

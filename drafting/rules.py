@@ -8,6 +8,8 @@ supports, action, deadline; clauses.py) with the audio evidence of each. No netw
 import re
 from datetime import date
 
+from rapidfuzz import fuzz
+
 from drafting import deadline as dl
 from drafting.clauses import (
     ASSESSMENT,
@@ -67,7 +69,7 @@ def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer
         # an ordinal just before the first task belongs to the conclusion
         sentences = sentences[cut:]
     items = _items(sentences, by_id, timed, meeting.date)
-    return items, tasks
+    return items, _without_repeats(tasks)
 
 
 # Heads that stand alone for the body last named with them: "Bộ Thông tin và Truyền thông …
@@ -164,6 +166,31 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
                 previous = task
         last = previous if previous is not None else (last if heading is not None else None)
     return tasks
+
+
+def _without_repeats(tasks: list[Task]) -> list[Task]:
+    """A task said twice (a press report's lead and its body, a chair repeating himself) is
+    one task: the first, with the longer wording."""
+    out: list[Task] = []
+    for t in tasks:
+        same = next((o for o in out if o.leads == t.leads and _repeats(o.action, t.action)),
+                    None)
+        if same is None:
+            out.append(t)
+        elif len(t.action) > len(same.action):
+            same.action = t.action
+            if same.deadline.kind == "none":
+                same.deadline = t.deadline
+    for n, t in enumerate(out, 1):
+        t.id = f"T{n}"
+    return out
+
+
+def _repeats(a: str, b: str) -> bool:
+    """Two wordings of one instruction: long, and mostly the same words in the same order."""
+    ka, kb = key(a), key(b)
+    return min(len(ka.split()), len(kb.split())) >= 8 and fuzz.partial_ratio(ka, kb) >= 80 \
+        and fuzz.token_set_ratio(ka, kb) >= 90
 
 
 def _directive(words: list[str]) -> bool:

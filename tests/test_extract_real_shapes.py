@@ -232,3 +232,18 @@ def test_closing_formula_inside_unpunctuated_speech():
     found = tasks(spoken)
     assert [t.leads for t in found] == [["Sở Y tế"]]
     assert "kết luận" not in found[0].action
+
+
+def test_a_task_said_twice_is_one_task():
+    found = tasks("Thủ tướng yêu cầu Bộ Công an chỉ đạo các đơn vị chức năng khẩn trương kiểm "
+                  "tra, xác minh thông tin phản ánh của báo chí về vụ việc. Thông báo nêu rõ, Thủ "
+                  "tướng yêu cầu Bộ Công an chỉ đạo các đơn vị chức năng khẩn trương kiểm tra, "
+                  "xác minh thông tin phản ánh của báo chí về vụ việc, báo cáo Thủ tướng.")
+    assert len(found) == 1
+    assert found[0].action.endswith("báo cáo Thủ tướng")
+
+
+def test_who_speaks_then_whom_it_is_for():
+    found = tasks("Về dự án đường ven biển, Phó Thủ tướng chỉ đạo, trước mắt, UBND tỉnh Quảng Nam "
+                  "chủ động cân đối ngân sách địa phương để đầu tư.")
+    assert [t.leads for t in found] == [["UBND tỉnh Quảng Nam"]]
