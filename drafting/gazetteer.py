@@ -84,6 +84,9 @@ class Gazetteer:
         for k, canon, n in names:
             self.by_len.setdefault(n, {})[k] = canon
         self.max_len = max(self.by_len, default=1)
+        # first words of every name and head: where a name can start at all
+        self.first_words = {k.split()[0] for names in self.by_len.values() for k in names} | \
+            {h.split()[0] for h in HEAD_PHRASES} | {"các"}
 
     @classmethod
     def load(cls, *extra: str | Path | Glossary | None) -> "Gazetteer":

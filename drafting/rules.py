@@ -86,14 +86,14 @@ def bare_heads(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
     out: list[Token] = []
     k = 0
     while k < len(tokens):
-        m = gaz.match(words, k, fuzzy=False) if words[k] != "\n" else None
+        low = key(words[k])
+        m = gaz.match(words, k, fuzzy=False) if low in gaz.first_words else None
         if m is not None and m.end > k + 1:
             head = key(words[k])
             last[head] = m.name.split()
             out.extend(tokens[k : m.end])
             k = m.end
             continue
-        low = key(words[k])
         nxt = key(words[k + 1]) if k + 1 < len(words) else ""
         prev = key(words[k - 1]) if k else ""
         alone = words[k].endswith(",") or nxt in _AFTER_BARE or \
