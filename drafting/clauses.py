@@ -19,11 +19,13 @@ from drafting.text import ORDINALS, Sentence, Token
 
 ORDINAL_WORDS = set(ORDINALS)
 TRIGGERS = [
+    ("giao", "nhiệm", "vụ", "cho"), ("giao", "nhiệm", "vụ"),
     ("đồng", "ý", "giao"), ("thống", "nhất", "giao"), ("nhất", "trí", "giao"),
     ("ủy", "quyền", "cho"), ("giao", "cho"), ("giao",), ("đề", "nghị"), ("yêu", "cầu"),
     ("phân", "công", "cho"), ("phân", "công"), ("nhờ",), ("chỉ", "đạo"), ("ủy", "quyền"),
 ]
-MID_TRIGGERS = {("giao",), ("giao", "cho"), ("đề", "nghị"), ("yêu", "cầu"), ("đồng", "ý", "giao"),
+MID_TRIGGERS = {("giao",), ("giao", "cho"), ("giao", "nhiệm", "vụ", "cho"), ("đề", "nghị"),
+                ("yêu", "cầu"), ("đồng", "ý", "giao"),
                 ("thống", "nhất", "giao"), ("nhất", "trí", "giao"), ("phân", "công")}
 # Words allowed before a trigger: the assigner or a connector ("Tôi đề nghị", "Đồng thời giao").
 PREFIX_OK = {"tôi", "chúng", "xin", "đồng", "thời", "cũng", "và", "còn", "riêng", "ngoài", "ra",
@@ -144,7 +146,7 @@ def _parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
             return parse_clause(words[comma + 1 :], gaz)
     i = _skip_intro(words, low, 0)
     # a deadline before the lead: "Trước ngày 15/9, Sở Tài chính phải …"
-    i = _skip_deadline(words, i)
+    i = skip_deadline(words, i)
     i = _skip_intro(words, low, i)
     trig = _trigger_at(low, i)
     if trig is None:
@@ -167,7 +169,7 @@ def _parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     leads, j = _owners(words, low, i, gaz)
     if not leads:
         return None
-    j2 = _skip_deadline(words, j)
+    j2 = skip_deadline(words, j)
     j2 = _skip(low, j2, {"cũng", "vẫn"})
     j2 = j2 + 1 if j2 < len(words) and low[j2] in {"thì", "cần", "phải"} and j2 != j else j2
     # "Bộ TT&TT cũng được giao nhiệm vụ …", "Sở Y tế có nhiệm vụ …": a role, then the action
@@ -615,7 +617,7 @@ def _skip_intro(words: list[str], low: list[str], i: int) -> int:
     return i
 
 
-def _skip_deadline(words: list[str], i: int) -> int:
+def skip_deadline(words: list[str], i: int) -> int:
     text = " ".join(words[i:])
     found = dl.find_all(text, date(2000, 1, 1))
     if found and found[0].start <= 1:

@@ -20,6 +20,7 @@ from drafting.clauses import (
     parse_clause,
     parse_rest,
     restore_boundaries,
+    skip_deadline,
     split_clauses,
     starts_action,
 )
@@ -98,7 +99,8 @@ def bare_heads(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
         prev = key(words[k - 1]) if k else ""
         alone = words[k].endswith(",") or nxt in _AFTER_BARE or \
             " ".join(key(w) for w in words[k + 1 : k + 3]) in VERB2
-        if low in BARE_HEADS and low in last and alone and prev not in {"các", "từng", "mỗi", "giữa", "những", "cấp"}:
+        if low in BARE_HEADS and low in last and alone and prev not in {"các", "từng", "mỗi", "giữa", "những", "cấp",
+                                                                 "ủy", "uỷ"}:
             name = last[low]
             trail = words[k][len(words[k].rstrip(",.;:")):]
             for n, w in enumerate(name):
@@ -201,13 +203,14 @@ def _directive(words: list[str]) -> bool:
         if comma is None:
             return False
         words = words[comma + 1 :]
+    words = words[skip_deadline(words, 0) :]  # "Sau ngày 21/9, cần …"
     low = [key(w) for w in words if key(w)]
     k = 0
     while k < len(low):
         if " ".join(low[k : k + 2]) in {"trong đó", "đặc biệt", "nhất là", "trước hết",
                                         "trước mắt", "đồng thời", "ngoài ra", "bên cạnh"}:
             k += 2
-        elif low[k] in {"đó", "và", "cần", "phải", "cũng", "rồi", "còn"}:
+        elif low[k] in {"đó", "và", "cần", "phải", "cũng", "rồi", "còn", "có"}:
             k += 1
         else:
             break
