@@ -163,6 +163,8 @@ def _parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
             j += 1
         leads, j = _owners(words, low, j, gaz)
         if not leads:
+            leads, j = _agent_span(words, low, j)
+        if not leads:
             return None
         return parse_rest(words, low, j, leads, gaz)
     # lead first: "Sở Y tế, Sở Giáo dục và Đào tạo thường xuyên …"
@@ -426,6 +428,28 @@ def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[li
             break
         j = k
     return names, j
+
+
+# Nouns for who can be given work when no body is named ("Đề nghị cán bộ, công chức xã …",
+# "Giao công chức Văn hóa – Xã hội phụ trách nhà ở …", "Yêu cầu các hộ dân …").
+AGENT_NOUNS = {"cán", "công", "các", "người", "lực", "chủ", "hộ", "nhân", "bà", "đơn", "cơ",
+               "tổ", "đội", "lãnh", "cấp", "chính", "trưởng", "thủ", "đại", "doanh", "hợp"}
+
+
+def _agent_span(words: list[str], low: list[str], i: int) -> tuple[list[str], int]:
+    """After "giao / đề nghị / yêu cầu": who, up to their verb, when no body is named."""
+    if i >= len(words) or low[i] not in AGENT_NOUNS or " ".join(low[i : i + 2]) in VERB2:
+        return [], i
+    for k in range(i + 1, min(len(words), i + 11)):
+        if re.search(r"[.;:]$", words[k - 1]):
+            break
+        two = " ".join(low[k : k + 2])
+        if two in VERB2 or two in LEADFIRST_OK or low[k] in {"cần", "phải"}:
+            name = " ".join(words[i:k]).strip(" ,")
+            return [name[:1].upper() + name[1:] if not name.startswith("các") else name], k
+        if low[k] in {"thời", "năm", "tháng", "ngày", "trong", "trước", "để", "về", "theo"}:
+            break
+    return [], i
 
 
 def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[str, int] | None:

@@ -247,3 +247,11 @@ def test_who_speaks_then_whom_it_is_for():
     found = tasks("Về dự án đường ven biển, Phó Thủ tướng chỉ đạo, trước mắt, UBND tỉnh Quảng Nam "
                   "chủ động cân đối ngân sách địa phương để đầu tư.")
     assert [t.leads for t in found] == [["UBND tỉnh Quảng Nam"]]
+
+
+def test_people_named_by_their_post_after_a_trigger():
+    found = tasks("Đề nghị cán bộ, công chức xã chấp hành tốt giờ giấc làm việc. "
+                  "Giao công chức Văn hóa - Xã hội phụ trách nhà ở tham mưu UBND xã xây dựng "
+                  "văn bản xin ý kiến UBND huyện.")
+    assert [t.leads for t in found] == [["Cán bộ, công chức xã"],
+                                        ["Công chức Văn hóa - Xã hội phụ trách nhà ở"]]
