@@ -440,11 +440,12 @@ def _agent_span(words: list[str], low: list[str], i: int) -> tuple[list[str], in
     """After "giao / đề nghị / yêu cầu": who, up to their verb, when no body is named."""
     if i >= len(words) or low[i] not in AGENT_NOUNS or " ".join(low[i : i + 2]) in VERB2:
         return [], i
-    for k in range(i + 1, min(len(words), i + 11)):
+    for k in range(i + 1, min(len(words), i + 15)):
         if re.search(r"[.;:]$", words[k - 1]):
             break
         two = " ".join(low[k : k + 2])
-        if two in VERB2 or two in LEADFIRST_OK or low[k] in {"cần", "phải"}:
+        if two != "phụ trách" and (two in VERB2 or two in LEADFIRST_OK or
+                                   low[k] in {"cần", "phải"}):
             name = " ".join(words[i:k]).strip(" ,")
             return [name[:1].upper() + name[1:] if not name.startswith("các") else name], k
         if low[k] in {"thời", "năm", "tháng", "ngày", "trong", "trước", "để", "về", "theo"}:

@@ -22,7 +22,7 @@ VERB2 = {
     "áp dụng", "đẩy mạnh", "chú trọng", "phấn đấu", "kêu gọi", "thúc đẩy", "bảo vệ", "củng cố",
     "xác định", "điều hành", "kiểm soát", "trả lời", "đầu tư", "tháo gỡ", "ngăn chặn",
     "phát hiện", "truy quét", "trực ban", "sửa chữa", "nạo vét", "giải trình", "khen thưởng",
-    "xử phạt", "thu hút", "phân loại", "sơ tán", "ứng phó", "chỉnh trang", "lấy ý", "nắm tình",
+    "xử phạt", "thu hút", "chấp hành", "đề cao", "phân loại", "sơ tán", "ứng phó", "chỉnh trang", "lấy ý", "nắm tình",
 }
 # Verbs whose object is often a body ("hướng dẫn các địa phương …", "chỉ đạo UBND các xã …").
 OBJECT_VERBS = {"hướng dẫn", "chỉ đạo", "đôn đốc", "kiểm tra", "hỗ trợ", "phối hợp", "giao cho",
