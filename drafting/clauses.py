@@ -414,6 +414,13 @@ def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[li
             break
         names.append(m.name)
         j = m.end
+        if _place_then_verb(low, j) and not words[j][:1].isupper():
+            # "ubnd huyện triệu phong kiểm tra …": a place said after the level
+            p = next(p for p in (j + 1, j + 2) if " ".join(low[p : p + 2]) in
+                     LEADFIRST_OK | VERB2)
+            names[-1] += " " + " ".join(w.capitalize() for w in words[j:p])
+            j = p
+            break
         ended = re.search(r"[,;]$", words[j - 1])
         k = j
         if k < len(words) and low[k] in {"và", "cùng", "với"} and low[k] != "với":

@@ -196,7 +196,9 @@ class Gazetteer:
                     not re.search(r"[,.;:]$", words[end - 1]) and not _head_len(keys, end):
                 end += 1
             # "các cơ quan, đơn vị, địa phương", "các đảng ủy, tỉnh ủy, thành ủy": a list
-            while end + 1 < len(words) and words[end - 1].endswith(",") and \
+            while end + 1 < len(words) and (words[end - 1].endswith(",") or (
+                    not re.search(r"[.;:]$", words[end - 1]) and
+                    " ".join(keys[end : end + 2]) in {"đơn vị", "địa phương", "cơ quan"})) and \
                     (keys[end] in GROUP_NOUNS or keys[end] in {"tỉnh", "thành", "quận", "thị"}) \
                     and (words[end][:1].islower()
                          or not self.by_len.get(2, {}).get(" ".join(keys[end : end + 2]))):
