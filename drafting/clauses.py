@@ -406,6 +406,9 @@ def _owners(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[l
 
 
 def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[list[str], int]:
+    listed = _head_list(words, low, i, gaz)
+    if listed[0]:
+        return listed
     names: list[str] = []
     j = i
     while j < len(words):
@@ -458,6 +461,26 @@ def _agent_span(words: list[str], low: list[str], i: int) -> tuple[list[str], in
         if low[k] in {"thời", "năm", "tháng", "ngày", "trong", "trước", "để", "về", "theo"}:
             break
     return [], i
+
+
+def _head_list(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[list[str], int]:
+    """"các Bộ: Kế hoạch và Đầu tư, Tài chính, Y tế" — one head for a list of names."""
+    k = i + 1 if i < len(low) and low[i] == "các" else i
+    if k >= len(words) or low[k] not in {"bộ", "sở", "ban", "cục"} or \
+            not words[k].endswith(":"):
+        return [], i
+    head = words[k].rstrip(":")
+    names: list[str] = []
+    j = k + 1
+    while j < len(words):
+        m = gaz.match([head, *words[j:]], 0, fuzzy=False)
+        if m is None or m.end <= 1:
+            break
+        names.append(m.name)
+        j += m.end - 1
+        if not words[j - 1].endswith(","):
+            break
+    return (names, j) if len(names) >= 2 else ([], i)
 
 
 def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[str, int] | None:

@@ -56,7 +56,7 @@ def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer
     tokens = tokens_from_segments([(s.id, s.text) for s in segments])
     raw = list(tokens)
     sentences = split(restore_boundaries(bare_heads(clean(tokens), gazetteer), gazetteer))
-    sentences = until_closing(sentences)
+    sentences = _without_addressees(until_closing(sentences))
     by_id = {s.id: s for s in transcript.segments}
     timed = transcript.audio.duration > 0
     tasks = _tasks(sentences, raw, by_id, timed, meeting.date, gazetteer)
@@ -143,8 +143,11 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
                     low = [key(w) for w in clause.words]
                     parsed = parse_rest(clause.words, low, 0, list(heading.leads), gaz)
                     parsed.supports = list(dict.fromkeys([*heading.supports, *parsed.supports]))
-                elif last is not None and n == 0 and _only_deadline(clause.words, ref):
-                    # "… Hoàn thành trong tháng 8 năm 2021.": the task before gets its deadline
+                elif last is not None and n == 0 and (
+                        _only_deadline(clause.words, ref) or
+                        (_conditional(clause.words, ref) and _directive(clause.words))):
+                    # "… Hoàn thành trong tháng 8 năm 2021.", "Trường hợp vượt thẩm quyền, báo
+                    # cáo Thủ tướng.": the task before gets its deadline or its condition
                     _extend(last, clause, raw, by_id, timed, ref)
                     previous = last
                     continue
@@ -168,6 +171,22 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
                 previous = task
         last = previous if previous is not None else (last if heading is not None else None)
     return tasks
+
+
+def _without_addressees(sentences: list[Sentence]) -> list[Sentence]:
+    """Drop a công văn's "Kính gửi: - Các Bộ: …; - UBND các tỉnh: …" block: who it is sent to,
+    not what they must do."""
+    out: list[Sentence] = []
+    skipping = False
+    for s in sentences:
+        if re.match(r"(?i)kính gửi\b", s.text):
+            skipping = True
+            continue
+        if skipping and (s.bullet or s.heading):
+            continue
+        skipping = False
+        out.append(s)
+    return out
 
 
 def _without_repeats(tasks: list[Task]) -> list[Task]:
@@ -216,6 +235,13 @@ def _directive(words: list[str]) -> bool:
             break
     two = " ".join(low[k : k + 2])
     return two in VERB2 and not ASSESSMENT.match(" ".join(low[k : k + 3]))
+
+
+def _conditional(words: list[str], ref: date) -> bool:
+    """The sentence opens with a condition: "Trường hợp vượt thẩm quyền, …", "Khi có phát
+    sinh, …"."""
+    found = dl.find_all(" ".join(words[:12]), ref)
+    return bool(found) and found[0].start == 0 and found[0].deadline.kind == "event"
 
 
 def _only_deadline(words: list[str], ref: date) -> bool:

@@ -153,8 +153,8 @@ def split(tokens: list[Token]) -> list[Sentence]:
         current.append(tok)
         if re.search(r"[.!?]$", tok.text) and not _abbreviation(tok.text):
             flush()
-        elif tok.text.endswith(":"):
-            flush(heading=True)
+        elif tok.text.endswith(":") and not re.fullmatch(r"(?i:bộ|sở|ban|cục):", tok.text):
+            flush(heading=True)  # (not "các Bộ: Tài chính, Y tế …", a list of names)
         i += 1
     flush()
     return sentences

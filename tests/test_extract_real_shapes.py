@@ -255,3 +255,10 @@ def test_people_named_by_their_post_after_a_trigger():
                   "văn bản xin ý kiến UBND huyện.")
     assert [t.leads for t in found] == [["Cán bộ, công chức xã"],
                                         ["Công chức Văn hóa - Xã hội phụ trách nhà ở"]]
+
+
+def test_one_head_for_a_list_of_names():
+    found = tasks("Phó Thủ tướng giao các Bộ: Kế hoạch và Đầu tư, Tài chính, Văn hóa, Thể thao và "
+                  "Du lịch làm việc với các tỉnh xác định nguồn kinh phí.")
+    assert found[0].leads == ["Bộ Kế hoạch và Đầu tư", "Bộ Tài chính",
+                              "Bộ Văn hóa, Thể thao và Du lịch"]
