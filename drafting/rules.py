@@ -166,11 +166,28 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
             elif not sent.bullet:
                 heading = None
             task = _make_task(len(tasks) + 1, parsed, clause, raw, by_id, timed, ref, gaz)
-            if task.action and not any(r.match(task.action) for r in (ISSUED, MEETING, EMPTY_ACTION)):
+            if task.action and not any(r.match(task.action) for r in (ISSUED, MEETING, EMPTY_ACTION)) \
+                    and not _leader_speaking(task):
                 tasks.append(task)
                 previous = task
         last = previous if previous is not None else (last if heading is not None else None)
     return tasks
+
+
+def _leader_speaking(task: Task) -> bool:
+    """"Phó Chủ tịch Thường trực UBND tỉnh X chỉ đạo khẩn trương hoàn thành …": the leader who
+    concludes, directing someone unnamed; not a task of the leader's own (one "phụ trách" a
+    field is: "Đồng chí Phó Chủ tịch UBND tỉnh phụ trách … chỉ đạo giải quyết …")."""
+    if len(task.leads) != 1 or "phụ trách" in task.leads[0].lower():
+        return False
+    lead = re.sub(r"^đồng chí\s+", "", task.leads[0].lower())
+    leader = re.match(r"(?:phó )?(?:thủ tướng|chủ tịch|bí thư)\b", lead)
+    said = key(task.quote)
+    before = said[: said.find(key(lead)[:12])] if key(lead)[:12] in said else ""
+    if re.search(r"\b(?:giao|đề nghị|yêu cầu|phân công)\b", before):
+        return False  # "Giao cho đồng chí Chủ tịch UBND huyện chỉ đạo …": given the work
+    return bool(leader) and bool(re.match(r"(?i)(?:chỉ đạo|yêu cầu|đề nghị|nhấn mạnh|lưu ý)\b",
+                                          task.action))
 
 
 def _without_addressees(sentences: list[Sentence]) -> list[Sentence]:
