@@ -169,3 +169,24 @@ def test_many_channels_without_a_layout_are_downmixed(tmp_path: Path, channels: 
     samples = audio.decode(path)
     assert abs(len(samples) - 2 * audio.SAMPLE_RATE) < 400
     assert 0.25 < float(np.abs(samples).max()) < 0.35  # the mean of equal channels: the tone
+
+
+def test_a_conference_desk_recording_is_transcribed(asr, tmp_path: Path) -> None:
+    """64 channels, one delegate's microphone live: the downmix keeps the speech usable."""
+    import wave
+
+    import transcribe
+    from tests.service_fixtures import vieneu_clip
+
+    pcm = (audio.decode(vieneu_clip("Bình")) * 32767).astype("<i2")
+    desk = np.zeros((len(pcm), 64), "<i2")
+    desk[:, 5] = pcm
+    path = tmp_path / "ban-hop.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(64)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(desk.tobytes())
+    result = transcribe.transcribe_file(path, model=asr)
+    assert result.audio.channels == 64
+    assert "nhìn nhận" in " ".join(s.text for s in result.segments)
