@@ -24,7 +24,8 @@ def test_offline_switches_are_forced() -> None:
 def test_cli_process_makes_no_network_call(tmp_path: Path) -> None:
     model_ready()
     log = tmp_path / "cli.strace"
-    env = office_env(dict(os.environ, PYTHONPATH=str(ROOT)))
+    home = tmp_path / "home"  # where onnxruntime's telemetry would keep its device id and queue
+    env = office_env(dict(os.environ, PYTHONPATH=str(ROOT), HOME=str(home)))
     assert env["PYANNOTE_METRICS_ENABLED"] == "1"  # telemetry on: ketluan must override it
     clip = vieneu_clip("Bình")
     proc = subprocess.run(
@@ -35,3 +36,4 @@ def test_cli_process_makes_no_network_call(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert list((tmp_path / "out").glob("*.docx")), proc.stderr[-3000:]
     assert outside_calls(log, allowed_ports=set()) == []
+    assert not (home / ".cache" / "Microsoft").exists()
