@@ -96,7 +96,7 @@ def gpu_stage(ctx: "StageRun") -> None:
         beam_size=ctx.settings.beam_size, batch_size=ctx.settings.batch_size
     )
     shown = audio.original_name or f"ban-ghi-{meeting.id}"
-    with uploaded_name(path, shown):
+    with _as_uploaded(path, shown):
         transcript = transcribe.transcribe_file(
             path, model=model, glossary=glossary, options=options, progress=ctx.progress
         )
@@ -150,7 +150,7 @@ def enrol_stage(ctx: "StageRun") -> None:
         )
     pipeline = load_pipeline()  # cached per worker process
     ctx.touch(state=db.DIARIZING, progress=0.0)
-    with uploaded_name(path, name):
+    with _as_uploaded(path, name):
         vector = speaker_embedding(path, None, pipeline, progress=ctx.progress)
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         registry = DBVoiceprints(s, speaker.unit_id, created_by=job.created_by)
@@ -218,7 +218,7 @@ def cpu_stage(ctx: "StageRun") -> None:
 
 
 @contextmanager
-def uploaded_name(path: Path, shown: str) -> Iterator[None]:
+def _as_uploaded(path: Path, shown: str) -> Iterator[None]:
     """Audio errors name the file the user uploaded, not the stored one (named by its
     SHA-256); an FFmpeg error that slipped past decoding becomes a clear AudioError."""
     import av
