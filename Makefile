@@ -8,7 +8,7 @@ OUT    ?= out/demo
 # Debian packages: speech synthesis and sound tools for test audio, LibreOffice to check
 # that the .docx files open, the browser for UI tests, and the services the tests talk to.
 SYSTEM_DEPS_TEST := espeak-ng sox libreoffice-writer fonts-liberation poppler-utils chromium \
-                    fonts-noto-core fonts-dejavu-core redis-server postgresql
+                    fonts-noto-core fonts-dejavu-core redis-server postgresql strace
 
 .PHONY: demo test install install-test lint clean
 

@@ -18,6 +18,11 @@ OFFLINE_ENV = {
     # FastAPI pulls in OpenTelemetry exporters; they must never try to ship anything.
     "OTEL_SDK_DISABLED": "true",
     "FASTAPI_OTEL_AUTO_CONFIGURE": "false",
+    # onnxruntime (faster-whisper's Silero VAD) ships 1DS telemetry on Linux since 1.29: at the
+    # first session it resolves mobile.events.data.microsoft.com from native code, past any
+    # Python-level guard, and disable_telemetry_events() does not stop that. This variable,
+    # read once before onnxruntime starts, creates no uploader, device id or cache at all.
+    "ORT_DISABLE_TELEMETRY": "1",
 }
 
 

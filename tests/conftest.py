@@ -56,42 +56,6 @@ def speak(tmp_path_factory):
     return _speak
 
 
-class NetworkAttempt(AssertionError):
-    pass
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    """Fail on any attempt to resolve a name or open a connection that is not a local socket.
-
-    Returns the list of attempts, so a test can also assert it stayed empty.
-    """
-    import socket
-
-    attempts: list[str] = []
-
-    def refuse(what):
-        def _refuse(*args, **kwargs):
-            attempts.append(f"{what}{args[:2]}")
-            raise NetworkAttempt(f"network access attempted: {what}{args[:2]}")
-
-        return _refuse
-
-    real_connect = socket.socket.connect
-
-    def connect(self, address):
-        if self.family == socket.AF_UNIX:
-            return real_connect(self, address)
-        attempts.append(f"connect{address}")
-        raise NetworkAttempt(f"network access attempted: connect {address}")
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect)
-    monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
-    monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
-    return attempts
-
-
 # Service fixtures (PostgreSQL database, private Redis, worker processes): tests/service_fixtures.py
 from tests.service_fixtures import pg_stack, pg_url, redis_server  # noqa: E402,F401
 

@@ -73,3 +73,40 @@ def _encode_audio(out, stream, samples: np.ndarray, rate: int, layout: str) -> N
 def tone(seconds: float, rate: int = 16000, freq: float = 440.0) -> np.ndarray:
     t = np.arange(int(seconds * rate)) / rate
     return (0.3 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def mp3_file_and_frames(path: Path, seconds: float, rate: int = 44100,
+                        bit_rate: int = 64000) -> tuple[bytes, bytes]:
+    """An MP3's bytes (ID3 tag, Xing/Info frame, audio frames) and its audio frames alone,
+    which can be repeated to make a long file cheaply."""
+    with av.open(str(path), "w", format="mp3") as out:
+        stream = out.add_stream("libmp3lame", rate=rate, layout="mono")
+        stream.bit_rate = bit_rate
+        _encode_audio(out, stream, tone(seconds), 16000, "mono")
+    with av.open(str(path)) as container:
+        frames = b"".join(bytes(p) for p in container.demux(container.streams.audio[0]) if p.size)
+    return path.read_bytes(), frames
+
+
+def claim_frames(mp3: bytes, frames: int) -> bytes:
+    """The MP3 with its Xing/Info header rewritten to claim `frames` frames and nothing else
+    (no byte count, so FFmpeg cannot notice the file holds more)."""
+    data = bytearray(mp3)
+    at = max(data.find(b"Info"), data.find(b"Xing"))
+    assert at > 0, "no Xing/Info header"
+    data[at : at + 12] = b"Xing" + (1).to_bytes(4, "big") + frames.to_bytes(4, "big")
+    return bytes(data)
+
+
+def many_channel_wav(path: Path, channels: int, seconds: float, rate: int = 16000) -> Path:
+    """A plain PCM WAV (no channel mask) with the same tone on every channel, the way a
+    conference desk's multitrack recorder writes one."""
+    import wave
+
+    pcm = (tone(seconds, rate) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(np.repeat(pcm[:, None], channels, axis=1).tobytes())
+    return path

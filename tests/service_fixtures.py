@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,6 +141,16 @@ def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
 class Worker:
     proc: subprocess.Popen
     log: Path
+    wrapped: bool = False  # proc is a wrapper (strace) around the worker
+
+    @property
+    def pid(self) -> int:
+        """The worker's own process, under any wrapper."""
+        if not self.wrapped:
+            return self.proc.pid
+        from tests.syscalls import traced_child
+
+        return traced_child(self.proc.pid)
 
     def text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -148,12 +158,12 @@ class Worker:
     def kill(self) -> None:
         """SIGKILL: no cleanup, no acknowledgement, the way a crash or the OOM killer ends it."""
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+            os.kill(self.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
-            self.proc.terminate()
+            os.kill(self.pid, signal.SIGTERM)
             try:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -168,17 +178,18 @@ class Service:
     data_dir: Path
     workers: list[Worker] = field(default_factory=list)
 
-    def start_worker(self, queues: str = "gpu,cpu", *options: str) -> Worker:
+    def start_worker(self, queues: str = "gpu,cpu", *options: str, wrap: Sequence[str] = ()) -> Worker:
+        """A `ketluan worker` process; `wrap` is a command prefix to run it under (strace)."""
         log = self.data_dir / f"worker-{len(self.workers)}.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "ketluan.cli", "worker", "--queue", queues, *options],
+                [*wrap, sys.executable, "-m", "ketluan.cli", "worker", "--queue", queues, *options],
                 cwd=ROOT,
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        worker = Worker(proc, log)
+        worker = Worker(proc, log, wrapped=bool(wrap))
         self.workers.append(worker)
         wait_for(lambda: "ready" in worker.text() or proc.poll() is not None, 60, "worker start")
         assert proc.poll() is None, f"worker exited:\n{worker.text()}"

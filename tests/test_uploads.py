@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 import db
+from tests.media import mp3_file_and_frames, tone, write_audio
 from tests.service_fixtures import vieneu_clip
 
 
@@ -60,6 +61,16 @@ def _truncated_flac(tmp_path) -> bytes:
     return data[: len(data) // 2]  # STREAMINFO still promises the whole recording
 
 
+def _truncated_wav(tmp_path) -> bytes:
+    data = write_audio(tmp_path / "full.wav", tone(10.0)).read_bytes()
+    return data[: len(data) // 2]  # the RIFF header still promises 10 s
+
+
+def _thirteen_hours(tmp_path) -> bytes:
+    _, frames = mp3_file_and_frames(tmp_path / "one.mp3", 36.0, rate=8000, bit_rate=8000)
+    return frames * 1300  # 13 h of 8 kbps MP3 (47 MB), its length honestly told
+
+
 BAD = {
     "not_audio": (
         lambda tmp: "Biên bản cuộc họp\n".encode() * 100,
@@ -69,6 +80,8 @@ BAD = {
     ),
     "zero_bytes": (lambda tmp: b"", "rong.wav", 422, "rỗng"),
     "truncated": (_truncated_flac, "cat-cut.flac", 422, "cắt cụt"),
+    "truncated_wav": (_truncated_wav, "cat-cut.wav", 422, "'cat-cut.wav' bị cắt cụt"),
+    "too_long": (_thirteen_hours, "ca-ngay.mp3", 422, "'ca-ngay.mp3' dài 13:03:07, vượt giới hạn 12 giờ"),
     "traversal": (lambda tmp: b"RIFF", "../../etc/passwd.wav", 400, "đường dẫn"),
     "windows_traversal": (lambda tmp: b"RIFF", "..\\..\\boot.ini", 400, "đường dẫn"),
     "very_long": (lambda tmp: b"RIFF", "bien-ban-" + "rất-dài-" * 60 + ".wav", 400, "quá dài"),

@@ -1,9 +1,10 @@
 """A quick check that an uploaded file is usable audio, before anything is queued.
 
 Decoding a whole 6-hour recording at upload time would take minutes, so this
-opens the container (PyAV), decodes the first seconds, and reads a packet near
-the declared end: a file that is not audio, holds no sound, or was cut short
-(its header promises more than the file holds) is refused at once.
+opens the container (PyAV), decodes the first seconds, reads a packet near
+the declared end, and adds up the packets' durations without decoding them: a
+file that is not audio, holds no sound, was cut short (its header promises more
+than the file holds) or is over the length limit is refused at once.
 """
 
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import av
 
 from ketluan.errors import AudioError
-from transcribe.audio import SUPPORTED, AudioProbe, probe
+from transcribe.audio import SUPPORTED, AudioProbe, measure, probe
 
 HEAD_SECONDS = 5.0
 TAIL_SECONDS = 2.0
@@ -28,6 +29,9 @@ def sniff(path: str | Path, display_name: str | None = None) -> AudioProbe:
         _check_head(path, shown)
         if info.duration > TAIL_SECONDS * 2:
             _check_tail(path, shown, info.duration)
+        # The length the packets really hold (a header may claim 3 s for an hour), refused
+        # here when over the limit rather than hours later in the worker.
+        info = measure(path)
     except AudioError as exc:
         raise AudioError(exc.message.replace(path.name, shown), exc.hint) from None
     return info

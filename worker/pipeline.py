@@ -10,7 +10,10 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -92,13 +95,15 @@ def gpu_stage(ctx: "StageRun") -> None:
     options = transcribe.TranscribeOptions(
         beam_size=ctx.settings.beam_size, batch_size=ctx.settings.batch_size
     )
-    transcript = transcribe.transcribe_file(
-        path, model=model, glossary=glossary, options=options, progress=ctx.progress
-    )
-    transcript.meeting = meeting_dict(meeting)
-    transcript.audio.path = audio.original_name  # not the server path
-    ctx.touch(state=db.DIARIZING, progress=0.0)
-    transcript, centroids = _label_speakers(ctx, path, transcript, meeting.unit_id)
+    shown = audio.original_name or f"ban-ghi-{meeting.id}"
+    with _as_uploaded(path, shown):
+        transcript = transcribe.transcribe_file(
+            path, model=model, glossary=glossary, options=options, progress=ctx.progress
+        )
+        transcript.meeting = meeting_dict(meeting)
+        transcript.audio.path = audio.original_name  # not the server path
+        ctx.touch(state=db.DIARIZING, progress=0.0)
+        transcript, centroids = _label_speakers(ctx, path, transcript, meeting.unit_id)
     next_stage = STAGE_CPU
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         if s.scalar(select(db.TranscriptVersion.id).where(db.TranscriptVersion.job_id == job.id)):
@@ -145,7 +150,8 @@ def enrol_stage(ctx: "StageRun") -> None:
         )
     pipeline = load_pipeline()  # cached per worker process
     ctx.touch(state=db.DIARIZING, progress=0.0)
-    vector = speaker_embedding(path, None, pipeline, progress=ctx.progress)
+    with _as_uploaded(path, name):
+        vector = speaker_embedding(path, None, pipeline, progress=ctx.progress)
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         registry = DBVoiceprints(s, speaker.unit_id, created_by=job.created_by)
         vp = registry.add_to(speaker.id, pipeline.embedding_model, vector, f"đoạn ghi âm {name}")
@@ -209,6 +215,29 @@ def cpu_stage(ctx: "StageRun") -> None:
                 )
             )
         jobs.release_to(s, job.id, ctx.owner, None)
+
+
+@contextmanager
+def _as_uploaded(path: Path, shown: str) -> Iterator[None]:
+    """Audio errors name the file the user uploaded, not the stored one (named by its
+    SHA-256); an FFmpeg error that slipped past decoding becomes a clear AudioError."""
+    import av
+
+    try:
+        yield
+    except AudioError as exc:
+        raise AudioError(_renamed(exc.message, path, shown), exc.hint) from exc
+    except av.error.FFmpegError as exc:
+        reason = _renamed(exc.strerror or type(exc).__name__, path, shown)
+        raise AudioError(
+            f"Không giải mã được tệp '{shown}' ({reason}).",
+            "Hãy chuyển tệp sang WAV hoặc MP3 một hoặc hai kênh rồi tải lên lại; "
+            "nếu vẫn lỗi, gửi tệp cho quản trị viên.",
+        ) from exc
+
+
+def _renamed(text: str, path: Path, shown: str) -> str:
+    return text.replace(str(path), shown).replace(path.name, shown)
 
 
 def _label_speakers(ctx: "StageRun", path, transcript, unit_id: int):
