@@ -6,6 +6,7 @@
     tasks = drafting.read_notice("notice_edited.docx")
 """
 
+from datetime import date
 from pathlib import Path
 
 import ketluan  # noqa: F401  (offline environment)
@@ -15,11 +16,13 @@ from drafting.model import Conclusion, Deadline, Evidence, Item, Task
 from transcribe.transcript import Transcript
 
 
-def render_notice(conclusion: Conclusion, meeting: Meeting, template: str | Path | None = None):
-    """The notice as a python-docx Document (call .save(path))."""
+def render_notice(conclusion: Conclusion, meeting: Meeting, template: str | Path | None = None,
+                  appendix: bool | None = None):
+    """The notice as a python-docx Document (call .save(path)); `appendix` adds the task
+    table after the signature (default: the layout's task_appendix)."""
     from drafting.render import render_notice as _render
 
-    return _render(conclusion, meeting, template=template)
+    return _render(conclusion, meeting, template=template, appendix=appendix)
 
 
 def render_minutes(transcript: Transcript, meeting: Meeting):
@@ -29,11 +32,13 @@ def render_minutes(transcript: Transcript, meeting: Meeting):
     return _render(transcript, meeting)
 
 
-def read_notice(path: str | Path) -> list[Task]:
-    """Tasks from a conclusions .docx: its task table, or the body text when it has none."""
+def read_notice(path: str | Path, meeting_date: date | None = None,
+                issued_on: date | None = None) -> list[Task]:
+    """Tasks from a conclusions .docx: its task table, or its paragraphs when it has none.
+    Dates count from `meeting_date`, else the document's own date, else `issued_on`."""
     from drafting.reader import read_notice as _read
 
-    return _read(path)
+    return _read(path, meeting_date=meeting_date, issued_on=issued_on)
 
 
 __all__ = [

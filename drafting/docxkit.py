@@ -122,6 +122,34 @@ def rule_under(p: Paragraph, width_fraction: float = 0.4, cell_width_mm: float =
     p.paragraph_format.right_indent = side
 
 
+def rule_para(container, length_mm: float, box_mm: float, after_pt: float = 0) -> Paragraph:
+    """A rule of `length_mm`, centred in a box (a cell or the text width), set a little below
+    the line above so it does not touch the letters."""
+    p = para(container, align="center", after_pt=after_pt, before_pt=1)
+    rule_under(p, min(1.0, length_mm / box_mm), box_mm)
+    p.paragraph_format.line_spacing = Pt(3)
+    return p
+
+
+# Average advance widths of Times New Roman, in ems: capitals, small letters, other.
+_WIDTH = {"upper": 0.70, "lower": 0.47, "space": 0.25, "other": 0.50}
+
+
+def text_length_mm(text: str, size_pt: float, bold: bool = False) -> float:
+    """About how long a line of text is when printed (for rules ⅓–½ of the words)."""
+    ems = sum(_WIDTH["space"] if c.isspace() else _WIDTH["upper"] if c.isupper() else
+              _WIDTH["lower"] if c.isalpha() else _WIDTH["other"] for c in text)
+    return ems * size_pt * (1.04 if bold else 1.0) * 25.4 / 72
+
+
+def keep_row(row) -> None:
+    """A table row that is not split across pages."""
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
 def no_borders(table) -> None:
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")

@@ -1,5 +1,6 @@
-"""The notice and the minutes as Word documents: header layout, fonts, sizes, task table."""
+"""The notice and the minutes as Word documents: header layout, fonts, sizes, task appendix."""
 
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -32,8 +33,7 @@ def meeting(fmt: str = "party") -> Meeting:
         place="Trụ sở Tỉnh ủy",
         chair="Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy",
         notice_number="123",
-        signer_title="PHÓ BÍ THƯ",
-        signer_name="Nguyễn Văn An",
+        signer_name="Trần Văn Bình",
         notice_date=date(2026, 8, 22),
     )
 
@@ -83,13 +83,28 @@ def test_title_body_font_and_page(party_docx):
     assert section.different_first_page_header_footer
     assert "PAGE" in section.header._element.xml
     assert "PAGE" not in section.first_page_header._element.xml
-    assert any(t.endswith("thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./.")
-               for t in texts)
+    assert ("Văn phòng Tỉnh ủy thông báo ý kiến kết luận của Thường trực Tỉnh ủy để các cơ quan, "
+            "đơn vị liên quan biết, thực hiện./.") in texts
 
 
-def test_task_table(party_docx):
-    doc = Document(party_docx)
-    table = doc.tables[1]
+def test_task_table_is_an_appendix_after_the_signature(tmp_path):
+    m = meeting("party")
+    path = tmp_path / "appendix.docx"
+    render_notice(extract_text(TEXT, m), m, appendix=True).save(path)
+    doc = Document(path)
+    assert len(doc.tables) == 3  # header, signature, then the appendix
+    body = [p.text for p in doc.paragraphs]
+    start = body.index("Phụ lục")
+    assert doc.paragraphs[start].paragraph_format.page_break_before
+    assert body[start + 1: start + 3] == [
+        "DANH MỤC NHIỆM VỤ", "(Kèm theo Thông báo số 123-TB/TU ngày 22 tháng 8 năm 2026 của Tỉnh "
+        "ủy Lào Cai)"]
+    # the paragraphs still say every task once, before the signature
+    said = [t for t in body[:start] if re.match(r"^(?:\d+\. |[a-z]\) )?Giao ", t)]
+    assert len(said) == 3
+    table = doc.tables[2]
+    assert "w:tblHeader" in table.rows[0]._tr.xml  # header row repeated on each page
+    assert all("w:cantSplit" in r._tr.xml for r in table.rows[1:])  # rows not split
     head = [c.text for c in table.rows[0].cells]
     assert head == ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn"]
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
@@ -109,8 +124,15 @@ def test_signature_and_recipients(party_docx):
     doc = Document(party_docx)
     sig = doc.tables[-1]
     assert sig.cell(0, 0).paragraphs[0].text == "Nơi nhận:"
-    right = [p.text for p in sig.cell(0, 1).paragraphs if p.text]
-    assert right == ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Nguyễn Văn An"]
+    right = [p for p in sig.cell(0, 1).paragraphs if p.text]
+    assert [p.text for p in right] == ["T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG", "Trần Văn Bình"]
+    # HD 36: the authority and the name bold, the signer's title not
+    assert [bool(p.runs[0].bold) for p in right] == [True, False, True]
+    recipients = [p.text for p in sig.cell(0, 0).paragraphs[1:]]
+    # every body given a task; the sở grouped; no "Như trên"; the archive line last
+    assert recipients == ["- Thường trực Tỉnh ủy,", "- Các sở: Tài chính, Xây dựng,",
+                          "- Kho bạc Nhà nước tỉnh,", "- Sở Văn hóa, Thể thao và Du lịch,",
+                          "- Công an tỉnh,", "- Lưu Văn phòng Tỉnh ủy."]
 
 
 def test_state_header(tmp_path):
@@ -122,11 +144,25 @@ def test_state_header(tmp_path):
     right = [p.text for p in header.cell(0, 1).paragraphs]
     assert right == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
     assert header.cell(0, 1).paragraphs[1].runs[0].underline
-    assert header.cell(0, 0).paragraphs[0].text == "ỦY BAN NHÂN DÂN TỈNH LÀO CAI"
-    assert "w:pBdr" in header.cell(0, 0)._element.xml  # the rule under the issuing body
+    # the body name breaks as offices write it, and its rule is ⅓–½ of the words
+    assert header.cell(0, 0).paragraphs[0].text == "ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI"
+    rule = header.cell(0, 0).paragraphs[1]
+    assert "w:pBdr" in rule._p.xml and not rule.text
+    cell_mm = 70
+    rule_mm = cell_mm - rule.paragraph_format.left_indent.mm - rule.paragraph_format.right_indent.mm
+    words_mm = 44  # "ỦY BAN NHÂN DÂN" in 13 pt bold Times New Roman
+    assert words_mm / 3 <= rule_mm <= words_mm / 2
     assert header.cell(1, 0).text == "Số: 123/TB-UBND"
     sig = [p.text for p in doc.tables[-1].cell(0, 1).paragraphs if p.text]
-    assert sig[0] == "TL. CHỦ TỊCH"
+    assert sig[:2] == ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]
+    recipients = [p.text for p in doc.tables[-1].cell(0, 0).paragraphs[1:]]
+    assert recipients[0] == "- Chủ tịch, các Phó Chủ tịch UBND tỉnh;"
+    assert recipients[1:4] == ["- Các sở: Tài chính, Xây dựng;", "- Kho bạc Nhà nước tỉnh;",
+                               "- Sở Văn hóa, Thể thao và Du lịch;"]
+    assert recipients[-1] == "- Lưu: VT, TH."
+    texts = [p.text for p in doc.paragraphs]
+    assert ("Văn phòng UBND tỉnh thông báo ý kiến kết luận của đồng chí Phó Bí thư Thường trực "
+            "Tỉnh ủy để các cơ quan, đơn vị liên quan biết, thực hiện./.") in texts
 
 
 def test_margins_are_a_setting(tmp_path, monkeypatch):
@@ -226,11 +262,11 @@ def test_empty_conclusion_and_odd_characters_still_render(tmp_path):
     m = meeting()
     m.title = "họp <về> A & B \x01"
     render_notice(Conclusion(meeting={}, opening=""), m).save(tmp_path / "empty.docx")
-    assert len(Document(tmp_path / "empty.docx").tables) == 2  # header and signature, no tasks
+    assert len(Document(tmp_path / "empty.docx").tables) == 2  # header and signature
     t = Transcript(audio=AudioInfo(duration=9.0),
                    segments=[Segment(0, 0.0, 9.0, "Xin kết luận. Giao Sở Y tế kiểm tra \x07 <b>.")])
     c = extract(t, m)
     assert c.tasks[0].action == "Kiểm tra <b>"
     render_notice(c, m).save(tmp_path / "odd.docx")
     render_minutes(t, m).save(tmp_path / "odd-minutes.docx")
-    assert Document(tmp_path / "odd.docx").tables[1].rows[1].cells[1].text == "Kiểm tra <b>"
+    assert "Giao Sở Y tế kiểm tra <b>." in [p.text for p in Document(tmp_path / "odd.docx").paragraphs]
