@@ -2,7 +2,7 @@
 
     conclusion = drafting.extract(transcript, meeting)
     drafting.render_notice(conclusion, meeting).save("notice.docx")
-    drafting.render_minutes(transcript, meeting).save("minutes.docx")
+    drafting.render_minutes(transcript, meeting, conclusion).save("minutes.docx")
     tasks = drafting.read_notice("notice_edited.docx")
 """
 
@@ -25,11 +25,13 @@ def render_notice(conclusion: Conclusion, meeting: Meeting, template: str | Path
     return _render(conclusion, meeting, template=template, appendix=appendix)
 
 
-def render_minutes(transcript: Transcript, meeting: Meeting):
-    """The minutes (biên bản): the full transcript with speakers and times."""
+def render_minutes(transcript: Transcript, meeting: Meeting,
+                   conclusion: Conclusion | None = None):
+    """The minutes (biên bản, NĐ 30 Mẫu 1.9): who spoke and what they raised, the conclusion,
+    the end time, signatures. Audio times stay in the transcript's own exports."""
     from drafting.minutes import render_minutes as _render
 
-    return _render(transcript, meeting)
+    return _render(transcript, meeting, conclusion)
 
 
 def read_notice(path: str | Path, meeting_date: date | None = None,

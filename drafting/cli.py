@@ -42,7 +42,7 @@ def draft(
     output.parent.mkdir(parents=True, exist_ok=True)
     drafting.render_notice(conclusion, info, template=template).save(output)
     minutes = output.parent / "minutes.docx"
-    drafting.render_minutes(tr, info).save(minutes)
+    drafting.render_minutes(tr, info, conclusion).save(minutes)
     concl = output.parent / "conclusion.json"
     conclusion.save(concl)
     _summary(conclusion)

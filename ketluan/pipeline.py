@@ -67,7 +67,7 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path, model=None
     notice = out / "notice.docx"
     drafting.render_notice(conclusion, meeting, template=template).save(notice)
     minutes = out / "minutes.docx"
-    drafting.render_minutes(transcript, meeting).save(minutes)
+    drafting.render_minutes(transcript, meeting, conclusion).save(minutes)
     concl = out / "conclusion.json"
     conclusion.save(concl)
     report("drafting", 1.0)

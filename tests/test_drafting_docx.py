@@ -194,17 +194,46 @@ def test_audio_time_is_a_comment_not_printed_text(tmp_path):
     assert all("[00:42:00]" not in p.text for p in doc.paragraphs)
 
 
-def test_minutes_has_every_segment_with_speaker_and_time(tmp_path):
-    segs = [Segment(0, 0.0, 5.0, "Mời đồng chí báo cáo.", speaker="S1"),
-            Segment(1, 65.0, 70.0, "Xin báo cáo tiến độ.", speaker="S2", flags=["low_confidence"])]
-    t = Transcript(audio=AudioInfo(duration=70.0), segments=segs,
-                   speakers={"S1": Speaker(name="Nguyễn Văn An"), "S2": Speaker(name="Lê Bình")})
+@pytest.mark.parametrize("fmt", ["party", "state"])
+def test_minutes_as_mau_1_9(tmp_path, fmt):
+    """NĐ 30 Phụ lục III Mẫu 1.9 (and the Party form): number line, BIÊN BẢN, time started,
+    chair, secretary, one paragraph per contribution, the conclusion, the end time, both
+    signatures; no audio times, no "(?)", no model name, no "Người nói"."""
+    segs = [Segment(0, 0.0, 5.0, "Mời đồng chí Giám đốc Sở Tài chính báo cáo.", speaker="S1"),
+            Segment(1, 6.0, 9.0, "Vâng ạ.", speaker="S2"),
+            Segment(2, 65.0, 70.0, "Xin báo cáo tiến độ giải ngân đạt ba mươi phần trăm.",
+                    speaker="S2", flags=["low_confidence"]),
+            Segment(3, 71.0, 80.0, "Đề nghị bổ sung vốn cho các dự án giao thông.", speaker="S3"),
+            Segment(4, 3000.0, 3300.0, "Tôi xin kết luận. Giao Sở Y tế kiểm tra an toàn thực "
+                    "phẩm trước ngày 30/9/2026.", speaker="S1")]
+    t = Transcript(audio=AudioInfo(duration=5700.0), segments=segs, model="whisper-base",
+                   speakers={"S1": Speaker(name="Nguyễn Văn An"),
+                             "S2": Speaker(name="Lê Bình", title="Giám đốc Sở Tài chính")})
+    m = meeting(fmt)
+    m.start_time, m.secretary = "8:00", "đồng chí Lê Thị Hoa, Chuyên viên Văn phòng"
     path = tmp_path / "minutes.docx"
-    render_minutes(t, meeting()).save(path)
-    text = "\n".join(p.text for p in Document(path).paragraphs)
-    assert "BIÊN BẢN CUỘC HỌP" in text
-    assert "[00:00:00] Nguyễn Văn An: Mời đồng chí báo cáo." in text
-    assert "[00:01:05] Lê Bình: Xin báo cáo tiến độ. (?)" in text
+    render_minutes(t, m, extract(t, m)).save(path)
+    doc = Document(path)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    number = doc.tables[0].cell(1, 0).text
+    assert number == ("Số       -BB/TU" if fmt == "party" else "Số:       /BB-UBND")
+    assert "BIÊN BẢN\nCuộc họp nghe báo cáo tiến độ giải ngân vốn đầu tư công" in text
+    assert "Thời gian bắt đầu: 08 giờ 00 phút, ngày 20 tháng 8 năm 2026." in text
+    assert "Chủ trì: đồng chí Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy." in text
+    assert "Thư ký (người ghi biên bản): đồng chí Lê Thị Hoa, Chuyên viên Văn phòng." in text
+    assert ("Đồng chí Lê Bình, Giám đốc Sở Tài chính phát biểu: Xin báo cáo tiến độ giải ngân "
+            "đạt ba mươi phần trăm.") in text
+    assert "Đồng chí ………… (đại biểu thứ 1) phát biểu: Đề nghị bổ sung vốn" in text
+    assert "Vâng ạ" not in text  # not a contribution
+    assert "Giao Sở Y tế kiểm tra an toàn thực phẩm" in text.split("Kết luận của")[1]
+    assert "Tôi xin kết luận" not in text  # the chair's conclusion once, as the Kết luận
+    assert "Cuộc họp kết thúc vào 09 giờ 35 phút cùng ngày./." in text
+    for leftover in ("[00:", "(?)", "whisper", "mô hình", "Người nói", "S1", "S3"):
+        assert leftover not in text
+    sig = [p.text for c in doc.tables[-1].rows[0].cells for p in c.paragraphs if p.text]
+    assert sig == ["THƯ KÝ", "(Ký, ghi rõ họ tên)", "Lê Thị Hoa",
+                   "CHỦ TRÌ", "(Ký, ghi rõ họ tên)", "Nguyễn Văn An"]
+    assert "Nơi nhận:" in text and text.rstrip().endswith(", hồ sơ.")
 
 
 def test_office_template(tmp_path):
