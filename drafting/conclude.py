@@ -1,4 +1,4 @@
-"""The concluding part of a meeting, and the notice's opening paragraph.
+"""The concluding part of a meeting (the notice's opening paragraph is in wording.py).
 
 The chair's conclusion starts after the last cue phrase ("Tôi xin kết luận như sau", a written
 "… kết luận:"); without a cue it is the chair's last long turn, and without speakers the whole
@@ -66,24 +66,6 @@ def concluding_part(transcript: Transcript, meeting: Meeting) -> list[Segment]:
         if long:
             return long[-1]
     return list(segs)
-
-
-def opening(meeting: Meeting, reported_by: list[str] | None = None) -> str:
-    """The opening paragraph and lead-in sentence of the notice."""
-    d = meeting.date
-    who = meeting.concluded_by or (f"đồng chí {meeting.chair}" if meeting.chair else "chủ trì")
-    parts = [f"Ngày {d.day:02d}/{d.month:02d}/{d.year}"]
-    if meeting.place:
-        parts.append(f"tại {meeting.place}")
-    head = ", ".join(parts) + f", {who} đã họp {meeting.title}."
-    if meeting.chair and not meeting.concluded_by.lower().startswith("đồng chí"):
-        head += f" Đồng chí {meeting.chair} chủ trì cuộc họp."
-    if meeting.attendees:
-        head += f" Dự họp có: {'; '.join(meeting.attendees)}."
-    reporters = meeting.reporting_units or reported_by or []
-    heard = f"{', '.join(reporters)} báo cáo" if reporters else "báo cáo của các cơ quan liên quan"
-    lead_in = (f"Sau khi nghe {heard} và ý kiến của các đại biểu dự họp, {who} kết luận như sau:")
-    return f"{head}\n{lead_in}"
 
 
 # -- helpers ----------------------------------------------------------------------------
