@@ -34,6 +34,14 @@ def render_minutes(transcript: Transcript, meeting: Meeting,
     return _render(transcript, meeting, conclusion)
 
 
+def check_meeting(meeting: Meeting) -> list[str]:
+    """Warnings for values of the other format (a State notice signed "T/M", a Party one
+    with "Lưu: VT"): each says what to change."""
+    from drafting.wording import clashes
+
+    return clashes(meeting)
+
+
 def read_notice(path: str | Path, meeting_date: date | None = None,
                 issued_on: date | None = None) -> list[Task]:
     """Tasks from a conclusions .docx: its task table, or its paragraphs when it has none.
@@ -50,6 +58,7 @@ __all__ = [
     "Item",
     "Meeting",
     "Task",
+    "check_meeting",
     "extract",
     "extract_text",
     "read_notice",

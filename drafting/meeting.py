@@ -104,7 +104,7 @@ class Meeting:
             )
         for key in ("date", "notice_date"):
             if isinstance(data.get(key), str):
-                data[key] = _parse_date(data[key], key)
+                data[key] = parse_date(data[key], key)
         for key in ("attendees", "reporting_units", "recipients"):
             if isinstance(data.get(key), str):
                 data[key] = [data[key]]
@@ -129,7 +129,7 @@ class Meeting:
         return meeting
 
 
-def _parse_date(text: str, key: str) -> date:
+def parse_date(text: str, key: str) -> date:
     text = text.strip()
     try:
         return date.fromisoformat(text)

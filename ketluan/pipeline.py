@@ -61,6 +61,7 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path, model=None
             warnings.append(warning)
         report("diarizing", 1.0)
     report("drafting", 0.0)
+    warnings += drafting.check_meeting(meeting)
     conclusion = drafting.extract(transcript, meeting)
     warnings += conclusion.notes
     paths = transcribe.write_exports(transcript, out, audio.stem, EXPORTS)

@@ -185,6 +185,8 @@ def cpu_stage(ctx: "StageRun") -> None:
         return
     transcript = Transcript.from_dict(tv.data)
     info = drafting_meeting(meeting)
+    for warning in drafting.check_meeting(info):  # values of the other format: say so
+        ctx.note(warning)
     gazetteer = Gazetteer.load(ctx.settings.gazetteer_file, ctx.glossary(meeting))
     conclusion = drafting.extract(transcript, info, gazetteer=gazetteer)
     ctx.touch(progress=0.5)
