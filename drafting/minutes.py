@@ -69,7 +69,7 @@ def render_minutes(transcript: Transcript, meeting: Meeting,
     end = start + timedelta(seconds=transcript.audio.duration) if start else None
     ended = f"{end:%H} giờ {end:%M} phút" if end else "… giờ … phút"
     kit.para(doc, f"Cuộc họp kết thúc vào {ended} cùng ngày./.", indent_mm=indent,
-             before_pt=6, after_pt=6)
+             before_pt=6, after_pt=6).paragraph_format.keep_with_next = True
     _signatures(doc, meeting)
     _recipients(doc, lay, meeting)
     pn = lay["page_number"]
@@ -150,6 +150,7 @@ def _signatures(doc, meeting: Meeting) -> None:
     table = doc.add_table(rows=1, cols=2)
     kit.no_borders(table)
     kit.fixed_widths(table, [width / 2, width / 2])
+    kit.keep_row(table.rows[0])  # titles, space to sign and names on one page
     secretary = wording.COMRADE.sub("", meeting.secretary).partition(",")[0].strip()
     chair = wording.chair_parts(meeting)[0]
     for cell, title, name in zip(table.rows[0].cells, ("THƯ KÝ", "CHỦ TRÌ"),

@@ -43,7 +43,7 @@ def render_notice(conclusion: Conclusion, meeting: Meeting, template: str | Path
     _title(doc, lay, fields)
     _body(doc, lay, conclusion, meeting.date)
     kit.para(doc, wording.closing(meeting, lay), indent_mm=lay["body_indent_mm"],
-             before_pt=6, after_pt=6)
+             before_pt=6, after_pt=6).paragraph_format.keep_with_next = True
     _signature(doc, lay, meeting, wording.recipients(meeting, lay, conclusion.tasks))
     if conclusion.tasks and (lay["task_appendix"] if appendix is None else appendix):
         _appendix(doc, lay, fields, conclusion.tasks)
@@ -174,7 +174,7 @@ def _header(doc, lay: dict[str, Any], fields: dict[str, str]) -> None:
             if line.get("rule"):
                 longest = max(kit.text_length_mm(t, line.get("size", 13), line.get("bold", False))
                               for t in text.split("\n"))
-                kit.rule_para(cell, RULE_FRACTION * longest, cell_w)
+                kit.rule_para(cell, RULE_FRACTION * longest, cell_w - kit.CELL_PADDING_MM)
 
 
 def _break(text: str, before: list[str], size: float, width_mm: float) -> str:
@@ -324,6 +324,7 @@ def _signature(doc, lay: dict[str, Any], meeting: Meeting, recipients: list[str]
     table = doc.add_table(rows=1, cols=2)
     kit.no_borders(table)
     kit.fixed_widths(table, [width * 0.5, width * 0.5])
+    kit.keep_row(table.rows[0])  # the signature block is not split across pages
     left, right = table.rows[0].cells
     st = lay["recipients_heading_style"]
     kit.cell_para(left, True, text=lay["recipients_heading"], size=st.get("size"),
