@@ -233,6 +233,25 @@ def body_dates(text: str, lay: dict[str, Any]) -> str:
     return BODY_DATE.sub(one, text)
 
 
+def form_defaults(fmt: str, issuing_body: str = "", chair: str = "") -> dict[str, str]:
+    """What the upload form and the draft page show for an empty field: the format's usual
+    signer, recipients and "kết luận bởi" for this issuing body (a sample body without one)."""
+    from drafting.docxkit import layout
+
+    lay = layout(fmt)
+    sample = issuing_body or ("Tỉnh ủy Lào Cai" if fmt == "party" else "Ủy ban nhân dân tỉnh Lào Cai")
+    m = Meeting(issuing_body=sample, title="họp", date=date.today(), format=fmt, chair=chair)
+    body = short_body(m)
+    head = [r.format(body=body) for r in lay["recipients"]]
+    return {
+        "concluded_by": concluded_by(m, lay),
+        "signer_authority": lay["signer_authority"],
+        "signer_title": lay["signer_title"],
+        "recipients": "\n".join([*head, lay["archive"].format(body=body)]),
+        "notice_number": lay["number_format"].format(number="123", suffix=lay["number_suffix"]),
+    }
+
+
 def clashes(meeting: Meeting) -> list[str]:
     """Values that belong to the other format (a State notice signed "T/M", a Party notice
     with "Lưu: VT"): each a message saying what to change."""

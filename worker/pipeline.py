@@ -267,6 +267,11 @@ def meeting_dict(meeting: db.Meeting) -> dict[str, Any]:
         "attendees": list(meeting.attendees or []),
         "notice_number": meeting.notice_number,
         "format": meeting.format,
+        "concluded_by": meeting.concluded_by or "",
+        "signer_authority": meeting.signer_authority or "",
+        "signer_title": meeting.signer_title or "",
+        "signer_name": meeting.signer_name or "",
+        "recipients": list(meeting.recipients or []),
     }
 
 
