@@ -174,6 +174,10 @@ def task_paragraph(task: Task, lay: dict[str, Any], ref: date | None = None) -> 
     """One task in the one form: "Giao X chủ trì, phối hợp với Y <việc>; hoàn thành … trước
     ngày …." The deadline is said once (not "thường xuyên … Thường xuyên")."""
     action = task.action.strip().rstrip(".;, ")
+    for lead in task.leads:  # an action edited to start with its lead: "Sở Tài chính chủ trì …"
+        if lead and action.lower().startswith(lead.lower() + " "):
+            action = action[len(lead):].strip()
+    action = re.sub(r"^chủ trì,?\s+", "", action) if task.supports else action
     action = action[:1].lower() + action[1:] if action[:2] != action[:2].upper() else action
     action = re.sub(r"; (\w)(?=[a-zà-ỹđ])", lambda m: "; " + m.group(1).lower(), action)
     leads = _join(task.leads)

@@ -191,13 +191,11 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     original.write_bytes(STATE["docx"])
     edited = tmp_path / "thong-bao-da-sua.docx"
     doc = Document(str(original))
-    table = next(t for t in doc.tables if "Nội dung nhiệm vụ" in t.rows[0].cells[1].text)
-    assert "rà soát vốn đầu tư công" in table.rows[1].cells[1].text  # the version edited on the web
-    cell = table.rows[1].cells[1]
-    new_text = "Sở Tài chính rà soát, tổng hợp danh mục dự án chậm giải ngân, báo cáo Thường trực"
-    for p in cell.paragraphs[1:]:
-        p._element.getparent().remove(p._element)
-    cell.paragraphs[0].text = new_text
+    # the notice says each task once, as a paragraph: the drafter rewrites the first one
+    para = next(p for p in doc.paragraphs if "rà soát vốn đầu tư công" in p.text)  # edited on the web
+    prefix = para.text[: para.text.index("Giao ")]  # "1. ", "a) " or nothing
+    _set_paragraph(para, f"{prefix}Giao Sở Tài chính rà soát, tổng hợp danh mục dự án chậm giải "
+                         "ngân, báo cáo Thường trực Tỉnh ủy.")
     doc.save(str(edited))
 
     login(page, url, "tonghop")
@@ -216,7 +214,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     page.click("#docx-form button[type=submit]")
     page.wait_for_selector("#changes-card")
     changes = page.inner_text("#changes-card")
-    assert "Sở Tài chính rà soát" in changes, changes
+    assert "tổng hợp danh mục dự án" in changes, changes
     shot(page, "10-du-thao-thay-doi", full_page=True)
     page.reload()
     assert page.locator("#draft-list tbody tr").count() == versions + 1
@@ -233,7 +231,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     page.fill("#import-form [data-date-of=issued_on]", "22/08/2026")
     page.click("#import-form button[type=submit]")
     page.wait_for_selector("#preview .preview-notice")
-    assert "Sở Tài chính rà soát" in page.inner_text("#preview")  # the uploaded version is newest
+    assert "tổng hợp danh mục dự án" in page.inner_text("#preview")  # the uploaded version is newest
     # The tracker's own copy of the edited notice, uploaded here, is what gets confirmed.
     page.goto(f"{url}/tracking/import")
     page.set_input_files("#import-form input[type=file]", str(edited))
@@ -241,7 +239,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     page.fill("#import-form [data-date-of=issued_on]", "22/08/2026")
     page.click("#import-form button[type=submit]")
     page.wait_for_selector("#preview .preview-notice")
-    assert "Sở Tài chính rà soát" in page.inner_text("#preview")
+    assert "tổng hợp danh mục dự án" in page.inner_text("#preview")
     shot(page, "11-nhap-van-ban")
     page.click("#preview button.primary")
     page.wait_for_url(re.compile(r".*/tracking$"))
@@ -257,7 +255,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     assert got.value.suggested_filename.endswith(".xlsx")
     # The tracker gives the task a deadline already past: the dashboard shows it in red.
     page.goto(f"{url}/tracking")
-    row = page.locator("table.tasks tbody tr", has_text="Sở Tài chính rà soát")
+    row = page.locator("table.tasks tbody tr", has_text="tổng hợp danh mục dự án")
     row.locator("td.code a").click()
     task_url = page.url
     page.click("#edit-card summary")
@@ -269,7 +267,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     expect(page.locator("dl.facts")).to_contain_text("15/09/2026", timeout=20_000)
     page.goto(f"{url}/tracking?issued_from=2026-08-01")
     assert page.input_value(".filters [data-date-of=issued_from]") == "01/08/2026"  # shown dd/mm/yyyy
-    row = page.locator("table.tasks tbody tr", has_text="Sở Tài chính rà soát")
+    row = page.locator("table.tasks tbody tr", has_text="tổng hợp danh mục dự án")
     assert re.search(r"\bw-do", row.get_attribute("class")), row.get_attribute("class")
     shot(page, "12-theo-doi")
     page.goto(task_url)
@@ -290,11 +288,9 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     # item by item, and the task keeps its deadline with the refusal in its history.
     corrected = tmp_path / "thong-bao-dinh-chinh.docx"
     doc = Document(str(edited))
-    table = next(t for t in doc.tables if "Nội dung nhiệm vụ" in t.rows[0].cells[1].text)
-    deadline = table.rows[1].cells[4]
-    for p in deadline.paragraphs[1:]:
-        p._element.getparent().remove(p._element)
-    deadline.paragraphs[0].text = "Trước ngày 30/10/2026"
+    para = next(p for p in doc.paragraphs if "tổng hợp danh mục dự án" in p.text)
+    _set_paragraph(para, para.text.replace("Thường trực Tỉnh ủy.",
+                                           "Thường trực Tỉnh ủy trước ngày 30/10/2026."))
     doc.save(str(corrected))
     page.goto(f"{url}/tracking/import")
     page.set_input_files("#import-form input[type=file]", str(corrected))
@@ -617,3 +613,10 @@ def test_a_request_without_the_pages_csrf_token_is_refused(page, ui_server):  # 
     status = page.evaluate("""async () => (await fetch('/api/meetings', {method: 'POST',
         headers: {'Content-Type': 'application/json'}, body: JSON.stringify({title: 'Giả mạo'})})).status""")
     assert status == 403
+
+
+def _set_paragraph(p, text: str) -> None:
+    """Retype a paragraph as Word keeps it: the first run's formatting, the comment anchors."""
+    for run in p.runs[1:]:
+        run._r.getparent().remove(run._r)
+    p.runs[0].text = text
