@@ -18,7 +18,7 @@ COMRADE = re.compile(r"^(?:(?:các\s+)?đồng\s+chí|đ/c|đc\.?)\s+", re.IGNOR
 MEETING_WORD = re.compile(r"^(?:cuộc\s+họp|buổi\s+họp|phiên\s+họp|họp)\b[\s:,-]*", re.IGNORECASE)
 EVENT_WORD = re.compile(r"^(?:hội\s+nghị|buổi\s+làm\s+việc|hội\s+thảo)\b", re.IGNORECASE)
 # The action's last clause already says what is due ("…, báo cáo UBND tỉnh"): the deadline
-# follows it directly; otherwise "; hoàn thành trước …".
+# follows it directly; otherwise ", hoàn thành trước …".
 DUE_VERB = re.compile(r"(?:^|[;,]|\s)(?:báo\s+cáo|(?<!công )(?<!quy )(?<!chương )(?<!tiến )(?<!lộ )"
                       r"(?<!hành )trình|tham\s+mưu|đề\s+xuất|hoàn\s+thành|hoàn\s+thiện)\b[^;,]*$",
                       re.IGNORECASE)
@@ -28,16 +28,6 @@ LOWER_FIRST = {"Nghe", "Bàn", "Cho", "Về", "Xem", "Đánh", "Rà", "Thông", 
                "Tổng", "Kiểm", "Thảo", "Xử", "Góp"}
 AUTHORITY = {"ban thường vụ": "Ban Thường vụ", "thường trực": "Thường trực",
              "ban chấp hành": "Ban Chấp hành", "chủ tịch": "Chủ tịch", "bí thư": "Bí thư"}
-
-
-def fields(meeting: Meeting, lay: dict[str, Any]) -> dict[str, str]:
-    """The values layout strings are formatted with ({issuer}, {body}, {concluded}, …)."""
-    body = short_body(meeting)
-    out = {"body": body, "issuing_body": meeting.issuing_body,
-           "superior_body": meeting.superior_body}
-    out["concluded"] = concluded_by(meeting, lay)
-    out["issuer"] = issuer(meeting, lay)
-    return out
 
 
 def short_body(meeting: Meeting) -> str:
@@ -114,12 +104,10 @@ def opening(meeting: Meeting, reported_by: list[str] | None = None,
     parts = [f"Ngày {body_date(meeting.date, lay)}"]
     if meeting.place:
         parts.append(f"tại {meeting.place}")
-    if name:
-        parts.append(f"đồng chí {name}" + (f", {title}" if title else ""))
-        head = ", ".join(parts) + f" chủ trì {meeting_phrase(meeting)}."
-    else:
-        parts.append(concluded_by(meeting, lay))
-        head = ", ".join(parts) + f" chủ trì {meeting_phrase(meeting)}."
+    # the chair by name and title; with no chair typed, the body or leader who concluded
+    parts.append(f"đồng chí {name}" + (f", {title}" if title else "") if name
+                 else concluded_by(meeting, lay))
+    head = ", ".join(parts) + f" chủ trì {meeting_phrase(meeting)}."
     if meeting.attendees:
         head += f" Tham dự có: {'; '.join(meeting.attendees)}."
     reporters = meeting.reporting_units or reported_by or []
@@ -171,8 +159,9 @@ def recipients(meeting: Meeting, lay: dict[str, Any], tasks: list[Task]) -> list
 
 
 def task_paragraph(task: Task, lay: dict[str, Any], ref: date | None = None) -> str:
-    """One task in the one form: "Giao X chủ trì, phối hợp với Y <việc>; hoàn thành … trước
-    ngày …." The deadline is said once (not "thường xuyên … Thường xuyên")."""
+    """One task in the one form: "Giao X chủ trì, phối hợp với Y <việc>, hoàn thành trước
+    ngày …" (or "…, báo cáo … trước ngày …"). The deadline is said once (not "thường xuyên …
+    Thường xuyên"); relative and spoken ones in digits when `ref` (the meeting date) is given."""
     action = task.action.strip().rstrip(".;, ")
     for lead in task.leads:  # an action edited to start with its lead: "Sở Tài chính chủ trì …"
         if lead and action.lower().startswith(lead.lower() + " "):
@@ -199,7 +188,7 @@ def task_paragraph(task: Task, lay: dict[str, Any], ref: date | None = None) -> 
     elif due and due.lower() not in text.lower():
         if ";" in due:  # chained, but not one per step: said together, as the chair gave them
             text += " " + " và ".join(dues)
-        elif task.deadline.kind == "event" or DUE_VERB.search(action):
+        elif task.deadline.kind in ("event", "none") or DUE_VERB.search(action):
             text += f" {due}"
         else:
             text += f", hoàn thành {due}"

@@ -43,7 +43,14 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     page.fill("input[name=place]", "Trụ sở Tỉnh ủy")
     page.fill("input[name=chair]", "Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy")
     page.fill("textarea[name=attendees]", "các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy\nSở Tài chính")
+    # The notice's signer and recipients: the format's defaults shown, switched with it.
+    page.click("#notice-fields summary")
+    signer = page.locator("input[name=signer_authority]")
+    page.check("input[name=format][value=state]")
+    expect(signer).to_have_attribute("placeholder", "TL. CHỦ TỊCH")
     page.check("input[name=format][value=party]")
+    expect(signer).to_have_attribute("placeholder", "T/L BAN THƯỜNG VỤ")
+    page.fill("input[name=signer_name]", "Trần Văn Bình")
     not_audio = tmp_path / "bien-ban.txt"
     not_audio.write_text("Đây không phải bản ghi âm.", encoding="utf-8")
     page.set_input_files("#file", str(not_audio))
@@ -142,6 +149,12 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     # The draft: generate, see the conclusion and tasks with evidence, download the .docx.
     # The upload's job already drafted version 1; the drafter drafts again from the edits.
     page.goto(f"{url}/meetings/{meeting_id}/draft")
+    notice = page.locator("#notice-form")  # the signer typed at upload, the defaults filled in
+    expect(notice.locator("input[name=signer_name]")).to_have_value("Trần Văn Bình")
+    expect(notice.locator("input[name=signer_authority]")).to_have_value("T/L BAN THƯỜNG VỤ")
+    notice.locator("input[name=notice_number]").fill("15")
+    notice.locator("button[type=submit]").click()
+    expect(notice.locator("[data-saved]")).to_be_visible()
     assert page.locator("#draft-list tbody tr").count() == 1
     page.click("#generate")
     # (locator assertions, not wait_for_function: the page reloads itself when the job is done)
