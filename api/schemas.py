@@ -148,6 +148,18 @@ class MeetingPatch(In):
     recipients: list[str] | None = Field(default=None, max_length=100)
 
 
+class NoticePatch(In):
+    """What the drafter sets on the draft page: the notice's number, who concluded, the
+    signer and the recipients (empty: the format's defaults)."""
+
+    notice_number: str | None = Field(default=None, max_length=64)
+    concluded_by: str | None = Field(default=None, max_length=255)
+    signer_authority: str | None = Field(default=None, max_length=128)
+    signer_title: str | None = Field(default=None, max_length=128)
+    signer_name: str | None = Field(default=None, max_length=128)
+    recipients: list[str] | None = Field(default=None, max_length=100)
+
+
 class AudioOut(Out):
     id: int
     sha256: str

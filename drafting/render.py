@@ -246,6 +246,19 @@ def _groups(c: Conclusion) -> list[tuple[str, list[str], list[Task]]]:
     return [g for g in out if g[0] or g[1] or g[2]]
 
 
+def forget_tasks(c: Conclusion, removed: list[Task]) -> None:
+    """Drop from the items the sentences of tasks the drafter deleted, so that a deleted task
+    does not stay in the body as a plain sentence."""
+    for item in c.items:
+        lines = []
+        for line in item.text.split("\n"):
+            kept = [sent for sent in SENTENCE_END.split(line)
+                    if not any(_covers(sent, t) for t in removed)]
+            if any(k.strip(" -+•") for k in kept):
+                lines.append(" ".join(kept))
+        item.text = "\n".join(lines)
+
+
 # a spoken ordinal the extractor left at the start of a point ("Một, cơ bản thống nhất …")
 ORDINAL = re.compile(r"^(?:thứ\s+)?(?:nhất|một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười)"
                      r"(?:\s+là)?\s*,\s*", re.IGNORECASE)

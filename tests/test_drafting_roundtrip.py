@@ -226,3 +226,16 @@ def test_relative_deadline_reads_back_without_the_estimated_date(tmp_path):
     assert f"Hạn dự kiến (tính từ ngày họp): {deadline.due:%d/%m/%Y}" in note.text
     [back] = read_notice(path)
     assert (back.deadline.kind, back.deadline.due) == ("relative", deadline.due)
+
+
+def test_a_task_deleted_on_the_web_leaves_no_sentence_behind(tmp_path):
+    from drafting.render import forget_tasks
+
+    c = extract_text(TEXT, MEETING)
+    gone = c.tasks.pop(1)  # the Sở Văn hóa task, as the draft page's edit removes it
+    forget_tasks(c, [gone])
+    path = tmp_path / "n.docx"
+    render_notice(c, MEETING).save(path)
+    body = "\n".join(p.text for p in Document(path).paragraphs)
+    assert "Sở Văn hóa" not in body and "tuyên truyền" not in body
+    assert [t.leads for t in read_notice(path)] == [t.leads for t in c.tasks]

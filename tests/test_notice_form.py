@@ -66,8 +66,13 @@ def test_signer_and_recipients_are_saved_and_drafted(client, tmp_path):
     assert 'name="signer_authority" value="TL. CHỦ TỊCH"' in page
     assert 'name="concluded_by" value="đồng chí Chủ tịch UBND tỉnh"' in page
     assert "Chủ tịch, các Phó Chủ tịch UBND tỉnh\nLưu: VT, TH</textarea>" in page
-    # the drafter sets them (what the page's form sends)
-    r = client.patch(f"/api/meetings/{mid}", json={
+    # the drafter sets them (what the page's form sends; a drafter may not edit the meeting)
+    with db.session(client.app.state.engine) as s:
+        accounts.create_user(s, "tonghop", PASSWORD, "tong_hop", "VP")
+    drafter = client.post("/api/auth/login", json={"username": "tonghop", "password": PASSWORD})
+    client.headers["X-CSRF-Token"] = drafter.json()["csrf_token"]
+    assert client.patch(f"/api/meetings/{mid}", json={"place": "X"}).status_code == 403
+    r = client.patch(f"/api/meetings/{mid}/notice", json={
         "notice_number": "245", "concluded_by": "đồng chí Phó Chủ tịch UBND tỉnh Lê Văn C",
         "signer_authority": "KT. CHỦ TỊCH", "signer_title": "PHÓ CHỦ TỊCH",
         "signer_name": "Lê Văn C", "recipients": ["Thường trực Tỉnh ủy", "Lưu: VT, KT"]})

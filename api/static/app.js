@@ -225,7 +225,7 @@ function wireNoticeForm(form, meetingId) {
     clearError(box);
     saved.hidden = true;
     try {
-      await api("PATCH", `/api/meetings/${meetingId}`, noticeValues(formData(form)));
+      await api("PATCH", `/api/meetings/${meetingId}/notice`, noticeValues(formData(form)));
       saved.hidden = false;
     } catch (err) { showError(box, err); }
   });
