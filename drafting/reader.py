@@ -46,7 +46,9 @@ def read_notice(path: str | Path, meeting_date: date | None = None,
     except Exception as exc:
         raise DocumentError(f"Không đọc được tài liệu Word '{path.name}' ({type(exc).__name__}).",
                             OPEN_HINT) from None
-    lines = [(p.text.strip(), ids) for p, ids in _paragraphs(doc) if p.text.strip()]
+    # one line per paragraph (a line break inside one is a space): the engine makes one
+    # segment per line, so a task's segment id is the index of its paragraph
+    lines = [(" ".join(p.text.split()), ids) for p, ids in _paragraphs(doc) if p.text.strip()]
     table_text = " ".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     if not lines and not table_text.strip():
         raise DocumentError(f"Tài liệu '{path.name}' không có nội dung.",
@@ -61,7 +63,7 @@ def read_notice(path: str | Path, meeting_date: date | None = None,
         columns = _columns(table)
         if columns:
             tasks = _from_table(table, columns, ref)
-            _evidence_from_rows(tasks, table, lines, notes)
+            _evidence_from_rows(tasks, table, columns["action"], lines, notes)
             return tasks
     return _from_body(lines, notes, ref)
 
@@ -205,7 +207,6 @@ def _from_body(lines: list[tuple[str, list[int]]], notes: dict[int, str],
     end = next((k for k, (text, _) in enumerate(lines) if CLOSING.search(text)), len(lines))
     lines = lines[:end]
     meeting = Meeting(issuing_body="(không rõ)", title="(nhập từ tài liệu)", date=ref)
-    # one segment per line, in order: a task's segment id is the index of its paragraph
     tasks = extract_text("\n".join(text for text, _ in lines), meeting, llm=False).tasks
     for task in tasks:
         ids = task.evidence.segment_ids
@@ -234,13 +235,15 @@ def _comments(doc) -> dict[int, str]:
         return {}
 
 
-def _evidence_from_rows(tasks: list[Task], table, lines: list[tuple[str, list[int]]],
-                        notes: dict[int, str]) -> None:
+def _evidence_from_rows(tasks: list[Task], table, action_col: int,
+                        lines: list[tuple[str, list[int]]], notes: dict[int, str]) -> None:
     """Table tasks take the comment on their row (older drafts) or on the body paragraph
     that states the same task (the appendix repeats the paragraphs)."""
     from docx.oxml.ns import qn
 
-    rows = [r for r in table.rows[1:] if any(c.text.strip() for c in r.cells)]
+    # the rows _from_table made tasks of: those with an action
+    rows = [r for r in table.rows[1:]
+            if action_col < len(r.cells) and r.cells[action_col].text.strip()]
     for task, row in zip(tasks, rows, strict=False):
         ids = [int(el.get(qn("w:id"))) for el in row._tr.iter(qn("w:commentRangeStart"))]
         note = "\n".join(notes[i] for i in ids if i in notes)
