@@ -122,6 +122,11 @@ class MeetingIn(In):
     notice_number: str = Field(default="", max_length=64)
     format: Literal["party", "state"] = "state"
     glossary: str = Field(default="", max_length=200_000)
+    concluded_by: str = Field(default="", max_length=255)
+    signer_authority: str = Field(default="", max_length=128)
+    signer_title: str = Field(default="", max_length=128)
+    signer_name: str = Field(default="", max_length=128)
+    recipients: list[str] = Field(default_factory=list, max_length=100)
     unit_code: str | None = Field(default=None, description="Chỉ quản trị viên: đơn vị sở hữu.")
 
 
@@ -136,6 +141,23 @@ class MeetingPatch(In):
     notice_number: str | None = Field(default=None, max_length=64)
     format: Literal["party", "state"] | None = None
     glossary: str | None = Field(default=None, max_length=200_000)
+    concluded_by: str | None = Field(default=None, max_length=255)
+    signer_authority: str | None = Field(default=None, max_length=128)
+    signer_title: str | None = Field(default=None, max_length=128)
+    signer_name: str | None = Field(default=None, max_length=128)
+    recipients: list[str] | None = Field(default=None, max_length=100)
+
+
+class NoticePatch(In):
+    """What the drafter sets on the draft page: the notice's number, who concluded, the
+    signer and the recipients (empty: the format's defaults)."""
+
+    notice_number: str | None = Field(default=None, max_length=64)
+    concluded_by: str | None = Field(default=None, max_length=255)
+    signer_authority: str | None = Field(default=None, max_length=128)
+    signer_title: str | None = Field(default=None, max_length=128)
+    signer_name: str | None = Field(default=None, max_length=128)
+    recipients: list[str] | None = Field(default=None, max_length=100)
 
 
 class AudioOut(Out):
@@ -237,6 +259,11 @@ class MeetingOut(Out):
     notice_number: str
     format: str
     glossary: str
+    concluded_by: str = ""
+    signer_authority: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
+    recipients: list[str] | None = None
     audio: AudioOut | None
     created_at: dt.datetime
     updated_at: dt.datetime

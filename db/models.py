@@ -192,6 +192,13 @@ class Meeting(Base):
     attendees: Mapped[list[str]] = mapped_column(JSONType, default=list)
     notice_number: Mapped[str] = mapped_column(String(64), default="")
     format: Mapped[str] = mapped_column(String(16), default="state")  # party | state
+    # Who concludes and signs, and who receives the notice; empty: the format's default
+    # (drafting/data/layouts/*.toml).
+    concluded_by: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    signer_authority: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    signer_title: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    signer_name: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    recipients: Mapped[list[str]] = mapped_column(JSONType, default=list)
     glossary: Mapped[str] = mapped_column(Text, default="")
     audio_id: Mapped[int | None] = mapped_column(ForeignKey("audio_files.id"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -37,12 +37,14 @@ def draft(
     from drafting.meeting import Meeting
 
     info = Meeting.load(meeting)
+    for warning in drafting.check_meeting(info):
+        err.print(f"[yellow]{warning}[/]")
     tr = _load_transcript(transcript)
     conclusion = drafting.extract(tr, info)
     output.parent.mkdir(parents=True, exist_ok=True)
     drafting.render_notice(conclusion, info, template=template).save(output)
     minutes = output.parent / "minutes.docx"
-    drafting.render_minutes(tr, info).save(minutes)
+    drafting.render_minutes(tr, info, conclusion).save(minutes)
     concl = output.parent / "conclusion.json"
     conclusion.save(concl)
     _summary(conclusion)
@@ -53,12 +55,20 @@ def draft(
 def import_docx(
     file: Annotated[Path, typer.Argument(help="Thông báo kết luận (.docx) đã chỉnh sửa.")],
     as_json: Annotated[bool, typer.Option("--json", help="In ra JSON.")] = False,
+    meeting_date: Annotated[str | None, typer.Option(
+        help="Ngày họp (2026-08-20 hoặc 20/8/2026), khi văn bản không ghi ngày: hạn không có "
+             "năm và hạn 'trong N ngày' tính từ ngày này.")] = None,
+    issued: Annotated[str | None, typer.Option(
+        help="Ngày ban hành, dùng khi văn bản và --meeting-date đều không có ngày.")] = None,
 ) -> None:
     """Đọc các nhiệm vụ từ một thông báo kết luận .docx."""
     import drafting
+    from drafting.meeting import parse_date
     from drafting.render import deadline_text
 
-    tasks = drafting.read_notice(file)
+    tasks = drafting.read_notice(
+        file, meeting_date=parse_date(meeting_date, "--meeting-date") if meeting_date else None,
+        issued_on=parse_date(issued, "--issued") if issued else None)
     if as_json:
         print(json.dumps([t.to_dict() for t in tasks], ensure_ascii=False, indent=2))
         return

@@ -1,4 +1,4 @@
-"""The concluding part of a meeting, and the notice's opening paragraph.
+"""The concluding part of a meeting (the notice's opening paragraph is in wording.py).
 
 The chair's conclusion starts after the first cue phrase ("Tôi xin kết luận như sau", a written
 "… kết luận, chỉ đạo như sau:") and ends at a closing formula ("Tôi xin kết luận như vậy",
@@ -104,24 +104,6 @@ def _find_cue(segs: list[Segment], chair: str | None) -> tuple[int, int] | None:
 def _closing(low: str, start: int, end: int) -> bool:
     window = low[max(0, start - 30) : end + 20]
     return bool(CLOSING.search(window) or CLOSING.search(low[start : end + 20]))
-
-
-def opening(meeting: Meeting, reported_by: list[str] | None = None) -> str:
-    """The opening paragraph and lead-in sentence of the notice."""
-    d = meeting.date
-    who = meeting.concluded_by or (f"đồng chí {meeting.chair}" if meeting.chair else "chủ trì")
-    parts = [f"Ngày {d.day:02d}/{d.month:02d}/{d.year}"]
-    if meeting.place:
-        parts.append(f"tại {meeting.place}")
-    head = ", ".join(parts) + f", {who} đã họp {meeting.title}."
-    if meeting.chair and not meeting.concluded_by.lower().startswith("đồng chí"):
-        head += f" Đồng chí {meeting.chair} chủ trì cuộc họp."
-    if meeting.attendees:
-        head += f" Dự họp có: {'; '.join(meeting.attendees)}."
-    reporters = meeting.reporting_units or reported_by or []
-    heard = f"{', '.join(reporters)} báo cáo" if reporters else "báo cáo của các cơ quan liên quan"
-    lead_in = (f"Sau khi nghe {heard} và ý kiến của các đại biểu dự họp, {who} kết luận như sau:")
-    return f"{head}\n{lead_in}"
 
 
 # -- helpers ----------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from docx.text.paragraph import Paragraph
 from ketluan.settings import get_settings
 
 LAYOUTS = Path(__file__).parent / "data" / "layouts"
+CELL_PADDING_MM = 3.8  # Word's default left and right cell margins (0.08 in each)
+DIGIT_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")  # "15-9-2026": not broken across lines
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 
@@ -63,7 +65,10 @@ def text_width_mm() -> float:
 
 def add_run(p: Paragraph, text: str, size: float | None = None, bold: bool = False,
             italic: bool = False, underline: bool = False):
-    run = p.add_run(xml_safe(text))
+    text = xml_safe(text)
+    run = p.add_run(text)
+    if DIGIT_HYPHEN.search(text):
+        _no_break_hyphens(run, text)
     run.font.name = get_settings().docx_font
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"),
                                                           get_settings().docx_font)
@@ -73,6 +78,25 @@ def add_run(p: Paragraph, text: str, size: float | None = None, bold: bool = Fal
     run.italic = italic or None
     run.underline = underline or None
     return run
+
+
+def _no_break_hyphens(run, text: str) -> None:
+    """Hyphens between digits as Word's non-breaking hyphen (read back as "-")."""
+    for el in list(run._r):
+        if el.tag in (qn("w:t"), qn("w:br"), qn("w:tab")):
+            run._r.remove(el)
+    parts = DIGIT_HYPHEN.split(text)
+    for k, part in enumerate(parts):
+        if k:
+            run._r.append(OxmlElement("w:noBreakHyphen"))
+        for j, line in enumerate(part.split("\n")):
+            if j:
+                run._r.append(OxmlElement("w:br"))
+            if line:
+                t = OxmlElement("w:t")
+                t.set(qn("xml:space"), "preserve")
+                t.text = line
+                run._r.append(t)
 
 
 def xml_safe(text: str) -> str:
@@ -120,6 +144,34 @@ def rule_under(p: Paragraph, width_fraction: float = 0.4, cell_width_mm: float =
     side = Mm(cell_width_mm * (1 - width_fraction) / 2)
     p.paragraph_format.left_indent = side
     p.paragraph_format.right_indent = side
+
+
+def rule_para(container, length_mm: float, box_mm: float, after_pt: float = 0) -> Paragraph:
+    """A rule of `length_mm`, centred in a box (a cell or the text width), set a little below
+    the line above so it does not touch the letters."""
+    p = para(container, align="center", after_pt=after_pt, before_pt=1)
+    rule_under(p, min(1.0, length_mm / box_mm), box_mm)
+    p.paragraph_format.line_spacing = Pt(3)
+    return p
+
+
+# Average advance widths of Times New Roman, in ems: capitals, small letters, other.
+_WIDTH = {"upper": 0.70, "lower": 0.47, "space": 0.25, "other": 0.50}
+
+
+def text_length_mm(text: str, size_pt: float, bold: bool = False) -> float:
+    """About how long a line of text is when printed (for rules ⅓–½ of the words)."""
+    ems = sum(_WIDTH["space"] if c.isspace() else _WIDTH["upper"] if c.isupper() else
+              _WIDTH["lower"] if c.isalpha() else _WIDTH["other"] for c in text)
+    return ems * size_pt * (1.04 if bold else 1.0) * 25.4 / 72
+
+
+def keep_row(row) -> None:
+    """A table row that is not split across pages."""
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
 
 
 def no_borders(table) -> None:

@@ -6,11 +6,11 @@ falling back to the rules otherwise.
 
 import re
 
-from drafting.conclude import opening
 from drafting.gazetteer import Gazetteer, default_gazetteer
 from drafting.meeting import Meeting
 from drafting.model import Conclusion
 from drafting.rules import extract_rules
+from drafting.wording import opening
 from transcribe.transcript import AudioInfo, Segment, Transcript, nfc
 
 

@@ -10,6 +10,10 @@
     chair = "Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy"
     attendees = ["Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy", "Lãnh đạo Sở Tài chính"]
     notice_number = "123"
+    start_time = "08:00"            # for the minutes: "Thời gian bắt đầu", and the end time
+    secretary = "Lê Thị Hoa, Chuyên viên Văn phòng Tỉnh ủy"   # người ghi biên bản
+
+Signer, recipients and "concluded by" default to the format's usual practice (layouts/*.toml).
 """
 
 import tomllib
@@ -48,6 +52,8 @@ class Meeting:
     signer_name: str = ""
     recipients: list[str] = field(default_factory=list)
     chair_speaker: str | None = None  # speaker label of the chair in the transcript, if known
+    start_time: str = ""  # "08:00": when the meeting started (the minutes)
+    secretary: str = ""  # người ghi biên bản: "Lê Thị Hoa, Chuyên viên Văn phòng"
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -98,7 +104,7 @@ class Meeting:
             )
         for key in ("date", "notice_date"):
             if isinstance(data.get(key), str):
-                data[key] = _parse_date(data[key], key)
+                data[key] = parse_date(data[key], key)
         for key in ("attendees", "reporting_units", "recipients"):
             if isinstance(data.get(key), str):
                 data[key] = [data[key]]
@@ -123,7 +129,7 @@ class Meeting:
         return meeting
 
 
-def _parse_date(text: str, key: str) -> date:
+def parse_date(text: str, key: str) -> date:
     text = text.strip()
     try:
         return date.fromisoformat(text)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from drafting.deadline import parse as parse_deadline
 from drafting.gazetteer import default_gazetteer, key
-from drafting.model import Deadline, Task
+from drafting.model import Deadline, Evidence, Task
 from drafting.render import without_estimate
 from ketluan.errors import DocumentError
 from ketluan.officefile import check_xml, check_zip_sizes
@@ -21,12 +21,22 @@ MAX_FILE = 50 * 1024 * 1024  # bytes on disk
 MAX_UNPACKED = 200 * 1024 * 1024  # bytes once unzipped
 HEADERS = {"stt": "n", "nội dung": "action", "nhiệm vụ": "action", "chủ trì": "leads",
            "phối hợp": "supports", "thời hạn": "deadline", "hạn": "deadline"}
+CLOSING = re.compile(r"thông báo\b.{0,160}\bđể\b.{0,80}\bbiết|^nơi nhận", re.IGNORECASE)
+CLOCK = re.compile(r"\[(\d{2}):(\d{2}):(\d{2})\]")
+QUOTE = re.compile(r"Lời chủ trì:\s*[“\"](.*)[”\"]", re.S)
 OPEN_HINT = "Hãy mở tệp bằng Word hoặc LibreOffice và lưu lại dưới dạng .docx."
 SAVE_AGAIN = "Hãy dùng bản .docx gốc do Word hoặc LibreOffice lưu."
 
 
-def read_notice(path: str | Path) -> list[Task]:
-    """Tasks from the notice's task table, or from its body text when it has none."""
+def read_notice(path: str | Path, meeting_date: date | None = None,
+                issued_on: date | None = None) -> list[Task]:
+    """Tasks from the notice's task table (in the body, or an appendix after the signature),
+    or from its numbered paragraphs when it has none, each with the evidence its Word comment
+    holds (audio time, the chair's words).
+
+    Dates without a year and relative deadlines count from `meeting_date`, else the date
+    ketluan stored, else the date in the header ("Lào Cai, ngày 20 tháng 8 năm 2026"), else
+    `issued_on`."""
     from docx import Document
 
     path = Path(path)
@@ -36,17 +46,51 @@ def read_notice(path: str | Path) -> list[Task]:
     except Exception as exc:
         raise DocumentError(f"Không đọc được tài liệu Word '{path.name}' ({type(exc).__name__}).",
                             OPEN_HINT) from None
-    ref = _meeting_date(doc)
-    body = "\n".join(p.text for p in doc.paragraphs if p.text.strip())
+    # one line per paragraph (a line break inside one is a space): the engine makes one
+    # segment per line, so a task's segment id is the index of its paragraph
+    lines = [(" ".join(p.text.split()), ids) for p, ids in _paragraphs(doc) if p.text.strip()]
     table_text = " ".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
-    if not body.strip() and not table_text.strip():
+    if not lines and not table_text.strip():
         raise DocumentError(f"Tài liệu '{path.name}' không có nội dung.",
                             "Hãy chọn đúng tệp thông báo kết luận.")
+    ref = meeting_date or stored_date(doc) or header_date(doc) or issued_on
+    if ref is None:
+        raise DocumentError(
+            f"Không thấy ngày của thông báo '{path.name}' (dòng 'ngày … tháng … năm …').",
+            "Nhập ngày họp khi nhập (ví dụ --meeting-date 2026-08-20) hoặc điền ngày vào văn bản.")
+    notes = _comments(doc)
     for table in doc.tables:
         columns = _columns(table)
         if columns:
-            return _from_table(table, columns, ref)
-    return _from_body(body, ref)
+            tasks = _from_table(table, columns, ref)
+            _evidence_from_rows(tasks, table, columns["action"], lines, notes)
+            return tasks
+    return _from_body(lines, notes, ref)
+
+
+def stored_date(doc) -> date | None:
+    """The meeting date ketluan stored in the document's properties."""
+    m = re.search(r"meeting_date=(\d{4}-\d{2}-\d{2})", doc.core_properties.comments or "")
+    return date.fromisoformat(m.group(1)) if m else None
+
+
+def header_date(doc) -> date | None:
+    """The date in the header, as notices write it: "Hà Nội, ngày 15 tháng 4 năm 2022",
+    "Lào Cai, ngày 20/8/2026", "ngày 20-8-2026"; None when there is none."""
+    texts = [c.text for t in doc.tables[:1] for r in t.rows for c in r.cells]
+    texts += [p.text for p in doc.paragraphs[:12]]
+    for text in texts:
+        for pattern in HEADER_DATES:
+            for m in pattern.finditer(text):
+                try:
+                    return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+                except ValueError:
+                    continue
+    return None
+
+
+HEADER_DATES = (re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I),
+                re.compile(r"ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.I))
 
 
 def check_docx(path: Path) -> None:
@@ -89,29 +133,6 @@ def check_docx(path: Path) -> None:
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-def _meeting_date(doc) -> date:
-    """The meeting date we stored, else the date in the header line, else today."""
-    m = re.search(r"meeting_date=(\d{4}-\d{2}-\d{2})", doc.core_properties.comments or "")
-    if m:
-        return date.fromisoformat(m.group(1))
-    texts = [c.text for t in doc.tables[:1] for r in t.rows for c in r.cells]
-    texts += [p.text for p in doc.paragraphs[:12]]
-    for text in texts:
-        m = re.search(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", text)
-        if m:
-            try:
-                return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            except ValueError:
-                continue
-        m = re.search(r"[Nn]gày\s+(\d{1,2})/(\d{1,2})/(\d{4})", text)
-        if m:
-            try:
-                return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            except ValueError:
-                continue
-    return date.today()
 
 
 def _columns(table) -> dict[str, int] | None:
@@ -176,10 +197,76 @@ def _names(text: str, gaz) -> list[str]:
     return out
 
 
-def _from_body(body: str, ref: date) -> list[Task]:
-    """A notice written by hand, with no task table: run the extractor on its text."""
+def _from_body(lines: list[tuple[str, list[int]]], notes: dict[int, str],
+               ref: date) -> list[Task]:
+    """A notice with no task table: the rule engine reads its numbered paragraphs (from the
+    lead-in to the closing sentence), and each task takes the comment of its paragraph."""
     from drafting.extract import extract_text
     from drafting.meeting import Meeting
 
+    end = next((k for k, (text, _) in enumerate(lines) if CLOSING.search(text)), len(lines))
+    lines = lines[:end]
     meeting = Meeting(issuing_body="(không rõ)", title="(nhập từ tài liệu)", date=ref)
-    return extract_text(body, meeting, llm=False).tasks
+    tasks = extract_text("\n".join(text for text, _ in lines), meeting, llm=False).tasks
+    for task in tasks:
+        ids = task.evidence.segment_ids
+        note = "\n".join(notes[i] for i in lines[ids[0]][1] if i in notes) if ids else ""
+        _apply_note(task, note)
+        phrase = task.deadline.phrase
+        if task.deadline.kind == "recurring" and task.action.lower().startswith(phrase.lower()):
+            rest = task.action[len(phrase):].strip(" ,")  # "thường xuyên" is the deadline
+            task.action = rest[:1].upper() + rest[1:] if rest else task.action
+    return tasks
+
+
+def _paragraphs(doc):
+    """The body's paragraphs (not the header or signature tables), with the ids of the
+    comments anchored in each."""
+    from docx.oxml.ns import qn
+
+    for p in doc.paragraphs:
+        yield p, [int(el.get(qn("w:id"))) for el in p._p.iter(qn("w:commentRangeStart"))]
+
+
+def _comments(doc) -> dict[int, str]:
+    try:
+        return {c.comment_id: c.text for c in doc.comments}
+    except Exception:  # a document without a comments part, or one python-docx cannot read
+        return {}
+
+
+def _evidence_from_rows(tasks: list[Task], table, action_col: int,
+                        lines: list[tuple[str, list[int]]], notes: dict[int, str]) -> None:
+    """Table tasks take the comment on their row (older drafts) or on the body paragraph
+    that states the same task (the appendix repeats the paragraphs)."""
+    from docx.oxml.ns import qn
+
+    # the rows _from_table made tasks of: those with an action
+    rows = [r for r in table.rows[1:]
+            if action_col < len(r.cells) and r.cells[action_col].text.strip()]
+    for task, row in zip(tasks, rows, strict=False):
+        ids = [int(el.get(qn("w:id"))) for el in row._tr.iter(qn("w:commentRangeStart"))]
+        note = "\n".join(notes[i] for i in ids if i in notes)
+        if not note:
+            said = _plain(task.action)
+            for text, pids in lines:
+                if pids and said and said in _plain(text):
+                    note = "\n".join(notes[i] for i in pids if i in notes)
+                    break
+        _apply_note(task, note)
+
+
+def _apply_note(task: Task, note: str) -> None:
+    """The chair's words and the audio time from a ketluan comment, onto the task; without
+    one the task has neither (the notice's own sentence is not the chair's words)."""
+    clocks = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in CLOCK.findall(note)]
+    quote = QUOTE.search(note)
+    task.quote = quote.group(1).strip() if quote else ""
+    task.evidence = Evidence()
+    if clocks:
+        task.evidence = Evidence([], float(clocks[0]),
+                                 float(clocks[1] if len(clocks) > 1 else clocks[0]))
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()

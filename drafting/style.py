@@ -25,6 +25,11 @@ def formal(text: str, ref: date) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def digits(text: str, ref: date) -> str:
+    """Only the dates and periods said in words, in digits; the wording is kept (minutes)."""
+    return _digits(text, ref)
+
+
 def _digits(text: str, ref: date) -> str:
     """Dates and periods said in words → digits ("tháng mười" → "tháng 10/2026")."""
     out, last = [], 0

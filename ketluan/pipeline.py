@@ -61,13 +61,14 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path, model=None
             warnings.append(warning)
         report("diarizing", 1.0)
     report("drafting", 0.0)
+    warnings += drafting.check_meeting(meeting)
     conclusion = drafting.extract(transcript, meeting)
     warnings += conclusion.notes
     paths = transcribe.write_exports(transcript, out, audio.stem, EXPORTS)
     notice = out / "notice.docx"
     drafting.render_notice(conclusion, meeting, template=template).save(notice)
     minutes = out / "minutes.docx"
-    drafting.render_minutes(transcript, meeting).save(minutes)
+    drafting.render_minutes(transcript, meeting, conclusion).save(minutes)
     concl = out / "conclusion.json"
     conclusion.save(concl)
     report("drafting", 1.0)

@@ -1,5 +1,6 @@
-"""The notice and the minutes as Word documents: header layout, fonts, sizes, task table."""
+"""The notice and the minutes as Word documents: header layout, fonts, sizes, task appendix."""
 
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -32,8 +33,7 @@ def meeting(fmt: str = "party") -> Meeting:
         place="Trụ sở Tỉnh ủy",
         chair="Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy",
         notice_number="123",
-        signer_title="PHÓ BÍ THƯ",
-        signer_name="Nguyễn Văn An",
+        signer_name="Trần Văn Bình",
         notice_date=date(2026, 8, 22),
     )
 
@@ -83,13 +83,28 @@ def test_title_body_font_and_page(party_docx):
     assert section.different_first_page_header_footer
     assert "PAGE" in section.header._element.xml
     assert "PAGE" not in section.first_page_header._element.xml
-    assert any(t.endswith("thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./.")
-               for t in texts)
+    assert ("Văn phòng Tỉnh ủy thông báo ý kiến kết luận của Thường trực Tỉnh ủy để các cơ quan, "
+            "đơn vị liên quan biết, thực hiện./.") in texts
 
 
-def test_task_table(party_docx):
-    doc = Document(party_docx)
-    table = doc.tables[1]
+def test_task_table_is_an_appendix_after_the_signature(tmp_path):
+    m = meeting("party")
+    path = tmp_path / "appendix.docx"
+    render_notice(extract_text(TEXT, m), m, appendix=True).save(path)
+    doc = Document(path)
+    assert len(doc.tables) == 3  # header, signature, then the appendix
+    body = [p.text for p in doc.paragraphs]
+    start = body.index("Phụ lục")
+    assert doc.paragraphs[start].paragraph_format.page_break_before
+    assert body[start + 1: start + 3] == [
+        "DANH MỤC NHIỆM VỤ", "(Kèm theo Thông báo số 123-TB/TU ngày 22 tháng 8 năm 2026 của Tỉnh "
+        "ủy Lào Cai)"]
+    # the paragraphs still say every task once, before the signature
+    said = [t for t in body[:start] if re.match(r"^(?:\d+\. |[a-z]\) )?Giao ", t)]
+    assert len(said) == 3
+    table = doc.tables[2]
+    assert "w:tblHeader" in table.rows[0]._tr.xml  # header row repeated on each page
+    assert all("w:cantSplit" in r._tr.xml for r in table.rows[1:])  # rows not split
     head = [c.text for c in table.rows[0].cells]
     assert head == ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn"]
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
@@ -109,8 +124,15 @@ def test_signature_and_recipients(party_docx):
     doc = Document(party_docx)
     sig = doc.tables[-1]
     assert sig.cell(0, 0).paragraphs[0].text == "Nơi nhận:"
-    right = [p.text for p in sig.cell(0, 1).paragraphs if p.text]
-    assert right == ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Nguyễn Văn An"]
+    right = [p for p in sig.cell(0, 1).paragraphs if p.text]
+    assert [p.text for p in right] == ["T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG", "Trần Văn Bình"]
+    # HD 36: the authority and the name bold, the signer's title not
+    assert [bool(p.runs[0].bold) for p in right] == [True, False, True]
+    recipients = [p.text for p in sig.cell(0, 0).paragraphs[1:]]
+    # every body given a task; the sở grouped; no "Như trên"; the archive line last
+    assert recipients == ["- Thường trực Tỉnh ủy,", "- Các sở: Tài chính, Xây dựng,",
+                          "- Kho bạc Nhà nước tỉnh,", "- Sở Văn hóa, Thể thao và Du lịch,",
+                          "- Công an tỉnh,", "- Lưu Văn phòng Tỉnh ủy."]
 
 
 def test_state_header(tmp_path):
@@ -122,11 +144,25 @@ def test_state_header(tmp_path):
     right = [p.text for p in header.cell(0, 1).paragraphs]
     assert right == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
     assert header.cell(0, 1).paragraphs[1].runs[0].underline
-    assert header.cell(0, 0).paragraphs[0].text == "ỦY BAN NHÂN DÂN TỈNH LÀO CAI"
-    assert "w:pBdr" in header.cell(0, 0)._element.xml  # the rule under the issuing body
+    # the body name breaks as offices write it, and its rule is ⅓–½ of the words
+    assert header.cell(0, 0).paragraphs[0].text == "ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI"
+    rule = header.cell(0, 0).paragraphs[1]
+    assert "w:pBdr" in rule._p.xml and not rule.text
+    cell_mm = 70 - 3.8  # the cell less its left and right margins
+    rule_mm = cell_mm - rule.paragraph_format.left_indent.mm - rule.paragraph_format.right_indent.mm
+    words_mm = 44  # "ỦY BAN NHÂN DÂN" in 13 pt bold Times New Roman
+    assert words_mm / 3 <= rule_mm <= words_mm / 2
     assert header.cell(1, 0).text == "Số: 123/TB-UBND"
     sig = [p.text for p in doc.tables[-1].cell(0, 1).paragraphs if p.text]
-    assert sig[0] == "TL. CHỦ TỊCH"
+    assert sig[:2] == ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]
+    recipients = [p.text for p in doc.tables[-1].cell(0, 0).paragraphs[1:]]
+    assert recipients[0] == "- Chủ tịch, các Phó Chủ tịch UBND tỉnh;"
+    assert recipients[1:4] == ["- Các sở: Tài chính, Xây dựng;", "- Kho bạc Nhà nước tỉnh;",
+                               "- Sở Văn hóa, Thể thao và Du lịch;"]
+    assert recipients[-1] == "- Lưu: VT, TH."
+    texts = [p.text for p in doc.paragraphs]
+    assert ("Văn phòng UBND tỉnh thông báo ý kiến kết luận của đồng chí Phó Bí thư Thường trực "
+            "Tỉnh ủy để các cơ quan, đơn vị liên quan biết, thực hiện./.") in texts
 
 
 def test_margins_are_a_setting(tmp_path, monkeypatch):
@@ -158,17 +194,46 @@ def test_audio_time_is_a_comment_not_printed_text(tmp_path):
     assert all("[00:42:00]" not in p.text for p in doc.paragraphs)
 
 
-def test_minutes_has_every_segment_with_speaker_and_time(tmp_path):
-    segs = [Segment(0, 0.0, 5.0, "Mời đồng chí báo cáo.", speaker="S1"),
-            Segment(1, 65.0, 70.0, "Xin báo cáo tiến độ.", speaker="S2", flags=["low_confidence"])]
-    t = Transcript(audio=AudioInfo(duration=70.0), segments=segs,
-                   speakers={"S1": Speaker(name="Nguyễn Văn An"), "S2": Speaker(name="Lê Bình")})
+@pytest.mark.parametrize("fmt", ["party", "state"])
+def test_minutes_as_mau_1_9(tmp_path, fmt):
+    """NĐ 30 Phụ lục III Mẫu 1.9 (and the Party form): number line, BIÊN BẢN, time started,
+    chair, secretary, one paragraph per contribution, the conclusion, the end time, both
+    signatures; no audio times, no "(?)", no model name, no "Người nói"."""
+    segs = [Segment(0, 0.0, 5.0, "Mời đồng chí Giám đốc Sở Tài chính báo cáo.", speaker="S1"),
+            Segment(1, 6.0, 9.0, "Vâng ạ.", speaker="S2"),
+            Segment(2, 65.0, 70.0, "Xin báo cáo tiến độ giải ngân đạt ba mươi phần trăm.",
+                    speaker="S2", flags=["low_confidence"]),
+            Segment(3, 71.0, 80.0, "Đề nghị bổ sung vốn cho các dự án giao thông.", speaker="S3"),
+            Segment(4, 3000.0, 3300.0, "Tôi xin kết luận. Giao Sở Y tế kiểm tra an toàn thực "
+                    "phẩm trước ngày 30/9/2026.", speaker="S1")]
+    t = Transcript(audio=AudioInfo(duration=5700.0), segments=segs, model="whisper-base",
+                   speakers={"S1": Speaker(name="Nguyễn Văn An"),
+                             "S2": Speaker(name="Lê Bình", title="Giám đốc Sở Tài chính")})
+    m = meeting(fmt)
+    m.start_time, m.secretary = "8:00", "đồng chí Lê Thị Hoa, Chuyên viên Văn phòng"
     path = tmp_path / "minutes.docx"
-    render_minutes(t, meeting()).save(path)
-    text = "\n".join(p.text for p in Document(path).paragraphs)
-    assert "BIÊN BẢN CUỘC HỌP" in text
-    assert "[00:00:00] Nguyễn Văn An: Mời đồng chí báo cáo." in text
-    assert "[00:01:05] Lê Bình: Xin báo cáo tiến độ. (?)" in text
+    render_minutes(t, m, extract(t, m)).save(path)
+    doc = Document(path)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    number = doc.tables[0].cell(1, 0).text
+    assert number == ("Số       -BB/TU" if fmt == "party" else "Số:       /BB-UBND")
+    assert "BIÊN BẢN\nCuộc họp nghe báo cáo tiến độ giải ngân vốn đầu tư công" in text
+    assert "Thời gian bắt đầu: 08 giờ 00 phút, ngày 20 tháng 8 năm 2026." in text
+    assert "Chủ trì: đồng chí Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy." in text
+    assert "Thư ký (người ghi biên bản): đồng chí Lê Thị Hoa, Chuyên viên Văn phòng." in text
+    assert ("Đồng chí Lê Bình, Giám đốc Sở Tài chính phát biểu: Xin báo cáo tiến độ giải ngân "
+            "đạt ba mươi phần trăm.") in text
+    assert "Đồng chí ………… (đại biểu thứ 1) phát biểu: Đề nghị bổ sung vốn" in text
+    assert "Vâng ạ" not in text  # not a contribution
+    assert "Giao Sở Y tế kiểm tra an toàn thực phẩm" in text.split("Kết luận của")[1]
+    assert "Tôi xin kết luận" not in text  # the chair's conclusion once, as the Kết luận
+    assert "Cuộc họp kết thúc vào 09 giờ 35 phút cùng ngày./." in text
+    for leftover in ("[00:", "(?)", "whisper", "mô hình", "Người nói", "S1", "S3"):
+        assert leftover not in text
+    sig = [p.text for c in doc.tables[-1].rows[0].cells for p in c.paragraphs if p.text]
+    assert sig == ["THƯ KÝ", "(Ký, ghi rõ họ tên)", "Lê Thị Hoa",
+                   "CHỦ TRÌ", "(Ký, ghi rõ họ tên)", "Nguyễn Văn An"]
+    assert "Nơi nhận:" in text and text.rstrip().endswith(", hồ sơ.")
 
 
 def test_office_template(tmp_path):
@@ -226,11 +291,11 @@ def test_empty_conclusion_and_odd_characters_still_render(tmp_path):
     m = meeting()
     m.title = "họp <về> A & B \x01"
     render_notice(Conclusion(meeting={}, opening=""), m).save(tmp_path / "empty.docx")
-    assert len(Document(tmp_path / "empty.docx").tables) == 2  # header and signature, no tasks
+    assert len(Document(tmp_path / "empty.docx").tables) == 2  # header and signature
     t = Transcript(audio=AudioInfo(duration=9.0),
                    segments=[Segment(0, 0.0, 9.0, "Xin kết luận. Giao Sở Y tế kiểm tra \x07 <b>.")])
     c = extract(t, m)
     assert c.tasks[0].action == "Kiểm tra <b>"
     render_notice(c, m).save(tmp_path / "odd.docx")
     render_minutes(t, m).save(tmp_path / "odd-minutes.docx")
-    assert Document(tmp_path / "odd.docx").tables[1].rows[1].cells[1].text == "Kiểm tra <b>"
+    assert "Giao Sở Y tế kiểm tra <b>." in [p.text for p in Document(tmp_path / "odd.docx").paragraphs]

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 import db
-from tests.tracking_helpers import conclusion, edit_notice, render
+from tests.tracking_helpers import SHAPES, conclusion, edit_notice, render
 from tracking import imports, read_docx, read_xlsx, write_template
 from tracking.status import CONDITIONAL, FIXED, RECURRING, UNSET, WITHIN_DAYS
 
@@ -32,8 +32,9 @@ def _tasks(engine, withdrawn=False):
         return list(s.scalars(q.order_by(db.TrackedTask.seq)))
 
 
-def test_generated_notice_gives_exactly_its_tasks(engine, tmp_path):
-    notice = read_docx(render(tmp_path / "tb.docx"), received_on=RECEIVED)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_generated_notice_gives_exactly_its_tasks(engine, tmp_path, shape):
+    notice = read_docx(render(tmp_path / "tb.docx", shape), received_on=RECEIVED)
     assert (notice.number, notice.issued_on) == ("02-TB/TU", date(2026, 8, 25))
     assert "giải ngân vốn đầu tư công" in notice.meeting
     _, result = _import(engine, [notice])
@@ -75,11 +76,13 @@ def test_importing_the_same_notice_twice_duplicates_nothing(engine, tmp_path):
         assert s.query(db.TrackedNotice).count() == 1
 
 
-def test_edited_notice_shows_the_diff_and_keeps_codes(engine, tmp_path):
-    original = render(tmp_path / "tb.docx")
+@pytest.mark.parametrize("shape", SHAPES)
+def test_edited_notice_shows_the_diff_and_keeps_codes(engine, tmp_path, shape):
+    original = render(tmp_path / "tb.docx", shape)
     _import(engine, [read_docx(original, received_on=RECEIVED)])
     before = {t.lead_name: t for t in _tasks(engine)}
-    edited = read_docx(edit_notice(original, tmp_path / "tb-sua.docx"), received_on=RECEIVED)
+    edited = read_docx(edit_notice(original, tmp_path / "tb-sua.docx", shape),
+                       received_on=RECEIVED)
     payload, result = _import(engine, [edited])
     d = payload["notices"][0]["diff"]
     added = [edited.tasks[k] for k in d["added"]]

@@ -43,7 +43,14 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     page.fill("input[name=place]", "Trụ sở Tỉnh ủy")
     page.fill("input[name=chair]", "Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy")
     page.fill("textarea[name=attendees]", "các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy\nSở Tài chính")
+    # The notice's signer and recipients: the format's defaults shown, switched with it.
+    page.click("#notice-fields summary")
+    signer = page.locator("input[name=signer_authority]")
+    page.check("input[name=format][value=state]")
+    expect(signer).to_have_attribute("placeholder", "TL. CHỦ TỊCH")
     page.check("input[name=format][value=party]")
+    expect(signer).to_have_attribute("placeholder", "T/L BAN THƯỜNG VỤ")
+    page.fill("input[name=signer_name]", "Trần Văn Bình")
     not_audio = tmp_path / "bien-ban.txt"
     not_audio.write_text("Đây không phải bản ghi âm.", encoding="utf-8")
     page.set_input_files("#file", str(not_audio))
@@ -142,6 +149,12 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     # The draft: generate, see the conclusion and tasks with evidence, download the .docx.
     # The upload's job already drafted version 1; the drafter drafts again from the edits.
     page.goto(f"{url}/meetings/{meeting_id}/draft")
+    notice = page.locator("#notice-form")  # the signer typed at upload, the defaults filled in
+    expect(notice.locator("input[name=signer_name]")).to_have_value("Trần Văn Bình")
+    expect(notice.locator("input[name=signer_authority]")).to_have_value("T/L BAN THƯỜNG VỤ")
+    notice.locator("input[name=notice_number]").fill("15")
+    notice.locator("button[type=submit]").click()
+    expect(notice.locator("[data-saved]")).to_be_visible()
     assert page.locator("#draft-list tbody tr").count() == 1
     page.click("#generate")
     # (locator assertions, not wait_for_function: the page reloads itself when the job is done)
@@ -191,13 +204,11 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     original.write_bytes(STATE["docx"])
     edited = tmp_path / "thong-bao-da-sua.docx"
     doc = Document(str(original))
-    table = next(t for t in doc.tables if "Nội dung nhiệm vụ" in t.rows[0].cells[1].text)
-    assert "rà soát vốn đầu tư công" in table.rows[1].cells[1].text  # the version edited on the web
-    cell = table.rows[1].cells[1]
-    new_text = "Sở Tài chính rà soát, tổng hợp danh mục dự án chậm giải ngân, báo cáo Thường trực"
-    for p in cell.paragraphs[1:]:
-        p._element.getparent().remove(p._element)
-    cell.paragraphs[0].text = new_text
+    # the notice says each task once, as a paragraph: the drafter rewrites the first one
+    para = next(p for p in doc.paragraphs if "rà soát vốn đầu tư công" in p.text)  # edited on the web
+    prefix = para.text[: para.text.index("Giao ")]  # "1. ", "a) " or nothing
+    _set_paragraph(para, f"{prefix}Giao Sở Tài chính rà soát, tổng hợp danh mục dự án chậm giải "
+                         "ngân, báo cáo Thường trực Tỉnh ủy.")
     doc.save(str(edited))
 
     login(page, url, "tonghop")
@@ -216,7 +227,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     page.click("#docx-form button[type=submit]")
     page.wait_for_selector("#changes-card")
     changes = page.inner_text("#changes-card")
-    assert "Sở Tài chính rà soát" in changes, changes
+    assert "tổng hợp danh mục dự án" in changes, changes
     shot(page, "10-du-thao-thay-doi", full_page=True)
     page.reload()
     assert page.locator("#draft-list tbody tr").count() == versions + 1
@@ -233,7 +244,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     page.fill("#import-form [data-date-of=issued_on]", "22/08/2026")
     page.click("#import-form button[type=submit]")
     page.wait_for_selector("#preview .preview-notice")
-    assert "Sở Tài chính rà soát" in page.inner_text("#preview")  # the uploaded version is newest
+    assert "tổng hợp danh mục dự án" in page.inner_text("#preview")  # the uploaded version is newest
     # The tracker's own copy of the edited notice, uploaded here, is what gets confirmed.
     page.goto(f"{url}/tracking/import")
     page.set_input_files("#import-form input[type=file]", str(edited))
@@ -241,7 +252,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     page.fill("#import-form [data-date-of=issued_on]", "22/08/2026")
     page.click("#import-form button[type=submit]")
     page.wait_for_selector("#preview .preview-notice")
-    assert "Sở Tài chính rà soát" in page.inner_text("#preview")
+    assert "tổng hợp danh mục dự án" in page.inner_text("#preview")
     shot(page, "11-nhap-van-ban")
     page.click("#preview button.primary")
     page.wait_for_url(re.compile(r".*/tracking$"))
@@ -257,7 +268,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     assert got.value.suggested_filename.endswith(".xlsx")
     # The tracker gives the task a deadline already past: the dashboard shows it in red.
     page.goto(f"{url}/tracking")
-    row = page.locator("table.tasks tbody tr", has_text="Sở Tài chính rà soát")
+    row = page.locator("table.tasks tbody tr", has_text="tổng hợp danh mục dự án")
     row.locator("td.code a").click()
     task_url = page.url
     page.click("#edit-card summary")
@@ -269,7 +280,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     expect(page.locator("dl.facts")).to_contain_text("15/09/2026", timeout=20_000)
     page.goto(f"{url}/tracking?issued_from=2026-08-01")
     assert page.input_value(".filters [data-date-of=issued_from]") == "01/08/2026"  # shown dd/mm/yyyy
-    row = page.locator("table.tasks tbody tr", has_text="Sở Tài chính rà soát")
+    row = page.locator("table.tasks tbody tr", has_text="tổng hợp danh mục dự án")
     assert re.search(r"\bw-do", row.get_attribute("class")), row.get_attribute("class")
     shot(page, "12-theo-doi")
     page.goto(task_url)
@@ -290,11 +301,9 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     # item by item, and the task keeps its deadline with the refusal in its history.
     corrected = tmp_path / "thong-bao-dinh-chinh.docx"
     doc = Document(str(edited))
-    table = next(t for t in doc.tables if "Nội dung nhiệm vụ" in t.rows[0].cells[1].text)
-    deadline = table.rows[1].cells[4]
-    for p in deadline.paragraphs[1:]:
-        p._element.getparent().remove(p._element)
-    deadline.paragraphs[0].text = "Trước ngày 30/10/2026"
+    para = next(p for p in doc.paragraphs if "tổng hợp danh mục dự án" in p.text)
+    _set_paragraph(para, para.text.replace("Thường trực Tỉnh ủy.",
+                                           "Thường trực Tỉnh ủy trước ngày 30/10/2026."))
     doc.save(str(corrected))
     page.goto(f"{url}/tracking/import")
     page.set_input_files("#import-form input[type=file]", str(corrected))
@@ -617,3 +626,10 @@ def test_a_request_without_the_pages_csrf_token_is_refused(page, ui_server):  # 
     status = page.evaluate("""async () => (await fetch('/api/meetings', {method: 'POST',
         headers: {'Content-Type': 'application/json'}, body: JSON.stringify({title: 'Giả mạo'})})).status""")
     assert status == 403
+
+
+def _set_paragraph(p, text: str) -> None:
+    """Retype a paragraph as Word keeps it: the first run's formatting, the comment anchors."""
+    for run in p.runs[1:]:
+        run._r.getparent().remove(run._r)
+    p.runs[0].text = text

@@ -41,18 +41,24 @@ def conclusion() -> Conclusion:
                       "nghe báo cáo tiến độ giải ngân vốn đầu tư công.", tasks=tasks)
 
 
-def render(path: Path) -> Path:
+SHAPES = ("paragraphs", "appendix")  # tasks as the body's paragraphs only, or also a table
+
+
+def render(path: Path, shape: str = "paragraphs") -> Path:
     import drafting
 
-    drafting.render_notice(conclusion(), meeting()).save(str(path))
+    drafting.render_notice(conclusion(), meeting(), appendix=shape == "appendix").save(str(path))
     return path
 
 
-def edit_notice(source: Path, target: Path) -> Path:
-    """What a drafter might do in Word: move a deadline, reword a task, drop one, add one."""
+def edit_notice(source: Path, target: Path, shape: str = "paragraphs") -> Path:
+    """What a drafter might do in Word: move a deadline, reword a task, drop one, add one
+    (in the task table when the notice has one, else in the numbered paragraphs)."""
     from docx import Document
 
     doc = Document(str(source))
+    if shape == "paragraphs":
+        return _edit_paragraphs(doc, target)
     table = next(t for t in doc.tables if "Nội dung" in t.rows[0].cells[1].text)
     rows = table.rows
     _set(rows[1].cells[4], "Trước ngày 15/10/2026")  # T1: new deadline
@@ -65,6 +71,34 @@ def edit_notice(source: Path, target: Path) -> Path:
         _set(cell, text)
     doc.save(str(target))
     return target
+
+
+def _edit_paragraphs(doc, target: Path) -> Path:
+    import copy
+
+    by_lead = {p.text: p for p in doc.paragraphs}
+    finance = next(p for t, p in by_lead.items() if t.startswith("1. Giao Sở Tài chính"))
+    _set_para(finance, finance.text.replace("trước ngày 30-9-2026", "trước ngày 15-10-2026"))
+    plan = next(p for t, p in by_lead.items() if t.startswith("5. Giao Sở Kế hoạch"))
+    _set_para(plan, plan.text.replace("trung hạn,", "trung hạn giai đoạn 2026-2030,"))
+    home = next(p for t, p in by_lead.items() if t.startswith("4. Giao Sở Nội vụ"))
+    home._p.getparent().remove(home._p)
+    new = copy.deepcopy(plan._p)
+    plan._p.addnext(new)
+    added = next(p for p in doc.paragraphs if p._p is new)
+    for el in list(new):  # a new paragraph typed by hand: no comment anchors
+        if el.tag.endswith(("commentRangeStart", "commentRangeEnd")):
+            new.remove(el)
+    _set_para(added, "6. Giao Sở Khoa học và Công nghệ tổng kết mô hình chuyển đổi số cấp xã, "
+                     "hoàn thành trong tháng 11/2026.")
+    doc.save(str(target))
+    return target
+
+
+def _set_para(p, text: str) -> None:
+    for run in p.runs[1:]:
+        run._r.getparent().remove(run._r)
+    p.runs[0].text = text
 
 
 def _set(cell, text: str) -> None:

@@ -34,6 +34,9 @@ def import_file(
     number: Annotated[str | None, typer.Option(help="Số thông báo, nếu văn bản để trống.")] = None,
     issued: DateOpt = None,
     received: DateOpt = None,
+    meeting_date: Annotated[str | None, typer.Option(
+        help="Ngày họp, khi văn bản không ghi (hạn không có năm, hạn 'trong N ngày' tính từ "
+             "đó); mặc định: ngày ghi trong văn bản, rồi --issued.")] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Lưu luôn, không hỏi lại.")] = False,
 ) -> None:
     """Xem trước các nhiệm vụ đọc được (và khác biệt so với lần nhập trước), rồi xác nhận lưu."""
@@ -50,7 +53,8 @@ def import_file(
         for n in notices:
             n.received_on = n.received_on or received_on
     else:
-        notices = [read_docx(file, number, _date(issued, "--issued"), received_on)]
+        notices = [read_docx(file, number, _date(issued, "--issued"), received_on,
+                             meeting_date=_date(meeting_date, "--meeting-date"))]
     with db.session(engine) as s:
         office = accounts.ensure_unit(s, unit)
         pending = imports.preview(s, notices, office.id, source_name=file.name)
@@ -200,9 +204,9 @@ def _rules():
 def _date(text: str | None, option: str) -> date | None:
     if not text:
         return None
-    from drafting.meeting import _parse_date
+    from drafting.meeting import parse_date
 
-    return _parse_date(text, option)
+    return parse_date(text, option)
 
 
 def _show_preview(payload: dict) -> None:

@@ -3,12 +3,11 @@
     notice = read_docx("02-TB-TU.docx")              # tasks via drafting.read_notice
     notices = tracking.excel.read_xlsx("list.xlsx")  # one or several notices
 
-The tasks come from drafting's reader; the notice number, dates and title come from the
-document header, and the quote with its audio time from the Word comments ketluan puts
-on each task row (they survive the drafter's editing unless deleted).
+The tasks come from drafting's reader, each with the quote and audio time of the Word
+comment ketluan puts on its paragraph (they survive the drafter's editing unless deleted);
+the notice number, dates and title come from the document header.
 """
 
-import contextlib
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
@@ -22,10 +21,7 @@ from tracking.status import FIXED, UNSET, effective_due, kind_from_drafting
 from transcribe.transcript import nfc
 
 _NUMBER = re.compile(r"Số\s*:?\s*(\d[\w.]*\s*[-/]\s*[A-ZĐa-zđ][\wĐđ/\-]*)")
-_VN_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 _MEETING = re.compile(r"(?:tại|về)\s+((?:cuộc họp|buổi làm việc|hội nghị|phiên họp)\b.*)", re.I)
-_CLOCK = re.compile(r"\[(\d{2}):(\d{2}):(\d{2})\]")
-_QUOTE = re.compile(r"Lời chủ trì:\s*[“\"](.*)[”\"]", re.S)
 
 
 @dataclass
@@ -88,21 +84,23 @@ class ParsedNotice:
 
 
 def read_docx(path: str | Path, number: str | None = None, issued_on: date | None = None,
-              received_on: date | None = None) -> ParsedNotice:
+              received_on: date | None = None, meeting_date: date | None = None) -> ParsedNotice:
     """A conclusions .docx (generated then edited, or written by hand) as a ParsedNotice.
 
-    `number` and `issued_on` override what the header says (a draft has them blank)."""
+    `number` and `issued_on` override what the header says (a draft has them blank);
+    dates without a year and relative deadlines count from `meeting_date`, else the
+    meeting date ketluan stored, else the header's date, else `issued_on`."""
     from docx import Document
 
     import drafting
 
     path = Path(path)
-    tasks = drafting.read_notice(path)  # checks the file first: zip bombs, macros, XML tricks
+    # checks the file first (zip bombs, macros, XML tricks); each task with its evidence
+    tasks = drafting.read_notice(path, meeting_date=meeting_date, issued_on=issued_on)
     doc = Document(str(path))
     header = _header(doc)
-    notes = _comment_notes(doc)
-    number = nfc((number or header["number"]).strip())
     issued_on = issued_on or header["issued_on"]
+    number = nfc((number or header["number"]).strip())
     if not number:
         raise InputError(
             f"Không thấy số thông báo trong '{path.name}' (dòng 'Số …' còn trống).",
@@ -113,7 +111,7 @@ def read_docx(path: str | Path, number: str | None = None, issued_on: date | Non
             "Nhập ngày ban hành khi nhập (ví dụ --issued 2026-08-25) hoặc điền vào văn bản.")
     parsed = []
     for task in tasks:
-        parsed += _split_leads(task, notes.get(_key(task.action), ""))
+        parsed += _split_leads(task)
     return ParsedNotice(
         number=number, issued_on=issued_on, tasks=parsed, title=header["title"],
         issuing_body=header["issuing_body"], meeting=header["meeting"], received_on=received_on,
@@ -131,15 +129,12 @@ def sha256_of(path: Path) -> str:
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _split_leads(task: Task, note: str) -> list[ParsedTask]:
+def _split_leads(task: Task) -> list[ParsedTask]:
     """One tracked task per lead unit: each lead answers for its own result and deadline."""
     kind = kind_from_drafting(task.deadline.kind, task.deadline.phrase)
     if kind == UNSET and task.deadline.due is not None:
         kind = FIXED
-    quote, start, end = _parse_note(note)
-    quote = quote or task.quote
-    start = start if start is not None else task.evidence.start
-    end = end if end is not None else task.evidence.end
+    quote, start, end = task.quote, task.evidence.start, task.evidence.end
     leads = task.leads or [""]
     return [ParsedTask(
         content=nfc(task.action.strip()), lead=nfc(lead.strip()),
@@ -149,6 +144,8 @@ def _split_leads(task: Task, note: str) -> list[ParsedTask]:
 
 
 def _header(doc) -> dict[str, Any]:
+    from drafting.reader import header_date
+
     out: dict[str, Any] = {"number": "", "issued_on": None, "title": "", "issuing_body": "",
                            "meeting": ""}
     lines: list[str] = []
@@ -161,14 +158,12 @@ def _header(doc) -> dict[str, Any]:
         bold = [p.text.strip() for p in left.paragraphs
                 if p.text.strip() and any(r.bold for r in p.runs)]
         plain = [p.text.strip() for p in left.paragraphs if p.text.strip() not in ("", "*")]
-        out["issuing_body"] = nfc((bold or plain or [""])[-1])
+        out["issuing_body"] = nfc(" ".join((bold or plain or [""])[-1].split()))
     paragraphs = [p.text.strip() for p in doc.paragraphs if p.text.strip()]
     for text in lines + paragraphs[:8]:
         if not out["number"] and (m := _NUMBER.search(text)):
             out["number"] = re.sub(r"\s+", "", m.group(1))
-        if out["issued_on"] is None and (m := _VN_DATE.search(text)):
-            with contextlib.suppress(ValueError):  # "ngày 31 tháng 2": not a date
-                out["issued_on"] = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    out["issued_on"] = header_date(doc)
     for k, text in enumerate(paragraphs[:6]):
         if text.upper() == "THÔNG BÁO" and k + 1 < len(paragraphs):
             out["title"] = nfc(paragraphs[k + 1])
@@ -176,36 +171,3 @@ def _header(doc) -> dict[str, Any]:
     m = _MEETING.search(out["title"])
     out["meeting"] = nfc(m.group(1)) if m else out["title"]
     return out
-
-
-def _comment_notes(doc) -> dict[str, str]:
-    """Task text (normalised) → the comment ketluan attached to its table row."""
-    from docx.oxml.ns import qn
-
-    try:
-        comments = {c.comment_id: c.text for c in doc.comments}
-    except Exception:  # a document without a comments part, or one python-docx cannot read
-        return {}
-    notes: dict[str, str] = {}
-    for table in doc.tables:
-        for row in table.rows:
-            ids = [int(el.get(qn("w:id"))) for el in row._tr.iter(qn("w:commentRangeStart"))]
-            texts = [c for c in (comments.get(i, "") for i in ids) if c]
-            if not texts:
-                continue
-            for cell in row.cells:
-                if cell.text.strip():
-                    notes.setdefault(_key(cell.text), "\n".join(texts))
-    return notes
-
-
-def _parse_note(note: str) -> tuple[str, float | None, float | None]:
-    clocks = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in _CLOCK.findall(note)]
-    quote = _QUOTE.search(note)
-    start = float(clocks[0]) if clocks else None
-    end = float(clocks[1]) if len(clocks) > 1 else start
-    return (quote.group(1).strip() if quote else ""), start, end
-
-
-def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", nfc(text)).strip().lower()

@@ -191,6 +191,8 @@ def cpu_stage(ctx: "StageRun") -> None:
         return
     transcript = Transcript.from_dict(tv.data)
     info = drafting_meeting(meeting)
+    for warning in drafting.check_meeting(info):  # values of the other format: say so
+        ctx.note(warning)
     gazetteer = Gazetteer.load(ctx.settings.gazetteer_file, ctx.glossary(meeting))
     conclusion = drafting.extract(transcript, info, gazetteer=gazetteer)
     ctx.touch(progress=0.5)
@@ -294,6 +296,11 @@ def meeting_dict(meeting: db.Meeting) -> dict[str, Any]:
         "attendees": list(meeting.attendees or []),
         "notice_number": meeting.notice_number,
         "format": meeting.format,
+        "concluded_by": meeting.concluded_by or "",
+        "signer_authority": meeting.signer_authority or "",
+        "signer_title": meeting.signer_title or "",
+        "signer_name": meeting.signer_name or "",
+        "recipients": list(meeting.recipients or []),
     }
 
 

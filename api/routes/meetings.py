@@ -6,14 +6,24 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import func, select
 
 import db
-from api.deps import ADMIN, DB, EVERYONE, VAN_THU, Allow, audit, visible_meeting
-from api.schemas import JobOut, MeetingDetail, MeetingIn, MeetingOut, MeetingPatch, MeetingsState
+from api.deps import ADMIN, DB, EVERYONE, TONG_HOP, VAN_THU, Allow, audit, visible_meeting
+from api.schemas import (
+    JobOut,
+    MeetingDetail,
+    MeetingIn,
+    MeetingOut,
+    MeetingPatch,
+    MeetingsState,
+    NoticePatch,
+)
 from db import accounts
 from ketluan.errors import InputError
 
 router = APIRouter(prefix="/api/meetings", tags=["Cuộc họp"])
 Reader = Annotated[db.User, Depends(Allow(*EVERYONE))]
 Clerk = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU))]
+# The notice's number, signer and recipients: set at upload or by the drafter.
+NoticeEditor = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP))]
 
 
 @router.post("", response_model=MeetingOut, status_code=201)
@@ -94,6 +104,20 @@ def update_meeting(
     for key, value in changes.items():
         if value is None and key not in ("date",):
             continue
+        setattr(meeting, key, value)
+    audit(s, request, user, "update", "meeting", meeting.id, meeting.id, fields=sorted(changes))
+    s.commit()
+    return meeting
+
+
+@router.patch("/{meeting_id}/notice", response_model=MeetingOut)
+def update_notice(
+    meeting_id: int, body: NoticePatch, request: Request, user: NoticeEditor, s: DB
+) -> db.Meeting:
+    """Sửa số thông báo, người kết luận, người ký và nơi nhận của thông báo."""
+    meeting = visible_meeting(s, user, meeting_id)
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    for key, value in changes.items():
         setattr(meeting, key, value)
     audit(s, request, user, "update", "meeting", meeting.id, meeting.id, fields=sorted(changes))
     s.commit()

@@ -114,8 +114,12 @@ def meetings_page(
 
 @router.get("/upload", response_class=HTMLResponse)
 def upload_page(request: Request, user: Clerk, s: DB) -> Response:
+    from drafting.meeting import FORMATS
+    from drafting.wording import form_defaults
+
     units = list(s.scalars(select(db.Unit).order_by(db.Unit.code))) if user.role_code == ADMIN else []
-    return _render(request, "upload.html", user, units=units)
+    return _render(request, "upload.html", user, units=units,
+                   notice_defaults={f: form_defaults(f) for f in FORMATS})
 
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
@@ -135,14 +139,18 @@ def transcript_page(request: Request, meeting_id: int, user: Listener, s: DB) ->
 
 @router.get("/meetings/{meeting_id}/draft", response_class=HTMLResponse)
 def draft_page(request: Request, meeting_id: int, user: Office, s: DB) -> Response:
+    from drafting.wording import form_defaults
+
     meeting = meeting_routes.get_meeting(meeting_id, user, s)
     drafts = draft_routes.list_drafts(meeting_id, user, s)
+    defaults = form_defaults(meeting.format, meeting.issuing_body, meeting.chair)
     return _render(
         request,
         "draft.html",
         user,
         meeting=meeting,
         drafts=drafts,
+        notice_defaults=defaults,
         can_edit=user.role_code in (ADMIN, TONG_HOP),
         can_import=user.role_code in (ADMIN, THEO_DOI),
         can_listen=user.role_code != THEO_DOI,

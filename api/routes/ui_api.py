@@ -180,6 +180,7 @@ def list_models(request: Request, user: Admin) -> list[ModelOut]:
 
 def _edit_draft(meeting_id: int, body: DraftEditIn, request: Request, user: db.User, s):
     import drafting
+    from drafting.render import forget_tasks
     from worker.pipeline import drafting_meeting
 
     meeting = visible_meeting(s, user, meeting_id)
@@ -202,6 +203,9 @@ def _edit_draft(meeting_id: int, body: DraftEditIn, request: Request, user: db.U
         tasks.append(task)
     data["tasks"] = tasks
     conclusion = drafting.Conclusion.from_dict(data)
+    kept = {t["id"] for t in tasks}
+    removed = [drafting.Task.from_dict(t) for k, t in old.items() if k not in kept]
+    forget_tasks(conclusion, removed)  # a deleted task does not stay as a plain sentence
     document = drafting.render_notice(conclusion, drafting_meeting(meeting))
     store = request.app.state.store
     with store.incoming() as tmp:

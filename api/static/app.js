@@ -201,12 +201,45 @@ PAGES.account = () => {
   });
 };
 
+// -- the notice's number, signer and recipients (upload form and draft page) -------------
+
+// Placeholders show the format's defaults: an empty field takes them when drafting.
+function noticeDefaults(form, defaults) {
+  for (const field of $$("[data-default]", form)) field.placeholder = defaults[field.dataset.default] || "";
+}
+
+function noticeValues(data) {
+  return {
+    notice_number: data.notice_number || "", concluded_by: data.concluded_by || "",
+    signer_authority: data.signer_authority || "", signer_title: data.signer_title || "",
+    signer_name: data.signer_name || "",
+    recipients: (data.recipients || "").split("\n").map((s) => s.trim()).filter(Boolean),
+  };
+}
+
+function wireNoticeForm(form, meetingId) {
+  noticeDefaults(form, JSON.parse(form.dataset.defaults));
+  const box = $("[data-error]", form), saved = $("[data-saved]", form);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    clearError(box);
+    saved.hidden = true;
+    try {
+      await api("PATCH", `/api/meetings/${meetingId}/notice`, noticeValues(formData(form)));
+      saved.hidden = false;
+    } catch (err) { showError(box, err); }
+  });
+}
+
 // -- upload ------------------------------------------------------------------------------
 
 PAGES.upload = () => {
   const form = $("#upload-form");
   const drop = $("#drop"), input = $("#file"), box = $("[data-error]", form);
   let file = null, meetingId = null;
+  const defaults = JSON.parse(form.dataset.defaults);
+  const byFormat = () => noticeDefaults(form, defaults[(formData(form).format || "state")]);
+  for (const radio of $$("input[name=format]", form)) radio.addEventListener("change", byFormat);
 
   // Remember the issuing body and format for the next meeting (this browser only).
   for (const field of $$("[data-remember]", form)) {
@@ -215,6 +248,7 @@ PAGES.upload = () => {
     if (field.type === "radio") { if (saved) field.checked = field.value === saved; }
     else if (saved && !field.value) field.value = saved;
   }
+  byFormat();
 
   const choose = (f) => {
     file = f;
@@ -252,6 +286,7 @@ PAGES.upload = () => {
       date: data.date, place: data.place || "", chair: data.chair || "",
       attendees: (data.attendees || "").split("\n").map((s) => s.trim()).filter(Boolean),
       format: data.format || "state", glossary: data.glossary || "",
+      ...noticeValues(data),
     };
     const button = $("#upload-submit");
     busy(button, true);
@@ -664,6 +699,8 @@ PAGES.transcript = () => {
 PAGES.draft = () => {
   const root = $("#draft");
   const meetingId = root.dataset.meeting;
+  const noticeForm = $("#notice-form");
+  if (noticeForm) wireNoticeForm(noticeForm, meetingId);
   const canEdit = root.dataset.canEdit === "yes";
   const box = $("[data-error]", root);
   const audio = $("#audio");
