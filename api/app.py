@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 import db
 from api import csrf, errors
 from api.csrf import CSRFMiddleware
-from api.middleware import CloseIfBodyUnread
+from api.middleware import BodyLimit, CloseIfBodyUnread, SecurityHeaders, route_body_limits
 from api.routes import (
     admin,
     audio,
@@ -74,7 +74,9 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _offline_docs(app)
     app.add_middleware(CSRFMiddleware, trusted_origins=settings.trusted_origins)
-    app.add_middleware(CloseIfBodyUnread)  # outermost: also closes after an early CSRF refusal
+    app.add_middleware(CloseIfBodyUnread)  # also closes after an early CSRF refusal
+    app.add_middleware(BodyLimit, limits=route_body_limits(app, settings.max_upload_bytes))
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals included
     errors.install(app)
     routers = (health, auth, meetings, audio, jobs, transcripts, drafts, admin, voiceprints, glossary,
                tracking, ui_api)
@@ -86,15 +88,21 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
 
 def _offline_docs(app: FastAPI) -> None:
     """Swagger UI at /docs from the swagger-ui-bundle wheel: nothing fetched from the network."""
+    import base64
+    import hashlib
+    import re
+
     import swagger_ui_bundle
     from fastapi.openapi.docs import get_swagger_ui_html
     from fastapi.responses import HTMLResponse
+
+    from api.middleware import CSP
 
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=app.openapi_url,
             title="ketluan — API",
             swagger_js_url="/docs-assets/swagger-ui-bundle.js",
@@ -102,6 +110,13 @@ def _offline_docs(app: FastAPI) -> None:
             swagger_favicon_url="/docs-assets/favicon-32x32.png",
             swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io
         )
+        # Swagger UI starts from an inline script: allow exactly that script, by its hash.
+        hashes = " ".join(
+            "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+            for s in re.findall(r"<script>(.*?)</script>", page.body.decode(), re.S)
+        )
+        page.headers["content-security-policy"] = CSP.replace("script-src 'self'", f"script-src 'self' {hashes}")
+        return page
 
 
 def celery_sender(settings: Settings) -> Send:

@@ -21,7 +21,8 @@ router = APIRouter(prefix="/api/meetings/{meeting_id}/audio", tags=["Báº£n ghi Ã
 Clerk = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU))]
 Listener = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP, LANH_DAO))]
 
-UPLOAD_DOC = {
+UPLOAD_DOC = {  # also marks the route as an upload: api/middleware.py BodyLimit
+    "x-upload": True,
     "requestBody": {
         "required": True,
         "content": {

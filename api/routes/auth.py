@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request, Response
 import db
 from api import csrf
 from api.deps import DB, DON_VI, EVERYONE, SESSION_COOKIE, Allow, audit, bearer_or_cookie, check_password
+from api.middleware import SMALL_BODY
 from api.schemas import LoginIn, LoginOut, TokenIn, TokenOut, UserOut
 from db import accounts
 from ketluan.errors import AuthError
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/api/auth", tags=["Tài khoản"])
 Me = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]  # units too: me, logout, tokens
 
 
-@router.post("/login", response_model=LoginOut)
+@router.post("/login", response_model=LoginOut, openapi_extra=SMALL_BODY)
 def login(body: LoginIn, request: Request, response: Response, s: DB) -> LoginOut:
     """Đăng nhập: trả về mã truy cập và đặt cookie phiên.
 

@@ -7,8 +7,9 @@ page changes goes through the JSON API from the browser (api/static/app.js).
 """
 
 import datetime as dt
+import posixpath
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -89,8 +90,7 @@ def home(request: Request, s: DB) -> Response:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/", changed: bool = False) -> Response:
-    safe = next if next.startswith("/") and not next.startswith("//") else "/"
-    return _render(request, "login.html", None, next=safe, changed=changed)
+    return _render(request, "login.html", None, next=same_origin_path(next), changed=changed)
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -265,6 +265,22 @@ def admin_page(request: Request, user: Admin, s: DB) -> Response:
 
 
 # -- helpers ----------------------------------------------------------------------------
+
+
+def same_origin_path(target: str) -> str:
+    """`target` as a path on this site, normalised, or "/". Browsers read a backslash as a
+    slash and drop tabs and newlines, so "/\\evil.example" or "/<TAB>/evil.example" would leave
+    the site: anything but a plain absolute path is refused, then "." and ".." are resolved."""
+    if not target.startswith("/") or any(c == "\\" or ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    path = posixpath.normpath(parts.path)
+    path = "/" + path.lstrip("/")  # normpath keeps a leading "//"
+    if parts.path.endswith("/") and path != "/":
+        path += "/"
+    return urlunsplit(("", "", path, parts.query, ""))
 
 
 def _render(request: Request, name: str, user: db.User | None, code: int = 200, **context):

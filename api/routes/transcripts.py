@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 import db
 from api.deps import ADMIN, DB, LANH_DAO, TONG_HOP, VAN_THU, Allow, audit, visible_meeting
+from api.middleware import LARGE_BODY
 from api.schemas import TranscriptOut, TranscriptPatch, VersionOut, VoiceprintOut
 from db.voiceprints import carry_centroids, enrol_from_transcript
 from diarize.voiceprints import Person
@@ -64,7 +65,7 @@ def list_versions(meeting_id: int, user: Reader, s: DB) -> list[VersionOut]:
     ]
 
 
-@router.patch("/transcript", response_model=TranscriptOut)
+@router.patch("/transcript", response_model=TranscriptOut, openapi_extra=LARGE_BODY)
 def patch_transcript(
     meeting_id: int, body: TranscriptPatch, request: Request, user: Drafter, s: DB
 ) -> TranscriptOut:

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 import db
 from api.deps import ADMIN, DB, DON_VI, EVERYONE, TONG_HOP, Allow, audit, check_password, visible_meeting
+from api.middleware import LARGE_BODY, SMALL_BODY
 from api.schemas import DraftOut, In, TranscriptOut
 from db import accounts
 from ketluan.errors import InputError, NotFoundError
@@ -69,7 +70,7 @@ class ModelOut(BaseModel):
     description: str
 
 
-@router.post("/api/auth/password", status_code=204)
+@router.post("/api/auth/password", status_code=204, openapi_extra=SMALL_BODY)
 def change_password(body: PasswordIn, request: Request, user: Anyone, s: DB) -> None:
     """Đổi mật khẩu của chính mình (cần mật khẩu cũ)."""
     if check_password(request, s, user.username, body.old_password) is None:
@@ -122,7 +123,8 @@ def draft_conclusion(meeting_id: int, version: int, request: Request, user: Read
     return ConclusionOut(version=draft.version, source=draft.source, conclusion=data)
 
 
-@router.post("/api/meetings/{meeting_id}/drafts/edit", response_model=DraftOut, status_code=201)
+@router.post("/api/meetings/{meeting_id}/drafts/edit", response_model=DraftOut, status_code=201,
+             openapi_extra=LARGE_BODY)
 async def edit_draft(meeting_id: int, body: DraftEditIn, request: Request, user: Drafter, s: DB):
     """Sửa bảng nhiệm vụ của một dự thảo đã soạn và tạo lại tệp .docx (phiên bản mới)."""
     return await run_in_threadpool(_edit_draft, meeting_id, body, request, user, s)
