@@ -137,9 +137,12 @@ def import_draft(
 
 
 @router.get("/imports/{import_id}", response_model=ImportOut)
-def get_import(import_id: int, user: Tracker, s: DB) -> ImportOut:
-    """Xem lại bản xem trước của một lần nhập."""
-    return _import_out(_pending(s, user, import_id))
+def get_import(import_id: int, request: Request, user: Tracker, s: DB) -> ImportOut:
+    """Xem lại bản xem trước của một lần nhập (được ghi vào nhật ký truy cập)."""
+    pending = _pending(s, user, import_id)
+    audit(s, request, user, "read", "tracking_import", pending.id)
+    s.commit()
+    return _import_out(pending)
 
 
 @router.post("/imports/{import_id}/confirm", response_model=AppliedOut)
@@ -195,18 +198,23 @@ def list_tasks(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> TaskPage:
-    """Danh sách nhiệm vụ được xem, kèm trạng thái và cảnh báo (API cho phần mềm theo dõi khác)."""
+    """Danh sách nhiệm vụ được xem, kèm trạng thái và cảnh báo (API cho phần mềm theo dõi khác);
+    mỗi lần đọc được ghi vào nhật ký truy cập (nhiệm vụ mang lời chủ trì trích từ bản ghi)."""
     today = on or dt.date.today()
     total, rows = reports.task_page(s, today, _rules(request), user, unit_id, notice_id, status,
                                     issued_from, issued_to, offset, limit,
                                     _aware(updated_since))
+    audit(s, request, user, "read", "tracking_tasks", None, count=len(rows), offset=offset)
+    s.commit()
     return TaskPage(on=today, total=total, items=[TaskOut(**r.to_dict()) for r in rows])
 
 
 @router.get("/tasks/{task_id}", response_model=TaskDetail)
 def get_task(task_id: int, request: Request, user: Reader, s: DB, on: On = None) -> TaskDetail:
-    """Một nhiệm vụ với lịch sử xử lý và minh chứng."""
+    """Một nhiệm vụ với lịch sử xử lý và minh chứng (được ghi vào nhật ký truy cập)."""
     task = tasks.visible_task(s, user, task_id)
+    audit(s, request, user, "read", "tracking_task", task.id)
+    s.commit()
     return _detail(s, request, user, task, on)
 
 

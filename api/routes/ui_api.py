@@ -120,6 +120,8 @@ def draft_conclusion(meeting_id: int, version: int, request: Request, user: Read
     if data is None:
         tasks = _read_tasks(request, draft)
         data = {"items": [], "tasks": [t.to_dict() for t in tasks], "opening": ""}
+    audit(s, request, user, "read", "draft", draft.id, meeting.id, version=draft.version, part="conclusion")
+    s.commit()
     return ConclusionOut(version=draft.version, source=draft.source, conclusion=data)
 
 
@@ -148,6 +150,8 @@ def draft_changes(meeting_id: int, version: int, request: Request, user: Reader,
         else:
             old = [_task_line(t.to_dict()) for t in _read_tasks(request, previous)]
     added, removed, changed, same = _compare(old, new)
+    audit(s, request, user, "read", "draft", draft.id, meeting.id, version=draft.version, part="changes")
+    s.commit()
     return ChangesOut(
         version=draft.version,
         compared_with=previous.version if previous else None,
