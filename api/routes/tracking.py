@@ -54,7 +54,7 @@ from db import accounts
 from ketluan.errors import ConflictError, InputError, KetluanError, NotFoundError
 from tracking import excel, imports, reports, tasks, warnings
 from tracking import units as units_mod
-from tracking.files import kind_of
+from tracking.files import check_safe
 from tracking.mail import mailer_from
 from tracking.status import LEVELS, rules_from
 from worker import tracking_jobs
@@ -99,7 +99,7 @@ async def upload_import(
     params = {"number": number, "issued_on": issued_on, "received_on": received_on}
     with state.store.incoming() as tmp:
         got = await receive_file(request, tmp, min(MAX_IMPORT_BYTES, state.settings.max_upload_bytes))
-        await run_in_threadpool(kind_of, got.path, got.filename)  # cheap: refuse a wrong file now
+        await run_in_threadpool(check_safe, got.path, got.filename)  # refuse a wrong or hostile file now
         job = await run_in_threadpool(_queue_upload, request, s, user, unit_id, got, params)
     return _accepted(job)
 
