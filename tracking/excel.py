@@ -116,6 +116,22 @@ def check_xlsx(path: Path, shown: str | None = None) -> None:
     check_office_file(path, "xlsx", InputError, shown)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def append_text_row(ws, values: list[Any]) -> None:
+    """ws.append(values), with every text written as text: openpyxl stores a string starting
+    with "=" as a formula, so a unit's progress "=HYPERLINK(…)" would be live in the export.
+    Such a cell (and one starting with +, -, @, tab or CR, which spreadsheet programs also
+    read as formulas when the file is converted or the cell edited) is a string cell with
+    Excel's own "quote prefix": shown exactly as typed, never evaluated."""
+    ws.append(values)
+    for cell in ws[ws._current_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def write_template(path: str | Path) -> Path:
     """An empty list with the header row, one example row and a sheet explaining the columns."""
     from openpyxl import Workbook
