@@ -51,9 +51,10 @@ from api.tracking_schemas import (
 )
 from api.upload import receive_file
 from db import accounts
-from ketluan.errors import ConflictError, InputError, KetluanError, NotFoundError
+from ketluan.errors import AccessDenied, ConflictError, InputError, KetluanError, NotFoundError
 from tracking import excel, imports, reports, tasks, warnings
 from tracking import units as units_mod
+from tracking.daily import local_today
 from tracking.files import check_safe
 from tracking.mail import mailer_from
 from tracking.status import LEVELS, rules_from
@@ -346,14 +347,34 @@ def list_warnings(
 
 
 @router.post("/warnings/notify", response_model=list[NotificationOut])
-def send_warnings(request: Request, user: Tracker, s: DB, on: On = None) -> list[db.Notification]:
-    """Tạo thông báo cảnh báo cho nhiệm vụ của cơ quan mình (và gửi e-mail nếu đã cấu hình máy
-    chủ thư). Chạy hằng ngày; mỗi cảnh báo chỉ gửi một lần."""
+def send_warnings(
+    request: Request,
+    user: Tracker,
+    s: DB,
+    on: Annotated[dt.date | None, Query(description="Chỉ hôm nay; ngày khác chỉ khi chạy thử.")] = None,
+    dry_run: Annotated[bool, Query(description="Quản trị viên: xem trước, không lưu, không gửi.")] = False,
+) -> list[NotificationOut]:
+    """Tạo thông báo cảnh báo hôm nay cho nhiệm vụ của cơ quan mình (và gửi e-mail nếu đã cấu
+    hình máy chủ thư). Chạy hằng ngày; mỗi cảnh báo chỉ gửi một lần. Cảnh báo chỉ tạo cho ngày
+    hôm nay: một ngày khác sẽ gửi cảnh báo sai và chặn cảnh báo thật về sau. Quản trị viên xem
+    trước cảnh báo của một ngày bất kỳ bằng `dry_run=true` (không lưu, không gửi)."""
     settings = request.app.state.settings
-    created = warnings.notify(s, on or dt.date.today(), rules_from(settings), mailer_from(settings),
-                              user)
+    today = local_today(settings)
+    if dry_run:
+        if user.role_code != ADMIN:
+            raise AccessDenied("Chỉ quản trị viên được chạy thử cảnh báo.",
+                               "Bỏ dry_run để gửi cảnh báo hôm nay.")
+        created = warnings.notify(s, on or today, rules_from(settings), None, user)
+        preview = [NotificationOut.model_validate(n) for n in created]
+        s.rollback()  # a preview: nothing is stored, nothing is sent
+        return preview
+    if on is not None and on != today:
+        raise InputError(
+            f"Chỉ tạo cảnh báo cho hôm nay ({today:%d/%m/%Y}), không cho ngày {on:%d/%m/%Y}.",
+            "Bỏ tham số on; để xem trước cảnh báo của ngày khác, quản trị viên dùng dry_run=true.")
+    created = warnings.notify(s, today, rules_from(settings), mailer_from(settings), user)
     s.commit()
-    return created
+    return [NotificationOut.model_validate(n) for n in created]
 
 
 @router.get("/notifications", response_model=list[NotificationOut])
