@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 import db
 from api import csrf, errors
 from api.csrf import CSRFMiddleware
-from api.middleware import BodyLimit, CloseIfBodyUnread, SecurityHeaders, route_body_limits
+from api.middleware import BodyLimit, CloseIfBodyUnread, RefuseNul, SecurityHeaders, route_body_limits
 from api.routes import (
     admin,
     audio,
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     app.add_middleware(CSRFMiddleware, trusted_origins=settings.trusted_origins)
     app.add_middleware(CloseIfBodyUnread)  # also closes after an early CSRF refusal
     app.add_middleware(BodyLimit, limits=route_body_limits(app, settings.max_upload_bytes))
+    app.add_middleware(RefuseNul)
     app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals included
     errors.install(app)
     routers = (health, auth, meetings, audio, jobs, transcripts, drafts, admin, voiceprints, glossary,

@@ -179,3 +179,30 @@ async def _too_large(send, limit: int) -> None:
 
 SMALL_BODY = {BODY_LIMIT_KEY: 16 * 1024}  # sign-in, password change: a name and a password
 LARGE_BODY = {BODY_LIMIT_KEY: 16 * 1024 * 1024}  # a long meeting's edits, glossaries, task tables
+
+
+class RefuseNul:
+    """A NUL character in the address (path or query, as %00) is refused with a clear 400:
+    no real name, code or search holds one, and PostgreSQL cannot even compare it."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and (
+            b"%00" in scope.get("query_string", b"")
+            or "\x00" in scope.get("path", "")
+            or b"%00" in scope.get("raw_path", b"")
+        ):
+            import json
+
+            body = json.dumps({"detail": {
+                "code": "input",
+                "message": "Địa chỉ yêu cầu chứa ký tự NUL (%00), không được phép.",
+                "hint": "Bỏ ký tự đó khỏi đường dẫn hoặc tham số rồi gửi lại.",
+            }}, ensure_ascii=False).encode()
+            await send({"type": "http.response.start", "status": 400, "headers": [
+                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)

@@ -25,9 +25,13 @@ class Out(BaseModel):
 
 def _nfc_strings(value: Any) -> Any:
     if isinstance(value, str):
+        if "\x00" in value:  # PostgreSQL cannot store it; no real text holds one
+            raise ValueError("chứa ký tự NUL (\\x00), không được phép trong văn bản")
         return nfc(value).strip()
     if isinstance(value, list):
         return [_nfc_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {_nfc_strings(k): _nfc_strings(v) for k, v in value.items()}
     return value
 
 

@@ -84,3 +84,70 @@ def test_an_admin_dry_run_stores_and_sends_nothing(api):
     assert _notifications(c) == 0
     # …and the genuine warnings of today are still created afterwards.
     assert len(c.post("/api/tracking/warnings/notify", headers=t["admin"]).json()) == 3
+
+
+# -- finding 11: values out of range are clear 4xx answers ------------------------------------
+
+BIG = str(2**63)
+
+
+def _within_days_notice(c) -> int:
+    from tracking import imports
+    from tracking.source import ParsedNotice, ParsedTask
+    from tracking.status import WITHIN_DAYS
+
+    with db.session(c.app.state.engine) as s:
+        office = accounts.ensure_unit(s, "VP")
+        notice = ParsedNotice("4-TB/VP", date(2026, 8, 25), [ParsedTask(
+            "Ban hành kế hoạch", "Sở Xây dựng", deadline_kind=WITHIN_DAYS,
+            deadline_phrase="trong 10 ngày làm việc")])
+        imports.confirm(s, imports.preview(s, [notice], office.id).id)
+        return s.scalar(select(db.TrackedNotice.id).where(db.TrackedNotice.number == "4-TB/VP"))
+
+
+def _meeting(c) -> int:
+    r = c.post("/api/meetings", json={"title": "Họp thử giới hạn"}, headers=c.tokens["van_thu"])
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def test_the_listed_500s_are_clear_4xx(api):
+    c, t = api, api.tokens
+    meeting, notice = _meeting(c), _within_days_notice(c)
+    nul = "Họp\x00giao ban"
+    calls = [
+        ("GET", f"/api/meetings/{BIG}", t["admin"], None),
+        ("GET", f"/api/meetings/{meeting}/drafts/{BIG}/conclusion", t["admin"], None),
+        ("GET", f"/api/meetings/{meeting}/transcript?version={BIG}", t["admin"], None),
+        ("GET", f"/api/tracking/tasks?offset={BIG}", t["admin"], None),
+        ("GET", f"/api/tracking/tasks?unit_id={BIG}", t["admin"], None),
+        ("GET", f"/api/tracking/tasks/{BIG}", t["admin"], None),
+        ("GET", f"/api/units/{BIG}/glossary", t["admin"], None),
+        ("GET", f"/meetings/{BIG}", t["admin"], None),  # a web page
+        ("GET", "/api/tracking/dashboard?on=9999-12-31", t["theo_doi"], None),
+        ("GET", "/api/tracking/warnings?on=9999-12-31", t["theo_doi"], None),
+        ("GET", "/api/tracking/tasks?updated_since=0001-01-01T00:00:00%2B14:00", t["theo_doi"], None),
+        ("POST", f"/api/tracking/notices/{notice}/received", t["theo_doi"], {"received_on": "9999-12-30"}),
+        ("POST", "/api/meetings", t["van_thu"], {"title": nul}),
+        ("POST", "/api/meetings", t["van_thu"], {"title": "Họp", "attendees": ["Ông A\x00"]}),
+        ("PATCH", f"/api/meetings/{meeting}", t["van_thu"], {"glossary": "Sở\x00Tài chính"}),
+        ("GET", "/api/meetings?q=a%00b", t["van_thu"], None),
+        ("POST", "/api/auth/login", {}, {"username": "van\x00thu", "password": "x"}),
+    ]
+    for method, path, headers, body in calls:
+        r = c.request(method, path, headers=headers, json=body)
+        where = f"{c.kind}: {method} {path} {body} → {r.status_code} {r.text[:200]}"
+        assert 400 <= r.status_code < 500, where
+        if path.startswith("/api"):
+            assert r.json()["detail"]["message"] and r.json()["detail"]["code"] != "internal", where
+
+
+def test_a_bogus_filename_charset_is_a_clear_400(api):
+    c = api
+    meeting = _meeting(c)
+    body = (b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename*=bogus''ban%20ghi.wav\r\n"
+            b"Content-Type: audio/wav\r\n\r\nRIFF\r\n--b--\r\n")
+    r = c.post(f"/api/meetings/{meeting}/audio", content=body,
+               headers={**c.tokens["van_thu"], "content-type": "multipart/form-data; boundary=b"})
+    assert r.status_code == 400, r.text
+    assert "bảng mã 'bogus'" in r.json()["detail"]["message"]

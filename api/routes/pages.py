@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.exc import StatementError
 
 import db
 from api.deps import (
@@ -29,7 +30,7 @@ from api.deps import (
     Allow,
     bearer_or_cookie,
 )
-from api.errors import STATUS
+from api.errors import OUT_OF_RANGE, STATUS, refused_value
 from api.routes import admin as admin_routes
 from api.routes import drafts as draft_routes
 from api.routes import meetings as meeting_routes
@@ -67,6 +68,13 @@ def install(app: FastAPI) -> None:
     async def _refused(request: Request, exc: KetluanError) -> Response:
         status = 403 if isinstance(exc, AccessDenied) else STATUS.get(exc.code, 400)
         return _error_page(request, status, exc.message, exc.hint)
+
+    @pages.exception_handler(OverflowError)
+    @pages.exception_handler(StatementError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, StatementError) and not refused_value(exc):
+            raise exc
+        return _error_page(request, 400, OUT_OF_RANGE[1], OUT_OF_RANGE[2])
 
     @pages.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
