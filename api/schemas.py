@@ -1,7 +1,7 @@
 """Request and response bodies, kept apart from the database models."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -33,6 +33,9 @@ def _nfc_strings(value: Any) -> Any:
     if isinstance(value, dict):
         return {_nfc_strings(k): _nfc_strings(v) for k, v in value.items()}
     return value
+
+
+Name = Annotated[str, Field(max_length=255)]  # a person's or a unit's name, one list item
 
 
 class In(BaseModel):
@@ -122,11 +125,11 @@ class MeetingIn(In):
     date: dt.date | None = None
     place: str = Field(default="", max_length=255)
     chair: str = Field(default="", max_length=255)
-    attendees: list[str] = Field(default_factory=list, max_length=500)
+    attendees: list[Name] = Field(default_factory=list, max_length=500)
     notice_number: str = Field(default="", max_length=64)
     format: Literal["party", "state"] = "state"
     glossary: str = Field(default="", max_length=200_000)
-    unit_code: str | None = Field(default=None, description="Chỉ quản trị viên: đơn vị sở hữu.")
+    unit_code: str | None = Field(default=None, max_length=64, description="Chỉ quản trị viên: đơn vị sở hữu.")
 
 
 class MeetingPatch(In):
@@ -136,7 +139,7 @@ class MeetingPatch(In):
     date: dt.date | None = None
     place: str | None = Field(default=None, max_length=255)
     chair: str | None = Field(default=None, max_length=255)
-    attendees: list[str] | None = Field(default=None, max_length=500)
+    attendees: list[Name] | None = Field(default=None, max_length=500)
     notice_number: str | None = Field(default=None, max_length=64)
     format: Literal["party", "state"] | None = None
     glossary: str | None = Field(default=None, max_length=200_000)
@@ -318,8 +321,8 @@ class MergeEdit(In):
 class TranscriptPatch(In):
     base_version: int = Field(description="Phiên bản đang sửa; lệch với bản mới nhất → 409.")
     segments: list[SegmentEdit] = Field(default_factory=list, max_length=100_000)
-    speakers: dict[str, SpeakerEdit] = Field(default_factory=dict)
-    merge: list[MergeEdit] = Field(default_factory=list)
+    speakers: dict[Annotated[str, Field(max_length=64)], SpeakerEdit] = Field(default_factory=dict, max_length=500)
+    merge: list[MergeEdit] = Field(default_factory=list, max_length=500)
     note: str = Field(default="", max_length=500)
 
 

@@ -151,3 +151,59 @@ def test_a_bogus_filename_charset_is_a_clear_400(api):
                headers={**c.tokens["van_thu"], "content-type": "multipart/form-data; boundary=b"})
     assert r.status_code == 400, r.text
     assert "bảng mã 'bogus'" in r.json()["detail"]["message"]
+
+
+# -- finding 13: every text field is bounded --------------------------------------------------
+
+
+def _unbounded(spec: dict, schema: dict, where: str, seen: set) -> list[str]:
+    """Strings without maxLength, arrays without maxItems, maps without maxProperties."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        if name in seen:
+            return []
+        seen.add(name)
+        return _unbounded(spec, spec["components"]["schemas"][name], name, seen)
+    found = []
+    for key in ("anyOf", "oneOf", "allOf"):
+        for sub in schema.get(key, []):
+            found += _unbounded(spec, sub, where, seen)
+    kind = schema.get("type")
+    if kind == "string" and "maxLength" not in schema and "enum" not in schema and "const" not in schema \
+            and schema.get("format") not in ("date", "date-time", "binary"):
+        found.append(where)
+    if kind == "array":
+        if "maxItems" not in schema:
+            found.append(f"{where}[]")
+        found += _unbounded(spec, schema.get("items", {}), f"{where}[]", seen)
+    if kind == "object":
+        for name, prop in schema.get("properties", {}).items():
+            found += _unbounded(spec, prop, f"{where}.{name}", seen)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            if "maxProperties" not in schema:
+                found.append(f"{where}{{}}")
+            found += _unbounded(spec, extra, f"{where}{{}}", seen)
+    return found
+
+
+def test_every_text_field_and_list_in_a_request_is_bounded(tmp_path):
+    app = create_app(Settings(data_dir=tmp_path), send=lambda job_id, stage: None)
+    spec = app.openapi()
+    unbounded = []
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            for param in op.get("parameters", []):
+                unbounded += _unbounded(spec, param["schema"], f"{method} {path} ?{param['name']}", set())
+            for media in op.get("requestBody", {}).get("content", {}).values():
+                unbounded += [f"{method} {path}: {w}" for w in _unbounded(spec, media["schema"], "body", set())]
+    app.state.engine.dispose()
+    assert unbounded == [], "unbounded request fields:\n" + "\n".join(sorted(set(unbounded)))
+
+
+def test_attendees_are_bounded_item_by_item(api):
+    c = api
+    r = c.post("/api/meetings", headers=c.tokens["van_thu"],
+               json={"title": "Họp", "attendees": ["Ông A " + "x" * 100_000]})
+    assert r.status_code == 422, r.text
+    assert "attendees" in r.json()["detail"]["message"]

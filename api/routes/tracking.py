@@ -189,7 +189,7 @@ def list_tasks(
     user: Reader,
     s: DB,
     on: On = None,
-    status: Annotated[str | None, Query(description="Mã trạng thái, ví dụ qua_han.")] = None,
+    status: Annotated[str | None, Query(max_length=32, description="Mã trạng thái, ví dụ qua_han.")] = None,
     unit_id: Annotated[int | None, Query(description="Đơn vị chủ trì.")] = None,
     notice_id: int | None = None,
     issued_from: dt.date | None = None,
@@ -334,7 +334,7 @@ def list_warnings(
     user: Reader,
     s: DB,
     on: On = None,
-    level: Annotated[str | None, Query(description="vang | do | do_dac_biet")] = None,
+    level: Annotated[str | None, Query(max_length=32, description="vang | do | do_dac_biet")] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> list[WarningOut]:
     """Danh sách cảnh báo: vàng (sắp đến hạn, chưa có kết quả), đỏ (quá hạn), đỏ đặc biệt."""
@@ -402,7 +402,7 @@ def report_summary(
     request: Request,
     user: Reader,
     s: DB,
-    by: Annotated[str, Query(description="unit | status | notice | period")] = "unit",
+    by: Annotated[str, Query(max_length=16, description="unit | status | notice | period")] = "unit",
     on: On = None,
     issued_from: dt.date | None = None,
     issued_to: dt.date | None = None,
@@ -426,7 +426,7 @@ def start_export(body: ExportIn, request: Request, user: Reader, s: DB) -> JSONR
 @router.get("/reports/export.xlsx", response_class=FileResponse,
             responses={202: {"model": TrackingJobOut, "description": "Chưa xong: theo dõi việc xuất."}})
 async def report_xlsx(request: Request, user: Reader, s: DB, on: On = None,
-                      by: Annotated[str, Query(description="unit | status | notice | period")] = "unit",
+                      by: Annotated[str, Query(max_length=16, description="unit | status | notice | period")] = "unit",
                       issued_from: dt.date | None = None,
                       issued_to: dt.date | None = None) -> Response:
     """Xuất Excel: bảng tổng hợp và danh sách nhiệm vụ. Tệp được lập ở hàng đợi cpu; địa chỉ

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 
@@ -118,7 +118,8 @@ def patch_transcript(
 
 @router.get("/export/{fmt}", response_class=Response)
 def export_transcript(
-    meeting_id: int, fmt: str, request: Request, user: Reader, s: DB, version: Version = None
+    meeting_id: int, fmt: Annotated[str, Path(max_length=16)], request: Request, user: Reader, s: DB,
+    version: Version = None
 ) -> Response:
     """Xuất bản chép lời: json, txt, srt, vtt hoặc docx."""
     fmt = fmt.lower()

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 import db
 from api.deps import ADMIN, DB, DON_VI, EVERYONE, TONG_HOP, Allow, audit, check_password, visible_meeting
 from api.middleware import LARGE_BODY, SMALL_BODY
-from api.schemas import DraftOut, In, TranscriptOut
+from api.schemas import DraftOut, In, Name, TranscriptOut
 from db import accounts
 from ketluan.errors import InputError, NotFoundError
 
@@ -35,8 +35,8 @@ class RestoreIn(In):
 
 class TaskEditIn(In):
     id: str = Field(default="", max_length=64)
-    leads: list[str] = Field(default_factory=list, max_length=50)
-    supports: list[str] = Field(default_factory=list, max_length=50)
+    leads: list[Name] = Field(default_factory=list, max_length=50)
+    supports: list[Name] = Field(default_factory=list, max_length=50)
     action: str = Field(min_length=1, max_length=5000)
     deadline_phrase: str = Field(default="", max_length=255)
 
