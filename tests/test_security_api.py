@@ -207,3 +207,91 @@ def test_attendees_are_bounded_item_by_item(api):
                json={"title": "Họp", "attendees": ["Ông A " + "x" * 100_000]})
     assert r.status_code == 422, r.text
     assert "attendees" in r.json()["detail"]["message"]
+
+
+# -- finding 4: a duplicate recording reveals nothing of the other unit ------------------------
+
+
+def test_the_same_recording_in_two_units_shares_the_file_and_nothing_else(tmp_path):
+    import io
+
+    import numpy as np
+
+    from tests.media import write_audio
+
+    wav = write_audio(tmp_path / "a.wav", (0.1 * np.sin(np.arange(32000) / 5)).astype(np.float32))
+    app = create_app(Settings(data_dir=tmp_path / "data"), send=lambda job_id, stage: None)
+    tokens = {}
+    with db.session(app.state.engine) as s:
+        for name, unit in (("vanthu.a", "DV-A"), ("vanthu.b", "DV-B")):
+            user = accounts.create_user(s, name, PASSWORD, "van_thu", unit)
+            tokens[unit] = {"Authorization": f"Bearer {accounts.issue_token(s, user, 'api', None)}"}
+    with TestClient(app) as c:
+        def upload(unit: str, name: str):
+            meeting = c.post("/api/meetings", json={"title": f"Họp {unit}"}, headers=tokens[unit]).json()["id"]
+            files = {"file": (name, io.BytesIO(wav.read_bytes()), "audio/wav")}
+            return meeting, c.post(f"/api/meetings/{meeting}/audio", files=files, headers=tokens[unit])
+
+        _, a = upload("DV-A", "hop-mat-so-7.wav")
+        meeting_b, b = upload("DV-B", "ban-ghi-cua-b.wav")
+        assert a.status_code == b.status_code == 202, b.text
+        a_audio, b_audio = a.json()["audio"], b.json()["audio"]
+        assert b_audio["original_name"] == "ban-ghi-cua-b.wav"
+        assert b_audio["id"] != a_audio["id"] and b_audio["created_at"] > a_audio["created_at"]
+        assert "hop-mat-so-7" not in b.text
+        got = c.get(f"/api/meetings/{meeting_b}/audio", headers=tokens["DV-B"])
+        assert got.status_code == 200 and "ban-ghi-cua-b.wav" in got.headers["content-disposition"]
+        assert "hop-mat-so-7" not in c.get(f"/api/meetings/{meeting_b}", headers=tokens["DV-B"]).text
+        assert "hop-mat-so-7" not in c.get("/api/meetings", headers=tokens["DV-B"]).text
+        # Stored once; within one unit a second upload is still refused as a duplicate.
+        stored = [p for p in app.state.store.stored() if p.name == a_audio["sha256"]]
+        assert len(stored) == 1
+        _, again = upload("DV-B", "lan-nua.wav")
+        assert again.status_code == 409 and "Họp DV-B" in again.json()["detail"]["message"]
+    app.state.engine.dispose()
+
+
+def test_migration_splits_a_recording_shared_by_two_units(engine_at_0005):
+    engine = engine_at_0005
+    stamp = "2026-05-01 08:00:00"
+    with engine.begin() as c:
+        for unit in (1, 2):
+            c.exec_driver_sql(
+                f"INSERT INTO units (id, code, name, created_at) VALUES ({unit}, 'U{unit}', 'U', '{stamp}')")
+        c.exec_driver_sql(
+            "INSERT INTO audio_files (sha256, size, duration, format, codec, sample_rate, channels,"
+            " storage_path, original_name, created_at)"
+            f" VALUES ('ab', 1, 1, 'wav', '', 0, 0, 'ab', 'cua-a.wav', '{stamp}')")
+        first = c.exec_driver_sql("SELECT id FROM audio_files").scalar()
+        for meeting, unit in ((1, 1), (2, 2), (3, 2)):
+            c.exec_driver_sql(
+                "INSERT INTO meetings (id, unit_id, title, issuing_body, superior_body, place, chair, attendees,"
+                " notice_number, format, glossary, audio_id, created_at, updated_at)"
+                f" VALUES ({meeting}, {unit}, 'Họp', '', '', '', '', '[]', '', 'state', '', {first},"
+                f" '{stamp}', '{stamp}')")
+            c.exec_driver_sql(
+                "INSERT INTO jobs (id, meeting_id, audio_id, state, stage, progress, error_code, error_message,"
+                " error_hint, attempts, log, created_at, updated_at)"
+                f" VALUES ({meeting}, {meeting}, {first}, 'done', 'cpu',"
+                f" 1, '', '', '', 1, '[]', '{stamp}', '{stamp}')")
+    db.migrate(engine)
+    with engine.connect() as c:
+        meetings = dict(c.exec_driver_sql("SELECT id, audio_id FROM meetings").all())
+        jobs = dict(c.exec_driver_sql("SELECT meeting_id, audio_id FROM jobs").all())
+        rows = {r[0]: r[1:] for r in c.exec_driver_sql(
+            "SELECT id, unit_id, original_name, storage_path FROM audio_files").all()}
+    assert meetings[1] == first and meetings[2] == meetings[3] != first and jobs == meetings
+    assert rows[first] == (1, "cua-a.wav", "ab") and rows[meetings[2]] == (2, "", "ab")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_at_0005(request, tmp_path):
+    import contextlib
+
+    with contextlib.ExitStack() as stack:
+        url = (f"sqlite:///{tmp_path / 'old.sqlite'}" if request.param == "sqlite"
+               else stack.enter_context(new_database()))
+        engine = db.make_engine(url)
+        db.migrate(engine, "0005")
+        yield engine
+        engine.dispose()
