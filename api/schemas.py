@@ -65,11 +65,13 @@ class UserOut(Out):
     role_name: str
     unit_code: str | None
     unit_name: str | None
+    active: bool = True
 
     @classmethod
     def of(cls, u: db.User) -> "UserOut":
         return cls(
             id=u.id,
+            active=u.active,
             username=u.username,
             full_name=u.full_name,
             role=u.role_code,
@@ -92,8 +94,21 @@ class TokenIn(In):
 
 
 class TokenOut(BaseModel):
+    id: int = Field(description="Dùng để thu hồi riêng mã này: DELETE /api/auth/tokens/{id}.")
     token: str
     label: str
+
+
+class TokenInfo(Out):
+    id: int
+    kind: str = Field(description="session (đăng nhập web) | api")
+    label: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+
+
+class UserPatch(In):
+    active: bool = Field(description="false: khóa tài khoản (mọi phiên và mã truy cập bị thu hồi).")
 
 
 class UserIn(In):

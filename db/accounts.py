@@ -134,3 +134,18 @@ def revoke(s: Session, token: str) -> None:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def set_active(s: Session, user: User, active: bool) -> None:
+    """Deactivate (or reactivate) an account; deactivating revokes every session and token."""
+    user.active = active
+    if not active:
+        for token in s.scalars(select(AuthToken).where(AuthToken.user_id == user.id)):
+            token.revoked = True
+    s.flush()
+
+
+def tokens_of(s: Session, user_id: int) -> list[AuthToken]:
+    """The user's unrevoked sessions and API tokens, newest first."""
+    q = select(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked.is_(False))
+    return list(s.scalars(q.order_by(AuthToken.id.desc())))

@@ -15,7 +15,7 @@ from api.deps import Allow
 from tests.service_fixtures import ROLE_NAMES
 from tests.tracking_helpers import tracking_params
 
-PUBLIC = {("GET", "/api/health"), ("POST", "/api/auth/login"), ("GET", "/docs")}
+PUBLIC = {("GET", "/api/health"), ("POST", "/api/auth/login")}
 FRAMEWORK = {"/openapi.json", "/docs", "/docs-assets", "/static"}
 
 
@@ -200,6 +200,9 @@ def test_api_docs_load_nothing_from_the_network(pg_stack):
     import re
 
     with pg_stack.client() as c:
+        assert c.get("/docs").status_code == 401  # settings.api_docs = "admin" by default
+        assert c.get("/openapi.json").status_code == 401
+        c.headers.update(pg_stack.auth("admin"))
         page = c.get("/docs")
         assert page.status_code == 200
         assert re.findall(r"https?://", page.text) == [], "a CDN URL in /docs"

@@ -295,3 +295,90 @@ def engine_at_0005(request, tmp_path):
         db.migrate(engine, "0005")
         yield engine
         engine.dispose()
+
+
+# -- finding 16: decided and built ---------------------------------------------------------------
+
+
+def test_an_admin_deactivates_a_user_and_anyone_revokes_one_token(api):
+    c, t = api, api.tokens
+    first = c.post("/api/auth/tokens", json={"label": "máy chấm công"}, headers=t["van_thu"]).json()
+    second = c.post("/api/auth/tokens", json={"label": "phần mềm theo dõi"}, headers=t["van_thu"]).json()
+    mine = c.get("/api/auth/tokens", headers=t["van_thu"]).json()
+    assert {first["id"], second["id"]} <= {x["id"] for x in mine} and "token" not in mine[0]
+    # One token revoked: it stops working at once, the others go on.
+    assert c.delete(f"/api/auth/tokens/{first['id']}", headers=t["theo_doi"]).status_code == 404  # not theirs
+    assert c.delete(f"/api/auth/tokens/{first['id']}", headers=t["van_thu"]).status_code == 204
+    assert c.get("/api/auth/me", headers={"Authorization": f"Bearer {first['token']}"}).status_code == 401
+    assert c.get("/api/auth/me", headers={"Authorization": f"Bearer {second['token']}"}).status_code == 200
+    # Deactivated: every token and session ends, sign-in is refused; reactivated: sign-in works.
+    user_id = c.get("/api/auth/me", headers=t["van_thu"]).json()["id"]
+    assert len(c.get(f"/api/users/{user_id}/tokens", headers=t["admin"]).json()) >= 2
+    r = c.patch(f"/api/users/{user_id}", json={"active": False}, headers=t["admin"])
+    assert r.status_code == 200 and r.json()["active"] is False
+    assert c.get("/api/auth/me", headers=t["van_thu"]).status_code == 401
+    assert c.get("/api/auth/me", headers={"Authorization": f"Bearer {second['token']}"}).status_code == 401
+    login = {"username": "vanthu", "password": PASSWORD}
+    assert c.post("/api/auth/login", json=login).status_code == 401
+    assert c.patch(f"/api/users/{user_id}", json={"active": False}, headers=t["van_thu"]).status_code == 401
+    admin_id = c.get("/api/auth/me", headers=t["admin"]).json()["id"]
+    assert c.patch(f"/api/users/{admin_id}", json={"active": False}, headers=t["admin"]).status_code == 400
+    assert c.patch(f"/api/users/{user_id}", json={"active": True}, headers=t["admin"]).status_code == 200
+    assert c.post("/api/auth/login", json=login).status_code == 200
+
+
+def test_api_description_is_for_admins_unless_set_public(tmp_path):
+    for setting, anonymous, admin in (("admin", 401, 200), ("public", 200, 200), ("off", 404, 404)):
+        app = create_app(Settings(data_dir=tmp_path / setting, api_docs=setting), send=lambda j, s: None)
+        with db.session(app.state.engine) as s:
+            user = accounts.create_user(s, "quantri", PASSWORD, "admin")
+            auth = {"Authorization": f"Bearer {accounts.issue_token(s, user, 'api', None)}"}
+        with TestClient(app) as c:
+            for path in ("/openapi.json", "/docs"):
+                assert c.get(path).status_code == anonymous, (setting, path)
+                assert c.get(path, headers=auth).status_code == admin, (setting, path)
+        app.state.engine.dispose()
+
+
+def test_x_forwarded_for_is_not_believed_unless_configured(tmp_path):
+    import threading
+
+    import httpx
+    import uvicorn
+
+    from tests.service_fixtures import free_port, wait_for
+    from worker.cli import proxy_options
+
+    for allowed, expected in (("", "ip:127.0.0.1"), ("127.0.0.1", "ip:10.9.8.7")):
+        app = create_app(Settings(data_dir=tmp_path / (allowed or "none")), send=lambda j, s: None)
+        port = free_port()
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                               **proxy_options(allowed)))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        wait_for(lambda server=server: server.started, 20, "uvicorn")
+        r = httpx.post(f"http://127.0.0.1:{port}/api/auth/login", json={"username": "ai", "password": "sai"},
+                       headers={"X-Forwarded-For": "10.9.8.7"})
+        server.should_exit = True
+        thread.join(10)
+        assert r.status_code == 401
+        with db.session(app.state.engine) as s:
+            keys = set(s.scalars(select(db.LoginThrottle.key)))
+        assert expected in keys, (allowed, keys)
+        app.state.engine.dispose()
+
+
+def test_an_upload_cut_short_by_a_dead_api_is_removed_at_once(tmp_path):
+    import subprocess
+    import sys
+
+    store = db.FileStore(tmp_path / "files")
+    code = ("import sys, os; from db.storage import FileStore; s = FileStore(sys.argv[1]); "
+            "cm = s.incoming(); p = cm.__enter__(); p.write_bytes(b'x' * 1000); print(p); os._exit(0)")
+    dead = subprocess.run([sys.executable, "-c", code, str(store.root)], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    with store.incoming() as live:  # this process is alive: its file stays
+        assert {str(p) for p in store.leftovers()} == {dead, str(live)}
+        app = create_app(Settings(data_dir=tmp_path), send=lambda j, s: None)  # an API starts
+        assert [str(p) for p in store.leftovers()] == [str(live)]
+        app.state.engine.dispose()
