@@ -10,7 +10,7 @@ OUT    ?= out/demo
 SYSTEM_DEPS_TEST := espeak-ng sox libreoffice-writer fonts-liberation poppler-utils chromium \
                     fonts-noto-core fonts-dejavu-core redis-server postgresql strace
 
-.PHONY: demo test install install-test lint clean
+.PHONY: demo test install install-test lint fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: install-test
 
 lint:
 	$(BIN)/ruff check .
+
+# A bounded fuzz pass over the API's OpenAPI description (schemathesis), against the app on
+# loopback: any 5xx answer fails it (bench/fuzz.py; a short pass runs in the test suite).
+fuzz: install-test
+	$(BIN)/python -m bench.fuzz --seconds 300 --examples 25
 
 clean:
 	rm -rf $(VENV) out .data artifacts

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 import db
 from api import csrf, errors
 from api.csrf import CSRFMiddleware
-from api.middleware import CloseIfBodyUnread
+from api.middleware import BodyLimit, CloseIfBodyUnread, RefuseNul, SecurityHeaders, route_body_limits
 from api.routes import (
     admin,
     audio,
@@ -60,21 +60,27 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     # The stock /docs and /redoc pages load JavaScript from a CDN; ours serve vendored files.
     app = FastAPI(
-        title="ketluan", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None
+        title="ketluan", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None,
+        openapi_url=None,  # served below, as settings.api_docs says
     )
     engine = db.connect(settings.db_url)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = db.sessionmaker_for(engine)
     app.state.store = db.FileStore(settings.files_dir)
+    app.state.store.remove_abandoned()  # uploads cut short when this machine's API last died
     app.state.send = send or celery_sender(settings)
     # The web UI (another issue) renders Jinja2 templates and serves vendored assets from here.
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.globals["csrf_token"] = csrf.token_for_request  # base.html <meta>
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    _offline_docs(app)
+    if settings.api_docs != "off":
+        _offline_docs(app, public=settings.api_docs == "public")
     app.add_middleware(CSRFMiddleware, trusted_origins=settings.trusted_origins)
-    app.add_middleware(CloseIfBodyUnread)  # outermost: also closes after an early CSRF refusal
+    app.add_middleware(CloseIfBodyUnread)  # also closes after an early CSRF refusal
+    app.add_middleware(BodyLimit, limits=route_body_limits(app, settings.max_upload_bytes))
+    app.add_middleware(RefuseNul)
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals included
     errors.install(app)
     routers = (health, auth, meetings, audio, jobs, transcripts, drafts, admin, voiceprints, glossary,
                tracking, ui_api)
@@ -84,24 +90,45 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     return app
 
 
-def _offline_docs(app: FastAPI) -> None:
-    """Swagger UI at /docs from the swagger-ui-bundle wheel: nothing fetched from the network."""
+def _offline_docs(app: FastAPI, public: bool) -> None:
+    """/openapi.json, and Swagger UI at /docs from the swagger-ui-bundle wheel (nothing fetched
+    from the network); for signed-in admins only unless `public`."""
+    import base64
+    import hashlib
+    import re
+
     import swagger_ui_bundle
+    from fastapi import Depends
     from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.responses import HTMLResponse
+    from fastapi.responses import HTMLResponse, JSONResponse
+
+    from api.deps import ADMIN, Allow
+    from api.middleware import CSP
 
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+    guard = [] if public else [Depends(Allow(ADMIN))]
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/openapi.json", include_in_schema=False, dependencies=guard)
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False, dependencies=guard)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url,
+        page = get_swagger_ui_html(
+            openapi_url="/openapi.json",
             title="ketluan — API",
             swagger_js_url="/docs-assets/swagger-ui-bundle.js",
             swagger_css_url="/docs-assets/swagger-ui.css",
             swagger_favicon_url="/docs-assets/favicon-32x32.png",
             swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io
         )
+        # Swagger UI starts from an inline script: allow exactly that script, by its hash.
+        hashes = " ".join(
+            "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+            for s in re.findall(r"<script>(.*?)</script>", page.body.decode(), re.S)
+        )
+        page.headers["content-security-policy"] = CSP.replace("script-src 'self'", f"script-src 'self' {hashes}")
+        return page
 
 
 def celery_sender(settings: Settings) -> Send:

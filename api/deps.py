@@ -136,20 +136,30 @@ _JOB_WITH_UNIT = (  # built once: job status is the most frequent request
 
 def check_password(request: Request, s: Session, username: str, password: str) -> db.User | None:
     """accounts.authenticate behind the sign-in throttle (db/throttle.py): a locked account or
-    address is refused (429) before the password is checked; a failure is counted, committed
-    even though the request fails, and the one that starts a lock is audited and refused."""
+    address is refused (429) before the password is checked; the attempt is counted (and
+    committed) before its password is checked, so parallel attempts cannot outrun the count;
+    the failure that starts a lock is audited and refused."""
     policy = throttle.Policy.of(request.app.state.settings)
     ip = request.client.host if request.client else ""
     user_key, ip_key = throttle.keys(username, ip)
+    limits = {user_key: policy.max_failures, ip_key: policy.ip_max_failures}
     throttle.check(s, [user_key, ip_key])
+    attempts = []
+    for key, limit in limits.items():
+        attempt = throttle.reserve(s, key, limit, policy)
+        if attempt is None:  # locked by a parallel attempt since check(): undo ours, refuse
+            s.rollback()
+            throttle.check(s, [user_key, ip_key])
+            raise throttle.refusal(throttle.Lock(key, 1, limit))
+        attempts.append(attempt)
+    s.commit()
     user = accounts.authenticate(s, username, password)
     if user is not None:
-        throttle.clear(s, user_key)
+        for attempt in attempts:
+            throttle.succeeded(s, attempt, clear_count=attempt.key == user_key)
+        s.commit()
         return user
-    locks = [
-        throttle.record_failure(s, user_key, policy.max_failures, policy),
-        throttle.record_failure(s, ip_key, policy.ip_max_failures, policy),
-    ]
+    locks = [throttle.failed(s, a, limits[a.key], policy) for a in attempts]
     locks = [lock for lock in locks if lock is not None]
     if locks:  # the account, when it exists; the key names what was locked either way
         wanted = username.strip().lower()  # the lock ignores letter case, so does this

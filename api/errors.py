@@ -5,6 +5,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, StatementError
 
 from ketluan.errors import KetluanError
 
@@ -26,8 +27,21 @@ STATUS = {
 }
 
 
+OUT_OF_RANGE = (
+    "out_of_range",
+    "Giá trị gửi lên nằm ngoài phạm vi cho phép (số quá lớn, ngày quá xa hoặc ký tự không hợp lệ).",
+    "Kiểm tra lại mã số, ngày tháng và nội dung rồi gửi lại.",
+)
+
+
 def body(code: str, message: str, hint: str = "", **extra) -> dict:
     return {"detail": {"code": code, "message": message, "hint": hint, **extra}}
+
+
+def refused_value(exc: StatementError) -> bool:
+    """The database (or its driver) refused a value the checks above it let through: a number
+    past its integer range (SQLite: OverflowError; PostgreSQL: DataError), a NUL character."""
+    return isinstance(exc, DataError) or isinstance(exc.orig, OverflowError | ValueError)
 
 
 def install(app: FastAPI) -> None:
@@ -56,6 +70,18 @@ def install(app: FastAPI) -> None:
             ),
             422,
         )
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        # An id or offset past 2^63-1, a date past year 9999 once a deadline is added to it.
+        return JSONResponse(body(*OUT_OF_RANGE), 400)
+
+    @app.exception_handler(StatementError)
+    async def _statement(request: Request, exc: StatementError) -> JSONResponse:
+        if refused_value(exc):
+            log.warning("value refused by the database on %s %s: %s", request.method, request.url.path, exc.orig)
+            return JSONResponse(body(*OUT_OF_RANGE), 400)
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

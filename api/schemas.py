@@ -1,7 +1,7 @@
 """Request and response bodies, kept apart from the database models."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -25,10 +25,17 @@ class Out(BaseModel):
 
 def _nfc_strings(value: Any) -> Any:
     if isinstance(value, str):
+        if "\x00" in value:  # PostgreSQL cannot store it; no real text holds one
+            raise ValueError("chứa ký tự NUL (\\x00), không được phép trong văn bản")
         return nfc(value).strip()
     if isinstance(value, list):
         return [_nfc_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {_nfc_strings(k): _nfc_strings(v) for k, v in value.items()}
     return value
+
+
+Name = Annotated[str, Field(max_length=255)]  # a person's or a unit's name, one list item
 
 
 class In(BaseModel):
@@ -58,11 +65,13 @@ class UserOut(Out):
     role_name: str
     unit_code: str | None
     unit_name: str | None
+    active: bool = True
 
     @classmethod
     def of(cls, u: db.User) -> "UserOut":
         return cls(
             id=u.id,
+            active=u.active,
             username=u.username,
             full_name=u.full_name,
             role=u.role_code,
@@ -85,8 +94,21 @@ class TokenIn(In):
 
 
 class TokenOut(BaseModel):
+    id: int = Field(description="Dùng để thu hồi riêng mã này: DELETE /api/auth/tokens/{id}.")
     token: str
     label: str
+
+
+class TokenInfo(Out):
+    id: int
+    kind: str = Field(description="session (đăng nhập web) | api")
+    label: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+
+
+class UserPatch(In):
+    active: bool = Field(description="false: khóa tài khoản (mọi phiên và mã truy cập bị thu hồi).")
 
 
 class UserIn(In):
@@ -118,7 +140,7 @@ class MeetingIn(In):
     date: dt.date | None = None
     place: str = Field(default="", max_length=255)
     chair: str = Field(default="", max_length=255)
-    attendees: list[str] = Field(default_factory=list, max_length=500)
+    attendees: list[Name] = Field(default_factory=list, max_length=500)
     notice_number: str = Field(default="", max_length=64)
     format: Literal["party", "state"] = "state"
     glossary: str = Field(default="", max_length=200_000)
@@ -126,8 +148,8 @@ class MeetingIn(In):
     signer_authority: str = Field(default="", max_length=128)
     signer_title: str = Field(default="", max_length=128)
     signer_name: str = Field(default="", max_length=128)
-    recipients: list[str] = Field(default_factory=list, max_length=100)
-    unit_code: str | None = Field(default=None, description="Chỉ quản trị viên: đơn vị sở hữu.")
+    recipients: list[Name] = Field(default_factory=list, max_length=100)
+    unit_code: str | None = Field(default=None, max_length=64, description="Chỉ quản trị viên: đơn vị sở hữu.")
 
 
 class MeetingPatch(In):
@@ -137,7 +159,7 @@ class MeetingPatch(In):
     date: dt.date | None = None
     place: str | None = Field(default=None, max_length=255)
     chair: str | None = Field(default=None, max_length=255)
-    attendees: list[str] | None = Field(default=None, max_length=500)
+    attendees: list[Name] | None = Field(default=None, max_length=500)
     notice_number: str | None = Field(default=None, max_length=64)
     format: Literal["party", "state"] | None = None
     glossary: str | None = Field(default=None, max_length=200_000)
@@ -145,7 +167,7 @@ class MeetingPatch(In):
     signer_authority: str | None = Field(default=None, max_length=128)
     signer_title: str | None = Field(default=None, max_length=128)
     signer_name: str | None = Field(default=None, max_length=128)
-    recipients: list[str] | None = Field(default=None, max_length=100)
+    recipients: list[Name] | None = Field(default=None, max_length=100)
 
 
 class NoticePatch(In):
@@ -157,7 +179,7 @@ class NoticePatch(In):
     signer_authority: str | None = Field(default=None, max_length=128)
     signer_title: str | None = Field(default=None, max_length=128)
     signer_name: str | None = Field(default=None, max_length=128)
-    recipients: list[str] | None = Field(default=None, max_length=100)
+    recipients: list[Name] | None = Field(default=None, max_length=100)
 
 
 class AudioOut(Out):
@@ -341,8 +363,8 @@ class MergeEdit(In):
 class TranscriptPatch(In):
     base_version: int = Field(description="Phiên bản đang sửa; lệch với bản mới nhất → 409.")
     segments: list[SegmentEdit] = Field(default_factory=list, max_length=100_000)
-    speakers: dict[str, SpeakerEdit] = Field(default_factory=dict)
-    merge: list[MergeEdit] = Field(default_factory=list)
+    speakers: dict[Annotated[str, Field(max_length=64)], SpeakerEdit] = Field(default_factory=dict, max_length=500)
+    merge: list[MergeEdit] = Field(default_factory=list, max_length=500)
     note: str = Field(default="", max_length=500)
 
 

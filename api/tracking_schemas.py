@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas import In, JobError, Out
+from api.schemas import In, JobError, Name, Out
 
 
 class TaskOut(BaseModel):
@@ -72,10 +72,10 @@ class TaskDetail(TaskOut):
 class TaskPatch(In):
     content: str | None = Field(None, max_length=5000)
     lead: str | None = Field(None, max_length=255)
-    supports: list[str] | None = None
+    supports: list[Name] | None = Field(None, max_length=50)
     sector: str | None = Field(None, max_length=128)
     documents: str | None = Field(None, max_length=5000)
-    deadline_kind: str | None = None
+    deadline_kind: str | None = Field(None, max_length=32)
     deadline_phrase: str | None = Field(None, max_length=255)
     due_on: dt.date | None = None
     note: str = Field("", max_length=2000)

@@ -167,7 +167,14 @@ def _filename(raw: bytes, options: dict[bytes, bytes]) -> str:
     star = _FILENAME_STAR.search(raw)
     if star:
         charset = star.group(1).decode("ascii", "replace") or "utf-8"
-        return unquote(star.group(2).decode("ascii", "replace").strip('"'), encoding=charset)
+        try:
+            return unquote(star.group(2).decode("ascii", "replace").strip('"'), encoding=charset,
+                           errors="strict")
+        except (LookupError, UnicodeDecodeError):  # "filename*=bogus''…": no such encoding
+            raise FilenameError(
+                f"Tên tệp ghi theo bảng mã '{charset[:20]}' không đọc được.",
+                "Gửi tên tệp bằng UTF-8 (filename*=UTF-8''…) hoặc đổi tên tệp rồi tải lên lại.",
+            ) from None
     value = options.get(b"filename", b"")
     try:
         return value.decode("utf-8")

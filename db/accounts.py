@@ -11,10 +11,10 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, lazyload
 
 from db.models import ROLES, AuthToken, Unit, User, UTCDateTime, utcnow
+from db.passwords import check_password
 from ketluan.errors import InputError
 
 _hasher = PasswordHasher()
-MIN_PASSWORD = 8
 _USERNAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
@@ -34,10 +34,9 @@ def create_user(
         )
     if role not in ROLES:
         raise InputError(f"Vai trò '{role}' không có.", f"Chọn trong: {', '.join(ROLES)}.")
-    if len(password) < MIN_PASSWORD:
-        raise InputError("Mật khẩu quá ngắn.", f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
     if s.scalar(select(User.id).where(User.username == username)):
         raise InputError(f"Tên đăng nhập '{username}' đã có.", "Chọn tên khác.")
+    check_password(password, username)
     unit = ensure_unit(s, unit_code) if unit_code else None
     if unit is None and role != "admin":
         raise InputError("Người dùng cần thuộc một đơn vị.", "Thêm --unit MÃ_ĐƠN_VỊ.")
@@ -61,8 +60,7 @@ def set_password(s: Session, user: User | str, password: str) -> User:
         user = s.scalar(select(User).where(User.username == username.strip()))
         if user is None:
             raise InputError(f"Không có tài khoản '{username}'.", "Kiểm tra lại tên đăng nhập.")
-    if len(password) < MIN_PASSWORD:
-        raise InputError("Mật khẩu quá ngắn.", f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+    check_password(password, user.username)
     user.password_hash = _hasher.hash(password)
     for token in s.scalars(select(AuthToken).where(AuthToken.user_id == user.id)):
         token.revoked = True
@@ -136,3 +134,18 @@ def revoke(s: Session, token: str) -> None:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def set_active(s: Session, user: User, active: bool) -> None:
+    """Deactivate (or reactivate) an account; deactivating revokes every session and token."""
+    user.active = active
+    if not active:
+        for token in s.scalars(select(AuthToken).where(AuthToken.user_id == user.id)):
+            token.revoked = True
+    s.flush()
+
+
+def tokens_of(s: Session, user_id: int) -> list[AuthToken]:
+    """The user's unrevoked sessions and API tokens, newest first."""
+    q = select(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked.is_(False))
+    return list(s.scalars(q.order_by(AuthToken.id.desc())))

@@ -39,13 +39,13 @@ def store_audio(
     info,
     original_name: str,
     user_id: int | None,
+    unit_id: int,
 ) -> AudioFile:
-    """The AudioFile row for this content, moving the file into the store if it is new."""
-    audio = s.scalar(select(AudioFile).where(AudioFile.sha256 == sha256))
-    if audio is not None:
-        return audio  # same recording uploaded for another unit: stored once
+    """The unit's own AudioFile row for this content; the file itself is stored once, whoever
+    uploads it (a second unit's upload shares the file, never the first unit's row)."""
     relative = store.commit(incoming, sha256)
     audio = AudioFile(
+        unit_id=unit_id,
         sha256=sha256,
         size=size,
         duration=round(info.duration, 3),

@@ -54,7 +54,8 @@ def remove_orphans(engine: Engine, store: FileStore, grace_seconds: float) -> Cl
         relative = path.resolve().relative_to(root).as_posix()
         if relative not in referenced and store.remove_if_older(path, cutoff):
             done.files.append(relative)
-    done.temporary = _old_temporaries(store, cutoff)
+    done.temporary = [p.relative_to(store.root).as_posix() for p in store.remove_abandoned()]
+    done.temporary += _old_temporaries(store, cutoff)
     if done.count:
         log.info(
             "orphan cleanup: %d recording rows, %d stored files, %d temporary files removed",

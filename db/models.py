@@ -162,11 +162,15 @@ class LoginThrottle(Base):
 
 
 class AudioFile(Base):
-    """One recording, stored once under the data directory by its SHA-256."""
+    """One unit's recording. The file is stored once under the data directory by its SHA-256,
+    whichever units upload it; the row is the unit's own (name, time, uploader), so a unit
+    uploading bytes another unit already has learns nothing of that other upload."""
 
     __tablename__ = "audio_files"
+    __table_args__ = (UniqueConstraint("unit_id", "sha256"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(BigInteger)
     duration: Mapped[float] = mapped_column(Float)
     format: Mapped[str] = mapped_column(String(64))

@@ -8,6 +8,7 @@ root): the orphan cleanup (db/cleanup.py) removes old files that no such column 
 
 import hashlib
 import os
+import socket
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -33,7 +34,7 @@ class FileStore:
     def incoming(self) -> Iterator[Path]:
         """A temporary file in the store; removed on exit unless `commit` moved it."""
         self.tmp.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=self.tmp, prefix="in-", suffix=".part")
+        fd, name = tempfile.mkstemp(dir=self.tmp, prefix=f"in-{_owner()}~", suffix=".part")
         os.close(fd)
         path = Path(name)
         try:
@@ -103,6 +104,34 @@ class FileStore:
         aside.unlink()
         return True
 
+    def remove_abandoned(self) -> list[Path]:
+        """Remove the temporary files that a process of this machine left when it died (killed
+        mid-upload: its `incoming` never reached its cleanup). Each name carries its process id
+        and host; another machine's files, or a live process's, are left alone (the orphan
+        cleanup's grace period covers those)."""
+        removed = []
+        host = socket.gethostname()
+        for path in self.tmp.glob("in-*~*.part") if self.tmp.exists() else []:
+            pid, _, owner_host = path.name[3:].split("~", 1)[0].partition("@")
+            if owner_host == host and pid.isdigit() and not _alive(int(pid)):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        return removed
+
     def leftovers(self) -> list[Path]:
         """Temporary files still present (none should survive a request)."""
         return sorted(self.tmp.glob("*")) if self.tmp.exists() else []
+
+
+def _owner() -> str:
+    return f"{os.getpid()}@{socket.gethostname()}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True

@@ -2,15 +2,16 @@
 further attempts for a while, doubling with each failure after the lock (exponential back-off).
 
 The counts live in the database (table login_throttle), so every API process and node sees
-the same ones. Each failure is one atomic upsert; a locked key is refused before the password
-is even checked, so a locked account cannot be probed.
+the same ones. Each attempt is counted by one atomic upsert *before* its password is checked,
+and a locked key is refused before the password is even checked, so a locked account cannot be
+probed, and many parallel attempts cannot all pass the check before the first one is counted.
 """
 
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import LoginThrottle, utcnow
@@ -68,18 +69,67 @@ def check(s: Session, keys: list[str], now: datetime | None = None) -> None:
         raise refusal(Lock(key, _seconds(until - now), failures))
 
 
-def record_failure(
+@dataclass(frozen=True)
+class Attempt:
+    """One sign-in attempt, counted as a failure before its password is checked."""
+
+    key: str
+    failures: int  # this attempt's number in the current window
+    holds: bool  # it reached the limit: the key stays locked while its password is checked
+
+
+def reserve(
     s: Session, key: str, limit: int, policy: Policy, now: datetime | None = None
-) -> Lock | None:
-    """Count one failure for `key` (in the caller's transaction); the Lock if it starts one."""
+) -> Attempt | None:
+    """Count an attempt on `key` as a failure before the password is checked, in one atomic
+    statement that also refuses a locked key (None). Parallel attempts therefore each get their
+    own number, and those past the limit never reach the password check: the attempt that
+    reaches the limit locks the key until it knows its outcome (`failed` or `succeeded`)."""
     now = now or utcnow()
-    failures = _bump(s, key, now, now - timedelta(seconds=policy.window_seconds))
-    if failures < limit:
+    stale = now - timedelta(seconds=policy.window_seconds)
+    hold = now + timedelta(seconds=policy.max_lock_seconds + 60)
+    table = LoginThrottle.__table__
+    counted = case((table.c.last_failure_at < stale, 1), else_=table.c.failures + 1)
+    stmt = _insert(s)(table).values(
+        key=key, failures=1, last_failure_at=now, locked_until=hold if limit <= 1 else None
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "failures": counted,
+            "last_failure_at": now,
+            "locked_until": case((counted >= limit, hold), else_=table.c.locked_until),
+        },
+        where=or_(table.c.locked_until.is_(None), table.c.locked_until <= now),
+    ).returning(table.c.failures)
+    failures = s.execute(stmt).scalar()
+    if failures is None:
         return None
-    seconds = min(policy.lock_seconds * 2 ** (failures - limit), policy.max_lock_seconds)
+    return Attempt(key, failures, failures >= limit)
+
+
+def failed(s: Session, attempt: Attempt, limit: int, policy: Policy, now: datetime | None = None) -> Lock | None:
+    """The password was wrong: the count stands; the Lock if this attempt starts one."""
+    if not attempt.holds:
+        return None
+    now = now or utcnow()
+    seconds = min(policy.lock_seconds * 2 ** (attempt.failures - limit), policy.max_lock_seconds)
     until = now + timedelta(seconds=seconds)
-    s.execute(update(LoginThrottle).where(LoginThrottle.key == key).values(locked_until=until))
-    return Lock(key, _seconds(until - now), failures)
+    s.execute(update(LoginThrottle).where(LoginThrottle.key == attempt.key).values(locked_until=until))
+    return Lock(attempt.key, _seconds(until - now), attempt.failures)
+
+
+def succeeded(s: Session, attempt: Attempt, clear_count: bool) -> None:
+    """The password was right: the account's count starts again (`clear_count`); an address's
+    count only loses this attempt, and a hold it took is released."""
+    if clear_count:
+        clear(s, attempt.key)
+        return
+    row = LoginThrottle.__table__.c
+    values = {"failures": case((row.failures > 0, row.failures - 1), else_=0)}
+    if attempt.holds:
+        values["locked_until"] = None
+    s.execute(update(LoginThrottle).where(LoginThrottle.key == attempt.key).values(**values))
 
 
 def clear(s: Session, key: str) -> None:
@@ -118,25 +168,12 @@ def human_seconds(seconds: int) -> str:
     return " ".join(parts)
 
 
-def _bump(s: Session, key: str, now: datetime, stale: datetime) -> int:
-    """Atomic upsert: failures + 1, or 1 if the last failure is older than the window."""
-    dialect = s.get_bind().dialect.name
-    if dialect == "postgresql":
+def _insert(s: Session):
+    if s.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    table = LoginThrottle.__table__
-    stmt = insert(table).values(key=key, failures=1, last_failure_at=now, locked_until=None)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.key],
-        set_={
-            "failures": case(
-                (table.c.last_failure_at < stale, 1), else_=table.c.failures + 1
-            ),
-            "last_failure_at": now,
-        },
-    ).returning(table.c.failures)
-    return s.execute(stmt).scalar_one()
+    return insert
 
 
 def _seconds(delta: timedelta) -> int:

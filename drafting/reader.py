@@ -6,7 +6,6 @@ message saying what to do.
 """
 
 import re
-import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -15,17 +14,14 @@ from drafting.gazetteer import default_gazetteer, key
 from drafting.model import Deadline, Evidence, Task
 from drafting.render import without_estimate
 from ketluan.errors import DocumentError
-from ketluan.officefile import check_xml, check_zip_sizes
+from ketluan.officefile import check_office_file
 
-MAX_FILE = 50 * 1024 * 1024  # bytes on disk
-MAX_UNPACKED = 200 * 1024 * 1024  # bytes once unzipped
 HEADERS = {"stt": "n", "nội dung": "action", "nhiệm vụ": "action", "chủ trì": "leads",
            "phối hợp": "supports", "thời hạn": "deadline", "hạn": "deadline"}
 CLOSING = re.compile(r"thông báo\b.{0,160}\bđể\b.{0,80}\bbiết|^nơi nhận", re.IGNORECASE)
 CLOCK = re.compile(r"\[(\d{2}):(\d{2}):(\d{2})\]")
 QUOTE = re.compile(r"Lời chủ trì:\s*[“\"](.*)[”\"]", re.S)
 OPEN_HINT = "Hãy mở tệp bằng Word hoặc LibreOffice và lưu lại dưới dạng .docx."
-SAVE_AGAIN = "Hãy dùng bản .docx gốc do Word hoặc LibreOffice lưu."
 
 
 def read_notice(path: str | Path, meeting_date: date | None = None,
@@ -93,43 +89,9 @@ HEADER_DATES = (re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d
                 re.compile(r"ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.I))
 
 
-def check_docx(path: Path) -> None:
-    """Refuse files that are not a plain, safe .docx; return quietly otherwise."""
-    if not path.exists():
-        raise DocumentError(f"Không tìm thấy tệp '{path}'.", "Hãy kiểm tra lại đường dẫn.")
-    size = path.stat().st_size
-    if size == 0:
-        raise DocumentError(f"Tệp '{path.name}' rỗng (0 byte).", "Hãy chọn lại tệp .docx đúng.")
-    if size > MAX_FILE:
-        raise DocumentError(f"Tệp '{path.name}' quá lớn ({size // 2**20} MB).",
-                            "Thông báo kết luận thường dưới 5 MB; hãy bỏ ảnh lớn rồi lưu lại.")
-    with path.open("rb") as f:
-        magic = f.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DocumentError(f"Tệp '{path.name}' là định dạng Word cũ (.doc) hoặc đã đặt mật khẩu.",
-                            "Hãy bỏ mật khẩu và lưu lại dưới dạng .docx.")
-    if not zipfile.is_zipfile(path):
-        raise DocumentError(f"Tệp '{path.name}' không phải tài liệu Word (.docx).", OPEN_HINT)
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            names = {i.filename for i in infos}
-            check_zip_sizes(path, infos, MAX_UNPACKED, DocumentError, SAVE_AGAIN)
-            types = z.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-            if any(n.lower().endswith("vbaproject.bin") for n in names) or \
-                    b"macroEnabled" in types:
-                raise DocumentError(
-                    f"Tệp '{path.name}' có chứa macro (.docm); ketluan không mở tệp có macro.",
-                    "Hãy lưu lại dưới dạng 'Word Document (.docx)' không có macro.")
-            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-                raise DocumentError(f"Tệp '{path.name}' là tệp nén nhưng không phải tài liệu Word.",
-                                    OPEN_HINT)
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    check_xml(path, info.filename, z.read(info), DocumentError, OPEN_HINT)
-    except zipfile.BadZipFile:
-        raise DocumentError(f"Tệp '{path.name}' bị hỏng (tệp nén không đọc được).",
-                            OPEN_HINT) from None
+def check_docx(path: Path, shown: str | None = None) -> None:
+    """Refuse files that are not a plain, safe .docx (ketluan/officefile.py); return quietly otherwise."""
+    check_office_file(path, "docx", DocumentError, shown)
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import (
@@ -52,6 +53,9 @@ class Settings(BaseSettings):
     login_max_lock_seconds: float = 900.0
     login_failure_window_seconds: float = 900.0  # failures further apart start a new count
     cookie_secure: bool = False  # True behind HTTPS (nginx)
+    # The API description (/openapi.json) and its page (/docs): "admin" (signed-in admins only),
+    # "public" (anyone who reaches the server), "off". It maps every route an attacker could try.
+    api_docs: Literal["admin", "public", "off"] = "admin"
     # Other origins whose pages may send unsafe requests with the session cookie (api/csrf.py);
     # the site's own host (the Host header nginx passes on) is always allowed.
     trusted_origins: list[str] = []

@@ -15,7 +15,7 @@ from api.deps import Allow
 from tests.service_fixtures import ROLE_NAMES
 from tests.tracking_helpers import tracking_params
 
-PUBLIC = {("GET", "/api/health"), ("POST", "/api/auth/login"), ("GET", "/docs")}
+PUBLIC = {("GET", "/api/health"), ("POST", "/api/auth/login")}
 FRAMEWORK = {"/openapi.json", "/docs", "/docs-assets", "/static"}
 
 
@@ -132,6 +132,7 @@ def _quiet_sender(pg_stack):
 
 def _params(stack) -> dict:
     """A meeting of unit VP-UBND with audio, a failed job, a transcript and a draft."""
+    from db import accounts
     from transcribe import AudioInfo, Segment, Transcript
 
     store = stack.api.app.state.store
@@ -181,6 +182,10 @@ def _params(stack) -> dict:
         s.flush()
         ids = {"meeting_id": meeting.id, "job_id": job.id, "version": 1, "fmt": "txt", "unit_id": unit.id}
         ids |= {"speaker_id": speaker.id, "voiceprint_id": voiceprint.id, "label": "S1"}
+        other = s.query(db.User).filter_by(username="lanh_dao.vp-tu").one()  # the matrix sends {}: unchanged
+        accounts.issue_token(s, other, "api", None, label="authz")
+        token = s.query(db.AuthToken).filter_by(user_id=other.id).order_by(db.AuthToken.id.desc()).first()
+        ids |= {"user_id": other.id, "token_id": token.id}
     return ids | tracking_params(stack.engine, store)  # task_id, import_id, ... (tracking routes)
 
 
@@ -200,6 +205,9 @@ def test_api_docs_load_nothing_from_the_network(pg_stack):
     import re
 
     with pg_stack.client() as c:
+        assert c.get("/docs").status_code == 401  # settings.api_docs = "admin" by default
+        assert c.get("/openapi.json").status_code == 401
+        c.headers.update(pg_stack.auth("admin"))
         page = c.get("/docs")
         assert page.status_code == 200
         assert re.findall(r"https?://", page.text) == [], "a CDN URL in /docs"

@@ -6,6 +6,8 @@ are cleaned up."""
 import io
 from datetime import timedelta
 
+from docx import Document
+
 import db
 from tests.service_fixtures import sse_events
 from tests.tracking_helpers import finished, render
@@ -61,8 +63,14 @@ def test_a_broken_file_fails_with_its_reason(pg_stack):
         r = c.post("/api/tracking/imports", files={"file": ("ghi-chu.txt", b"STT,Noi dung\n")},
                    headers=tracker)
         assert r.status_code == 400 and "không phải .docx hay .xlsx" in r.json()["detail"]["message"]
+        # A broken or hostile file is refused at the upload (ketluan/officefile.py), not queued.
         r = c.post("/api/tracking/imports",
                    files={"file": ("hong.docx", b"PK\x03\x04 not really a zip")}, headers=tracker)
+        assert r.status_code == 422 and "hong.docx" in r.json()["detail"]["message"]
+        # A safe Word file the reader cannot use fails in the worker, with its reason.
+        empty = io.BytesIO()
+        Document().save(empty)
+        r = c.post("/api/tracking/imports", files={"file": ("hong.docx", empty.getvalue())}, headers=tracker)
         assert r.status_code == 202
         job = finished(c, r.json(), tracker)
     assert job["state"] == "failed" and job["state_name"] == "Lỗi"

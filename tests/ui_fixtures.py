@@ -156,11 +156,13 @@ def browser(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, ui_server):
-    """A fresh tab with no session cookie; failures in the page's JavaScript fail the test."""
+    """A fresh tab with no session cookie; failures in the page's JavaScript, and anything the
+    Content-Security-Policy blocks (an inline script, a style, a foreign source), fail the test."""
     browser.clear_cookies()
     tab = browser.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
     tab.set_default_timeout(20_000)
     yield tab
     tab.close()

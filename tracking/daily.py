@@ -103,3 +103,8 @@ def zone(name: str) -> tzinfo | None:
     except (ZoneInfoNotFoundError, ValueError):
         log.warning("time zone %r not found; using the machine's local time", name)
         return None
+
+
+def local_today(settings: Settings) -> date:
+    """Today's date in the offices' time zone (the day warnings are for)."""
+    return utcnow().astimezone(zone(settings.tracking_timezone)).date()

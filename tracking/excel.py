@@ -8,7 +8,6 @@ too many rows), and every bad cell is reported with its row and column.
 """
 
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 from drafting.deadline import parse as parse_deadline
 from ketluan.errors import InputError
-from ketluan.officefile import check_xml, check_zip_sizes
+from ketluan.officefile import check_office_file
 from tracking.source import ParsedNotice, ParsedTask, sha256_of
 from tracking.status import (
     CONDITIONAL,
@@ -57,11 +56,8 @@ COLUMNS = (
 )
 KIND_WORDS = {"có hạn cụ thể": FIXED, "có hạn": FIXED, "thường xuyên": RECURRING,
               "chờ điều kiện": CONDITIONAL, "chờ quyết định": CONDITIONAL}
-MAX_FILE = 50 * 1024 * 1024
-MAX_UNPACKED = 300 * 1024 * 1024
 MAX_REPORTED = 12  # cell errors listed in one message
 HINT = "Hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dưới dạng 'Excel Workbook (.xlsx)'."
-SAVE_AGAIN = "Hãy dùng bản .xlsx do Excel hoặc LibreOffice lưu."
 TEMPLATE_HINT = "Xem mẫu: `ketluan tracking template mau.xlsx` hoặc docs/tracking.md."
 
 
@@ -115,43 +111,25 @@ def read_xlsx(path: str | Path, max_rows: int = 20000) -> list[ParsedNotice]:
     return list(notices.values())
 
 
-def check_xlsx(path: Path) -> None:
-    """Refuse files that are not a plain, safe .xlsx."""
-    if not path.exists():
-        raise InputError(f"Không tìm thấy tệp '{path}'.", "Hãy kiểm tra lại đường dẫn.")
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(f"Tệp '{path.name}' rỗng (0 byte).", "Hãy chọn lại tệp .xlsx đúng.")
-    if size > MAX_FILE:
-        raise InputError(f"Tệp '{path.name}' quá lớn ({size // 2**20} MB).",
-                         "Danh sách nhiệm vụ thường dưới 5 MB; hãy tách thành nhiều tệp.")
-    with path.open("rb") as f:
-        magic = f.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(f"Tệp '{path.name}' là định dạng Excel cũ (.xls) hoặc đã đặt mật khẩu.",
-                         "Hãy bỏ mật khẩu và " + HINT[0].lower() + HINT[1:])
-    if not zipfile.is_zipfile(path):
-        raise InputError(f"Tệp '{path.name}' không phải bảng tính Excel (.xlsx).", HINT)
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            names = {i.filename for i in infos}
-            check_zip_sizes(path, infos, MAX_UNPACKED, InputError, SAVE_AGAIN)
-            types = z.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-            if any(n.lower().endswith("vbaproject.bin") for n in names) or \
-                    b"macroEnabled" in types:
-                raise InputError(
-                    f"Tệp '{path.name}' có chứa macro (.xlsm); ketluan không mở tệp có macro.",
-                    "Hãy lưu lại dưới dạng 'Excel Workbook (.xlsx)' không có macro.")
-            if "xl/workbook.xml" not in names:
-                kind = "tài liệu Word" if "word/document.xml" in names else "tệp nén khác"
-                raise InputError(f"Tệp '{path.name}' là {kind}, không phải bảng tính Excel.",
-                                 "Hãy chọn đúng tệp danh sách nhiệm vụ (.xlsx).")
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")) and info.file_size < 5_000_000:
-                    check_xml(path, info.filename, z.read(info), InputError, HINT)
-    except zipfile.BadZipFile:
-        raise InputError(f"Tệp '{path.name}' bị hỏng (tệp nén không đọc được).", HINT) from None
+def check_xlsx(path: Path, shown: str | None = None) -> None:
+    """Refuse files that are not a plain, safe .xlsx (ketluan/officefile.py)."""
+    check_office_file(path, "xlsx", InputError, shown)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def append_text_row(ws, values: list[Any]) -> None:
+    """ws.append(values), with every text written as text: openpyxl stores a string starting
+    with "=" as a formula, so a unit's progress "=HYPERLINK(…)" would be live in the export.
+    Such a cell (and one starting with +, -, @, tab or CR, which spreadsheet programs also
+    read as formulas when the file is converted or the cell edited) is a string cell with
+    Excel's own "quote prefix": shown exactly as typed, never evaluated."""
+    ws.append(values)
+    for cell in ws[ws._current_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def write_template(path: str | Path) -> Path:

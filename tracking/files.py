@@ -57,3 +57,14 @@ def kind_of(path: Path, name: str) -> str:
         pass
     raise InputError(f"Tệp '{name}' không phải .docx hay .xlsx.",
                      "Tải lên thông báo kết luận (.docx) hoặc danh sách nhiệm vụ Excel (.xlsx).")
+
+
+def check_safe(path: Path, name: str) -> str:
+    """The file's kind, once the office-file safety check passed (ketluan/officefile.py): the
+    upload route refuses a hostile file at once, before it is stored or queued."""
+    from ketluan.errors import DocumentError
+    from ketluan.officefile import check_office_file
+
+    kind = kind_of(path, name)
+    check_office_file(path, kind, DocumentError if kind == "docx" else InputError, name)
+    return kind

@@ -174,6 +174,8 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    from tracking.excel import append_text_row
+
     path = Path(path)
     wb = Workbook()
     summary = wb.active
@@ -188,7 +190,7 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     groups = summarize(rows, by)
     for g in groups:
-        summary.append([g.label, g.total, *(g.counts.get(k, 0) for k in STATUSES)])
+        append_text_row(summary, [g.label, g.total, *(g.counts.get(k, 0) for k in STATUSES)])
     summary.append(["Cộng", len(rows), *(sum(g.counts.get(k, 0) for g in groups)
                                         for k in STATUSES)])
     for cell in summary[summary.max_row]:
@@ -204,7 +206,7 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     fills = {"vang": "FFF2CC", "do": "F8CBAD", "do_dac_biet": "FF7C80"}
     for row, r in enumerate(rows, start=2):  # not listing.max_row: it scans every cell
-        listing.append([r.code, r.notice, r.issued_on, r.content, r.lead, "; ".join(r.supports),
+        append_text_row(listing, [r.code, r.notice, r.issued_on, r.content, r.lead, "; ".join(r.supports),
                         r.sector, KINDS.get(r.deadline_kind, r.deadline_kind), r.due_on,
                         r.progress, r.result, r.documents, r.status_name,
                         LEVELS[r.warning] if r.warning else ""])

@@ -28,8 +28,12 @@ def serve(
         bool, typer.Option("--worker/--no-worker", help="Chạy kèm một máy xử lý cục bộ.")
     ] = True,
     forwarded_allow_ips: Annotated[
-        str, typer.Option(help="IP của nginx được tin cậy cho X-Forwarded-For.")
-    ] = "127.0.0.1",
+        str,
+        typer.Option(
+            help="IP của nginx được tin cậy cho X-Forwarded-For (mặc định: không tin ai; nginx "
+            "cùng máy: 127.0.0.1)."
+        ),
+    ] = "",
     workers: Annotated[
         int, typer.Option(help="Số tiến trình API (uvicorn); sản xuất: khoảng số lõi CPU.")
     ] = 1,
@@ -66,8 +70,7 @@ def serve(
             workers=workers,
             host=host,
             port=port,
-            proxy_headers=True,
-            forwarded_allow_ips=forwarded_allow_ips,
+            **proxy_options(forwarded_allow_ips),
             log_level="info",
             access_log=access_log,
         )
@@ -80,6 +83,13 @@ def serve(
                 child.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 child.kill()
+
+
+def proxy_options(forwarded_allow_ips: str) -> dict:
+    """uvicorn's proxy settings: X-Forwarded-For is believed only from the listed addresses
+    (nginx). By default nobody: any local program could otherwise claim to be any client,
+    for the audit trail and for the per-address sign-in lock."""
+    return {"proxy_headers": bool(forwarded_allow_ips.strip()), "forwarded_allow_ips": forwarded_allow_ips or None}
 
 
 def embedded_workers() -> list[list[str]]:

@@ -7,9 +7,19 @@ from sqlalchemy import func, select
 
 import db
 from api.deps import ADMIN, DB, TONG_HOP, VAN_THU, Allow, audit
-from api.schemas import AuditOut, SpeakerIn, SpeakerOut, UnitIn, UnitOut, UserIn, UserOut
+from api.schemas import (
+    AuditOut,
+    SpeakerIn,
+    SpeakerOut,
+    TokenInfo,
+    UnitIn,
+    UnitOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
 from db import accounts
-from ketluan.errors import ConflictError, InputError
+from ketluan.errors import ConflictError, InputError, NotFoundError
 
 router = APIRouter(tags=["Quản trị"])
 Admin = Annotated[db.User, Depends(Allow(ADMIN))]
@@ -32,6 +42,29 @@ def create_user(body: UserIn, request: Request, user: Admin, s: DB) -> UserOut:
     audit(s, request, user, "create", "user", created.id, role=body.role)
     s.commit()
     return UserOut.of(created)
+
+
+@router.patch("/api/users/{user_id}", response_model=UserOut)
+def update_user(user_id: int, body: UserPatch, request: Request, user: Admin, s: DB) -> UserOut:
+    """Khóa (`active: false`) hoặc mở lại một tài khoản. Khóa thì mọi phiên đăng nhập và mã truy
+    cập API của người đó bị thu hồi ngay; tài khoản không đăng nhập được nữa."""
+    target = s.get(db.User, user_id)
+    if target is None:
+        raise NotFoundError(f"Không có tài khoản #{user_id}.", "Xem danh sách tài khoản.")
+    if target.id == user.id and not body.active:
+        raise InputError("Không thể tự khóa tài khoản của mình.", "Nhờ một quản trị viên khác làm việc này.")
+    accounts.set_active(s, target, body.active)
+    audit(s, request, user, "update", "user", target.id, active=body.active)
+    s.commit()
+    return UserOut.of(target)
+
+
+@router.get("/api/users/{user_id}/tokens", response_model=list[TokenInfo])
+def user_tokens(user_id: int, user: Admin, s: DB) -> list[db.AuthToken]:
+    """Các phiên và mã truy cập còn hiệu lực của một tài khoản (thu hồi: DELETE /api/auth/tokens/{id})."""
+    if s.get(db.User, user_id) is None:
+        raise NotFoundError(f"Không có tài khoản #{user_id}.", "Xem danh sách tài khoản.")
+    return accounts.tokens_of(s, user_id)
 
 
 @router.get("/api/units", response_model=list[UnitOut])

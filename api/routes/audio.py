@@ -21,7 +21,8 @@ router = APIRouter(prefix="/api/meetings/{meeting_id}/audio", tags=["Bản ghi �
 Clerk = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU))]
 Listener = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP, LANH_DAO))]
 
-UPLOAD_DOC = {
+UPLOAD_DOC = {  # also marks the route as an upload: api/middleware.py BodyLimit
+    "x-upload": True,
     "requestBody": {
         "required": True,
         "content": {
@@ -72,10 +73,10 @@ def download_audio(meeting_id: int, request: Request, user: Listener, s: DB) -> 
 def _register(request: Request, s, user: db.User, meeting: db.Meeting, got, info) -> db.Job:
     store = request.app.state.store
     for attempt in (1, 2):
-        _refuse_duplicate(s, user, got.sha256)
+        _refuse_duplicate(s, user, meeting, got.sha256)
         try:
             audio = store_audio(
-                s, store, got.path, got.sha256, got.size, info, got.filename, user.id
+                s, store, got.path, got.sha256, got.size, info, got.filename, user.id, meeting.unit_id
             )
             meeting.audio_id = audio.id
             s.flush()
@@ -96,8 +97,8 @@ def _register(request: Request, s, user: db.User, meeting: db.Meeting, got, info
             s.refresh(meeting)
             return job
         except IntegrityError:
-            # A concurrent upload stored the same recording between our check and insert:
-            # check again (a duplicate in this unit), else reuse its row.
+            # A concurrent upload of the same recording in this unit won the race between our
+            # check and insert (rows are unique per unit and SHA-256): the check now says 409.
             s.rollback()
             if attempt == 2:
                 raise
@@ -113,9 +114,10 @@ def _register(request: Request, s, user: db.User, meeting: db.Meeting, got, info
     raise AssertionError("unreachable")
 
 
-def _refuse_duplicate(s, user: db.User, sha256: str) -> None:
-    unit = None if user.role_code == ADMIN else user.unit_id
-    duplicate = find_duplicate(s, sha256, unit)
+def _refuse_duplicate(s, user: db.User, meeting: db.Meeting, sha256: str) -> None:
+    """409 if the meeting's own unit already has this recording. Other units' uploads of the
+    same bytes are neither refused nor revealed: each unit has its own row (db/audio.py)."""
+    duplicate = find_duplicate(s, sha256, meeting.unit_id)
     if duplicate is not None:
         exc = ConflictError(
             f"Bản ghi này đã được tải lên cho cuộc họp #{duplicate.id} «{duplicate.title}».",

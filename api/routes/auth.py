@@ -3,19 +3,21 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import select
 
 import db
 from api import csrf
-from api.deps import DB, DON_VI, EVERYONE, SESSION_COOKIE, Allow, audit, bearer_or_cookie, check_password
-from api.schemas import LoginIn, LoginOut, TokenIn, TokenOut, UserOut
+from api.deps import ADMIN, DB, DON_VI, EVERYONE, SESSION_COOKIE, Allow, audit, bearer_or_cookie, check_password
+from api.middleware import SMALL_BODY
+from api.schemas import LoginIn, LoginOut, TokenIn, TokenInfo, TokenOut, UserOut
 from db import accounts
-from ketluan.errors import AuthError
+from ketluan.errors import AuthError, NotFoundError
 
 router = APIRouter(prefix="/api/auth", tags=["Tài khoản"])
 Me = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]  # units too: me, logout, tokens
 
 
-@router.post("/login", response_model=LoginOut)
+@router.post("/login", response_model=LoginOut, openapi_extra=SMALL_BODY)
 def login(body: LoginIn, request: Request, response: Response, s: DB) -> LoginOut:
     """Đăng nhập: trả về mã truy cập và đặt cookie phiên.
 
@@ -57,6 +59,24 @@ def me(user: Me) -> UserOut:
 def create_token(body: TokenIn, request: Request, user: Me, s: DB) -> TokenOut:
     """Tạo mã truy cập API (bearer) không hết hạn cho người dùng hiện tại."""
     token = accounts.issue_token(s, user, "api", None, label=body.label)
-    audit(s, request, user, "create", "token", user.id, label=body.label)
+    row = s.scalar(select(db.AuthToken).where(db.AuthToken.token_hash == accounts.token_hash(token)))
+    audit(s, request, user, "create", "token", row.id, label=body.label)
     s.commit()
-    return TokenOut(token=token, label=body.label)
+    return TokenOut(id=row.id, token=token, label=body.label)
+
+
+@router.get("/tokens", response_model=list[TokenInfo])
+def list_tokens(user: Me, s: DB) -> list[db.AuthToken]:
+    """Các phiên đăng nhập và mã truy cập API còn hiệu lực của chính mình (không hiện mã)."""
+    return accounts.tokens_of(s, user.id)
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: int, request: Request, user: Me, s: DB) -> None:
+    """Thu hồi một mã truy cập (hoặc một phiên) của chính mình; quản trị viên: của bất kỳ ai."""
+    row = s.get(db.AuthToken, token_id)
+    if row is None or (row.user_id != user.id and user.role_code != ADMIN):
+        raise NotFoundError(f"Không có mã truy cập #{token_id}.", "Xem danh sách: GET /api/auth/tokens.")
+    row.revoked = True
+    audit(s, request, user, "delete", "token", row.id, owner=row.user_id)
+    s.commit()

@@ -14,7 +14,8 @@ from api.schemas import DraftOut, JobOut
 from api.upload import receive_file
 from db.audio import check_not_busy
 from db.models import STAGE_CPU
-from ketluan.errors import KetluanError, NotFoundError
+from ketluan.errors import DocumentError, NotFoundError
+from ketluan.officefile import check_office_file
 from worker import jobs
 
 router = APIRouter(prefix="/api/meetings/{meeting_id}/drafts", tags=["Dự thảo thông báo"])
@@ -22,10 +23,6 @@ Reader = Annotated[db.User, Depends(Allow(*EVERYONE))]
 Drafter = Annotated[db.User, Depends(Allow(ADMIN, TONG_HOP))]
 MAX_DOCX_BYTES = 50 * 1024 * 1024
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-class DocumentError(KetluanError):
-    code = "document"
 
 
 @router.post("", response_model=JobOut, status_code=202)
@@ -95,30 +92,18 @@ async def upload_draft(meeting_id: int, request: Request, user: Drafter, s: DB) 
 
 
 def check_docx(path, shown: str) -> None:
-    """Refuse anything Word would not open: not a zip, no document part, broken XML."""
-    import zipfile
-
+    """The office-file safety check (zip bomb, macros, XML tricks, path names), then python-docx
+    must open it: anything Word would not open is refused."""
     from docx import Document
 
-    problem = "không phải tệp Word .docx"
+    check_office_file(path, "docx", DocumentError, shown)
     try:
-        if path.stat().st_size == 0:
-            problem = "rỗng (0 byte)"
-        elif zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as z:
-                if "word/document.xml" not in z.namelist():
-                    raise ValueError("no word/document.xml")
-                if sum(i.file_size for i in z.infolist()) > 20 * MAX_DOCX_BYTES:
-                    problem = "giải nén ra quá lớn (nghi là tệp độc hại)"
-                    raise ValueError("zip bomb")
-            Document(str(path))
-            return
+        Document(str(path))
     except Exception:
-        pass
-    raise DocumentError(
-        f"Tệp '{shown}' {problem}.",
-        "Lưu lại văn bản trong Word hoặc LibreOffice dưới dạng .docx rồi tải lên lại.",
-    )
+        raise DocumentError(
+            f"Tệp '{shown}' không phải tệp Word .docx đọc được.",
+            "Lưu lại văn bản trong Word hoặc LibreOffice dưới dạng .docx rồi tải lên lại.",
+        ) from None
 
 
 def _save_upload(request: Request, s, user: db.User, meeting: db.Meeting, got) -> db.DraftVersion:

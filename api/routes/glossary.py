@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 import db
 from api.deps import ADMIN, DB, TONG_HOP, VAN_THU, Allow, audit
+from api.middleware import LARGE_BODY
 from api.schemas import In
 from ketluan.errors import NotFoundError
 from transcribe.glossary import Glossary
@@ -49,7 +50,7 @@ def get_glossary(unit_id: int, user: Editor, s: DB) -> GlossaryOut:
     return GlossaryOut.of(_unit(s, user, unit_id))
 
 
-@router.put("/api/units/{unit_id}/glossary", response_model=GlossaryOut)
+@router.put("/api/units/{unit_id}/glossary", response_model=GlossaryOut, openapi_extra=LARGE_BODY)
 def put_glossary(unit_id: int, body: GlossaryIn, request: Request, user: Editor, s: DB) -> GlossaryOut:
     """Thay từ điển của đơn vị; áp dụng cho các lần chép lời sau (kể cả chạy lại)."""
     unit = _unit(s, user, unit_id)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 import db
 from api.deps import ADMIN, DB, EVERYONE, TONG_HOP, VAN_THU, Allow, audit, visible_meeting
+from api.middleware import LARGE_BODY
 from api.schemas import (
     JobOut,
     MeetingDetail,
@@ -26,7 +27,7 @@ Clerk = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU))]
 NoticeEditor = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP))]
 
 
-@router.post("", response_model=MeetingOut, status_code=201)
+@router.post("", response_model=MeetingOut, status_code=201, openapi_extra=LARGE_BODY)
 def create_meeting(body: MeetingIn, request: Request, user: Clerk, s: DB) -> db.Meeting:
     """Tạo cuộc họp (văn thư nhập thông tin cuộc họp)."""
     unit_id = user.unit_id
@@ -94,7 +95,7 @@ def get_meeting(meeting_id: int, user: Reader, s: DB) -> MeetingDetail:
     return detail
 
 
-@router.patch("/{meeting_id}", response_model=MeetingOut)
+@router.patch("/{meeting_id}", response_model=MeetingOut, openapi_extra=LARGE_BODY)
 def update_meeting(
     meeting_id: int, body: MeetingPatch, request: Request, user: Clerk, s: DB
 ) -> db.Meeting:

@@ -7,13 +7,15 @@ page changes goes through the JSON API from the browser (api/static/app.js).
 """
 
 import datetime as dt
+import posixpath
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.exc import StatementError
 
 import db
 from api.deps import (
@@ -28,7 +30,7 @@ from api.deps import (
     Allow,
     bearer_or_cookie,
 )
-from api.errors import STATUS
+from api.errors import OUT_OF_RANGE, STATUS, refused_value
 from api.routes import admin as admin_routes
 from api.routes import drafts as draft_routes
 from api.routes import meetings as meeting_routes
@@ -67,6 +69,13 @@ def install(app: FastAPI) -> None:
         status = 403 if isinstance(exc, AccessDenied) else STATUS.get(exc.code, 400)
         return _error_page(request, status, exc.message, exc.hint)
 
+    @pages.exception_handler(OverflowError)
+    @pages.exception_handler(StatementError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, StatementError) and not refused_value(exc):
+            raise exc
+        return _error_page(request, 400, OUT_OF_RANGE[1], OUT_OF_RANGE[2])
+
     @pages.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         return _error_page(request, 422, "Địa chỉ trang không hợp lệ.", "Quay lại trang trước và chọn lại.")
@@ -89,8 +98,7 @@ def home(request: Request, s: DB) -> Response:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/", changed: bool = False) -> Response:
-    safe = next if next.startswith("/") and not next.startswith("//") else "/"
-    return _render(request, "login.html", None, next=safe, changed=changed)
+    return _render(request, "login.html", None, next=same_origin_path(next), changed=changed)
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -273,6 +281,22 @@ def admin_page(request: Request, user: Admin, s: DB) -> Response:
 
 
 # -- helpers ----------------------------------------------------------------------------
+
+
+def same_origin_path(target: str) -> str:
+    """`target` as a path on this site, normalised, or "/". Browsers read a backslash as a
+    slash and drop tabs and newlines, so "/\\evil.example" or "/<TAB>/evil.example" would leave
+    the site: anything but a plain absolute path is refused, then "." and ".." are resolved."""
+    if not target.startswith("/") or any(c == "\\" or ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    path = posixpath.normpath(parts.path)
+    path = "/" + path.lstrip("/")  # normpath keeps a leading "//"
+    if parts.path.endswith("/") and path != "/":
+        path += "/"
+    return urlunsplit(("", "", path, parts.query, ""))
 
 
 def _render(request: Request, name: str, user: db.User | None, code: int = 200, **context):

@@ -51,10 +51,11 @@ from api.tracking_schemas import (
 )
 from api.upload import receive_file
 from db import accounts
-from ketluan.errors import ConflictError, InputError, KetluanError, NotFoundError
+from ketluan.errors import AccessDenied, ConflictError, InputError, KetluanError, NotFoundError
 from tracking import excel, imports, reports, tasks, warnings
 from tracking import units as units_mod
-from tracking.files import kind_of
+from tracking.daily import local_today
+from tracking.files import check_safe
 from tracking.mail import mailer_from
 from tracking.status import LEVELS, rules_from
 from worker import tracking_jobs
@@ -99,7 +100,7 @@ async def upload_import(
     params = {"number": number, "issued_on": issued_on, "received_on": received_on}
     with state.store.incoming() as tmp:
         got = await receive_file(request, tmp, min(MAX_IMPORT_BYTES, state.settings.max_upload_bytes))
-        await run_in_threadpool(kind_of, got.path, got.filename)  # cheap: refuse a wrong file now
+        await run_in_threadpool(check_safe, got.path, got.filename)  # refuse a wrong or hostile file now
         job = await run_in_threadpool(_queue_upload, request, s, user, unit_id, got, params)
     return _accepted(job)
 
@@ -137,9 +138,12 @@ def import_draft(
 
 
 @router.get("/imports/{import_id}", response_model=ImportOut)
-def get_import(import_id: int, user: Tracker, s: DB) -> ImportOut:
-    """Xem lại bản xem trước của một lần nhập."""
-    return _import_out(_pending(s, user, import_id))
+def get_import(import_id: int, request: Request, user: Tracker, s: DB) -> ImportOut:
+    """Xem lại bản xem trước của một lần nhập (được ghi vào nhật ký truy cập)."""
+    pending = _pending(s, user, import_id)
+    audit(s, request, user, "read", "tracking_import", pending.id)
+    s.commit()
+    return _import_out(pending)
 
 
 @router.post("/imports/{import_id}/confirm", response_model=AppliedOut)
@@ -185,7 +189,7 @@ def list_tasks(
     user: Reader,
     s: DB,
     on: On = None,
-    status: Annotated[str | None, Query(description="Mã trạng thái, ví dụ qua_han.")] = None,
+    status: Annotated[str | None, Query(max_length=32, description="Mã trạng thái, ví dụ qua_han.")] = None,
     unit_id: Annotated[int | None, Query(description="Đơn vị chủ trì.")] = None,
     notice_id: int | None = None,
     issued_from: dt.date | None = None,
@@ -195,18 +199,23 @@ def list_tasks(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> TaskPage:
-    """Danh sách nhiệm vụ được xem, kèm trạng thái và cảnh báo (API cho phần mềm theo dõi khác)."""
+    """Danh sách nhiệm vụ được xem, kèm trạng thái và cảnh báo (API cho phần mềm theo dõi khác);
+    mỗi lần đọc được ghi vào nhật ký truy cập (nhiệm vụ mang lời chủ trì trích từ bản ghi)."""
     today = on or dt.date.today()
     total, rows = reports.task_page(s, today, _rules(request), user, unit_id, notice_id, status,
                                     issued_from, issued_to, offset, limit,
                                     _aware(updated_since))
+    audit(s, request, user, "read", "tracking_tasks", None, count=len(rows), offset=offset)
+    s.commit()
     return TaskPage(on=today, total=total, items=[TaskOut(**r.to_dict()) for r in rows])
 
 
 @router.get("/tasks/{task_id}", response_model=TaskDetail)
 def get_task(task_id: int, request: Request, user: Reader, s: DB, on: On = None) -> TaskDetail:
-    """Một nhiệm vụ với lịch sử xử lý và minh chứng."""
+    """Một nhiệm vụ với lịch sử xử lý và minh chứng (được ghi vào nhật ký truy cập)."""
     task = tasks.visible_task(s, user, task_id)
+    audit(s, request, user, "read", "tracking_task", task.id)
+    s.commit()
     return _detail(s, request, user, task, on)
 
 
@@ -325,7 +334,7 @@ def list_warnings(
     user: Reader,
     s: DB,
     on: On = None,
-    level: Annotated[str | None, Query(description="vang | do | do_dac_biet")] = None,
+    level: Annotated[str | None, Query(max_length=32, description="vang | do | do_dac_biet")] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> list[WarningOut]:
     """Danh sách cảnh báo: vàng (sắp đến hạn, chưa có kết quả), đỏ (quá hạn), đỏ đặc biệt."""
@@ -338,14 +347,34 @@ def list_warnings(
 
 
 @router.post("/warnings/notify", response_model=list[NotificationOut])
-def send_warnings(request: Request, user: Tracker, s: DB, on: On = None) -> list[db.Notification]:
-    """Tạo thông báo cảnh báo cho nhiệm vụ của cơ quan mình (và gửi e-mail nếu đã cấu hình máy
-    chủ thư). Chạy hằng ngày; mỗi cảnh báo chỉ gửi một lần."""
+def send_warnings(
+    request: Request,
+    user: Tracker,
+    s: DB,
+    on: Annotated[dt.date | None, Query(description="Chỉ hôm nay; ngày khác chỉ khi chạy thử.")] = None,
+    dry_run: Annotated[bool, Query(description="Quản trị viên: xem trước, không lưu, không gửi.")] = False,
+) -> list[NotificationOut]:
+    """Tạo thông báo cảnh báo hôm nay cho nhiệm vụ của cơ quan mình (và gửi e-mail nếu đã cấu
+    hình máy chủ thư). Chạy hằng ngày; mỗi cảnh báo chỉ gửi một lần. Cảnh báo chỉ tạo cho ngày
+    hôm nay: một ngày khác sẽ gửi cảnh báo sai và chặn cảnh báo thật về sau. Quản trị viên xem
+    trước cảnh báo của một ngày bất kỳ bằng `dry_run=true` (không lưu, không gửi)."""
     settings = request.app.state.settings
-    created = warnings.notify(s, on or dt.date.today(), rules_from(settings), mailer_from(settings),
-                              user)
+    today = local_today(settings)
+    if dry_run:
+        if user.role_code != ADMIN:
+            raise AccessDenied("Chỉ quản trị viên được chạy thử cảnh báo.",
+                               "Bỏ dry_run để gửi cảnh báo hôm nay.")
+        created = warnings.notify(s, on or today, rules_from(settings), None, user)
+        preview = [NotificationOut.model_validate(n) for n in created]
+        s.rollback()  # a preview: nothing is stored, nothing is sent
+        return preview
+    if on is not None and on != today:
+        raise InputError(
+            f"Chỉ tạo cảnh báo cho hôm nay ({today:%d/%m/%Y}), không cho ngày {on:%d/%m/%Y}.",
+            "Bỏ tham số on; để xem trước cảnh báo của ngày khác, quản trị viên dùng dry_run=true.")
+    created = warnings.notify(s, today, rules_from(settings), mailer_from(settings), user)
     s.commit()
-    return created
+    return [NotificationOut.model_validate(n) for n in created]
 
 
 @router.get("/notifications", response_model=list[NotificationOut])
@@ -373,7 +402,7 @@ def report_summary(
     request: Request,
     user: Reader,
     s: DB,
-    by: Annotated[str, Query(description="unit | status | notice | period")] = "unit",
+    by: Annotated[str, Query(max_length=16, description="unit | status | notice | period")] = "unit",
     on: On = None,
     issued_from: dt.date | None = None,
     issued_to: dt.date | None = None,
@@ -397,7 +426,7 @@ def start_export(body: ExportIn, request: Request, user: Reader, s: DB) -> JSONR
 @router.get("/reports/export.xlsx", response_class=FileResponse,
             responses={202: {"model": TrackingJobOut, "description": "Chưa xong: theo dõi việc xuất."}})
 async def report_xlsx(request: Request, user: Reader, s: DB, on: On = None,
-                      by: Annotated[str, Query(description="unit | status | notice | period")] = "unit",
+                      by: Annotated[str, Query(max_length=16, description="unit | status | notice | period")] = "unit",
                       issued_from: dt.date | None = None,
                       issued_to: dt.date | None = None) -> Response:
     """Xuất Excel: bảng tổng hợp và danh sách nhiệm vụ. Tệp được lập ở hàng đợi cpu; địa chỉ

@@ -2,12 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 
 import db
 from api.deps import ADMIN, DB, LANH_DAO, TONG_HOP, VAN_THU, Allow, audit, visible_meeting
+from api.middleware import LARGE_BODY
 from api.schemas import TranscriptOut, TranscriptPatch, VersionOut, VoiceprintOut
 from db.voiceprints import carry_centroids, enrol_from_transcript
 from diarize.voiceprints import Person
@@ -64,7 +65,7 @@ def list_versions(meeting_id: int, user: Reader, s: DB) -> list[VersionOut]:
     ]
 
 
-@router.patch("/transcript", response_model=TranscriptOut)
+@router.patch("/transcript", response_model=TranscriptOut, openapi_extra=LARGE_BODY)
 def patch_transcript(
     meeting_id: int, body: TranscriptPatch, request: Request, user: Drafter, s: DB
 ) -> TranscriptOut:
@@ -117,7 +118,8 @@ def patch_transcript(
 
 @router.get("/export/{fmt}", response_class=Response)
 def export_transcript(
-    meeting_id: int, fmt: str, request: Request, user: Reader, s: DB, version: Version = None
+    meeting_id: int, fmt: Annotated[str, Path(max_length=16)], request: Request, user: Reader, s: DB,
+    version: Version = None
 ) -> Response:
     """Xuất bản chép lời: json, txt, srt, vtt hoặc docx."""
     fmt = fmt.lower()

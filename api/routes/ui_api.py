@@ -12,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 
 import db
 from api.deps import ADMIN, DB, DON_VI, EVERYONE, TONG_HOP, Allow, audit, check_password, visible_meeting
-from api.schemas import DraftOut, In, TranscriptOut
+from api.middleware import LARGE_BODY, SMALL_BODY
+from api.schemas import DraftOut, In, Name, TranscriptOut
 from db import accounts
 from ketluan.errors import InputError, NotFoundError
 
@@ -34,8 +35,8 @@ class RestoreIn(In):
 
 class TaskEditIn(In):
     id: str = Field(default="", max_length=64)
-    leads: list[str] = Field(default_factory=list, max_length=50)
-    supports: list[str] = Field(default_factory=list, max_length=50)
+    leads: list[Name] = Field(default_factory=list, max_length=50)
+    supports: list[Name] = Field(default_factory=list, max_length=50)
     action: str = Field(min_length=1, max_length=5000)
     deadline_phrase: str = Field(default="", max_length=255)
 
@@ -69,7 +70,7 @@ class ModelOut(BaseModel):
     description: str
 
 
-@router.post("/api/auth/password", status_code=204)
+@router.post("/api/auth/password", status_code=204, openapi_extra=SMALL_BODY)
 def change_password(body: PasswordIn, request: Request, user: Anyone, s: DB) -> None:
     """Đổi mật khẩu của chính mình (cần mật khẩu cũ)."""
     if check_password(request, s, user.username, body.old_password) is None:
@@ -119,10 +120,13 @@ def draft_conclusion(meeting_id: int, version: int, request: Request, user: Read
     if data is None:
         tasks = _read_tasks(request, draft)
         data = {"items": [], "tasks": [t.to_dict() for t in tasks], "opening": ""}
+    audit(s, request, user, "read", "draft", draft.id, meeting.id, version=draft.version, part="conclusion")
+    s.commit()
     return ConclusionOut(version=draft.version, source=draft.source, conclusion=data)
 
 
-@router.post("/api/meetings/{meeting_id}/drafts/edit", response_model=DraftOut, status_code=201)
+@router.post("/api/meetings/{meeting_id}/drafts/edit", response_model=DraftOut, status_code=201,
+             openapi_extra=LARGE_BODY)
 async def edit_draft(meeting_id: int, body: DraftEditIn, request: Request, user: Drafter, s: DB):
     """Sửa bảng nhiệm vụ của một dự thảo đã soạn và tạo lại tệp .docx (phiên bản mới)."""
     return await run_in_threadpool(_edit_draft, meeting_id, body, request, user, s)
@@ -146,6 +150,8 @@ def draft_changes(meeting_id: int, version: int, request: Request, user: Reader,
         else:
             old = [_task_line(t.to_dict()) for t in _read_tasks(request, previous)]
     added, removed, changed, same = _compare(old, new)
+    audit(s, request, user, "read", "draft", draft.id, meeting.id, version=draft.version, part="changes")
+    s.commit()
     return ChangesOut(
         version=draft.version,
         compared_with=previous.version if previous else None,

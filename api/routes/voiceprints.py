@@ -4,7 +4,7 @@ delete. The registry is db.voiceprints.DBVoiceprints; these routes only check an
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -96,7 +96,8 @@ async def enrol_from_clip(speaker_id: int, request: Request, user: Editor, s: DB
     status_code=201,
 )
 def enrol_from_meeting(
-    meeting_id: int, label: str, body: MeetingVoiceIn, request: Request, user: Editor, s: DB
+    meeting_id: int, label: Annotated[str, Path(max_length=64)], body: MeetingVoiceIn, request: Request,
+    user: Editor, s: DB,
 ) -> VoiceprintOut:
     """Ghi danh giọng nói của người nói `label` (ví dụ S2) trong một cuộc họp đã xử lý, ngay
     lập tức: dùng vân tay giọng (vectơ) đi kèm bản chép lời, không chạy lại mô hình. Vào

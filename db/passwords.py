@@ -1,0 +1,57 @@
+"""Password policy: long enough, and not one that is guessed first (a common password, a run
+of one character, a keyboard or number sequence, the user name). The message says the rule."""
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from ketluan.errors import InputError
+
+MIN_LENGTH = 8
+RULE = (
+    f"Mật khẩu cần ít nhất {MIN_LENGTH} ký tự, không phải mật khẩu phổ biến (như 'matkhau123', "
+    "'password'), không phải một ký tự lặp lại hay một dãy liên tiếp (như '12345678', 'abcdefgh', "
+    "'qwertyui') và không trùng tên đăng nhập."
+)
+_SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm", "1qaz2wsx3edc")
+
+
+def check_password(password: str, username: str = "") -> None:
+    """InputError naming the rule if `password` is refused."""
+    if len(password) < MIN_LENGTH:
+        raise InputError("Mật khẩu quá ngắn.", RULE)
+    if _trivial(password, username):
+        raise InputError("Mật khẩu quá dễ đoán.", RULE)
+
+
+def _trivial(password: str, username: str) -> bool:
+    plain = _plain(password)
+    if len(set(plain)) <= 2:  # "aaaaaaaa", "abababab", "11111111"
+        return True
+    stem = plain.rstrip("0123456789") or plain
+    name = _plain(username)
+    if name and name in (plain, plain[::-1], stem):  # "vanthu", "uhtnav", "vanthu2024"
+        return True
+    if _is_sequence(plain):
+        return True
+    return stem in _common() or plain in _common()
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, letters and digits only: "Mật-Khẩu@1" → "matkhau1"."""
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in text if not unicodedata.combining(c)))
+
+
+def _is_sequence(plain: str) -> bool:
+    if len(plain) < 4:
+        return False
+    return any(plain in seq or plain in seq[::-1] for seq in _SEQUENCES)
+
+
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    path = Path(__file__).parent / "data" / "common-passwords.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(_plain(x) for x in lines if x.strip() and not x.startswith("#"))

@@ -1,0 +1,14 @@
+"""A short, bounded fuzz pass over the OpenAPI description (bench/fuzz.py, issue 11): valid and
+invalid requests to every operation, over loopback, as an admin; no answer may be a 5xx.
+`make fuzz` runs the longer pass."""
+
+from bench.fuzz import run
+
+
+def test_a_short_fuzz_pass_finds_no_server_error(tmp_path):
+    # Few examples and a generous bound: every operation is reached however slow the machine.
+    report = run(seconds=900, examples=3, data_dir=tmp_path)
+    print(report.summary())
+    assert report.failures == [], "\n".join(report.failures)
+    assert report.left_out == [] and report.operations >= 70, report.summary()
+    assert report.statuses.get(422, 0) > 0 and report.statuses.get(200, 0) > 0  # both kinds were sent
