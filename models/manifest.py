@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 MANIFEST_PATH = Path(__file__).with_name("manifest.toml")
-KINDS = ("asr", "segmentation", "embedding", "diarization")
+KINDS = ("asr", "segmentation", "embedding", "diarization", "llm")
 
 
 @dataclass(frozen=True)

