@@ -100,7 +100,7 @@ def transcribe(
         result = add_speakers(audio, result)
     paths = tr.write_exports(result, output, audio.stem, formats)
     if not result.segments:
-        out.print(f"[yellow]{tr.NO_SPEECH}[/] trong '{audio.name}'.")
+        out.print(f"[yellow]{tr.NO_SPEECH}[/] trong '{audio.name}'. {tr.NO_SPEECH_HINT}")
     else:
         out.print(f"{len(result.segments)} đoạn, {result.word_count} từ, {_hms(result.audio.duration)}.")
     for p in paths:

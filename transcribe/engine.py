@@ -21,6 +21,10 @@ from transcribe.transcript import AudioInfo, Segment, Transcript, Word, nfc
 
 Progress = Callable[[float], None]
 NO_SPEECH = "không phát hiện tiếng nói"
+NO_SPEECH_HINT = (
+    "Hãy kiểm tra micrô khi ghi (đã bật, đặt gần người nói, không bị tắt tiếng) "
+    "và chắc chắn đã chọn đúng tệp ghi âm của cuộc họp."
+)
 SLICE_SECONDS = 20 * 60  # sequential decoding works on slices of about this length
 VAD_PIECE_SECONDS = 600
 BATCHED_GROUP = 64  # 30 s windows per batched call: bounds feature memory to about 60 MB
