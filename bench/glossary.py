@@ -36,7 +36,10 @@ CARRIERS = {  # by term kind
     "title": "Xin ý kiến đồng chí {}.",
     "term": "Về nội dung {}.",
 }
-MODES = ("none", "always", "never", "heard")  # "none": no glossary at all
+# "none": no glossary at all; "always", "never": TranscribeOptions.glossary_prompt. A third
+# way, "heard" (hotwords only in a second decode of segments whose first pass looked like a
+# term), was measured at commit 13edf6d and removed: no gain, twice the time (RESULTS.md).
+MODES = ("none", "always", "never")
 
 
 @dataclass
@@ -93,7 +96,7 @@ def run(model, items: list[Item], glossary, mode: str, args) -> Run:
     import transcribe
     from transcribe import TranscribeOptions
 
-    opts = TranscribeOptions(batch_size=args.batch_size, glossary_prompt=mode if mode != "none" else "heard")
+    opts = TranscribeOptions(batch_size=args.batch_size, glossary_prompt="always" if mode == "always" else "never")
     hyps = []
     for item in items:
         t = transcribe.transcribe_file(item.audio, model=model, options=opts,

@@ -6,7 +6,6 @@ long meetings stream and report progress.
 """
 
 import itertools
-import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -30,7 +29,6 @@ NO_SPEECH_HINT = (
 SLICE_SECONDS = 20 * 60  # sequential decoding works on slices of about this length
 VAD_PIECE_SECONDS = 600
 BATCHED_GROUP = 64  # 30 s windows per batched call: bounds feature memory to about 60 MB
-AGREEMENT = 70  # rapidfuzz ratio between a segment's first and second decode to keep the second
 
 
 @dataclass(frozen=True)
@@ -44,12 +42,11 @@ class TranscribeOptions:
     # Off: conditioning on the previous window is the main source of repetition loops.
     condition_on_previous_text: bool = False
     hotwords: str | None = None
-    # How a glossary reaches the recogniser. "heard" (default): a plain first pass, then a
-    # second decode of each segment where a term may have been said, with only those terms
-    # as hotwords, kept when it agrees with the first. "always": every window gets all the
-    # terms (small models copy them into weak speech: bench/RESULTS.md). "never": the
-    # correction after recognition alone.
-    glossary_prompt: str = "heard"
+    # How a glossary reaches the recogniser. "never" (default): by correction after
+    # recognition alone. "always": every window also gets the terms as hotwords; whisper-base
+    # then copies them into speech that lacks them and into the silence after speech
+    # (bench/RESULTS.md, "Office glossary"). Try "always" only with a larger model, measured.
+    glossary_prompt: str = "never"
     guard: GuardOptions = field(default_factory=GuardOptions)
 
 
@@ -154,8 +151,6 @@ def transcribe_audio(
         opts = replace(opts, hotwords=glossary.hotwords())
     duration = len(samples) / audio_io.SAMPLE_RATE
     raw = _decode(samples, model, opts)
-    if glossary is not None and opts.hotwords is None and opts.glossary_prompt == "heard":
-        raw = _second_pass(raw, samples, model, opts, glossary)
     for next_id, seg in enumerate(guard(_reported(raw, duration, progress), opts.guard)):
         if glossary is not None:
             glossary.correct(seg)
@@ -218,84 +213,6 @@ def _decode(samples: np.ndarray, model: LoadedModel, opts: TranscribeOptions) ->
             yield from _sentences(seg)
         else:
             yield seg
-
-
-def _second_pass(
-    segments: Iterator[Segment], samples: np.ndarray, model: LoadedModel, opts: TranscribeOptions,
-    glossary: Glossary,
-) -> Iterator[Segment]:
-    """Decode again, with hotwords, the segments where a glossary term may have been said.
-
-    Hotwords are a prompt: given to every window, whisper-base copies them into speech
-    that does not contain them ("Trong phòng rất tù mù" came out "Văn phòng Tỉnh ủy,
-    Nguyễn ủy, …") and into the silence after speech. Here a segment is decoded again only
-    when the first pass holds something like a term, with only those terms, and the new
-    text replaces the old only if it does not write out more terms than the first pass
-    suggested nor change the rest of the segment much."""
-    previous_end = 0.0
-    for seg, following in _with_next(segments):
-        heard = glossary.heard(seg.text)
-        if heard:
-            limit = following.start if following else len(samples) / audio_io.SAMPLE_RATE
-            again = _redecode(samples, seg, model, opts, Glossary(terms=heard), previous_end, limit)
-            if again is not None and _agrees(seg, again, heard, glossary):
-                again.flags = seg.flags
-                seg = again
-        previous_end = seg.end
-        yield seg
-
-
-def _redecode(
-    samples: np.ndarray, seg: Segment, model: LoadedModel, opts: TranscribeOptions,
-    terms: Glossary, lo: float, hi: float, pad: float = 0.2,
-) -> Segment | None:
-    rate = audio_io.SAMPLE_RATE
-    a = int(max(lo, seg.start - pad) * rate)
-    b = int(min(hi, seg.end + pad) * rate)
-    if b - a < rate // 10:
-        return None
-    pieces, _ = model.whisper.transcribe(
-        samples[a:b], language=opts.language, task="transcribe", beam_size=opts.beam_size,
-        word_timestamps=opts.word_timestamps, condition_on_previous_text=False,
-        hotwords=terms.hotwords(), vad_filter=False,
-    )
-    parts = list(_converted(_shifted(pieces, a)))
-    if not parts:
-        return None
-    words = [w for p in parts for w in p.words]
-    return Segment(
-        id=seg.id,
-        start=words[0].start if words else parts[0].start,
-        end=words[-1].end if words else parts[-1].end,
-        text=" ".join(p.text for p in parts).strip(),
-        words=words,
-        avg_logprob=min(p.avg_logprob for p in parts),
-        no_speech_prob=max(p.no_speech_prob for p in parts),
-    )
-
-
-def _agrees(first: Segment, second: Segment, heard: list, glossary: Glossary) -> bool:
-    """The second decode may spell the heard terms right; it may not add terms or words."""
-    from rapidfuzz import fuzz
-
-    if glossary.occurrences(second.text) > len(heard) + glossary.occurrences(first.text):
-        return False
-    a, b = first.text.split(), second.text.split()
-    if len(b) > len(a) + 2:
-        return False
-    return fuzz.ratio(_plain(first.text), _plain(second.text)) >= AGREEMENT
-
-
-def _plain(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
-def _with_next(items: Iterator[Segment]) -> Iterator[tuple[Segment, Segment | None]]:
-    current = next(items, None)
-    while current is not None:
-        following = next(items, None)
-        yield current, following
-        current = following
 
 
 def _converted(segments) -> Iterator[Segment]:

@@ -16,7 +16,6 @@ that is close to a term, character by character with diacritics kept (so
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,8 +32,6 @@ SECTION_KINDS = {
 }
 # Hotwords are spent from Whisper's 448-token context; keep them short.
 HOTWORDS_MAX_CHARS = 600
-# How close a first-pass run must be to a term for a second decode with it as a hotword.
-HEARD_SCORE = 0.6
 _PUNCT = re.compile(r"^(\W*)(.*?)(\W*)$", re.UNICODE)
 
 
@@ -138,23 +135,29 @@ class Glossary:
                 seg.flags.append(GLOSSARY_CORRECTED)
         return seg
 
-    def heard(self, text: str) -> list[Term]:
-        """Terms the recogniser may have heard in `text`: a run of syllables loosely like the
-        term, sharing at least one of its syllables. Looser than correction, because a
-        second decode with the term as a hotword decides; a term with no such run was not
-        said, and prompting it would only invite the model to copy it."""
-        core = [_bare(t) for t in text.split()]
-        names = {name for _s, _i, _j, name in self._candidates(core, HEARD_SCORE, need=1, key=_bare)}
-        return [t for t in self.terms if t.text in names]
-
-    def occurrences(self, text: str) -> int:
-        """How many times glossary terms are written out exactly in `text`."""
-        key = f" {_key(text)} "
-        return sum(key.count(f" {_key(v)} ") for t in self.terms for v in (t.text, *t.aliases))
-
     def _matches(self, core: list[str]) -> list[tuple[int, int, str]]:
         """Best non-overlapping (start, end, canonical) windows."""
-        candidates = self._candidates(core, self.min_score)
+        candidates: list[tuple[float, int, int, str]] = []
+        for term in self.terms:
+            for variant in (term.text, *term.aliases):
+                syl = _key(variant).split()
+                n = len(syl)
+                if n < 2:
+                    continue
+                target = " ".join(syl)
+                exact_only = variant != term.text  # aliases must match exactly
+                threshold = self.min_score if n >= 3 else max(self.min_score, 0.9)
+                # One syllable too few only for long terms: two syllables of a three-syllable
+                # name are mostly a common phrase ("xây dựng" is not "Sở Xây dựng").
+                for size in {n - 1, n, n + 1} if n >= 4 else {n, n + 1}:
+                    for i in range(0, len(core) - size + 1):
+                        window = " ".join(core[i : i + size])
+                        if exact_only:
+                            score = 1.0 if window == target else 0.0
+                        else:
+                            score = fuzz.ratio(window, target) / 100
+                        if score >= threshold and _anchored(core[i : i + size], syl):
+                            candidates.append((score, i, i + size, term.text))
         chosen: list[tuple[int, int, str]] = []
         taken: set[int] = set()
         for _score, i, j, text in sorted(candidates, key=lambda c: (-c[0], c[1])):
@@ -163,35 +166,10 @@ class Glossary:
                 taken.update(range(i, j))
         return chosen
 
-    def _candidates(
-        self, core: list[str], min_score: float, need: int | None = None, key=None
-    ) -> list[tuple[float, int, int, str]]:
-        """(score, start, end, canonical) for every window close enough to a term."""
-        found: list[tuple[float, int, int, str]] = []
-        for term in self.terms:
-            for variant in (term.text, *term.aliases):
-                syl = (key or _key)(variant).split()
-                n = len(syl)
-                if n < 2:
-                    continue
-                target = " ".join(syl)
-                exact_only = variant != term.text  # aliases must match exactly
-                threshold = min_score if n >= 3 else max(min_score, 0.9)
-                for size in {n - 1, n, n + 1} - {0}:
-                    for i in range(0, len(core) - size + 1):
-                        window = " ".join(core[i : i + size])
-                        if exact_only:
-                            score = 1.0 if window == target else 0.0
-                        else:
-                            score = fuzz.ratio(window, target) / 100
-                        if score >= threshold and _anchored(core[i : i + size], syl, need):
-                            found.append((score, i, i + size, term.text))
-        return found
 
-
-def _anchored(window: list[str], term: list[str], need: int | None = None) -> bool:
+def _anchored(window: list[str], term: list[str]) -> bool:
     """At least half the term's syllables appear exactly: stops look-alike phrases."""
-    need = (len(term) + 1) // 2 if need is None else need
+    need = (len(term) + 1) // 2
     return sum(1 for s in term if s in window) >= need
 
 
@@ -222,10 +200,3 @@ def _split_punct(token: str) -> tuple[str, str, str]:
 
 def _key(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", nfc(text).lower()).split())
-
-
-def _bare(text: str) -> str:
-    """The key without tone marks and vowel hats: whisper-base mishears those first
-    ("sớ say dụng" for "Sở Xây dựng")."""
-    text = unicodedata.normalize("NFD", _key(text).replace("đ", "d"))
-    return "".join(c for c in text if not unicodedata.combining(c))
