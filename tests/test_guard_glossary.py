@@ -179,3 +179,11 @@ def test_a_common_phrase_is_not_made_into_a_unit() -> None:
     for text in ("thống nhất chủ trương đầu tư xây dựng trường học", "tài chính công khai minh bạch"):
         assert office.correct(seg(text)).text == text
     assert office.correct(seg("giao sớ xây dựng kiểm tra")).text == "giao Sở Xây dựng kiểm tra"
+
+
+def test_another_person_or_a_table_rule_is_not_rewritten_into_a_term() -> None:
+    office = Glossary.parse("[đơn vị]\nSở Xây dựng\nVăn phòng Tỉnh ủy\n[người]\nNguyễn Văn An\n")
+    for text in ("đồng chí Nguyễn Văn Bình, Giám đốc Sở Tư pháp", "Sở Tư pháp | | xây dựng kế hoạch",
+                 "Văn phòng Thành ủy báo cáo"):
+        assert office.correct(seg(text)).text == text
+    assert office.correct(seg("đồng chí nguyễn văn ăn phát biểu")).text == "đồng chí Nguyễn Văn An phát biểu"
