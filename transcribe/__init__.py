@@ -7,6 +7,7 @@ import ketluan  # noqa: F401  (forces offline mode before any model library load
 from transcribe.audio import decode, probe
 from transcribe.engine import (
     NO_SPEECH,
+    NO_SPEECH_HINT,
     LoadedModel,
     TranscribeOptions,
     load_model,
@@ -21,6 +22,7 @@ from transcribe.transcript import AudioInfo, Segment, Speaker, Transcript, Word
 __all__ = [
     "FORMATS",
     "NO_SPEECH",
+    "NO_SPEECH_HINT",
     "AudioInfo",
     "Glossary",
     "GuardOptions",

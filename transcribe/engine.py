@@ -15,12 +15,17 @@ import numpy as np
 
 from ketluan.errors import ModelError
 from transcribe import audio as audio_io
+from transcribe import vietasr
 from transcribe.glossary import Glossary
 from transcribe.guard import GuardOptions, guard
 from transcribe.transcript import AudioInfo, Segment, Transcript, Word, nfc
 
 Progress = Callable[[float], None]
 NO_SPEECH = "không phát hiện tiếng nói"
+NO_SPEECH_HINT = (
+    "Hãy kiểm tra micrô khi ghi (đã bật, đặt gần người nói, không bị tắt tiếng) "
+    "và chắc chắn đã chọn đúng tệp ghi âm của cuộc họp."
+)
 SLICE_SECONDS = 20 * 60  # sequential decoding works on slices of about this length
 VAD_PIECE_SECONDS = 600
 BATCHED_GROUP = 64  # 30 s windows per batched call: bounds feature memory to about 60 MB
@@ -37,6 +42,11 @@ class TranscribeOptions:
     # Off: conditioning on the previous window is the main source of repetition loops.
     condition_on_previous_text: bool = False
     hotwords: str | None = None
+    # How a glossary reaches the recogniser. "never" (default): by correction after
+    # recognition alone. "always": every window also gets the terms as hotwords; whisper-base
+    # then copies them into speech that lacks them and into the silence after speech
+    # (bench/RESULTS.md, "Office glossary"). Try "always" only with a larger model, measured.
+    glossary_prompt: str = "never"
     guard: GuardOptions = field(default_factory=GuardOptions)
 
 
@@ -46,6 +56,7 @@ class LoadedModel:
     whisper: object  # faster_whisper.WhisperModel
     device: str
     compute_type: str
+    backend: str = "whisper"  # or "vietasr" (transcribe/vietasr.py): whisper is then a VietAsr
 
 
 _models: dict[tuple, LoadedModel] = {}
@@ -71,7 +82,12 @@ def load_model(
     key = (name, device, compute_type, threads)
     with _models_lock:
         if key not in _models:
-            path = default_store().resolve(name, kind="asr")
+            store = default_store()
+            path = store.resolve(name, kind="asr")
+            spec = store.manifest.get(name)
+            if spec is not None and spec.format == vietasr.FORMAT:
+                _models[key] = LoadedModel(name, vietasr.VietAsr(path), "cpu", "int8", backend="vietasr")
+                return _models[key]
             try:
                 whisper = WhisperModel(
                     str(path),
@@ -129,7 +145,9 @@ def transcribe_audio(
 ) -> Iterator[Segment]:
     """Yield cleaned segments of 16 kHz mono audio as faster-whisper decodes them."""
     opts = options or TranscribeOptions()
-    if glossary is not None and opts.hotwords is None:
+    if model.backend == "vietasr":  # no prompt: the glossary works by correction alone
+        opts = replace(opts, hotwords=None, glossary_prompt="never")
+    if glossary is not None and opts.hotwords is None and opts.glossary_prompt == "always":
         opts = replace(opts, hotwords=glossary.hotwords())
     duration = len(samples) / audio_io.SAMPLE_RATE
     raw = _decode(samples, model, opts)
@@ -145,6 +163,13 @@ def transcribe_audio(
 def _decode(samples: np.ndarray, model: LoadedModel, opts: TranscribeOptions) -> Iterator[Segment]:
     from faster_whisper import BatchedInferencePipeline
     from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if model.backend == "vietasr":
+        vad = VadOptions(min_silence_duration_ms=opts.vad_min_silence_ms,
+                         max_speech_duration_s=vietasr.PIECE_SECONDS)
+        runs = _speech(samples, vad, get_speech_timestamps) if opts.vad else [{"start": 0, "end": len(samples)}]
+        yield from vietasr.segments(samples, runs, model.whisper)
+        return
 
     common = dict(
         language=opts.language,

@@ -147,14 +147,20 @@ class Glossary:
                 target = " ".join(syl)
                 exact_only = variant != term.text  # aliases must match exactly
                 threshold = self.min_score if n >= 3 else max(self.min_score, 0.9)
-                for size in {n - 1, n, n + 1} - {0}:
+                # One syllable too few only for long terms: two syllables of a three-syllable
+                # name are mostly a common phrase ("xây dựng" is not "Sở Xây dựng").
+                for size in {n - 1, n, n + 1} if n >= 4 else {n, n + 1}:
                     for i in range(0, len(core) - size + 1):
+                        if not all(core[i : i + size]):  # a bare "|" or "-" is not a syllable
+                            continue
                         window = " ".join(core[i : i + size])
                         if exact_only:
                             score = 1.0 if window == target else 0.0
                         else:
                             score = fuzz.ratio(window, target) / 100
-                        if score >= threshold and _anchored(core[i : i + size], syl):
+                        if score >= threshold and _anchored(core[i : i + size], syl) and (
+                            size != n or _each_alike(core[i : i + size], syl)
+                        ):
                             candidates.append((score, i, i + size, term.text))
         chosen: list[tuple[int, int, str]] = []
         taken: set[int] = set()
@@ -169,6 +175,18 @@ def _anchored(window: list[str], term: list[str]) -> bool:
     """At least half the term's syllables appear exactly: stops look-alike phrases."""
     need = (len(term) + 1) // 2
     return sum(1 for s in term if s in window) >= need
+
+
+def _each_alike(window: list[str], term: list[str]) -> bool:
+    """Every syllable a mishearing of the term's: "Nguyễn Văn Bình" is another person, not a
+    misheard "Nguyễn Văn An" ("hung" for "Hùng", "sổ" for "Sở" are)."""
+    return all(
+        fuzz.ratio(a, b) >= 50 and (a == b or not {a, b} <= _LEVELS) for a, b in zip(window, term, strict=True)
+    )
+
+
+# Levels of government: "Thành ủy" and "Huyện ủy" are other bodies than "Tỉnh ủy", never a mishearing.
+_LEVELS = frozenset(["tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường"])
 
 
 def _respell(words: list[Word], tokens: list[tuple[str, str, str]], term: str) -> list[Word]:

@@ -5,11 +5,14 @@ model itself marks as no speech, and repetition loops. Flagged, kept: segments
 with low confidence, so a drafter can check them against the audio.
 """
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
 
 from transcribe.transcript import HALLUCINATION, LOW_CONFIDENCE, REPETITION, Segment, nfc
 
@@ -117,10 +120,14 @@ def _collapse_loops(seg: Segment, opts: GuardOptions) -> None:
 
 def _loop_free(tokens: list[str], opts: GuardOptions) -> list[int]:
     """Indices to keep after collapsing any n-gram repeated `loop_repeats` times in a row,
-    again and again: collapsing one loop can leave copies of a longer one side by side."""
+    then near-repeats, again and again: collapsing one loop can leave copies of a longer
+    one side by side."""
     keep = list(range(len(tokens)))
     while True:
-        inner = _loop_free_once([tokens[i] for i in keep], opts)
+        current = [tokens[i] for i in keep]
+        inner = _loop_free_once(current, opts)
+        if len(inner) == len(keep):
+            inner = _near_loop_free_once(current, opts)
         if len(inner) == len(keep):
             return keep
         keep = [keep[i] for i in inner]
@@ -148,6 +155,79 @@ def _loop_free_once(tokens: list[str], opts: GuardOptions) -> list[int]:
             keep.append(i)
             i += 1
     return keep
+
+
+def _near_loop_free_once(tokens: list[str], opts: GuardOptions) -> list[int]:
+    """Collapse the first phrase of 3+ syllables said `loop_repeats_phrase` times with small
+    changes between and inside the copies: "sớ tài chính thầm tình phố sớ tài chính thầm
+    sớ tài chính thầ" keeps "sớ tài chính thầm tình phố". The decoder often stops mid-word
+    inside such a loop; a cut-off copy at the end of the segment counts and goes too."""
+    low = [_norm(t) for t in tokens]
+    for i in range(len(low)):
+        found = []
+        for n in range(3, opts.loop_max_ngram + 1):
+            starts, end = _near_copies(low, i, n)
+            # Two copies back to back, too: a chair's "Thứ nhất, Sở Tài chính …; thứ hai,
+            # Sở Tài chính …" has words between every pair.
+            if len(starts) >= opts.loop_repeats_phrase and _back_to_back(starts, n):
+                found.append((end, n, starts))
+        if not found:
+            continue
+        end, n, starts = max(found, key=lambda f: (f[0], f[1]))  # the loop that covers most
+        # After the last copy, a cut-off copy of what followed the first one.
+        tail = low[end:]
+        if tail and len(tail) <= n and _alike(tail, low[i + n : i + n + len(tail)], cut=True):
+            end = len(low)
+        return list(range(starts[1])) + list(range(end, len(low)))
+    return list(range(len(low)))
+
+
+def _near_copies(low: list[str], i: int, n: int) -> tuple[list[int], int]:
+    """Starts of consecutive near-copies of low[i:i+n], each within n syllables of the
+    previous one's end, and where the last one ends."""
+    phrase = low[i : i + n]
+    if len(phrase) < n:
+        return [i], i
+    starts, end = [i], i + n
+    while True:
+        found = None
+        for k in range(end, min(end + n, len(low) - 1) + 1):
+            for m in (n, n - 1, n + 1):
+                if k + m <= len(low) and _alike(low[k : k + m], phrase, cut=k + m == len(low)):
+                    found = (k, k + m)
+                    break
+            if found:
+                break
+        if found is None:
+            return starts, end
+        starts.append(found[0])
+        end = found[1]
+
+
+def _back_to_back(starts: list[int], n: int) -> bool:
+    """Some two copies follow each other with no word between (copies are n ± 1 long)."""
+    return any(b - a <= n + 1 for a, b in itertools.pairwise(starts))
+
+
+def _alike(a: list[str], b: list[str], cut: bool = False) -> bool:
+    """Syllable runs that start alike and are equal up to 4 syllables, differ by one up to 7
+    and by two beyond, with numbers and number words equal: "ngày 15 tháng 6, ngày 16 tháng
+    6" is a list, not a loop. With cut, `a` may end in a syllable cut short ("thầ")."""
+    if not a or not b or a[0] != b[0] or _numbers(a) != _numbers(b[: len(a)]):
+        return False
+    if cut and len(a) <= len(b) and b[len(a) - 1].startswith(a[-1]):
+        a = [*a[:-1], b[len(a) - 1]]
+        b = b[: len(a)]
+    return Levenshtein.distance(a, b) <= (0 if len(b) <= 4 else 1 if len(b) <= 7 else 2)
+
+
+_NUMBER_WORDS = frozenset(
+    ["một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "mươi", "trăm", "nhất", "tư"]
+)
+
+
+def _numbers(tokens: list[str]) -> list[str]:
+    return [t for t in tokens if t in _NUMBER_WORDS or any(c.isdigit() for c in t)]
 
 
 def _low_confidence(seg: Segment, opts: GuardOptions) -> bool:

@@ -102,9 +102,16 @@ def gpu_stage(ctx: "StageRun") -> None:
         )
         transcript.meeting = meeting_dict(meeting)
         transcript.audio.path = audio.original_name  # not the server path
-        ctx.touch(state=db.DIARIZING, progress=0.0)
-        transcript, centroids = _label_speakers(ctx, path, transcript, meeting.unit_id)
-    next_stage = STAGE_CPU
+        if transcript.segments:
+            ctx.touch(state=db.DIARIZING, progress=0.0)
+            transcript, centroids = _label_speakers(ctx, path, transcript, meeting.unit_id)
+            next_stage = STAGE_CPU
+        else:
+            # Silence or noise: the empty transcript is kept (the page says why it is empty),
+            # and there is nobody to tell apart and nothing to draft.
+            ctx.note(f"{transcribe.NO_SPEECH.capitalize()} trong bản ghi '{shown}'. "
+                     f"{transcribe.NO_SPEECH_HINT}")
+            centroids, next_stage = None, None
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         if s.scalar(select(db.TranscriptVersion.id).where(db.TranscriptVersion.job_id == job.id)):
             pass  # an earlier attempt saved it just before being lost; keep that one

@@ -330,6 +330,8 @@ function paintJob(box, job) {
     const i = STAGE_ORDER.indexOf(li.dataset.stage);
     li.className = job.state === "done" ? "past" : i < at ? "past" : i === at ? "now" : "";
   }
+  const notes = $("[data-notes]", box);
+  if (notes) notes.replaceChildren(...(job.notes || []).map((n) => el("div", { class: "muted note" }, n)));
   const errorBox = $("[data-job-error]", box);
   if (job.error) {
     $("[data-msg]", errorBox).textContent = job.error.message;
@@ -502,6 +504,7 @@ PAGES.transcript = () => {
 
   function render() {
     $("#version-label").textContent = `Phiên bản ${version} · ${data.segments.length} đoạn · ${clock(data.audio.duration)}`;
+    $("[data-no-speech]", root).hidden = data.segments.length > 0;
     list.replaceChildren(...data.segments.map((s, i) => {
       const flags = [];
       if (lowConfidence(s)) flags.push(el("span", { class: "flag low", title: "Máy nhận dạng không chắc chắn: nghe lại đoạn này" }, "độ tin cậy thấp"));
