@@ -335,6 +335,14 @@ def _place_then_verb(low: list[str], end: int) -> bool:
     return False
 
 
+def _place_after(words: list[str], low: list[str], end: int) -> tuple[str, int] | None:
+    """The lower-case place after a body's level, capitalised, and where it ends."""
+    if not _place_then_verb(low, end) or words[end][:1].isupper():
+        return None
+    p = next(p for p in (end + 1, end + 2) if " ".join(low[p : p + 2]) in LEADFIRST_OK | VERB2)
+    return " ".join(w.capitalize() for w in words[end:p]), p
+
+
 def action_text(words: list[str]) -> str:
     text = " ".join(words).strip(" ,;:")
     text = re.sub(r"^(?:thì|là|để|và|,)\s+", "", text, flags=re.IGNORECASE)
@@ -372,12 +380,10 @@ def parse_rest(words: list[str], low: list[str], j: int, leads: list[str],
         k = _skip(low, k, {"chặt", "chẽ", "với", "cùng", ""})
         sup, k2 = _units(words, low, k, gaz)
         if sup:
-            if _place_then_verb(low, k2) and not words[k2][:1].isupper():
-                # "phối hợp với ubnd tỉnh phú thọ triển khai …"
-                p = next(p for p in (k2 + 1, k2 + 2) if " ".join(low[p : p + 2]) in
-                         LEADFIRST_OK | VERB2)
-                sup[-1] += " " + " ".join(w.capitalize() for w in words[k2:p])
-                k2 = p
+            place = _place_after(words, low, k2)
+            if place:  # "phối hợp với ubnd tỉnh phú thọ triển khai …"
+                sup[-1] += " " + place[0]
+                k2 = place[1]
             supports, j = sup, _skip(low, k2, {""})
     supports = [s for s in supports if s not in leads]
     action = action_text(words[j:])
@@ -417,12 +423,10 @@ def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[li
             break
         names.append(m.name)
         j = m.end
-        if _place_then_verb(low, j) and not words[j][:1].isupper():
-            # "ubnd huyện triệu phong kiểm tra …": a place said after the level
-            p = next(p for p in (j + 1, j + 2) if " ".join(low[p : p + 2]) in
-                     LEADFIRST_OK | VERB2)
-            names[-1] += " " + " ".join(w.capitalize() for w in words[j:p])
-            j = p
+        place = _place_after(words, low, j)
+        if place:  # "ubnd huyện triệu phong kiểm tra …": a place said after the level
+            names[-1] += " " + place[0]
+            j = place[1]
             break
         ended = re.search(r"[,;]$", words[j - 1])
         k = j

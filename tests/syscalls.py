@@ -8,10 +8,11 @@ collector with glibc directly), so the network tests run the real command under
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.service_fixtures import wait_for
 
 TRACED = "connect,sendto,sendmsg,sendmmsg"
 # Every IPv4/IPv6 socket address strace prints, whatever call or message holds it.
@@ -64,13 +65,10 @@ def outside_calls(log: Path, allowed_ports: set[int]) -> list[str]:
 
 def traced_child(strace_pid: int, timeout: float = 10) -> int:
     """The pid of the command strace started (strace's only direct child)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        children = Path(f"/proc/{strace_pid}/task/{strace_pid}/children").read_text().split()
-        if children:
-            return int(children[0])
-        time.sleep(0.05)
-    raise AssertionError("strace did not start its command")
+    children = Path(f"/proc/{strace_pid}/task/{strace_pid}/children")
+    found = wait_for(lambda: children.read_text().split(), timeout,
+                     "strace to start its command", step=0.05)
+    return int(found[0])
 
 
 def _loopback(host: str) -> bool:
