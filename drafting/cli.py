@@ -122,6 +122,19 @@ def process(
     _summary(result.conclusion)
     for p in result.paths:
         out.print(f"  → {p}")
+    err.print(_timing(result.seconds, result.audio_seconds))
+
+
+def _timing(seconds: dict[str, float], audio_seconds: float) -> str:
+    """One line per run: each stage's time and its real-time factor (time ÷ audio length)."""
+    parts = []
+    for stage, label in STAGES.items():
+        if stage in seconds:
+            rtf = f", RTF {seconds[stage] / audio_seconds:.3f}" if audio_seconds > 0 else ""
+            parts.append(f"{label} {seconds[stage]:.1f} s{rtf}")
+    total = sum(seconds.values())
+    return (f"Thời gian (âm thanh {audio_seconds / 60:.1f} phút): " + "; ".join(parts)
+            + f"; tổng {total:.1f} s.")
 
 
 def _load_transcript(path: Path):

@@ -10,6 +10,7 @@ Stages: "transcribing", "diarizing", "drafting" (as in the job states), fraction
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import monotonic
 
 from drafting.meeting import Meeting
 from drafting.model import Conclusion
@@ -27,6 +28,10 @@ class ProcessResult:
     paths: list[Path] = field(default_factory=list)
     diarized: bool = False
     warnings: list[str] = field(default_factory=list)
+    # Wall-clock seconds per stage ("transcribing", "diarizing", "drafting") and the audio's
+    # length, so a run can say its real-time factor (bench/gpu_check.sh reads these).
+    seconds: dict[str, float] = field(default_factory=dict)
+    audio_seconds: float = 0.0
 
 
 def process(audio: str | Path, meeting: Meeting, out_dir: str | Path, model=None,
@@ -38,7 +43,17 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path, model=None
     from ketluan.settings import get_settings
 
     audio, out = Path(audio), Path(out_dir)
-    report = progress or (lambda stage, fraction: None)
+    seconds: dict[str, float] = {}
+    started: dict[str, float] = {}
+
+    def report(stage: str, fraction: float) -> None:
+        if fraction == 0.0:
+            started.setdefault(stage, monotonic())
+        elif fraction == 1.0 and stage in started:
+            seconds[stage] = monotonic() - started[stage]
+        if progress:
+            progress(stage, fraction)
+
     settings = get_settings()
     glossary = transcribe.Glossary.load(meeting.glossary) if meeting.glossary else None
     transcribe.probe(audio)  # fail fast on bad audio, before loading a model
@@ -73,7 +88,7 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path, model=None
     conclusion.save(concl)
     report("drafting", 1.0)
     return ProcessResult(transcript, conclusion, [*paths, notice, minutes, concl], diarized,
-                         warnings)
+                         warnings, seconds, transcript.audio.duration)
 
 
 def _diarize(audio: Path, transcript: Transcript) -> tuple[Transcript, bool, str]:

@@ -36,6 +36,9 @@ def test_process_writes_every_output(asr, speak, tmp_path, monkeypatch):
     assert result.diarized and result.transcript.segments[0].speaker == "SPEAKER_00"
     done = list(dict.fromkeys(s for s, f in stages if f == 1.0))
     assert done == ["transcribing", "diarizing", "drafting"]
+    # each stage's wall-clock time, for the closing line and the real-time factor
+    assert set(result.seconds) == set(done) and all(v >= 0 for v in result.seconds.values())
+    assert result.audio_seconds == result.transcript.audio.duration > 0
     saved = Conclusion.load(tmp_path / "conclusion.json")
     assert saved.to_dict() == json.loads(result.conclusion.to_json())
     minutes = "\n".join(p.text for p in Document(tmp_path / "minutes.docx").paragraphs)
@@ -51,6 +54,15 @@ def test_process_without_diarization(asr, speak, tmp_path):
     wav = speak("Xin kết luận. Giao Sở Y tế kiểm tra.", "short", speed=110)
     result = process(wav, MEETING, tmp_path, model=asr, batch_size=4, diarize_speakers=False)
     assert not result.diarized and (tmp_path / "notice.docx").exists()
+
+
+def test_timing_line_gives_each_stage_and_its_real_time_factor():
+    from drafting.cli import _timing
+
+    line = _timing({"transcribing": 73.1, "diarizing": 68.8, "drafting": 1.0}, 3600.0)
+    assert line == ("Thời gian (âm thanh 60.0 phút): Chép lời 73.1 s, RTF 0.020; "
+                    "Phân biệt người nói 68.8 s, RTF 0.019; Soạn thông báo 1.0 s, RTF 0.000; "
+                    "tổng 142.9 s.")
 
 
 def test_cli_draft_from_transcript_json(tmp_path):
