@@ -480,6 +480,11 @@ def _head_list(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tupl
         m = gaz.match([head, *words[j:]], 0, fuzzy=False)
         if m is None or m.end <= 1:
             break
+        # one item ends at its comma ("…, Y tế, Nội vụ"), unless a listed name goes on past
+        # it ("Văn hóa, Thể thao và Du lịch")
+        comma = next((c for c in range(j, j + m.end - 2) if words[c].endswith(",")), None)
+        if comma is not None and gaz.known([head, *words[j:]]) < m.end:
+            m = gaz.match([head, *words[j : comma + 1]], 0, fuzzy=False) or m
         names.append(m.name)
         j += m.end - 1
         if not words[j - 1].endswith(","):

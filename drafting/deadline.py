@@ -52,7 +52,8 @@ _RELATIVE = re.compile(
     r"(?P<n>\d{1,3})\s+(?P<unit>ngày\s+làm\s+việc|ngày|tuần|tháng|năm)"
     r"(?P<tail>\s+(?:kể\s+từ|tính\s+từ|từ)\s+(?:ngày\s+)?[^,.;]{1,40}?(?=[,.;]|$|\s+(?:và|để)\s))?"
 )
-_WEEK = re.compile(r"(?P<mark>trong|ngay trong|hết)\s+tuần\s+(?P<rel>này|tới|sau)")
+_WEEK = re.compile(r"(?P<mark>(?:chậm nhất\s+(?:là\s+)?|trước\s+)?(?:cuối|trong|ngay trong|hết))"
+                   r"\s+tuần\s+(?P<rel>này|tới|sau)")
 _TET = re.compile(r"(?P<mark>trước|ngay sau)\s+(?:kỳ\s+nghỉ\s+)?tết(?:\s+nguyên\s+đán)?"
                   r"(?:\s+(?P<y>\d{4}))?")
 _RECURRING = re.compile(
@@ -195,7 +196,9 @@ def _weeks(norm: str, ref: date):
         friday = ref + timedelta(days=(4 - ref.weekday()) % 7)
         if m.group("rel") != "này":
             friday += timedelta(weeks=1)
-        yield m.start(), m.end(), Deadline("relative", friday)
+        # "cuối tuần này" names a day, the week's last working day; "trong tuần này" counts
+        kind = "date" if "cuối" in m.group("mark") else "relative"
+        yield m.start(), m.end(), Deadline(kind, friday)
 
 
 def _months(norm: str, ref: date):

@@ -142,13 +142,21 @@ class Gazetteer:
         if not level:  # a proper name after a short one, in written text ("Báo Lào Cai")
             place = []
             while end < len(words) and len(place) < 3 and words[end][:1].isupper() \
-                    and keys[end] not in HEADS and not re.search(r"[,.;:]$", words[end - 1]):
+                    and not _body_at(words, keys, end, place) \
+                    and not re.search(r"[,.;:]$", words[end - 1]):
                 place.append(words[end].rstrip(",.;:"))
                 end += 1
             level = " ".join(place)
         name = f"{canon} {level}".strip() if level else canon
         end, qualifier = _qualifier(words, keys, end, self)
         return Mention(i, end, _tidy(f"{name} {qualifier}".strip()))
+
+    def known(self, words: list[str]) -> int:
+        """How many words from the start form a name in the list as written (0: none)."""
+        for n in range(min(self.max_len, len(words)), 0, -1):
+            if key(" ".join(words[:n])) in self.by_len.get(n, {}):
+                return n
+        return 0
 
     def canonical(self, text: str) -> str:
         """A body's name as the gazetteer spells it (for comparing leads)."""
@@ -268,11 +276,22 @@ class Gazetteer:
             place = []
             # a place name after the level, in written text ("huyện Bảo Thắng")
             while stop < len(words) and len(place) < 3 and words[stop][:1].isupper() \
-                    and not re.search(r"[,.;:]$", words[stop - 1]) and keys[stop] not in HEADS:
+                    and not re.search(r"[,.;:]$", words[stop - 1]) \
+                    and not _body_at(words, keys, stop, place):
                 place.append(words[stop].rstrip(",.;:"))
                 stop += 1
             return stop, " ".join([printed, *place])
         return end, ""
+
+
+def _body_at(words: list[str], keys, k: int, place: list[str]) -> bool:
+    """A body's head starts at word k, so a place name before it ends there; inside a place
+    ("Hải Phòng", "Thanh Hóa") a head word counts only when a capitalised name follows it."""
+    if keys[k] not in HEADS:
+        return False
+    if re.search(r"[,.;:]$", words[k]):
+        return not place  # "… Hải Phòng, UBND tỉnh …": a head is never followed by a comma
+    return not place or (k + 1 < len(words) and words[k + 1][:1].isupper())
 
 
 # Words that end a body's name in the fallback matchers.

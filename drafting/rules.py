@@ -269,8 +269,19 @@ def _only_deadline(words: list[str], ref: date) -> bool:
     if not found:
         return False
     rest = _strip_deadlines(text, found).lower().strip(" .;,")
-    return bool(re.fullmatch(r"(?:thời gian |thời hạn )?(?:thực hiện |hoàn thành |xong |"
-                             r"hoàn tất |báo cáo kết quả )*(?:là|:)?", rest + " "))
+    # "Yêu cầu gửi báo cáo về Sở Kế hoạch và Đầu tư trước ngày 23/5", "Thời gian hoàn thành
+    # việc quán triệt, chậm nhất ngày 14/5 và báo cáo kết quả về Ban Thường vụ": when, and
+    # where the result goes
+    rest = re.sub(r"(?:trước|vào|lúc)?\s*\d{1,2}\s*(?:giờ|h)(?:\s*\d{2}(?:\s*phút)?)?\s*,?", " ",
+                  rest)
+    rest = re.sub(r"^(?:báo cáo\s+)?(?:yêu cầu|đề nghị)\s+", "", rest.strip())
+    rest = re.sub(r"(?:,|\bvà)?\s*(?:(?:gửi|nộp)\s+)?(?:(?:báo cáo|kết quả|văn bản|hồ sơ)\s+)?"
+                  r"(?:kết quả\s+)?(?:(?:gửi|nộp)\s+)?(?:về|cho|đến|tới)\s+[^,;]{2,80}$", "",
+                  rest.strip(" .;,"))
+    rest = " ".join(rest.split()).strip(" .;,")
+    return bool(re.fullmatch(r"(?:thời gian |thời hạn )?(?:(?:thực hiện|hoàn thành|xong|hoàn tất|"
+                             r"hoàn thiện|báo cáo kết quả|báo cáo|gửi|nộp) )*"
+                             r"(?:việc [^,;]{1,60} ?)?,? ?(?:là|:)?", rest + " "))
 
 
 def _make_task(n: int, parsed: Parsed, clause: Clause, raw: list[Token],

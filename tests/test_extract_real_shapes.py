@@ -262,3 +262,45 @@ def test_one_head_for_a_list_of_names():
                   "Du lịch làm việc với các tỉnh xác định nguồn kinh phí.")
     assert found[0].leads == ["Bộ Kế hoạch và Đầu tư", "Bộ Tài chính",
                               "Bộ Văn hóa, Thể thao và Du lịch"]
+
+
+# -- session 4: follow-up deadlines, week ends, names with commas, places with head words --
+
+
+def test_a_follow_up_sentence_gives_the_task_before_its_deadline():
+    found = tasks("Kết luận như sau: Giao Sở Nội vụ tổng hợp danh sách cán bộ. Yêu cầu gửi "
+                  "báo cáo về Văn phòng UBND tỉnh trước ngày 20/3/2024.")
+    assert leads(found) == [["Sở Nội vụ"]]
+    assert found[0].deadline.kind == "date" and found[0].deadline.due == date(2024, 3, 20)
+    found = tasks("Kết luận như sau: Giao Phòng Văn hóa huyện hướng dẫn các xã. Thời gian "
+                  "hoàn thành việc hướng dẫn, chậm nhất ngày 25/3/2024 và báo cáo kết quả về "
+                  "Thường trực Huyện ủy.")
+    assert leads(found) == [["Phòng Văn hóa huyện"]]
+    assert found[0].deadline.due == date(2024, 3, 25)
+    # the deadline sentence is not a task of its own, even opening with "Báo cáo"
+    found = tasks("Kết luận như sau: Giao các phòng, ban rà soát số liệu. Báo cáo yêu cầu gửi "
+                  "về Văn phòng HĐND và UBND huyện trước 16 giờ, ngày 08/3/2024.")
+    assert len(found) == 1 and found[0].deadline.due == date(2024, 3, 8)
+
+
+def test_the_end_of_this_week_is_a_day():
+    found = tasks("Chủ tịch UBND tỉnh yêu cầu Sở Tư pháp chậm nhất cuối tuần này phải trình "
+                  "dự thảo quyết định.")  # the meeting is on Tuesday 5/3/2024
+    assert found[0].deadline.kind == "date" and found[0].deadline.due == date(2024, 3, 8)
+    assert "tuần" not in found[0].action
+
+
+def test_a_listed_name_with_a_comma_is_one_body():
+    found = tasks("Ban Bí thư giao Đảng ủy Mặt trận Tổ quốc, các đoàn thể Trung ương chủ trì "
+                  "hướng dẫn việc sắp xếp các hội quần chúng.")
+    assert leads(found) == [["Đảng ủy Mặt trận Tổ quốc, các đoàn thể Trung ương"]]
+    found = tasks("Phó Thủ tướng giao các Bộ: Y tế, Văn hóa, Thể thao và Du lịch, Nội vụ rà "
+                  "soát các đề án.")
+    assert leads(found) == [["Bộ Y tế", "Bộ Văn hóa, Thể thao và Du lịch", "Bộ Nội vụ"]]
+
+
+def test_a_place_name_holding_a_head_word():
+    found = tasks("Ý kiến như sau: Bộ Giao thông vận tải, Ủy ban nhân dân thành phố Hải Phòng "
+                  "và Ủy ban nhân dân tỉnh Quảng Ninh thực hiện nâng cấp tuyến đường.")
+    assert leads(found) == [["Bộ Giao thông vận tải", "UBND thành phố Hải Phòng",
+                             "UBND tỉnh Quảng Ninh"]]
