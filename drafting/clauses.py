@@ -216,7 +216,7 @@ def split_clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
         if prev.endswith(",") and k - cuts[-1] >= 4:
             # "Giao Sở A rà soát vốn, (còn) Sở B kiểm tra chất lượng"
             at = k + 1 if low[k] in {"còn", "và", "riêng"} else k
-            if _new_lead_first(words, low, at, cuts[-1], gaz):
+            if _new_lead_first(words, low, at, cuts[-1], gaz) and not _inside_name(words, k, gaz):
                 cuts.append(k)
                 continue
         trig = _trigger_at(low, k)
@@ -244,6 +244,12 @@ def split_clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
         else:
             merged.append((a, b))
     return [Clause(words[a:b], toks[a:b], sent) for a, b in merged]
+
+
+def _inside_name(words: list[str], k: int, gaz: Gazetteer) -> bool:
+    """The comma before word k is inside a listed name ("Đảng ủy Mặt trận Tổ quốc, các đoàn
+    thể Trung ương")."""
+    return any(gaz.known(words[s:]) > k - s for s in range(max(0, k - 10), k))
 
 
 def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:

@@ -88,6 +88,8 @@ def _find_cue(segs: list[Segment], chair: str | None) -> tuple[int, int] | None:
                     # "Kết luận số 202-KL/TW": a document cited, not the chair concluding
                     if re.match(r"\s*(?:số|\d)", low[m.end() :]):
                         continue
+                    if tier == "weak" and _cited(low, m.start(), m.end()):
+                        continue
                     if not _closing(low, m.start(), m.end()):
                         hits[tier].append((idx, m.end()))
         for m in LEAD_IN.finditer(low):
@@ -99,6 +101,14 @@ def _find_cue(segs: list[Segment], chair: str | None) -> tuple[int, int] | None:
         return max(hits["referring"])
     weak = [h for h in hits["weak"] if h[0] >= len(segs) * 0.3]
     return max(weak) if weak else None
+
+
+def _cited(low: str, start: int, end: int) -> bool:
+    """"theo Kết luận về dự án …", "trên cơ sở kết luận của Ủy ban Thường vụ Quốc hội":
+    someone else's conclusion named, not this one opening."""
+    return bool(re.search(r"(?:theo|tại|căn cứ|cơ sở|thực hiện|triển khai|các|những)\s+$",
+                          low[max(0, start - 15) : start])
+                or re.match(r"\s*(?:của|về|tại)\b", low[end:]))
 
 
 def _closing(low: str, start: int, end: int) -> bool:
