@@ -476,9 +476,10 @@ def _agent_span(words: list[str], low: list[str], i: int) -> tuple[list[str], in
 def _head_list(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[list[str], int]:
     """"các Bộ: Kế hoạch và Đầu tư, Tài chính, Y tế" — one head for a list of names."""
     k = i + 1 if i < len(low) and low[i] == "các" else i
-    if k >= len(words) or low[k] not in {"bộ", "sở", "ban", "cục"} or \
-            not words[k].endswith(":"):
+    if k >= len(words) or low[k] not in {"bộ", "sở", "ban", "cục"}:
         return [], i
+    if not words[k].endswith(":"):
+        return _spoken_head_list(words, low, i, k, gaz)
     head = words[k].rstrip(":")
     names: list[str] = []
     j = k + 1
@@ -495,6 +496,31 @@ def _head_list(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tupl
         j += m.end - 1
         if not words[j - 1].endswith(","):
             break
+    return (names, j) if len(names) >= 2 else ([], i)
+
+
+def _spoken_head_list(words: list[str], low: list[str], i: int, k: int,
+                      gaz: Gazetteer) -> tuple[list[str], int]:
+    """"các bộ kế hoạch và đầu tư tài nguyên và môi trường tài chính …" as said, without
+    commas: one head, then names from the list only (two at least)."""
+    if low[i] != "các":
+        return [], i
+    head = words[k]
+    names: list[str] = []
+    j = k + 1
+    while j < len(words):
+        n = gaz.known([head, *words[j:]])
+        if n <= 1:
+            break
+        m = gaz.match([head, *words[j : j + n - 1]], 0, fuzzy=False)
+        if m is None:
+            break
+        names.append(m.name)
+        j += n - 1
+        if words[j - 1].endswith((".", ";", ":")):
+            break
+        if j < len(words) and low[j] == "và" and gaz.known([head, *words[j + 1 :]]) > 1:
+            j += 1
     return (names, j) if len(names) >= 2 else ([], i)
 
 

@@ -19,7 +19,10 @@ STRONG_CUES = ["kết luận như sau", "xin kết luận", "tôi kết luận",
                "kết luận một số", "kết luận mấy", "kết luận các nội dung", "kết luận cuộc họp",
                "chốt lại một số", "thống nhất kết luận", "kết luận và chỉ đạo như sau",
                "kết luận, chỉ đạo như sau", "chỉ đạo như sau", "kết luận, chỉ đạo các nội dung",
-               "kết luận, chỉ đạo một số", "có ý kiến như sau", "ý kiến chỉ đạo như sau"]
+               "kết luận, chỉ đạo một số", "có ý kiến như sau", "ý kiến chỉ đạo như sau",
+               # as said: "tôi có ý kiến thế này", "tôi giao thế này"
+               "ý kiến thế này", "ý kiến như thế này", "kết luận thế này",
+               "kết luận như thế này", "giao thế này", "chỉ đạo thế này"]
 # Phrases that also name earlier conclusions ("thực hiện ý kiến kết luận của …", a notice's
 # title "Ý kiến kết luận của …"): the last one counts, and only when no strong cue was said.
 REFERRING_CUES = ["ý kiến kết luận", "kết luận chỉ đạo"]

@@ -64,6 +64,8 @@ _HEAD_BY_LEN = sorted({len(h.split()) for h in HEAD_PHRASES}, reverse=True)
 AMBIGUOUS_HEADS = {"thanh", "kiểm", "bảo", "báo", "đội", "tổ", "đoàn", "hội", "vụ", "đài",
                    "trường", "phòng", "hạt", "đồn", "cảng", "học", "đại", "thông", "hợp", "tỉnh",
                    "thành", "huyện", "liên", "mặt", "ngân", "kho", "tập", "công", "tổng", "quỹ"}
+# Heads of two words or more that are also verbs ("thanh tra các dự án", "kiểm toán số liệu").
+AMBIGUOUS_HEAD_PHRASES = {"thanh tra", "kiểm toán", "bảo hiểm", "công an", "tổ công tác"}
 # Roles right after a lead: "X chủ trì", "X được phân công", "X có trách nhiệm".
 ROLE_AFTER_LEAD = ("chủ trì", "phối hợp", "được phân công", "được giao", "có trách nhiệm",
                    "chịu trách nhiệm", "khẩn trương chủ trì", "tiếp tục chủ trì")
@@ -224,8 +226,11 @@ class Gazetteer:
         head = _head_len(keys, i)
         if not head or i + head >= len(words):
             return None
-        if keys[i] in AMBIGUOUS_HEADS and not words[i][:1].isupper():
-            return None  # "thanh tra các dự án", "báo cáo": a verb, not a body
+        if keys[i] in AMBIGUOUS_HEADS and not words[i][:1].isupper() and (
+                head == 1 or " ".join(keys[i : i + head]) in AMBIGUOUS_HEAD_PHRASES):
+            # "thanh tra các dự án", "báo cáo": a verb, not a body; "tập đoàn", "công ty",
+            # "ngân hàng" are bodies even in lower case
+            return None
         j = i + head
         end = j
         while end < len(words) and end - i < 14:
@@ -261,6 +266,9 @@ class Gazetteer:
         for phrase, printed in sorted(LEVEL_PHRASES.items(), key=lambda p: -len(p[0])):
             n = len(phrase.split())
             raw = words[end : end + n + 2]
+            if "," not in printed:  # "ngành tỉnh, Ủy ban …" is not "Tỉnh ủy"
+                raw = raw[: next((k + 1 for k, w in enumerate(raw) if w.endswith(",")),
+                                 len(raw))]
             for size in range(1, len(raw) + 1):  # phrases may carry commas as written
                 window = key(" ".join(raw[:size]))
                 # tone errors ("công an tình") only where no other word reads the same
@@ -306,7 +314,8 @@ STOP = {
 
 # Words after a group that say which ("các cơ quan soạn thảo", "các ban tham mưu của Tỉnh ủy").
 GROUP_TAILS = ["trực thuộc trung ương", "trực thuộc tỉnh ủy", "trực thuộc", "tham mưu",
-               "soạn thảo", "chuyên môn", "chức năng", "thành viên", "cơ sở", "trung ương"]
+               "soạn thảo", "chuyên môn", "chuyên ngành", "chức năng", "thành viên", "cơ sở",
+               "trung ương"]
 
 
 def _group_end(words: list[str], keys, k: int) -> int:
@@ -371,8 +380,17 @@ def _head_len(keys, i: int) -> int:
     return 0
 
 
+# "… phải khẩn trương", "… cần chủ động": a duty word and a manner word, in the lead position
+DUTY_AFTER_LEAD = {"phải", "cần"}
+MANNER_AFTER_DUTY = {"khẩn", "chủ", "tập", "tiếp", "kịp", "sớm", "nghiêm", "tích", "quyết",
+                     "rà", "xây", "hoàn", "kiểm", "chỉ", "tổ", "triển", "thực", "báo", "phối"}
+
+
 def _role_at(keys, i: int) -> bool:
-    return any(" ".join(keys[i : i + len(r.split())]) == r for r in ROLE_AFTER_LEAD)
+    if any(" ".join(keys[i : i + len(r.split())]) == r for r in ROLE_AFTER_LEAD):
+        return True
+    return i + 1 < len(keys) and keys[i] in DUTY_AFTER_LEAD and \
+        keys[i + 1] in MANNER_AFTER_DUTY
 
 
 def plain(text: str) -> str:

@@ -304,3 +304,22 @@ def test_a_place_name_holding_a_head_word():
                   "và Ủy ban nhân dân tỉnh Quảng Ninh thực hiện nâng cấp tuyến đường.")
     assert leads(found) == [["Bộ Giao thông vận tải", "UBND thành phố Hải Phòng",
                              "UBND tỉnh Quảng Ninh"]]
+
+
+def test_spoken_lists_and_lower_case_bodies():
+    spoken = ("tôi có ý kiến thế này một là các bộ tư pháp nội vụ tài chính hướng dẫn các tỉnh "
+              "rà soát hồ sơ hai là tổng công ty điện lực miền bắc phải khẩn trương đóng điện "
+              "cho trạm biến áp")
+    found = tasks(spoken)
+    assert leads(found) == [["Bộ Tư pháp", "Bộ Nội vụ", "Bộ Tài chính"],
+                            ["Tổng công ty điện lực miền bắc"]]
+    # "thanh tra" in lower case stays a verb
+    assert not tasks("Kết luận như sau: thanh tra các dự án chậm tiến độ.")
+
+
+def test_a_level_does_not_reach_across_a_comma():
+    found = tasks("Tôi giao thế này. Các sở, ngành tỉnh, Ủy ban nhân dân các huyện, thành phố, "
+                  "và các Ban QLDA chuyên ngành tỉnh báo cáo tình hình giải ngân.")
+    # (spelt out in lower case, "các Ban quản lý dự án chuyên ngành" is still read as "các Ban")
+    assert leads(found) == [["các sở, ngành tỉnh", "UBND các huyện, thành phố",
+                             "các Ban QLDA chuyên ngành tỉnh"]]
