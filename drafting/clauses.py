@@ -110,6 +110,22 @@ class Parsed:
 
 def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     """Leads, supports and action of one clause, or None when it assigns nothing."""
+    # The job first, then who does it: "Việc rà soát hồ sơ thì giao Sở Tư pháp, xong trước …"
+    low = [key(w) for w in words]
+    if low and low[0] == "việc":
+        for k in range(2, min(len(words) - 1, 25)):
+            if re.search(r"[.;:]$", words[k - 1]):
+                break
+            if low[k] == "thì" or (words[k - 1].endswith(",") and low[k] in {"giao", "đề", "yêu"}):
+                rest = _parse_clause(words[k + 1 :] if low[k] == "thì" else words[k:], gaz)
+                if rest is not None and rest.leads and not rest.heading:
+                    job = " ".join(words[1:k]).strip(" ,")
+                    then = rest.action
+                    if then[:2].istitle():  # "Chuẩn bị" → "chuẩn bị", not "UBND"
+                        then = then[0].lower() + then[1:]
+                    rest.action = f"{job}, {then}" if then else job
+                    return rest
+                break
     parsed = _parse_clause(words, gaz)
     if parsed is not None and not (REPORTED.match(parsed.action) and _is_person(parsed.leads)):
         return parsed
@@ -222,6 +238,8 @@ def split_clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
         trig = _trigger_at(low, k)
         if trig is None or trig not in MID_TRIGGERS:
             continue
+        if low[cuts[-1]] == "việc" and (low[k - 1] == "thì" or prev.endswith(",")):
+            continue  # "Việc rà soát hồ sơ thì giao Sở …": the job, then who does it
         after = k + len(trig)
         after = _skip(low, after, {"cho"})
         if not (gaz.match(words, after) or _person(words, low, after, gaz)):
@@ -381,6 +399,10 @@ def parse_rest(words: list[str], low: list[str], j: int, leads: list[str],
         sup, k = _units(words, low, j, gaz)
         if sup and _near(low[k : k + 2], "phối hợp"):
             supports, j = sup, _skip(low, k + 2, {"", "thực", "hiện"})
+        elif j < len(low) and low[j] == "cùng":  # "… chủ trì cùng các xã hướng dẫn …"
+            sup, k = _units(words, low, _skip(low, j + 1, {"với", ""}), gaz)
+            if sup:
+                supports, j = sup, _skip(low, k, {""})
     if _near(low[j : j + 2], "phối hợp"):
         k = j + 2
         k = _skip(low, k, {"chặt", "chẽ", "với", "cùng", ""})
@@ -695,13 +717,14 @@ def _prefix_ok(words: list[str], low: list[str], gaz: Gazetteer) -> bool:
 
 
 def _skip_intro(words: list[str], low: list[str], i: int) -> int:
-    intro = {"đồng", "thời", "và", "còn", "riêng", "ngoài", "ra", "bên", "cạnh", "đó", "tiếp",
+    intro = {"đồng", "thời", "và", "còn", "riêng", "ngoài", "ra", "bên", "phía", "cạnh", "đó",
+             "tiếp", "rồi",
              "theo", "cuối", "cùng", "trước", "mắt", "thì", "là", "tôi", "xin", "đối", "với",
              "sau", "đây", ""}
     # "Trong đó Ngân hàng Nhà nước …", "Trước hết, …", "Cụ thể, …"
     if " ".join(low[i : i + 2]) in {"trong đó", "trước hết", "sau đó", "cụ thể", "mặt khác",
-                                    "theo đó", "trong khi"}:
-        i += 2
+                                    "theo đó", "trong khi", "anh em", "chị em"}:
+        i += 2  # "anh em Văn phòng tổng hợp …": the people of a body, said as the body
     while i < len(words) and low[i] in intro:
         two = " ".join(low[i : i + 2])
         if low[i] == "đồng" and two != "đồng thời":

@@ -270,7 +270,7 @@ def _topic_open(out: list[Token]) -> bool:
         start -= 1
     first = out[start].text.lower() if start < len(out) else ""
     punctuated = any(re.search(r"[.,;:!?]$", t.text) for t in out[-40:])
-    return punctuated and first in {"về", "còn", "đối", "riêng", "trong", "ngoài"}
+    return punctuated and first in {"về", "còn", "đối", "riêng", "trong", "ngoài", "việc"}
 
 
 def _conditional(out: list[Token]) -> bool:
