@@ -104,7 +104,11 @@ class Gazetteer:
                 if term.kind not in ("unit", "term"):
                     continue
                 for variant in (term.text, *term.aliases):
-                    names.append((key(variant), term.text, len(variant.split())))
+                    # "chính trị - xã hội" is also written "chính trị-xã hội", "Lao động-Thương
+                    # binh": the same key over a different number of written words
+                    for form in {variant, re.sub(r"\s*-\s*", "-", variant),
+                                 re.sub(r"\s*-\s*", " - ", variant)}:
+                        names.append((key(form), term.text, len(form.split())))
         people = Glossary([t for g in glossaries for t in g.terms
                            if t.kind in ("person", "title")])
         return cls(names, people)
@@ -179,8 +183,8 @@ class Gazetteer:
                 continue
             window = key(" ".join(words[i : i + n]))
             for k, canon in self.by_len.get(n, {}).items():
-                if fuzz.ratio(window[:3], k[:3]) < 60:
-                    continue
+                if fuzz.ratio(window[:3], k[:3]) < 60 or canon.startswith("các "):
+                    continue  # a group ("các xã, phường") is never guessed: "các xã hướng dẫn"
                 score = fuzz.ratio(window, k) / 100
                 same = sum(1 for a, b in zip(window.split(), k.split(), strict=False) if a == b)
                 # recognisers often get only the tone marks wrong: "sơ xây dừng"
@@ -328,11 +332,14 @@ def _group_end(words: list[str], keys, k: int) -> int:
         end = k + 2
     if keys[end - 1] == "chủ" and end < len(words):
         end += 1
+    if " ".join(keys[k : k + 3]) in {"hợp tác xã", "tổ dân phố", "tổ chức đảng"}:
+        end = k + 3
     return end
 
 
 GROUP_NOUNS = {"ban", "sở", "phòng", "đơn", "cơ", "xã", "huyện", "địa", "doanh", "trường",
-               "hội", "đoàn", "chủ", "ngành", "tổ", "chi", "đảng", "bộ", "cấp", "quận", "phường"}
+               "hội", "đoàn", "chủ", "ngành", "tổ", "chi", "đảng", "bộ", "cấp", "quận", "phường",
+               "hợp"}
 QUALIFIERS = [("có", "liên", "quan"), ("liên", "quan"), ("có", "dự", "án"), ("có", "rừng"),
               ("trên", "địa", "bàn", "tỉnh"), ("trên", "địa", "bàn", "huyện"),
               ("trên", "địa", "bàn"), ("thuộc", "tỉnh"), ("thuộc", "huyện"), ("được", "giao"),

@@ -323,3 +323,22 @@ def test_a_level_does_not_reach_across_a_comma():
     # (spelt out in lower case, "các Ban quản lý dự án chuyên ngành" is still read as "các Ban")
     assert leads(found) == [["các sở, ngành tỉnh", "UBND các huyện, thành phố",
                              "các Ban QLDA chuyên ngành tỉnh"]]
+
+
+def test_bodies_as_people_say_them():
+    spoken = ("Tôi kết luận thế này. Việc rà soát hồ sơ đất đai thì giao Sở Tư pháp, xong "
+              "trước ngày ba mươi tháng sáu. Ủy ban huyện chỉ đạo các xã rà soát hộ nghèo. "
+              "Anh em Văn phòng Huyện ủy tổng hợp ý kiến. Phòng Nông nghiệp huyện chủ trì cùng "
+              "các hợp tác xã hướng dẫn bà con gieo cấy. Bộ Giáo dục hướng dẫn tuyển sinh.")
+    found = tasks(spoken)
+    assert leads(found) == [["Sở Tư pháp"], ["UBND huyện"], ["Văn phòng Huyện ủy"],
+                            ["Phòng Nông nghiệp huyện"], ["Bộ Giáo dục và Đào tạo"]]
+    assert found[0].action.startswith("Rà soát hồ sơ đất đai")
+    assert found[0].deadline.due == date(2024, 6, 30)
+    assert found[3].supports == ["các hợp tác xã"]
+
+
+def test_a_hyphen_written_either_way_is_the_same_name():
+    found = tasks("Kết luận như sau: Giao Mặt trận Tổ quốc và các đoàn thể chính trị-xã hội "
+                  "tuyên truyền Nghị quyết.")
+    assert leads(found) == [["Ủy ban MTTQ Việt Nam", "các tổ chức chính trị - xã hội"]]
