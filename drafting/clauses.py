@@ -19,10 +19,12 @@ from drafting.text import ORDINALS, Sentence, Token
 
 ORDINAL_WORDS = set(ORDINALS)
 TRIGGERS = [
-    ("giao", "nhiệm", "vụ", "cho"), ("giao", "nhiệm", "vụ"),
+    ("giao", "nhiệm", "vụ", "cho"), ("giao", "nhiệm", "vụ"), ("giao", "trách", "nhiệm", "cho"),
+    ("giao", "trách", "nhiệm"),
     ("đồng", "ý", "giao"), ("thống", "nhất", "giao"), ("nhất", "trí", "giao"),
     ("ủy", "quyền", "cho"), ("giao", "cho"), ("giao",), ("đề", "nghị"), ("yêu", "cầu"),
     ("phân", "công", "cho"), ("phân", "công"), ("nhờ",), ("chỉ", "đạo"), ("ủy", "quyền"),
+    ("lưu", "ý"),
 ]
 MID_TRIGGERS = {("giao",), ("giao", "cho"), ("giao", "nhiệm", "vụ", "cho"), ("đề", "nghị"),
                 ("yêu", "cầu"), ("đồng", "ý", "giao"),
@@ -436,6 +438,11 @@ def _owners(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[l
         parts = re.split(rf"\s*(?:,|\bvà\b)\s+(?=(?:đồng chí\s+)?(?:{title})\b)", person[0],
                          flags=re.IGNORECASE)
         return [p[:1].upper() + p[1:] for p in parts if p.strip()], person[1]
+    # "lãnh đạo địa phương", "lãnh đạo các sở, ngành": the leaders of bodies
+    if " ".join(low[i : i + 2]) == "lãnh đạo" and i + 2 < len(words):
+        units, j = _units(words, low, i + 2, gaz)
+        if units:
+            return [f"Lãnh đạo {units[0]}", *units[1:]], j
     return _units(words, low, i, gaz)
 
 

@@ -42,6 +42,8 @@ LEVEL_PHRASES = {
     "các phường": "các phường", "các thị trấn": "các thị trấn", "các quận": "các quận",
     "các thành phố": "các thành phố", "cấp cơ sở": "cấp cơ sở",
     "cấp tỉnh": "cấp tỉnh", "cấp huyện": "cấp huyện", "cấp xã": "cấp xã",
+    "các thôn": "các thôn", "các bản": "các bản", "các tổ dân phố": "các tổ dân phố",
+    "các khu phố": "các khu phố",
 }
 # First words of body names ("Trung tâm Kiểm soát bệnh tật tỉnh", "Bộ Khoa học và Công nghệ").
 HEADS = {"sở", "ban", "phòng", "trung", "chi", "cục", "hội", "trường", "bệnh", "viện", "quỹ",

@@ -342,3 +342,11 @@ def test_a_hyphen_written_either_way_is_the_same_name():
     found = tasks("Kết luận như sau: Giao Mặt trận Tổ quốc và các đoàn thể chính trị-xã hội "
                   "tuyên truyền Nghị quyết.")
     assert leads(found) == [["Ủy ban MTTQ Việt Nam", "các tổ chức chính trị - xã hội"]]
+
+
+def test_party_committees_and_leaders_as_leads():
+    found = tasks("Kết luận như sau: Lưu ý cấp ủy các cấp không tổ chức hội nghị lồng ghép. "
+                  "Giao cấp ủy, chính quyền các thôn kiểm tra các tàu thuyền. Đề nghị lãnh đạo "
+                  "các địa phương tăng cường chỉ đạo. Giao trách nhiệm cho Sở Nội vụ theo dõi.")
+    assert leads(found) == [["Cấp ủy các cấp"], ["Cấp ủy, chính quyền các thôn"],
+                            ["Lãnh đạo các địa phương"], ["Sở Nội vụ"]]
