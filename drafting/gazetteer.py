@@ -133,6 +133,9 @@ class Gazetteer:
             if canon:
                 best = (i + n, canon)
                 break
+        if best is not None and best[0] == i + 1 and not words[i][:1].isupper() and \
+                " ".join(keys[i : i + 2]) in VERB2:
+            best = None  # "báo cáo": the verb, not the newspaper "Báo"
         if best is None and fuzzy:
             best = self._fuzzy(words, i)
         if best is None or (best[0] - i <= 2 and best[0] < len(words) and
@@ -294,6 +297,14 @@ class Gazetteer:
                     and not _body_at(words, keys, stop, place):
                 place.append(words[stop].rstrip(",.;:"))
                 stop += 1
+            if not place and printed.split()[-1].lower() in {"tỉnh", "ủy", "phố"} and \
+                    not re.search(r"[,.;:]$", words[stop - 1]):
+                # speech written in lower case: a province's name ("tỉnh ủy vĩnh phúc")
+                for n in (3, 2, 1):
+                    name = " ".join(keys[stop : stop + n]) if stop + n <= len(words) else ""
+                    if name in PROVINCES:
+                        place, stop = [PROVINCES[name]], stop + n
+                        break
             return stop, " ".join([printed, *place])
         return end, ""
 
@@ -440,3 +451,18 @@ def default_gazetteer(extra: str | None = None) -> Gazetteer:
 
     office = get_settings().gazetteer_file
     return Gazetteer.load(office, extra)
+
+
+# Provinces and centrally governed cities (before and after the 2025 mergers), lower case →
+# as written: a place said after "tỉnh", "Tỉnh ủy", "thành phố" in lower-case speech.
+PROVINCES = {key(p): p for p in (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
+    "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Đắk Lắk",
+    "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam",
+    "Hà Tĩnh", "Hải Dương", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang",
+    "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An",
+    "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi",
+    "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên",
+    "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long",
+    "Vĩnh Phúc", "Yên Bái", "Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế",
+)}

@@ -350,3 +350,11 @@ def test_party_committees_and_leaders_as_leads():
                   "các địa phương tăng cường chỉ đạo. Giao trách nhiệm cho Sở Nội vụ theo dõi.")
     assert leads(found) == [["Cấp ủy các cấp"], ["Cấp ủy, chính quyền các thôn"],
                             ["Lãnh đạo các địa phương"], ["Sở Nội vụ"]]
+
+
+def test_lower_case_speech_keeps_the_province_and_reads_report_as_a_verb():
+    found = tasks("tôi kết luận thế này giao ban thường vụ tỉnh ủy vĩnh phúc chỉ đạo rà soát "
+                  "các nghị quyết đề nghị sở giao thông vận tải và sở xây dựng báo cáo tình "
+                  "trạng thiếu cát")
+    assert leads(found) == [["Ban Thường vụ Tỉnh ủy Vĩnh Phúc"],
+                            ["Sở Giao thông vận tải", "Sở Xây dựng"]]
