@@ -150,6 +150,8 @@ class Gazetteer:
             return None
         end, canon = best
         end, level = self._level(words, keys, end)
+        if end < len(words) and keys[end] == "viên" and key(level or canon).endswith("ủy"):
+            return None  # "Thành ủy viên, Phó Chủ tịch …": a member's title, not the body
         if not level:  # a proper name after a short one, in written text ("Báo Lào Cai")
             place = []
             while end < len(words) and len(place) < 3 and words[end][:1].isupper() \

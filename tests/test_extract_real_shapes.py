@@ -358,3 +358,13 @@ def test_lower_case_speech_keeps_the_province_and_reads_report_as_a_verb():
                   "trạng thiếu cát")
     assert leads(found) == [["Ban Thường vụ Tỉnh ủy Vĩnh Phúc"],
                             ["Sở Giao thông vận tải", "Sở Xây dựng"]]
+
+
+def test_news_and_accountability_are_not_tasks():
+    found = tasks("Văn phòng Chính phủ vừa phát đi thông báo ý kiến chỉ đạo của Thủ tướng, yêu "
+                  "cầu Bộ Y tế khẩn trương kiểm tra, xác minh thông tin báo chí phản ánh về giá "
+                  "thuốc tại các bệnh viện. Thông báo nêu rõ, Thủ tướng yêu cầu Bộ Y tế khẩn "
+                  "trương kiểm tra, xác minh thông tin báo chí phản ánh, xử lý nghiêm sai phạm. "
+                  "Các Bí thư huyện ủy phải chịu trách nhiệm trước Ban Thường vụ Tỉnh ủy nếu "
+                  "để xảy ra thiệt hại.")
+    assert leads(found) == [["Bộ Y tế"]]
