@@ -217,7 +217,7 @@ def main() -> None:
     ap.add_argument("--real", action="store_true", help="the published notices")
     ap.add_argument("--data", type=Path, default=REAL, help="with --real: the corpus folder")
     ap.add_argument("--split", default="real-dev",
-                    help="with --real: real-dev (tune on it), real-fresh2 (report only), all")
+                    help="with --real: real-dev (tune on it), real-fresh2 or real-fresh3 (report only), all")
     args = ap.parse_args()
     if args.real:
         real(args)
@@ -239,7 +239,8 @@ def main() -> None:
 
 
 def real(args) -> None:
-    folders = {"real-dev": ["dev"], "real-fresh2": ["fresh2"], "all": ["dev", "fresh2"]}
+    folders = {"real-dev": ["dev"], "real-fresh2": ["fresh2"], "real-fresh3": ["fresh3"],
+               "all": ["dev", "fresh2", "fresh3"]}
     paths = [p for f in folders[args.split] for p in sorted((args.data / f).glob("*.txt"))]
     notices = [load(p) for p in paths]
     spoken = [n for n in notices if n.spoken]

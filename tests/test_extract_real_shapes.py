@@ -368,3 +368,11 @@ def test_news_and_accountability_are_not_tasks():
                   "Các Bí thư huyện ủy phải chịu trách nhiệm trước Ban Thường vụ Tỉnh ủy nếu "
                   "để xảy ra thiệt hại.")
     assert leads(found) == [["Bộ Y tế"]]
+
+
+def test_a_topic_before_the_lead_in_speech():
+    found = tasks("Tôi kết luận thế này. Thứ nhất là cái bài trên báo ấy, Bộ Y tế nghiên cứu "
+                  "thông tin phản ánh. Muốn vậy thì Bộ Tài chính phải bố trí đủ kinh phí trong "
+                  "năm nay.")
+    assert leads(found) == [["Bộ Y tế"], ["Bộ Tài chính"]]
+    assert found[1].deadline.kind == "year"
