@@ -119,7 +119,14 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
             if re.search(r"[.;:]$", words[k - 1]):
                 break
             if low[k] == "thì" or (words[k - 1].endswith(",") and low[k] in {"giao", "đề", "yêu"}):
-                rest = _parse_clause(words[k + 1 :] if low[k] == "thì" else words[k:], gaz)
+                start = k + 1 if low[k] == "thì" else k
+                rest = _parse_clause(words[start:], gaz)
+                trig = _trigger_at(low, start)
+                if (rest is None or not rest.leads or not rest.action) and trig is not None:
+                    # "… thì giao Thanh tra tỉnh.": who, and nothing after it
+                    owners, j = _owners(words, low, start + len(trig), gaz)
+                    if owners and j >= len(words):
+                        rest = Parsed(owners, "")
                 if rest is not None and rest.leads and not rest.heading:
                     job = " ".join(words[1:k]).strip(" ,")
                     then = rest.action

@@ -37,7 +37,7 @@ _PERIOD_MARK = (r"(?:chậm nhất(?: là)?(?: trong)?|trong|trước|đến h�
                 r"|xong trong|từ nay đến cuối)")
 _MONTH = re.compile(
     rf"(?P<mark>{_PERIOD_MARK})\s+tháng\s+(?:(?P<m>\d{{1,2}})(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{{4}})"
-    r"|\s+năm\s+(?P<yrel>nay|tới|sau))?|(?P<rel>này|tới|sau))(?!\s*ngày)"
+    r"|\s+năm\s+(?P<yrel>nay|tới|sau)|\s+này(?![\wà-ỹ]))?|(?P<rel>này|tới|sau))(?!\s*ngày)"
 )
 _QUARTER = re.compile(
     rf"(?P<mark>{_PERIOD_MARK})\s+quý\s+(?:(?P<q>iv|iii|ii|i|[1-4])(?![\wà-ỹ])"

@@ -271,7 +271,7 @@ def _topic_open(out: list[Token], punctuated: bool) -> bool:
     text around is punctuated."""
     start = len(out)
     while start > 0 and not re.search(r"[.;:!?]$", out[start - 1].text) and \
-            out[start - 1].text != "\n" and len(out) - start < 15:
+            out[start - 1].text != "\n" and len(out) - start < 25:
         start -= 1
     first = out[start].text.lower() if start < len(out) else ""
     return punctuated and first in {"về", "còn", "đối", "riêng", "trong", "ngoài", "việc", "muốn",

@@ -376,3 +376,11 @@ def test_a_topic_before_the_lead_in_speech():
                   "năm nay.")
     assert leads(found) == [["Bộ Y tế"], ["Bộ Tài chính"]]
     assert found[1].deadline.kind == "year"
+
+
+def test_the_job_first_and_the_lead_last():
+    found = tasks("Tôi kết luận thế này. Việc kiểm tra, rà soát lại vụ việc, báo cáo đề xuất với "
+                  "Ủy ban tỉnh trong tháng chín này thì giao Thanh tra tỉnh.")
+    assert leads(found) == [["Thanh tra tỉnh"]]
+    assert found[0].action == "Kiểm tra, rà soát lại vụ việc, báo cáo đề xuất với Ủy ban tỉnh"
+    assert (found[0].deadline.kind, found[0].deadline.due) == ("month", date(2024, 9, 30))
