@@ -240,7 +240,8 @@ def split_clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
             continue
         if prev.endswith(",") and k - cuts[-1] >= 4:
             # "Giao Sở A rà soát vốn, (còn) Sở B kiểm tra chất lượng"
-            at = k + 1 if low[k] in {"còn", "và", "riêng"} else k
+            at = k + 1 if low[k] in {"còn", "và", "riêng", "rồi"} else k
+            at = k + 2 if " ".join(low[k : k + 2]) in {"trong khi", "đồng thời"} else at
             if _new_lead_first(words, low, at, cuts[-1], gaz) and not _inside_name(words, k, gaz):
                 cuts.append(k)
                 continue
@@ -692,6 +693,8 @@ def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
         return None  # "X được giao / được phân công": X is the lead, not an assigner
     if i > 0 and low[i - 1] in {"số", "theo", "những", "các", "tờ"}:
         return None  # "tổng số đề nghị …", "theo đề nghị …", "những yêu cầu …": nouns
+    if 0 < i < len(low) and low[i] == "giao" and low[i - 1] in {"chuyển", "bàn", "trao", "bị", "mới"}:
+        return None  # "chuyển giao Dự án", "bàn giao mặt bằng": a verb of its own
     for t in TRIGGERS:
         if tuple(low[i : i + len(t)]) == t:
             nxt = low[i + len(t)] if i + len(t) < len(low) else ""

@@ -384,3 +384,14 @@ def test_the_job_first_and_the_lead_last():
     assert leads(found) == [["Thanh tra tỉnh"]]
     assert found[0].action == "Kiểm tra, rà soát lại vụ việc, báo cáo đề xuất với Ủy ban tỉnh"
     assert (found[0].deadline.kind, found[0].deadline.due) == ("month", date(2024, 9, 30))
+
+
+def test_second_leads_after_connectors_and_compound_verbs_with_giao():
+    found = tasks("Kết luận như sau: Công an tỉnh bảo đảm an ninh mạng, trong khi Sở Khoa học và "
+                  "Công nghệ chủ trì thúc đẩy hợp tác nghiên cứu. Về giải ngân thì các chủ đầu tư "
+                  "phải đẩy nhanh tiến độ, rồi Sở Tài chính theo dõi báo cáo hằng tháng.")
+    assert leads(found) == [["Công an tỉnh"], ["Sở Khoa học và Công nghệ"], ["các chủ đầu tư"],
+                            ["Sở Tài chính"]]
+    found = tasks("Ý kiến như sau:\n- Các Bộ: Tư pháp, Nội vụ, Tài chính, Công Thương hướng dẫn, "
+                  "giám sát việc thu hồi, chuyển giao Dự án theo đúng quy định.")
+    assert leads(found) == [["Bộ Tư pháp", "Bộ Nội vụ", "Bộ Tài chính", "Bộ Công Thương"]]
