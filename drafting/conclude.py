@@ -22,7 +22,9 @@ STRONG_CUES = ["kết luận như sau", "xin kết luận", "tôi kết luận",
                "kết luận, chỉ đạo một số", "có ý kiến như sau", "ý kiến chỉ đạo như sau",
                # as said: "tôi có ý kiến thế này", "tôi giao thế này"
                "ý kiến thế này", "ý kiến như thế này", "kết luận thế này",
-               "kết luận như thế này", "giao thế này", "chỉ đạo thế này"]
+               "kết luận như thế này", "giao thế này", "chỉ đạo thế này",
+               "ý kiến của tôi là thế này", "ý kiến của tôi thế này", "ý kiến của tôi như sau",
+               "tôi giao như sau", "tôi có mấy ý kiến", "tôi có mấy ý"]
 # Phrases that also name earlier conclusions ("thực hiện ý kiến kết luận của …", a notice's
 # title "Ý kiến kết luận của …"): the last one counts, and only when no strong cue was said.
 REFERRING_CUES = ["ý kiến kết luận", "kết luận chỉ đạo"]

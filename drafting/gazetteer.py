@@ -149,7 +149,7 @@ class Gazetteer:
         if best is None:
             return None
         end, canon = best
-        end, level = self._level(words, keys, end)
+        end, level = self._level(words, keys, end, canon)
         if end < len(words) and keys[end] == "viên" and key(level or canon).endswith("ủy"):
             return None  # "Thành ủy viên, Phó Chủ tịch …": a member's title, not the body
         if not level:  # a proper name after a short one, in written text ("Báo Lào Cai")
@@ -271,10 +271,13 @@ class Gazetteer:
             return None
         return end, " ".join(words[i:end]).strip(",.;:")
 
-    def _level(self, words: list[str], keys: list[str], end: int) -> tuple[int, str]:
+    def _level(self, words: list[str], keys: list[str], end: int,
+               canon: str = "") -> tuple[int, str]:
         if end > 0 and re.search(r"[,.;:]$", words[end - 1]):
             return end, ""
         for phrase, printed in sorted(LEVEL_PHRASES.items(), key=lambda p: -len(p[0])):
+            if printed.startswith(("UBND", "HĐND")) and canon.split()[:1] in (["Bộ"], ["Sở"]):
+                continue  # "bộ giao thông vận tải ủy ban nhân dân thành phố …": two bodies
             n = len(phrase.split())
             raw = words[end : end + n + 2]
             if "," not in printed:  # "ngành tỉnh, Ủy ban …" is not "Tỉnh ủy"

@@ -395,3 +395,11 @@ def test_second_leads_after_connectors_and_compound_verbs_with_giao():
     found = tasks("Ý kiến như sau:\n- Các Bộ: Tư pháp, Nội vụ, Tài chính, Công Thương hướng dẫn, "
                   "giám sát việc thu hồi, chuyển giao Dự án theo đúng quy định.")
     assert leads(found) == [["Bộ Tư pháp", "Bộ Nội vụ", "Bộ Tài chính", "Bộ Công Thương"]]
+
+
+def test_unpunctuated_list_of_leads_after_a_spoken_cue():
+    found = tasks("về đề nghị nâng cấp quốc lộ thì ý kiến của tôi là thế này bộ giao thông vận "
+                  "tải ủy ban nhân dân thành phố hải phòng và ủy ban nhân dân tỉnh quảng ninh "
+                  "thực hiện nâng cấp tuyến đường này theo đúng thẩm quyền")
+    assert leads(found) == [["Bộ Giao thông vận tải", "UBND thành phố Hải Phòng",
+                             "UBND tỉnh Quảng Ninh"]]
