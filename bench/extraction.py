@@ -167,7 +167,7 @@ def _leads(names: list[str], gaz) -> set[str]:
     out = set()
     for n in names:
         k = key(gaz.canonical(n))
-        k = re.sub(r"^đồng chí ", "", k)
+        k = re.sub(r"^(?:đồng chí|ông|bà) ", "", k)  # the same person, however addressed
         out.add(k)
     return out
 

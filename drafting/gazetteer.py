@@ -42,6 +42,10 @@ LEVEL_PHRASES = {
     "các phường": "các phường", "các thị trấn": "các thị trấn", "các quận": "các quận",
     "các thành phố": "các thành phố", "cấp cơ sở": "cấp cơ sở",
     "cấp tỉnh": "cấp tỉnh", "cấp huyện": "cấp huyện", "cấp xã": "cấp xã",
+    "các huyện ủy": "các huyện ủy", "các huyện ủy thành ủy": "các huyện ủy, thành ủy",
+    "các huyện ủy thị ủy thành ủy": "các huyện ủy, thị ủy, thành ủy",
+    "các tỉnh ủy thành ủy": "các tỉnh ủy, thành ủy", "các quận ủy huyện ủy": "các quận ủy, huyện ủy",
+    "các đảng ủy": "các đảng ủy", "các chi bộ": "các chi bộ",
     "các thôn": "các thôn", "các bản": "các bản", "các tổ dân phố": "các tổ dân phố",
     "các khu phố": "các khu phố",
 }

@@ -403,3 +403,9 @@ def test_unpunctuated_list_of_leads_after_a_spoken_cue():
                   "thực hiện nâng cấp tuyến đường này theo đúng thẩm quyền")
     assert leads(found) == [["Bộ Giao thông vận tải", "UBND thành phố Hải Phòng",
                              "UBND tỉnh Quảng Ninh"]]
+
+
+def test_a_standing_committee_of_several_party_committees():
+    found = tasks("Kết luận như sau: Yêu cầu Ban Thường vụ các huyện ủy, thành ủy chỉ đạo triển "
+                  "khai các phương án phòng, chống thiên tai.")
+    assert leads(found) == [["Ban Thường vụ các huyện ủy, thành ủy"]]
