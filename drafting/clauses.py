@@ -321,10 +321,13 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
                 continue
         m = gaz.match(words, k)
         if m is not None and m.end > k:
-            nxt2 = " ".join(low[m.end : m.end + 2])
+            p = m.end  # "bộ tt&tt cũng kiểm tra …", "sở y tế thì chủ trì …"
+            while p < len(low) - 1 and low[p] in {"cũng", "vẫn", "thì", "đều", "sẽ"}:
+                p += 1
+            nxt2 = " ".join(low[p : p + 2])
             verb = (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or
-                    low[m.end:m.end + 1] in (["phải"], ["cần"], ["trình"], ["sớm"])) \
-                and low[m.end:m.end + 1] != [] and low[m.end] not in LEADFIRST_NEG
+                    low[p:p + 1] in (["phải"], ["cần"], ["trình"], ["sớm"])) \
+                and low[p:p + 1] != [] and low[p] not in LEADFIRST_NEG
             # "ubnd tỉnh tuyên quang phối hợp": a place name, then the lead's role
             verb = verb or _place_then_verb(low, m.end)
             linked = k == last_end or (k > 0 and low[k - 1] in {

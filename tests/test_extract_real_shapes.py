@@ -409,3 +409,9 @@ def test_a_standing_committee_of_several_party_committees():
     found = tasks("Kết luận như sau: Yêu cầu Ban Thường vụ các huyện ủy, thành ủy chỉ đạo triển "
                   "khai các phương án phòng, chống thiên tai.")
     assert leads(found) == [["Ban Thường vụ các huyện ủy, thành ủy"]]
+
+
+def test_unpunctuated_boundary_before_a_body_and_cung():
+    found = tasks("tôi kết luận thế này sở tư pháp phải rà soát các văn bản trong năm nay sở nội "
+                  "vụ cũng kiểm tra đề xuất sắp xếp bộ máy")
+    assert leads(found) == [["Sở Tư pháp"], ["Sở Nội vụ"]]
