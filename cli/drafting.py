@@ -8,18 +8,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 import drafting
+from cli.common import err, out
 from drafting.meeting import Meeting, parse_date
 from drafting.render import deadline_text
 from ketluan.errors import InputError
 from services.pipeline import process as run
 from transcribe import Transcript
 
-out = Console()
-err = Console(stderr=True)
 STAGES = {"transcribing": "Chép lời", "diarizing": "Phân biệt người nói",
           "drafting": "Soạn thông báo"}
 

@@ -10,16 +10,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 import db
+from cli.common import out
 from db import accounts
 from drafting.meeting import parse_date
 from ketluan.errors import InputError
 from ketluan.settings import get_settings
 from tracking import imports
+from tracking.daily import daily_warnings
 from tracking.excel import read_xlsx, write_template
 from tracking.imports import resolve_unit
 from tracking.mail import mailer_from
@@ -30,8 +31,6 @@ from tracking.warnings import notify
 
 tracking_app = typer.Typer(help="Theo dõi nhiệm vụ: nhập thông báo, báo cáo, cảnh báo.",
                            no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
 DateOpt = Annotated[str | None, typer.Option(help="Ngày, dạng 2026-08-25 hoặc 25/8/2026.")]
 
 
@@ -142,8 +141,6 @@ def warn(
 ) -> None:
     """Tạo cảnh báo (vàng, đỏ, đỏ đặc biệt) và gửi e-mail nếu đã cấu hình máy chủ thư."""
     if daily:
-        from tracking.daily import daily_warnings
-
         out.print(daily_warnings(_engine(), get_settings()))
         return
     today = _date(on, "--on") or date.today()

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 import db
+import transcribe
 from db import accounts, cleanup
 from ketluan.errors import InputError
 from ketluan.settings import get_settings
@@ -123,15 +124,12 @@ def worker(
     if gpu is not None:
         os.environ["CUDA_VISIBLE_DEVICES"] = gpu
     _logging()
-
     settings = get_settings()
     db.connect(settings.db_url)  # fail fast, with a clear message, if the database is down
     from worker import tasks  # noqa: F401  (registers the tasks and the sweeper)
     from worker.app import app
 
     if "gpu" in queues and preload:
-        import transcribe
-
         transcribe.load_model(settings.asr_model)
     if beat:
         settings.data_dir.mkdir(parents=True, exist_ok=True)

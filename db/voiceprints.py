@@ -38,7 +38,6 @@ from transcribe.transcript import Transcript
 
 if TYPE_CHECKING:
     from diarize.result import Diarization
-    from transcribe.transcript import Transcript
 
 DEFAULT_UNIT = ("MAC-DINH", "Đơn vị mặc định")  # the CLI's registry when no unit exists yet
 _PLACEHOLDER = re.compile(UNKNOWN.replace("{n}", r"\d+") + r"$")
