@@ -28,6 +28,8 @@ import torch
 
 import ketluan  # noqa: F401  (offline environment before pyannote is imported)
 from ketluan.errors import ModelError
+from ketluan.settings import get_settings
+from models import default_store
 
 SAMPLE_RATE = 16000
 COMMUNITY = "speaker-diarization-community-1"
@@ -115,8 +117,6 @@ class LoadedPipeline:
 
 def load_pipeline(name: str | None = None, device: str | None = None) -> LoadedPipeline:
     """The diarization pipeline for this process (built on first use, then cached)."""
-    from ketluan.settings import get_settings
-
     settings = get_settings()
     name = name or settings.diarization_pipeline
     torch_device = _device(device or settings.device)
@@ -132,8 +132,6 @@ _CACHE_LOCK = threading.Lock()
 
 
 def _build(name: str, device: torch.device, settings) -> LoadedPipeline:
-    from models import default_store
-
     store = default_store()
     if name not in ("auto", "community-1", "campplus"):
         raise ModelError(

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from ketluan.errors import ModelError
+from ketluan.settings import get_settings
+from models import default_store
 from transcribe import audio as audio_io
 from transcribe import vietasr
 from transcribe.glossary import Glossary
@@ -71,9 +73,6 @@ def load_model(
 ) -> LoadedModel:
     """Load an ASR model from the store once per process and reuse it."""
     from faster_whisper import WhisperModel
-
-    from ketluan.settings import get_settings
-    from models import default_store
 
     settings = get_settings()
     name = name or settings.asr_model

@@ -1,6 +1,6 @@
 """`ketluan tracking ...`: import notices and Excel lists, reports, warnings, from the shell.
 
-Registered on the main app by ketluan/cli.py (`register(app)`). Works on the configured
+Registered on the main app by cli/__init__.py (`register(app)`). Works on the configured
 database (KETLUAN_DATABASE_URL, SQLite under the data directory by default) as the local
 operator: no account needed.
 """
@@ -10,16 +10,27 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+import db
+from cli.common import out
+from db import accounts
+from drafting.meeting import parse_date
 from ketluan.errors import InputError
+from ketluan.settings import get_settings
+from tracking import imports
+from tracking.daily import daily_warnings
+from tracking.excel import read_xlsx, write_template
+from tracking.imports import resolve_unit
+from tracking.mail import mailer_from
+from tracking.reports import GROUPS, export_docx, export_xlsx, summarize, task_rows
+from tracking.source import ParsedNotice, read_docx
+from tracking.status import KINDS, LEVELS, STATUSES, rules_from
+from tracking.warnings import notify
 
 tracking_app = typer.Typer(help="Theo dõi nhiệm vụ: nhập thông báo, báo cáo, cảnh báo.",
                            no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
 DateOpt = Annotated[str | None, typer.Option(help="Ngày, dạng 2026-08-25 hoặc 25/8/2026.")]
 
 
@@ -40,12 +51,6 @@ def import_file(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Lưu luôn, không hỏi lại.")] = False,
 ) -> None:
     """Xem trước các nhiệm vụ đọc được (và khác biệt so với lần nhập trước), rồi xác nhận lưu."""
-    import db
-    from db import accounts
-    from tracking import imports
-    from tracking.excel import read_xlsx
-    from tracking.source import read_docx
-
     engine = _engine()
     received_on = _date(received, "--received") or date.today()
     if file.suffix.lower() in (".xlsx", ".xlsm"):
@@ -75,8 +80,6 @@ def import_file(
 def template(path: Annotated[Path, typer.Argument(help="Tệp .xlsx sẽ tạo.")] = Path(
         "mau-nhap-nhiem-vu.xlsx")) -> None:
     """Tạo mẫu Excel danh sách nhiệm vụ để nhập."""
-    from tracking.excel import write_template
-
     out.print(f"→ {write_template(path)}")
 
 
@@ -86,10 +89,6 @@ def list_tasks(
     on: DateOpt = None,
 ) -> None:
     """Danh sách nhiệm vụ với trạng thái tính đến ngày `--on` (mặc định hôm nay)."""
-    import db
-    from tracking.reports import task_rows
-    from tracking.status import LEVELS
-
     today = _date(on, "--on") or date.today()
     with db.session(_engine()) as s:
         rows = task_rows(s, today, _rules(), status=status)
@@ -112,10 +111,6 @@ def report(
     issued_to: DateOpt = None,
 ) -> None:
     """Tổng hợp theo đơn vị, trạng thái, văn bản hoặc tháng; xuất Excel và Word."""
-    import db
-    from tracking.reports import GROUPS, export_docx, export_xlsx, summarize, task_rows
-    from tracking.status import STATUSES
-
     today = _date(on, "--on") or date.today()
     with db.session(_engine()) as s:
         rows = task_rows(s, today, _rules(), issued_from=_date(issued_from, "--issued-from"),
@@ -145,14 +140,7 @@ def warn(
                         "(dùng cho cron; Celery beat đã tự chạy).")] = False,
 ) -> None:
     """Tạo cảnh báo (vàng, đỏ, đỏ đặc biệt) và gửi e-mail nếu đã cấu hình máy chủ thư."""
-    import db
-    from ketluan.settings import get_settings
-    from tracking.mail import mailer_from
-    from tracking.warnings import notify
-
     if daily:
-        from tracking.daily import daily_warnings
-
         out.print(daily_warnings(_engine(), get_settings()))
         return
     today = _date(on, "--on") or date.today()
@@ -173,9 +161,6 @@ def contact(
                     ] = False,
 ) -> None:
     """Thêm địa chỉ nhận cảnh báo của một đơn vị."""
-    import db
-    from tracking.imports import resolve_unit
-
     if "@" not in email:
         raise InputError(f"'{email}' không phải địa chỉ e-mail.", "Ví dụ: vanthu@stc.laocai.gov.vn")
     with db.session(_engine()) as s:
@@ -188,31 +173,21 @@ def contact(
 
 
 def _engine():
-    import db
-    from ketluan.settings import get_settings
-
     return db.connect(get_settings().db_url)
 
 
 def _rules():
-    from ketluan.settings import get_settings
-    from tracking.status import rules_from
-
     return rules_from(get_settings())
 
 
 def _date(text: str | None, option: str) -> date | None:
     if not text:
         return None
-    from drafting.meeting import parse_date
 
     return parse_date(text, option)
 
 
 def _show_preview(payload: dict) -> None:
-    from tracking.source import ParsedNotice
-    from tracking.status import KINDS
-
     for entry in payload["notices"]:
         notice = ParsedNotice.from_dict(entry["notice"])
         d = entry["diff"]

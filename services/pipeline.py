@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from time import monotonic
 
+import diarize
+import drafting
+import transcribe
 from drafting.meeting import Meeting
 from drafting.model import Conclusion
 from ketluan.errors import ModelError
+from ketluan.settings import get_settings
 from transcribe.transcript import Transcript
 
 Progress = Callable[[str, float], None]
@@ -38,10 +42,6 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path, model=None
             progress: Progress | None = None, template: str | Path | None = None,
             diarize_speakers: bool = True, batch_size: int | None = None) -> ProcessResult:
     """Transcribe, label speakers if possible, draft; write every output into out_dir."""
-    import drafting
-    import transcribe
-    from ketluan.settings import get_settings
-
     audio, out = Path(audio), Path(out_dir)
     seconds: dict[str, float] = {}
     started: dict[str, float] = {}
@@ -93,8 +93,6 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path, model=None
 
 def _diarize(audio: Path, transcript: Transcript) -> tuple[Transcript, bool, str]:
     """Speaker labels; without the diarization models, the notice is drafted without them."""
-    import diarize
-
     try:
         return diarize.label_speakers(audio, transcript), True, ""
     except ModelError as exc:

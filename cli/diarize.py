@@ -1,14 +1,20 @@
 """`ketluan diarize`, `ketluan transcribe --diarize` and `ketluan voices …`.
 
-Heavy imports (torch, pyannote) happen inside the commands, so `ketluan --help` stays fast.
+Heavy imports (torch, pyannote) happen inside diarize's functions, so `ketluan --help` stays fast.
 """
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
+import diarize
+from cli.common import formats, out, progress
+from db.voiceprints import default_registry
 from ketluan.errors import InputError
+from transcribe import Transcript, probe, write_exports
 
 voices_app = typer.Typer(
     help="Vân tay giọng nói: ghi danh người quen để tự gọi tên trong cuộc họp mới. "
@@ -44,14 +50,11 @@ def diarize_command(
     ] = "json,txt,srt,vtt",
 ) -> None:
     """Phân tách người nói (ai nói lúc nào) và ghi tên người nói vào bản chép lời."""
-    from ketluan.cli import _formats, out
-    from transcribe import probe, write_exports
-
-    formats = _formats(format)
+    chosen = formats(format)
     probe(audio)  # fail fast on bad audio, before loading models
     loaded = _load_transcript(transcript)
     result = add_speakers(audio, loaded, speakers, min_speakers, max_speakers, voiceprints)
-    paths = write_exports(result, output, transcript.stem, formats)
+    paths = write_exports(result, output, transcript.stem, chosen)
     _summary(result)
     for p in paths:
         out.print(f"  → {p}")
@@ -66,12 +69,8 @@ def add_speakers(
     voiceprints: bool = True,
 ):
     """Diarize with a progress bar and label the transcript (shared with `transcribe --diarize`)."""
-    import diarize
-    from db.voiceprints import default_registry
-    from ketluan.cli import _progress
-
     registry = default_registry() if voiceprints else None
-    with _progress() as bar:
+    with progress() as bar:
         task = bar.add_task("Nạp mô hình phân tách người nói", total=1.0)
         pipeline = diarize.load_pipeline()
         bar.update(task, description="Phân tách người nói")
@@ -100,10 +99,6 @@ def voices_enrol(
     office: Office = None,
 ) -> None:
     """Ghi danh giọng nói một người (chỉ lưu vân tay giọng, không lưu âm thanh)."""
-    import diarize
-    from db.voiceprints import default_registry
-    from ketluan.cli import out
-
     spans = None
     if start is not None or end is not None:
         lo, hi = start or 0.0, end if end is not None else float("inf")
@@ -121,11 +116,6 @@ def voices_enrol(
 @voices_app.command("list")
 def voices_list(office: Office = None) -> None:
     """Liệt kê người đã ghi danh."""
-    from rich.table import Table
-
-    from db.voiceprints import default_registry
-    from ketluan.cli import out
-
     registry = default_registry(office)
     table = Table(title="Vân tay giọng nói" + (f" của đơn vị {office}" if office else ""))
     for col in ("Mã", "Họ tên", "Chức vụ", "Cơ quan", "Mô hình", "Nguồn", "Ngày", "Người ghi"):
@@ -143,9 +133,6 @@ def voices_remove(
     office: Office = None,
 ) -> None:
     """Xóa một vân tay giọng nói."""
-    from db.voiceprints import default_registry
-    from ketluan.cli import out
-
     if not default_registry(office).remove(voiceprint_id):
         raise InputError(f"Không có vân tay mã {voiceprint_id}.", "Xem `ketluan voices list`.")
     out.print(f"Đã xóa vân tay mã {voiceprint_id}.")
@@ -164,10 +151,6 @@ def voices_rename(
     office: Office = None,
 ) -> None:
     """Đặt tên cho một người nói trong cuộc họp (và ghi danh giọng nếu có --audio)."""
-    import diarize
-    from db.voiceprints import default_registry
-    from ketluan.cli import out
-
     loaded = _load_transcript(transcript)
     registry = default_registry(office, write=True) if audio else None
     vp = diarize.rename_speaker(loaded, label, diarize.Person(name, title, unit), audio, registry)
@@ -178,10 +161,6 @@ def voices_rename(
 
 
 def _load_transcript(path: Path):
-    import json
-
-    from transcribe import Transcript
-
     if not path.is_file():
         raise InputError(
             f"Không tìm thấy bản chép lời '{path}'.", "Hãy chạy `ketluan transcribe` trước."
@@ -196,8 +175,6 @@ def _load_transcript(path: Path):
 
 
 def _summary(transcript) -> None:
-    from ketluan.cli import out
-
     names = [transcript.speaker_name(label) for label in transcript.speakers]
     if not names:
         out.print("[yellow]Không tìm thấy người nói nào (bản ghi im lặng?).[/]")
