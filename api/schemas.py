@@ -113,14 +113,14 @@ class UserPatch(In):
 
 class UserIn(In):
     username: str = Field(max_length=64)
-    password: str = Field(min_length=8, max_length=256)
+    password: str = Field(max_length=256, description="Ít nhất 10 ký tự, không chỉ chữ số, không phổ biến.")
     role: Literal["admin", "van_thu", "tong_hop", "theo_doi", "lanh_dao"]
     unit_code: str | None = Field(default=None, max_length=64)
     full_name: str = Field(default="", max_length=255)
 
 
 class UnitIn(In):
-    code: str = Field(min_length=1, max_length=64)
+    code: str = Field(min_length=1, max_length=64, description="Chữ in hoa không dấu, chữ số, '-', '_'.")
     name: str = Field(min_length=1, max_length=255)
 
 

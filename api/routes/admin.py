@@ -76,6 +76,7 @@ def list_units(user: Admin, s: DB) -> list[db.Unit]:
 @router.post("/api/units", response_model=UnitOut, status_code=201)
 def create_unit(body: UnitIn, request: Request, user: Admin, s: DB) -> db.Unit:
     """Tạo đơn vị."""
+    accounts.check_unit_code(body.code)
     if s.scalar(select(db.Unit.id).where(db.Unit.code == body.code)):
         raise ConflictError(f"Đơn vị mã '{body.code}' đã có.", "Chọn mã khác.")
     unit = accounts.ensure_unit(s, body.code, body.name)

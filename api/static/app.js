@@ -37,7 +37,7 @@ async function api(method, url, body) {
 
 // Field names in the API's validation errors → what the form calls them.
 const FIELD_NAMES = {
-  username: "tên đăng nhập", password: "mật khẩu (ít nhất 8 ký tự)", new_password: "mật khẩu mới (ít nhất 8 ký tự)",
+  username: "tên đăng nhập", password: "mật khẩu (ít nhất 10 ký tự)", new_password: "mật khẩu mới (ít nhất 10 ký tự)",
   role: "vai trò", unit_code: "đơn vị", full_name: "họ tên", code: "mã", name: "tên",
   title: "tên cuộc họp", date: "ngày họp", issuing_body: "cơ quan ban hành", progress: "tiến độ (0–100)",
   due_on: "hạn xử lý", content: "nội dung", action: "nội dung nhiệm vụ",
@@ -1028,7 +1028,8 @@ PAGES.tracking = () => {
       busy(link, true);
       try {
         const body = { format: link.dataset.export };
-        for (const k of ["on", "by", "issued_from", "issued_to"]) if (q.get(k)) body[k] = q.get(k);
+        for (const k of ["on", "by", "issued_from", "issued_to", "status"]) if (q.get(k)) body[k] = q.get(k);
+        for (const k of ["unit_id", "notice_id"]) if (q.get(k)) body[k] = parseInt(q.get(k), 10);
         const job = await api("POST", "/api/tracking/reports/exports", body);
         setProgress(progress, 0, jobLabel(job, what));
         const done = await followTrackingJob(job, (j) => setProgress(progress, j.progress || 0, jobLabel(j, what)));
