@@ -179,3 +179,18 @@ def test_bug14_password_policy_is_enforced_and_stated(api, password):
     assert "ít nhất 10 ký tự" in r.json()["detail"]["hint"]
     assert "ít nhất 10 ký tự" in api.get("/admin").text
     assert "ít nhất 10 ký tự" in api.get("/account").text
+
+
+def test_bug9_a_new_deadline_date_drops_the_old_phrase(api):
+    auth = _as(api, "td")
+    task = _tasks(api, auth)[0]
+    with db.session(api.app.state.engine) as s:
+        s.get(db.TrackedTask, task["id"]).deadline_phrase = "Trước ngày 31/12/2026"
+    due = (date.today() + timedelta(days=10)).isoformat()
+    r = api.patch(f"/api/tracking/tasks/{task['id']}", headers=auth,
+                  json={"deadline_kind": "co_han", "due_on": due})
+    assert r.status_code == 200, r.text
+    assert (r.json()["due_on"], r.json()["deadline_phrase"]) == (due, "")
+    page = api.get(f"/tracking/tasks/{task['id']}").text
+    facts = re.search(r"<dt>Thời hạn</dt><dd>(.*?)</dd>", page).group(1)
+    assert "31/12/2026" not in facts and facts.strip() == date.fromisoformat(due).strftime("%d/%m/%Y")

@@ -167,6 +167,8 @@ def edit(s: Session, task: TrackedTask, user: User, **fields: Any) -> TrackedTas
                              f"Chọn trong: {', '.join(k for k in KINDS if k)}.")
         phrase = fields.get("deadline_phrase") or task.deadline_phrase
         due = fields.get("due_on") if fields.get("due_on") is not None else task.due_on
+        if kind == FIXED and not fields.get("deadline_phrase") and due != task.due_on:
+            phrase = ""  # a new date: the old words ("trước ngày 31/12/2026") no longer hold
         if kind == FIXED and due is None:
             raise InputError("Thời hạn 'Có hạn cụ thể' cần ngày hạn xử lý.", "Nhập hạn xử lý.")
         new_due = effective_due(kind, due, phrase, task.notice.received_on)

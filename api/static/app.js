@@ -98,10 +98,20 @@ function el(tag, attrs, ...children) {
 
 function showError(box, err) {
   if (!box) { flash(err.message, true); return; }
-  box.replaceChildren(el("strong", {}, err.message || String(err)), err.hint ? el("br") : null, err.hint || "");
+  box.replaceChildren(...[el("strong", {}, err.message || String(err)), err.hint ? el("br") : null, err.hint || ""].filter((x) => x !== null));
   box.hidden = false;
   box.scrollIntoView({ block: "nearest" });
 }
+
+/** A confirmation shown after the page reloads (saving often reloads the page). */
+function flashNext(text) {
+  sessionStorage.setItem("ketluan.flash", text);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const text = sessionStorage.getItem("ketluan.flash");
+  if (text) { sessionStorage.removeItem("ketluan.flash"); flash(text); }
+});
 
 function clearError(box) { if (box) { box.hidden = true; box.textContent = ""; } }
 
@@ -750,7 +760,29 @@ PAGES.draft = () => {
           el("span", { class: "muted" }, "  Nhiều đơn vị: cách nhau bằng dấu chấm phẩy.")) : null));
   }
 
+  // A written date that does not exist (31/02/2026) is refused beside its cell, as the date
+  // fields of the upload form are (api/static/dates.js), never stored as "no deadline".
+  function checkDeadlines() {
+    let first = null;
+    for (const area of $$("#conclusion textarea[name=deadline]")) {
+      const bad = (area.value.match(/\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}\b/g) || []).find((d) => VN_DATE.toIso(d.replace(/\s/g, "")) === null);
+      let note = area.nextElementSibling;
+      if (!note || !note.classList.contains("date-note")) {
+        note = el("span", { class: "date-note", hidden: true });
+        area.after(note);
+      }
+      area.setCustomValidity(bad ? "Ngày không có thật" : "");
+      area.classList.toggle("invalid", !!bad);
+      note.textContent = bad ? `Ngày “${bad}” không có thật: nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2026.` : "";
+      note.hidden = !bad;
+      if (bad && !first) first = area;
+    }
+    if (first) first.focus();
+    return !first;
+  }
+
   async function saveTasks(base) {
+    if (!checkDeadlines()) return;
     const tasks = $$("#conclusion tbody tr").map((tr) => ({
       id: tr.dataset.task,
       action: $("[name=action]", tr).value.normalize("NFC").trim(),
@@ -761,7 +793,7 @@ PAGES.draft = () => {
     clearError(box);
     try {
       const d = await api("POST", `/api/meetings/${meetingId}/drafts/edit`, { base_version: base, tasks });
-      flash(`Đã tạo phiên bản ${d.version}.`);
+      flashNext(`Đã tạo phiên bản ${d.version}.`);
       location.reload();
     } catch (err) { showError(box, err); }
   }
@@ -794,11 +826,10 @@ PAGES.draft = () => {
       const d = await uploadFile(`/api/meetings/${meetingId}/drafts/upload`, file, (f) => setProgress(progress, f));
       progress.hidden = true;
       const ch = await api("GET", `/api/meetings/${meetingId}/drafts/${d.version}/changes`);
-      showChanges(ch);
-      flash(`Đã lưu thành phiên bản ${d.version}.`);
-      latest = d.version;
-      show(d.version);
+      // reload: the versions list shows the new version; the changes are shown again there
       sessionStorage.setItem(`ketluan.changes.${meetingId}`, JSON.stringify(ch));
+      flashNext(`Đã lưu thành phiên bản ${d.version}.`);
+      location.reload();
     } catch (err) { progress.hidden = true; showError(fbox, err); }
   });
 
@@ -811,7 +842,12 @@ PAGES.draft = () => {
     $("#changes").replaceChildren(el("div", { class: "card", id: "changes-card" },
       el("h2", {}, `Những gì đã thay đổi (bản ${ch.version} so với bản ${ch.compared_with ?? "—"})`),
       none ? el("p", {}, "Bảng nhiệm vụ không thay đổi.") : list,
-      el("p", { class: "muted" }, `${ch.unchanged} nhiệm vụ giữ nguyên.`)));
+      ch.unchanged ? el("p", { class: "muted" }, `${ch.unchanged} nhiệm vụ giữ nguyên.`) : null));
+  }
+  const shown = sessionStorage.getItem(`ketluan.changes.${meetingId}`);
+  if (shown) {
+    sessionStorage.removeItem(`ketluan.changes.${meetingId}`);
+    try { showChanges(JSON.parse(shown)); } catch (e) { /* an old entry: nothing to show */ }
   }
 
   root.addEventListener("click", async (e) => {
@@ -839,7 +875,7 @@ PAGES.task = () => {
         note: data.note || "", result: data.result || null, documents: data.documents || null,
         report_done: $("[name=report_done]", form).checked,
       });
-      flash("Đã lưu cập nhật.");
+      flashNext("Đã lưu cập nhật.");
       location.reload();
     } catch (err) { showError(box, err); }
   });
@@ -854,6 +890,7 @@ PAGES.task = () => {
         supports: (d.supports || "").split(";").map((s) => s.trim()).filter(Boolean),
         deadline_kind: d.deadline_kind, due_on: d.due_on || null,
       });
+      flashNext("Đã lưu thay đổi nhiệm vụ.");
       location.reload();
     } catch (err) { showError(box, err); }
   });
@@ -864,6 +901,7 @@ PAGES.task = () => {
     const box = $("[data-error]", decision);
     try {
       await api("POST", `/api/tracking/tasks/${id}/${b.dataset.decision}`, { note: formData(decision).note || "" });
+      flashNext("Đã lưu quyết định.");
       location.reload();
     } catch (err) { showError(box, err); }
   });
@@ -876,6 +914,7 @@ PAGES.task = () => {
     const progress = $(".progress", evidence);
     try {
       await uploadFile(`/api/tracking/tasks/${id}/evidence`, file, (f) => setProgress(progress, f));
+      flashNext("Đã đính kèm minh chứng.");
       location.reload();
     } catch (err) { progress.hidden = true; showError(box, err); }
   });
@@ -963,7 +1002,7 @@ PAGES.import = () => {
         notice: parseInt(b.dataset.notice, 10), kind: b.dataset.kind, ref: parseInt(b.dataset.ref, 10) }));
       try {
         const r = await api("POST", `/api/tracking/imports/${imp.id}/confirm`, { reject, note: note.value.normalize("NFC").trim() });
-        flash(`Đã lưu: thêm ${r.added}, sửa ${r.changed}, bỏ ${r.removed}` + (r.rejected ? `, không nhận ${r.rejected}.` : "."));
+        flashNext(`Đã lưu: thêm ${r.added}, sửa ${r.changed}, bỏ ${r.removed}` + (r.rejected ? `, không nhận ${r.rejected}.` : "."));
         location.href = "/tracking";
       } catch (err) { showError(box, err); busy(confirmButton, false); }
     } }, "Xác nhận và đưa vào theo dõi");
@@ -1056,7 +1095,7 @@ PAGES.units = () => {
     try {
       const office = table.dataset.office ? `?unit=${encodeURIComponent(table.dataset.office)}` : "";
       const r = await api("PUT", `/api/tracking/unit-names${office}`, { name: row.dataset.name, unit_id: parseInt(unit, 10) });
-      flash(`Đã gán “${r.name}”: ${r.changed_tasks} nhiệm vụ được cập nhật.`);
+      flashNext(`Đã gán “${r.name}”: ${r.changed_tasks} nhiệm vụ được cập nhật.`);
       location.reload();
     } catch (err) { showError(box, err); busy(b, false); }
   });
@@ -1122,7 +1161,7 @@ function wireVoices() {
       const holder = $("#voice-job");
       holder.replaceChildren(jobBox(job));
       followJob($(".job", holder), (final) => {
-        if (final.state === "done") { flash("Đã ghi danh giọng nói."); location.reload(); }
+        if (final.state === "done") { flashNext("Đã ghi danh giọng nói."); location.reload(); }
         else busy(button, false);
       });
     } catch (err) {
