@@ -103,6 +103,19 @@ function showError(box, err) {
   box.scrollIntoView({ block: "nearest" });
 }
 
+/** The length of an audio file in seconds, read by the browser; null when it cannot tell. */
+function clipSeconds(file) {
+  return new Promise((resolve) => {
+    const url = URL.createObjectURL(file), probe = new Audio();
+    const done = (v) => { URL.revokeObjectURL(url); resolve(v); };
+    probe.preload = "metadata";
+    probe.onloadedmetadata = () => done(Number.isFinite(probe.duration) ? probe.duration : null);
+    probe.onerror = () => done(null);
+    setTimeout(() => done(null), 5000);
+    probe.src = url;
+  });
+}
+
 /** A confirmation shown after the page reloads (saving often reloads the page). */
 function flashNext(text) {
   sessionStorage.setItem("ketluan.flash", text);
@@ -248,6 +261,23 @@ PAGES.upload = () => {
   const drop = $("#drop"), input = $("#file"), box = $("[data-error]", form);
   let file = null, meetingId = null;
   const defaults = JSON.parse(form.dataset.defaults);
+  // /upload?meeting=ID: the recording of a meeting that has none yet (a failed upload)
+  const existing = new URLSearchParams(location.search).get("meeting");
+  if (/^\d+$/.test(existing || "")) {
+    meetingId = parseInt(existing, 10);
+    api("GET", `/api/meetings/${meetingId}`).then((m) => {
+      for (const k of ["title", "issuing_body", "superior_body", "place", "chair"]) {
+        const f = $(`[name=${k}]`, form);
+        if (f && m[k]) f.value = m[k];
+      }
+      const att = $("[name=attendees]", form);
+      if (att && m.attendees) att.value = m.attendees.join("\n");
+      const day = $("[data-date-of=date]", form), hidden = $("input[type=hidden][name=date]", form);
+      if (m.date && day && hidden) { hidden.value = m.date; day.value = VN_DATE.fromIso(m.date); }
+      const h = $("h1");
+      if (h) h.textContent = `Tải bản ghi cho cuộc họp #${meetingId}`;
+    }).catch((err) => showError(box, err));
+  }
   const byFormat = () => noticeDefaults(form, defaults[(formData(form).format || "state")]);
   for (const radio of $$("input[name=format]", form)) radio.addEventListener("change", byFormat);
 
@@ -397,6 +427,18 @@ function wireJobs(root, onFinal) {
 
 PAGES.meetings = () => {
   wireJobs(document);
+  // A meeting with no recording (a failed or duplicate upload) can be deleted from the list.
+  document.addEventListener("click", async (e) => {
+    const b = e.target.closest("[data-delete-meeting]");
+    if (!b) return;
+    if (!confirm(`Xóa cuộc họp “${b.dataset.title}”? Việc này không hoàn tác được.`)) return;
+    busy(b, true);
+    try {
+      await api("DELETE", `/api/meetings/${b.dataset.deleteMeeting}`);
+      flashNext(`Đã xóa cuộc họp “${b.dataset.title}”.`);
+      location.reload();
+    } catch (err) { flash(err.message, true); busy(b, false); }
+  });
   const target = location.hash.match(/^#m(\d+)$/);
   if (target) {
     const row = $(`tr[data-meeting="${target[1]}"]`);
@@ -1142,8 +1184,21 @@ function wireVoices() {
       showError(box, { message: "Chưa chọn đoạn ghi âm.", hint: "Chọn một đoạn 10–60 giây người đó nói rõ." });
       return;
     }
+    const seconds = await clipSeconds(file);
+    if (seconds !== null && (seconds < 10 || seconds > 60)) {
+      showError(box, { message: `Đoạn ghi âm dài ${seconds.toFixed(1)} giây: ${seconds < 10 ? "quá ngắn" : "quá dài"} để ghi danh giọng nói.`,
+        hint: "Chọn một đoạn 10–60 giây chỉ có người đó nói rõ." });
+      return;
+    }
     const button = $("button[type=submit]", form), progress = $(".progress", form);
     busy(button, true);
+    let created = null;  // a person added by this attempt: removed again if the enrolment fails
+    const undo = async () => {
+      if (created === null) return;
+      try { await api("DELETE", `/api/speakers/${created}`); } catch (e) { /* shown by the list */ }
+      $(`option[value="${created}"]`, pick)?.remove();
+      pick.value = ""; toggle(); created = null;
+    };
     try {
       if (!pick.value) {
         const sp = await api("POST", "/api/speakers", {
@@ -1152,6 +1207,7 @@ function wireVoices() {
         // Chosen from now on: a second try (after a bad file) does not add the person twice.
         pick.append(el("option", { value: String(sp.id) }, `${sp.name} (${sp.unit_name})`));
         pick.value = String(sp.id);
+        created = sp.id;
         toggle();
       }
       setProgress(progress, 0, "Đang tải lên… 0%");
@@ -1162,11 +1218,12 @@ function wireVoices() {
       holder.replaceChildren(jobBox(job));
       followJob($(".job", holder), (final) => {
         if (final.state === "done") { flashNext("Đã ghi danh giọng nói."); location.reload(); }
-        else busy(button, false);
+        else { undo(); busy(button, false); }
       });
     } catch (err) {
       progress.hidden = true;
       showError(box, err);
+      await undo();
       busy(button, false);
     }
   });
