@@ -49,7 +49,9 @@ def create_user(
     check_password(password, username)
     unit = ensure_unit(s, unit_code) if unit_code else None
     if unit is None and role != "admin":
-        raise InputError("Người dùng cần thuộc một đơn vị.", "Chọn đơn vị của người dùng.")
+        raise InputError("Người dùng cần thuộc một đơn vị.",
+                         "Chọn đơn vị của người dùng ở ô Đơn vị rồi bấm tạo lại.",
+                         cli_hint="Thêm --unit MÃ_ĐƠN_VỊ.")
     user = User(
         username=username,
         full_name=full_name,

@@ -54,7 +54,8 @@ def read_notice(path: str | Path, meeting_date: date | None = None,
     if ref is None:
         raise DocumentError(
             f"Không thấy ngày của thông báo '{path.name}' (dòng 'ngày … tháng … năm …').",
-            "Nhập ngày họp khi nhập (ví dụ --meeting-date 2026-08-20) hoặc điền ngày vào văn bản.")
+            "Điền ngày vào ô “Ngày ban hành” rồi đọc lại, hoặc điền ngày vào văn bản.",
+            cli_hint="Nhập ngày họp khi nhập (ví dụ --meeting-date 2026-08-20) hoặc điền ngày vào văn bản.")
     notes = _comments(doc)
     for table in doc.tables:
         columns = _columns(table)

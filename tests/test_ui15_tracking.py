@@ -194,3 +194,46 @@ def test_bug9_a_new_deadline_date_drops_the_old_phrase(api):
     page = api.get(f"/tracking/tasks/{task['id']}").text
     facts = re.search(r"<dt>Thời hạn</dt><dd>(.*?)</dd>", page).group(1)
     assert "31/12/2026" not in facts and facts.strip() == date.fromisoformat(due).strftime("%d/%m/%Y")
+
+
+def test_wording_the_ui_gets_ui_hints_the_cli_keeps_its_own(tmp_path):
+    """Messages the web pages show say which field or link to use; the CLI's own hints
+    (--number, --issued, --unit, `ketluan tracking template`) stay on the command line."""
+    from openpyxl import Workbook
+
+    import drafting
+    from drafting import Meeting
+    from tests.tracking_helpers import conclusion
+    from tracking.excel import read_xlsx
+    from tracking.source import read_docx
+
+    blank = Meeting(issuing_body="Tỉnh ủy Lào Cai", title="nghe báo cáo", date=date(2026, 8, 20))
+    path = tmp_path / "du-thao.docx"
+    drafting.render_notice(conclusion(), blank).save(str(path))
+    with pytest.raises(InputError) as no_number:
+        read_docx(path)
+    from docx import Document
+
+    undated = Document()
+    for line in ("Số 123-TB/TU", "THÔNG BÁO", "1. Giao Sở Tài chính rà soát vốn đầu tư."):
+        undated.add_paragraph(line)
+    undated.save(str(tmp_path / "khong-ngay.docx"))
+    with pytest.raises(InputError) as no_date:
+        read_docx(tmp_path / "khong-ngay.docx")
+    book = Workbook()
+    book.active.append(["Không phải tiêu đề"])
+    book.active.append(["x"])
+    book.save(tmp_path / "sai.xlsx")
+    with pytest.raises(InputError) as bad_sheet:
+        read_xlsx(tmp_path / "sai.xlsx")
+    engine = db.connect(f"sqlite:///{tmp_path / 'k.sqlite'}")
+    with db.session(engine) as s, pytest.raises(InputError) as no_unit:
+        accounts.create_user(s, "vanthu.moi", PASSWORD, "van_thu")
+    engine.dispose()
+    for caught, field, cli in ((no_number, "“Số văn bản”", "--number"),
+                               (no_date, "“Ngày ban hành”", "--meeting-date"),
+                               (bad_sheet, "mẫu Excel", "ketluan tracking template"),
+                               (no_unit, "ô Đơn vị", "--unit")):
+        hint = caught.value.hint
+        assert field in hint and "--" not in hint and "ketluan " not in hint and "docs/" not in hint, hint
+        assert cli in str(caught.value)  # what the CLI prints

@@ -98,7 +98,10 @@ function el(tag, attrs, ...children) {
 
 function showError(box, err) {
   if (!box) { flash(err.message, true); return; }
-  box.replaceChildren(...[el("strong", {}, err.message || String(err)), err.hint ? el("br") : null, err.hint || ""].filter((x) => x !== null));
+  // a hint that sends to the Excel template comes with the download link itself
+  const template = /mẫu Excel/.test(err.hint || "")
+    ? [" ", el("a", { href: "/api/tracking/template.xlsx", download: "" }, "Tải mẫu Excel")] : [];
+  box.replaceChildren(...[el("strong", {}, err.message || String(err)), err.hint ? el("br") : null, err.hint || "", ...template].filter((x) => x !== null));
   box.hidden = false;
   box.scrollIntoView({ block: "nearest" });
 }
