@@ -20,8 +20,8 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    import drafting
     import db
+    import drafting
     from api import create_app
     from db import accounts
     from ketluan.settings import Settings
@@ -35,7 +35,7 @@ def served(tmp_path_factory):
     drafting.render_notice(made, meeting()).save(str(docx))
     with db.session(app.state.engine) as s:
         unit = accounts.ensure_unit(s, "VP-TU", "Văn phòng Tỉnh ủy")
-        for name, role in (("vanthu", "van_thu"), ("tonghop", "tong_hop")):
+        for name, role in (("vanthu", "van_thu"), ("tonghop", "tong_hop"), ("theodoi", "theo_doi")):
             accounts.create_user(s, name, PASSWORD, role, "VP-TU")
         m = meeting()
         row = db.Meeting(unit_id=unit.id, title=m.title, issuing_body=m.issuing_body, date=m.date)
@@ -120,3 +120,18 @@ def test_a_meeting_without_recording_is_deleted_from_the_list(tab, served):
     row.locator("[data-delete-meeting]").click()
     expect(tab.locator(f"tr[data-meeting='{ids['orphan']}']")).to_have_count(0)
     expect(tab.locator("#flash")).to_contain_text("Đã xóa cuộc họp")
+
+
+def test_from_a_draft_the_import_page_asks_for_number_and_dates_first(tab, served):
+    url, ids, _ = served
+    login(tab, url, "theodoi")
+    tab.goto(f"{url}/tracking/import?meeting={ids['meeting']}&version=1")
+    expect(tab.locator("#from-draft")).to_contain_text("dự thảo phiên bản 1")
+    tab.wait_for_timeout(500)  # nothing is read by itself: no red error, no "Chưa chọn tệp"
+    assert tab.locator("#import-form [data-error]").is_hidden()
+    assert "Chưa chọn tệp" not in tab.inner_text("#import-form")
+    tab.fill("#import-form input[name=number]", "15-TB/TU")
+    tab.fill("#import-form [data-date-of=issued_on]", "25/08/2026")
+    tab.fill("#import-form [data-date-of=received_on]", "27/08/2026")
+    tab.click("#import-form button[type=submit]")
+    expect(tab.locator("#preview .preview-notice")).to_contain_text("15-TB/TU")

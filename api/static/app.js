@@ -1087,8 +1087,21 @@ PAGES.import = () => {
 
   form.addEventListener("submit", (e) => { e.preventDefault(); read(); });
   if (fromDraft) {
+    // The source is the draft, not a file: ask for what the draft leaves blank (its number,
+    // issue date) and the received date, all at once, before reading it.
+    const picker = $(".picker", form);
     $("[type=file]", form).required = false;
-    read();
+    picker.hidden = true;
+    picker.before(el("p", { class: "alert ok", id: "from-draft" },
+      `Nguồn: dự thảo phiên bản ${params.get("version")} của cuộc họp #${params.get("meeting")}. `,
+      "Điền số văn bản, ngày ban hành và ngày nhận (dự thảo thường chưa có số), rồi bấm “Đọc và xem trước”."));
+    for (const name of ["number"]) { const f = $(`[name=${name}]`, form); if (f) f.required = true; }
+    const day = $("[data-date-of=issued_on]", form);
+    if (day) day.required = true;
+    api("GET", `/api/meetings/${params.get("meeting")}`).then((m) => {
+      const f = $("[name=number]", form);
+      if (m.notice_number && f && !f.value) f.value = m.notice_number;
+    }).catch(() => { /* the number is typed by hand */ });
   }
 };
 
