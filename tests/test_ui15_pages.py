@@ -135,3 +135,19 @@ def test_from_a_draft_the_import_page_asks_for_number_and_dates_first(tab, serve
     tab.fill("#import-form [data-date-of=received_on]", "27/08/2026")
     tab.click("#import-form button[type=submit]")
     expect(tab.locator("#preview .preview-notice")).to_contain_text("15-TB/TU")
+
+
+def test_upload_form_keeps_no_stale_error(tab, served):
+    url, _, _ = served
+    login(tab, url, "vanthu")
+    tab.goto(f"{url}/upload")
+    tab.click("#upload-submit")
+    box = tab.locator("#upload-form [data-error]")
+    expect(box).to_contain_text("Còn thiếu:")
+    assert "null" not in box.inner_text()
+    tab.fill("input[name=issuing_body]", "Tỉnh ủy Lào Cai")
+    tab.fill("input[name=title]", "Họp thử")
+    tab.fill("[data-date-of=date]", "31/02/2026")
+    tab.click("#upload-submit")
+    expect(tab.locator("#upload-form .date-note")).to_be_visible()
+    expect(box).to_be_hidden()  # the date's message, not the old "Còn thiếu"
