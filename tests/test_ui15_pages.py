@@ -5,6 +5,7 @@ and the changes shown after an upload, with its confirmation surviving the reloa
 meeting without a recording deleted from the list (13)."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -108,6 +109,8 @@ def test_draft_page_upload_and_table(tab, served):
     expect(tab.locator("#changes-card")).to_be_visible()
     expect(tab.locator("#flash")).to_contain_text("Đã lưu thành phiên bản 2.")
     assert "0 nhiệm vụ giữ nguyên" not in tab.locator("#changes-card").inner_text()
+    newest = tab.locator("#draft-list tbody tr").first.inner_text()  # the time with its year, and who
+    assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", newest) and "tonghop" in newest, newest
 
 
 def test_a_meeting_without_recording_is_deleted_from_the_list(tab, served):

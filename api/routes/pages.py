@@ -159,6 +159,7 @@ def draft_page(request: Request, meeting_id: int, user: Office, s: DB) -> Respon
         user,
         meeting=meeting,
         drafts=drafts,
+        authors=_usernames(s, {d.created_by for d in drafts}),
         notice_defaults=defaults,
         can_edit=user.role_code in (ADMIN, TONG_HOP),
         can_import=user.role_code in (ADMIN, THEO_DOI),
@@ -217,6 +218,13 @@ def tracking_page(
         can_track=user.role_code in (ADMIN, THEO_DOI),
         my_unit=user.unit_id if user.role_code == DON_VI else None,
     )
+
+
+def _usernames(s, ids: set) -> dict:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(s.execute(select(db.User.id, db.User.username).where(db.User.id.in_(ids))).all())
 
 
 def _board(rows) -> dict:
