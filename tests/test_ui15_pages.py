@@ -154,3 +154,15 @@ def test_upload_form_keeps_no_stale_error(tab, served):
     tab.click("#upload-submit")
     expect(tab.locator("#upload-form .date-note")).to_be_visible()
     expect(box).to_be_hidden()  # the date's message, not the old "Còn thiếu"
+
+
+def test_the_browsers_own_checks_speak_vietnamese(tab, served):
+    url, _, _ = served
+    login(tab, url, "vanthu")
+    tab.goto(f"{url}/account")
+    message = tab.evaluate("""() => { const f = document.querySelector('[name=old_password]');
+        f.reportValidity(); return f.validationMessage; }""")
+    assert message == "Chưa điền “Mật khẩu hiện tại”.", message
+    tab.fill("[name=old_password]", "x")
+    assert tab.evaluate("() => document.querySelector('[name=old_password]').validity.valid")
+    assert "ít nhất 10 ký tự" in tab.inner_text("[data-rule=password]")

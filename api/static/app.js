@@ -106,6 +106,23 @@ function showError(box, err) {
   box.scrollIntoView({ block: "nearest" });
 }
 
+// The browser's own form checks speak the browser's language (English on many machines):
+// each refused field says it in Vietnamese instead. A field's own message (dates.js) is kept.
+document.addEventListener("invalid", (e) => {
+  const f = e.target, v = f.validity;
+  if (!v || v.customError) return;
+  const label = (f.closest("label")?.childNodes[0]?.textContent || "").trim();
+  const what = label ? `“${label}”` : "ô này";
+  f.setCustomValidity(
+    v.valueMissing ? (f.type === "file" ? "Chưa chọn tệp." : `Chưa điền ${what}.`)
+    : v.tooShort ? `${what} cần ít nhất ${f.minLength} ký tự.`
+    : v.patternMismatch ? (f.title || `${what} không đúng dạng.`)
+    : v.typeMismatch ? `${what} không đúng dạng.`
+    : v.rangeUnderflow || v.rangeOverflow ? `${what} phải từ ${f.min} đến ${f.max}.`
+    : `${what} chưa hợp lệ.`);
+  f.addEventListener("input", () => f.setCustomValidity(""), { once: true });
+}, true);
+
 /** The length of an audio file in seconds, read by the browser; null when it cannot tell. */
 function clipSeconds(file) {
   return new Promise((resolve) => {
@@ -615,7 +632,7 @@ PAGES.transcript = () => {
             canEdit ? el("button", { type: "button", class: "small", onclick: () => { edit({}); renderSpeakers(); } }, "Xác nhận") : null, reject)
           : el("div", { class: "suggest sure" }, `Nhận ra theo giọng (${percent}%) `, reject);
       }
-      return el("div", { class: "spk" }, el("div", { class: "label" }, `${label} · ${count} đoạn`), input, keep, suggestion);
+      return el("div", { class: "spk" }, el("div", { class: "label", title: label }, `${speakerName(label)} · ${count} đoạn`), input, keep, suggestion);
     }));
     for (const id of ["#merge-source", "#merge-target"]) {
       const select = $(id);
@@ -793,7 +810,7 @@ PAGES.draft = () => {
       el("td", {}, play(t.evidence))));
     const table = (c.tasks || []).length
       ? el("table", { class: "grid tasks-edit" },
-        el("colgroup", {}, ["4%", "46%", "18%", "14%", "11%", "7%"].map((w) => el("col", { style: `width: ${w}` }))),
+        el("colgroup", {}, ["4%", "42%", "17%", "14%", "16%", "7%"].map((w) => el("col", { style: `width: ${w}` }))),
         el("thead", {}, el("tr", {}, ["STT", "Nội dung nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn", "Căn cứ"].map((h) => el("th", {}, h)))),
         el("tbody", {}, rows))
       : el("p", { class: "muted" }, "Không có nhiệm vụ nào được giao.");
