@@ -166,3 +166,14 @@ def test_the_browsers_own_checks_speak_vietnamese(tab, served):
     tab.fill("[name=old_password]", "x")
     assert tab.evaluate("() => document.querySelector('[name=old_password]').validity.valid")
     assert "ít nhất 10 ký tự" in tab.inner_text("[data-rule=password]")
+
+
+def test_on_a_phone_nothing_is_cut_off(tab, served):
+    url, _, _ = served
+    tab.set_viewport_size({"width": 390, "height": 800})
+    login(tab, url, "tonghop")
+    tab.goto(f"{url}/meetings")
+    # the page itself never scrolls sideways: a wide table scrolls inside its own box
+    assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+    table = tab.locator("table.grid").first
+    assert table.evaluate("t => getComputedStyle(t).overflowX") == "auto"
