@@ -237,3 +237,18 @@ def test_wording_the_ui_gets_ui_hints_the_cli_keeps_its_own(tmp_path):
         hint = caught.value.hint
         assert field in hint and "--" not in hint and "ketluan " not in hint and "docs/" not in hint, hint
         assert cli in str(caught.value)  # what the CLI prints
+
+
+def test_a_done_task_can_be_reopened_from_its_page(api):
+    unit = _as(api, "stc")
+    task = _tasks(api, unit)[0]
+    api.post(f"/api/tracking/tasks/{task['id']}/progress", headers=unit,
+             json={"progress": 100, "result": "Đã xong", "report_done": True})
+    auth = _as(api, "td")
+    assert 'id="reopen-card"' not in api.get(f"/tracking/tasks/{task['id']}").text
+    r = api.post(f"/api/tracking/tasks/{task['id']}/accept", headers=auth, json={"note": "Đạt"})
+    assert r.status_code == 200, r.text
+    page = api.get(f"/tracking/tasks/{task['id']}").text
+    assert 'id="reopen-card"' in page and 'data-decision="reopen"' in page
+    r = api.post(f"/api/tracking/tasks/{task['id']}/reopen", headers=auth, json={"note": "Chưa đủ"})
+    assert r.status_code == 200 and not r.json()["done"]
