@@ -252,3 +252,25 @@ def test_a_done_task_can_be_reopened_from_its_page(api):
     assert 'id="reopen-card"' in page and 'data-decision="reopen"' in page
     r = api.post(f"/api/tracking/tasks/{task['id']}/reopen", headers=auth, json={"note": "Chưa đủ"})
     assert r.status_code == 200 and not r.json()["done"]
+
+
+def test_an_admin_edits_locks_and_resets_a_user(api):
+    auth = _as(api, "quantri")
+    r = api.post("/api/users", headers=auth, json={
+        "username": "donvi.stc2", "password": "Giao-ban-sang-thu-2", "role": "don_vi", "unit_code": "STC"})
+    assert r.status_code == 201, r.text  # a unit account, from the page too
+    assert '<option value="don_vi">' in api.get("/admin").text
+    uid = r.json()["id"]
+    r = api.patch(f"/api/users/{uid}", headers=auth, json={"full_name": "Văn thư Sở Tài chính",
+                                                           "unit_code": "SXD"})
+    assert r.status_code == 200 and r.json()["unit_code"] == "SXD", r.text
+    assert api.patch(f"/api/users/{uid}", headers=auth, json={"password": "123456789012"}).status_code == 400
+    assert api.patch(f"/api/users/{uid}", headers=auth,
+                     json={"password": "Mua-thu-Ha-Noi-2026"}).status_code == 200
+    api.cookies.clear()
+    assert api.post("/api/auth/login", json={"username": "donvi.stc2",
+                                             "password": "Mua-thu-Ha-Noi-2026"}).status_code == 200
+    auth = _as(api, "quantri")
+    assert api.patch(f"/api/users/{uid}", headers=auth, json={"active": False}).status_code == 200
+    page = api.get("/admin").text
+    assert f'data-user="{uid}"' in page and "đã khóa" in page

@@ -1193,6 +1193,28 @@ PAGES.admin = () => {
   };
   wire("#user-form", "/api/users", (d) => ({ ...d, unit_code: d.unit_code || null }));
   wire("#unit-form", "/api/units", (d) => d);
+  // lock / unlock an account, reset its password (the policy is the one stated on the form)
+  const users = $("#user-table");
+  if (users) users.addEventListener("click", async (e) => {
+    const b = e.target.closest("[data-active], [data-reset]");
+    if (!b) return;
+    const row = b.closest("tr"), box = $("#user-table-error");
+    clearError(box);
+    let body;
+    if (b.hasAttribute("data-reset")) {
+      const password = prompt(`Mật khẩu mới cho ${row.dataset.username} (ít nhất 10 ký tự, không chỉ chữ số):`);
+      if (!password) return;
+      body = { password };
+    } else {
+      body = { active: b.dataset.active === "true" };
+    }
+    try {
+      await api("PATCH", `/api/users/${row.dataset.user}`, body);
+      flashNext(body.password ? `Đã đặt lại mật khẩu của ${row.dataset.username}.`
+        : `Đã ${body.active ? "mở khóa" : "khóa"} tài khoản ${row.dataset.username}.`);
+      location.reload();
+    } catch (err) { showError(box, err); }
+  });
   wireVoices();
 };
 
