@@ -948,7 +948,8 @@ PAGES.task = () => {
     clearError(box);
     try {
       await api("PATCH", `/api/tracking/tasks/${id}`, {
-        content: d.content, lead: d.lead, note: d.note || "",
+        // a task imported without a lead may be edited without one; a lead is never cleared
+        content: d.content, lead: d.lead || ($("[name=lead]", edit).defaultValue ? "" : null), note: d.note || "",
         supports: (d.supports || "").split(";").map((s) => s.trim()).filter(Boolean),
         deadline_kind: d.deadline_kind, due_on: d.due_on || null,
       });
