@@ -123,19 +123,6 @@ document.addEventListener("invalid", (e) => {
   f.addEventListener("input", () => f.setCustomValidity(""), { once: true });
 }, true);
 
-/** The length of an audio file in seconds, read by the browser; null when it cannot tell. */
-function clipSeconds(file) {
-  return new Promise((resolve) => {
-    const url = URL.createObjectURL(file), probe = new Audio();
-    const done = (v) => { URL.revokeObjectURL(url); resolve(v); };
-    probe.preload = "metadata";
-    probe.onloadedmetadata = () => done(Number.isFinite(probe.duration) ? probe.duration : null);
-    probe.onerror = () => done(null);
-    setTimeout(() => done(null), 5000);
-    probe.src = url;
-  });
-}
-
 /** A confirmation shown after the page reloads (saving often reloads the page). */
 function flashNext(text) {
   sessionStorage.setItem("ketluan.flash", text);
@@ -1238,12 +1225,6 @@ function wireVoices() {
     }
     if (!file) {
       showError(box, { message: "Chưa chọn đoạn ghi âm.", hint: "Chọn một đoạn 10–60 giây người đó nói rõ." });
-      return;
-    }
-    const seconds = await clipSeconds(file);
-    if (seconds !== null && (seconds < 10 || seconds > 60)) {
-      showError(box, { message: `Đoạn ghi âm dài ${seconds.toFixed(1)} giây: ${seconds < 10 ? "quá ngắn" : "quá dài"} để ghi danh giọng nói.`,
-        hint: "Chọn một đoạn 10–60 giây chỉ có người đó nói rõ." });
       return;
     }
     const button = $("button[type=submit]", form), progress = $(".progress", form);
