@@ -166,6 +166,8 @@ def test_the_browsers_own_checks_speak_vietnamese(tab, served):
     tab.fill("[name=old_password]", "x")
     assert tab.evaluate("() => document.querySelector('[name=old_password]').validity.valid")
     assert "ít nhất 10 ký tự" in tab.inner_text("[data-rule=password]")
+    # times in lists: two-digit day and month, as everywhere else (not 4/12/2026)
+    assert tab.evaluate("() => vnDateTime('2026-12-04T08:05:00')") == "04/12/2026 08:05"
 
 
 def test_on_a_phone_nothing_is_cut_off(tab, served):

@@ -123,6 +123,12 @@ document.addEventListener("invalid", (e) => {
   f.addEventListener("input", () => f.setCustomValidity(""), { once: true });
 }, true);
 
+/** "2026-12-04T11:03:00Z" → "04/12/2026 18:03" (local time, two-digit day and month). */
+function vnDateTime(iso) {
+  const d = new Date(iso), two = (n) => String(n).padStart(2, "0");
+  return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
 /** A confirmation shown after the page reloads (saving often reloads the page). */
 function flashNext(text) {
   sessionStorage.setItem("ketluan.flash", text);
@@ -675,7 +681,7 @@ PAGES.transcript = () => {
     const names = { asr: "Máy chép lời", edit: "Sửa", restore: "Khôi phục" };
     $("#versions").replaceChildren(...rows.slice().reverse().map((r) => el("li", { class: r.version === version ? "current" : "" },
       el("span", {}, `Bản ${r.version} · ${names[r.source] || r.source}`, el("br"),
-        el("span", { class: "muted" }, `${new Date(r.created_at).toLocaleString("vi-VN")}${r.note ? " · " + r.note : ""}`)),
+        el("span", { class: "muted" }, `${vnDateTime(r.created_at)}${r.note ? " · " + r.note : ""}`)),
       canEdit && r.version !== rows[rows.length - 1].version
         ? el("button", { type: "button", class: "small", onclick: () => restore(r.version) }, "Khôi phục") : null)));
   }
@@ -1294,7 +1300,7 @@ function wireGlossary(form) {
   const box = $("[data-error]", form), status = $("[data-glossary-status]", form);
   const unit = () => form.elements.unit_id.value;
   const show = (g) => {
-    const when = g.updated_at ? new Date(g.updated_at).toLocaleString("vi-VN") : null;
+    const when = g.updated_at ? vnDateTime(g.updated_at) : null;
     status.textContent = `${g.terms} mục` + (when ? ` · cập nhật lúc ${when}` : " · chưa có mục nào");
   };
   async function load() {
