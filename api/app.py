@@ -73,6 +73,12 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     # The web UI (another issue) renders Jinja2 templates and serves vendored assets from here.
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.globals["csrf_token"] = csrf.token_for_request  # base.html <meta>
+    from db.accounts import UNIT_CODE_RULE
+    from db.passwords import MIN_LENGTH, RULE
+
+    # the rules the forms state (the API refuses with the same words)
+    app.state.templates.env.globals.update(password_rule=RULE, password_min=MIN_LENGTH,
+                                           unit_code_rule=UNIT_CODE_RULE)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if settings.api_docs != "off":
         _offline_docs(app, public=settings.api_docs == "public")

@@ -108,19 +108,23 @@ class TokenInfo(Out):
 
 
 class UserPatch(In):
-    active: bool = Field(description="false: khóa tài khoản (mọi phiên và mã truy cập bị thu hồi).")
+    active: bool | None = Field(None, description="false: khóa tài khoản (mọi phiên và mã truy cập bị thu hồi).")
+    full_name: str | None = Field(None, max_length=255)
+    role: Literal["admin", "van_thu", "tong_hop", "theo_doi", "lanh_dao", "don_vi"] | None = None
+    unit_code: str | None = Field(None, max_length=64, description="Đơn vị (mã) của tài khoản.")
+    password: str | None = Field(None, max_length=256, description="Đặt lại mật khẩu (mọi phiên bị thu hồi).")
 
 
 class UserIn(In):
     username: str = Field(max_length=64)
-    password: str = Field(min_length=8, max_length=256)
-    role: Literal["admin", "van_thu", "tong_hop", "theo_doi", "lanh_dao"]
+    password: str = Field(max_length=256, description="Ít nhất 10 ký tự, không chỉ chữ số, không phổ biến.")
+    role: Literal["admin", "van_thu", "tong_hop", "theo_doi", "lanh_dao", "don_vi"]
     unit_code: str | None = Field(default=None, max_length=64)
     full_name: str = Field(default="", max_length=255)
 
 
 class UnitIn(In):
-    code: str = Field(min_length=1, max_length=64)
+    code: str = Field(min_length=1, max_length=64, description="Chữ in hoa không dấu, chữ số, '-', '_'.")
     name: str = Field(min_length=1, max_length=255)
 
 

@@ -1,9 +1,9 @@
 """Request and response bodies of the tracking API (api/routes/tracking.py)."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from api.schemas import In, JobError, Name, Out
 
@@ -70,8 +70,11 @@ class TaskDetail(TaskOut):
 
 
 class TaskPatch(In):
-    content: str | None = Field(None, max_length=5000)
-    lead: str | None = Field(None, max_length=255)
+    # required fields stay required: given, they may not be blank
+    content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None = Field(
+        None, max_length=5000, description="Nội dung nhiệm vụ (không để trống).")
+    lead: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None = Field(
+        None, max_length=255, description="Đơn vị chủ trì (không để trống).")
     supports: list[Name] | None = Field(None, max_length=50)
     sector: str | None = Field(None, max_length=128)
     documents: str | None = Field(None, max_length=5000)
@@ -159,6 +162,9 @@ class ExportIn(In):
     on: dt.date | None = Field(None, description="Ngày tính trạng thái; mặc định hôm nay.")
     issued_from: dt.date | None = None
     issued_to: dt.date | None = None
+    status: str | None = Field(None, max_length=32, description="Chỉ nhiệm vụ ở trạng thái này.")
+    unit_id: int | None = Field(None, description="Chỉ nhiệm vụ của đơn vị chủ trì này.")
+    notice_id: int | None = Field(None, description="Chỉ nhiệm vụ của văn bản này.")
 
 
 class UnitNameOut(BaseModel):

@@ -8,21 +8,21 @@ from pathlib import Path
 
 from ketluan.errors import InputError
 
-MIN_LENGTH = 8
+MIN_LENGTH = 10
 RULE = (
-    f"Mật khẩu cần ít nhất {MIN_LENGTH} ký tự, không phải mật khẩu phổ biến (như 'matkhau123', "
-    "'password'), không phải một ký tự lặp lại hay một dãy liên tiếp (như '12345678', 'abcdefgh', "
-    "'qwertyui') và không trùng tên đăng nhập."
+    f"Mật khẩu cần ít nhất {MIN_LENGTH} ký tự, không chỉ gồm chữ số, không phải mật khẩu phổ biến "
+    "(như 'matkhau123', 'password'), không phải một ký tự lặp lại hay một dãy liên tiếp (như "
+    "'12345678', 'abcdefgh', 'qwertyui') và không trùng tên đăng nhập."
 )
 _SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm", "1qaz2wsx3edc")
 
 
 def check_password(password: str, username: str = "") -> None:
     """InputError naming the rule if `password` is refused."""
+    if _trivial(password, username) or password.isdigit():
+        raise InputError("Mật khẩu quá dễ đoán.", RULE)
     if len(password) < MIN_LENGTH:
         raise InputError("Mật khẩu quá ngắn.", RULE)
-    if _trivial(password, username):
-        raise InputError("Mật khẩu quá dễ đoán.", RULE)
 
 
 def _trivial(password: str, username: str) -> bool:

@@ -20,6 +20,7 @@ HEADERS = {"stt": "n", "nội dung": "action", "nhiệm vụ": "action", "chủ 
            "phối hợp": "supports", "thời hạn": "deadline", "hạn": "deadline"}
 CLOSING = re.compile(r"thông báo\b.{0,160}\bđể\b.{0,80}\bbiết|^nơi nhận", re.IGNORECASE)
 CLOCK = re.compile(r"\[(\d{2}):(\d{2}):(\d{2})\]")
+TASK_NOTE = re.compile(r"Căn cứ cho nhiệm vụ:\s*(.+)")
 QUOTE = re.compile(r"Lời chủ trì:\s*[“\"](.*)[”\"]", re.S)
 OPEN_HINT = "Hãy mở tệp bằng Word hoặc LibreOffice và lưu lại dưới dạng .docx."
 
@@ -53,7 +54,8 @@ def read_notice(path: str | Path, meeting_date: date | None = None,
     if ref is None:
         raise DocumentError(
             f"Không thấy ngày của thông báo '{path.name}' (dòng 'ngày … tháng … năm …').",
-            "Nhập ngày họp khi nhập (ví dụ --meeting-date 2026-08-20) hoặc điền ngày vào văn bản.")
+            "Điền ngày vào ô “Ngày ban hành” rồi đọc lại, hoặc điền ngày vào văn bản.",
+            cli_hint="Nhập ngày họp khi nhập (ví dụ --meeting-date 2026-08-20) hoặc điền ngày vào văn bản.")
     notes = _comments(doc)
     for table in doc.tables:
         columns = _columns(table)
@@ -173,7 +175,7 @@ def _from_body(lines: list[tuple[str, list[int]]], notes: dict[int, str],
     for task in tasks:
         ids = task.evidence.segment_ids
         note = "\n".join(notes[i] for i in lines[ids[0]][1] if i in notes) if ids else ""
-        _apply_note(task, note)
+        _apply_note(task, note, lines[ids[0]][0] if ids else "")
         phrase = task.deadline.phrase
         if task.deadline.kind == "recurring" and task.action.lower().startswith(phrase.lower()):
             rest = task.action[len(phrase):].strip(" ,")  # "thường xuyên" is the deadline
@@ -209,6 +211,8 @@ def _evidence_from_rows(tasks: list[Task], table, action_col: int,
     for task, row in zip(tasks, rows, strict=False):
         ids = [int(el.get(qn("w:id"))) for el in row._tr.iter(qn("w:commentRangeStart"))]
         note = "\n".join(notes[i] for i in ids if i in notes)
+        if not _belongs(note, " ".join(c.text for c in row.cells)):
+            note = ""
         if not note:
             said = _plain(task.action)
             for text, pids in lines:
@@ -218,9 +222,23 @@ def _evidence_from_rows(tasks: list[Task], table, action_col: int,
         _apply_note(task, note)
 
 
-def _apply_note(task: Task, note: str) -> None:
+def _belongs(note: str, text: str) -> bool:
+    """Whether a ketluan comment is about the task written in `text`: the comment names its
+    task ("Căn cứ cho nhiệm vụ: …"); a paragraph retyped over another task's comment in Word
+    shares too few of its words, and the comment is dropped rather than shifted. A comment
+    that names no task (older drafts) is believed."""
+    m = TASK_NOTE.search(note)
+    if not m:
+        return True
+    words = set(_plain(m.group(1)).split())
+    return len(words & set(_plain(text).split())) >= 0.6 * len(words)
+
+
+def _apply_note(task: Task, note: str, text: str | None = None) -> None:
     """The chair's words and the audio time from a ketluan comment, onto the task; without
     one the task has neither (the notice's own sentence is not the chair's words)."""
+    if not _belongs(note, task.action if text is None else text):
+        note = ""
     clocks = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in CLOCK.findall(note)]
     quote = QUOTE.search(note)
     task.quote = quote.group(1).strip() if quote else ""

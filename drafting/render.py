@@ -25,6 +25,7 @@ from ketluan.errors import DocumentError
 TABLE_COLUMNS = ("STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn")
 TABLE_WIDTHS = (0.08, 0.37, 0.19, 0.19, 0.17)  # fractions of the text width
 ROMAN_Q = {1: "I", 2: "II", 3: "III", 4: "IV"}
+TASK_LABEL = "Căn cứ cho nhiệm vụ:"  # drafting/reader.py checks a comment against its task
 RULE_FRACTION = 0.4  # rules under the body name and the trích yếu: ⅓–½ of the words
 
 
@@ -329,6 +330,8 @@ def _evidence_note(task: Task) -> str:
         parts.append("CẦN KIỂM TRA: câu trích không có trong bản ghi.")
     if not task.leads:
         parts.append("CẦN KIỂM TRA: chưa xác định cơ quan chủ trì.")
+    if parts:  # which task the note proves: a paragraph retyped in Word does not inherit it
+        parts.append(f"{TASK_LABEL} {task.action.strip()[:150]}")
     return "\n".join(parts)
 
 

@@ -11,13 +11,14 @@ class KetluanError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", cli_hint: str = "") -> None:
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = hint  # what to do in the web interface (the API returns it)
+        self.cli_hint = cli_hint  # what to do on the command line, where it differs
 
-    def __str__(self) -> str:
-        return f"{self.message} {self.hint}".strip()
+    def __str__(self) -> str:  # what the CLI prints
+        return f"{self.message} {self.cli_hint or self.hint}".strip()
 
 
 class AudioError(KetluanError):

@@ -219,7 +219,7 @@ def test_without_a_date_the_option_gives_it(tmp_path):
     path = _hand_written(tmp_path / "tb.docx", ["Số 123-TB/TU"], BODY_LINES)
     with pytest.raises(DocumentError, match="Không thấy ngày") as caught:
         read_notice(path)
-    assert "--meeting-date" in caught.value.hint
+    assert "--meeting-date" in caught.value.cli_hint and "--" not in caught.value.hint  # the UI hint
     result = CliRunner().invoke(app, ["import-docx", str(path), "--json"])
     assert isinstance(result.exception, DocumentError)
     result = CliRunner().invoke(app, ["import-docx", str(path), "--json",

@@ -210,7 +210,7 @@ def test_good_passwords_pass_and_the_api_says_the_rule(client):
         "username": "chuyenvien", "password": "12345678", "role": "van_thu", "unit_code": "VP"})
     assert r.status_code == 400
     detail = r.json()["detail"]
-    assert detail["message"] == "Mật khẩu quá dễ đoán." and "ít nhất 8 ký tự" in detail["hint"]
+    assert detail["message"] == "Mật khẩu quá dễ đoán." and "ít nhất 10 ký tự" in detail["hint"]
     r = client.post("/api/auth/password", headers=_bearer(client),
                     json={"old_password": PASSWORD, "new_password": "vanthu2024"})
     assert r.status_code == 400 and "dễ đoán" in r.json()["detail"]["message"]

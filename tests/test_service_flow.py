@@ -113,7 +113,8 @@ def test_upload_to_transcript_to_exports(pg_stack):
         assert r.status_code == 202, r.text
         events = sse_events(c, f"/api/jobs/{r.json()['id']}/events", stack.auth("tong_hop"))
         assert events[-1][1]["state"] == "done", events[-1]
-        edited = _docx("THÔNG BÁO kết luận (bản đã sửa)")
+        # the meeting's own notice (its trích yếu): anything else is refused (issue 15, bug 1)
+        edited = _docx("THÔNG BÁO", f"Kết luận tại cuộc họp {MEETING['title'].lower()}")
         r = c.post(
             f"/api/meetings/{meeting_id}/drafts/upload",
             files={"file": ("Thông báo đã sửa.docx", edited)},
@@ -168,11 +169,13 @@ def test_cancel_and_retry(pg_stack):
         assert events[-1][1]["state"] == "done", events[-1]
 
 
-def _docx(title: str) -> bytes:
+def _docx(title: str, summary: str = "") -> bytes:
     from docx import Document
 
     doc = Document()
-    doc.add_heading(title, level=1)
+    doc.add_paragraph(title)
+    if summary:
+        doc.add_paragraph(summary)
     doc.add_paragraph("1. Giao Sở Tài chính chủ trì, phối hợp với các sở, ngành liên quan.")
     buf = io.BytesIO()
     doc.save(buf)

@@ -433,7 +433,22 @@ def test_admin_and_account_pages(page, ui_server, tmp_path):  # noqa: F811
     page.fill("#voice-form input[name=title]", "Giám đốc Sở Xây dựng")
     page.select_option("#voice-form select[name=unit_code]", "VP-TU")
     clip = tmp_path / "tuyen.wav"  # the vieneu path ("Tuyên (nam miền Bắc).wav") left the input empty here
-    clip.write_bytes(vieneu_clip("Tuyên").read_bytes())
+    clip.write_bytes(vieneu_clip("Tuyên").read_bytes())  # 4.5 s: too short (issue 15, bug 11)
+    page.set_input_files("#voice-form input[type=file]", str(clip))
+    page.click("#voice-form button[type=submit]")
+    refused = page.locator("#voice-form [data-error]")
+    expect(refused).to_contain_text("quá ngắn")
+    expect(refused).to_contain_text("10–60 giây")
+    # the person added for this attempt is gone again: a failed enrolment creates nothing
+    expect(page.locator("#voice-form select[name=speaker_id] option", has_text="Lê Văn Tuyên")).to_have_count(0)
+    assert all(s["name"] != "Lê Văn Tuyên" for s in page.request.get(f"{url}/api/speakers").json())
+    import wave
+
+    with wave.open(str(vieneu_clip("Tuyên")), "rb") as w:
+        params, frames = w.getparams(), w.readframes(w.getnframes())
+    with wave.open(str(clip), "wb") as w:  # said three times: 13.6 s
+        w.setparams(params)
+        w.writeframes(frames * 3)
     page.set_input_files("#voice-form input[type=file]", str(clip))
     with page.expect_navigation(timeout=JOB_SECONDS):  # reloads itself when the job is done
         page.click("#voice-form button[type=submit]")

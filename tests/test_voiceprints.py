@@ -3,6 +3,7 @@ from a past meeting (the centroids kept with the transcript) and from a clip thr
 gpu worker; the migration that brings it keeps existing links."""
 
 import uuid
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -185,7 +186,7 @@ def test_enrol_from_a_clip_through_the_gpu_worker(pg_stack, diarizer):
     from diarize.voiceprints import speaker_embedding
 
     stack = pg_stack
-    clip = vieneu_clip("Tuyên")
+    clip = _repeated(vieneu_clip("Tuyên"), 3)
     with stack.client() as c:
         h = stack.auth("admin")  # an admin chooses the unit of the registry
         r = c.post(
@@ -218,7 +219,7 @@ def test_enrol_from_a_clip_through_the_gpu_worker(pg_stack, diarizer):
         store = stack.api.app.state.store
         assert not list((store.root / "voiceprint-clips").glob("*"))
         # Silence: the job fails with a reason a person can act on, and keeps no audio either.
-        silent = _silence_wav()
+        silent = _silence_wav(12.0)
         r = c.post(f"/api/speakers/{speaker['id']}/voiceprints", headers=h, files={"file": ("im.wav", silent)})
         assert r.status_code == 202, r.text
         failed = sse_events(c, f"/api/jobs/{r.json()['id']}/events", h, timeout=300)[-1][1]
@@ -281,6 +282,20 @@ def test_cli_voices_work_on_the_configured_database(diarizer, tmp_path, monkeypa
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _repeated(path, times: int):
+    """The clip said `times` over: enrolment clips are 10–60 s (issue 15, bug 11)."""
+    import tempfile
+    import wave
+
+    with wave.open(str(path), "rb") as w:
+        params, frames = w.getparams(), w.readframes(w.getnframes())
+    out = Path(tempfile.mkdtemp()) / path.name
+    with wave.open(str(out), "wb") as w:
+        w.setparams(params)
+        w.writeframes(frames * times)
+    return out
 
 
 def _silence_wav(seconds: float = 3.0) -> bytes:

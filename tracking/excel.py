@@ -58,7 +58,9 @@ KIND_WORDS = {"có hạn cụ thể": FIXED, "có hạn": FIXED, "thường xuy�
               "chờ điều kiện": CONDITIONAL, "chờ quyết định": CONDITIONAL}
 MAX_REPORTED = 12  # cell errors listed in one message
 HINT = "Hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dưới dạng 'Excel Workbook (.xlsx)'."
-TEMPLATE_HINT = "Xem mẫu: `ketluan tracking template mau.xlsx` hoặc docs/tracking.md."
+# The web page (the API's hint) and the command line each say where the template is.
+TEMPLATE_HINT = "Tải mẫu Excel (liên kết “mẫu Excel” ở trang Nhập văn bản) và điền theo mẫu."
+TEMPLATE_CLI_HINT = "Xem mẫu: `ketluan tracking template mau.xlsx` hoặc docs/tracking.md."
 
 
 def read_xlsx(path: str | Path, max_rows: int = 20000) -> list[ParsedNotice]:
@@ -101,10 +103,12 @@ def read_xlsx(path: str | Path, max_rows: int = 20000) -> list[ParsedNotice]:
         shown = "; ".join(errors[:MAX_REPORTED])
         more = f" (và {len(errors) - MAX_REPORTED} lỗi khác)" if len(errors) > MAX_REPORTED else ""
         raise InputError(f"Bảng tính '{path.name}' có dữ liệu không hợp lệ: {shown}{more}.",
-                         "Sửa các ô được nêu rồi nhập lại. " + TEMPLATE_HINT)
+                         "Sửa các ô được nêu rồi nhập lại. " + TEMPLATE_HINT,
+                         cli_hint="Sửa các ô được nêu rồi nhập lại. " + TEMPLATE_CLI_HINT)
     if count == 0:
         raise InputError(f"Bảng tính '{path.name}' không có dòng nhiệm vụ nào dưới dòng tiêu đề.",
-                         "Điền nhiệm vụ vào các dòng bên dưới tiêu đề. " + TEMPLATE_HINT)
+                         "Điền nhiệm vụ vào các dòng bên dưới tiêu đề. " + TEMPLATE_HINT,
+                         cli_hint="Điền nhiệm vụ vào các dòng bên dưới tiêu đề. " + TEMPLATE_CLI_HINT)
     digest = sha256_of(path)
     for notice in notices.values():
         notice.sha256 = digest
@@ -188,7 +192,8 @@ def _rows(ws, name: str, max_rows: int) -> list[tuple]:
         rows.pop()
     if not rows:
         raise InputError(f"Trang tính đầu tiên của '{name}' trống.",
-                         "Đặt danh sách nhiệm vụ ở trang tính đầu tiên. " + TEMPLATE_HINT)
+                         "Đặt danh sách nhiệm vụ ở trang tính đầu tiên. " + TEMPLATE_HINT,
+                         cli_hint="Đặt danh sách nhiệm vụ ở trang tính đầu tiên. " + TEMPLATE_CLI_HINT)
     return rows
 
 
@@ -212,7 +217,8 @@ def _find_header(rows: list[tuple], name: str) -> tuple[int, dict[str, int]]:
         expected = ", ".join(f"'{c.title}'" for c in COLUMNS if c.required)
         raise InputError(
             f"Bảng tính '{name}' thiếu cột: {', '.join(missing)}.",
-            f"Dòng tiêu đề cần có các cột {expected}. " + TEMPLATE_HINT)
+            f"Dòng tiêu đề cần có các cột {expected}. " + TEMPLATE_HINT,
+            cli_hint=f"Dòng tiêu đề cần có các cột {expected}. " + TEMPLATE_CLI_HINT)
     return best
 
 

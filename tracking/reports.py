@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
-from db.models import User
+from db.models import Unit, User
 from db.tracking import TrackedNotice, TrackedTask
 from drafting import docxkit as kit
 from ketluan.errors import InputError
@@ -28,6 +28,7 @@ from tracking.status import (
     LEVELS,
     OPEN_OVERDUE,
     STATUSES,
+    SUBMITTED,
     Rules,
     TaskState,
     status_of,
@@ -36,6 +37,9 @@ from tracking.status import (
 from tracking.tasks import scope
 from tracking.units import supports_of
 
+# A filter beside the statuses: results a unit reported done, waiting for the tracker.
+AWAITING_REVIEW = "cho_duyet"
+FILTERS = {**STATUSES, AWAITING_REVIEW: "Chờ duyệt kết quả"}
 GROUPS = {"unit": "Đơn vị chủ trì", "status": "Trạng thái", "notice": "Văn bản giao",
           "period": "Tháng ban hành"}
 LIST_COLUMNS = ("Mã nhiệm vụ", "Số thông báo", "Ngày ban hành", "Nội dung", "Đơn vị chủ trì",
@@ -108,8 +112,8 @@ def task_page(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
               ) -> tuple[int, list[Row]]:
     """(total, one page of rows). Without a status filter the page is cut in SQL; a status is
     computed, so filtering on it reads every task in scope."""
-    if status is not None and status not in STATUSES:
-        raise InputError(f"Trạng thái '{status}' không có.", f"Chọn trong: {', '.join(STATUSES)}.")
+    if status is not None and status not in FILTERS:
+        raise InputError(f"Trạng thái '{status}' không có.", f"Chọn trong: {', '.join(FILTERS)}.")
     q = (select(TrackedTask, TrackedNotice.number, TrackedNotice.issued_on, TrackedNotice.meeting)
          .join(TrackedNotice, TrackedNotice.id == TrackedTask.notice_id)
          .where(TrackedTask.withdrawn.is_(False))
@@ -124,6 +128,9 @@ def task_page(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
         q = q.where(TrackedNotice.issued_on >= issued_from)
     if issued_to is not None:
         q = q.where(TrackedNotice.issued_on <= issued_to)
+    if status == AWAITING_REVIEW:  # not a computed status: a plain column filter
+        q = q.where(TrackedTask.result_state == SUBMITTED, TrackedTask.done.is_(False))
+        status = None
     if updated_since is not None:  # external systems syncing changes only
         q = q.where(TrackedTask.updated_at > updated_since)
     total = None
@@ -153,6 +160,16 @@ def task_page(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
     for r in rows:
         r.support_unit_ids = cooperating.get(r.id, [])
     return total, rows
+
+
+def lead_units(s: Session, user: User | None) -> list[tuple[int, str]]:
+    """Every lead unit of the tasks `user` may see (whatever the filters), each once, under
+    its own name (not the names the notices wrote)."""
+    q = (select(Unit.id, Unit.name).join(TrackedTask, TrackedTask.lead_unit_id == Unit.id)
+         .where(TrackedTask.withdrawn.is_(False)).distinct())
+    if user is not None:
+        q = scope(q, user)
+    return sorted(((i, n) for i, n in s.execute(q)), key=lambda u: (u[1].casefold(), u[0]))
 
 
 def summarize(rows: list[Row], by: str) -> list[Group]:

@@ -104,11 +104,15 @@ def read_docx(path: str | Path, number: str | None = None, issued_on: date | Non
     if not number:
         raise InputError(
             f"Không thấy số thông báo trong '{path.name}' (dòng 'Số …' còn trống).",
-            "Nhập số thông báo khi nhập (ví dụ --number 02-TB/TU) hoặc điền vào văn bản.")
+            "Điền số thông báo vào ô “Số văn bản” (ví dụ 02-TB/TU) rồi bấm “Đọc và xem trước” "
+            "lại, hoặc điền số vào văn bản.",
+            cli_hint="Nhập số thông báo khi nhập (ví dụ --number 02-TB/TU) hoặc điền vào văn bản.")
     if issued_on is None:
         raise InputError(
             f"Không thấy ngày ban hành trong '{path.name}' (dòng 'ngày … tháng … năm …').",
-            "Nhập ngày ban hành khi nhập (ví dụ --issued 2026-08-25) hoặc điền vào văn bản.")
+            "Điền ngày vào ô “Ngày ban hành” (ví dụ 25/08/2026) rồi bấm “Đọc và xem trước” lại, "
+            "hoặc điền ngày vào văn bản.",
+            cli_hint="Nhập ngày ban hành khi nhập (ví dụ --issued 2026-08-25) hoặc điền vào văn bản.")
     parsed = []
     for task in tasks:
         parsed += _split_leads(task)

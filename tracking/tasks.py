@@ -141,20 +141,24 @@ def reopen(s: Session, task: TrackedTask, user: User, note: str) -> TrackedTask:
 def edit(s: Session, task: TrackedTask, user: User, **fields: Any) -> TrackedTask:
     """The tracker corrects a task: content, lead, supports, sector, deadline (kind, due, phrase)."""
     _may_track(task, user)
+    for name, label in (("content", "Nội dung"), ("lead", "Chủ trì")):
+        if fields.get(name) is not None and not fields[name].strip():
+            raise InputError(f"{label} nhiệm vụ không được để trống.", f"Nhập {label.lower()} rồi lưu lại.")
     changes: dict[str, Any] = {}
     for name in ("content", "sector", "documents"):
-        if fields.get(name) is not None:
+        if fields.get(name) is not None and nfc(fields[name].strip()) != (getattr(task, name) or ""):
             changes[name] = [getattr(task, name), nfc(fields[name].strip())]
             setattr(task, name, nfc(fields[name].strip()))
-    if fields.get("lead") is not None:
+    if fields.get("lead") is not None and nfc(fields["lead"].strip()) != (task.lead_name or ""):
         unit = units.resolve(s, nfc(fields["lead"]), task.notice.unit_id)
         changes["lead"] = [task.lead_name, nfc(fields["lead"].strip())]
         task.lead_name, task.lead_unit_id = changes["lead"][1], unit.id if unit else None
     if fields.get("supports") is not None:
         names = [nfc(x.strip()) for x in fields["supports"] if x.strip()]
-        changes["supports"] = [task.supports, names]
-        task.supports = names
-        units.link_supports(s, task, task.notice.unit_id)
+        if names != list(task.supports or []):
+            changes["supports"] = [list(task.supports or []), names]
+            task.supports = names
+            units.link_supports(s, task, task.notice.unit_id)
     kind = fields.get("deadline_kind")
     if kind is not None or fields.get("due_on") is not None or fields.get("deadline_phrase"):
         kind = task.deadline_kind if kind is None else kind
@@ -163,13 +167,18 @@ def edit(s: Session, task: TrackedTask, user: User, **fields: Any) -> TrackedTas
                              f"Chọn trong: {', '.join(k for k in KINDS if k)}.")
         phrase = fields.get("deadline_phrase") or task.deadline_phrase
         due = fields.get("due_on") if fields.get("due_on") is not None else task.due_on
+        if kind == FIXED and not fields.get("deadline_phrase") and due != task.due_on:
+            phrase = ""  # a new date: the old words ("trước ngày 31/12/2026") no longer hold
         if kind == FIXED and due is None:
             raise InputError("Thời hạn 'Có hạn cụ thể' cần ngày hạn xử lý.", "Nhập hạn xử lý.")
         new_due = effective_due(kind, due, phrase, task.notice.received_on)
         if kind == WITHIN_DAYS and task.notice.received_on and new_due is None:
             raise InputError(f"Không hiểu thời hạn '{phrase}'.",
                              "Ghi dạng 'trong 10 ngày làm việc' hoặc 'trong 15 ngày'.")
-        changes["deadline"] = [[task.deadline_kind, _iso(task.due_on)], [kind, _iso(new_due)]]
+        if (kind, phrase, new_due) != (task.deadline_kind, task.deadline_phrase, task.due_on):
+            changes["deadline"] = [[task.deadline_kind, _iso(task.due_on)], [kind, _iso(new_due)]]
+            if phrase != task.deadline_phrase:
+                changes["deadline_phrase"] = [task.deadline_phrase, phrase]
         task.deadline_kind, task.deadline_phrase, task.due_on = kind, phrase, new_due
     record(s, task, user, "edit", nfc(fields.get("note") or ""), changes=changes)
     return task

@@ -176,7 +176,9 @@ def _run_export(ctx: "_Run") -> None:
     with Session(ctx.engine, expire_on_commit=False) as s:
         user = _creator(s, s.get(TrackingJob, job.id))
         rows = reports.task_rows(s, today, rules_from(ctx.settings), user,
-                                 issued_from=issued_from, issued_to=issued_to)
+                                 unit_id=p.get("unit_id"), notice_id=p.get("notice_id"),
+                                 status=p.get("status"), issued_from=issued_from,
+                                 issued_to=issued_to)
         office = user.unit.name if user.unit else ""
     ctx.touch(0.5)
     media_type, stem = FORMATS[fmt]

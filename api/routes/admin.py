@@ -46,15 +46,33 @@ def create_user(body: UserIn, request: Request, user: Admin, s: DB) -> UserOut:
 
 @router.patch("/api/users/{user_id}", response_model=UserOut)
 def update_user(user_id: int, body: UserPatch, request: Request, user: Admin, s: DB) -> UserOut:
-    """Khóa (`active: false`) hoặc mở lại một tài khoản. Khóa thì mọi phiên đăng nhập và mã truy
-    cập API của người đó bị thu hồi ngay; tài khoản không đăng nhập được nữa."""
+    """Sửa một tài khoản: khóa (`active: false`) hoặc mở lại, họ tên, vai trò, đơn vị, đặt lại
+    mật khẩu. Khóa hay đặt lại mật khẩu thì mọi phiên đăng nhập và mã truy cập API của người đó
+    bị thu hồi ngay."""
     target = s.get(db.User, user_id)
     if target is None:
         raise NotFoundError(f"Không có tài khoản #{user_id}.", "Xem danh sách tài khoản.")
-    if target.id == user.id and not body.active:
-        raise InputError("Không thể tự khóa tài khoản của mình.", "Nhờ một quản trị viên khác làm việc này.")
-    accounts.set_active(s, target, body.active)
-    audit(s, request, user, "update", "user", target.id, active=body.active)
+    if target.id == user.id and (body.active is False or (body.role and body.role != ADMIN)):
+        raise InputError("Không thể tự khóa hay bỏ quyền quản trị của mình.",
+                         "Nhờ một quản trị viên khác làm việc này.")
+    changed = sorted(k for k, v in body.model_dump(exclude_none=True).items() if k != "password")
+    if body.unit_code is not None or body.role is not None:
+        unit_code = body.unit_code if body.unit_code is not None else (target.unit.code if target.unit else "")
+        role = body.role or target.role_code
+        unit = s.scalar(select(db.Unit).where(db.Unit.code == unit_code)) if unit_code else None
+        if unit_code and unit is None:
+            raise InputError(f"Không có đơn vị mã '{unit_code}'.", "Chọn đơn vị trong danh sách.")
+        if unit is None and role != ADMIN:
+            raise InputError("Người dùng cần thuộc một đơn vị.", "Chọn đơn vị ở ô Đơn vị.")
+        target.role_code, target.unit = role, unit
+    if body.full_name is not None:
+        target.full_name = body.full_name.strip()
+    if body.password is not None:
+        accounts.set_password(s, target, body.password)  # the policy, and every session revoked
+        changed.append("password")
+    if body.active is not None:
+        accounts.set_active(s, target, body.active)
+    audit(s, request, user, "update", "user", target.id, fields=changed, active=body.active)
     s.commit()
     return UserOut.of(target)
 
@@ -76,6 +94,7 @@ def list_units(user: Admin, s: DB) -> list[db.Unit]:
 @router.post("/api/units", response_model=UnitOut, status_code=201)
 def create_unit(body: UnitIn, request: Request, user: Admin, s: DB) -> db.Unit:
     """Tạo đơn vị."""
+    accounts.check_unit_code(body.code)
     if s.scalar(select(db.Unit.id).where(db.Unit.code == body.code)):
         raise ConflictError(f"Đơn vị mã '{body.code}' đã có.", "Chọn mã khác.")
     unit = accounts.ensure_unit(s, body.code, body.name)

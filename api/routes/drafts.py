@@ -1,5 +1,6 @@
 """Drafts of the notice (.docx): generate (drafting/ on the cpu queue), list, download, upload."""
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -88,6 +89,7 @@ async def upload_draft(meeting_id: int, request: Request, user: Drafter, s: DB) 
     with state.store.incoming() as tmp:
         got = await receive_file(request, tmp, min(MAX_DOCX_BYTES, state.settings.max_upload_bytes))
         await run_in_threadpool(check_docx, tmp, got.filename)
+        await run_in_threadpool(check_our_notice, tmp, got.filename, meeting)
         return await run_in_threadpool(_save_upload, request, s, user, meeting, got)
 
 
@@ -104,6 +106,42 @@ def check_docx(path, shown: str) -> None:
             f"Tệp '{shown}' không phải tệp Word .docx đọc được.",
             "Lưu lại văn bản trong Word hoặc LibreOffice dưới dạng .docx rồi tải lên lại.",
         ) from None
+
+
+def check_our_notice(path, shown: str, meeting: db.Meeting) -> None:
+    """The edited draft must be this meeting's notice: a "THÔNG BÁO" whose properties ketluan
+    wrote for this meeting's date, or whose trích yếu or number is this meeting's. Anything else
+    (the transcript export, the minutes, another meeting's notice) is refused by name."""
+    from docx import Document
+
+    from drafting.reader import stored_date
+    from tracking.units import key
+
+    doc = Document(str(path))
+    lines = [" ".join(p.text.split()) for p in doc.paragraphs if p.text.strip()]
+    cells = [" ".join(c.text.split()) for t in doc.tables[:1] for r in t.rows for c in r.cells]
+    at = next((k for k, line in enumerate(lines[:20]) if line.upper() == "THÔNG BÁO"), None)
+    is_notice = at is not None
+    # the trích yếu (the lines under THÔNG BÁO) and the header: not the body, which may
+    # mention other meetings
+    summary = []
+    for line in lines[at + 1:at + 4] if is_notice else []:
+        if re.fullmatch(r"[-_*\s]+", line) or line.lower().startswith("ngày "):
+            break  # the rule under the trích yếu, or the body's first sentence
+        summary.append(line)
+    text = key(" ".join(summary + cells))
+    ours = "ketluan" in (doc.core_properties.comments or "") and (
+        meeting.date is None or stored_date(doc) == meeting.date)
+    title = key(meeting.title or "")
+    number = key(meeting.notice_number or "")
+    same = ours or (len(title) >= 8 and title in text) or (
+        bool(number) and re.search(r"số:?\s*" + re.escape(number), text) is not None)
+    if not (is_notice and same):
+        raise DocumentError(
+            f"Tệp '{shown}' không phải thông báo kết luận của cuộc họp này.",
+            f"Hãy chọn bản dự thảo của cuộc họp “{meeting.title}”: tải về bằng nút “Tải .docx” "
+            "ở danh sách phiên bản dự thảo, sửa trong Word rồi tải lên lại (không chọn bản chép "
+            "lời, biên bản hay thông báo của cuộc họp khác).")
 
 
 def _save_upload(request: Request, s, user: db.User, meeting: db.Meeting, got) -> db.DraftVersion:

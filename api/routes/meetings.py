@@ -57,10 +57,23 @@ def list_meetings(
     query = select(db.Meeting)
     if user.role_code != ADMIN:
         query = query.where(db.Meeting.unit_id == user.unit_id)
-    if q:
-        query = query.where(db.Meeting.title.ilike(f"%{q}%"))
+    if q and fold(q):
+        # Vietnamese capitals ("HỌP") and words typed without diacritics ("giai ngan") match:
+        # both sides folded in Python, as neither SQLite's LIKE nor PostgreSQL's ILIKE does it
+        wanted = fold(q)
+        titles = s.execute(query.with_only_columns(db.Meeting.id, db.Meeting.title))
+        ids = [i for i, title in titles if wanted in fold(title or "")]
+        query = query.where(db.Meeting.id.in_(ids))
     query = query.order_by(db.Meeting.id.desc()).offset(offset).limit(limit)
     return list(s.scalars(query))
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, one space: "Họp  GIẢI NGÂN" → "hop giai ngan" (NFC or not)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d").replace("Đ", "d"))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
 
 
 @router.get("/changes", response_model=MeetingsState)

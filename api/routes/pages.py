@@ -9,7 +9,7 @@ page changes goes through the JSON API from the browser (api/static/app.js).
 import datetime as dt
 import posixpath
 from typing import Annotated
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -43,8 +43,9 @@ from diarize.voiceprints import sure_similarity
 from drafting.meeting import FORMATS
 from drafting.wording import form_defaults
 from ketluan.errors import AccessDenied, AuthError, InputError, KetluanError
+from tracking import reports as tracking_reports
 from tracking import tasks as tracking_tasks
-from tracking.status import KINDS, LEVELS, STATUSES
+from tracking.status import KINDS, LEVELS
 
 router = APIRouter()
 Anyone = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]
@@ -155,6 +156,7 @@ def draft_page(request: Request, meeting_id: int, user: Office, s: DB) -> Respon
         user,
         meeting=meeting,
         drafts=drafts,
+        authors=_usernames(s, {d.created_by for d in drafts}),
         notice_defaults=defaults,
         can_edit=user.role_code in (ADMIN, TONG_HOP),
         can_import=user.role_code in (ADMIN, THEO_DOI),
@@ -180,9 +182,6 @@ def tracking_page(
     page = tracking_routes.list_tasks(
         request, user, s, None, status, unit_id, notice_id, issued_from, issued_to, None, 0, 1000
     )
-    board = tracking_routes.dashboard(request, user, s, None)
-    notices = tracking_routes.list_notices(user, s) if user.role_code != DON_VI else []
-    units = sorted({(t.lead_unit_id, t.lead) for t in page.items if t.lead_unit_id}, key=_second)
     filters = {
         "status": status or "",
         "unit_id": unit_id,
@@ -190,7 +189,16 @@ def tracking_page(
         "issued_from": issued_from.isoformat() if issued_from else "",
         "issued_to": issued_to.isoformat() if issued_to else "",
     }
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v and k.startswith("issued"))
+    filtered = any(filters.values())
+    if filtered:  # the cards count what the list shows
+        board = _board(page.items)
+    else:
+        board = tracking_routes.dashboard(request, user, s, None)
+    notices = tracking_routes.list_notices(user, s) if user.role_code != DON_VI else []
+    # every unit the user may see, once, under its own name: not only those in this result
+    units = tracking_reports.lead_units(s, user)
+    # the exports carry every active filter
+    query = urlencode({k: v for k, v in filters.items() if v})
     return _render(
         request,
         "tracking.html",
@@ -199,13 +207,40 @@ def tracking_page(
         board=board,
         notices=notices,
         units=units,
-        statuses=STATUSES,
+        statuses=tracking_reports.FILTERS,
         levels=LEVELS,
         filters=filters,
+        filtered=filtered,
         export_query=query,
         can_track=user.role_code in (ADMIN, THEO_DOI),
         my_unit=user.unit_id if user.role_code == DON_VI else None,
     )
+
+
+def _usernames(s, ids: set) -> dict:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(s.execute(select(db.User.id, db.User.username).where(db.User.id.in_(ids))).all())
+
+
+def _board(rows) -> dict:
+    """The dashboard's cards over the listed rows (a filtered list): warnings per level and
+    overdue tasks per unit, as tracking_routes.dashboard counts them over everything."""
+    from tracking.status import OPEN_OVERDUE, SPECIAL_RED
+
+    warnings_: dict[str, int] = {}
+    by_unit: dict[tuple, list[int]] = {}
+    for r in rows:
+        if r.warning and not r.done:
+            warnings_[r.warning] = warnings_.get(r.warning, 0) + 1
+        if r.status == OPEN_OVERDUE:
+            n = by_unit.setdefault((r.lead_unit_id, r.lead), [0, 0])
+            n[0] += 1
+            n[1] += r.warning == SPECIAL_RED
+    overdue = [{"unit": name, "overdue": n, "special": sp}
+               for (_, name), (n, sp) in sorted(by_unit.items(), key=lambda x: -x[1][0])]
+    return {"warnings": warnings_, "overdue_by_unit": overdue}
 
 
 @router.get("/tracking/tasks/{task_id}", response_class=HTMLResponse)

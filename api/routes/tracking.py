@@ -419,7 +419,7 @@ def start_export(body: ExportIn, request: Request, user: Reader, s: DB) -> JSONR
     """Xuất Excel (bảng tổng hợp và danh sách) hoặc báo cáo Word, ở hàng đợi cpu: trả về ngay
     (202) một việc xuất; khi xong, tải tệp ở `download_url`."""
     job = _export_job(s, request, user, body.format, body.on, body.by, body.issued_from,
-                      body.issued_to)
+                      body.issued_to, body.status, body.unit_id, body.notice_id)
     return _accepted(job)
 
 
@@ -428,11 +428,13 @@ def start_export(body: ExportIn, request: Request, user: Reader, s: DB) -> JSONR
 async def report_xlsx(request: Request, user: Reader, s: DB, on: On = None,
                       by: Annotated[str, Query(max_length=16, description="unit | status | notice | period")] = "unit",
                       issued_from: dt.date | None = None,
-                      issued_to: dt.date | None = None) -> Response:
+                      issued_to: dt.date | None = None,
+                      status: Annotated[str | None, Query(max_length=32)] = None,
+                      unit_id: int | None = None, notice_id: int | None = None) -> Response:
     """Xuất Excel: bảng tổng hợp và danh sách nhiệm vụ. Tệp được lập ở hàng đợi cpu; địa chỉ
     này chờ đến khi xong (tối đa vài chục giây) rồi trả tệp, hoặc trả 202 và việc xuất."""
     job = await run_in_threadpool(_export_job, s, request, user, "xlsx", on, by, issued_from,
-                                  issued_to)
+                                  issued_to, status, unit_id, notice_id)
     return await _wait_for_file(request, user, job.id)
 
 
@@ -440,11 +442,13 @@ async def report_xlsx(request: Request, user: Reader, s: DB, on: On = None,
             responses={202: {"model": TrackingJobOut, "description": "Chưa xong: theo dõi việc xuất."}})
 async def report_docx(request: Request, user: Reader, s: DB, on: On = None,
                       issued_from: dt.date | None = None,
-                      issued_to: dt.date | None = None) -> Response:
+                      issued_to: dt.date | None = None,
+                      status: Annotated[str | None, Query(max_length=32)] = None,
+                      unit_id: int | None = None, notice_id: int | None = None) -> Response:
     """Báo cáo tóm tắt (Word): tình hình chung, theo đơn vị, nhiệm vụ quá hạn. Lập ở hàng đợi
     cpu như `/reports/export.xlsx`."""
     job = await run_in_threadpool(_export_job, s, request, user, "docx", on, "unit", issued_from,
-                                  issued_to)
+                                  issued_to, status, unit_id, notice_id)
     return await _wait_for_file(request, user, job.id)
 
 
@@ -567,12 +571,16 @@ def _queue_upload(request: Request, s, user: db.User, unit_id: int, got, params)
 
 
 def _export_job(s, request: Request, user: db.User, fmt: str, on, by, issued_from,
-                issued_to) -> db.TrackingJob:
+                issued_to, status=None, unit_id=None, notice_id=None) -> db.TrackingJob:
+    """An export of the tasks the list shows: every filter of the list goes with it."""
     if by not in reports.GROUPS:
         raise InputError(f"Không tổng hợp được theo '{by}'.", f"Chọn trong: {', '.join(reports.GROUPS)}.")
+    if status is not None and status not in reports.FILTERS:
+        raise InputError(f"Trạng thái '{status}' không có.",
+                         f"Chọn trong: {', '.join(reports.FILTERS)}.")
     job = tracking_jobs.create_export(s, user, {
         "format": fmt, "on": on or dt.date.today(), "by": by, "issued_from": issued_from,
-        "issued_to": issued_to})
+        "issued_to": issued_to, "status": status, "unit_id": unit_id, "notice_id": notice_id})
     audit(s, request, user, "create", "tracking_job", job.id, export=fmt)
     s.commit()
     tracking_jobs.dispatch(request.app.state.send, job)

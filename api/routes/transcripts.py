@@ -38,6 +38,8 @@ def get_transcript(
 ) -> TranscriptOut:
     """Bản chép lời (JSON của transcribe.Transcript), được ghi vào nhật ký truy cập."""
     meeting = visible_meeting(s, user, meeting_id)
+    if version is None:
+        _has_a_way(s, meeting)
     tv = find_version(s, meeting.id, version)
     audit(s, request, user, "read", "transcript", tv.id, meeting.id, version=tv.version)
     s.commit()
@@ -147,6 +149,23 @@ def export_transcript(
         media_type=MEDIA[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _has_a_way(s, meeting: db.Meeting) -> None:
+    """No transcript yet: say why, and what to do, rather than "wait for the job" when there is
+    no recording or no job to wait for."""
+    if s.scalar(select(db.TranscriptVersion.id).where(db.TranscriptVersion.meeting_id == meeting.id).limit(1)):
+        return
+    if meeting.audio_id is None:
+        raise NotFoundError(
+            f"Cuộc họp #{meeting.id} chưa có bản ghi âm nên chưa có bản chép lời.",
+            "Ở trang Cuộc họp, bấm “Tải bản ghi lên” ở dòng của cuộc họp này, hoặc bấm “Xóa” "
+            "nếu cuộc họp được tạo nhầm.")
+    if s.scalar(select(db.Job.id).where(db.Job.meeting_id == meeting.id).limit(1)) is None:
+        raise NotFoundError(
+            f"Cuộc họp #{meeting.id} chưa được chép lời.",
+            "Cuộc họp có bản ghi nhưng chưa có công việc chép lời nào: báo quản trị viên, hoặc "
+            "xóa cuộc họp ở trang Cuộc họp rồi tải bản ghi lên lại.")
 
 
 def find_version(s, meeting_id: int, version: int | None) -> db.TranscriptVersion:

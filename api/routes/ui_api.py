@@ -3,6 +3,7 @@ transcript version, a draft's conclusion (items and tasks), editing a draft's ta
 changed in an uploaded .docx, and the installed models. Same rules as every route: Allow(...)."""
 
 import difflib
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -197,9 +198,19 @@ def _edit_draft(meeting_id: int, body: DraftEditIn, request: Request, user: db.U
         )
     data = dict(base.conclusion)
     old = {t.get("id"): t for t in data.get("tasks", [])}
-    tasks = []
     for n, edit in enumerate(body.tasks, 1):
-        task = dict(old.get(edit.id) or {"id": f"T{n}", "evidence": {}, "quote": ""})
+        bad = bad_date(edit.deadline_phrase)
+        if bad:
+            raise InputError(
+                f"Nhiệm vụ {n}: ngày '{bad}' trong cột Thời hạn không có thật.",
+                "Sửa lại theo dạng ngày/tháng/năm, ví dụ 30/06/2026, hoặc để trống nếu không có hạn.")
+    tasks, used = [], set(old)
+    for edit in body.tasks:
+        # a task keeps its identity (and its evidence, the chair's words) only by its own id;
+        # a new row gets a new id, never one a deleted task had
+        task = dict(old.get(edit.id) or {}) if edit.id else {}
+        if not task:
+            task = {"id": _new_id(used), "evidence": {}, "quote": ""}
         task.update(leads=edit.leads, supports=edit.supports, action=edit.action)
         deadline = dict(task.get("deadline") or {"kind": "none", "due": None})
         if edit.deadline_phrase != deadline.get("phrase", ""):
@@ -246,6 +257,29 @@ def _deadline(phrase: str, meeting: db.Meeting) -> dict[str, Any]:
     return found.to_dict()
 
 
+def _new_id(used: set) -> str:
+    n = 1
+    while f"T{n}" in used:
+        n += 1
+    used.add(f"T{n}")
+    return f"T{n}"
+
+
+_DATES = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
+
+
+def bad_date(phrase: str) -> str | None:
+    """The first written date in `phrase` that does not exist (31/02/2026), else None."""
+    import datetime as dt
+
+    for m in _DATES.finditer(phrase or ""):
+        try:
+            dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            return m.group(0)
+    return None
+
+
 def _raw(phrase: str) -> dict[str, Any]:
     return {"kind": "none", "due": None, "phrase": phrase}
 
@@ -264,17 +298,29 @@ def _compare(old: list[str], new: list[str]):
     """Pair tasks by similarity: equal, changed (similar), added, removed."""
     left, added, changed, same = list(old), [], [], 0
     for line in new:
-        if line in left:
-            left.remove(line)
+        # capitals, spaces and the Unicode form are not changes ("hằng tháng" → "Hằng tháng")
+        equal = next((o for o in left if _same_text(o) == _same_text(line)), None)
+        if equal is not None:
+            left.remove(equal)
             same += 1
             continue
-        best = max(left, key=lambda o: difflib.SequenceMatcher(None, o, line).ratio(), default=None)
-        if best is not None and difflib.SequenceMatcher(None, best, line).ratio() >= 0.6:
+        best = max(left, key=lambda o: _ratio(o, line), default=None)
+        if best is not None and _ratio(best, line) >= 0.6:
             left.remove(best)
             changed.append({"before": best, "after": line})
         else:
             added.append(line)
     return added, left, changed, same
+
+
+def _same_text(text: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split()).rstrip(" .;")
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, _same_text(a), _same_text(b)).ratio()
 
 
 def _draft(s, meeting_id: int, version: int) -> db.DraftVersion:

@@ -24,7 +24,7 @@ from api.routes.transcripts import find_version
 from api.schemas import JobOut, MeetingVoiceIn, VoiceprintOut
 from api.upload import Received, receive_file
 from db.voiceprints import DBVoiceprints, enrol_from_transcript
-from diarize.voiceprints import MAX_CLIP_SECONDS, Person
+from diarize.voiceprints import Person
 from ketluan.errors import AudioError, ConflictError, NotFoundError
 from transcribe.sniff import sniff
 from worker import jobs
@@ -80,11 +80,7 @@ async def enrol_from_clip(speaker_id: int, request: Request, user: Editor, s: DB
     with state.store.incoming() as tmp:  # removed on every error path
         got = await receive_file(request, tmp, state.settings.voiceprint_clip_max_bytes)
         info = await run_in_threadpool(sniff, tmp, got.filename)
-        if info.duration > MAX_CLIP_SECONDS:
-            raise AudioError(
-                f"Đoạn ghi âm '{got.filename}' dài {info.duration / 60:.0f} phút: quá dài để ghi danh giọng nói.",
-                f"Cắt một đoạn người đó nói rõ, 10–60 giây (tối đa {MAX_CLIP_SECONDS / 60:.0f} phút).",
-            )
+        check_clip_length(info.duration, got.filename)
         job = await run_in_threadpool(_queue_clip, request, s, user, speaker, got)
     jobs.dispatch(state.send, job)
     return JobOut.of(job)
@@ -127,6 +123,23 @@ def delete_speaker(speaker_id: int, request: Request, user: Editor, s: DB) -> No
     audit(s, request, user, "delete", "speaker", speaker.id, name=speaker.name)
     s.delete(speaker)
     s.commit()
+
+
+ENROL_SECONDS = (10.0, 60.0)  # what the page asks for: enough speech for a print, not a meeting
+
+
+def check_clip_length(duration: float, name: str) -> None:
+    """An enrolment clip is 10–60 s of one person speaking; anything else is refused, saying
+    why, before any job is queued."""
+    low, high = ENROL_SECONDS
+    if low <= duration <= high:
+        return
+    length = f"{duration:.1f} giây" if duration < 120 else f"{duration / 60:.0f} phút"
+    raise AudioError(
+        f"Đoạn ghi âm '{name}' dài {length}: {'quá ngắn' if duration < low else 'quá dài'} để ghi "
+        "danh giọng nói.",
+        f"Chọn một đoạn {low:.0f}–{high:.0f} giây chỉ có người đó nói rõ.",
+    )
 
 
 def _queue_clip(request: Request, s, user: db.User, speaker: db.Speaker, got: Received) -> db.Job:

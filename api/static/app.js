@@ -37,7 +37,7 @@ async function api(method, url, body) {
 
 // Field names in the API's validation errors → what the form calls them.
 const FIELD_NAMES = {
-  username: "tên đăng nhập", password: "mật khẩu (ít nhất 8 ký tự)", new_password: "mật khẩu mới (ít nhất 8 ký tự)",
+  username: "tên đăng nhập", password: "mật khẩu (ít nhất 10 ký tự)", new_password: "mật khẩu mới (ít nhất 10 ký tự)",
   role: "vai trò", unit_code: "đơn vị", full_name: "họ tên", code: "mã", name: "tên",
   title: "tên cuộc họp", date: "ngày họp", issuing_body: "cơ quan ban hành", progress: "tiến độ (0–100)",
   due_on: "hạn xử lý", content: "nội dung", action: "nội dung nhiệm vụ",
@@ -98,10 +98,46 @@ function el(tag, attrs, ...children) {
 
 function showError(box, err) {
   if (!box) { flash(err.message, true); return; }
-  box.replaceChildren(el("strong", {}, err.message || String(err)), err.hint ? el("br") : null, err.hint || "");
+  // a hint that sends to the Excel template comes with the download link itself
+  const template = /mẫu Excel/.test(err.hint || "")
+    ? [" ", el("a", { href: "/api/tracking/template.xlsx", download: "" }, "Tải mẫu Excel")] : [];
+  box.replaceChildren(...[el("strong", {}, err.message || String(err)), err.hint ? el("br") : null, err.hint || "", ...template].filter((x) => x !== null));
   box.hidden = false;
   box.scrollIntoView({ block: "nearest" });
 }
+
+// The browser's own form checks speak the browser's language (English on many machines):
+// each refused field says it in Vietnamese instead. A field's own message (dates.js) is kept.
+document.addEventListener("invalid", (e) => {
+  const f = e.target, v = f.validity;
+  if (!v || v.customError) return;
+  const label = (f.closest("label")?.childNodes[0]?.textContent || "").trim();
+  const what = label ? `“${label}”` : "ô này";
+  f.setCustomValidity(
+    v.valueMissing ? (f.type === "file" ? "Chưa chọn tệp." : `Chưa điền ${what}.`)
+    : v.tooShort ? `${what} cần ít nhất ${f.minLength} ký tự.`
+    : v.patternMismatch ? (f.title || `${what} không đúng dạng.`)
+    : v.typeMismatch ? `${what} không đúng dạng.`
+    : v.rangeUnderflow || v.rangeOverflow ? `${what} phải từ ${f.min} đến ${f.max}.`
+    : `${what} chưa hợp lệ.`);
+  f.addEventListener("input", () => f.setCustomValidity(""), { once: true });
+}, true);
+
+/** "2026-12-04T11:03:00Z" → "04/12/2026 18:03" (local time, two-digit day and month). */
+function vnDateTime(iso) {
+  const d = new Date(iso), two = (n) => String(n).padStart(2, "0");
+  return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+/** A confirmation shown after the page reloads (saving often reloads the page). */
+function flashNext(text) {
+  sessionStorage.setItem("ketluan.flash", text);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const text = sessionStorage.getItem("ketluan.flash");
+  if (text) { sessionStorage.removeItem("ketluan.flash"); flash(text); }
+});
 
 function clearError(box) { if (box) { box.hidden = true; box.textContent = ""; } }
 
@@ -238,6 +274,23 @@ PAGES.upload = () => {
   const drop = $("#drop"), input = $("#file"), box = $("[data-error]", form);
   let file = null, meetingId = null;
   const defaults = JSON.parse(form.dataset.defaults);
+  // /upload?meeting=ID: the recording of a meeting that has none yet (a failed upload)
+  const existing = new URLSearchParams(location.search).get("meeting");
+  if (/^\d+$/.test(existing || "")) {
+    meetingId = parseInt(existing, 10);
+    api("GET", `/api/meetings/${meetingId}`).then((m) => {
+      for (const k of ["title", "issuing_body", "superior_body", "place", "chair"]) {
+        const f = $(`[name=${k}]`, form);
+        if (f && m[k]) f.value = m[k];
+      }
+      const att = $("[name=attendees]", form);
+      if (att && m.attendees) att.value = m.attendees.join("\n");
+      const day = $("[data-date-of=date]", form), hidden = $("input[type=hidden][name=date]", form);
+      if (m.date && day && hidden) { hidden.value = m.date; day.value = VN_DATE.fromIso(m.date); }
+      const h = $("h1");
+      if (h) h.textContent = `Tải bản ghi cho cuộc họp #${meetingId}`;
+    }).catch((err) => showError(box, err));
+  }
   const byFormat = () => noticeDefaults(form, defaults[(formData(form).format || "state")]);
   for (const radio of $$("input[name=format]", form)) radio.addEventListener("change", byFormat);
 
@@ -387,6 +440,18 @@ function wireJobs(root, onFinal) {
 
 PAGES.meetings = () => {
   wireJobs(document);
+  // A meeting with no recording (a failed or duplicate upload) can be deleted from the list.
+  document.addEventListener("click", async (e) => {
+    const b = e.target.closest("[data-delete-meeting]");
+    if (!b) return;
+    if (!confirm(`Xóa cuộc họp “${b.dataset.title}”? Việc này không hoàn tác được.`)) return;
+    busy(b, true);
+    try {
+      await api("DELETE", `/api/meetings/${b.dataset.deleteMeeting}`);
+      flashNext(`Đã xóa cuộc họp “${b.dataset.title}”.`);
+      location.reload();
+    } catch (err) { flash(err.message, true); busy(b, false); }
+  });
   const target = location.hash.match(/^#m(\d+)$/);
   if (target) {
     const row = $(`tr[data-meeting="${target[1]}"]`);
@@ -560,7 +625,7 @@ PAGES.transcript = () => {
             canEdit ? el("button", { type: "button", class: "small", onclick: () => { edit({}); renderSpeakers(); } }, "Xác nhận") : null, reject)
           : el("div", { class: "suggest sure" }, `Nhận ra theo giọng (${percent}%) `, reject);
       }
-      return el("div", { class: "spk" }, el("div", { class: "label" }, `${label} · ${count} đoạn`), input, keep, suggestion);
+      return el("div", { class: "spk" }, el("div", { class: "label", title: label }, `${speakerName(label)} · ${count} đoạn`), input, keep, suggestion);
     }));
     for (const id of ["#merge-source", "#merge-target"]) {
       const select = $(id);
@@ -616,7 +681,7 @@ PAGES.transcript = () => {
     const names = { asr: "Máy chép lời", edit: "Sửa", restore: "Khôi phục" };
     $("#versions").replaceChildren(...rows.slice().reverse().map((r) => el("li", { class: r.version === version ? "current" : "" },
       el("span", {}, `Bản ${r.version} · ${names[r.source] || r.source}`, el("br"),
-        el("span", { class: "muted" }, `${new Date(r.created_at).toLocaleString("vi-VN")}${r.note ? " · " + r.note : ""}`)),
+        el("span", { class: "muted" }, `${vnDateTime(r.created_at)}${r.note ? " · " + r.note : ""}`)),
       canEdit && r.version !== rows[rows.length - 1].version
         ? el("button", { type: "button", class: "small", onclick: () => restore(r.version) }, "Khôi phục") : null)));
   }
@@ -738,7 +803,7 @@ PAGES.draft = () => {
       el("td", {}, play(t.evidence))));
     const table = (c.tasks || []).length
       ? el("table", { class: "grid tasks-edit" },
-        el("colgroup", {}, ["4%", "46%", "18%", "14%", "11%", "7%"].map((w) => el("col", { style: `width: ${w}` }))),
+        el("colgroup", {}, ["4%", "42%", "17%", "14%", "16%", "7%"].map((w) => el("col", { style: `width: ${w}` }))),
         el("thead", {}, el("tr", {}, ["STT", "Nội dung nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn", "Căn cứ"].map((h) => el("th", {}, h)))),
         el("tbody", {}, rows))
       : el("p", { class: "muted" }, "Không có nhiệm vụ nào được giao.");
@@ -750,7 +815,29 @@ PAGES.draft = () => {
           el("span", { class: "muted" }, "  Nhiều đơn vị: cách nhau bằng dấu chấm phẩy.")) : null));
   }
 
+  // A written date that does not exist (31/02/2026) is refused beside its cell, as the date
+  // fields of the upload form are (api/static/dates.js), never stored as "no deadline".
+  function checkDeadlines() {
+    let first = null;
+    for (const area of $$("#conclusion textarea[name=deadline]")) {
+      const bad = (area.value.match(/\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}\b/g) || []).find((d) => VN_DATE.toIso(d.replace(/\s/g, "")) === null);
+      let note = area.nextElementSibling;
+      if (!note || !note.classList.contains("date-note")) {
+        note = el("span", { class: "date-note", hidden: true });
+        area.after(note);
+      }
+      area.setCustomValidity(bad ? "Ngày không có thật" : "");
+      area.classList.toggle("invalid", !!bad);
+      note.textContent = bad ? `Ngày “${bad}” không có thật: nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2026.` : "";
+      note.hidden = !bad;
+      if (bad && !first) first = area;
+    }
+    if (first) first.focus();
+    return !first;
+  }
+
   async function saveTasks(base) {
+    if (!checkDeadlines()) return;
     const tasks = $$("#conclusion tbody tr").map((tr) => ({
       id: tr.dataset.task,
       action: $("[name=action]", tr).value.normalize("NFC").trim(),
@@ -761,7 +848,7 @@ PAGES.draft = () => {
     clearError(box);
     try {
       const d = await api("POST", `/api/meetings/${meetingId}/drafts/edit`, { base_version: base, tasks });
-      flash(`Đã tạo phiên bản ${d.version}.`);
+      flashNext(`Đã tạo phiên bản ${d.version}.`);
       location.reload();
     } catch (err) { showError(box, err); }
   }
@@ -794,11 +881,10 @@ PAGES.draft = () => {
       const d = await uploadFile(`/api/meetings/${meetingId}/drafts/upload`, file, (f) => setProgress(progress, f));
       progress.hidden = true;
       const ch = await api("GET", `/api/meetings/${meetingId}/drafts/${d.version}/changes`);
-      showChanges(ch);
-      flash(`Đã lưu thành phiên bản ${d.version}.`);
-      latest = d.version;
-      show(d.version);
+      // reload: the versions list shows the new version; the changes are shown again there
       sessionStorage.setItem(`ketluan.changes.${meetingId}`, JSON.stringify(ch));
+      flashNext(`Đã lưu thành phiên bản ${d.version}.`);
+      location.reload();
     } catch (err) { progress.hidden = true; showError(fbox, err); }
   });
 
@@ -811,7 +897,12 @@ PAGES.draft = () => {
     $("#changes").replaceChildren(el("div", { class: "card", id: "changes-card" },
       el("h2", {}, `Những gì đã thay đổi (bản ${ch.version} so với bản ${ch.compared_with ?? "—"})`),
       none ? el("p", {}, "Bảng nhiệm vụ không thay đổi.") : list,
-      el("p", { class: "muted" }, `${ch.unchanged} nhiệm vụ giữ nguyên.`)));
+      ch.unchanged ? el("p", { class: "muted" }, `${ch.unchanged} nhiệm vụ giữ nguyên.`) : null));
+  }
+  const shown = sessionStorage.getItem(`ketluan.changes.${meetingId}`);
+  if (shown) {
+    sessionStorage.removeItem(`ketluan.changes.${meetingId}`);
+    try { showChanges(JSON.parse(shown)); } catch (e) { /* an old entry: nothing to show */ }
   }
 
   root.addEventListener("click", async (e) => {
@@ -839,7 +930,7 @@ PAGES.task = () => {
         note: data.note || "", result: data.result || null, documents: data.documents || null,
         report_done: $("[name=report_done]", form).checked,
       });
-      flash("Đã lưu cập nhật.");
+      flashNext("Đã lưu cập nhật.");
       location.reload();
     } catch (err) { showError(box, err); }
   });
@@ -850,10 +941,12 @@ PAGES.task = () => {
     clearError(box);
     try {
       await api("PATCH", `/api/tracking/tasks/${id}`, {
-        content: d.content, lead: d.lead, note: d.note || "",
+        // a task imported without a lead may be edited without one; a lead is never cleared
+        content: d.content, lead: d.lead || ($("[name=lead]", edit).defaultValue ? "" : null), note: d.note || "",
         supports: (d.supports || "").split(";").map((s) => s.trim()).filter(Boolean),
         deadline_kind: d.deadline_kind, due_on: d.due_on || null,
       });
+      flashNext("Đã lưu thay đổi nhiệm vụ.");
       location.reload();
     } catch (err) { showError(box, err); }
   });
@@ -864,6 +957,7 @@ PAGES.task = () => {
     const box = $("[data-error]", decision);
     try {
       await api("POST", `/api/tracking/tasks/${id}/${b.dataset.decision}`, { note: formData(decision).note || "" });
+      flashNext("Đã lưu quyết định.");
       location.reload();
     } catch (err) { showError(box, err); }
   });
@@ -876,6 +970,7 @@ PAGES.task = () => {
     const progress = $(".progress", evidence);
     try {
       await uploadFile(`/api/tracking/tasks/${id}/evidence`, file, (f) => setProgress(progress, f));
+      flashNext("Đã đính kèm minh chứng.");
       location.reload();
     } catch (err) { progress.hidden = true; showError(box, err); }
   });
@@ -963,7 +1058,7 @@ PAGES.import = () => {
         notice: parseInt(b.dataset.notice, 10), kind: b.dataset.kind, ref: parseInt(b.dataset.ref, 10) }));
       try {
         const r = await api("POST", `/api/tracking/imports/${imp.id}/confirm`, { reject, note: note.value.normalize("NFC").trim() });
-        flash(`Đã lưu: thêm ${r.added}, sửa ${r.changed}, bỏ ${r.removed}` + (r.rejected ? `, không nhận ${r.rejected}.` : "."));
+        flashNext(`Đã lưu: thêm ${r.added}, sửa ${r.changed}, bỏ ${r.removed}` + (r.rejected ? `, không nhận ${r.rejected}.` : "."));
         location.href = "/tracking";
       } catch (err) { showError(box, err); busy(confirmButton, false); }
     } }, "Xác nhận và đưa vào theo dõi");
@@ -1003,8 +1098,21 @@ PAGES.import = () => {
 
   form.addEventListener("submit", (e) => { e.preventDefault(); read(); });
   if (fromDraft) {
+    // The source is the draft, not a file: ask for what the draft leaves blank (its number,
+    // issue date) and the received date, all at once, before reading it.
+    const picker = $(".picker", form);
     $("[type=file]", form).required = false;
-    read();
+    picker.hidden = true;
+    picker.before(el("p", { class: "alert ok", id: "from-draft" },
+      `Nguồn: dự thảo phiên bản ${params.get("version")} của cuộc họp #${params.get("meeting")}. `,
+      "Điền số văn bản, ngày ban hành và ngày nhận (dự thảo thường chưa có số), rồi bấm “Đọc và xem trước”."));
+    for (const name of ["number"]) { const f = $(`[name=${name}]`, form); if (f) f.required = true; }
+    const day = $("[data-date-of=issued_on]", form);
+    if (day) day.required = true;
+    api("GET", `/api/meetings/${params.get("meeting")}`).then((m) => {
+      const f = $("[name=number]", form);
+      if (m.notice_number && f && !f.value) f.value = m.notice_number;
+    }).catch(() => { /* the number is typed by hand */ });
   }
 };
 
@@ -1028,7 +1136,8 @@ PAGES.tracking = () => {
       busy(link, true);
       try {
         const body = { format: link.dataset.export };
-        for (const k of ["on", "by", "issued_from", "issued_to"]) if (q.get(k)) body[k] = q.get(k);
+        for (const k of ["on", "by", "issued_from", "issued_to", "status"]) if (q.get(k)) body[k] = q.get(k);
+        for (const k of ["unit_id", "notice_id"]) if (q.get(k)) body[k] = parseInt(q.get(k), 10);
         const job = await api("POST", "/api/tracking/reports/exports", body);
         setProgress(progress, 0, jobLabel(job, what));
         const done = await followTrackingJob(job, (j) => setProgress(progress, j.progress || 0, jobLabel(j, what)));
@@ -1055,7 +1164,7 @@ PAGES.units = () => {
     try {
       const office = table.dataset.office ? `?unit=${encodeURIComponent(table.dataset.office)}` : "";
       const r = await api("PUT", `/api/tracking/unit-names${office}`, { name: row.dataset.name, unit_id: parseInt(unit, 10) });
-      flash(`Đã gán “${r.name}”: ${r.changed_tasks} nhiệm vụ được cập nhật.`);
+      flashNext(`Đã gán “${r.name}”: ${r.changed_tasks} nhiệm vụ được cập nhật.`);
       location.reload();
     } catch (err) { showError(box, err); busy(b, false); }
   });
@@ -1078,6 +1187,28 @@ PAGES.admin = () => {
   };
   wire("#user-form", "/api/users", (d) => ({ ...d, unit_code: d.unit_code || null }));
   wire("#unit-form", "/api/units", (d) => d);
+  // lock / unlock an account, reset its password (the policy is the one stated on the form)
+  const users = $("#user-table");
+  if (users) users.addEventListener("click", async (e) => {
+    const b = e.target.closest("[data-active], [data-reset]");
+    if (!b) return;
+    const row = b.closest("tr"), box = $("#user-table-error");
+    clearError(box);
+    let body;
+    if (b.hasAttribute("data-reset")) {
+      const password = prompt(`Mật khẩu mới cho ${row.dataset.username} (ít nhất 10 ký tự, không chỉ chữ số):`);
+      if (!password) return;
+      body = { password };
+    } else {
+      body = { active: b.dataset.active === "true" };
+    }
+    try {
+      await api("PATCH", `/api/users/${row.dataset.user}`, body);
+      flashNext(body.password ? `Đã đặt lại mật khẩu của ${row.dataset.username}.`
+        : `Đã ${body.active ? "mở khóa" : "khóa"} tài khoản ${row.dataset.username}.`);
+      location.reload();
+    } catch (err) { showError(box, err); }
+  });
   wireVoices();
 };
 
@@ -1104,6 +1235,13 @@ function wireVoices() {
     }
     const button = $("button[type=submit]", form), progress = $(".progress", form);
     busy(button, true);
+    let created = null;  // a person added by this attempt: removed again if the enrolment fails
+    const undo = async () => {
+      if (created === null) return;
+      try { await api("DELETE", `/api/speakers/${created}`); } catch (e) { /* shown by the list */ }
+      $(`option[value="${created}"]`, pick)?.remove();
+      pick.value = ""; toggle(); created = null;
+    };
     try {
       if (!pick.value) {
         const sp = await api("POST", "/api/speakers", {
@@ -1112,6 +1250,7 @@ function wireVoices() {
         // Chosen from now on: a second try (after a bad file) does not add the person twice.
         pick.append(el("option", { value: String(sp.id) }, `${sp.name} (${sp.unit_name})`));
         pick.value = String(sp.id);
+        created = sp.id;
         toggle();
       }
       setProgress(progress, 0, "Đang tải lên… 0%");
@@ -1121,12 +1260,13 @@ function wireVoices() {
       const holder = $("#voice-job");
       holder.replaceChildren(jobBox(job));
       followJob($(".job", holder), (final) => {
-        if (final.state === "done") { flash("Đã ghi danh giọng nói."); location.reload(); }
-        else busy(button, false);
+        if (final.state === "done") { flashNext("Đã ghi danh giọng nói."); location.reload(); }
+        else { undo(); busy(button, false); }
       });
     } catch (err) {
       progress.hidden = true;
       showError(box, err);
+      await undo();
       busy(button, false);
     }
   });
@@ -1160,7 +1300,7 @@ function wireGlossary(form) {
   const box = $("[data-error]", form), status = $("[data-glossary-status]", form);
   const unit = () => form.elements.unit_id.value;
   const show = (g) => {
-    const when = g.updated_at ? new Date(g.updated_at).toLocaleString("vi-VN") : null;
+    const when = g.updated_at ? vnDateTime(g.updated_at) : null;
     status.textContent = `${g.terms} mục` + (when ? ` · cập nhật lúc ${when}` : " · chưa có mục nào");
   };
   async function load() {

@@ -75,6 +75,9 @@ document.addEventListener("submit", (e) => {
   if (bad.length) {
     e.preventDefault();
     e.stopImmediatePropagation();
+    // the date's own message replaces the form's earlier one (a stale "Còn thiếu: …")
+    const box = e.target.querySelector("[data-error]");
+    if (box) { box.hidden = true; box.textContent = ""; }
     bad[0].focus();
   }
 }, true);
