@@ -11,10 +11,13 @@ class KetluanError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", *, extra: dict[str, object] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        # Machine-readable fields the API adds to the error's body (e.g. the meeting a
+        # duplicate upload belongs to).
+        self.extra: dict[str, object] = dict(extra or {})
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
@@ -80,6 +83,5 @@ class RateLimited(KetluanError):
     code = "rate_limited"
 
     def __init__(self, message: str, hint: str = "", retry_after: int = 60) -> None:
-        super().__init__(message, hint)
+        super().__init__(message, hint, extra={"retry_after": retry_after})
         self.retry_after = retry_after
-        self.extra = {"retry_after": retry_after}
