@@ -36,11 +36,12 @@ demo: install
 	$(BIN)/ketluan process samples/meeting.ogg --meeting samples/meeting.toml -o $(OUT)
 
 test: install-test
-	$(BIN)/ruff check .
+	$(MAKE) lint
 	$(BIN)/python -m pytest
 
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # A bounded fuzz pass over the API's OpenAPI description (schemathesis), against the app on
 # loopback: any 5xx answer fails it (bench/fuzz.py; a short pass runs in the test suite).
