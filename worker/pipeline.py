@@ -311,6 +311,12 @@ def meeting_dict(meeting: db.Meeting) -> dict[str, Any]:
     }
 
 
+def _celery_send() -> jobs.Send:
+    from worker.tasks import send
+
+    return send
+
+
 @dataclass
 class StageRun:
     """One claimed run of a stage: lease heartbeat, throttled progress, notes."""
@@ -319,7 +325,7 @@ class StageRun:
     settings: Settings
     job_id: int
     owner: str
-    send: jobs.Send = field(default_factory=lambda: _celery_send())
+    send: jobs.Send = field(default_factory=_celery_send)  # the Celery queue unless given
 
     def __post_init__(self) -> None:
         self.store = db.FileStore(self.settings.files_dir)
@@ -390,12 +396,6 @@ class StageRun:
                 log.warning("job %s: lease heartbeat failed: %s", self.job_id, exc)
 
 
-def _celery_send() -> jobs.Send:
-    from worker.tasks import send
-
-    return send
-
-
 _Row = TypeVar("_Row", bound=db.Base)
 
 
@@ -405,7 +405,7 @@ def _existing(s: Session, model: type[_Row], ident: int | None) -> _Row:
     if row is None:
         raise NotFoundError(
             f"Dữ liệu của công việc không còn ({model.__tablename__} #{ident}).",
-            "Cuộc họp hoặc bản ghi âm có thể vừa bị xoá; tải bản ghi lên lại nếu cần.",
+            "Cuộc họp hoặc bản ghi âm có thể vừa bị xóa; tải bản ghi lên lại nếu cần.",
         )
     return row
 
