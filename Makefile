@@ -39,9 +39,11 @@ test: install-test
 	$(MAKE) lint
 	$(BIN)/python -m pytest
 
+# ruff, and the layer order of ARCHITECTURE.md (import-linter; contract in pyproject.toml)
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # A bounded fuzz pass over the API's OpenAPI description (schemathesis), against the app on
 # loopback: any 5xx answer fails it (bench/fuzz.py; a short pass runs in the test suite).

@@ -1,7 +1,7 @@
 """End to end: the chair's spoken remarks → espeak-ng speech → ketluan process → tasks.
 
 Each dev notice's spoken text is synthesized one sentence at a time (espeak-ng -v vi, 110
-words/min), encoded as Ogg Opus, run through ketluan.pipeline.process (whisper-base, batched,
+words/min), encoded as Ogg Opus, run through services.pipeline.process (whisper-base, batched,
 no diarization) and scored against the gold tasks like bench/extraction.py.
 
     python bench/extraction.py --audio        # or: python bench/extraction_audio.py [n01 n05]
@@ -37,7 +37,7 @@ def synthesize(text: str, out: Path) -> Path:
 
 def main(notices=None, names=None) -> None:
     from bench.extraction import DATA, Score, load, meeting_for, score
-    from ketluan.pipeline import process
+    from services.pipeline import process
 
     names = names or NAMES
     notices = [n for n in (notices or [load(p) for p in sorted(DATA.glob("*.txt"))])
@@ -68,7 +68,7 @@ def sample() -> None:
     from bench.extraction import ROOT as R
     from bench.extraction import load, score
     from drafting.meeting import Meeting
-    from ketluan.pipeline import process
+    from services.pipeline import process
 
     gold = load(R / "bench" / "data" / "extraction_sample" / "meeting.txt")
     meeting = Meeting.load(R / "samples" / "meeting.toml")

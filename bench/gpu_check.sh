@@ -112,7 +112,7 @@ run() {
 'CUDA devices', ctranslate2.get_cuda_device_count(), '| torch', torch.__version__, \
 torch.cuda.is_available())"
   for name in "${MODELS[@]}"; do
-    python3 -m ketluan.cli models install "$dir/models/$name" --name "$name"
+    python3 -m cli models install "$dir/models/$name" --name "$name"
   done
   local audio=$dir/meeting-1h.ogg mem=$work/gpu-mem.csv
   local base
@@ -121,7 +121,7 @@ torch.cuda.is_available())"
   local sampler=$!
   local t0 t1
   t0=$(date +%s.%N)
-  python3 -m ketluan.cli process "$audio" --meeting "$dir/meeting.toml" -o "$work/out"
+  python3 -m cli process "$audio" --meeting "$dir/meeting.toml" -o "$work/out"
   t1=$(date +%s.%N)
   kill "$sampler" 2>/dev/null || true
   wait "$sampler" 2>/dev/null || true

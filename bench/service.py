@@ -60,7 +60,7 @@ def main() -> None:
 
 def run(tmp: Path, env: dict, args) -> dict:
     out: dict = {}
-    cli = [sys.executable, "-m", "ketluan.cli"]
+    cli = [sys.executable, "-m", "cli"]
     env["KETLUAN_NEW_PASSWORD"] = "mat-khau-bench"
     subprocess.run(
         [*cli, "admin", "create-user", "bench", "--role", "van_thu", "--unit", "VP"],

@@ -21,6 +21,7 @@ import numpy as np
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+import db
 from db.models import Meeting, Speaker, TranscriptVersion, Unit, User
 from db.models import Voiceprint as VoiceprintRow
 from diarize.voiceprints import (
@@ -32,10 +33,11 @@ from diarize.voiceprints import (
     clean_vector,
 )
 from ketluan.errors import InputError, NotFoundError
+from ketluan.settings import get_settings
+from transcribe.transcript import Transcript
 
 if TYPE_CHECKING:
     from diarize.result import Diarization
-    from transcribe.transcript import Transcript
 
 DEFAULT_UNIT = ("MAC-DINH", "Đơn vị mặc định")  # the CLI's registry when no unit exists yet
 _PLACEHOLDER = re.compile(UNKNOWN.replace("{n}", r"\d+") + r"$")
@@ -178,9 +180,6 @@ def default_registry(office: str | None = None, write: bool = False) -> DBVoicep
     """The CLI's registry on the configured database: unit `office` (a unit code); without
     one, the only unit there is. Reading with several units and none named reads them all;
     writing needs one (in a database with no unit yet, a default unit is made)."""
-    import db
-    from ketluan.settings import get_settings
-
     engine = db.connect(get_settings().db_url)
     with db.session(engine) as s:
         units = list(s.scalars(select(Unit).order_by(Unit.code)))
@@ -273,8 +272,6 @@ def enrol_from_transcript(
 ) -> Voiceprint:
     """Save `label`'s voice from this transcript version into the meeting unit's registry,
     for `speaker_id` or for `person` (default: the name the transcript gives the label)."""
-    from transcribe.transcript import Transcript
-
     model, vector = centroid(tv, label)
     transcript = Transcript.from_dict(tv.data)
     mine = [seg for seg in transcript.segments if seg.speaker == label]

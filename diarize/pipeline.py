@@ -29,6 +29,8 @@ import torch
 
 import ketluan  # noqa: F401  (offline environment before pyannote is imported)
 from ketluan.errors import ModelError
+from ketluan.settings import get_settings
+from models import default_store
 
 if TYPE_CHECKING:
     from pyannote.audio.pipelines import SpeakerDiarization
@@ -119,8 +121,6 @@ class LoadedPipeline:
 
 def load_pipeline(name: str | None = None, device: str | None = None) -> LoadedPipeline:
     """The diarization pipeline for this process (built on first use, then cached)."""
-    from ketluan.settings import get_settings
-
     settings = get_settings()
     name = name or settings.diarization_pipeline
     torch_device = _device(device or settings.device)
@@ -136,8 +136,6 @@ _CACHE_LOCK = threading.Lock()
 
 
 def _build(name: str, device: torch.device, settings) -> LoadedPipeline:
-    from models import default_store
-
     store = default_store()
     if name not in ("auto", "community-1", "campplus"):
         raise ModelError(

@@ -15,6 +15,7 @@ from diarize.pipeline import SAMPLE_RATE, LoadedPipeline, load_pipeline
 from diarize.result import Diarization, Turn
 from diarize.voiceprints import VoiceprintRegistry, name_speakers
 from ketluan.errors import AudioError, InputError
+from transcribe.audio import decode
 from transcribe.transcript import Transcript
 
 AudioInput = str | Path | np.ndarray | dict[str, Any]
@@ -89,8 +90,6 @@ def diarize(
 
 def load_audio(path_or_audio: AudioInput) -> np.ndarray:
     """Mono float32 samples at 16 kHz from a path (decoded with PyAV), an array or a dict."""
-    from transcribe.audio import decode
-
     if isinstance(path_or_audio, str | Path):
         return decode(path_or_audio)
     if isinstance(path_or_audio, dict):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ketluan.errors import InputError
+from ketluan.settings import get_settings
 from transcribe.transcript import Speaker, Transcript, nfc
 
 if TYPE_CHECKING:
@@ -101,8 +102,6 @@ def clean_vector(vector) -> np.ndarray:
 
 def sure_similarity(settings=None) -> float:
     """The similarity from which a voiceprint match needs no confirmation."""
-    from ketluan.settings import get_settings
-
     configured = (settings or get_settings()).voiceprint_sure_threshold
     return configured if configured > 0 else SURE_SIMILARITY
 
@@ -258,7 +257,6 @@ def rename_speaker(
 
 def _threshold(model: str) -> float:
     from diarize.pipeline import VOICEPRINT_THRESHOLD
-    from ketluan.settings import get_settings
 
     configured = get_settings().voiceprint_threshold
     return configured if configured > 0 else VOICEPRINT_THRESHOLD.get(model, 0.6)

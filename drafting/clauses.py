@@ -19,10 +19,12 @@ from drafting.text import ORDINALS, Sentence, Token
 
 ORDINAL_WORDS = set(ORDINALS)
 TRIGGERS = [
-    ("giao", "nhiệm", "vụ", "cho"), ("giao", "nhiệm", "vụ"),
+    ("giao", "nhiệm", "vụ", "cho"), ("giao", "nhiệm", "vụ"), ("giao", "trách", "nhiệm", "cho"),
+    ("giao", "trách", "nhiệm"),
     ("đồng", "ý", "giao"), ("thống", "nhất", "giao"), ("nhất", "trí", "giao"),
     ("ủy", "quyền", "cho"), ("giao", "cho"), ("giao",), ("đề", "nghị"), ("yêu", "cầu"),
     ("phân", "công", "cho"), ("phân", "công"), ("nhờ",), ("chỉ", "đạo"), ("ủy", "quyền"),
+    ("lưu", "ý"),
 ]
 MID_TRIGGERS = {("giao",), ("giao", "cho"), ("giao", "nhiệm", "vụ", "cho"), ("đề", "nghị"),
                 ("yêu", "cầu"), ("đồng", "ý", "giao"),
@@ -110,6 +112,29 @@ class Parsed:
 
 def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     """Leads, supports and action of one clause, or None when it assigns nothing."""
+    # The job first, then who does it: "Việc rà soát hồ sơ thì giao Sở Tư pháp, xong trước …"
+    low = [key(w) for w in words]
+    if low and low[0] == "việc":
+        for k in range(2, min(len(words) - 1, 25)):
+            if re.search(r"[.;:]$", words[k - 1]):
+                break
+            if low[k] == "thì" or (words[k - 1].endswith(",") and low[k] in {"giao", "đề", "yêu"}):
+                start = k + 1 if low[k] == "thì" else k
+                rest = _parse_clause(words[start:], gaz)
+                trig = _trigger_at(low, start)
+                if (rest is None or not rest.leads or not rest.action) and trig is not None:
+                    # "… thì giao Thanh tra tỉnh.": who, and nothing after it
+                    owners, j = _owners(words, low, start + len(trig), gaz)
+                    if owners and j >= len(words):
+                        rest = Parsed(owners, "")
+                if rest is not None and rest.leads and not rest.heading:
+                    job = " ".join(words[1:k]).strip(" ,")
+                    then = rest.action
+                    if then[:2].istitle():  # "Chuẩn bị" → "chuẩn bị", not "UBND"
+                        then = then[0].lower() + then[1:]
+                    rest.action = f"{job}, {then}" if then else job
+                    return rest
+                break
     parsed = _parse_clause(words, gaz)
     if parsed is not None and not (REPORTED.match(parsed.action) and _is_person(parsed.leads)):
         return parsed
@@ -215,13 +240,16 @@ def split_clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
             continue
         if prev.endswith(",") and k - cuts[-1] >= 4:
             # "Giao Sở A rà soát vốn, (còn) Sở B kiểm tra chất lượng"
-            at = k + 1 if low[k] in {"còn", "và", "riêng"} else k
-            if _new_lead_first(words, low, at, cuts[-1], gaz):
+            at = k + 1 if low[k] in {"còn", "và", "riêng", "rồi"} else k
+            at = k + 2 if " ".join(low[k : k + 2]) in {"trong khi", "đồng thời"} else at
+            if _new_lead_first(words, low, at, cuts[-1], gaz) and not _inside_name(words, k, gaz):
                 cuts.append(k)
                 continue
         trig = _trigger_at(low, k)
         if trig is None or trig not in MID_TRIGGERS:
             continue
+        if low[cuts[-1]] == "việc" and (low[k - 1] == "thì" or prev.endswith(",")):
+            continue  # "Việc rà soát hồ sơ thì giao Sở …": the job, then who does it
         after = k + len(trig)
         after = _skip(low, after, {"cho"})
         if not (gaz.match(words, after) or _person(words, low, after, gaz)):
@@ -244,6 +272,12 @@ def split_clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
         else:
             merged.append((a, b))
     return [Clause(words[a:b], toks[a:b], sent) for a, b in merged]
+
+
+def _inside_name(words: list[str], k: int, gaz: Gazetteer) -> bool:
+    """The comma before word k is inside a listed name ("Đảng ủy Mặt trận Tổ quốc, các đoàn
+    thể Trung ương")."""
+    return any(gaz.known(words[s:]) > k - s for s in range(max(0, k - 10), k))
 
 
 def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
@@ -287,10 +321,13 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
                 continue
         m = gaz.match(words, k)
         if m is not None and m.end > k:
-            nxt2 = " ".join(low[m.end : m.end + 2])
+            p = m.end  # "bộ tt&tt cũng kiểm tra …", "sở y tế thì chủ trì …"
+            while p < len(low) - 1 and low[p] in {"cũng", "vẫn", "thì", "đều", "sẽ"}:
+                p += 1
+            nxt2 = " ".join(low[p : p + 2])
             verb = (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or
-                    low[m.end:m.end + 1] in (["phải"], ["cần"], ["trình"], ["sớm"])) \
-                and low[m.end:m.end + 1] != [] and low[m.end] not in LEADFIRST_NEG
+                    low[p:p + 1] in (["phải"], ["cần"], ["trình"], ["sớm"])) \
+                and low[p:p + 1] != [] and low[p] not in LEADFIRST_NEG
             # "ubnd tỉnh tuyên quang phối hợp": a place name, then the lead's role
             verb = verb or _place_then_verb(low, m.end)
             linked = k == last_end or (k > 0 and low[k - 1] in {
@@ -375,6 +412,10 @@ def parse_rest(words: list[str], low: list[str], j: int, leads: list[str],
         sup, k = _units(words, low, j, gaz)
         if sup and _near(low[k : k + 2], "phối hợp"):
             supports, j = sup, _skip(low, k + 2, {"", "thực", "hiện"})
+        elif j < len(low) and low[j] == "cùng":  # "… chủ trì cùng các xã hướng dẫn …"
+            sup, k = _units(words, low, _skip(low, j + 1, {"với", ""}), gaz)
+            if sup:
+                supports, j = sup, _skip(low, k, {""})
     if _near(low[j : j + 2], "phối hợp"):
         k = j + 2
         k = _skip(low, k, {"chặt", "chẽ", "với", "cùng", ""})
@@ -408,6 +449,11 @@ def _owners(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[l
         parts = re.split(rf"\s*(?:,|\bvà\b)\s+(?=(?:đồng chí\s+)?(?:{title})\b)", person[0],
                          flags=re.IGNORECASE)
         return [p[:1].upper() + p[1:] for p in parts if p.strip()], person[1]
+    # "lãnh đạo địa phương", "lãnh đạo các sở, ngành": the leaders of bodies
+    if " ".join(low[i : i + 2]) == "lãnh đạo" and i + 2 < len(words):
+        units, j = _units(words, low, i + 2, gaz)
+        if units:
+            return [f"Lãnh đạo {units[0]}", *units[1:]], j
     return _units(words, low, i, gaz)
 
 
@@ -470,9 +516,10 @@ def _agent_span(words: list[str], low: list[str], i: int) -> tuple[list[str], in
 def _head_list(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[list[str], int]:
     """"các Bộ: Kế hoạch và Đầu tư, Tài chính, Y tế" — one head for a list of names."""
     k = i + 1 if i < len(low) and low[i] == "các" else i
-    if k >= len(words) or low[k] not in {"bộ", "sở", "ban", "cục"} or \
-            not words[k].endswith(":"):
+    if k >= len(words) or low[k] not in {"bộ", "sở", "ban", "cục"}:
         return [], i
+    if not words[k].endswith(":"):
+        return _spoken_head_list(words, low, i, k, gaz)
     head = words[k].rstrip(":")
     names: list[str] = []
     j = k + 1
@@ -480,10 +527,40 @@ def _head_list(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tupl
         m = gaz.match([head, *words[j:]], 0, fuzzy=False)
         if m is None or m.end <= 1:
             break
+        # one item ends at its comma ("…, Y tế, Nội vụ"), unless a listed name goes on past
+        # it ("Văn hóa, Thể thao và Du lịch")
+        comma = next((c for c in range(j, j + m.end - 2) if words[c].endswith(",")), None)
+        if comma is not None and gaz.known([head, *words[j:]]) < m.end:
+            m = gaz.match([head, *words[j : comma + 1]], 0, fuzzy=False) or m
         names.append(m.name)
         j += m.end - 1
         if not words[j - 1].endswith(","):
             break
+    return (names, j) if len(names) >= 2 else ([], i)
+
+
+def _spoken_head_list(words: list[str], low: list[str], i: int, k: int,
+                      gaz: Gazetteer) -> tuple[list[str], int]:
+    """"các bộ kế hoạch và đầu tư tài nguyên và môi trường tài chính …" as said, without
+    commas: one head, then names from the list only (two at least)."""
+    if low[i] != "các":
+        return [], i
+    head = words[k]
+    names: list[str] = []
+    j = k + 1
+    while j < len(words):
+        n = gaz.known([head, *words[j:]])
+        if n <= 1:
+            break
+        m = gaz.match([head, *words[j : j + n - 1]], 0, fuzzy=False)
+        if m is None:
+            break
+        names.append(m.name)
+        j += n - 1
+        if words[j - 1].endswith((".", ";", ":")):
+            break
+        if j < len(words) and low[j] == "và" and gaz.known([head, *words[j + 1 :]]) > 1:
+            j += 1
     return (names, j) if len(names) >= 2 else ([], i)
 
 
@@ -619,6 +696,8 @@ def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
         return None  # "X được giao / được phân công": X is the lead, not an assigner
     if i > 0 and low[i - 1] in {"số", "theo", "những", "các", "tờ"}:
         return None  # "tổng số đề nghị …", "theo đề nghị …", "những yêu cầu …": nouns
+    if 0 < i < len(low) and low[i] == "giao" and low[i - 1] in {"chuyển", "bàn", "trao", "bị", "mới"}:
+        return None  # "chuyển giao Dự án", "bàn giao mặt bằng": a verb of its own
     for t in TRIGGERS:
         if tuple(low[i : i + len(t)]) == t:
             nxt = low[i + len(t)] if i + len(t) < len(low) else ""
@@ -658,13 +737,14 @@ def _prefix_ok(words: list[str], low: list[str], gaz: Gazetteer) -> bool:
 
 
 def _skip_intro(words: list[str], low: list[str], i: int) -> int:
-    intro = {"đồng", "thời", "và", "còn", "riêng", "ngoài", "ra", "bên", "cạnh", "đó", "tiếp",
+    intro = {"đồng", "thời", "và", "còn", "riêng", "ngoài", "ra", "bên", "phía", "cạnh", "đó",
+             "tiếp", "rồi",
              "theo", "cuối", "cùng", "trước", "mắt", "thì", "là", "tôi", "xin", "đối", "với",
              "sau", "đây", ""}
     # "Trong đó Ngân hàng Nhà nước …", "Trước hết, …", "Cụ thể, …"
     if " ".join(low[i : i + 2]) in {"trong đó", "trước hết", "sau đó", "cụ thể", "mặt khác",
-                                    "theo đó", "trong khi"}:
-        i += 2
+                                    "theo đó", "trong khi", "anh em", "chị em"}:
+        i += 2  # "anh em Văn phòng tổng hợp …": the people of a body, said as the body
     while i < len(words) and low[i] in intro:
         two = " ".join(low[i : i + 2])
         if low[i] == "đồng" and two != "đồng thời":

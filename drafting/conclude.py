@@ -19,7 +19,12 @@ STRONG_CUES = ["kết luận như sau", "xin kết luận", "tôi kết luận",
                "kết luận một số", "kết luận mấy", "kết luận các nội dung", "kết luận cuộc họp",
                "chốt lại một số", "thống nhất kết luận", "kết luận và chỉ đạo như sau",
                "kết luận, chỉ đạo như sau", "chỉ đạo như sau", "kết luận, chỉ đạo các nội dung",
-               "kết luận, chỉ đạo một số", "có ý kiến như sau", "ý kiến chỉ đạo như sau"]
+               "kết luận, chỉ đạo một số", "có ý kiến như sau", "ý kiến chỉ đạo như sau",
+               # as said: "tôi có ý kiến thế này", "tôi giao thế này"
+               "ý kiến thế này", "ý kiến như thế này", "kết luận thế này",
+               "kết luận như thế này", "giao thế này", "chỉ đạo thế này",
+               "ý kiến của tôi là thế này", "ý kiến của tôi thế này", "ý kiến của tôi như sau",
+               "tôi giao như sau", "tôi có mấy ý kiến", "tôi có mấy ý"]
 # Phrases that also name earlier conclusions ("thực hiện ý kiến kết luận của …", a notice's
 # title "Ý kiến kết luận của …"): the last one counts, and only when no strong cue was said.
 REFERRING_CUES = ["ý kiến kết luận", "kết luận chỉ đạo"]
@@ -88,6 +93,8 @@ def _find_cue(segs: list[Segment], chair: str | None) -> tuple[int, int] | None:
                     # "Kết luận số 202-KL/TW": a document cited, not the chair concluding
                     if re.match(r"\s*(?:số|\d)", low[m.end() :]):
                         continue
+                    if tier == "weak" and _cited(low, m.start(), m.end()):
+                        continue
                     if not _closing(low, m.start(), m.end()):
                         hits[tier].append((idx, m.end()))
         for m in LEAD_IN.finditer(low):
@@ -99,6 +106,14 @@ def _find_cue(segs: list[Segment], chair: str | None) -> tuple[int, int] | None:
         return max(hits["referring"])
     weak = [h for h in hits["weak"] if h[0] >= len(segs) * 0.3]
     return max(weak) if weak else None
+
+
+def _cited(low: str, start: int, end: int) -> bool:
+    """"theo Kết luận về dự án …", "trên cơ sở kết luận của Ủy ban Thường vụ Quốc hội":
+    someone else's conclusion named, not this one opening."""
+    return bool(re.search(r"(?:theo|tại|căn cứ|cơ sở|thực hiện|triển khai|các|những)\s+$",
+                          low[max(0, start - 15) : start])
+                or re.match(r"\s*(?:của|về|tại)\b", low[end:]))
 
 
 def _closing(low: str, start: int, end: int) -> bool:

@@ -38,7 +38,7 @@ _PERIOD_MARK = (r"(?:chậm nhất(?: là)?(?: trong)?|trong|trước|đến h�
                 r"|xong trong|từ nay đến cuối)")
 _MONTH = re.compile(
     rf"(?P<mark>{_PERIOD_MARK})\s+tháng\s+(?:(?P<m>\d{{1,2}})(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{{4}})"
-    r"|\s+năm\s+(?P<yrel>nay|tới|sau))?|(?P<rel>này|tới|sau))(?!\s*ngày)"
+    r"|\s+năm\s+(?P<yrel>nay|tới|sau)|\s+này(?![\wà-ỹ]))?|(?P<rel>này|tới|sau))(?!\s*ngày)"
 )
 _QUARTER = re.compile(
     rf"(?P<mark>{_PERIOD_MARK})\s+quý\s+(?:(?P<q>iv|iii|ii|i|[1-4])(?![\wà-ỹ])"
@@ -53,7 +53,8 @@ _RELATIVE = re.compile(
     r"(?P<n>\d{1,3})\s+(?P<unit>ngày\s+làm\s+việc|ngày|tuần|tháng|năm)"
     r"(?P<tail>\s+(?:kể\s+từ|tính\s+từ|từ)\s+(?:ngày\s+)?[^,.;]{1,40}?(?=[,.;]|$|\s+(?:và|để)\s))?"
 )
-_WEEK = re.compile(r"(?P<mark>trong|ngay trong|hết)\s+tuần\s+(?P<rel>này|tới|sau)")
+_WEEK = re.compile(r"(?P<mark>(?:chậm nhất\s+(?:là\s+)?|trước\s+)?(?:cuối|trong|ngay trong|hết))"
+                   r"\s+tuần\s+(?P<rel>này|tới|sau)")
 _TET = re.compile(r"(?P<mark>trước|ngay sau)\s+(?:kỳ\s+nghỉ\s+)?tết(?:\s+nguyên\s+đán)?"
                   r"(?:\s+(?P<y>\d{4}))?")
 _RECURRING = re.compile(
@@ -197,7 +198,9 @@ def _weeks(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:
         friday = ref + timedelta(days=(4 - ref.weekday()) % 7)
         if m.group("rel") != "này":
             friday += timedelta(weeks=1)
-        yield m.start(), m.end(), Deadline("relative", friday)
+        # "cuối tuần này" names a day, the week's last working day; "trong tuần này" counts
+        kind = "date" if "cuối" in m.group("mark") else "relative"
+        yield m.start(), m.end(), Deadline(kind, friday)
 
 
 def _months(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:

@@ -44,6 +44,12 @@ LEVEL_PHRASES = {
     "các phường": "các phường", "các thị trấn": "các thị trấn", "các quận": "các quận",
     "các thành phố": "các thành phố", "cấp cơ sở": "cấp cơ sở",
     "cấp tỉnh": "cấp tỉnh", "cấp huyện": "cấp huyện", "cấp xã": "cấp xã",
+    "các huyện ủy": "các huyện ủy", "các huyện ủy thành ủy": "các huyện ủy, thành ủy",
+    "các huyện ủy thị ủy thành ủy": "các huyện ủy, thị ủy, thành ủy",
+    "các tỉnh ủy thành ủy": "các tỉnh ủy, thành ủy", "các quận ủy huyện ủy": "các quận ủy, huyện ủy",
+    "các đảng ủy": "các đảng ủy", "các chi bộ": "các chi bộ",
+    "các thôn": "các thôn", "các bản": "các bản", "các tổ dân phố": "các tổ dân phố",
+    "các khu phố": "các khu phố",
 }
 # First words of body names ("Trung tâm Kiểm soát bệnh tật tỉnh", "Bộ Khoa học và Công nghệ").
 HEADS = {"sở", "ban", "phòng", "trung", "chi", "cục", "hội", "trường", "bệnh", "viện", "quỹ",
@@ -66,6 +72,8 @@ _HEAD_BY_LEN = sorted({len(h.split()) for h in HEAD_PHRASES}, reverse=True)
 AMBIGUOUS_HEADS = {"thanh", "kiểm", "bảo", "báo", "đội", "tổ", "đoàn", "hội", "vụ", "đài",
                    "trường", "phòng", "hạt", "đồn", "cảng", "học", "đại", "thông", "hợp", "tỉnh",
                    "thành", "huyện", "liên", "mặt", "ngân", "kho", "tập", "công", "tổng", "quỹ"}
+# Heads of two words or more that are also verbs ("thanh tra các dự án", "kiểm toán số liệu").
+AMBIGUOUS_HEAD_PHRASES = {"thanh tra", "kiểm toán", "bảo hiểm", "công an", "tổ công tác"}
 # Roles right after a lead: "X chủ trì", "X được phân công", "X có trách nhiệm".
 ROLE_AFTER_LEAD = ("chủ trì", "phối hợp", "được phân công", "được giao", "có trách nhiệm",
                    "chịu trách nhiệm", "khẩn trương chủ trì", "tiếp tục chủ trì")
@@ -104,7 +112,11 @@ class Gazetteer:
                 if term.kind not in ("unit", "term"):
                     continue
                 for variant in (term.text, *term.aliases):
-                    names.append((key(variant), term.text, len(variant.split())))
+                    # "chính trị - xã hội" is also written "chính trị-xã hội", "Lao động-Thương
+                    # binh": the same key over a different number of written words
+                    for form in {variant, re.sub(r"\s*-\s*", "-", variant),
+                                 re.sub(r"\s*-\s*", " - ", variant)}:
+                        names.append((key(form), term.text, len(form.split())))
         people = Glossary([t for g in glossaries for t in g.terms
                            if t.kind in ("person", "title")])
         return cls(names, people)
@@ -127,6 +139,9 @@ class Gazetteer:
             if canon:
                 best = (i + n, canon)
                 break
+        if best is not None and best[0] == i + 1 and not words[i][:1].isupper() and \
+                " ".join(keys[i : i + 2]) in VERB2:
+            best = None  # "báo cáo": the verb, not the newspaper "Báo"
         if best is None and fuzzy:
             best = self._fuzzy(words, i)
         if best is None or (best[0] - i <= 2 and best[0] < len(words) and
@@ -140,17 +155,27 @@ class Gazetteer:
         if best is None:
             return None
         end, canon = best
-        end, level = self._level(words, keys, end)
+        end, level = self._level(words, keys, end, canon)
+        if end < len(words) and keys[end] == "viên" and key(level or canon).endswith("ủy"):
+            return None  # "Thành ủy viên, Phó Chủ tịch …": a member's title, not the body
         if not level:  # a proper name after a short one, in written text ("Báo Lào Cai")
             place: list[str] = []
             while end < len(words) and len(place) < 3 and words[end][:1].isupper() \
-                    and keys[end] not in HEADS and not re.search(r"[,.;:]$", words[end - 1]):
+                    and not _body_at(words, keys, end, place) \
+                    and not re.search(r"[,.;:]$", words[end - 1]):
                 place.append(words[end].rstrip(",.;:"))
                 end += 1
             level = " ".join(place)
         name = f"{canon} {level}".strip() if level else canon
         end, qualifier = _qualifier(words, keys, end, self)
         return Mention(i, end, _tidy(f"{name} {qualifier}".strip()))
+
+    def known(self, words: list[str]) -> int:
+        """How many words from the start form a name in the list as written (0: none)."""
+        for n in range(min(self.max_len, len(words)), 0, -1):
+            if key(" ".join(words[:n])) in self.by_len.get(n, {}):
+                return n
+        return 0
 
     def canonical(self, text: str) -> str:
         """A body's name as the gazetteer spells it (for comparing leads)."""
@@ -171,8 +196,8 @@ class Gazetteer:
                 continue
             window = key(" ".join(words[i : i + n]))
             for k, canon in self.by_len.get(n, {}).items():
-                if fuzz.ratio(window[:3], k[:3]) < 60:
-                    continue
+                if fuzz.ratio(window[:3], k[:3]) < 60 or canon.startswith("các "):
+                    continue  # a group ("các xã, phường") is never guessed: "các xã hướng dẫn"
                 score = fuzz.ratio(window, k) / 100
                 same = sum(1 for a, b in zip(window.split(), k.split(), strict=False) if a == b)
                 # recognisers often get only the tone marks wrong: "sơ xây dừng"
@@ -218,8 +243,11 @@ class Gazetteer:
         head = _head_len(keys, i)
         if not head or i + head >= len(words):
             return None
-        if keys[i] in AMBIGUOUS_HEADS and not words[i][:1].isupper():
-            return None  # "thanh tra các dự án", "báo cáo": a verb, not a body
+        if keys[i] in AMBIGUOUS_HEADS and not words[i][:1].isupper() and (
+                head == 1 or " ".join(keys[i : i + head]) in AMBIGUOUS_HEAD_PHRASES):
+            # "thanh tra các dự án", "báo cáo": a verb, not a body; "tập đoàn", "công ty",
+            # "ngân hàng" are bodies even in lower case
+            return None
         j = i + head
         end = j
         while end < len(words) and end - i < 14:
@@ -249,12 +277,18 @@ class Gazetteer:
             return None
         return end, " ".join(words[i:end]).strip(",.;:")
 
-    def _level(self, words: list[str], keys: Sequence[str], end: int) -> tuple[int, str]:
+    def _level(self, words: list[str], keys: Sequence[str], end: int,
+               canon: str = "") -> tuple[int, str]:
         if end > 0 and re.search(r"[,.;:]$", words[end - 1]):
             return end, ""
         for phrase, printed in sorted(LEVEL_PHRASES.items(), key=lambda p: -len(p[0])):
+            if printed.startswith(("UBND", "HĐND")) and canon.split()[:1] in (["Bộ"], ["Sở"]):
+                continue  # "bộ giao thông vận tải ủy ban nhân dân thành phố …": two bodies
             n = len(phrase.split())
             raw = words[end : end + n + 2]
+            if "," not in printed:  # "ngành tỉnh, Ủy ban …" is not "Tỉnh ủy"
+                raw = raw[: next((k + 1 for k, w in enumerate(raw) if w.endswith(",")),
+                                 len(raw))]
             for size in range(1, len(raw) + 1):  # phrases may carry commas as written
                 window = key(" ".join(raw[:size]))
                 # tone errors ("công an tình") only where no other word reads the same
@@ -270,11 +304,30 @@ class Gazetteer:
             place: list[str] = []
             # a place name after the level, in written text ("huyện Bảo Thắng")
             while stop < len(words) and len(place) < 3 and words[stop][:1].isupper() \
-                    and not re.search(r"[,.;:]$", words[stop - 1]) and keys[stop] not in HEADS:
+                    and not re.search(r"[,.;:]$", words[stop - 1]) \
+                    and not _body_at(words, keys, stop, place):
                 place.append(words[stop].rstrip(",.;:"))
                 stop += 1
+            if not place and printed.split()[-1].lower() in {"tỉnh", "ủy", "phố"} and \
+                    not re.search(r"[,.;:]$", words[stop - 1]):
+                # speech written in lower case: a province's name ("tỉnh ủy vĩnh phúc")
+                for n in (3, 2, 1):
+                    name = " ".join(keys[stop : stop + n]) if stop + n <= len(words) else ""
+                    if name in PROVINCES:
+                        place, stop = [PROVINCES[name]], stop + n
+                        break
             return stop, " ".join([printed, *place])
         return end, ""
+
+
+def _body_at(words: list[str], keys, k: int, place: list[str]) -> bool:
+    """A body's head starts at word k, so a place name before it ends there; inside a place
+    ("Hải Phòng", "Thanh Hóa") a head word counts only when a capitalised name follows it."""
+    if keys[k] not in HEADS:
+        return False
+    if re.search(r"[,.;:]$", words[k]):
+        return not place  # "… Hải Phòng, UBND tỉnh …": a head is never followed by a comma
+    return not place or (k + 1 < len(words) and words[k + 1][:1].isupper())
 
 
 # Words that end a body's name in the fallback matchers.
@@ -289,7 +342,8 @@ STOP = {
 
 # Words after a group that say which ("các cơ quan soạn thảo", "các ban tham mưu của Tỉnh ủy").
 GROUP_TAILS = ["trực thuộc trung ương", "trực thuộc tỉnh ủy", "trực thuộc", "tham mưu",
-               "soạn thảo", "chuyên môn", "chức năng", "thành viên", "cơ sở", "trung ương"]
+               "soạn thảo", "chuyên môn", "chuyên ngành", "chức năng", "thành viên", "cơ sở",
+               "trung ương"]
 
 
 def _group_end(words: list[str], keys, k: int) -> int:
@@ -302,11 +356,14 @@ def _group_end(words: list[str], keys, k: int) -> int:
         end = k + 2
     if keys[end - 1] == "chủ" and end < len(words):
         end += 1
+    if " ".join(keys[k : k + 3]) in {"hợp tác xã", "tổ dân phố", "tổ chức đảng"}:
+        end = k + 3
     return end
 
 
 GROUP_NOUNS = {"ban", "sở", "phòng", "đơn", "cơ", "xã", "huyện", "địa", "doanh", "trường",
-               "hội", "đoàn", "chủ", "ngành", "tổ", "chi", "đảng", "bộ", "cấp", "quận", "phường"}
+               "hội", "đoàn", "chủ", "ngành", "tổ", "chi", "đảng", "bộ", "cấp", "quận", "phường",
+               "hợp"}
 QUALIFIERS = [("có", "liên", "quan"), ("liên", "quan"), ("có", "dự", "án"), ("có", "rừng"),
               ("trên", "địa", "bàn", "tỉnh"), ("trên", "địa", "bàn", "huyện"),
               ("trên", "địa", "bàn"), ("thuộc", "tỉnh"), ("thuộc", "huyện"), ("được", "giao"),
@@ -354,8 +411,17 @@ def _head_len(keys, i: int) -> int:
     return 0
 
 
+# "… phải khẩn trương", "… cần chủ động": a duty word and a manner word, in the lead position
+DUTY_AFTER_LEAD = {"phải", "cần"}
+MANNER_AFTER_DUTY = {"khẩn", "chủ", "tập", "tiếp", "kịp", "sớm", "nghiêm", "tích", "quyết",
+                     "rà", "xây", "hoàn", "kiểm", "chỉ", "tổ", "triển", "thực", "báo", "phối"}
+
+
 def _role_at(keys, i: int) -> bool:
-    return any(" ".join(keys[i : i + len(r.split())]) == r for r in ROLE_AFTER_LEAD)
+    if any(" ".join(keys[i : i + len(r.split())]) == r for r in ROLE_AFTER_LEAD):
+        return True
+    return i + 1 < len(keys) and keys[i] in DUTY_AFTER_LEAD and \
+        keys[i + 1] in MANNER_AFTER_DUTY
 
 
 def plain(text: str) -> str:
@@ -400,3 +466,18 @@ def default_gazetteer(extra: str | None = None) -> Gazetteer:
 
     office = get_settings().gazetteer_file
     return Gazetteer.load(office, extra)
+
+
+# Provinces and centrally governed cities (before and after the 2025 mergers), lower case →
+# as written: a place said after "tỉnh", "Tỉnh ủy", "thành phố" in lower-case speech.
+PROVINCES = {key(p): p for p in (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
+    "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Đắk Lắk",
+    "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam",
+    "Hà Tĩnh", "Hải Dương", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang",
+    "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An",
+    "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi",
+    "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên",
+    "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long",
+    "Vĩnh Phúc", "Yên Bái", "Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế",
+)}

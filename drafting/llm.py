@@ -22,6 +22,7 @@ from drafting.conclude import concluding_part
 from drafting.gazetteer import Gazetteer, key
 from drafting.meeting import Meeting
 from drafting.model import QUOTE_NOT_FOUND, Conclusion, Evidence, Item, Task
+from ketluan.settings import get_settings
 from transcribe.transcript import Segment, Transcript
 
 QUOTE_MIN_SCORE = 90  # rapidfuzz partial ratio for a quote with small recognition noise
@@ -97,8 +98,6 @@ class LLMClient:
 
 
 def from_settings() -> LLMClient | None:
-    from ketluan.settings import get_settings
-
     s = get_settings()
     if not s.llm_url:
         return None

@@ -36,7 +36,9 @@ from transcribe.transcript import Segment, Transcript
 # "UBND tỉnh ban hành Công văn số 703/UBND-TN …": a document already issued, reported; not a
 # task (a task to draft one names no number yet)
 ISSUED = re.compile(r"^(?:đã |vừa )?(?:ban hành|phát đi|gửi|có|ký)\s+(?:công văn|văn bản|thông báo|"
-                    r"quyết định|chỉ thị|kế hoạch|tờ trình|báo cáo|công điện)\s+(?:số\s+)?\d",
+                    r"quyết định|chỉ thị|kế hoạch|tờ trình|báo cáo|công điện)\s+(?:số\s+)?\d"
+                    # "Văn phòng Chính phủ phát đi thông báo …", "vừa ký quyết định …": news
+                    r"|^(?:(?:đã|vừa)\s+)?phát đi\b|^(?:đã|vừa)\s+(?:ban hành|gửi|ký)\b",
                     re.IGNORECASE)
 
 
@@ -44,6 +46,10 @@ ISSUED = re.compile(r"^(?:đã |vừa )?(?:ban hành|phát đi|gửi|có|ký)\s+
 EMPTY_ACTION = re.compile(r"^(?:(?:khẩn trương|nghiêm túc|tích cực|sớm|tổ chức|chủ động)\s+)*"
                           r"(?:triển khai|thực hiện|triển khai thực hiện|tổ chức thực hiện)"
                           r"(?:\s+(?:ngay|thực hiện|nghiêm túc|kịp thời))?[.!]?$", re.IGNORECASE)
+# "… chịu trách nhiệm trước Ban Thường vụ nếu …", "chịu trách nhiệm về tính chính xác …":
+# who answers for what, not a job to track
+ACCOUNTABLE = re.compile(r"^(?:đồng thời,?\s+)?(?:phải\s+)?chịu trách nhiệm\s+(?:trước|về)\b",
+                         re.IGNORECASE)
 # "Đồng chí X chủ trì Hội nghị": who chaired, not a task
 MEETING = re.compile(r"^(?:hội nghị|cuộc họp|buổi làm việc|buổi họp|phiên họp|kỳ họp|lễ)\b",
                      re.IGNORECASE)
@@ -166,7 +172,8 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
             elif not sent.bullet:
                 heading = None
             task = _make_task(len(tasks) + 1, parsed, clause, raw, by_id, timed, ref, gaz)
-            if task.action and not any(r.match(task.action) for r in (ISSUED, MEETING, EMPTY_ACTION)) \
+            if task.action and not any(r.match(task.action)
+                                       for r in (ISSUED, MEETING, EMPTY_ACTION, ACCOUNTABLE)) \
                     and not _leader_speaking(task):
                 tasks.append(task)
                 previous = task
@@ -227,8 +234,12 @@ def _without_repeats(tasks: list[Task]) -> list[Task]:
 def _repeats(a: str, b: str) -> bool:
     """Two wordings of one instruction: long, and mostly the same words in the same order."""
     ka, kb = key(a), key(b)
-    return min(len(ka.split()), len(kb.split())) >= 8 and fuzz.partial_ratio(ka, kb) >= 80 \
-        and fuzz.token_set_ratio(ka, kb) >= 90
+    if min(len(ka.split()), len(kb.split())) < 8:
+        return False
+    # a press report's lead paragraph and its body: the same first ten words, other endings
+    if ka.split()[:10] == kb.split()[:10]:
+        return True
+    return fuzz.partial_ratio(ka, kb) >= 80 and fuzz.token_set_ratio(ka, kb) >= 90
 
 
 def _directive(words: list[str]) -> bool:
@@ -269,8 +280,19 @@ def _only_deadline(words: list[str], ref: date) -> bool:
     if not found:
         return False
     rest = _strip_deadlines(text, found).lower().strip(" .;,")
-    return bool(re.fullmatch(r"(?:thời gian |thời hạn )?(?:thực hiện |hoàn thành |xong |"
-                             r"hoàn tất |báo cáo kết quả )*(?:là|:)?", rest + " "))
+    # "Yêu cầu gửi báo cáo về Sở Kế hoạch và Đầu tư trước ngày 23/5", "Thời gian hoàn thành
+    # việc quán triệt, chậm nhất ngày 14/5 và báo cáo kết quả về Ban Thường vụ": when, and
+    # where the result goes
+    rest = re.sub(r"(?:trước|vào|lúc)?\s*\d{1,2}\s*(?:giờ|h)(?:\s*\d{2}(?:\s*phút)?)?\s*,?", " ",
+                  rest)
+    rest = re.sub(r"^(?:báo cáo\s+)?(?:yêu cầu|đề nghị)\s+", "", rest.strip())
+    rest = re.sub(r"(?:,|\bvà)?\s*(?:(?:gửi|nộp)\s+)?(?:(?:báo cáo|kết quả|văn bản|hồ sơ)\s+)?"
+                  r"(?:kết quả\s+)?(?:(?:gửi|nộp)\s+)?(?:về|cho|đến|tới)\s+[^,;]{2,80}$", "",
+                  rest.strip(" .;,"))
+    rest = " ".join(rest.split()).strip(" .;,")
+    return bool(re.fullmatch(r"(?:thời gian |thời hạn )?(?:(?:thực hiện|hoàn thành|xong|hoàn tất|"
+                             r"hoàn thiện|báo cáo kết quả|báo cáo|gửi|nộp) )*"
+                             r"(?:việc [^,;]{1,60} ?)?,? ?(?:là|:)?", rest + " "))
 
 
 def _make_task(n: int, parsed: Parsed, clause: Clause, raw: list[Token],

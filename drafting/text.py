@@ -214,13 +214,17 @@ def _corrections(tokens: list[Token]) -> list[Token]:
 
 def _fillers(tokens: list[Token]) -> list[Token]:
     phrases = sorted((p.split() for p in FILLER_PHRASES), key=len, reverse=True)
+    marks = sum(1 for t in tokens if re.search(r"[.,;:!?]$", t.text))
+    punctuated = bool(tokens) and marks / len(tokens) >= 0.03
     out: list[Token] = []
     i = 0
     while i < len(tokens):
         matched = False
         for p in phrases:
             window = [t.text.lower().strip(",") for t in tokens[i : i + len(p)]]
-            if window == p and not (p == ["đó", "là"] and out and not _boundary(out)):
+            if window == p and not (p == ["đó", "là"] and out and not _boundary(out)) and \
+                    not (p == ["vậy", "thì"] and out and out[-1].text.lower() in {"muốn", "như"}):
+                # ("Muốn vậy thì Bộ …" keeps its topic; a "thì" alone is handled below)
                 _carry_punct(out, tokens[i + len(p) - 1])
                 i += len(p)
                 matched = True
@@ -240,7 +244,8 @@ def _fillers(tokens: list[Token]) -> list[Token]:
             _carry_punct(out, tok)
             # "Về nguồn vốn thì Bộ …": the topic ends here; in punctuated text keep that as a
             # comma (unpunctuated speech gets its boundaries elsewhere)
-            if out and _topic_open(out) and not re.search(r"[.,;:!?]$", out[-1].text):
+            if out and _topic_open(out, punctuated) and \
+                    not re.search(r"[.,;:!?]$", out[-1].text):
                 out[-1] = Token(out[-1].text + ",", out[-1].seg, out[-1].index)
             i += 1
             continue
@@ -260,16 +265,16 @@ def _keeps(core: str, tokens: list[Token], i: int) -> bool:
     return core == "á" and nxt[:1].isalpha() and prev in {"châu", "đông"}
 
 
-def _topic_open(out: list[Token]) -> bool:
+def _topic_open(out: list[Token], punctuated: bool) -> bool:
     """The sentence so far opens with a topic ("Về …", "Còn …", "Đối với …", "Riêng …") and the
     text around is punctuated."""
     start = len(out)
     while start > 0 and not re.search(r"[.;:!?]$", out[start - 1].text) and \
-            out[start - 1].text != "\n" and len(out) - start < 15:
+            out[start - 1].text != "\n" and len(out) - start < 25:
         start -= 1
     first = out[start].text.lower() if start < len(out) else ""
-    punctuated = any(re.search(r"[.,;:!?]$", t.text) for t in out[-40:])
-    return punctuated and first in {"về", "còn", "đối", "riêng", "trong", "ngoài"}
+    return punctuated and first in {"về", "còn", "đối", "riêng", "trong", "ngoài", "việc", "muốn",
+                                    "để", "thứ", "cái"}
 
 
 def _conditional(out: list[Token]) -> bool:
@@ -300,8 +305,8 @@ def _repetitions(tokens: list[Token]) -> list[Token]:
 
 
 def _carry_punct(out: list[Token], removed: Token) -> None:
-    """Keep a sentence end that sat on a removed filler ('nhé.')."""
-    m = re.search(r"[.!?;:]$", removed.text)
+    """Keep a sentence end or a comma that sat on a removed filler ('nhé.', 'cái bài ấy, Bộ …')."""
+    m = re.search(r"[.!?;:,]$", removed.text)
     if m and out and not re.search(r"[.!?;:]$", out[-1].text):
         out[-1] = Token(out[-1].text.rstrip(",") + m.group(), out[-1].seg, out[-1].index)
 

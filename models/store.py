@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from ketluan.errors import ModelError
+from ketluan.settings import get_settings
 from models.manifest import FileSpec, ModelSpec, load_manifest
 
 RECORD = "ketluan-model.json"
@@ -266,8 +267,6 @@ _NO = ModelSpec(name="", kind="asr")
 
 
 def default_store() -> ModelStore:
-    from ketluan.settings import get_settings
-
     return ModelStore(get_settings().model_store_dir)
 
 

@@ -183,7 +183,7 @@ class Service:
         log = self.data_dir / f"worker-{len(self.workers)}.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen(
-                [*wrap, sys.executable, "-m", "ketluan.cli", "worker", "--queue", queues, *options],
+                [*wrap, sys.executable, "-m", "cli", "worker", "--queue", queues, *options],
                 cwd=ROOT,
                 env=self.env,
                 stdout=out,

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = dict(os.environ, COLUMNS="200", PYTHONPATH=str(ROOT))
     return subprocess.run(
-        [sys.executable, "-m", "ketluan.cli", *args], capture_output=True, text=True, env=env, cwd=cwd
+        [sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, cwd=cwd
     )
 
 
@@ -93,7 +93,7 @@ def test_models_list_shows_known_models() -> None:
 
 def test_models_list_shows_each_licence_and_the_opt_in_recogniser() -> None:
     env = dict(os.environ, COLUMNS="600", PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "ketluan.cli", "models", "list"],
+    proc = subprocess.run([sys.executable, "-m", "cli", "models", "list"],
                           capture_output=True, text=True, env=env, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert "Giấy phép" in proc.stdout

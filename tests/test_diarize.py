@@ -129,7 +129,7 @@ def test_bad_inputs_give_vietnamese_errors(diarizer, tmp_path):
 def test_cli_diarize_stereo_file_writes_speaker_names(diarizer, three_speaker_mix, tmp_path):
     from typer.testing import CliRunner
 
-    from ketluan.cli import app
+    from cli import app
 
     mix = three_speaker_mix
     # A stereo recording (left and right at different levels) is downmixed on decoding.

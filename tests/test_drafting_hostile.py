@@ -119,7 +119,7 @@ def test_cli_prints_one_vietnamese_line(tmp_path):
 
     p = tmp_path / "fake.docx"
     p.write_bytes(b"not a document")
-    r = subprocess.run([sys.executable, "-m", "ketluan.cli", "import-docx", str(p)],
+    r = subprocess.run([sys.executable, "-m", "cli", "import-docx", str(p)],
                        capture_output=True, text=True)
     assert r.returncode == 2
     assert r.stderr.strip().startswith("Lỗi:") and "Traceback" not in r.stderr

@@ -7,9 +7,9 @@ from docx import Document
 from typer.testing import CliRunner
 
 import diarize
+from cli import app
 from drafting import Conclusion, Meeting
-from ketluan.cli import app
-from ketluan.pipeline import process
+from services.pipeline import process
 from transcribe.transcript import AudioInfo, Segment, Speaker, Transcript
 
 MEETING = Meeting(issuing_body="Tỉnh ủy Lào Cai", title="họp thử", date=date(2026, 8, 20),
@@ -57,7 +57,7 @@ def test_process_without_diarization(asr, speak, tmp_path):
 
 
 def test_timing_line_gives_each_stage_and_its_real_time_factor():
-    from drafting.cli import _timing
+    from cli.drafting import _timing
 
     line = _timing({"transcribing": 73.1, "diarizing": 68.8, "drafting": 1.0}, 3600.0)
     assert line == ("Thời gian (âm thanh 60.0 phút): Chép lời 73.1 s, RTF 0.020; "

@@ -172,7 +172,7 @@ def test_cli_import_docx_json(tmp_path, appendix, phrase):
 
     from typer.testing import CliRunner
 
-    from ketluan.cli import app
+    from cli import app
 
     path = tmp_path / "n.docx"
     render_notice(extract_text(TEXT, MEETING), MEETING, appendix=appendix).save(path)

@@ -26,7 +26,7 @@ def served(tmp_path):
         KETLUAN_NEW_PASSWORD="mat-khau-rat-dai",
         PYTHONPATH=str(ROOT),
     )
-    cli = [sys.executable, "-m", "ketluan.cli"]
+    cli = [sys.executable, "-m", "cli"]
     for user, role in (("vanthu", "van_thu"), ("tonghop", "tong_hop")):
         subprocess.run(
             [

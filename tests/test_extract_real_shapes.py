@@ -262,3 +262,156 @@ def test_one_head_for_a_list_of_names():
                   "Du lịch làm việc với các tỉnh xác định nguồn kinh phí.")
     assert found[0].leads == ["Bộ Kế hoạch và Đầu tư", "Bộ Tài chính",
                               "Bộ Văn hóa, Thể thao và Du lịch"]
+
+
+# -- session 4: follow-up deadlines, week ends, names with commas, places with head words --
+
+
+def test_a_follow_up_sentence_gives_the_task_before_its_deadline():
+    found = tasks("Kết luận như sau: Giao Sở Nội vụ tổng hợp danh sách cán bộ. Yêu cầu gửi "
+                  "báo cáo về Văn phòng UBND tỉnh trước ngày 20/3/2024.")
+    assert leads(found) == [["Sở Nội vụ"]]
+    assert found[0].deadline.kind == "date" and found[0].deadline.due == date(2024, 3, 20)
+    found = tasks("Kết luận như sau: Giao Phòng Văn hóa huyện hướng dẫn các xã. Thời gian "
+                  "hoàn thành việc hướng dẫn, chậm nhất ngày 25/3/2024 và báo cáo kết quả về "
+                  "Thường trực Huyện ủy.")
+    assert leads(found) == [["Phòng Văn hóa huyện"]]
+    assert found[0].deadline.due == date(2024, 3, 25)
+    # the deadline sentence is not a task of its own, even opening with "Báo cáo"
+    found = tasks("Kết luận như sau: Giao các phòng, ban rà soát số liệu. Báo cáo yêu cầu gửi "
+                  "về Văn phòng HĐND và UBND huyện trước 16 giờ, ngày 08/3/2024.")
+    assert len(found) == 1 and found[0].deadline.due == date(2024, 3, 8)
+
+
+def test_the_end_of_this_week_is_a_day():
+    found = tasks("Chủ tịch UBND tỉnh yêu cầu Sở Tư pháp chậm nhất cuối tuần này phải trình "
+                  "dự thảo quyết định.")  # the meeting is on Tuesday 5/3/2024
+    assert found[0].deadline.kind == "date" and found[0].deadline.due == date(2024, 3, 8)
+    assert "tuần" not in found[0].action
+
+
+def test_a_listed_name_with_a_comma_is_one_body():
+    found = tasks("Ban Bí thư giao Đảng ủy Mặt trận Tổ quốc, các đoàn thể Trung ương chủ trì "
+                  "hướng dẫn việc sắp xếp các hội quần chúng.")
+    assert leads(found) == [["Đảng ủy Mặt trận Tổ quốc, các đoàn thể Trung ương"]]
+    found = tasks("Phó Thủ tướng giao các Bộ: Y tế, Văn hóa, Thể thao và Du lịch, Nội vụ rà "
+                  "soát các đề án.")
+    assert leads(found) == [["Bộ Y tế", "Bộ Văn hóa, Thể thao và Du lịch", "Bộ Nội vụ"]]
+
+
+def test_a_place_name_holding_a_head_word():
+    found = tasks("Ý kiến như sau: Bộ Giao thông vận tải, Ủy ban nhân dân thành phố Hải Phòng "
+                  "và Ủy ban nhân dân tỉnh Quảng Ninh thực hiện nâng cấp tuyến đường.")
+    assert leads(found) == [["Bộ Giao thông vận tải", "UBND thành phố Hải Phòng",
+                             "UBND tỉnh Quảng Ninh"]]
+
+
+def test_spoken_lists_and_lower_case_bodies():
+    spoken = ("tôi có ý kiến thế này một là các bộ tư pháp nội vụ tài chính hướng dẫn các tỉnh "
+              "rà soát hồ sơ hai là tổng công ty điện lực miền bắc phải khẩn trương đóng điện "
+              "cho trạm biến áp")
+    found = tasks(spoken)
+    assert leads(found) == [["Bộ Tư pháp", "Bộ Nội vụ", "Bộ Tài chính"],
+                            ["Tổng công ty điện lực miền bắc"]]
+    # "thanh tra" in lower case stays a verb
+    assert not tasks("Kết luận như sau: thanh tra các dự án chậm tiến độ.")
+
+
+def test_a_level_does_not_reach_across_a_comma():
+    found = tasks("Tôi giao thế này. Các sở, ngành tỉnh, Ủy ban nhân dân các huyện, thành phố, "
+                  "và các Ban QLDA chuyên ngành tỉnh báo cáo tình hình giải ngân.")
+    # (spelt out in lower case, "các Ban quản lý dự án chuyên ngành" is still read as "các Ban")
+    assert leads(found) == [["các sở, ngành tỉnh", "UBND các huyện, thành phố",
+                             "các Ban QLDA chuyên ngành tỉnh"]]
+
+
+def test_bodies_as_people_say_them():
+    spoken = ("Tôi kết luận thế này. Việc rà soát hồ sơ đất đai thì giao Sở Tư pháp, xong "
+              "trước ngày ba mươi tháng sáu. Ủy ban huyện chỉ đạo các xã rà soát hộ nghèo. "
+              "Anh em Văn phòng Huyện ủy tổng hợp ý kiến. Phòng Nông nghiệp huyện chủ trì cùng "
+              "các hợp tác xã hướng dẫn bà con gieo cấy. Bộ Giáo dục hướng dẫn tuyển sinh.")
+    found = tasks(spoken)
+    assert leads(found) == [["Sở Tư pháp"], ["UBND huyện"], ["Văn phòng Huyện ủy"],
+                            ["Phòng Nông nghiệp huyện"], ["Bộ Giáo dục và Đào tạo"]]
+    assert found[0].action.startswith("Rà soát hồ sơ đất đai")
+    assert found[0].deadline.due == date(2024, 6, 30)
+    assert found[3].supports == ["các hợp tác xã"]
+
+
+def test_a_hyphen_written_either_way_is_the_same_name():
+    found = tasks("Kết luận như sau: Giao Mặt trận Tổ quốc và các đoàn thể chính trị-xã hội "
+                  "tuyên truyền Nghị quyết.")
+    assert leads(found) == [["Ủy ban MTTQ Việt Nam", "các tổ chức chính trị - xã hội"]]
+
+
+def test_party_committees_and_leaders_as_leads():
+    found = tasks("Kết luận như sau: Lưu ý cấp ủy các cấp không tổ chức hội nghị lồng ghép. "
+                  "Giao cấp ủy, chính quyền các thôn kiểm tra các tàu thuyền. Đề nghị lãnh đạo "
+                  "các địa phương tăng cường chỉ đạo. Giao trách nhiệm cho Sở Nội vụ theo dõi.")
+    assert leads(found) == [["Cấp ủy các cấp"], ["Cấp ủy, chính quyền các thôn"],
+                            ["Lãnh đạo các địa phương"], ["Sở Nội vụ"]]
+
+
+def test_lower_case_speech_keeps_the_province_and_reads_report_as_a_verb():
+    found = tasks("tôi kết luận thế này giao ban thường vụ tỉnh ủy vĩnh phúc chỉ đạo rà soát "
+                  "các nghị quyết đề nghị sở giao thông vận tải và sở xây dựng báo cáo tình "
+                  "trạng thiếu cát")
+    assert leads(found) == [["Ban Thường vụ Tỉnh ủy Vĩnh Phúc"],
+                            ["Sở Giao thông vận tải", "Sở Xây dựng"]]
+
+
+def test_news_and_accountability_are_not_tasks():
+    found = tasks("Văn phòng Chính phủ vừa phát đi thông báo ý kiến chỉ đạo của Thủ tướng, yêu "
+                  "cầu Bộ Y tế khẩn trương kiểm tra, xác minh thông tin báo chí phản ánh về giá "
+                  "thuốc tại các bệnh viện. Thông báo nêu rõ, Thủ tướng yêu cầu Bộ Y tế khẩn "
+                  "trương kiểm tra, xác minh thông tin báo chí phản ánh, xử lý nghiêm sai phạm. "
+                  "Các Bí thư huyện ủy phải chịu trách nhiệm trước Ban Thường vụ Tỉnh ủy nếu "
+                  "để xảy ra thiệt hại.")
+    assert leads(found) == [["Bộ Y tế"]]
+
+
+def test_a_topic_before_the_lead_in_speech():
+    found = tasks("Tôi kết luận thế này. Thứ nhất là cái bài trên báo ấy, Bộ Y tế nghiên cứu "
+                  "thông tin phản ánh. Muốn vậy thì Bộ Tài chính phải bố trí đủ kinh phí trong "
+                  "năm nay.")
+    assert leads(found) == [["Bộ Y tế"], ["Bộ Tài chính"]]
+    assert found[1].deadline.kind == "year"
+
+
+def test_the_job_first_and_the_lead_last():
+    found = tasks("Tôi kết luận thế này. Việc kiểm tra, rà soát lại vụ việc, báo cáo đề xuất với "
+                  "Ủy ban tỉnh trong tháng chín này thì giao Thanh tra tỉnh.")
+    assert leads(found) == [["Thanh tra tỉnh"]]
+    assert found[0].action == "Kiểm tra, rà soát lại vụ việc, báo cáo đề xuất với Ủy ban tỉnh"
+    assert (found[0].deadline.kind, found[0].deadline.due) == ("month", date(2024, 9, 30))
+
+
+def test_second_leads_after_connectors_and_compound_verbs_with_giao():
+    found = tasks("Kết luận như sau: Công an tỉnh bảo đảm an ninh mạng, trong khi Sở Khoa học và "
+                  "Công nghệ chủ trì thúc đẩy hợp tác nghiên cứu. Về giải ngân thì các chủ đầu tư "
+                  "phải đẩy nhanh tiến độ, rồi Sở Tài chính theo dõi báo cáo hằng tháng.")
+    assert leads(found) == [["Công an tỉnh"], ["Sở Khoa học và Công nghệ"], ["các chủ đầu tư"],
+                            ["Sở Tài chính"]]
+    found = tasks("Ý kiến như sau:\n- Các Bộ: Tư pháp, Nội vụ, Tài chính, Công Thương hướng dẫn, "
+                  "giám sát việc thu hồi, chuyển giao Dự án theo đúng quy định.")
+    assert leads(found) == [["Bộ Tư pháp", "Bộ Nội vụ", "Bộ Tài chính", "Bộ Công Thương"]]
+
+
+def test_unpunctuated_list_of_leads_after_a_spoken_cue():
+    found = tasks("về đề nghị nâng cấp quốc lộ thì ý kiến của tôi là thế này bộ giao thông vận "
+                  "tải ủy ban nhân dân thành phố hải phòng và ủy ban nhân dân tỉnh quảng ninh "
+                  "thực hiện nâng cấp tuyến đường này theo đúng thẩm quyền")
+    assert leads(found) == [["Bộ Giao thông vận tải", "UBND thành phố Hải Phòng",
+                             "UBND tỉnh Quảng Ninh"]]
+
+
+def test_a_standing_committee_of_several_party_committees():
+    found = tasks("Kết luận như sau: Yêu cầu Ban Thường vụ các huyện ủy, thành ủy chỉ đạo triển "
+                  "khai các phương án phòng, chống thiên tai.")
+    assert leads(found) == [["Ban Thường vụ các huyện ủy, thành ủy"]]
+
+
+def test_unpunctuated_boundary_before_a_body_and_cung():
+    found = tasks("tôi kết luận thế này sở tư pháp phải rà soát các văn bản trong năm nay sở nội "
+                  "vụ cũng kiểm tra đề xuất sắp xếp bộ máy")
+    assert leads(found) == [["Sở Tư pháp"], ["Sở Nội vụ"]]

@@ -64,7 +64,7 @@ def test_embedded_serve_runs_every_job_without_the_network(tmp_path):
     log, port = tmp_path / "serve.strace", free_port()
     with open(tmp_path / "serve.log", "wb") as out:
         proc = subprocess.Popen(
-            [*strace(log), sys.executable, "-m", "ketluan.cli", "serve", "--port", str(port)],
+            [*strace(log), sys.executable, "-m", "cli", "serve", "--port", str(port)],
             env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"

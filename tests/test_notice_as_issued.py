@@ -214,7 +214,7 @@ def test_without_a_date_the_option_gives_it(tmp_path):
 
     from typer.testing import CliRunner
 
-    from ketluan.cli import app
+    from cli import app
 
     path = _hand_written(tmp_path / "tb.docx", ["Số 123-TB/TU"], BODY_LINES)
     with pytest.raises(DocumentError, match="Không thấy ngày") as caught:

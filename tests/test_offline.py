@@ -29,7 +29,7 @@ def test_cli_process_makes_no_network_call(tmp_path: Path) -> None:
     assert env["PYANNOTE_METRICS_ENABLED"] == "1"  # telemetry on: ketluan must override it
     clip = vieneu_clip("Bình")
     proc = subprocess.run(
-        [*strace(log), sys.executable, "-m", "ketluan.cli", "process", str(clip),
+        [*strace(log), sys.executable, "-m", "cli", "process", str(clip),
          "--meeting", str(ROOT / "samples" / "meeting.toml"), "-o", str(tmp_path / "out")],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=600,
     )

@@ -346,8 +346,8 @@ def test_x_forwarded_for_is_not_believed_unless_configured(tmp_path):
     import httpx
     import uvicorn
 
+    from cli.worker import proxy_options
     from tests.service_fixtures import free_port, wait_for
-    from worker.cli import proxy_options
 
     for allowed, expected in (("", "ip:127.0.0.1"), ("127.0.0.1", "ip:10.9.8.7")):
         app = create_app(Settings(data_dir=tmp_path / (allowed or "none")), send=lambda j, s: None)

@@ -14,7 +14,7 @@ def _cli(tmp_path: Path, *args: str, stdin: str = "", **extra: str) -> subproces
     env = {**os.environ, "KETLUAN_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200",
            "PYTHONPATH": str(ROOT), **extra}
     env.pop("KETLUAN_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "ketluan.cli", "tracking", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "cli", "tracking", *args], cwd=ROOT,
                           env=env, input=stdin, capture_output=True, text=True, timeout=120)
 
 

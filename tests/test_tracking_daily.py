@@ -100,8 +100,8 @@ def test_a_run_whose_worker_died_is_taken_over(engine, tmp_path):
 
 
 def test_the_schedule_asks_on_the_cpu_queue_and_serve_runs_one_beat(tmp_path):
+    from cli.worker import embedded_workers, worker_argv
     from worker.app import WARN_TASK, make_app
-    from worker.cli import embedded_workers, worker_argv
     from worker.tasks import app as worker_app
 
     settings = Settings(data_dir=tmp_path, tracking_warn_check_seconds=600)

@@ -246,7 +246,7 @@ def test_cli_voices_work_on_the_configured_database(diarizer, tmp_path, monkeypa
     one), then a second unit, which makes --office necessary for enrolling."""
     from typer.testing import CliRunner
 
-    from ketluan.cli import app
+    from cli import app
     from ketluan.settings import get_settings
 
     url = f"sqlite:///{tmp_path / 'ketluan.sqlite'}"

@@ -67,7 +67,7 @@ def ui_server(tmp_path_factory) -> Iterator[Served]:
         KETLUAN_MAX_UPLOAD_BYTES=str(5 * 1024 * 1024),  # the too-large test sends 6 MiB
         PYTHONPATH=str(ROOT),
     )
-    cli = [sys.executable, "-m", "ketluan.cli"]
+    cli = [sys.executable, "-m", "cli"]
     for name, (role, unit) in USERS.items():
         extra = ["--unit", unit, "--unit-name", "Văn phòng Tỉnh ủy"] if unit else []
         subprocess.run(

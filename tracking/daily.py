@@ -21,10 +21,14 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db import session
 from db.engine import rowcount
 from db.models import utcnow
 from db.tracking import DailyRun
 from ketluan.settings import Settings
+from tracking.mail import mailer_from
+from tracking.status import rules_from
+from tracking.warnings import notify
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +39,6 @@ LEASE = timedelta(hours=1)  # longer than any notify run (SMTP included); then t
 def daily_warnings(engine: Engine, settings: Settings, at: datetime | None = None,
                    mailer=None) -> str:
     """Today's warnings, if nobody ran them yet today. `at`: the moment to act as (tests)."""
-    from db import session
-    from tracking.mail import mailer_from
-    from tracking.status import rules_from
-    from tracking.warnings import notify
-
     local = (at or utcnow()).astimezone(zone(settings.tracking_timezone))
     if local.hour < settings.tracking_warn_hour:
         return f"chưa đến giờ ({settings.tracking_warn_hour}:00)"

@@ -12,7 +12,8 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-from ketluan.errors import InputError
+from ketluan.errors import DocumentError, InputError
+from ketluan.officefile import check_office_file
 from tracking.excel import read_xlsx
 from tracking.source import ParsedNotice, read_docx
 
@@ -62,9 +63,6 @@ def kind_of(path: Path, name: str) -> str:
 def check_safe(path: Path, name: str) -> str:
     """The file's kind, once the office-file safety check passed (ketluan/officefile.py): the
     upload route refuses a hostile file at once, before it is stored or queued."""
-    from ketluan.errors import DocumentError
-    from ketluan.officefile import check_office_file
-
     kind = kind_of(path, name)
     check_office_file(path, kind, DocumentError if kind == "docx" else InputError, name)
     return kind

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session, lazyload
 
 from db.models import User
 from db.tracking import TrackedNotice, TrackedTask
+from drafting import docxkit as kit
 from ketluan.errors import InputError
+from tracking.excel import append_text_row
 from tracking.status import (
     DEFAULT_RULES,
     DONE_LATE,
@@ -174,8 +176,6 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from tracking.excel import append_text_row
-
     path = Path(path)
     wb = Workbook()
     summary = wb.active
@@ -231,8 +231,6 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
 def export_docx(rows: list[Row], path: str | Path, today: date, office: str = "",
                 period: str = "") -> Path:
     """A Word summary report: totals, a table by unit, and the overdue tasks."""
-    from drafting import docxkit as kit
-
     path = Path(path)
     doc = kit.new_document()
     if office:

@@ -15,7 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import drafting
 from drafting.model import Task
+from drafting.reader import header_date
 from ketluan.errors import InputError
 from tracking.status import FIXED, UNSET, effective_due, kind_from_drafting
 from transcribe.transcript import nfc
@@ -92,8 +94,6 @@ def read_docx(path: str | Path, number: str | None = None, issued_on: date | Non
     meeting date ketluan stored, else the header's date, else `issued_on`."""
     from docx import Document
 
-    import drafting
-
     path = Path(path)
     # checks the file first (zip bombs, macros, XML tricks); each task with its evidence
     tasks = drafting.read_notice(path, meeting_date=meeting_date, issued_on=issued_on)
@@ -144,8 +144,6 @@ def _split_leads(task: Task) -> list[ParsedTask]:
 
 
 def _header(doc) -> dict[str, Any]:
-    from drafting.reader import header_date
-
     out: dict[str, Any] = {"number": "", "issued_on": None, "title": "", "issuing_body": "",
                            "meeting": ""}
     lines: list[str] = []

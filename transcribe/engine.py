@@ -15,6 +15,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from ketluan.errors import ModelError
+from ketluan.settings import get_settings
+from models import default_store
 from transcribe import audio as audio_io
 from transcribe import vietasr
 from transcribe.glossary import Glossary
@@ -78,9 +80,6 @@ def load_model(
 ) -> LoadedModel:
     """Load an ASR model from the store once per process and reuse it."""
     from faster_whisper import WhisperModel
-
-    from ketluan.settings import get_settings
-    from models import default_store
 
     settings = get_settings()
     name = name or settings.asr_model

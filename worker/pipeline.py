@@ -20,9 +20,16 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 import db
+import diarize
+import drafting
+import transcribe
 from db.models import KIND_ENROL, STAGE_CPU, STAGE_GPU
-from ketluan.errors import AudioError, InputError, KetluanError, NotFoundError
+from db.voiceprints import DBVoiceprints, pack_centroids
+from diarize.voiceprints import speaker_embedding
+from drafting.gazetteer import Gazetteer
+from ketluan.errors import AudioError, InputError, KetluanError, ModelError, NotFoundError
 from ketluan.settings import Settings
+from transcribe import Glossary, Transcript
 from worker import jobs
 
 log = logging.getLogger(__name__)
@@ -78,8 +85,6 @@ def run(engine: Engine, settings: Settings, job_id: int, stage: str) -> str:
 
 
 def gpu_stage(ctx: "StageRun") -> None:
-    import transcribe
-
     job, meeting, audio = ctx.load()
     path = ctx.store.path(audio.storage_path)
     if not path.is_file():  # e.g. the shared storage is not mounted on this node
@@ -134,9 +139,7 @@ def gpu_stage(ctx: "StageRun") -> None:
 
 def enrol_stage(ctx: "StageRun") -> None:
     """A voiceprint from an uploaded clip, added to the speaker's registry (its unit's)."""
-    from db.voiceprints import DBVoiceprints
     from diarize.pipeline import load_pipeline
-    from diarize.voiceprints import speaker_embedding
 
     with Session(ctx.engine, expire_on_commit=False) as s:
         job = _existing(s, db.Job, ctx.job_id)
@@ -168,10 +171,6 @@ def enrol_stage(ctx: "StageRun") -> None:
 
 
 def cpu_stage(ctx: "StageRun") -> None:
-    import drafting
-    from drafting.gazetteer import Gazetteer
-    from transcribe import Transcript
-
     job, meeting, _audio = ctx.load()
     ctx.touch(state=db.DRAFTING, progress=0.0)
     with Session(ctx.engine, expire_on_commit=False) as s:
@@ -252,10 +251,6 @@ def _renamed(text: str, path: Path, shown: str) -> str:
 def _label_speakers(ctx: "StageRun", path, transcript, unit_id: int):
     """Speakers (and their centroids, kept for enrolment) when the diarization models are
     installed; a note and no speakers if not."""
-    import diarize
-    from db.voiceprints import DBVoiceprints, pack_centroids
-    from ketluan.errors import ModelError
-
     try:
         result = diarize.diarize(path, progress=ctx.progress)
     except ModelError as exc:
@@ -284,8 +279,6 @@ MEETING_NEEDED = {"issuing_body": "cơ quan ban hành", "title": "tên cuộc h�
 def drafting_meeting(meeting: db.Meeting):
     """drafting.Meeting from the row; a clear InputError when the date or issuing body is missing.
     (drafting/ reads attributes, so a plain dict is not enough.)"""
-    import drafting
-
     info = {k: v for k, v in meeting_dict(meeting).items() if k != "id"}
     return drafting.Meeting.from_dict(info)
 
@@ -344,8 +337,6 @@ class StageRun:
 
     def glossary(self, meeting: db.Meeting):
         """The meeting's own glossary, then its office's (the meeting's wins on a clash)."""
-        from transcribe import Glossary
-
         with Session(self.engine) as s:
             office = s.scalar(select(db.Unit.glossary).where(db.Unit.id == meeting.unit_id))
         return Glossary.combine(meeting.glossary, office)

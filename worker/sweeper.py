@@ -72,8 +72,6 @@ def sweep(engine: Engine, send: jobs.Send, settings: Settings) -> list[int]:
 def drop_ended_clips(engine: Engine, settings: Settings) -> int:
     """Remove the clips of enrolments that ended without their worker removing them (a
     job cancelled while queued whose message was lost, a database hiccup at the end)."""
-    from db import FileStore
-
     store, dropped = FileStore(settings.files_dir), 0
     recent = utcnow() - timedelta(days=7)
     with Session(engine, expire_on_commit=False) as s, s.begin():

@@ -7,8 +7,12 @@ from functools import lru_cache
 from celery.signals import worker_process_init, worker_ready, worker_shutdown
 from sqlalchemy import Engine
 
+import db
 from ketluan.settings import get_settings
+from tracking.daily import daily_warnings
+from worker import pipeline, tracking_jobs
 from worker.app import QUEUE_FOR_STAGE, TASK_FOR_STAGE, TRACKING_TASK, WARN_TASK, app
+from worker.tracking_jobs import run_forever
 
 log = logging.getLogger(__name__)
 _sweeper_stop = threading.Event()
@@ -17,8 +21,6 @@ _sweeper_stop = threading.Event()
 @app.task(name="ketluan.gpu_stage", acks_late=True, ignore_result=True)
 def gpu_stage(job_id: int) -> str:
     """Transcribe (and diarize) job `job_id`. One at a time per GPU worker."""
-    from worker import pipeline
-
     outcome = pipeline.run(engine(), get_settings(), job_id, "gpu")
     log.info("job %s gpu stage: %s", job_id, outcome)
     return outcome
@@ -27,8 +29,6 @@ def gpu_stage(job_id: int) -> str:
 @app.task(name="ketluan.cpu_stage", acks_late=True, ignore_result=True)
 def cpu_stage(job_id: int) -> str:
     """Draft the notice for job `job_id`."""
-    from worker import pipeline
-
     outcome = pipeline.run(engine(), get_settings(), job_id, "cpu")
     log.info("job %s cpu stage: %s", job_id, outcome)
     return outcome
@@ -45,8 +45,6 @@ def send(job_id: int, stage: str) -> None:
 @app.task(name=TRACKING_TASK, acks_late=True, ignore_result=True)
 def tracking_job(job_id: int) -> str:
     """Parse an uploaded notice into a preview, or write an Excel / Word report."""
-    from worker import tracking_jobs
-
     outcome = tracking_jobs.run(engine(), get_settings(), job_id)
     log.info("tracking job %s: %s", job_id, outcome)
     return outcome
@@ -55,8 +53,6 @@ def tracking_job(job_id: int) -> str:
 @app.task(name=WARN_TASK, ignore_result=True)
 def tracking_warn() -> str:
     """Beat's periodic check: today's warnings, once a day (the database decides)."""
-    from tracking.daily import daily_warnings
-
     outcome = daily_warnings(engine(), get_settings())
     log.info("daily warnings: %s", outcome)
     return outcome
@@ -64,8 +60,6 @@ def tracking_warn() -> str:
 
 @worker_ready.connect
 def _start_tracking_sweeper(**_kwargs) -> None:
-    from worker.tracking_jobs import run_forever
-
     threading.Thread(
         target=run_forever,
         args=(engine(), send, get_settings(), _sweeper_stop),
@@ -76,8 +70,6 @@ def _start_tracking_sweeper(**_kwargs) -> None:
 
 @lru_cache
 def engine() -> Engine:
-    import db
-
     return db.connect(get_settings().db_url)
 
 

@@ -31,6 +31,9 @@ import db
 from db.tracking import TrackingJob
 from ketluan.errors import InputError, KetluanError, NotFoundError
 from ketluan.settings import Settings
+from tracking import imports, reports
+from tracking.files import read_file
+from tracking.status import rules_from
 from worker.jobs import LeaseLost, Send
 
 log = logging.getLogger(__name__)
@@ -135,9 +138,6 @@ def run(engine: Engine, settings: Settings, job_id: int) -> str:
 
 
 def _run_import(ctx: "_Run") -> None:
-    from tracking import imports
-    from tracking.files import read_file
-
     job, p = ctx.job, ctx.job.params
     if p.get("meeting_id"):
         with Session(ctx.engine) as s:
@@ -172,9 +172,6 @@ def _run_import(ctx: "_Run") -> None:
 
 
 def _run_export(ctx: "_Run") -> None:
-    from tracking import reports
-    from tracking.status import rules_from
-
     job, p = ctx.job, ctx.job.params
     fmt, today = p["format"], _day(p.get("on")) or date.today()
     issued_from, issued_to = _day(p.get("issued_from")), _day(p.get("issued_to"))

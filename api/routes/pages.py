@@ -39,6 +39,9 @@ from api.routes import ui_api
 from api.routes import voiceprints as voiceprint_routes
 from api.schemas import JobOut
 from db import accounts
+from diarize.voiceprints import sure_similarity
+from drafting.meeting import FORMATS
+from drafting.wording import form_defaults
 from ketluan.errors import AccessDenied, AuthError, InputError, KetluanError
 from tracking import tasks as tracking_tasks
 from tracking.status import KINDS, LEVELS, STATUSES
@@ -123,9 +126,6 @@ def meetings_page(
 
 @router.get("/upload", response_class=HTMLResponse)
 def upload_page(request: Request, user: Clerk, s: DB) -> Response:
-    from drafting.meeting import FORMATS
-    from drafting.wording import form_defaults
-
     units = list(s.scalars(select(db.Unit).order_by(db.Unit.code))) if user.role_code == ADMIN else []
     return _render(request, "upload.html", user, units=units,
                    notice_defaults={f: form_defaults(f) for f in FORMATS})
@@ -134,7 +134,6 @@ def upload_page(request: Request, user: Clerk, s: DB) -> Response:
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
 def transcript_page(request: Request, meeting_id: int, user: Listener, s: DB) -> Response:
     meeting = meeting_routes.get_meeting(meeting_id, user, s)
-    from diarize.voiceprints import sure_similarity
 
     return _render(
         request,
@@ -148,8 +147,6 @@ def transcript_page(request: Request, meeting_id: int, user: Listener, s: DB) ->
 
 @router.get("/meetings/{meeting_id}/draft", response_class=HTMLResponse)
 def draft_page(request: Request, meeting_id: int, user: Office, s: DB) -> Response:
-    from drafting.wording import form_defaults
-
     meeting = meeting_routes.get_meeting(meeting_id, user, s)
     drafts = draft_routes.list_drafts(meeting_id, user, s)
     defaults = form_defaults(meeting.format, meeting.issuing_body, meeting.chair)
@@ -262,8 +259,6 @@ def glossary_page(request: Request, user: GlossaryEditor, s: DB) -> Response:
 
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, user: Admin, s: DB) -> Response:
-    from diarize.voiceprints import sure_similarity
-
     prints: dict[int, list] = {}
     for vp in voiceprint_routes.list_voiceprints(user, s):
         if vp.speaker_id is not None:  # the page lists prints under their speaker

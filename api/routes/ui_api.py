@@ -11,11 +11,16 @@ from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
 import db
+import drafting
 from api.deps import ADMIN, DB, DON_VI, EVERYONE, TONG_HOP, Allow, audit, check_password, visible_meeting
 from api.middleware import LARGE_BODY, SMALL_BODY
 from api.schemas import DraftOut, In, Name, TranscriptOut
 from db import accounts
+from drafting.deadline import parse
+from drafting.render import forget_tasks
 from ketluan.errors import InputError, NotFoundError
+from models.store import ModelStore
+from worker.pipeline import drafting_meeting
 
 router = APIRouter(tags=["Giao diện web"])
 Anyone = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]
@@ -165,8 +170,6 @@ def draft_changes(meeting_id: int, version: int, request: Request, user: Reader,
 @router.get("/api/models", response_model=list[ModelOut])
 def list_models(request: Request, user: Admin) -> list[ModelOut]:
     """Các mô hình trong kho mô hình cục bộ (chỉ xem)."""
-    from models.store import ModelStore
-
     store = ModelStore(request.app.state.settings.model_store_dir)
     return [
         ModelOut(
@@ -185,10 +188,6 @@ def list_models(request: Request, user: Admin) -> list[ModelOut]:
 
 
 def _edit_draft(meeting_id: int, body: DraftEditIn, request: Request, user: db.User, s):
-    import drafting
-    from drafting.render import forget_tasks
-    from worker.pipeline import drafting_meeting
-
     meeting = visible_meeting(s, user, meeting_id)
     base = _draft(s, meeting.id, body.base_version)
     if base.conclusion is None:
@@ -238,8 +237,6 @@ def _edit_draft(meeting_id: int, body: DraftEditIn, request: Request, user: db.U
 
 def _deadline(phrase: str, meeting: db.Meeting) -> dict[str, Any]:
     """A typed deadline phrase, parsed like the extractor does ('trước 30/6/2026')."""
-    from drafting.deadline import parse
-
     if not phrase:
         return {"kind": "none", "due": None, "phrase": ""}
     if meeting.date is None:
@@ -254,8 +251,6 @@ def _raw(phrase: str) -> dict[str, Any]:
 
 
 def _read_tasks(request: Request, draft: db.DraftVersion):
-    import drafting
-
     return drafting.read_notice(request.app.state.store.path(draft.storage_path))
 
 
