@@ -42,6 +42,7 @@ test: install-test
 # ruff, and the layer order of ARCHITECTURE.md (import-linter; contract in pyproject.toml)
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 # A bounded fuzz pass over the API's OpenAPI description (schemathesis), against the app on

@@ -131,7 +131,7 @@ def _offline_docs(app: FastAPI, public: bool) -> None:
         # Swagger UI starts from an inline script: allow exactly that script, by its hash.
         hashes = " ".join(
             "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-            for s in re.findall(r"<script>(.*?)</script>", page.body.decode(), re.S)
+            for s in re.findall(r"<script>(.*?)</script>", bytes(page.body).decode(), re.S)
         )
         page.headers["content-security-policy"] = CSP.replace("script-src 'self'", f"script-src 'self' {hashes}")
         return page

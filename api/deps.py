@@ -159,14 +159,14 @@ def check_password(request: Request, s: Session, username: str, password: str) -
             throttle.succeeded(s, attempt, clear_count=attempt.key == user_key)
         s.commit()
         return user
-    locks = [throttle.failed(s, a, limits[a.key], policy) for a in attempts]
-    locks = [lock for lock in locks if lock is not None]
+    failed = [throttle.failed(s, a, limits[a.key], policy) for a in attempts]
+    locks = [lock for lock in failed if lock is not None]
     if locks:  # the account, when it exists; the key names what was locked either way
         wanted = username.strip().lower()  # the lock ignores letter case, so does this
         known = s.scalar(select(db.User).where(func.lower(db.User.username) == wanted).limit(1))
     for lock in locks:
-        detail = {"scope": lock.scope, "key": lock.key, "failures": lock.failures}
-        audit(s, request, known, "lockout", "user", known.id if known else None, seconds=lock.seconds, **detail)
+        audit(s, request, known, "lockout", "user", known.id if known else None, seconds=lock.seconds,
+              scope=lock.scope, key=lock.key, failures=lock.failures)
     s.commit()
     if locks:
         raise throttle.refusal(max(locks, key=lambda lock: lock.seconds))

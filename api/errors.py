@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, StatementError
 
-from ketluan.errors import KetluanError
+from ketluan.errors import KetluanError, RateLimited
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +49,9 @@ def install(app: FastAPI) -> None:
     async def _ketluan(request: Request, exc: KetluanError) -> JSONResponse:
         status = STATUS.get(exc.code, 400)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        if status == 429:
+        if isinstance(exc, RateLimited):
             headers = {"Retry-After": str(exc.retry_after)}
-        extra = getattr(exc, "extra", {}) or {}
-        return JSONResponse(body(exc.code, exc.message, exc.hint, **extra), status, headers)
+        return JSONResponse(body(exc.code, exc.message, exc.hint, **exc.extra), status, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,5 +1,6 @@
 """ASGI middleware."""
 
+import re
 from collections.abc import Callable
 
 
@@ -133,14 +134,14 @@ def route_body_limits(app, upload_limit: int) -> Callable[[str, str], int]:
     """method, path → body limit, from the app's routes (read once, on first use)."""
     from fastapi.routing import APIRoute
 
-    table: list[tuple[set[str], object, int]] = []
+    table: list[tuple[set[str], re.Pattern[str], int]] = []
 
     def walk(routes) -> None:
         for route in routes:
             if isinstance(route, APIRoute):
                 extra = route.openapi_extra or {}
                 limit = upload_limit + MULTIPART_OVERHEAD if extra.get("x-upload") else JSON_BODY_LIMIT
-                table.append((route.methods, route.path_regex, extra.get(BODY_LIMIT_KEY, limit)))
+                table.append((route.methods or set(), route.path_regex, extra.get(BODY_LIMIT_KEY, limit)))
             elif hasattr(route, "original_router"):
                 walk(route.original_router.routes)
 

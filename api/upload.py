@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from python_multipart.exceptions import MultipartParseError
@@ -16,6 +17,9 @@ from starlette.requests import ClientDisconnect, Request
 
 from ketluan.errors import InputError, KetluanError, TooLargeError
 from transcribe.transcript import nfc
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 MAX_NAME_BYTES = 255
 # Bidirectional overrides and invisible characters make a name display as something else.
@@ -46,7 +50,6 @@ async def receive_file(request: Request, dest: Path, limit: int, field: str = "f
     parser = MultipartParser(boundary, sink.callbacks(), max_header_size=16 * 1024)
     try:
         with open(dest, "wb") as out:
-            sink.out = out
             async for chunk in request.stream():
                 parser.write(chunk)
                 if sink.error is not None:
@@ -107,13 +110,12 @@ class _Sink:
         self.found = False
         self.pending: list[bytes] = []
         self.error: KetluanError | None = None
-        self.out = None
         self._header_name = b""
         self._header_value = b""
         self._headers: dict[bytes, bytes] = {}
         self._active = False
 
-    def callbacks(self) -> dict:
+    def callbacks(self) -> "MultipartCallbacks":
         return {
             "on_part_begin": self._begin,
             "on_header_field": lambda d, s, e: self._add("_header_name", d[s:e]),

@@ -93,12 +93,12 @@ def process(
                           ] = False,
 ) -> None:
     """Từ bản ghi âm đến dự thảo thông báo: chép lời → người nói → thông báo, biên bản."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     info = Meeting.load(meeting)
     with Progress(TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(), console=err) as bar:
-        ids: dict[str, int] = {}
+        ids: dict[str, TaskID] = {}
 
         def report(stage: str, fraction: float) -> None:
             if stage not in ids:

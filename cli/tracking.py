@@ -165,6 +165,9 @@ def contact(
         raise InputError(f"'{email}' không phải địa chỉ e-mail.", "Ví dụ: vanthu@stc.laocai.gov.vn")
     with db.session(_engine()) as s:
         found = resolve_unit(s, unit)
+        if found is None:  # only an empty name resolves to nothing
+            raise InputError("Chưa ghi tên đơn vị.", "Ví dụ: ketluan tracking contact \"Sở Tài chính\" "
+                             "vanthu@stc.laocai.gov.vn")
         s.add(db.UnitContact(unit_id=found.id, email=email.strip(), head=head))
     out.print(f"Đã thêm {email} cho {unit}{' (thủ trưởng)' if head else ''}.")
 

@@ -4,7 +4,7 @@ engine = db.connect(settings.db_url)      # migrated to the latest revision
 with db.session(engine) as s: ...
 """
 
-from db.engine import connect, make_engine, migrate, session, sessionmaker_for
+from db.engine import connect, make_engine, migrate, rowcount, session, sessionmaker_for
 from db.models import (
     ACTIVE_STATES,
     CANCELLED,
@@ -93,6 +93,7 @@ __all__ = [
     "connect",
     "make_engine",
     "migrate",
+    "rowcount",
     "session",
     "sessionmaker_for",
     "utcnow",

@@ -68,10 +68,10 @@ def set_password(s: Session, user: User | str, password: str) -> User:
     """A new password (argon2); every session and token of the user is revoked, so a
     changed password signs out everywhere, this browser included."""
     if isinstance(user, str):
-        username = user
-        user = s.scalar(select(User).where(User.username == username.strip()))
-        if user is None:
-            raise InputError(f"Không có tài khoản '{username}'.", "Kiểm tra lại tên đăng nhập.")
+        found = s.scalar(select(User).where(User.username == user.strip()))
+        if found is None:
+            raise InputError(f"Không có tài khoản '{user}'.", "Kiểm tra lại tên đăng nhập.")
+        user = found
     check_password(password, user.username)
     user.password_hash = _hasher.hash(password)
     for token in s.scalars(select(AuthToken).where(AuthToken.user_id == user.id)):

@@ -10,8 +10,10 @@ probed, and many parallel attempts cannot all pass the check before the first on
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy import Table, case, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.models import LoginThrottle, utcnow
@@ -64,8 +66,9 @@ def check(s: Session, keys: list[str], now: datetime | None = None) -> None:
             LoginThrottle.key.in_(keys), LoginThrottle.locked_until > now
         )
     ).all()
-    if rows:
-        key, until, failures = max(rows, key=lambda r: r[1])
+    locks = [(until, key, failures) for key, until, failures in rows if until is not None]
+    if locks:
+        until, key, failures = max(locks, key=lambda lock: lock[0])
         raise refusal(Lock(key, _seconds(until - now), failures))
 
 
@@ -89,11 +92,12 @@ def reserve(
     stale = now - timedelta(seconds=policy.window_seconds)
     hold = now + timedelta(seconds=policy.max_lock_seconds + 60)
     table = LoginThrottle.__table__
+    assert isinstance(table, Table)  # a declarative class's table (typed as any FromClause)
     counted = case((table.c.last_failure_at < stale, 1), else_=table.c.failures + 1)
-    stmt = _insert(s)(table).values(
+    insert = _insert(s, table).values(
         key=key, failures=1, last_failure_at=now, locked_until=hold if limit <= 1 else None
     )
-    stmt = stmt.on_conflict_do_update(
+    stmt = insert.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={
             "failures": counted,
@@ -126,7 +130,7 @@ def succeeded(s: Session, attempt: Attempt, clear_count: bool) -> None:
         clear(s, attempt.key)
         return
     row = LoginThrottle.__table__.c
-    values = {"failures": case((row.failures > 0, row.failures - 1), else_=0)}
+    values: dict[str, Any] = {"failures": case((row.failures > 0, row.failures - 1), else_=0)}
     if attempt.holds:
         values["locked_until"] = None
     s.execute(update(LoginThrottle).where(LoginThrottle.key == attempt.key).values(**values))
@@ -168,12 +172,10 @@ def human_seconds(seconds: int) -> str:
     return " ".join(parts)
 
 
-def _insert(s: Session):
+def _insert(s: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
     if s.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def _seconds(delta: timedelta) -> int:

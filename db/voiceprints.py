@@ -165,7 +165,7 @@ def speaker_for(s: Session, unit_id: int, person: Person) -> Speaker:
     )
     exact = [sp for sp in same_name if sp.title == person.title]
     open_ = [sp for sp in same_name if not sp.title or not person.title]
-    speaker = (exact or open_ or [None])[0]
+    speaker = next(iter(exact or open_), None)
     if speaker is None:
         speaker = Speaker(unit_id=unit_id, name=person.name, title=person.title, organisation=person.unit)
         s.add(speaker)

@@ -67,7 +67,11 @@ class CAMPPlusEmbedding(Model):
         feats = torch.stack([self._fbank(w.unsqueeze(0)) for w in scaled])
         return feats - feats.mean(dim=1, keepdim=True)
 
-    def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+    # pyannote's Model.forward takes **kwargs; its embedding inference passes only `weights`,
+    # and anything else reaching here would be a mistake worth a TypeError.
+    def forward(  # type: ignore[override]
+        self, waveforms: torch.Tensor, weights: torch.Tensor | None = None
+    ) -> torch.Tensor:
         # pyannote sends each 10 s chunk once per local track, in a row: run the network
         # once per distinct chunk and pool it once per track mask.
         distinct, index = _dedupe(waveforms)
@@ -149,7 +153,7 @@ class CAMPPlus(nn.Module):
     def embed(self, stats: torch.Tensor) -> torch.Tensor:
         """Pooled statistics (..., 2 * channels) → embeddings (..., embedding_size)."""
         shape = stats.shape
-        out = self.xvector.dense(stats.reshape(-1, shape[-1]))
+        out = self.xvector.get_submodule("dense")(stats.reshape(-1, shape[-1]))
         return out.reshape(*shape[:-1], -1)
 
 

@@ -43,7 +43,7 @@ def split_tracks(segmentations: SlidingWindowFeature, piece: int) -> SlidingWind
     chunks, num_frames, speakers = data.shape
     cuts: list[list[tuple[int, int, int]]] = []  # per chunk: (speaker, start, end)
     for c in range(chunks):
-        found = []
+        found: list[tuple[int, int, int]] = []
         for k in range(speakers):
             active = np.flatnonzero(data[c, :, k] > 0)
             if len(active) == 0:

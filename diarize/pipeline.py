@@ -22,6 +22,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -30,6 +31,9 @@ import ketluan  # noqa: F401  (offline environment before pyannote is imported)
 from ketluan.errors import ModelError
 from ketluan.settings import get_settings
 from models import default_store
+
+if TYPE_CHECKING:
+    from pyannote.audio.pipelines import SpeakerDiarization
 
 SAMPLE_RATE = 16000
 COMMUNITY = "speaker-diarization-community-1"
@@ -40,7 +44,7 @@ EMBEDDING = "campplus-zh-en"
 # speakers) together with TRACK_PIECE_S, see bench/RESULTS.md: DER 4.3%, speaker count
 # right on 22/30; 0.8 merges two similar voices, min_cluster_size 12 (pyannote 3.1)
 # folds a speaker with little speech into another.
-CAMPPLUS_PARAMS = {
+CAMPPLUS_PARAMS: dict[str, dict[str, float | str]] = {
     "segmentation": {"min_duration_off": 0.0},
     "clustering": {"method": "centroid", "min_cluster_size": 8, "threshold": 0.7},
 }
@@ -69,7 +73,7 @@ Progress = Callable[[float], None]
 class LoadedPipeline:
     """A ready pipeline and what voiceprints made with it are comparable to."""
 
-    pipeline: object  # pyannote.audio.pipelines.SpeakerDiarization
+    pipeline: "SpeakerDiarization"  # or diarize.pieces.PieceDiarization, a subclass
     name: str  # "campplus" or COMMUNITY
     embedding_model: str  # voiceprints are only compared within one embedding model
     device: torch.device
@@ -161,7 +165,7 @@ def _build(name: str, device: torch.device, settings) -> LoadedPipeline:
     )
 
 
-def _campplus(segmentation_dir: Path, embedding_dir: Path, threshold: float):
+def _campplus(segmentation_dir: Path, embedding_dir: Path, threshold: float) -> "SpeakerDiarization":
     from pyannote.audio import Model
     from pyannote.audio.core.plda import PLDA
 
@@ -201,8 +205,9 @@ def _campplus(segmentation_dir: Path, embedding_dir: Path, threshold: float):
     return pipeline
 
 
-def _community(folder: Path):
+def _community(folder: Path) -> "SpeakerDiarization":
     from pyannote.audio import Pipeline
+    from pyannote.audio.pipelines import SpeakerDiarization
 
     hint = (
         "Chạy `ketluan models verify`, cài lại từ USB (docs/diarization.md), hoặc đặt "
@@ -214,7 +219,7 @@ def _community(folder: Path):
         raise ModelError(
             f"Không nạp được quy trình {COMMUNITY} từ {folder} ({type(exc).__name__}).", hint
         ) from exc
-    if pipeline is None:
+    if not isinstance(pipeline, SpeakerDiarization):  # None, or another kind of pipeline
         raise ModelError(f"Không nạp được quy trình {COMMUNITY} từ {folder}.", hint)
     return pipeline
 

@@ -10,6 +10,7 @@ ban hành trước 30/9") the task is due at the last one and the phrase keeps a
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -92,7 +93,7 @@ def parse(text: str, ref: date) -> Deadline:
         return Deadline()
     dated = [f for f in found if f.deadline.due is not None]
     if len(dated) >= 2:  # chained deadlines: due at the end, every step kept in the phrase
-        last = max(dated, key=lambda f: f.deadline.due)
+        last = max(dated, key=lambda f: f.deadline.due or date.min)
         phrase = "; ".join(f.deadline.phrase for f in sorted(dated, key=lambda f: f.start))
         return Deadline(last.deadline.kind, last.deadline.due, phrase)
     best = min(found, key=lambda f: (_PRECEDENCE[f.deadline.kind], f.start))
@@ -144,7 +145,7 @@ _CITED = re.compile(r"(?:số\s+\S+|\d+/[\w.đ-]+|(?:ban hành|ký|ký ban hành
                     r"cuộc họp|phiên họp|buổi làm việc)(?:\s+[^\s,.;]+){0,2})\s*,?\s*$")
 
 
-def _dates(norm: str, ref: date):
+def _dates(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:
     for m in _DATE.finditer(norm):
         if not (m.group("mark") or m.group("ngay")):
             continue
@@ -162,7 +163,7 @@ def _dates(norm: str, ref: date):
         yield m.start(), m.end(), Deadline("date", due)
 
 
-def _tet(norm: str, ref: date):
+def _tet(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:
     for m in _TET.finditer(norm):
         years = [int(m.group("y"))] if m.group("y") else [ref.year, ref.year + 1]
         for y in years:
@@ -175,9 +176,10 @@ def _tet(norm: str, ref: date):
                 break
 
 
-def _relative(norm: str, ref: date):
+def _relative(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:
     for m in _RELATIVE.finditer(norm):
         n, unit = int(m.group("n")), m.group("unit")
+        due: date | None
         if unit.startswith("ngày") and "làm" in unit:
             due = add_working_days(ref, n)
         elif unit == "ngày":
@@ -191,7 +193,7 @@ def _relative(norm: str, ref: date):
         yield m.start(), m.end(), Deadline("relative", due)
 
 
-def _weeks(norm: str, ref: date):
+def _weeks(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:
     for m in _WEEK.finditer(norm):
         friday = ref + timedelta(days=(4 - ref.weekday()) % 7)
         if m.group("rel") != "này":
@@ -201,7 +203,7 @@ def _weeks(norm: str, ref: date):
         yield m.start(), m.end(), Deadline(kind, friday)
 
 
-def _months(norm: str, ref: date):
+def _months(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:
     for m in _MONTH.finditer(norm):
         mark = m.group("mark")
         if m.group("rel"):
@@ -227,7 +229,7 @@ def _months(norm: str, ref: date):
         yield m.start(), m.end(), Deadline("month", due)
 
 
-def _quarters(norm: str, ref: date):
+def _quarters(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:
     current = (ref.month - 1) // 3 + 1
     for m in _QUARTER.finditer(norm):
         if m.group("rel"):
@@ -247,7 +249,7 @@ def _quarters(norm: str, ref: date):
         yield m.start(), m.end(), Deadline("quarter", due)
 
 
-def _years(norm: str, ref: date):
+def _years(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:
     for m in _YEAR.finditer(norm):
         if m.group("y"):
             year = int(m.group("y"))
@@ -263,12 +265,12 @@ def _years(norm: str, ref: date):
         yield m.start(), m.end(), Deadline("year", date(year, 12, 31))
 
 
-def _events(norm: str, ref: date):
+def _events(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:
     for m in _EVENT.finditer(norm):
         yield m.start(), m.end(), Deadline("event", None)
 
 
-def _recurring(norm: str, ref: date):
+def _recurring(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:
     for m in _RECURRING.finditer(norm):
         yield m.start(), m.end(), Deadline("recurring", None)
 

@@ -5,6 +5,7 @@ falling back to the rules otherwise.
 """
 
 import re
+from typing import TYPE_CHECKING, Literal
 
 from drafting.gazetteer import Gazetteer, default_gazetteer
 from drafting.meeting import Meeting
@@ -13,13 +14,16 @@ from drafting.rules import extract_rules
 from drafting.wording import opening
 from transcribe.transcript import AudioInfo, Segment, Transcript, nfc
 
+if TYPE_CHECKING:
+    from drafting.llm import LLMClient
+
 
 def extract(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer | None = None,
-            llm: "object | None" = None) -> Conclusion:
+            llm: "LLMClient | Literal[False] | None" = None) -> Conclusion:
     """Items and tasks of the chair's conclusion, with the opening paragraph.
 
-    `llm` is an `drafting.llm.LLMClient`; by default one is built from the settings when
-    KETLUAN_LLM_URL is set.
+    `llm` is an `drafting.llm.LLMClient`; by default (None) one is built from the settings
+    when KETLUAN_LLM_URL is set; False: the rules alone, whatever the settings say.
     """
     gaz = gazetteer or default_gazetteer(meeting.glossary)
     notes: list[str] = []
@@ -45,7 +49,7 @@ def extract(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer | Non
 
 
 def extract_text(text: str, meeting: Meeting, gazetteer: Gazetteer | None = None,
-                 llm: "object | None" = None) -> Conclusion:
+                 llm: "LLMClient | Literal[False] | None" = None) -> Conclusion:
     """The same, from written text (a notice, or remarks typed up): one segment per line."""
     return extract(text_transcript(text), meeting, gazetteer, llm)
 

@@ -8,9 +8,11 @@ A level after a name ("tỉnh", "Tỉnh ủy", "huyện Bảo Thắng") is kept 
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import overload
 
 from rapidfuzz import fuzz
 
@@ -157,7 +159,7 @@ class Gazetteer:
         if end < len(words) and keys[end] == "viên" and key(level or canon).endswith("ủy"):
             return None  # "Thành ủy viên, Phó Chủ tịch …": a member's title, not the body
         if not level:  # a proper name after a short one, in written text ("Báo Lào Cai")
-            place = []
+            place: list[str] = []
             while end < len(words) and len(place) < 3 and words[end][:1].isupper() \
                     and not _body_at(words, keys, end, place) \
                     and not re.search(r"[,.;:]$", words[end - 1]):
@@ -212,7 +214,7 @@ class Gazetteer:
                 break
         return (best[1], best[2]) if best else None
 
-    def _by_head(self, words: list[str], keys: list[str], i: int) -> tuple[int, str] | None:
+    def _by_head(self, words: list[str], keys: Sequence[str], i: int) -> tuple[int, str] | None:
         """'Trung tâm Kiểm soát bệnh tật' in written text: a head, then a capitalised name."""
         if keys[i] == "các" and i + 1 < len(words) and keys[i + 1] in GROUP_NOUNS:
             end = _group_end(words, keys, i + 1)
@@ -275,7 +277,7 @@ class Gazetteer:
             return None
         return end, " ".join(words[i:end]).strip(",.;:")
 
-    def _level(self, words: list[str], keys: list[str], end: int,
+    def _level(self, words: list[str], keys: Sequence[str], end: int,
                canon: str = "") -> tuple[int, str]:
         if end > 0 and re.search(r"[,.;:]$", words[end - 1]):
             return end, ""
@@ -299,7 +301,7 @@ class Gazetteer:
                 continue
             if any(re.search(r"[.;:]$", w) for w in words[end : stop - 1]):
                 continue
-            place = []
+            place: list[str] = []
             # a place name after the level, in written text ("huyện Bảo Thắng")
             while stop < len(words) and len(place) < 3 and words[stop][:1].isupper() \
                     and not re.search(r"[,.;:]$", words[stop - 1]) \
@@ -368,7 +370,7 @@ QUALIFIERS = [("có", "liên", "quan"), ("liên", "quan"), ("có", "dự", "án"
               ("có", "đê"), ("ven", "biển"), ("biên", "giới"), ("vùng", "cao")]
 
 
-def _qualifier(words: list[str], keys: list[str], end: int, gaz: "Gazetteer") -> tuple[int, str]:
+def _qualifier(words: list[str], keys: Sequence[str], end: int, gaz: "Gazetteer") -> tuple[int, str]:
     """'… có dự án', '… liên quan', '… của HĐND tỉnh' after a body's name."""
     if end >= len(words) or re.search(r"[,.;:]$", words[end - 1]):
         return end, ""
@@ -428,7 +430,7 @@ def plain(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-class _Keys:
+class _Keys(Sequence[str]):
     """key() of each word, computed on demand: match() is called at every word of long text."""
 
     def __init__(self, words: list[str]) -> None:
@@ -437,7 +439,11 @@ class _Keys:
     def __len__(self) -> int:
         return len(self.words)
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
         if isinstance(index, slice):
             return [key(w) for w in self.words[index]]
         return key(self.words[index])

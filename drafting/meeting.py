@@ -26,6 +26,7 @@ from ketluan.errors import InputError
 from transcribe.transcript import nfc
 
 FORMATS = ("party", "state")
+_Date = date  # inside Meeting, `date` names the field
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Meeting:
     number_suffix: str = ""  # "TB/TU", "TB-UBND"; the layout's default if empty
     concluded_by: str = ""  # "Thường trực Tỉnh ủy"; "đồng chí <chair>" if empty
     reporting_units: list[str] = field(default_factory=list)  # "Sau khi nghe … báo cáo"
-    notice_date: date | None = None  # date of issue; blanks are left when unknown
+    notice_date: _Date | None = None  # date of issue; blanks are left when unknown
     signer_authority: str = ""  # "T/M BAN THƯỜNG VỤ", "TM. ỦY BAN NHÂN DÂN"
     signer_deputy: str = ""  # "KT. CHỦ TỊCH" (State only; a cấp ủy has no K/T)
     signer_title: str = ""  # "PHÓ BÍ THƯ"

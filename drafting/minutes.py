@@ -85,8 +85,8 @@ def contributions(transcript: Transcript, meeting: Meeting,
     concluding turn is the Kết luận section when the conclusion is given, not said twice."""
     concluded: set[int] = set()
     if conclusion is not None:
-        for part in [*conclusion.items, *conclusion.tasks]:
-            concluded |= set(part.evidence.segment_ids)
+        for evidence in [*(i.evidence for i in conclusion.items), *(t.evidence for t in conclusion.tasks)]:
+            concluded |= set(evidence.segment_ids)
     turns: list[list[Segment]] = []
     for seg in transcript.segments:
         if ACK.match(seg.text.strip()):

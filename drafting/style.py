@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 from drafting import deadline as dl
+from drafting.model import Deadline
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 SPOKEN_OPENERS = re.compile(
@@ -45,11 +46,13 @@ def _digits(text: str, ref: date) -> str:
     return "".join(out) + text[last:]
 
 
-def _written(d: dl.Deadline, phrase: str) -> str:
+def _written(d: Deadline, phrase: str) -> str:
     low = phrase.lower()
     mark = re.match(r"^(.*?)(?=\s*(?:\d|ngày|tháng|quý|năm))", low)
     lead = (mark.group(1).strip() + " ") if mark and mark.group(1).strip() else ""
     due = d.due
+    if due is None:  # event-driven or recurring: nothing to rewrite
+        return ""
     if d.kind == "date":
         return f"{lead}ngày {due.day:02d}/{due.month:02d}/{due.year}"
     if d.kind == "month" and "tháng" in low:

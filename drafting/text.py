@@ -7,7 +7,7 @@ self-correction, and turns spoken ordinals ("thứ nhất là …") into numbere
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from transcribe.transcript import nfc
 
@@ -26,7 +26,6 @@ class Sentence:
     item_start: bool = False  # first sentence of an item
     bullet: bool = False  # starts with "-", "+", "a)" or a spoken "một là"
     heading: bool = False  # ends with ":"
-    meta: dict = field(default_factory=dict)
 
     @property
     def text(self) -> str:

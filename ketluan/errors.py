@@ -11,11 +11,15 @@ class KetluanError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, hint: str = "", cli_hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", cli_hint: str = "", *,
+                 extra: dict[str, object] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint  # what to do in the web interface (the API returns it)
         self.cli_hint = cli_hint  # what to do on the command line, where it differs
+        # Machine-readable fields the API adds to the error's body (e.g. the meeting a
+        # duplicate upload belongs to).
+        self.extra: dict[str, object] = dict(extra or {})
 
     def __str__(self) -> str:  # what the CLI prints
         return f"{self.message} {self.cli_hint or self.hint}".strip()
@@ -81,6 +85,5 @@ class RateLimited(KetluanError):
     code = "rate_limited"
 
     def __init__(self, message: str, hint: str = "", retry_after: int = 60) -> None:
-        super().__init__(message, hint)
+        super().__init__(message, hint, extra={"retry_after": retry_after})
         self.retry_after = retry_after
-        self.extra = {"retry_after": retry_after}

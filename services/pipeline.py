@@ -19,6 +19,7 @@ from drafting.meeting import Meeting
 from drafting.model import Conclusion
 from ketluan.errors import ModelError
 from ketluan.settings import get_settings
+from transcribe.engine import LoadedModel
 from transcribe.transcript import Transcript
 
 Progress = Callable[[str, float], None]
@@ -38,7 +39,8 @@ class ProcessResult:
     audio_seconds: float = 0.0
 
 
-def process(audio: str | Path, meeting: Meeting, out_dir: str | Path, model=None,
+def process(audio: str | Path, meeting: Meeting, out_dir: str | Path,
+            model: str | LoadedModel | None = None,
             progress: Progress | None = None, template: str | Path | None = None,
             diarize_speakers: bool = True, batch_size: int | None = None) -> ProcessResult:
     """Transcribe, label speakers if possible, draft; write every output into out_dir."""

@@ -3,23 +3,94 @@ a clerk uploads the sample meeting, a drafter corrects the transcript and drafts
 tracker imports the edited notice and follows its tasks; bad input and missing rights are
 shown in Vietnamese in the page. Screenshots of every page go to artifacts/ui/.
 
-The tests run in file order and share what they made (the meeting, the downloaded draft).
+Each test sets up what it needs (the fixtures below make a processed meeting and an edited draft
+through the API, once per session), so any one of them runs alone.
 """
 
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.service_fixtures import ROOT
+from tests.service_fixtures import ROOT, wait_for
 from tests.ui_fixtures import PASSWORD, browser, login, page, short_meeting, shot, ui_server  # noqa: F401
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-STATE: dict = {}
 JOB_SECONDS = 240_000  # ms: a generous deadline on a shared, loaded 2-core machine
+# Written into the notice's first task by journey 1 (in the page) and by `edited_draft` (API).
+EDITED_ACTION = "Sở Tài chính chủ trì rà soát vốn đầu tư công, báo cáo Thường trực Tỉnh ủy"
+
+
+@contextmanager
+def _api(ui_server, username: str) -> Iterator[httpx.Client]:  # noqa: F811
+    """An API client signed in as `username` (a bearer token: no CSRF token needed)."""
+    with httpx.Client(base_url=ui_server.url, timeout=60) as client:
+        login = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
+        client.headers["Authorization"] = f"Bearer {login.json()['token']}"
+        yield client
+
+
+def _uploaded_meeting(ui_server, title: str, audio: Path) -> int:  # noqa: F811
+    """A party meeting of VP-TU with `audio` uploaded by the clerk, once its job is done."""
+    with _api(ui_server, "vanthu") as c:
+        meeting = c.post("/api/meetings", json={
+            "title": title, "issuing_body": "Tỉnh ủy Lào Cai", "date": "2026-08-20", "format": "party",
+            "chair": "Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy", "signer_name": "Trần Văn Bình",
+        })
+        assert meeting.status_code == 201, meeting.text
+        meeting_id = meeting.json()["id"]
+        with open(audio, "rb") as f:
+            got = c.post(f"/api/meetings/{meeting_id}/audio", files={"file": (audio.name, f, "audio/wav")})
+        assert got.status_code == 202, got.text
+        job_id = got.json()["job"]["id"]
+
+        def finished() -> dict | None:
+            job = c.get(f"/api/jobs/{job_id}").json()
+            return job if job["state"] in ("done", "failed", "cancelled") else None
+
+        job = wait_for(finished, JOB_SECONDS / 1000, f"the job of meeting #{meeting_id}", step=1.0)
+    assert job["state"] == "done", job
+    return meeting_id
+
+
+@pytest.fixture(scope="session")
+def processed_meeting(ui_server, short_meeting, tmp_path_factory) -> int:  # noqa: F811
+    """The short meeting uploaded and processed (transcript, speakers, draft version 1). Its
+    bytes differ from journey 1's upload by a little silence: the unit refuses a duplicate."""
+    import wave
+
+    with wave.open(str(short_meeting), "rb") as src:
+        params, frames = src.getparams(), src.readframes(src.getnframes())
+    copy = tmp_path_factory.mktemp("processed") / "hop-dung-san.wav"
+    with wave.open(str(copy), "wb") as out:
+        out.setparams(params)
+        out.writeframes(frames + b"\0\0" * 4000)
+    return _uploaded_meeting(ui_server, "Họp dựng sẵn cho các bài thử giao diện", copy)
+
+
+@pytest.fixture(scope="session")
+def edited_draft(ui_server, processed_meeting) -> bytes:  # noqa: F811
+    """The processed meeting's notice with its first task edited as journey 1 does in the
+    page (a new version, rendered again): the .docx as downloaded."""
+    mid = processed_meeting
+    with _api(ui_server, "tonghop") as c:
+        base = c.get(f"/api/meetings/{mid}/drafts").json()[-1]["version"]
+        conclusion = c.get(f"/api/meetings/{mid}/drafts/{base}/conclusion").json()["conclusion"]
+        tasks = [{"id": t["id"], "leads": t["leads"], "supports": t["supports"], "action": t["action"],
+                  "deadline_phrase": t["deadline"]["phrase"]} for t in conclusion["tasks"]]
+        assert tasks, conclusion
+        tasks[0].update(action=EDITED_ACTION, deadline_phrase="trước ngày 15/9/2026")
+        new = c.post(f"/api/meetings/{mid}/drafts/edit", json={"base_version": base, "tasks": tasks})
+        assert new.status_code == 201, new.text
+        docx = c.get(f"/api/meetings/{mid}/drafts/{new.json()['version']}")
+        assert docx.status_code == 200, docx.text
+    return docx.content
 
 
 def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tmp_path):  # noqa: F811
@@ -68,10 +139,10 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     page.click("#upload-submit")
     page.wait_for_url(re.compile(r".*/meetings#m\d+$"))
     meeting_id = int(page.url.rsplit("#m", 1)[1])
-    STATE["meeting"] = meeting_id
     row = page.locator(f"tr[data-meeting='{meeting_id}']")
     assert "Nghe báo cáo tiến độ" in row.inner_text()
-    assert page.locator("tr[data-meeting]").count() == 1  # the failed upload made no second one
+    # the failed upload made no second one (other tests' meetings have other titles)
+    assert page.locator("tr[data-meeting]", has_text="Nghe báo cáo tiến độ giải ngân").count() == 1
     # Live progress over SSE: the row reaches "Hoàn thành" without reloading the page.
     row.locator(".job[data-state=transcribing], .job[data-state=diarizing], .job[data-state=done]").first.wait_for(
         timeout=JOB_SECONDS
@@ -120,7 +191,9 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     label = speaker.get_attribute("data-speaker")
     speaker.fill("Đồng chí Nguyễn Văn An")
     speaker.press("Tab")
-    assert "Đồng chí Nguyễn Văn An" in segments.first.locator(".who").inner_text() or label
+    named = page.locator(f".seg .who[title='{label}']")  # that speaker's segments, named at once
+    assert named.count() >= 1
+    expect(named.first).to_contain_text("Đồng chí Nguyễn Văn An")
     shot(page, "06-ban-chep-loi-dang-sua")
     page.click("#save")
     page.wait_for_function("() => document.querySelector('#version-label').textContent.includes('Phiên bản 2')")
@@ -176,7 +249,7 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     page.evaluate("() => document.querySelector('#audio').pause()")
     # Edit a task in the table: a new version is rendered from the edited tasks.
     action = page.locator("#conclusion tbody tr textarea[name=action]").first
-    action.fill("Sở Tài chính chủ trì rà soát vốn đầu tư công, báo cáo Thường trực Tỉnh ủy")
+    action.fill(EDITED_ACTION)
     page.locator("#conclusion tbody tr textarea[name=deadline]").first.fill("trước ngày 15/9/2026")
     with page.expect_navigation():  # the page reloads itself after saving
         page.click("#save-tasks")
@@ -191,17 +264,14 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     docx = tmp_path / "du-thao.docx"
     got.value.save_as(docx)
     assert zipfile.is_zipfile(docx) and "word/document.xml" in zipfile.ZipFile(docx).namelist()
-    STATE["docx"] = docx.read_bytes()
 
 
-def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: F811
-    if "docx" not in STATE:
-        pytest.skip("needs the draft made by journey 1")
+def test_journey_2_edited_docx_to_tracking(page, ui_server, processed_meeting, edited_draft, tmp_path):  # noqa: F811
     from docx import Document
 
-    url, meeting_id = ui_server.url, STATE["meeting"]
+    url, meeting_id = ui_server.url, processed_meeting
     original = tmp_path / "goc.docx"
-    original.write_bytes(STATE["docx"])
+    original.write_bytes(edited_draft)
     edited = tmp_path / "thong-bao-da-sua.docx"
     doc = Document(str(original))
     # the notice says each task once, as a paragraph: the drafter rewrites the first one
@@ -329,19 +399,19 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, tmp_path):  # noqa: 
     assert lead and lead in page.locator("#unit-names tbody").inner_text()
 
 
-def test_confirm_a_name_suggested_by_voiceprint(page, ui_server):  # noqa: F811
+def test_confirm_a_name_suggested_by_voiceprint(page, ui_server, processed_meeting):  # noqa: F811
     """A transcript whose speaker diarize matched to an enrolled voice (a name with its
     similarity as confidence, below the sure threshold): the drafter sees the suggestion,
-    confirms it, and saves that voice into the unit's registry ("Lưu giọng nói")."""
-    if "meeting" not in STATE:
-        pytest.skip("needs the meeting made by journey 1")
+    confirms it, and saves that voice into the unit's registry ("Lưu giọng nói"); the admin
+    page lists that voiceprint with where it came from and who saved it."""
     import db
 
+    meeting_id = processed_meeting
     engine = db.make_engine(f"sqlite:///{ui_server.data / 'ketluan.sqlite'}")
     with db.session(engine) as s:
         latest = (
             s.query(db.TranscriptVersion)
-            .filter_by(meeting_id=STATE["meeting"])
+            .filter_by(meeting_id=meeting_id)
             .order_by(db.TranscriptVersion.version.desc())
             .first()
         )
@@ -354,7 +424,7 @@ def test_confirm_a_name_suggested_by_voiceprint(page, ui_server):  # noqa: F811
         assert latest.speaker_embeddings, "the worker keeps the speakers' centroids"
         s.add(
             db.TranscriptVersion(
-                meeting_id=STATE["meeting"],
+                meeting_id=meeting_id,
                 version=latest.version + 1,
                 source="asr",
                 data=data,
@@ -367,7 +437,7 @@ def test_confirm_a_name_suggested_by_voiceprint(page, ui_server):  # noqa: F811
     engine.dispose()
 
     login(page, ui_server.url, "tonghop")
-    page.goto(f"{ui_server.url}/meetings/{STATE['meeting']}")
+    page.goto(f"{ui_server.url}/meetings/{meeting_id}")
     suggestion = page.locator("#speakers .suggest")
     expect(suggestion).to_contain_text("Gợi ý theo giọng: Nguyễn Văn An (82%)")
     expect(page.locator(".seg .who").first).to_contain_text("Nguyễn Văn An (?)")  # not confirmed yet
@@ -379,7 +449,13 @@ def test_confirm_a_name_suggested_by_voiceprint(page, ui_server):  # noqa: F811
     expect(page.locator("#speakers .suggest")).to_have_count(0)  # confirmed: no longer a guess
     assert page.locator(f"#speakers input[data-speaker='{label}']").input_value() == "Nguyễn Văn An"
     assert "(?)" not in page.locator(".seg .who").first.inner_text()
-    STATE["enrolled"] = label
+    page.click("#logout")
+    page.wait_for_url(re.compile(r".*/login$"))
+    login(page, ui_server.url, "quantri")
+    page.goto(f"{ui_server.url}/admin")
+    row = page.locator("#voice-table tr", has_text="Nguyễn Văn An")
+    expect(row).to_contain_text(f"cuộc họp #{meeting_id}, {label}")
+    expect(row).to_contain_text("tonghop")
 
 
 def test_journey_3_refused_without_rights(page, ui_server):  # noqa: F811
@@ -422,10 +498,6 @@ def test_admin_and_account_pages(page, ui_server, tmp_path):  # noqa: F811
     page.goto(f"{url}/admin")
     assert "whisper-base" in page.inner_text("main")
     voices = page.locator("#voice-table")
-    if "enrolled" in STATE:  # saved from the transcript editor, with where it came from
-        row = voices.locator("tr", has_text="Nguyễn Văn An")
-        expect(row).to_contain_text(f"cuộc họp #{STATE['meeting']}, {STATE['enrolled']}")
-        expect(row).to_contain_text("tonghop")
     # Enrol a new person from a clip: the upload, then the worker's job, followed live.
     from tests.service_fixtures import vieneu_clip
 
@@ -509,16 +581,26 @@ def test_every_page_declares_its_roles():
         assert route.path in public or len(rules) == 1, route.path
 
 
-def test_failed_job_shows_its_reason_and_runs_again(page, ui_server):  # noqa: F811
+def test_failed_job_shows_its_reason_and_runs_again(page, ui_server, tmp_path):  # noqa: F811
     """A job that failed (here: marked so in the database, as a worker does) shows its
-    Vietnamese message and hint in the list; "Chạy lại" queues it again, followed live."""
-    if "meeting" not in STATE:
-        pytest.skip("needs the meeting made by journey 1")
+    Vietnamese message and hint in the list; "Chạy lại" queues it again, followed live. The
+    meeting is its own (4 s of faint hiss: the run again is quick and touches no other test's)."""
+    import wave
+
+    import numpy as np
+
     import db
 
+    hiss = tmp_path / "on-nen.wav"
+    with wave.open(str(hiss), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(np.random.default_rng(5).normal(0, 30, 16000 * 4).astype("<i2").tobytes())
+    meeting_id = _uploaded_meeting(ui_server, "Họp thử chạy lại công việc lỗi", hiss)
     engine = db.make_engine(f"sqlite:///{ui_server.data / 'ketluan.sqlite'}")
     with db.session(engine) as s:
-        meeting = s.get(db.Meeting, STATE["meeting"])
+        meeting = s.get(db.Meeting, meeting_id)
         job = db.Job(
             meeting_id=meeting.id,
             audio_id=meeting.audio_id,
@@ -582,7 +664,6 @@ def test_dates_are_typed_and_shown_as_dd_mm_yyyy(page, ui_server):  # noqa: F811
 def test_meetings_list_updates_live_within_the_unit(page, ui_server):  # noqa: F811
     """Someone else uploads: the clerk's open list shows the meeting without a reload; a
     meeting of another unit never appears."""
-    import httpx
 
     url = ui_server.url
     login(page, url, "vanthu")

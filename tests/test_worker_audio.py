@@ -40,3 +40,25 @@ def test_a_worker_audio_error_names_the_uploaded_file(tmp_path: Path) -> None:
     assert code == "audio", (code, message)
     assert "'Họp giao ban.wav' bị cắt cụt" in message, message
     assert sha not in f"{message} {hint}"
+
+
+def test_a_job_whose_recording_row_is_gone_fails_as_not_found(tmp_path: Path) -> None:
+    """A row the job needs vanished (its meeting deleted meanwhile): a clear not_found failure,
+    not an internal error from reading an attribute of None."""
+    from worker import jobs, pipeline
+
+    settings = Settings(data_dir=tmp_path / "data", models_dir=Settings().model_store_dir,
+                        device="cpu", compute_type="int8")
+    engine = db.connect(settings.db_url)
+    with db.session(engine) as s:
+        unit = accounts.ensure_unit(s, "VP-UBND")
+        meeting = db.Meeting(unit_id=unit.id, title="Họp thử")
+        s.add(meeting)
+        s.flush()
+        job = jobs.create(s, meeting.id, None, None)
+        job_id = job.id
+    assert pipeline.run(engine, settings, job_id, "gpu").startswith("failed")
+    with db.session(engine) as s:
+        code = s.get(db.Job, job_id).error_code
+    engine.dispose()
+    assert code == "not_found"

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import session
+from db.engine import rowcount
 from db.models import utcnow
 from db.tracking import DailyRun
 from ketluan.settings import Settings
@@ -74,7 +75,7 @@ def claim(engine: Engine, name: str, day: date, owner: str) -> bool:
             DailyRun.lease_until < now,
         ).values(owner=owner, started_at=now, lease_until=now + LEASE,
                  attempts=DailyRun.attempts + 1).execution_options(synchronize_session=False))
-    return taken.rowcount == 1
+    return rowcount(taken) == 1
 
 
 def finish(engine: Engine, name: str, day: date, owner: str, detail: dict) -> None:

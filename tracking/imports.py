@@ -13,6 +13,7 @@ was and says so in its history; a rejected new task is not created.
 """
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any, Literal
@@ -196,7 +197,7 @@ def _check_items(notices: list[dict[str, Any]], items: Iterable[Item]) -> set[It
 
 
 def _apply(s: Session, parsed: ParsedNotice, d: dict[str, Any], pending: PendingImport,
-           user: User | None, result: Applied, rejected: set[tuple[str, int]] = frozenset(),
+           user: User | None, result: Applied, rejected: AbstractSet[tuple[str, int]] = frozenset(),
            note: str = "") -> None:
     notice = s.get(TrackedNotice, d["notice_id"]) if d["notice_id"] else None
     if notice is None:
@@ -216,6 +217,8 @@ def _apply(s: Session, parsed: ParsedNotice, d: dict[str, Any], pending: Pending
     find = units.Resolver(s, notice.unit_id)
     for entry in d["changed"]:
         task = s.get(TrackedTask, entry["id"])
+        if task is None:  # deleted since the preview: nothing left to change
+            continue
         if ("changed", task.id) in rejected:
             record(s, task, user, "reimport_rejected",
                    note or "Không nhận thay đổi của văn bản nhập lại", changes=entry["changes"],
@@ -230,6 +233,8 @@ def _apply(s: Session, parsed: ParsedNotice, d: dict[str, Any], pending: Pending
         result.changed += 1
     for gone in d["removed"]:
         task = s.get(TrackedTask, gone["id"])
+        if task is None:  # deleted since the preview: already gone
+            continue
         if ("removed", task.id) in rejected:
             record(s, task, user, "withdraw_rejected",
                    note or "Vẫn theo dõi, dù không còn trong văn bản nhập lại", **source)

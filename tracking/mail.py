@@ -23,6 +23,8 @@ class Mailer:
         msg = EmailMessage()
         msg["From"], msg["To"], msg["Subject"] = self.sender, ", ".join(to), subject
         msg.set_content(body, charset="utf-8")
+        if not self.host:
+            raise smtplib.SMTPException("no SMTP relay configured (KETLUAN_SMTP_HOST)")
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             if self.starttls:
                 smtp.starttls()

@@ -232,9 +232,9 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
         listing.cell(row, 3).number_format = listing.cell(row, 9).number_format = "DD/MM/YYYY"
         if r.warning:
             listing.cell(row, 14).fill = PatternFill("solid", fgColor=fills[r.warning])
-    for col, width in zip("ABCDEFGHIJKLMN", (20, 14, 12, 60, 28, 28, 16, 18, 12, 10, 40, 24, 26,
-                                             14), strict=True):
-        listing.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFGHIJKLMN", (20, 14, 12, 60, 28, 28, 16, 18, 12, 10, 40, 24, 26,
+                                                14), strict=True):
+        listing.column_dimensions[letter].width = width
     listing.freeze_panes = "A2"
     listing.auto_filter.ref = listing.dimensions
     listing.print_title_rows = "1:1"
@@ -289,8 +289,9 @@ def export_docx(rows: list[Row], path: str | Path, today: date, office: str = ""
     if not overdue:
         kit.para(doc, "Không có nhiệm vụ quá hạn.", indent_mm=10)
     for r in sorted(overdue, key=lambda r: r.due_on or today):
-        kit.para(doc, f"- {r.code} ({r.notice}), {r.lead}: {r.content} — hạn {r.due_on:%d/%m/%Y}, "
-                      f"quá {(today - r.due_on).days} ngày"
+        due = r.due_on or today  # overdue: always dated
+        kit.para(doc, f"- {r.code} ({r.notice}), {r.lead}: {r.content} — hạn {due:%d/%m/%Y}, "
+                      f"quá {(today - due).days} ngày"
                       f"{', cảnh báo ' + LEVELS[r.warning].lower() if r.warning else ''}.",
                  indent_mm=10, after_pt=3)
     path.parent.mkdir(parents=True, exist_ok=True)

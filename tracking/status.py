@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from drafting.deadline import add_working_days
 from drafting.deadline import parse as parse_deadline
+from ketluan.settings import Settings
 
 # Loại thời hạn
 FIXED = "co_han"  # có hạn cụ thể
@@ -163,5 +164,5 @@ def _working_days_ahead(today: date, n: int) -> date:
     return add_working_days(today, n)
 
 
-def rules_from(settings) -> Rules:
+def rules_from(settings: Settings) -> Rules:
     return Rules(settings.tracking_near_days, settings.tracking_special_overdue_days)

@@ -93,7 +93,8 @@ class Resolver:
         unit = self.exact.get(name.lower()) or self.by_key.get(wanted)
         if unit is None and create:
             unit = resolve(self.s, name, self.office_id, create=True)
-            self.exact[name.lower()], self.by_key[wanted] = unit, unit
+            if unit is not None:
+                self.exact[name.lower()], self.by_key[wanted] = unit, unit
         return unit
 
 

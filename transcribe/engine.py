@@ -7,9 +7,10 @@ long meetings stream and report progress.
 
 import itertools
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -52,10 +53,16 @@ class TranscribeOptions:
     guard: GuardOptions = field(default_factory=GuardOptions)
 
 
+class WhisperModelLike(Protocol):
+    """What ketluan uses of faster_whisper.WhisperModel (the package ships no types)."""
+
+    def transcribe(self, audio: np.ndarray, **options: Any) -> tuple[Iterable[Any], Any]: ...
+
+
 @dataclass(frozen=True)
 class LoadedModel:
     name: str
-    whisper: object  # faster_whisper.WhisperModel
+    whisper: WhisperModelLike | vietasr.VietAsr  # faster_whisper.WhisperModel, or viet-asr's
     device: str
     compute_type: str
     backend: str = "whisper"  # or "vietasr" (transcribe/vietasr.py): whisper is then a VietAsr
@@ -163,7 +170,7 @@ def _decode(samples: np.ndarray, model: LoadedModel, opts: TranscribeOptions) ->
     from faster_whisper import BatchedInferencePipeline
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    if model.backend == "vietasr":
+    if isinstance(model.whisper, vietasr.VietAsr):  # backend "vietasr"
         vad = VadOptions(min_silence_duration_ms=opts.vad_min_silence_ms,
                          max_speech_duration_s=vietasr.PIECE_SECONDS)
         runs = _speech(samples, vad, get_speech_timestamps) if opts.vad else [{"start": 0, "end": len(samples)}]

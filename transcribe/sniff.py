@@ -67,13 +67,16 @@ def _check_tail(path: Path, shown: str, declared: float) -> None:
     end = 0.0
     with av.open(str(path), metadata_errors="ignore") as container:
         stream = container.streams.audio[0]
+        time_base = stream.time_base
+        if time_base is None:
+            return  # no time base to place packets by: cannot tell, let decoding judge
         try:
-            container.seek(int((declared - TAIL_SECONDS) / stream.time_base), stream=stream)
+            container.seek(int((declared - TAIL_SECONDS) / time_base), stream=stream)
             for i, packet in enumerate(container.demux(stream)):
                 if i > MAX_TAIL_PACKETS:
                     return  # the seek landed far back (no index): cannot tell, let decoding judge
                 if packet.pts is not None and packet.size:
-                    end = max(end, float((packet.pts + (packet.duration or 0)) * stream.time_base))
+                    end = max(end, float((packet.pts + (packet.duration or 0)) * time_base))
         except av.error.FFmpegError:
             pass
     if end >= declared * 0.98 - 1.0:

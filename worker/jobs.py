@@ -12,6 +12,7 @@ adding rows. The sweeper (worker/sweeper.py) frees expired leases and re-sends.
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, case, or_, select, update
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ from db import (
     TranscriptVersion,
     utcnow,
 )
+from db.engine import rowcount
 from db.models import KIND_ENROL, STAGE_CPU, STAGE_GPU
 from ketluan.errors import InputError
 
@@ -114,7 +116,7 @@ def claim(engine: Engine, job_id: int, stage: str, owner: str, lease_s: float) -
             )
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             return None
         return s.get(Job, job_id)
 
@@ -215,22 +217,23 @@ def retry(s: Session, job: Job) -> Job:
 
 def drop_clip(s: Session, store: FileStore, job: Job) -> None:
     """Inside the caller's transaction: remove an ended enrolment's clip from the file store."""
-    clip = (job.params or {}).get("clip")
+    params = job.params or {}
+    clip = params.get("clip")
     if job.kind != KIND_ENROL or job.state not in FINAL_STATES or not clip:
         return
     store.path(clip).unlink(missing_ok=True)
-    job.params = {**job.params, "clip": None}
+    job.params = {**params, "clip": None}
 
 
 def held_elsewhere(job: Job, now: datetime) -> bool:
     return job.lease_until is not None and job.lease_until >= now
 
 
-def _guarded(engine: Engine, job_id: int, owner: str | None, values: dict) -> None:
+def _guarded(engine: Engine, job_id: int, owner: str | None, values: dict[str, Any]) -> None:
     with Session(engine, expire_on_commit=False) as s, s.begin():
         q = update(Job).where(Job.id == job_id, Job.state.in_(ACTIVE_STATES))
         if owner is not None:
             q = q.where(Job.lease_owner == owner)
         result = s.execute(q.values(**values).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             raise LeaseLost(job_id)

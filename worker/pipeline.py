@@ -12,9 +12,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ from db.models import KIND_ENROL, STAGE_CPU, STAGE_GPU
 from db.voiceprints import DBVoiceprints, pack_centroids
 from diarize.voiceprints import speaker_embedding
 from drafting.gazetteer import Gazetteer
-from ketluan.errors import AudioError, InputError, KetluanError, ModelError
+from ketluan.errors import AudioError, InputError, KetluanError, ModelError, NotFoundError
 from ketluan.settings import Settings
 from transcribe import Glossary, Transcript
 from worker import jobs
@@ -142,7 +142,7 @@ def enrol_stage(ctx: "StageRun") -> None:
     from diarize.pipeline import load_pipeline
 
     with Session(ctx.engine, expire_on_commit=False) as s:
-        job = s.get(db.Job, ctx.job_id)
+        job = _existing(s, db.Job, ctx.job_id)
         speaker = s.get(db.Speaker, job.speaker_id) if job.speaker_id else None
     params = job.params or {}
     name = params.get("clip_name") or "đoạn ghi âm"
@@ -304,6 +304,12 @@ def meeting_dict(meeting: db.Meeting) -> dict[str, Any]:
     }
 
 
+def _celery_send() -> jobs.Send:
+    from worker.tasks import send
+
+    return send
+
+
 @dataclass
 class StageRun:
     """One claimed run of a stage: lease heartbeat, throttled progress, notes."""
@@ -312,7 +318,7 @@ class StageRun:
     settings: Settings
     job_id: int
     owner: str
-    send: jobs.Send | None = None
+    send: jobs.Send = field(default_factory=_celery_send)  # the Celery queue unless given
 
     def __post_init__(self) -> None:
         self.store = db.FileStore(self.settings.files_dir)
@@ -320,16 +326,12 @@ class StageRun:
         self._lost = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        if self.send is None:
-            from worker.tasks import send
-
-            self.send = send
 
     def load(self) -> tuple[db.Job, db.Meeting, db.AudioFile]:
         with Session(self.engine, expire_on_commit=False) as s:
-            job = s.get(db.Job, self.job_id)
-            meeting = s.get(db.Meeting, job.meeting_id)
-            audio = s.get(db.AudioFile, job.audio_id)
+            job = _existing(s, db.Job, self.job_id)
+            meeting = _existing(s, db.Meeting, job.meeting_id)
+            audio = _existing(s, db.AudioFile, job.audio_id)
             s.expunge_all()
         return job, meeting, audio
 
@@ -385,7 +387,21 @@ class StageRun:
                 log.warning("job %s: lease heartbeat failed: %s", self.job_id, exc)
 
 
-def _next_version(s: Session, model: type, meeting_id: int) -> int:
+_Row = TypeVar("_Row", bound=db.Base)
+
+
+def _existing(s: Session, model: type[_Row], ident: int | None) -> _Row:
+    """The row a running job needs; gone (its meeting deleted meanwhile) ends the job."""
+    row = s.get(model, ident) if ident is not None else None
+    if row is None:
+        raise NotFoundError(
+            f"Dữ liệu của công việc không còn ({model.__tablename__} #{ident}).",
+            "Cuộc họp hoặc bản ghi âm có thể vừa bị xóa; tải bản ghi lên lại nếu cần.",
+        )
+    return row
+
+
+def _next_version(s: Session, model: type[db.TranscriptVersion] | type[db.DraftVersion], meeting_id: int) -> int:
     current = s.scalar(select(func.max(model.version)).where(model.meeting_id == meeting_id))
     return (current or 0) + 1
 

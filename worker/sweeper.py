@@ -19,6 +19,7 @@ from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from db import ACTIVE_STATES, FINAL_STATES, FileStore, Job, cleanup, utcnow
+from db.engine import rowcount
 from db.models import KIND_ENROL
 from ketluan.settings import Settings
 from worker import jobs
@@ -59,7 +60,7 @@ def sweep(engine: Engine, send: jobs.Send, settings: Settings) -> list[int]:
                 )
                 .execution_options(synchronize_session=False)
             )
-        if result.rowcount == 1:
+        if rowcount(result) == 1:
             why = "worker lost" if job.lease_until is not None else "message not taken"
             log.warning("job %s: %s, sending to the %s queue again", job.id, why, job.stage)
             job.enqueued_at = now

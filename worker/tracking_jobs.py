@@ -164,6 +164,8 @@ def _run_import(ctx: "_Run") -> None:
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         row = _mine(s, job.id, ctx.owner)
         user = _creator(s, row)
+        if row.unit_id is None:  # create_import always names the importing office
+            raise InputError("Việc nhập này không ghi đơn vị nhập.", "Tải tệp lên lại.")
         pending = imports.preview(s, notices, row.unit_id, user, job.input_name)
         _done(row, {"import_id": pending.id})
     _remove(ctx.store, job.input_path)
@@ -174,7 +176,10 @@ def _run_export(ctx: "_Run") -> None:
     fmt, today = p["format"], _day(p.get("on")) or date.today()
     issued_from, issued_to = _day(p.get("issued_from")), _day(p.get("issued_to"))
     with Session(ctx.engine, expire_on_commit=False) as s:
-        user = _creator(s, s.get(TrackingJob, job.id))
+        row = s.get(TrackingJob, job.id)
+        if row is None:
+            raise LeaseLost(job.id)
+        user = _creator(s, row)
         rows = reports.task_rows(s, today, rules_from(ctx.settings), user,
                                  unit_id=p.get("unit_id"), notice_id=p.get("notice_id"),
                                  status=p.get("status"), issued_from=issued_from,
@@ -225,7 +230,7 @@ def sweep(engine: Engine, send: Send, settings: Settings) -> list[int]:
                 _same(TrackingJob.enqueued_at, enqueued_at),
             ).values(state=QUEUED, lease_owner=None, lease_until=None, enqueued_at=now)
                 .execution_options(synchronize_session=False))
-        if done.rowcount == 1:
+        if db.rowcount(done) == 1:
             log.warning("tracking job %s: %s, sending again", job_id,
                         "worker lost" if lease_until is not None else "message not taken")
             try:
@@ -296,7 +301,7 @@ def _claim(engine: Engine, job_id: int, owner: str, lease_s: float) -> TrackingJ
         ).values(state=RUNNING, progress=0.0, lease_owner=owner,
                  lease_until=now + timedelta(seconds=lease_s), attempts=TrackingJob.attempts + 1,
                  started_at=now).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
+        if db.rowcount(result) != 1:
             return None
         return s.get(TrackingJob, job_id)
 
@@ -334,7 +339,7 @@ def _guarded(engine: Engine, job_id: int, owner: str, values: dict[str, Any]) ->
             TrackingJob.id == job_id, TrackingJob.state == RUNNING,
             TrackingJob.lease_owner == owner).values(**values)
             .execution_options(synchronize_session=False))
-        if result.rowcount != 1:
+        if db.rowcount(result) != 1:
             raise LeaseLost(job_id)
 
 
@@ -357,7 +362,7 @@ def _clean(engine: Engine, store: db.FileStore, before) -> None:
         with Session(engine) as s, s.begin():
             gone = s.execute(delete(TrackingJob).where(
                 TrackingJob.id == job_id, TrackingJob.state.in_((DONE, FAILED))))
-        if gone.rowcount == 1:
+        if db.rowcount(gone) == 1:
             _remove(store, input_path)
             _remove(store, output_path)
     folder = store.root / JOB_DIR

@@ -168,5 +168,5 @@ def create_speaker(body: SpeakerIn, request: Request, user: SpeakerEditor, s: DB
         name=sp.name,
         title=sp.title,
         organisation=sp.organisation,
-        unit_name=s.get(db.Unit, unit_id).name,
+        unit_name=s.get_one(db.Unit, unit_id).name,
     )

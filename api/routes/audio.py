@@ -119,9 +119,8 @@ def _refuse_duplicate(s, user: db.User, meeting: db.Meeting, sha256: str) -> Non
     same bytes are neither refused nor revealed: each unit has its own row (db/audio.py)."""
     duplicate = find_duplicate(s, sha256, meeting.unit_id)
     if duplicate is not None:
-        exc = ConflictError(
+        raise ConflictError(
             f"Bản ghi này đã được tải lên cho cuộc họp #{duplicate.id} «{duplicate.title}».",
             "Mở cuộc họp đó để xem kết quả, hoặc chọn đúng tệp của cuộc họp này.",
+            extra={"meeting_id": duplicate.id},
         )
-        exc.extra = {"meeting_id": duplicate.id}
-        raise exc

@@ -59,7 +59,7 @@ def me(user: Me) -> UserOut:
 def create_token(body: TokenIn, request: Request, user: Me, s: DB) -> TokenOut:
     """Tạo mã truy cập API (bearer) không hết hạn cho người dùng hiện tại."""
     token = accounts.issue_token(s, user, "api", None, label=body.label)
-    row = s.scalar(select(db.AuthToken).where(db.AuthToken.token_hash == accounts.token_hash(token)))
+    row = s.scalars(select(db.AuthToken).where(db.AuthToken.token_hash == accounts.token_hash(token))).one()
     audit(s, request, user, "create", "token", row.id, label=body.label)
     s.commit()
     return TokenOut(id=row.id, token=token, label=body.label)

@@ -125,7 +125,7 @@ def check_our_notice(path, shown: str, meeting: db.Meeting) -> None:
     # the trích yếu (the lines under THÔNG BÁO) and the header: not the body, which may
     # mention other meetings
     summary = []
-    for line in lines[at + 1:at + 4] if is_notice else []:
+    for line in lines[at + 1:at + 4] if at is not None else []:
         if re.fullmatch(r"[-_*\s]+", line) or line.lower().startswith("ngày "):
             break  # the rule under the trích yếu, or the body's first sentence
         summary.append(line)

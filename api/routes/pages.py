@@ -119,7 +119,8 @@ def meetings_page(
     if rows:
         jobs = s.scalars(select(db.Job).where(db.Job.meeting_id.in_([m.id for m in rows])).order_by(db.Job.id.desc()))
         for job in jobs:
-            latest.setdefault(job.meeting_id, JobOut.of(job))
+            if job.meeting_id is not None:
+                latest.setdefault(job.meeting_id, JobOut.of(job))
     state = meeting_routes.meetings_state(user, s)  # app.js polls it and reloads the list on change
     return _render(request, "meetings.html", user, meetings=rows, jobs=latest, q=q or "", list_key=state.key)
 
@@ -176,11 +177,11 @@ def tracking_page(
     until: Annotated[str, Query(alias="issued_to")] = "",
 ) -> Response:
     # A GET form sends empty fields as "": read them as "no filter".
-    status = status or None
+    wanted = status or None
     unit_id, notice_id = _number(unit, "đơn vị"), _number(notice, "văn bản")
     issued_from, issued_to = _day(since, "ngày ban hành từ"), _day(until, "ngày ban hành đến")
     page = tracking_routes.list_tasks(
-        request, user, s, None, status, unit_id, notice_id, issued_from, issued_to, None, 0, 1000
+        request, user, s, None, wanted, unit_id, notice_id, issued_from, issued_to, None, 0, 1000
     )
     filters = {
         "status": status or "",
@@ -190,6 +191,7 @@ def tracking_page(
         "issued_to": issued_to.isoformat() if issued_to else "",
     }
     filtered = any(filters.values())
+    board: dict | tracking_routes.DashboardOut  # the template reads either the same way
     if filtered:  # the cards count what the list shows
         board = _board(page.items)
     else:
@@ -287,7 +289,7 @@ def glossary_page(request: Request, user: GlossaryEditor, s: DB) -> Response:
     if user.role_code == ADMIN:
         units = list(s.scalars(select(db.Unit).order_by(db.Unit.code)))
     else:
-        units = [s.get(db.Unit, user.unit_id)] if user.unit_id else []
+        units = [s.get_one(db.Unit, user.unit_id)] if user.unit_id else []
     return _render(request, "glossary.html", user, glossary_units=units)
 
 
@@ -295,7 +297,8 @@ def glossary_page(request: Request, user: GlossaryEditor, s: DB) -> Response:
 def admin_page(request: Request, user: Admin, s: DB) -> Response:
     prints: dict[int, list] = {}
     for vp in voiceprint_routes.list_voiceprints(user, s):
-        prints.setdefault(vp.speaker_id, []).append(vp)
+        if vp.speaker_id is not None:  # the page lists prints under their speaker
+            prints.setdefault(vp.speaker_id, []).append(vp)
     return _render(
         request,
         "admin.html",

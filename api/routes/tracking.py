@@ -620,6 +620,8 @@ async def _wait_for_file(request: Request, user: db.User, job_id: int) -> Respon
     deadline = loop.time() + EXPORT_WAIT_SECONDS
     while True:
         job = await run_in_threadpool(_load_job, sessions, job_id)
+        if job is None:  # removed meanwhile
+            raise NotFoundError(f"Không còn việc xuất #{job_id}.", "Bấm xuất lại.")
         if job.state == tracking_jobs.DONE:
             return await run_in_threadpool(_serve_file, sessions, request, user, job_id)
         if job.state == tracking_jobs.FAILED:

@@ -14,7 +14,10 @@ def run() -> None:
     if conn is not None:
         _run_on(conn)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic: neither a connection nor sqlalchemy.url was given")
+    engine = create_engine(url)
     with engine.begin() as c:
         _run_on(c)
 

@@ -119,7 +119,7 @@ def upgrade() -> None:
 def _link_existing_supports() -> None:
     """Tasks saved before this revision: link their cooperating units by exact unit name."""
     conn = op.get_bind()
-    units = {}
+    units: dict[str, int] = {}
     for unit_id, name in conn.execute(sa.text("SELECT id, name FROM units ORDER BY id")):
         units.setdefault(_key(name), unit_id)
     rows = []
