@@ -415,3 +415,12 @@ def test_unpunctuated_boundary_before_a_body_and_cung():
     found = tasks("tôi kết luận thế này sở tư pháp phải rà soát các văn bản trong năm nay sở nội "
                   "vụ cũng kiểm tra đề xuất sắp xếp bộ máy")
     assert leads(found) == [["Sở Tư pháp"], ["Sở Nội vụ"]]
+
+
+def test_spoken_follow_ups_and_empty_manner_actions():
+    found = tasks("Tôi kết luận thế này. Giao Sở Nội vụ tổng hợp danh sách. Hoàn thành trong "
+                  "tháng tư, không để chậm trễ. Báo cáo gửi về Văn phòng Ủy ban tỉnh trước mười "
+                  "bốn giờ ngày hai mươi tháng tư. Yêu cầu các xã, thị trấn rà soát hộ nghèo.")
+    assert leads(found) == [["Sở Nội vụ"], ["các xã, thị trấn"]]
+    # both dates stay in the phrase; the first said is the due date
+    assert "hai mươi" in found[0].deadline.phrase and found[0].deadline.due == date(2024, 4, 30)
