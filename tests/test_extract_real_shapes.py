@@ -424,3 +424,10 @@ def test_spoken_follow_ups_and_empty_manner_actions():
     assert leads(found) == [["Sở Nội vụ"], ["các xã, thị trấn"]]
     # both dates stay in the phrase; the first said is the due date
     assert "hai mươi" in found[0].deadline.phrase and found[0].deadline.due == date(2024, 4, 30)
+
+
+def test_unpunctuated_body_spoken_to_is_no_new_lead_and_closing_words_drop():
+    found = tasks("tôi kết luận thế này giao sở giáo dục và đào tạo chủ động báo cáo đề xuất ủy "
+                  "ban nhân dân tỉnh xem xét giải quyết vậy thôi")
+    assert leads(found) == [["Sở Giáo dục và Đào tạo"]]
+    assert found[0].action.endswith("xem xét giải quyết")
