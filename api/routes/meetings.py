@@ -18,6 +18,8 @@ from api.schemas import (
     NoticePatch,
 )
 from db import accounts
+from db.audio import check_not_busy
+from db.cleanup import remove_now
 from ketluan.errors import InputError
 
 router = APIRouter(prefix="/api/meetings", tags=["Cuộc họp"])
@@ -140,10 +142,20 @@ def update_notice(
 
 @router.delete("/{meeting_id}", status_code=204)
 def delete_meeting(meeting_id: int, request: Request, user: Clerk, s: DB) -> None:
-    """Xóa cuộc họp cùng công việc, bản chép lời và dự thảo của nó."""
+    """Xóa cuộc họp cùng công việc, bản chép lời, dự thảo và các tệp của nó (bản ghi âm được
+    giữ nếu một cuộc họp hay giọng nói khác còn dùng). Không xóa được khi đang xử lý."""
     meeting = visible_meeting(s, user, meeting_id)
-    audit(s, request, user, "delete", "meeting", meeting.id, meeting.id, title=meeting.title)
+    check_not_busy(s, meeting)
+    audio_ids = sorted(set(s.scalars(select(db.Job.audio_id).where(
+        db.Job.meeting_id == meeting.id, db.Job.audio_id.is_not(None)))) | (
+        {meeting.audio_id} if meeting.audio_id else set()))
+    paths = list(s.scalars(
+        select(db.DraftVersion.storage_path).where(db.DraftVersion.meeting_id == meeting.id)))
+    audit(s, request, user, "delete", "meeting", meeting.id, meeting.id, title=meeting.title,
+          audio=meeting.audio.original_name if meeting.audio else None)
     s.delete(meeting)
+    s.commit()
+    remove_now(s, request.app.state.store, [i for i in audio_ids if i is not None], paths)
     s.commit()
 
 

@@ -132,6 +132,12 @@ def upload_page(request: Request, user: Clerk, s: DB) -> Response:
                    notice_defaults={f: form_defaults(f) for f in FORMATS})
 
 
+@router.get("/meetings/{meeting_id}/edit", response_class=HTMLResponse)
+def meeting_edit_page(request: Request, meeting_id: int, user: Clerk, s: DB) -> Response:
+    meeting = meeting_routes.get_meeting(meeting_id, user, s)
+    return _render(request, "meeting_edit.html", user, meeting=meeting)
+
+
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
 def transcript_page(request: Request, meeting_id: int, user: Listener, s: DB) -> Response:
     meeting = meeting_routes.get_meeting(meeting_id, user, s)
