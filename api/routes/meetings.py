@@ -146,16 +146,16 @@ def delete_meeting(meeting_id: int, request: Request, user: Clerk, s: DB) -> Non
     giữ nếu một cuộc họp hay giọng nói khác còn dùng). Không xóa được khi đang xử lý."""
     meeting = visible_meeting(s, user, meeting_id)
     check_not_busy(s, meeting)
-    audio_ids = sorted(set(s.scalars(select(db.Job.audio_id).where(
-        db.Job.meeting_id == meeting.id, db.Job.audio_id.is_not(None)))) | (
-        {meeting.audio_id} if meeting.audio_id else set()))
+    audio_ids = {i for i in s.scalars(select(db.Job.audio_id).where(db.Job.meeting_id == meeting.id)) if i}
+    if meeting.audio_id:
+        audio_ids.add(meeting.audio_id)
     paths = list(s.scalars(
         select(db.DraftVersion.storage_path).where(db.DraftVersion.meeting_id == meeting.id)))
     audit(s, request, user, "delete", "meeting", meeting.id, meeting.id, title=meeting.title,
           audio=meeting.audio.original_name if meeting.audio else None)
     s.delete(meeting)
     s.commit()
-    remove_now(s, request.app.state.store, [i for i in audio_ids if i is not None], paths)
+    remove_now(s, request.app.state.store, sorted(audio_ids), paths)
     s.commit()
 
 

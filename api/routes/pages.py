@@ -319,6 +319,63 @@ def admin_page(request: Request, user: Admin, s: DB) -> Response:
     )
 
 
+AUDIT_ACTIONS = {
+    "read": "Xem", "download": "Tải về", "create": "Tạo", "update": "Sửa", "delete": "Xóa",
+    "login": "Đăng nhập", "retry": "Chạy lại", "rerun": "Xử lý lại", "cancel": "Hủy",
+}
+AUDIT_OBJECTS = {
+    "audio": "Bản ghi âm", "transcript": "Bản chép lời", "draft": "Dự thảo", "meeting": "Cuộc họp",
+    "job": "Công việc xử lý", "user": "Tài khoản", "password": "Mật khẩu", "token": "Phiên đăng nhập",
+    "unit": "Đơn vị", "glossary": "Từ điển", "speaker": "Người nói", "voiceprint": "Vân tay giọng nói",
+    "tracking_task": "Nhiệm vụ", "tracking_tasks": "Danh sách nhiệm vụ", "tracking_evidence": "Tệp minh chứng",
+    "tracking_export": "Báo cáo xuất ra", "tracking_import": "Văn bản nhập theo dõi",
+    "tracking_job": "Công việc theo dõi", "tracking_unit_name": "Tên đơn vị", "draft_job": "Công việc dự thảo",
+}
+AUDIT_PAGE = 200
+
+
+@router.get("/admin/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    user: Admin,
+    s: DB,
+    username: Annotated[str, Query(max_length=64)] = "",
+    action: Annotated[str, Query(max_length=32)] = "",
+    object_type: Annotated[str, Query(max_length=32)] = "",
+    meeting: Annotated[str, Query(alias="meeting_id", max_length=12)] = "",
+    since: Annotated[str, Query(max_length=10)] = "",
+    until: Annotated[str, Query(max_length=10)] = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """The audit log for the admin: who read which recording, transcript or draft, and when."""
+    from zoneinfo import ZoneInfo
+
+    meeting_id = _number(meeting, "cuộc họp")
+    day_from, day_to = _day(since, "từ ngày"), _day(until, "đến ngày")
+    events = admin_routes.list_audit(
+        request, user, s, meeting_id, username or None, AUDIT_PAGE + 1, action or None,
+        object_type or None, day_from, day_to, offset,
+    )
+    more = len(events) > AUDIT_PAGE
+    events = events[:AUDIT_PAGE]
+    zone = ZoneInfo(request.app.state.settings.tracking_timezone)
+    ids = {e.meeting_id for e in events if e.meeting_id is not None}
+    titles = dict(s.execute(select(db.Meeting.id, db.Meeting.title).where(db.Meeting.id.in_(ids))).all()) if ids else {}
+    filters = {"username": username, "action": action, "object_type": object_type,
+               "meeting_id": meeting_id or "", "since": since, "until": until}
+    query = {k: v for k, v in filters.items() if v}
+    return _render(
+        request, "audit.html", user,
+        events=[(e, e.at.astimezone(zone)) for e in events],
+        titles=titles,
+        usernames=list(s.scalars(select(db.User.username).order_by(db.User.username))),
+        actions=AUDIT_ACTIONS, objects=AUDIT_OBJECTS, filters=filters,
+        offset=offset, page_size=AUDIT_PAGE,
+        more_query=urlencode({**query, "offset": offset + AUDIT_PAGE}) if more else "",
+        back_query=urlencode({**query, "offset": max(0, offset - AUDIT_PAGE)}) if offset else "",
+    )
+
+
 # -- helpers ----------------------------------------------------------------------------
 
 

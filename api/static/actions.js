@@ -44,3 +44,39 @@ document.addEventListener("click", async (e) => {
     location.reload();
   } catch (err) { flash(`${err.message} ${err.hint || ""}`, true); busy(b, false); }
 });
+
+// -- administration: edit a user (name, role, unit) ------------------------------------------
+
+document.addEventListener("DOMContentLoaded", () => {
+  const form = $("#user-edit-form"), table = $("#user-table");
+  if (!form || !table) return;
+  const box = $("[data-error]", form);
+  table.addEventListener("click", (e) => {
+    const b = e.target.closest("[data-edit-user]");
+    if (!b) return;
+    const row = b.closest("tr");
+    clearError(box);
+    $("[name=id]", form).value = row.dataset.user;
+    $("[name=full_name]", form).value = row.dataset.fullName || "";
+    $("[name=role]", form).value = row.dataset.role;
+    $("[name=unit_code]", form).value = row.dataset.unit || "";
+    $("[data-edit-username]", form).textContent = row.dataset.username;
+    form.hidden = false;
+    $("[name=full_name]", form).focus();
+  });
+  $("[data-cancel]", form).addEventListener("click", () => { form.hidden = true; });
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    clearError(box);
+    const d = formData(form);
+    if (d.role !== "admin" && !d.unit_code) {
+      showError(box, { message: "Chưa chọn đơn vị.", hint: "Chọn đơn vị ở ô «Đơn vị»: mọi vai trò trừ quản trị viên cần một đơn vị." });
+      return;
+    }
+    try {
+      await api("PATCH", `/api/users/${d.id}`, { full_name: d.full_name, role: d.role, unit_code: d.unit_code || "" });
+      flashNext(`Đã lưu tài khoản ${$("[data-edit-username]", form).textContent}.`);
+      location.reload();
+    } catch (err) { showError(box, err); }
+  });
+});
