@@ -46,6 +46,7 @@ from ketluan.errors import AccessDenied, AuthError, InputError, KetluanError
 from tracking import reports as tracking_reports
 from tracking import tasks as tracking_tasks
 from tracking.status import KINDS, LEVELS
+from tracking.tasks import RETURNED_LEVEL
 
 router = APIRouter()
 Anyone = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]
@@ -265,7 +266,21 @@ def task_page(request: Request, task_id: int, user: Anyone, s: DB) -> Response:
         can_update=tracking_tasks.may_update(row, user),
         cooperating=user.role_code == DON_VI and row.lead_unit_id != user.unit_id,
         kinds=KINDS,
+        notice=row.notice,
     )
+
+
+@router.get("/tracking/notifications", response_class=HTMLResponse)
+def notifications_page(request: Request, user: Anyone, s: DB, unread: bool = False) -> Response:
+    """A unit's warnings and returned results (the assigning office's own, for its staff)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(request.app.state.settings.tracking_timezone)
+    notes = tracking_routes.my_notifications(user, s, unread)
+    codes = dict(s.execute(select(db.TrackedTask.id, db.TrackedTask.code).where(
+        db.TrackedTask.id.in_({n.task_id for n in notes}))).all()) if notes else {}
+    return _render(request, "notifications.html", user, notes=[(n, n.created_at.astimezone(zone)) for n in notes],
+                   codes=codes, unread=unread, levels={**LEVELS, RETURNED_LEVEL: "Trả lại kết quả"})
 
 
 @router.get("/tracking/import", response_class=HTMLResponse)
@@ -419,6 +434,8 @@ def _nav(user: db.User | None) -> list[tuple[str, str]]:
     if role in (ADMIN, VAN_THU):
         items.append(("/upload", "Tải bản ghi"))
     items.append(("/tracking", "Theo dõi nhiệm vụ"))
+    if role in (DON_VI, THEO_DOI):
+        items.append(("/tracking/notifications", "Thông báo"))
     if role in (ADMIN, THEO_DOI):
         items.append(("/tracking/import", "Nhập văn bản"))
         items.append(("/tracking/units", "Tên đơn vị"))

@@ -80,3 +80,98 @@ document.addEventListener("DOMContentLoaded", () => {
     } catch (err) { showError(box, err); }
   });
 });
+
+// -- tracking: bulk accept, bulk deadlines ---------------------------------------------------
+
+document.addEventListener("DOMContentLoaded", () => {
+  const form = $("#bulk-form");
+  if (!form) return;
+  const box = $("[data-error]", form), count = $("[data-bulk-count]", form);
+  const chosen = () => $$("[data-select]").filter((c) => c.checked).map((c) => parseInt(c.dataset.select, 10));
+  const refresh = () => { count.textContent = String(chosen().length); };
+  const all = $("[data-select-all]");
+  if (all) all.addEventListener("change", () => { for (const c of $$("[data-select]")) c.checked = all.checked; refresh(); });
+  document.addEventListener("change", (e) => { if (e.target.matches("[data-select]")) refresh(); });
+  refresh();
+  form.addEventListener("click", async (e) => {
+    const b = e.target.closest("[data-bulk]");
+    if (!b) return;
+    clearError(box);
+    const ids = chosen(), d = formData(form);
+    if (!ids.length) {
+      showError(box, { message: "Chưa chọn nhiệm vụ nào.", hint: "Đánh dấu ô đầu dòng của các nhiệm vụ cần xử lý." });
+      return;
+    }
+    let url, body, what;
+    if (b.dataset.bulk === "accept") {
+      url = "/api/tracking/bulk/accept"; body = { task_ids: ids, note: d.note || "" }; what = "công nhận hoàn thành";
+    } else {
+      if (!d.due_on) {
+        showError(box, { message: "Chưa nhập hạn xử lý mới.", hint: "Nhập ngày ở ô «Hạn xử lý mới» (ngày/tháng/năm) rồi bấm Đổi hạn." });
+        return;
+      }
+      url = "/api/tracking/bulk/deadline"; body = { task_ids: ids, due_on: d.due_on, note: d.note || "" };
+      what = `đổi hạn sang ${VN_DATE.fromIso(d.due_on)}`;
+    }
+    if (!confirm(`${what[0].toUpperCase()}${what.slice(1)} cho ${ids.length} nhiệm vụ đã chọn?`)) return;
+    busy(b, true);
+    try {
+      const out = await api("POST", url, body);
+      const refused = out.refused.map((r) => `${r.code}: ${r.message}`);
+      const text = `Đã ${what} ${out.done.length} nhiệm vụ.` + (refused.length ? ` Không xử lý ${refused.length}: ${refused.join("; ")}` : "");
+      flashNext(text);
+      location.reload();
+    } catch (err) { showError(box, err); busy(b, false); }
+  });
+});
+
+// -- a task: delete a wrong evidence file; the notice's received date -------------------------
+
+document.addEventListener("click", async (e) => {
+  const b = e.target.closest("[data-delete-evidence]");
+  if (!b) return;
+  const task = $("#task").dataset.task;
+  if (!confirm(`Xóa tệp minh chứng “${b.dataset.name}”?`)) return;
+  busy(b, true);
+  try {
+    await api("DELETE", `/api/tracking/tasks/${task}/evidence/${b.dataset.deleteEvidence}`);
+    flashNext(`Đã xóa minh chứng “${b.dataset.name}”.`);
+    location.reload();
+  } catch (err) { showError($("#evidence-error"), err); busy(b, false); }
+});
+
+document.addEventListener("DOMContentLoaded", () => {
+  const form = $("#received-form");
+  if (!form) return;
+  const box = $("[data-error]", form);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    clearError(box);
+    const d = formData(form);
+    if (!d.received_on) {
+      showError(box, { message: "Chưa nhập ngày nhận văn bản.", hint: "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/09/2026." });
+      return;
+    }
+    try {
+      await api("POST", `/api/tracking/notices/${form.dataset.notice}/received`, { received_on: d.received_on });
+      flashNext(`Đã ghi ngày nhận văn bản ${form.dataset.number}: ${VN_DATE.fromIso(d.received_on)}.`);
+      location.reload();
+    } catch (err) { showError(box, err); }
+  });
+});
+
+// -- notifications -------------------------------------------------------------------------
+
+PAGES.notifications = () => {
+  document.addEventListener("click", async (e) => {
+    const b = e.target.closest("[data-read]");
+    if (!b) return;
+    busy(b, true);
+    try {
+      await api("POST", `/api/tracking/notifications/${b.dataset.read}/read`);
+      const row = b.closest("li");
+      row.classList.remove("unread");
+      b.replaceWith(el("span", { class: "muted" }, "đã đọc"));
+    } catch (err) { flash(err.message, true); busy(b, false); }
+  });
+};
