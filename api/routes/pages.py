@@ -45,7 +45,7 @@ from drafting.wording import form_defaults
 from ketluan.errors import AccessDenied, AuthError, InputError, KetluanError
 from tracking import reports as tracking_reports
 from tracking import tasks as tracking_tasks
-from tracking.status import KINDS, LEVELS
+from tracking.status import KINDS, LEVELS, rules_from
 from tracking.tasks import RETURNED_LEVEL
 
 router = APIRouter()
@@ -97,6 +97,8 @@ def home(request: Request, s: DB) -> Response:
     user = accounts.user_for_token(s, token) if token else None
     if user is None:
         return RedirectResponse("/login", 303)
+    if user.role_code == LANH_DAO:  # the leader's landing page, not the technical job list
+        return RedirectResponse("/leader", 303)
     tracking_first = user.role_code in (THEO_DOI, DON_VI)
     return RedirectResponse("/tracking" if tracking_first else "/meetings", 303)
 
@@ -124,6 +126,32 @@ def meetings_page(
                 latest.setdefault(job.meeting_id, JobOut.of(job))
     state = meeting_routes.meetings_state(user, s)  # app.js polls it and reloads the list on change
     return _render(request, "meetings.html", user, meetings=rows, jobs=latest, q=q or "", list_key=state.key)
+
+
+@router.get("/leader", response_class=HTMLResponse)
+def leader_page(request: Request, user: Office, s: DB) -> Response:
+    """A leader's landing page: overdue and due-soon tasks by unit, completion rates, and the
+    meetings of this week."""
+    today = dt.date.today()
+    # counts only: no task content or quotes are shown, so this is not a read of the tasks
+    units = tracking_reports.by_unit(tracking_reports.task_rows(s, today, rules_from(request.app.state.settings), user))
+    total = sum(u["total"] for u in units)
+    done = sum(u["done"] for u in units)
+    monday = today - dt.timedelta(days=today.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    q = select(db.Meeting).where(db.Meeting.date >= monday, db.Meeting.date <= sunday)
+    if user.role_code != ADMIN:
+        q = q.where(db.Meeting.unit_id == user.unit_id)
+    week = list(s.scalars(q.order_by(db.Meeting.date, db.Meeting.id)))
+    drafted = set(s.scalars(select(db.DraftVersion.meeting_id).where(
+        db.DraftVersion.meeting_id.in_([m.id for m in week])))) if week else set()
+    return _render(
+        request, "leader.html", user, units=units, on=today, monday=monday, sunday=sunday,
+        totals={"total": total, "done": done, "rate": round(100 * done / total) if total else 0,
+                "overdue": sum(u["overdue"] for u in units), "near_due": sum(u["near_due"] for u in units),
+                "awaiting": sum(u["awaiting"] for u in units)},
+        week=week, drafted=drafted,
+    )
 
 
 @router.get("/upload", response_class=HTMLResponse)
@@ -250,6 +278,50 @@ def _board(rows) -> dict:
     overdue = [{"unit": name, "overdue": n, "special": sp}
                for (_, name), (n, sp) in sorted(by_unit.items(), key=lambda x: -x[1][0])]
     return {"warnings": warnings_, "overdue_by_unit": overdue}
+
+
+@router.get("/tracking/print", response_class=HTMLResponse)
+def tracking_print(
+    request: Request,
+    user: Anyone,
+    s: DB,
+    status: str = "",
+    unit: Annotated[str, Query(alias="unit_id")] = "",
+    notice: Annotated[str, Query(alias="notice_id")] = "",
+    since: Annotated[str, Query(alias="issued_from")] = "",
+    until: Annotated[str, Query(alias="issued_to")] = "",
+) -> Response:
+    """The task list as printed for a meeting or a report: the same filters as /tracking."""
+    unit_id, notice_id = _number(unit, "đơn vị"), _number(notice, "văn bản")
+    issued_from, issued_to = _day(since, "ngày ban hành từ"), _day(until, "ngày ban hành đến")
+    page = tracking_routes.list_tasks(
+        request, user, s, None, status or None, unit_id, notice_id, issued_from, issued_to, None, 0, 1000
+    )
+    described = []
+    if status:
+        described.append(f"trạng thái: {tracking_reports.FILTERS.get(status, status)}")
+    if unit_id:
+        described.append(f"đơn vị: {dict(tracking_reports.lead_units(s, user)).get(unit_id, unit_id)}")
+    if notice_id:
+        number = s.scalar(select(db.TrackedNotice.number).where(db.TrackedNotice.id == notice_id))
+        described.append(f"văn bản: {number or notice_id}")
+    if issued_from or issued_to:
+        described.append("ban hành " + " ".join(
+            x for x in (f"từ {issued_from:%d/%m/%Y}" if issued_from else "",
+                        f"đến {issued_to:%d/%m/%Y}" if issued_to else "") if x))
+    return _render(request, "print_tasks.html", user, page=page, described=described)
+
+
+@router.get("/tracking/tasks/{task_id}/print", response_class=HTMLResponse)
+def task_print(request: Request, task_id: int, user: Anyone, s: DB) -> Response:
+    """One task and its whole history, for the file."""
+    from zoneinfo import ZoneInfo
+
+    task = tracking_routes.get_task(task_id, request, user, s, None)
+    zone = ZoneInfo(request.app.state.settings.tracking_timezone)
+    return _render(request, "print_task.html", user, task=task,
+                   history=[(e, e.at.astimezone(zone)) for e in task.history],
+                   printed=dt.datetime.now(zone))
 
 
 @router.get("/tracking/tasks/{task_id}", response_class=HTMLResponse)
@@ -429,6 +501,8 @@ def _nav(user: db.User | None) -> list[tuple[str, str]]:
     if user is None:
         return []
     role, items = user.role_code, []
+    if role in (LANH_DAO, ADMIN):
+        items.append(("/leader", "Tổng quan"))
     if role != DON_VI:
         items.append(("/meetings", "Cuộc họp"))
     if role in (ADMIN, VAN_THU):

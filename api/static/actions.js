@@ -175,3 +175,7 @@ PAGES.notifications = () => {
     } catch (err) { flash(err.message, true); busy(b, false); }
   });
 };
+
+// -- print views ---------------------------------------------------------------------------
+
+document.addEventListener("click", (e) => { if (e.target.closest("[data-print-now]")) window.print(); });
