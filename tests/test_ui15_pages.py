@@ -52,7 +52,7 @@ def served(tmp_path_factory):
     env.update(KETLUAN_DATA_DIR=str(root / "data"), PYTHONPATH=str(ROOT), KETLUAN_DEVICE="cpu")
     port = free_port()
     log = open(root / "serve.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "ketluan.cli", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port)],
                             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
 

@@ -8,6 +8,7 @@
 PAGES["meeting-edit"] = () => {
   const form = $("#meeting-form");
   const box = $("[data-error]", form);
+  form.addEventListener("input", () => clearError(box));  // an old message would be stale
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     clearError(box);
@@ -88,7 +89,10 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!form) return;
   const box = $("[data-error]", form), count = $("[data-bulk-count]", form);
   const chosen = () => $$("[data-select]").filter((c) => c.checked).map((c) => parseInt(c.dataset.select, 10));
-  const refresh = () => { count.textContent = String(chosen().length); };
+  const refresh = () => {
+    count.textContent = String(chosen().length);
+    if (chosen().length) clearError(box);  // "Chưa chọn nhiệm vụ nào" no longer holds
+  };
   const all = $("[data-select-all]");
   if (all) all.addEventListener("change", () => { for (const c of $$("[data-select]")) c.checked = all.checked; refresh(); });
   document.addEventListener("change", (e) => { if (e.target.matches("[data-select]")) refresh(); });
