@@ -105,7 +105,12 @@ def test_delete_removes_the_meeting_its_recording_and_files_and_is_audited(api):
     # not while it is being processed
     r = api.delete(f"/api/meetings/{mid}", headers=auth)
     assert r.status_code == 409 and "đang được xử lý" in r.json()["detail"]["message"]
-    _finish_jobs(api)
+    assert "Hủy" in r.json()["detail"]["hint"]
+    with db.session(api.app.state.engine) as s:
+        job_id = s.scalar(select(db.Job.id))
+    assert f'data-cancel-job="{job_id}"' in api.get("/meetings").text  # the button the hint names
+    assert api.post(f"/api/jobs/{job_id}/cancel", headers=auth).status_code == 200
+    assert 'data-cancel-job' not in api.get("/meetings").text
     assert f'data-delete-meeting="{mid}"' in api.get("/meetings").text  # also once it has a recording
     assert api.delete(f"/api/meetings/{mid}", headers=auth).status_code == 204
     assert not path.exists()

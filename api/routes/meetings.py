@@ -20,7 +20,7 @@ from api.schemas import (
 from db import accounts
 from db.audio import check_not_busy
 from db.cleanup import remove_now
-from ketluan.errors import InputError
+from ketluan.errors import ConflictError, InputError
 
 router = APIRouter(prefix="/api/meetings", tags=["Cuộc họp"])
 Reader = Annotated[db.User, Depends(Allow(*EVERYONE))]
@@ -145,7 +145,10 @@ def delete_meeting(meeting_id: int, request: Request, user: Clerk, s: DB) -> Non
     """Xóa cuộc họp cùng công việc, bản chép lời, dự thảo và các tệp của nó (bản ghi âm được
     giữ nếu một cuộc họp hay giọng nói khác còn dùng). Không xóa được khi đang xử lý."""
     meeting = visible_meeting(s, user, meeting_id)
-    check_not_busy(s, meeting)
+    try:
+        check_not_busy(s, meeting)
+    except ConflictError as e:
+        raise ConflictError(e.message, "Chờ công việc xong, hoặc bấm “Hủy” ở danh sách cuộc họp rồi xóa.") from None
     audio_ids = {i for i in s.scalars(select(db.Job.audio_id).where(db.Job.meeting_id == meeting.id)) if i}
     if meeting.audio_id:
         audio_ids.add(meeting.audio_id)

@@ -33,6 +33,19 @@ PAGES["meeting-edit"] = () => {
   });
 };
 
+// A job in progress: "Hủy" (a stuck job otherwise keeps its meeting from being deleted).
+document.addEventListener("click", async (e) => {
+  const b = e.target.closest("[data-cancel-job]");
+  if (!b) return;
+  if (!confirm("Dừng xử lý bản ghi này? Có thể bấm “Chạy lại” sau.")) return;
+  busy(b, true);
+  try {
+    await api("POST", `/api/jobs/${b.dataset.cancelJob}/cancel`);
+    flashNext("Đã hủy công việc xử lý.");
+    location.reload();
+  } catch (err) { flash(`${err.message} ${err.hint || ""}`, true); busy(b, false); }
+});
+
 // The meetings list: "Xử lý lại" a finished meeting (after the glossary changed, say).
 document.addEventListener("click", async (e) => {
   const b = e.target.closest("[data-rerun]");
