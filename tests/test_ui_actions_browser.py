@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.service_fixtures import ROOT, free_port, wait_for
-from tests.ui_fixtures import PASSWORD, browser, login, shot  # noqa: F401
+from tests.ui_fixtures import PASSWORD, login, shot
 
 expect = pytest.importorskip("playwright.sync_api").expect
 TODAY = date.today()
@@ -96,7 +96,7 @@ def served(tmp_path_factory):
 
 
 @pytest.fixture
-def tab(browser):  # noqa: F811
+def tab(browser):
     browser.clear_cookies()
     page = browser.new_page()
     errors: list[str] = []
