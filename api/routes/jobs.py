@@ -22,7 +22,7 @@ from api.deps import (
     visible_meeting,
 )
 from api.schemas import JobOut
-from worker import jobs
+from services import jobs, meeting_jobs
 
 router = APIRouter(tags=["Công việc"])
 Reader = Annotated[db.User, Depends(Allow(*EVERYONE))]
@@ -77,7 +77,7 @@ def job_events(job_id: int, request: Request, user: Reader, s: DB) -> StreamingR
 def cancel_job(job_id: int, request: Request, user: Operator, s: DB) -> JobOut:
     """Hủy công việc đang chờ hoặc đang chạy; máy xử lý dừng ở lần ghi tiến độ kế tiếp."""
     job = jobs.cancel(s, visible_job(s, user, job_id))
-    jobs.drop_clip(s, request.app.state.store, job)  # an enrolment keeps no audio
+    meeting_jobs.drop_clip(s, request.app.state.store, job)  # an enrolment keeps no audio
     audit(s, request, user, "cancel", "job", job.id, job.meeting_id)
     s.commit()
     return JobOut.of(job)
@@ -86,7 +86,7 @@ def cancel_job(job_id: int, request: Request, user: Operator, s: DB) -> JobOut:
 @router.post("/api/jobs/{job_id}/retry", response_model=JobOut)
 def retry_job(job_id: int, request: Request, user: Operator, s: DB) -> JobOut:
     """Chạy lại công việc bị lỗi hoặc đã hủy."""
-    job = jobs.retry(s, visible_job(s, user, job_id))
+    job = meeting_jobs.retry(s, visible_job(s, user, job_id))
     audit(s, request, user, "retry", "job", job.id, job.meeting_id)
     s.commit()
     jobs.dispatch(request.app.state.send, job)
