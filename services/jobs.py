@@ -426,10 +426,16 @@ def sweep(engine: Engine, send: Send, settings: Settings) -> list[int]:
     A running job whose lease expired lost its worker (SIGKILL, power cut, OOM). A queued job
     nobody claimed for `requeue_after_seconds` may have lost its message (Redis restarted
     without persistence). Both are freed and sent again; a duplicate message is harmless
-    because workers claim jobs in the database."""
+    because workers claim jobs in the database. Then the kinds' housekeeping (HOUSEKEEPING:
+    files that ended jobs leave behind)."""
     resent: list[int] = []
     for table in (Job, TrackingJob):
         resent += _sweep_table(engine, send, settings, table)
+    for chore in HOUSEKEEPING:
+        try:
+            chore(engine, settings)
+        except Exception as exc:  # database or storage down: next round
+            log.warning("sweeper: %s: %s", getattr(chore, "__name__", chore), exc)
     return resent
 
 
@@ -477,7 +483,7 @@ def _sweep_table(engine: Engine, send: Send, settings: Settings, table: JobTable
 
 
 def run_forever(engine: Engine, send: Send, settings: Settings, stop: threading.Event) -> None:
-    """The sweeper thread every worker runs: sweep, the kinds' housekeeping, and every
+    """The sweeper thread every worker runs: sweep (with the kinds' housekeeping), and every
     `orphan_cleanup_interval_seconds` the stored files no row refers to (db/cleanup.py)."""
     next_cleanup = time.monotonic() + settings.sweep_interval_seconds
     while not stop.wait(settings.sweep_interval_seconds):
@@ -485,11 +491,6 @@ def run_forever(engine: Engine, send: Send, settings: Settings, stop: threading.
             sweep(engine, send, settings)
         except Exception as exc:  # database or broker down: try again next round
             log.warning("sweeper: %s", exc)
-        for chore in HOUSEKEEPING:
-            try:
-                chore(engine, settings)
-            except Exception as exc:  # database or storage down: next round
-                log.warning("sweeper: %s: %s", getattr(chore, "__name__", chore), exc)
         if time.monotonic() >= next_cleanup:
             next_cleanup = time.monotonic() + settings.orphan_cleanup_interval_seconds
             try:
