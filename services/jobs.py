@@ -181,9 +181,12 @@ def claim(engine: Engine, job_id: int, stage: str, owner: str, lease_s: float) -
     """Take the job for `stage` if nobody holds it; None when it is not ours to run."""
     spec, now = STAGES[stage], utcnow()
     table = spec.table
+    # Each kind's running state (an enrolment starts with the diarization models, a meeting
+    # with transcription); a kind no handler runs here stays waiting and fails in run().
     running = {h.kind: h.state for h in HANDLERS.values() if h.stage == stage}
-    state: Any = case(*((table.kind == k, v) for k, v in running.items()), else_=spec.entry) \
-        if running else spec.entry
+    state: Any = spec.entry
+    if running:
+        state = case(*((table.kind == k, v) for k, v in running.items()), else_=spec.entry)
     q = update(table).where(
         table.id == job_id,
         table.state.in_(spec.states),
