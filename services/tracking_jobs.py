@@ -3,7 +3,7 @@ cpu queue, registered at the bottom of this module.
 
     job = create_import(s, store, user, office_id, upload, "TB 02.docx", {"received_on": ...})
     job = create_export(s, user, {"format": "xlsx", "on": "2026-10-05", "by": "unit"})
-    s.commit(); dispatch(send, job)           # send(job.id, "tracking") → ketluan.tracking_job
+    s.commit(); jobs.dispatch(send, job)      # send(job.id, "tracking") → ketluan.tracking_job
     run(engine, settings, job.id)             # in the worker: claim, parse or write, finish
 
 queued → running → done | failed. The handler finishes a job in the same transaction that
