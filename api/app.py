@@ -5,6 +5,7 @@ import os
 import sys
 from pathlib import Path
 
+from celery import Celery
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -29,7 +30,7 @@ from api.routes import (
     voiceprints,
 )
 from ketluan.settings import Settings, get_settings
-from worker.jobs import Send
+from services.jobs import QUEUE_FOR_STAGE, TASK_FOR_STAGE, Send
 
 # Air-gapped: FastAPI's OpenTelemetry hooks must never set up an OTLP exporter (the OTLP
 # packages are installed as dependencies), whatever the environment says.
@@ -138,9 +139,13 @@ def _offline_docs(app: FastAPI, public: bool) -> None:
 
 
 def celery_sender(settings: Settings) -> Send:
-    from worker.app import QUEUE_FOR_STAGE, TASK_FOR_STAGE, make_app
-
-    celery = make_app(settings)
+    """Publish job messages to the worker's queues (the message contract is services/jobs.py;
+    the API never imports the worker)."""
+    celery = Celery("ketluan", broker=settings.celery_broker_url, set_as_current=False)
+    celery.conf.update(
+        broker_connection_retry_on_startup=True,
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+    )
 
     def send(job_id: int, stage: str) -> None:
         celery.send_task(TASK_FOR_STAGE[stage], args=[job_id], queue=QUEUE_FOR_STAGE[stage])

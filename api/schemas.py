@@ -10,6 +10,7 @@ from transcribe.transcript import nfc
 
 STATE_NAMES = {
     db.QUEUED: "Đang chờ xử lý",
+    db.RUNNING: "Đang xử lý",
     db.TRANSCRIBING: "Đang chép lời",
     db.DIARIZING: "Đang phân biệt người nói",
     db.DRAFTING: "Đang soạn thông báo",

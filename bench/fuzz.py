@@ -112,7 +112,7 @@ def _app(root: Path):
 
     def send(job_id: int, stage: str) -> None:  # tracking imports and exports run at once
         if stage == "tracking":
-            from worker import tracking_jobs
+            from services import tracking_jobs
 
             tracking_jobs.run(engine, settings, job_id)
 

@@ -2,7 +2,7 @@
 
 They come from an upload interrupted after its file was written, a worker that crashed with
 a temporary file open, a deleted meeting (its drafts go with it; its recording stays while
-another meeting, job or voiceprint uses it). The sweeper (worker/sweeper.py) calls
+another meeting, job or voiceprint uses it). The sweeper (services/jobs.py run_forever) calls
 `remove_orphans` now and then; `ketluan admin clean-files` runs it by hand.
 
 Only files older than the grace period are touched: a file still being written, or just

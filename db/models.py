@@ -28,15 +28,17 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-# Job states (DESIGN.md). ACTIVE ones are held by a worker or waiting for one.
+# Job states (DESIGN.md), one vocabulary for every kind of job (services/jobs.py): queued, then
+# the kind's running state(s), then a final one. ACTIVE ones are held by a worker or waiting.
 QUEUED = "queued"
+RUNNING = "running"  # a tracking import or export
 TRANSCRIBING = "transcribing"
 DIARIZING = "diarizing"
 DRAFTING = "drafting"
 DONE = "done"
 FAILED = "failed"
 CANCELLED = "cancelled"
-ACTIVE_STATES = (QUEUED, TRANSCRIBING, DIARIZING, DRAFTING)
+ACTIVE_STATES = (QUEUED, RUNNING, TRANSCRIBING, DIARIZING, DRAFTING)
 FINAL_STATES = (DONE, FAILED, CANCELLED)
 JOB_STATES = ACTIVE_STATES + FINAL_STATES
 

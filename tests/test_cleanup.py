@@ -11,9 +11,9 @@ from pathlib import Path
 import db
 from db import accounts, cleanup
 from ketluan.settings import Settings
+from services import jobs, meeting_jobs
 from tests.service_fixtures import wait_for
 from tests.tracking_helpers import tracking_params
-from worker import sweeper
 
 GRACE = 3600.0
 LONG_AGO = time.time() - 2 * GRACE
@@ -46,9 +46,8 @@ def test_orphans_go_referenced_and_recent_files_stay(engine, tmp_path):
         speaker = db.Speaker(unit_id=unit_id, name="Nguyễn Văn Hùng")
         s.add(speaker)
         s.flush()
-        from worker import jobs as worker_jobs
 
-        worker_jobs.create_enrolment(s, speaker.id, _relative(store, clip), "hung.wav", None)
+        meeting_jobs.create_enrolment(s, speaker.id, _relative(store, clip), "hung.wav", None)
         s.add(db.TrackingJob(kind="export", state="done", unit_id=unit_id,
                              output_path=_relative(store, export)))
     # A crashed worker's temporary output, and an upload still streaming into tmp/.
@@ -101,7 +100,7 @@ def test_the_sweeper_cleans_up_periodically(tmp_path):
     store = db.FileStore(settings.files_dir)
     orphan = _stored(store, b"mo-coi", LONG_AGO)
     stop = threading.Event()
-    thread = threading.Thread(target=sweeper.run_forever, args=(engine, lambda *a: None, settings, stop))
+    thread = threading.Thread(target=jobs.run_forever, args=(engine, lambda *a: None, settings, stop))
     thread.start()
     try:
         wait_for(lambda: not orphan.exists(), 30, "the sweeper to remove the orphaned file")

@@ -14,7 +14,7 @@ import db
 from db import accounts
 from ketluan.errors import InputError
 from ketluan.settings import Settings
-from worker import jobs, sweeper
+from services import jobs, meeting_jobs
 
 
 def test_migrations_match_models_and_seed_roles(engine):
@@ -61,7 +61,7 @@ def _job(engine) -> int:
         meeting = db.Meeting(unit_id=unit.id, title="Họp", audio_id=audio.id)
         s.add(meeting)
         s.flush()
-        return jobs.create(s, meeting.id, audio.id, None).id
+        return meeting_jobs.create(s, meeting.id, audio.id, None).id
 
 
 def test_only_one_worker_claims_a_job_and_a_lost_worker_stops(engine):
@@ -79,7 +79,7 @@ def test_only_one_worker_claims_a_job_and_a_lost_worker_stops(engine):
         jobs.touch(engine, job_id, "worker-a", 30, progress=0.6)
     assert jobs.claim(engine, job_id, "gpu", "worker-b", lease_s=30) is None  # cancelled
     with db.session(engine) as s:
-        job = jobs.retry(s, s.get(db.Job, job_id))
+        job = meeting_jobs.retry(s, s.get(db.Job, job_id))
         assert job.state == db.QUEUED and job.attempts == 0
     assert jobs.claim(engine, job_id, "gpu", "worker-b", lease_s=30) is not None
 
@@ -93,10 +93,10 @@ def test_sweeper_resends_expired_and_unclaimed_jobs_once(engine):
         s.execute(update(db.Job).where(db.Job.id == running).values(lease_until=past))
         s.execute(update(db.Job).where(db.Job.id == waiting).values(enqueued_at=past))
     sent: list[tuple[int, str]] = []
-    resent = sweeper.sweep(engine, lambda j, stage: sent.append((j, stage)), settings)
+    resent = jobs.sweep(engine, lambda j, stage: sent.append((j, stage)), settings)
     assert sorted(resent) == sorted([running, waiting]) and fresh not in resent
     assert sorted(sent) == sorted([(running, "gpu"), (waiting, "gpu")])
-    assert sweeper.sweep(engine, lambda j, stage: sent.append((j, stage)), settings) == []
+    assert jobs.sweep(engine, lambda j, stage: sent.append((j, stage)), settings) == []
     with db.session(engine) as s:
         job = s.get(db.Job, running)
         assert job.state == db.QUEUED and job.lease_owner is None and job.attempts == 1

@@ -77,8 +77,8 @@ def test_the_meetings_own_terms_come_first_and_win():
 def test_transcription_uses_the_office_glossary(asr, speak, tmp_path):
     """The gpu stage of a meeting with no glossary of its own: the unit names come out as the
     office glossary spells them (without it whisper-base misspells "Sở Tài chính", see test_transcribe)."""
+    from services import jobs, meeting_jobs
     from transcribe.sniff import sniff
-    from worker import jobs, pipeline
 
     wav = speak(
         "Giao Sở Tài chính chủ trì, phối hợp với Công an tỉnh rà soát quy hoạch.",
@@ -107,10 +107,10 @@ def test_transcription_uses_the_office_glossary(asr, speak, tmp_path):
         meeting = db.Meeting(unit_id=unit.id, title="Họp thử từ điển", audio_id=audio.id)
         s.add(meeting)
         s.flush()
-        job_id = jobs.create(s, meeting.id, audio.id, None).id
+        job_id = meeting_jobs.create(s, meeting.id, audio.id, None).id
     assert jobs.claim(engine, job_id, "gpu", "test", 600) is not None
     sent = []
-    pipeline.gpu_stage(pipeline.StageRun(engine, settings, job_id, "test", send=lambda *a: sent.append(a)))
+    meeting_jobs.gpu_stage(jobs.Run(engine, settings, job_id, "test", lambda *a: sent.append(a)))
     with db.session(engine) as s:
         text = " ".join(seg["text"] for seg in s.scalar(select(db.TranscriptVersion.data))["segments"])
     assert "Sở Tài chính" in text, text

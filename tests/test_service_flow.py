@@ -192,7 +192,7 @@ def test_a_failing_job_reports_a_vietnamese_error(pg_stack):
     """The stored recording has gone missing: the job fails with a message a person can act on."""
     import uuid
 
-    from worker import jobs
+    from services import jobs, meeting_jobs
 
     stack = pg_stack
     with db.session(stack.engine) as s:
@@ -210,7 +210,7 @@ def test_a_failing_job_reports_a_vietnamese_error(pg_stack):
         meeting = db.Meeting(unit_id=unit.id, title="Họp thiếu tệp", audio_id=audio.id)
         s.add(meeting)
         s.flush()
-        job = jobs.create(s, meeting.id, audio.id, None)
+        job = meeting_jobs.create(s, meeting.id, audio.id, None)
     jobs.dispatch(stack.api.app.state.send, job)
     with stack.client() as c:
         events = sse_events(c, f"/api/jobs/{job.id}/events", stack.auth("van_thu"))

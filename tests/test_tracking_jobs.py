@@ -9,9 +9,9 @@ from datetime import timedelta
 from docx import Document
 
 import db
+from services import jobs, tracking_jobs
 from tests.service_fixtures import sse_events
 from tests.tracking_helpers import finished, render
-from worker import tracking_jobs
 
 
 def _jobs_folder(stack):
@@ -90,11 +90,11 @@ def test_a_lost_message_is_sent_again_and_old_files_go(pg_stack):
     settings = stack.service.settings()
     out = stack.api.app.state.store.root / tracking_jobs.JOB_DIR / f"{job_id}-out.docx"
     assert out.is_file()
-    tracking_jobs.sweep(stack.engine, lambda *a: None, settings)
+    jobs.sweep(stack.engine, lambda *a: None, settings)
     assert out.is_file()  # kept for tracking_job_keep_hours
     with db.session(stack.engine) as s:
         s.get(db.TrackingJob, job_id).finished_at -= timedelta(hours=settings.tracking_job_keep_hours + 1)
-    tracking_jobs.sweep(stack.engine, lambda *a: None, settings)
+    jobs.sweep(stack.engine, lambda *a: None, settings)
     assert not out.exists()
     with db.session(stack.engine) as s:
         assert s.get(db.TrackingJob, job_id) is None

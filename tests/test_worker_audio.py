@@ -10,7 +10,7 @@ from tests.media import tone, write_audio
 
 
 def test_a_worker_audio_error_names_the_uploaded_file(tmp_path: Path) -> None:
-    from worker import jobs, pipeline
+    from services import meeting_jobs
 
     # Cut short after it was stored (a failing disk, a half-synced share): the upload check
     # refuses such a file, so it is put in the store directly.
@@ -31,8 +31,8 @@ def test_a_worker_audio_error_names_the_uploaded_file(tmp_path: Path) -> None:
         meeting = db.Meeting(unit_id=unit.id, title="Họp thử", audio_id=audio.id)
         s.add(meeting)
         s.flush()
-        job_id = jobs.create(s, meeting.id, audio.id, None).id
-    assert pipeline.run(engine, settings, job_id, "gpu").startswith("failed")
+        job_id = meeting_jobs.create(s, meeting.id, audio.id, None).id
+    assert meeting_jobs.run(engine, settings, job_id, "gpu").startswith("failed")
     with db.session(engine) as s:
         job = s.get(db.Job, job_id)
         code, message, hint = job.error_code, job.error_message, job.error_hint
@@ -45,7 +45,7 @@ def test_a_worker_audio_error_names_the_uploaded_file(tmp_path: Path) -> None:
 def test_a_job_whose_recording_row_is_gone_fails_as_not_found(tmp_path: Path) -> None:
     """A row the job needs vanished (its meeting deleted meanwhile): a clear not_found failure,
     not an internal error from reading an attribute of None."""
-    from worker import jobs, pipeline
+    from services import meeting_jobs
 
     settings = Settings(data_dir=tmp_path / "data", models_dir=Settings().model_store_dir,
                         device="cpu", compute_type="int8")
@@ -55,9 +55,9 @@ def test_a_job_whose_recording_row_is_gone_fails_as_not_found(tmp_path: Path) ->
         meeting = db.Meeting(unit_id=unit.id, title="Họp thử")
         s.add(meeting)
         s.flush()
-        job = jobs.create(s, meeting.id, None, None)
+        job = meeting_jobs.create(s, meeting.id, None, None)
         job_id = job.id
-    assert pipeline.run(engine, settings, job_id, "gpu").startswith("failed")
+    assert meeting_jobs.run(engine, settings, job_id, "gpu").startswith("failed")
     with db.session(engine) as s:
         code = s.get(db.Job, job_id).error_code
     engine.dispose()

@@ -152,7 +152,7 @@ def inline_sender(engine, settings):
     (tests/test_tracking_jobs.py runs them on a real Celery worker.)"""
     def send(job_id: int, stage: str) -> None:
         if stage == "tracking":
-            from worker import tracking_jobs
+            from services import tracking_jobs
 
             tracking_jobs.run(engine, settings, job_id)
 

@@ -8,14 +8,12 @@ from celery import Celery
 from kombu import Queue
 
 from ketluan.settings import Settings, get_settings
+from services.jobs import QUEUE_FOR_STAGE, TASK_FOR_STAGE
 
-GPU_TASK = "ketluan.gpu_stage"
-CPU_TASK = "ketluan.cpu_stage"
-# Tracking (worker/tracking_jobs.py, tracking/daily.py): imports and exports, daily warnings.
-TRACKING_TASK = "ketluan.tracking_job"
+# The job messages (services/jobs.py: one task per stage) and tracking's daily warnings.
+GPU_TASK, CPU_TASK, TRACKING_TASK = (TASK_FOR_STAGE[s] for s in ("gpu", "cpu", "tracking"))
 WARN_TASK = "ketluan.tracking_warn"
-TASK_FOR_STAGE = {"gpu": GPU_TASK, "cpu": CPU_TASK, "tracking": TRACKING_TASK}
-QUEUE_FOR_STAGE = {"gpu": "gpu", "cpu": "cpu", "tracking": "cpu"}
+__all__ = ["QUEUE_FOR_STAGE", "TASK_FOR_STAGE", "WARN_TASK", "app", "make_app"]
 
 
 def make_app(settings: Settings | None = None) -> Celery:

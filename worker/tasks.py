@@ -1,53 +1,54 @@
-"""Celery tasks: thin, idempotent, taking job ids. The work is in worker/pipeline.py."""
+"""Celery tasks: thin, idempotent, taking job ids. The work is in services/ (the job engine,
+services/jobs.py, and the kinds' handlers it runs)."""
 
 import logging
 import threading
 from functools import lru_cache
+from typing import Any
 
 from celery.signals import worker_process_init, worker_ready, worker_shutdown
 from sqlalchemy import Engine
 
 import db
 from ketluan.settings import get_settings
+from services import jobs, meeting_jobs, tracking_jobs
+from services.jobs import STAGE_TRACKING, TASK_FOR_STAGE
 from tracking.daily import daily_warnings
-from worker import pipeline, tracking_jobs
-from worker.app import QUEUE_FOR_STAGE, TASK_FOR_STAGE, TRACKING_TASK, WARN_TASK, app
-from worker.tracking_jobs import run_forever
+from worker.app import QUEUE_FOR_STAGE, WARN_TASK, app
 
+KINDS = (meeting_jobs, tracking_jobs)  # imported for their handlers' registration
 log = logging.getLogger(__name__)
 _sweeper_stop = threading.Event()
 
 
-@app.task(name="ketluan.gpu_stage", acks_late=True, ignore_result=True)
-def gpu_stage(job_id: int) -> str:
-    """Transcribe (and diarize) job `job_id`. One at a time per GPU worker."""
-    outcome = pipeline.run(engine(), get_settings(), job_id, "gpu")
-    log.info("job %s gpu stage: %s", job_id, outcome)
+def _run(job_id: int, stage: str) -> str:
+    outcome = jobs.run(engine(), get_settings(), job_id, stage, send)
+    log.info("job %s %s stage: %s", job_id, stage, outcome)
     return outcome
 
 
-@app.task(name="ketluan.cpu_stage", acks_late=True, ignore_result=True)
+@app.task(name=TASK_FOR_STAGE["gpu"], acks_late=True, ignore_result=True)
+def gpu_stage(job_id: int) -> str:
+    """Transcribe (and diarize) job `job_id`, or make an enrolment's voiceprint. One at a
+    time per GPU worker."""
+    return _run(job_id, "gpu")
+
+
+@app.task(name=TASK_FOR_STAGE["cpu"], acks_late=True, ignore_result=True)
 def cpu_stage(job_id: int) -> str:
     """Draft the notice for job `job_id`."""
-    outcome = pipeline.run(engine(), get_settings(), job_id, "cpu")
-    log.info("job %s cpu stage: %s", job_id, outcome)
-    return outcome
+    return _run(job_id, "cpu")
+
+
+@app.task(name=TASK_FOR_STAGE[STAGE_TRACKING], acks_late=True, ignore_result=True)
+def tracking_job(job_id: int) -> str:
+    """Parse an uploaded notice into a preview, or write an Excel / Word report."""
+    return _run(job_id, STAGE_TRACKING)
 
 
 def send(job_id: int, stage: str) -> None:
-    """Publish the message for a job's stage (used by the API, the sweeper and the pipeline)."""
+    """Publish the message for a job's stage (used by the sweeper and the stages)."""
     app.send_task(TASK_FOR_STAGE[stage], args=[job_id], queue=QUEUE_FOR_STAGE[stage], retry=True)
-
-
-# -- tracking: imports and exports on the cpu queue, the daily warnings -------------------
-
-
-@app.task(name=TRACKING_TASK, acks_late=True, ignore_result=True)
-def tracking_job(job_id: int) -> str:
-    """Parse an uploaded notice into a preview, or write an Excel / Word report."""
-    outcome = tracking_jobs.run(engine(), get_settings(), job_id)
-    log.info("tracking job %s: %s", job_id, outcome)
-    return outcome
 
 
 @app.task(name=WARN_TASK, ignore_result=True)
@@ -58,41 +59,28 @@ def tracking_warn() -> str:
     return outcome
 
 
-@worker_ready.connect
-def _start_tracking_sweeper(**_kwargs) -> None:
-    threading.Thread(
-        target=run_forever,
-        args=(engine(), send, get_settings(), _sweeper_stop),
-        name="ketluan-tracking-sweeper",
-        daemon=True,
-    ).start()
-
-
 @lru_cache
 def engine() -> Engine:
     return db.connect(get_settings().db_url)
 
 
 @worker_process_init.connect
-def _fresh_engine_after_fork(**_kwargs) -> None:
+def _fresh_engine_after_fork(**_kwargs: Any) -> None:
     # Prefork (cpu queue) children must not share the parent's database connections.
     engine.cache_clear()
 
 
 @worker_ready.connect
-def _start_sweeper(**_kwargs) -> None:
-    # Every worker sweeps; the guarded UPDATEs make concurrent sweeps harmless.
-    from worker.sweeper import run_forever
-
-    settings = get_settings()
+def _start_sweeper(**_kwargs: Any) -> None:
+    # Every worker sweeps (every job table); the guarded UPDATEs make concurrent sweeps harmless.
     threading.Thread(
-        target=run_forever,
-        args=(engine(), send, settings, _sweeper_stop),
+        target=jobs.run_forever,
+        args=(engine(), send, get_settings(), _sweeper_stop),
         name="ketluan-sweeper",
         daemon=True,
     ).start()
 
 
 @worker_shutdown.connect
-def _stop_sweeper(**_kwargs) -> None:
+def _stop_sweeper(**_kwargs: Any) -> None:
     _sweeper_stop.set()

@@ -14,8 +14,8 @@ from api.schemas import AudioOut, JobOut, UploadOut
 from api.upload import receive_file
 from db.audio import check_not_busy, find_duplicate, store_audio
 from ketluan.errors import ConflictError, NotFoundError
+from services import jobs, meeting_jobs
 from transcribe.sniff import sniff
-from worker import jobs
 
 router = APIRouter(prefix="/api/meetings/{meeting_id}/audio", tags=["Bản ghi âm"])
 Clerk = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU))]
@@ -80,7 +80,7 @@ def _register(request: Request, s, user: db.User, meeting: db.Meeting, got, info
             )
             meeting.audio_id = audio.id
             s.flush()
-            job = jobs.create(s, meeting.id, audio.id, user.id)
+            job = meeting_jobs.create(s, meeting.id, audio.id, user.id)
             audit(
                 s,
                 request,

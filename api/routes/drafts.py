@@ -17,7 +17,7 @@ from db.audio import check_not_busy
 from db.models import STAGE_CPU
 from ketluan.errors import DocumentError, NotFoundError
 from ketluan.officefile import check_office_file
-from worker import jobs
+from services import jobs, meeting_jobs
 
 router = APIRouter(prefix="/api/meetings/{meeting_id}/drafts", tags=["Dự thảo thông báo"])
 Reader = Annotated[db.User, Depends(Allow(*EVERYONE))]
@@ -35,7 +35,7 @@ def generate_draft(meeting_id: int, request: Request, user: Drafter, s: DB) -> J
             "Cuộc họp chưa có bản chép lời.", "Tải bản ghi lên và chờ chép lời xong."
         )
     check_not_busy(s, meeting)
-    job = jobs.create(s, meeting.id, meeting.audio_id, user.id)
+    job = meeting_jobs.create(s, meeting.id, meeting.audio_id, user.id)
     job.stage, job.state = STAGE_CPU, db.DRAFTING
     audit(s, request, user, "create", "draft_job", job.id, meeting.id)
     s.commit()

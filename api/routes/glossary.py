@@ -1,6 +1,6 @@
 """The office (unit) glossary: names, places, titles and abbreviations every meeting of the
 unit shares. It is applied to each transcription together with the meeting's own glossary
-(worker/pipeline.py). Admins edit any unit's; a unit's văn thư and chuyên viên tổng hợp, the
+(services/meeting_jobs.py). Admins edit any unit's; a unit's văn thư and chuyên viên tổng hợp, the
 roles that upload and correct its transcripts, edit their own."""
 
 from typing import Annotated

@@ -24,7 +24,7 @@ from api.deps import (
 from api.schemas import JobOut
 from db.audio import check_not_busy
 from ketluan.errors import InputError
-from worker import jobs
+from services import jobs, meeting_jobs
 
 router = APIRouter(tags=["Công việc"])
 Reader = Annotated[db.User, Depends(Allow(*EVERYONE))]
@@ -79,7 +79,7 @@ def job_events(job_id: int, request: Request, user: Reader, s: DB) -> StreamingR
 def cancel_job(job_id: int, request: Request, user: Operator, s: DB) -> JobOut:
     """Hủy công việc đang chờ hoặc đang chạy; máy xử lý dừng ở lần ghi tiến độ kế tiếp."""
     job = jobs.cancel(s, visible_job(s, user, job_id))
-    jobs.drop_clip(s, request.app.state.store, job)  # an enrolment keeps no audio
+    meeting_jobs.drop_clip(s, request.app.state.store, job)  # an enrolment keeps no audio
     audit(s, request, user, "cancel", "job", job.id, job.meeting_id)
     s.commit()
     return JobOut.of(job)
@@ -88,7 +88,7 @@ def cancel_job(job_id: int, request: Request, user: Operator, s: DB) -> JobOut:
 @router.post("/api/jobs/{job_id}/retry", response_model=JobOut)
 def retry_job(job_id: int, request: Request, user: Operator, s: DB) -> JobOut:
     """Chạy lại công việc bị lỗi hoặc đã hủy."""
-    job = jobs.retry(s, visible_job(s, user, job_id))
+    job = meeting_jobs.retry(s, visible_job(s, user, job_id))
     audit(s, request, user, "retry", "job", job.id, job.meeting_id)
     s.commit()
     jobs.dispatch(request.app.state.send, job)
@@ -140,7 +140,7 @@ def rerun_meeting(meeting_id: int, request: Request, user: Operator, s: DB) -> J
             "Bấm «Tải bản ghi lên» ở danh sách cuộc họp.",
         )
     check_not_busy(s, meeting)
-    job = jobs.create(s, meeting.id, meeting.audio_id, user.id)
+    job = meeting_jobs.create(s, meeting.id, meeting.audio_id, user.id)
     audit(s, request, user, "rerun", "job", job.id, meeting.id)
     s.commit()
     jobs.dispatch(request.app.state.send, job)

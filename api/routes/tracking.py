@@ -57,13 +57,13 @@ from api.upload import receive_file
 from db import accounts
 from db.cleanup import remove_now
 from ketluan.errors import AccessDenied, ConflictError, InputError, KetluanError, NotFoundError
+from services import jobs, tracking_jobs
 from tracking import excel, imports, reports, tasks, warnings
 from tracking import units as units_mod
 from tracking.daily import local_today
 from tracking.files import check_safe
 from tracking.mail import mailer_from
 from tracking.status import FIXED, LEVELS, rules_from
-from worker import tracking_jobs
 
 router = APIRouter(prefix="/api/tracking", tags=["Theo dõi nhiệm vụ"])
 Reader = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]
@@ -138,7 +138,7 @@ def import_draft(
                                       params)
     audit(s, request, user, "create", "tracking_job", job.id, meeting.id, draft=version)
     s.commit()
-    tracking_jobs.dispatch(request.app.state.send, job)
+    jobs.dispatch(request.app.state.send, job)
     return _accepted(job)
 
 
@@ -515,7 +515,7 @@ def job_events(tracking_job_id: int, request: Request, user: Reader, s: DB) -> S
 def job_file(tracking_job_id: int, request: Request, user: Reader, s: DB) -> FileResponse:
     """Tệp của một việc xuất đã xong."""
     job = tracking_jobs.visible(s, user, tracking_job_id)
-    if job.kind != tracking_jobs.EXPORT or job.state != tracking_jobs.DONE or not job.output_path:
+    if job.kind != tracking_jobs.EXPORT or job.state != db.DONE or not job.output_path:
         raise ConflictError(f"Việc #{job.id} chưa có tệp để tải ({_state_name(job).lower()}).",
                             "Chờ việc xuất xong rồi tải.")
     path = request.app.state.store.path(job.output_path)
@@ -605,7 +605,7 @@ def _queue_upload(request: Request, s, user: db.User, unit_id: int, got, params)
     job = tracking_jobs.create_import(s, state.store, user, unit_id, got.path, got.filename, params)
     audit(s, request, user, "create", "tracking_job", job.id, file=got.filename)
     s.commit()
-    tracking_jobs.dispatch(state.send, job)  # the row is committed: the worker can claim it
+    jobs.dispatch(state.send, job)  # the row is committed: the worker can claim it
     return job
 
 
@@ -622,16 +622,16 @@ def _export_job(s, request: Request, user: db.User, fmt: str, on, by, issued_fro
         "issued_to": issued_to, "status": status, "unit_id": unit_id, "notice_id": notice_id})
     audit(s, request, user, "create", "tracking_job", job.id, export=fmt)
     s.commit()
-    tracking_jobs.dispatch(request.app.state.send, job)
+    jobs.dispatch(request.app.state.send, job)
     return job
 
 
 def _job_out(job: db.TrackingJob) -> TrackingJobOut:
-    done = job.state == tracking_jobs.DONE
+    done = job.state == db.DONE
     error = JobError(code=job.error_code, message=job.error_message, hint=job.error_hint)
     return TrackingJobOut(
         id=job.id, kind=job.kind, state=job.state, state_name=_state_name(job),
-        progress=job.progress, error=error if job.state == tracking_jobs.FAILED else None,
+        progress=job.progress, error=error if job.state == db.FAILED else None,
         import_id=job.result.get("import_id") if done else None,
         download_url=f"/api/tracking/jobs/{job.id}/file" if done and job.output_path else None,
         file_name=job.result.get("file_name") if done else None,
@@ -661,9 +661,9 @@ async def _wait_for_file(request: Request, user: db.User, job_id: int) -> Respon
         job = await run_in_threadpool(_load_job, sessions, job_id)
         if job is None:  # removed meanwhile
             raise NotFoundError(f"Không còn việc xuất #{job_id}.", "Bấm xuất lại.")
-        if job.state == tracking_jobs.DONE:
+        if job.state == db.DONE:
             return await run_in_threadpool(_serve_file, sessions, request, user, job_id)
-        if job.state == tracking_jobs.FAILED:
+        if job.state == db.FAILED:
             raise _error_of(job)
         if loop.time() > deadline or await request.is_disconnected():
             return _accepted(job)
@@ -698,7 +698,7 @@ async def _events(request: Request, user: db.User, job_id: int):
         if key != last:
             last, idle = key, loop.time()
             yield _event("job", payload)
-            if job.state in (tracking_jobs.DONE, tracking_jobs.FAILED):
+            if job.state in (db.DONE, db.FAILED):
                 return
         elif loop.time() - idle > SSE_KEEPALIVE_SECONDS:
             idle = loop.time()

@@ -21,7 +21,7 @@ from drafting.deadline import parse
 from drafting.render import forget_tasks
 from ketluan.errors import InputError, NotFoundError
 from models.store import ModelStore
-from worker.pipeline import drafting_meeting
+from services.meeting_jobs import drafting_meeting
 
 router = APIRouter(tags=["Giao diện web"])
 Anyone = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]

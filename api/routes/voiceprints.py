@@ -26,8 +26,8 @@ from api.upload import Received, receive_file
 from db.voiceprints import DBVoiceprints, enrol_from_transcript
 from diarize.voiceprints import Person
 from ketluan.errors import AudioError, ConflictError, NotFoundError
+from services import jobs, meeting_jobs
 from transcribe.sniff import sniff
-from worker import jobs
 
 router = APIRouter(tags=["Giọng nói"])
 Reader = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP))]  # as /api/speakers
@@ -146,7 +146,7 @@ def _queue_clip(request: Request, s, user: db.User, speaker: db.Speaker, got: Re
     store = request.app.state.store
     clip = store.keep(got.path, CLIPS)
     try:
-        job = jobs.create_enrolment(s, speaker.id, clip, got.filename, user.id)
+        job = meeting_jobs.create_enrolment(s, speaker.id, clip, got.filename, user.id)
         audit(
             s,
             request,

@@ -1,18 +1,19 @@
-"""The two pipeline stages run by the Celery tasks, as thin wrappers around the packages.
+"""Meeting jobs on the job engine (services/jobs.py): a recording through two stages, and
+enrolment. The handlers are registered at the bottom of this module.
 
 gpu stage:  transcribe.transcribe_file → diarize.label_speakers → TranscriptVersion
             (an enrolment job: diarize.voiceprints.speaker_embedding → db.Voiceprint)
 cpu stage:  drafting.extract → drafting.render_notice → DraftVersion
+
+    meeting:   queued → transcribing → diarizing → drafting → done;  failed, cancelled
+    enrolment: queued → diarizing → done;  failed, cancelled
 """
 
 import logging
-import os
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,69 +24,85 @@ import db
 import diarize
 import drafting
 import transcribe
-from db.models import KIND_ENROL, STAGE_CPU, STAGE_GPU
+from db.models import KIND_ENROL, KIND_MEETING, STAGE_CPU, STAGE_GPU
 from db.voiceprints import DBVoiceprints, pack_centroids
 from diarize.voiceprints import speaker_embedding
 from drafting.gazetteer import Gazetteer
 from ketluan.errors import AudioError, InputError, KetluanError, ModelError, NotFoundError
 from ketluan.settings import Settings
+from services import jobs
+from services.jobs import Run
 from transcribe import Glossary, Transcript
-from worker import jobs
 
 log = logging.getLogger(__name__)
 
 
-def run(engine: Engine, settings: Settings, job_id: int, stage: str) -> str:
-    """Run one stage of a job; returns what happened (for logs). Never raises KetluanError."""
-    owner = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
-    job = jobs.claim(engine, job_id, stage, owner, settings.job_lease_seconds)
-    if job is None:
-        return "skipped: not claimable (done, cancelled, or held by another worker)"
-    if job.attempts > settings.max_attempts:
-        jobs.fail(
-            engine,
-            job_id,
-            owner,
-            "attempts",
-            f"Đã thử {settings.max_attempts} lần mà công việc vẫn không xong "
-            "(máy xử lý bị dừng giữa chừng).",
-            "Kiểm tra tệp ghi âm và bộ nhớ của máy xử lý, rồi bấm Chạy lại.",
-        )
-        if job.kind == KIND_ENROL:
-            _drop_clip(engine, db.FileStore(settings.files_dir), job_id)
-        return "failed: too many attempts"
-    ctx = StageRun(engine, settings, job_id, owner)
-    ctx.start_heartbeat()
-    try:
-        if stage == STAGE_GPU:
-            (enrol_stage if job.kind == KIND_ENROL else gpu_stage)(ctx)
-        else:
-            cpu_stage(ctx)
-        return "done"
-    except jobs.LeaseLost:
-        return "stopped: job cancelled or taken over"
-    except KetluanError as exc:
-        jobs.fail(engine, job_id, owner, exc.code, exc.message, exc.hint)
-        return f"failed: {exc}"
-    except Exception as exc:
-        log.exception("job %s: unexpected error in the %s stage", job_id, stage)
-        jobs.fail(
-            engine,
-            job_id,
-            owner,
-            "internal",
-            f"Lỗi không mong đợi khi xử lý ({type(exc).__name__}: {exc}).",
-            "Bấm Chạy lại; nếu lỗi lặp lại, gửi nhật ký máy xử lý cho quản trị viên.",
-        )
-        return "failed: unexpected error"
-    finally:
-        ctx.stop_heartbeat()
-        if job.kind == KIND_ENROL:
-            _drop_clip(engine, ctx.store, job_id)
+# -- creating (API side) --------------------------------------------------------------------
 
 
-def gpu_stage(ctx: "StageRun") -> None:
-    job, meeting, audio = ctx.load()
+def create(s: Session, meeting_id: int, audio_id: int | None, user_id: int | None) -> db.Job:
+    job = db.Job(kind=KIND_MEETING, meeting_id=meeting_id, audio_id=audio_id, created_by=user_id)
+    return jobs.queue(s, job, STAGE_GPU)
+
+
+def create_enrolment(
+    s: Session, speaker_id: int, clip: str, clip_name: str, user_id: int | None
+) -> db.Job:
+    """A job making a voiceprint for `speaker_id` from the clip at `clip` in the file store
+    (removed when the job ends: a voiceprint is kept, never the audio). It runs on a GPU worker."""
+    job = db.Job(
+        kind=KIND_ENROL,
+        speaker_id=speaker_id,
+        params={"clip": clip, "clip_name": clip_name},
+        created_by=user_id,
+    )
+    return jobs.queue(s, job, STAGE_GPU)
+
+
+def retry(s: Session, job: db.Job) -> db.Job:
+    """Run a failed or cancelled job again, from drafting if its transcript already exists."""
+    if job.state not in (db.FAILED, db.CANCELLED):
+        raise InputError(
+            f"Công việc #{job.id} đang ở trạng thái '{job.state}', không cần chạy lại.",
+            "Chỉ chạy lại được công việc bị lỗi hoặc đã hủy.",
+        )
+    if job.kind == KIND_ENROL:
+        raise InputError(
+            f"Công việc ghi danh giọng nói #{job.id} không chạy lại được: đoạn ghi âm đã được "
+            "xóa khi công việc kết thúc (chỉ lưu vân tay giọng, không lưu âm thanh).",
+            "Tải đoạn ghi âm lên lại để ghi danh.",
+        )
+    has_transcript = s.scalar(
+        select(db.TranscriptVersion.id).where(db.TranscriptVersion.job_id == job.id)
+    )
+    job.stage = STAGE_CPU if has_transcript and job.stage == STAGE_CPU else STAGE_GPU
+    job.state, job.progress, job.attempts = jobs.STAGES[job.stage].entry, 0.0, 0
+    job.error_code, job.error_message, job.error_hint = "", "", ""
+    job.finished_at, job.enqueued_at = None, db.utcnow()
+    return job
+
+
+def drop_clip(s: Session, store: db.FileStore, job: db.Job) -> None:
+    """Inside the caller's transaction: remove an ended enrolment's clip from the file store."""
+    params = job.params or {}
+    clip = params.get("clip")
+    if job.kind != KIND_ENROL or job.state not in db.FINAL_STATES or not clip:
+        return
+    store.path(clip).unlink(missing_ok=True)
+    job.params = {**params, "clip": None}
+
+
+def run(engine: Engine, settings: Settings, job_id: int, stage: str,
+        send: jobs.Send | None = None) -> str:
+    """jobs.run for a meeting job (tests; the worker calls jobs.run)."""
+    return jobs.run(engine, settings, job_id, stage, send or (lambda job_id, stage: None))
+
+
+# -- running (worker side) ------------------------------------------------------------------
+
+
+def gpu_stage(ctx: Run) -> None:
+    job, meeting, audio = _load(ctx)
     path = ctx.store.path(audio.storage_path)
     if not path.is_file():  # e.g. the shared storage is not mounted on this node
         raise AudioError(
@@ -94,7 +111,7 @@ def gpu_stage(ctx: "StageRun") -> None:
             "Báo quản trị viên kiểm tra thư mục lưu trữ dùng chung (storage_dir), "
             "hoặc tải bản ghi lên lại.",
         )
-    glossary = ctx.glossary(meeting)
+    glossary = _glossary(ctx, meeting)
     model = transcribe.load_model(ctx.settings.asr_model)  # cached per worker process
     ctx.touch(state=db.TRANSCRIBING, progress=0.0)
     options = transcribe.TranscribeOptions(
@@ -137,9 +154,9 @@ def gpu_stage(ctx: "StageRun") -> None:
         jobs.dispatch(ctx.send, released)
 
 
-def enrol_stage(ctx: "StageRun") -> None:
+def enrol_stage(ctx: Run) -> None:
     """A voiceprint from an uploaded clip, added to the speaker's registry (its unit's)."""
-    from diarize.pipeline import load_pipeline
+    from diarize.pipeline import load_pipeline  # loads torch and pyannote
 
     with Session(ctx.engine, expire_on_commit=False) as s:
         job = _existing(s, db.Job, ctx.job_id)
@@ -170,8 +187,8 @@ def enrol_stage(ctx: "StageRun") -> None:
         done.log = [*done.log, f"Đã ghi danh giọng nói của {speaker.name} (vân tay #{vp.id})."]
 
 
-def cpu_stage(ctx: "StageRun") -> None:
-    job, meeting, _audio = ctx.load()
+def cpu_stage(ctx: Run) -> None:
+    job, meeting, _audio = _load(ctx)
     ctx.touch(state=db.DRAFTING, progress=0.0)
     with Session(ctx.engine, expire_on_commit=False) as s:
         tv = s.scalars(
@@ -199,7 +216,7 @@ def cpu_stage(ctx: "StageRun") -> None:
     info = drafting_meeting(meeting)
     for warning in drafting.check_meeting(info):  # values of the other format: say so
         ctx.note(warning)
-    gazetteer = Gazetteer.load(ctx.settings.gazetteer_file, ctx.glossary(meeting))
+    gazetteer = Gazetteer.load(ctx.settings.gazetteer_file, _glossary(ctx, meeting))
     conclusion = drafting.extract(transcript, info, gazetteer=gazetteer)
     ctx.touch(progress=0.5)
     document = drafting.render_notice(conclusion, info)
@@ -248,7 +265,9 @@ def _renamed(text: str, path: Path, shown: str) -> str:
     return text.replace(str(path), shown).replace(path.name, shown)
 
 
-def _label_speakers(ctx: "StageRun", path, transcript, unit_id: int):
+def _label_speakers(
+    ctx: Run, path: Path, transcript: Transcript, unit_id: int
+) -> tuple[Transcript, Any]:
     """Speakers (and their centroids, kept for enrolment) when the diarization models are
     installed; a note and no speakers if not."""
     try:
@@ -262,21 +281,40 @@ def _label_speakers(ctx: "StageRun", path, transcript, unit_id: int):
     return diarize.apply_diarization(transcript, result, registry), pack_centroids(result)
 
 
-def _drop_clip(engine: Engine, store: db.FileStore, job_id: int) -> None:
-    """An enrolment that ended (done, failed, cancelled) keeps no audio."""
-    try:
-        with Session(engine, expire_on_commit=False) as s, s.begin():
-            job = s.get(db.Job, job_id, with_for_update=True)
-            if job is not None:
-                jobs.drop_clip(s, store, job)
-    except Exception as exc:  # database briefly down: the sweeper removes it later
-        log.warning("job %s: could not remove the enrolment clip: %s", job_id, exc)
+def _drop_clip(engine: Engine, settings: Settings, job_id: int) -> None:
+    """After every run of an enrolment: one that ended (done, failed, cancelled) keeps no
+    audio. (A failure here is logged by the engine; drop_ended_clips catches up.)"""
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        job = s.get(db.Job, job_id, with_for_update=True)
+        if job is not None:
+            drop_clip(s, db.FileStore(settings.files_dir), job)
+
+
+def drop_ended_clips(engine: Engine, settings: Settings) -> int:
+    """The sweeper's housekeeping: remove the clips of enrolments that ended without their
+    worker removing them (a job cancelled while queued whose message was lost, a database
+    hiccup at the end)."""
+    store, dropped = db.FileStore(settings.files_dir), 0
+    recent = db.utcnow() - timedelta(days=7)
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        ended = s.scalars(
+            select(db.Job).where(
+                db.Job.kind == KIND_ENROL,
+                db.Job.state.in_(db.FINAL_STATES),
+                db.Job.finished_at > recent,
+            )
+        )
+        for job in ended:
+            if (job.params or {}).get("clip"):
+                drop_clip(s, store, job)
+                dropped += 1
+    return dropped
 
 
 MEETING_NEEDED = {"issuing_body": "cơ quan ban hành", "title": "tên cuộc họp", "date": "ngày họp"}
 
 
-def drafting_meeting(meeting: db.Meeting):
+def drafting_meeting(meeting: db.Meeting) -> drafting.Meeting:
     """drafting.Meeting from the row; a clear InputError when the date or issuing body is missing.
     (drafting/ reads attributes, so a plain dict is not enough.)"""
     info = {k: v for k, v in meeting_dict(meeting).items() if k != "id"}
@@ -304,87 +342,20 @@ def meeting_dict(meeting: db.Meeting) -> dict[str, Any]:
     }
 
 
-def _celery_send() -> jobs.Send:
-    from worker.tasks import send
+def _load(ctx: Run) -> tuple[db.Job, db.Meeting, db.AudioFile]:
+    with Session(ctx.engine, expire_on_commit=False) as s:
+        job = _existing(s, db.Job, ctx.job_id)
+        meeting = _existing(s, db.Meeting, job.meeting_id)
+        audio = _existing(s, db.AudioFile, job.audio_id)
+        s.expunge_all()
+    return job, meeting, audio
 
-    return send
 
-
-@dataclass
-class StageRun:
-    """One claimed run of a stage: lease heartbeat, throttled progress, notes."""
-
-    engine: Engine
-    settings: Settings
-    job_id: int
-    owner: str
-    send: jobs.Send = field(default_factory=_celery_send)  # the Celery queue unless given
-
-    def __post_init__(self) -> None:
-        self.store = db.FileStore(self.settings.files_dir)
-        self._last_write = 0.0
-        self._lost = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def load(self) -> tuple[db.Job, db.Meeting, db.AudioFile]:
-        with Session(self.engine, expire_on_commit=False) as s:
-            job = _existing(s, db.Job, self.job_id)
-            meeting = _existing(s, db.Meeting, job.meeting_id)
-            audio = _existing(s, db.AudioFile, job.audio_id)
-            s.expunge_all()
-        return job, meeting, audio
-
-    def glossary(self, meeting: db.Meeting):
-        """The meeting's own glossary, then its office's (the meeting's wins on a clash)."""
-        with Session(self.engine) as s:
-            office = s.scalar(select(db.Unit.glossary).where(db.Unit.id == meeting.unit_id))
-        return Glossary.combine(meeting.glossary, office)
-
-    def touch(self, state: str | None = None, progress: float | None = None) -> None:
-        if self._lost.is_set():
-            raise jobs.LeaseLost(self.job_id)
-        jobs.touch(
-            self.engine,
-            self.job_id,
-            self.owner,
-            self.settings.job_lease_seconds,
-            state=state,
-            progress=progress,
-        )
-        self._last_write = time.monotonic()
-
-    def progress(self, fraction: float) -> None:
-        """The transcriber's callback: written at most once per progress_interval_seconds."""
-        if self._lost.is_set():
-            raise jobs.LeaseLost(self.job_id)
-        if time.monotonic() - self._last_write >= self.settings.progress_interval_seconds:
-            self.touch(progress=fraction)
-
-    def note(self, text: str) -> None:
-        log.info("job %s: %s", self.job_id, text)
-        jobs.add_note(self.engine, self.job_id, self.owner, text)
-
-    def start_heartbeat(self) -> None:
-        self._thread = threading.Thread(target=self._beat, name=f"lease-{self.job_id}", daemon=True)
-        self._thread.start()
-
-    def stop_heartbeat(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def _beat(self) -> None:
-        # Decoding a long file gives no progress callbacks; the lease must live through it.
-        interval = max(self.settings.job_lease_seconds / 3, 0.5)
-        while not self._stop.wait(interval):
-            try:
-                jobs.touch(self.engine, self.job_id, self.owner, self.settings.job_lease_seconds)
-            except jobs.LeaseLost:
-                self._lost.set()
-                return
-            except Exception as exc:  # database briefly unreachable: try again next beat
-                log.warning("job %s: lease heartbeat failed: %s", self.job_id, exc)
+def _glossary(ctx: Run, meeting: db.Meeting) -> Glossary | None:
+    """The meeting's own glossary, then its office's (the meeting's wins on a clash)."""
+    with Session(ctx.engine) as s:
+        office = s.scalar(select(db.Unit.glossary).where(db.Unit.id == meeting.unit_id))
+    return Glossary.combine(meeting.glossary, office)
 
 
 _Row = TypeVar("_Row", bound=db.Base)
@@ -412,5 +383,14 @@ def _as_dict(obj: Any) -> dict[str, Any] | None:
     if isinstance(obj, dict):
         return obj
     if hasattr(obj, "to_dict"):
-        return obj.to_dict()
+        data: dict[str, Any] = obj.to_dict()
+        return data
     return None
+
+
+# -- registration ---------------------------------------------------------------------------
+
+jobs.register(jobs.Handler(KIND_MEETING, STAGE_GPU, gpu_stage, db.TRANSCRIBING))
+jobs.register(jobs.Handler(KIND_MEETING, STAGE_CPU, cpu_stage, db.DRAFTING))
+jobs.register(jobs.Handler(KIND_ENROL, STAGE_GPU, enrol_stage, db.DIARIZING, ended=_drop_clip))
+jobs.HOUSEKEEPING.append(drop_ended_clips)
