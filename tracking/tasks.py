@@ -18,6 +18,7 @@ from db.models import Unit, User
 from db.storage import FileStore
 from db.tracking import TaskEvent, TaskEvidence, TaskSupport, TrackedNotice, TrackedTask
 from ketluan.errors import AccessDenied, ConflictError, InputError, NotFoundError
+from ketluan.roles import Role
 from tracking import units
 from tracking.imports import record
 from tracking.status import (
@@ -31,7 +32,7 @@ from tracking.status import (
 )
 from transcribe.transcript import nfc
 
-ADMIN, TRACKER, UNIT = "admin", "theo_doi", "don_vi"
+ADMIN, TRACKER, UNIT = Role.ADMIN, Role.THEO_DOI, Role.DON_VI
 MAX_EVIDENCE = 50 * 1024 * 1024
 
 
