@@ -101,6 +101,29 @@ class ReceivedIn(In):
     received_on: dt.date
 
 
+class BulkAcceptIn(In):
+    task_ids: list[int] = Field(min_length=1, max_length=500, description="Các nhiệm vụ cần công nhận.")
+    note: str = Field("", max_length=2000)
+
+
+class BulkDeadlineIn(In):
+    task_ids: list[int] = Field(min_length=1, max_length=500, description="Các nhiệm vụ cần đổi hạn.")
+    due_on: dt.date = Field(description="Hạn xử lý mới (thời hạn trở thành 'Có hạn cụ thể').")
+    note: str = Field("", max_length=2000, description="Lý do đổi hạn (ghi vào lịch sử).")
+
+
+class BulkRefusal(BaseModel):
+    task_id: int
+    code: str
+    message: str
+    hint: str
+
+
+class BulkOut(BaseModel):
+    done: list[str] = Field(description="Mã các nhiệm vụ đã xử lý.")
+    refused: list[BulkRefusal] = Field(description="Nhiệm vụ không xử lý được, với lý do.")
+
+
 class ImportOut(BaseModel):
     id: int
     state: str

@@ -124,3 +124,33 @@ def _old_temporaries(store: FileStore, cutoff: float) -> list[str]:
         except OSError:  # gone already, or a folder still in use
             continue
     return removed
+
+
+def remove_now(s: Session, store: FileStore, audio_ids: list[int], paths: list[str]) -> list[str]:
+    """After a delete (a meeting and its versions), inside the caller's transaction: drop the
+    recording rows nothing refers to any more, then remove the stored files no row names (a
+    recording another unit uploaded too, or a file shared by content, stays). Returns the
+    relative paths removed. Call it once the delete is committed, then commit again (if this
+    part fails, the sweeper's `remove_orphans` does it later); a concurrent upload of the same
+    content refreshes the file's time and keeps it (FileStore.remove_if_older)."""
+    unused = [not_(exists().where(column == AudioFile.id)) for column in _audio_references()]
+    for audio_id in audio_ids:
+        row = s.get(AudioFile, audio_id)
+        if row is None:
+            continue
+        gone = s.scalars(
+            delete(AudioFile).where(AudioFile.id == audio_id, *unused).returning(AudioFile.id)
+        ).first()
+        if gone is not None:
+            paths.append(row.storage_path)
+    s.flush()
+    referenced = _referenced_paths(s)
+    cutoff = time.time()
+    removed = []
+    for relative in dict.fromkeys(p for p in paths if p):
+        if relative in referenced:
+            continue
+        path = store.path(relative)
+        if path.exists() and store.remove_if_older(path, cutoff):
+            removed.append(relative)
+    return removed

@@ -333,7 +333,9 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
             linked = k == last_end or (k > 0 and low[k - 1] in {
                 "với", "cùng", "của", "cho", "và", "giao", "nghị", "cầu", "công", "đạo", "thuộc",
                 "tại", "về", "trình", "gửi", "lên", "hợp", "chẽ", "viên", "chí", "tịch", "thư",
-                "đốc", "trưởng", "phó", "đầu", "tra"})
+                "đốc", "trưởng", "phó", "đầu", "tra",
+                # "báo cáo / đề xuất / tham mưu ủy ban tỉnh xem xét …": the body is spoken to
+                "cáo", "xuất", "mưu", "kiến", "ánh"})
             # the object of a verb ("hướng dẫn các địa phương hoàn thiện …") is no new lead
             linked = linked or " ".join(low[max(0, k - 2) : k]) in OBJECT_VERBS
             if verb and not linked and k > 0:
@@ -384,6 +386,10 @@ def action_text(words: list[str]) -> str:
     text = " ".join(words).strip(" ,;:")
     text = re.sub(r"^(?:thì|là|để|và|,)\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"[.]+$", "", text).strip()
+    # unpunctuated speech: the start of a closing formula left at the end ("… giải quyết vậy",
+    # "… đúng kế hoạch tôi xin")
+    text = re.sub(r"(?:\s+(?:tôi(?: xin)?|vậy(?: thôi)?|thế thôi|nhé|nhá|luôn))+$", "", text,
+                  flags=re.IGNORECASE)
     return text[:1].upper() + text[1:] if text else text
 
 

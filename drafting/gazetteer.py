@@ -40,6 +40,7 @@ LEVEL_PHRASES = {
     "các huyện thị xã thành phố": "các huyện, thị xã, thành phố",
     "các huyện thành phố": "các huyện, thành phố",
     "các xã phường thị trấn": "các xã, phường, thị trấn", "các xã phường": "các xã, phường",
+    "các xã thị trấn": "các xã, thị trấn",
     "các huyện": "các huyện", "các xã": "các xã", "các cấp": "các cấp",
     "các phường": "các phường", "các thị trấn": "các thị trấn", "các quận": "các quận",
     "các thành phố": "các thành phố", "cấp cơ sở": "cấp cơ sở",
@@ -352,7 +353,7 @@ def _group_end(words: list[str], keys, k: int) -> int:
     two = " ".join(keys[k : k + 2])
     if two in {"đơn vị", "cơ quan", "chủ đầu", "địa phương", "đoàn thể", "đảng ủy", "tỉnh ủy",
                "thành ủy", "huyện ủy", "quận ủy", "thị ủy", "cấp ủy", "tổ chức", "doanh nghiệp",
-               "đảng bộ", "chi bộ", "thị xã", "thành phố", "bộ ngành"}:
+               "đảng bộ", "chi bộ", "thị xã", "thị trấn", "thành phố", "bộ ngành"}:
         end = k + 2
     if keys[end - 1] == "chủ" and end < len(words):
         end += 1

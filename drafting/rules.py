@@ -45,7 +45,8 @@ ISSUED = re.compile(r"^(?:đã |vừa )?(?:ban hành|phát đi|gửi|có|ký)\s+
 # "Đề nghị Bộ khẩn trương triển khai.": a closing call with nothing to track
 EMPTY_ACTION = re.compile(r"^(?:(?:khẩn trương|nghiêm túc|tích cực|sớm|tổ chức|chủ động)\s+)*"
                           r"(?:triển khai|thực hiện|triển khai thực hiện|tổ chức thực hiện)"
-                          r"(?:\s+(?:ngay|thực hiện|nghiêm túc|kịp thời))?[.!]?$", re.IGNORECASE)
+                          r"(?:\s+(?:ngay|thực hiện|nghiêm túc|kịp thời))?[.!]?$"
+                          r"|^(?:khẩn trương|nghiêm túc|tích cực|kịp thời)[.!]?$", re.IGNORECASE)
 # "… chịu trách nhiệm trước Ban Thường vụ nếu …", "chịu trách nhiệm về tính chính xác …":
 # who answers for what, not a job to track
 ACCOUNTABLE = re.compile(r"^(?:đồng thời,?\s+)?(?:phải\s+)?chịu trách nhiệm\s+(?:trước|về)\b",
@@ -275,7 +276,9 @@ def _conditional(words: list[str], ref: date) -> bool:
 def _only_deadline(words: list[str], ref: date) -> bool:
     """A sentence that only says when: "Hoàn thành trong tháng 8/2021", "Thời gian thực hiện
     xong trước ngày 20/11"."""
-    text = " ".join(words)
+    # "…, không để chậm trễ": urging, not another job
+    text = re.sub(r",?\s*không (?:được )?để (?:chậm|trễ|chậm trễ)(?: hơn)?[.!]?$", "",
+                  " ".join(words), flags=re.IGNORECASE)
     found = dl.find_all(text, ref)
     if not found:
         return False
@@ -283,7 +286,8 @@ def _only_deadline(words: list[str], ref: date) -> bool:
     # "Yêu cầu gửi báo cáo về Sở Kế hoạch và Đầu tư trước ngày 23/5", "Thời gian hoàn thành
     # việc quán triệt, chậm nhất ngày 14/5 và báo cáo kết quả về Ban Thường vụ": when, and
     # where the result goes
-    rest = re.sub(r"(?:trước|vào|lúc)?\s*\d{1,2}\s*(?:giờ|h)(?:\s*\d{2}(?:\s*phút)?)?\s*,?", " ",
+    hour = r"(?:\d{1,2}|(?:mười|một|hai|ba|bốn|năm|sáu|bảy|tám|chín)(?:\s+(?:một|hai|ba|bốn|lăm|năm))?)"
+    rest = re.sub(rf"(?:trước|vào|lúc)?\s*{hour}\s*(?:giờ|h)(?:\s*\d{{2}}(?:\s*phút)?)?\s*,?", " ",
                   rest)
     rest = re.sub(r"^(?:báo cáo\s+)?(?:yêu cầu|đề nghị)\s+", "", rest.strip())
     rest = re.sub(r"(?:,|\bvà)?\s*(?:(?:gửi|nộp)\s+)?(?:(?:báo cáo|kết quả|văn bản|hồ sơ)\s+)?"

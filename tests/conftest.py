@@ -14,6 +14,10 @@ os.environ.setdefault("KETLUAN_DATA_DIR", str(ROOT / ".data" / "test"))
 
 import ketluan  # noqa: E402,F401  (offline environment)
 
+# The browser fixtures are shared by every UI test module: one Playwright (one event loop) and
+# one server per session, however many modules use them.
+pytest_plugins = ["tests.ui_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def asr():

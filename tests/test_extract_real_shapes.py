@@ -415,3 +415,19 @@ def test_unpunctuated_boundary_before_a_body_and_cung():
     found = tasks("tôi kết luận thế này sở tư pháp phải rà soát các văn bản trong năm nay sở nội "
                   "vụ cũng kiểm tra đề xuất sắp xếp bộ máy")
     assert leads(found) == [["Sở Tư pháp"], ["Sở Nội vụ"]]
+
+
+def test_spoken_follow_ups_and_empty_manner_actions():
+    found = tasks("Tôi kết luận thế này. Giao Sở Nội vụ tổng hợp danh sách. Hoàn thành trong "
+                  "tháng tư, không để chậm trễ. Báo cáo gửi về Văn phòng Ủy ban tỉnh trước mười "
+                  "bốn giờ ngày hai mươi tháng tư. Yêu cầu các xã, thị trấn rà soát hộ nghèo.")
+    assert leads(found) == [["Sở Nội vụ"], ["các xã, thị trấn"]]
+    # both dates stay in the phrase; the first said is the due date
+    assert "hai mươi" in found[0].deadline.phrase and found[0].deadline.due == date(2024, 4, 30)
+
+
+def test_unpunctuated_body_spoken_to_is_no_new_lead_and_closing_words_drop():
+    found = tasks("tôi kết luận thế này giao sở giáo dục và đào tạo chủ động báo cáo đề xuất ủy "
+                  "ban nhân dân tỉnh xem xét giải quyết vậy thôi")
+    assert leads(found) == [["Sở Giáo dục và Đào tạo"]]
+    assert found[0].action.endswith("xem xét giải quyết")

@@ -127,7 +127,7 @@ def _every_job(c: httpx.Client, auth: Auth, unit: str, tmp_path: Path) -> None:
     r = c.post("/api/speakers", headers=auth("admin"),
                json={"name": "Lê Văn Tuyên", "title": "Giám đốc Sở Xây dựng", "unit_code": unit})
     assert r.status_code == 201, r.text
-    with open(clip, "rb") as f:
+    with open(_repeated(clip, tmp_path / "tuyen.wav", 3), "rb") as f:  # enrolment: 10–60 s
         r = c.post(f"/api/speakers/{r.json()['id']}/voiceprints", headers=auth("admin"),
                    files={"file": ("tuyen.wav", f)})
     assert r.status_code == 202, r.text
@@ -154,3 +154,15 @@ def _stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.kill(child, signal.SIGKILL)  # its embedded workers die with it (PDEATHSIG)
         proc.wait(timeout=30)
+
+
+def _repeated(clip: Path, out: Path, times: int) -> Path:
+    """The clip said `times` over, as one WAV."""
+    import wave
+
+    with wave.open(str(clip), "rb") as src:
+        params, frames = src.getparams(), src.readframes(src.getnframes())
+    with wave.open(str(out), "wb") as dst:
+        dst.setparams(params)
+        dst.writeframes(frames * times)
+    return out

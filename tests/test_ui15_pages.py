@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.service_fixtures import ROOT, free_port, wait_for
-from tests.ui_fixtures import PASSWORD, browser, login  # noqa: F401
+from tests.ui_fixtures import PASSWORD, login
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -52,7 +52,7 @@ def served(tmp_path_factory):
     env.update(KETLUAN_DATA_DIR=str(root / "data"), PYTHONPATH=str(ROOT), KETLUAN_DEVICE="cpu")
     port = free_port()
     log = open(root / "serve.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "ketluan.cli", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port)],
                             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
 
@@ -71,7 +71,7 @@ def served(tmp_path_factory):
 
 
 @pytest.fixture
-def tab(browser):  # noqa: F811
+def tab(browser):
     browser.clear_cookies()
     page = browser.new_page()
     errors: list[str] = []

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests.service_fixtures import ROOT, wait_for
-from tests.ui_fixtures import PASSWORD, browser, login, page, short_meeting, shot, ui_server  # noqa: F401
+from tests.ui_fixtures import PASSWORD, login, shot
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -28,7 +28,7 @@ EDITED_ACTION = "Sở Tài chính chủ trì rà soát vốn đầu tư công, b
 
 
 @contextmanager
-def _api(ui_server, username: str) -> Iterator[httpx.Client]:  # noqa: F811
+def _api(ui_server, username: str) -> Iterator[httpx.Client]:
     """An API client signed in as `username` (a bearer token: no CSRF token needed)."""
     with httpx.Client(base_url=ui_server.url, timeout=60) as client:
         login = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
@@ -36,7 +36,7 @@ def _api(ui_server, username: str) -> Iterator[httpx.Client]:  # noqa: F811
         yield client
 
 
-def _uploaded_meeting(ui_server, title: str, audio: Path) -> int:  # noqa: F811
+def _uploaded_meeting(ui_server, title: str, audio: Path) -> int:
     """A party meeting of VP-TU with `audio` uploaded by the clerk, once its job is done."""
     with _api(ui_server, "vanthu") as c:
         meeting = c.post("/api/meetings", json={
@@ -60,7 +60,7 @@ def _uploaded_meeting(ui_server, title: str, audio: Path) -> int:  # noqa: F811
 
 
 @pytest.fixture(scope="session")
-def processed_meeting(ui_server, short_meeting, tmp_path_factory) -> int:  # noqa: F811
+def processed_meeting(ui_server, short_meeting, tmp_path_factory) -> int:
     """The short meeting uploaded and processed (transcript, speakers, draft version 1). Its
     bytes differ from journey 1's upload by a little silence: the unit refuses a duplicate."""
     import wave
@@ -75,7 +75,7 @@ def processed_meeting(ui_server, short_meeting, tmp_path_factory) -> int:  # noq
 
 
 @pytest.fixture(scope="session")
-def edited_draft(ui_server, processed_meeting) -> bytes:  # noqa: F811
+def edited_draft(ui_server, processed_meeting) -> bytes:
     """The processed meeting's notice with its first task edited as journey 1 does in the
     page (a new version, rendered again): the .docx as downloaded."""
     mid = processed_meeting
@@ -93,7 +93,7 @@ def edited_draft(ui_server, processed_meeting) -> bytes:  # noqa: F811
     return docx.content
 
 
-def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tmp_path):  # noqa: F811
+def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tmp_path):
     url = ui_server.url
     # Not signed in: any page sends you to the sign-in page, and back afterwards.
     page.goto(f"{url}/meetings")
@@ -266,7 +266,7 @@ def test_journey_1_upload_edit_draft_download(page, ui_server, short_meeting, tm
     assert zipfile.is_zipfile(docx) and "word/document.xml" in zipfile.ZipFile(docx).namelist()
 
 
-def test_journey_2_edited_docx_to_tracking(page, ui_server, processed_meeting, edited_draft, tmp_path):  # noqa: F811
+def test_journey_2_edited_docx_to_tracking(page, ui_server, processed_meeting, edited_draft, tmp_path):
     from docx import Document
 
     url, meeting_id = ui_server.url, processed_meeting
@@ -399,7 +399,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, processed_meeting, e
     assert lead and lead in page.locator("#unit-names tbody").inner_text()
 
 
-def test_confirm_a_name_suggested_by_voiceprint(page, ui_server, processed_meeting):  # noqa: F811
+def test_confirm_a_name_suggested_by_voiceprint(page, ui_server, processed_meeting):
     """A transcript whose speaker diarize matched to an enrolled voice (a name with its
     similarity as confidence, below the sure threshold): the drafter sees the suggestion,
     confirms it, and saves that voice into the unit's registry ("Lưu giọng nói"); the admin
@@ -458,7 +458,7 @@ def test_confirm_a_name_suggested_by_voiceprint(page, ui_server, processed_meeti
     expect(row).to_contain_text("tonghop")
 
 
-def test_journey_3_refused_without_rights(page, ui_server):  # noqa: F811
+def test_journey_3_refused_without_rights(page, ui_server):
     url = ui_server.url
     login(page, url, "lanhdao")
     for path in ("/admin", "/upload", "/tracking/import"):
@@ -474,7 +474,7 @@ def test_journey_3_refused_without_rights(page, ui_server):  # noqa: F811
     assert status == 403
 
 
-def test_upload_too_large_is_refused_in_the_page(page, ui_server, tmp_path):  # noqa: F811
+def test_upload_too_large_is_refused_in_the_page(page, ui_server, tmp_path):
     """The server refuses before reading the body (size limit set small for the tests)."""
     login(page, ui_server.url, "vanthu")
     page.goto(f"{ui_server.url}/upload")
@@ -492,7 +492,7 @@ def test_upload_too_large_is_refused_in_the_page(page, ui_server, tmp_path):  # 
     assert page.input_value("input[name=title]") == "Họp thử tệp quá lớn"
 
 
-def test_admin_and_account_pages(page, ui_server, tmp_path):  # noqa: F811
+def test_admin_and_account_pages(page, ui_server, tmp_path):
     url = ui_server.url
     login(page, url, "quantri")
     page.goto(f"{url}/admin")
@@ -581,7 +581,7 @@ def test_every_page_declares_its_roles():
         assert route.path in public or len(rules) == 1, route.path
 
 
-def test_failed_job_shows_its_reason_and_runs_again(page, ui_server, tmp_path):  # noqa: F811
+def test_failed_job_shows_its_reason_and_runs_again(page, ui_server, tmp_path):
     """A job that failed (here: marked so in the database, as a worker does) shows its
     Vietnamese message and hint in the list; "Chạy lại" queues it again, followed live. The
     meeting is its own (4 s of faint hiss: the run again is quick and touches no other test's)."""
@@ -627,7 +627,7 @@ def test_failed_job_shows_its_reason_and_runs_again(page, ui_server, tmp_path): 
     expect(box.locator("[data-job-error]")).to_be_hidden()
 
 
-def test_dates_are_typed_and_shown_as_dd_mm_yyyy(page, ui_server):  # noqa: F811
+def test_dates_are_typed_and_shown_as_dd_mm_yyyy(page, ui_server):
     """Every date field is a dd/mm/yyyy text box whatever the browser's language; the form
     still sends ISO dates, and an impossible date is refused next to the field."""
     login(page, ui_server.url, "vanthu")
@@ -661,7 +661,7 @@ def test_dates_are_typed_and_shown_as_dd_mm_yyyy(page, ui_server):  # noqa: F811
     assert page.input_value(".filters [data-date-of=issued_from]") == "01/08/2026"
 
 
-def test_meetings_list_updates_live_within_the_unit(page, ui_server):  # noqa: F811
+def test_meetings_list_updates_live_within_the_unit(page, ui_server):
     """Someone else uploads: the clerk's open list shows the meeting without a reload; a
     meeting of another unit never appears."""
 
@@ -688,7 +688,7 @@ def test_meetings_list_updates_live_within_the_unit(page, ui_server):  # noqa: F
     shot(page, "18-cuoc-hop-cap-nhat")
 
 
-def test_a_silent_recording_says_no_speech(page, ui_server, tmp_path):  # noqa: F811
+def test_a_silent_recording_says_no_speech(page, ui_server, tmp_path):
     """A recording with no speech (a muted microphone): the job finishes with a note saying no
     speech was found and what to check, and the meeting page says the same, not a blank page."""
     import wave
@@ -727,7 +727,7 @@ def test_a_silent_recording_says_no_speech(page, ui_server, tmp_path):  # noqa: 
     assert page.locator(".seg").count() == 0
 
 
-def test_office_glossary_is_edited_in_the_page(page, ui_server):  # noqa: F811
+def test_office_glossary_is_edited_in_the_page(page, ui_server):
     url = ui_server.url
     login(page, url, "tonghop")
     page.click("header nav >> text=Từ điển")
@@ -753,7 +753,7 @@ def test_office_glossary_is_edited_in_the_page(page, ui_server):  # noqa: F811
     expect(card.locator("textarea[name=glossary]")).to_have_value(re.compile("Sở KH và ĐT"))
 
 
-def test_a_request_without_the_pages_csrf_token_is_refused(page, ui_server):  # noqa: F811
+def test_a_request_without_the_pages_csrf_token_is_refused(page, ui_server):
     """The page's own calls carry the token (every journey above); one without it, though it
     has the session cookie, is refused."""
     login(page, ui_server.url, "vanthu")

@@ -7,6 +7,7 @@ exports to Excel and to a Word summary report.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from tracking.status import (
     DONE_ON_TIME,
     KINDS,
     LEVELS,
+    NEAR_DUE,
     OPEN_OVERDUE,
     STATUSES,
     SUBMITTED,
@@ -323,3 +325,24 @@ def _landscape(sheet) -> None:
 
 def _pct(n: int, total: int) -> str:
     return f"{100 * n / total:.0f}%" if total else "0%"
+
+
+def by_unit(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    """A leader's view of each lead unit: tasks, done (on time, late), overdue, due soon
+    (NEAR_DUE), awaiting review, and the completion rate; most overdue first. `rows` are
+    task rows (Row, or the API's TaskOut: the same attribute names)."""
+    units: dict[tuple[int | None, str], dict[str, Any]] = {}
+    for r in rows:
+        u = units.setdefault((r.lead_unit_id, r.lead or "(chưa rõ đơn vị)"), {
+            "unit_id": r.lead_unit_id, "unit": r.lead or "(chưa rõ đơn vị)", "total": 0, "done": 0,
+            "done_late": 0, "overdue": 0, "near_due": 0, "awaiting": 0})
+        u["total"] += 1
+        u["done"] += bool(r.done)
+        u["done_late"] += r.status == DONE_LATE
+        u["overdue"] += r.status == OPEN_OVERDUE
+        u["near_due"] += r.status == NEAR_DUE
+        u["awaiting"] += r.result_state == SUBMITTED and not r.done
+    out = list(units.values())
+    for u in out:
+        u["rate"] = round(100 * u["done"] / u["total"]) if u["total"] else 0
+    return sorted(out, key=lambda u: (-u["overdue"], -u["near_due"], u["unit"].casefold()))

@@ -14,10 +14,17 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Unit, User
+from db.models import Unit, User, utcnow
 from db.storage import FileStore
-from db.tracking import TaskEvent, TaskEvidence, TaskSupport, TrackedNotice, TrackedTask
-from ketluan.errors import AccessDenied, ConflictError, InputError, NotFoundError
+from db.tracking import (
+    Notification,
+    TaskEvent,
+    TaskEvidence,
+    TaskSupport,
+    TrackedNotice,
+    TrackedTask,
+)
+from ketluan.errors import AccessDenied, ConflictError, InputError, KetluanError, NotFoundError
 from ketluan.roles import Role
 from tracking import units
 from tracking.imports import record
@@ -33,6 +40,7 @@ from tracking.status import (
 from transcribe.transcript import nfc
 
 ADMIN, TRACKER, UNIT = Role.ADMIN, Role.THEO_DOI, Role.DON_VI
+RETURNED_LEVEL = "tra_lai"  # a notification that a result came back, beside the warning levels
 MAX_EVIDENCE = 50 * 1024 * 1024
 
 
@@ -124,6 +132,11 @@ def send_back(s: Session, task: TrackedTask, user: User, note: str) -> TrackedTa
                             "Chỉ trả lại được kết quả đơn vị đã báo cáo hoàn thành.")
     task.result_state, task.reported_on = RETURNED, None
     record(s, task, user, "return", nfc(note.strip()))
+    if task.lead_unit_id is not None:  # the unit reads it in its notifications list
+        s.add(Notification(
+            key=f"tra_lai:{task.id}:{utcnow().isoformat()}", task_id=task.id, unit_id=task.lead_unit_id,
+            audience="unit", level=RETURNED_LEVEL,
+            message=f"Kết quả nhiệm vụ {task.code} bị trả lại để bổ sung: {nfc(note.strip())}"))
     return task
 
 
@@ -214,6 +227,41 @@ def add_evidence(s: Session, store: FileStore, task: TrackedTask, user: User, pa
     s.flush()
     record(s, task, user, "evidence", f"Đính kèm minh chứng: {name}", evidence_id=evidence.id)
     return evidence
+
+
+def remove_evidence(s: Session, task: TrackedTask, user: User, evidence_id: int) -> str:
+    """Remove a wrong evidence file from the task (recorded in its history); returns its stored
+    path, for the caller to remove once no other row names it."""
+    _may_update(task, user)
+    evidence = s.get(TaskEvidence, evidence_id)
+    if evidence is None or evidence.task_id != task.id:
+        raise NotFoundError(f"Nhiệm vụ {task.code} không có minh chứng #{evidence_id}.",
+                            "Tải lại trang để xem danh sách minh chứng hiện có.")
+    record(s, task, user, "evidence_removed", f"Xóa minh chứng: {evidence.original_name}",
+           evidence_id=evidence.id)
+    path = evidence.storage_path
+    s.delete(evidence)
+    s.flush()
+    return path
+
+
+def in_bulk(s: Session, user: User, task_ids: list[int], act: Any) -> tuple[list[str], list[dict[str, Any]]]:
+    """`act(task)` on each task the user may see, one savepoint each: a refusal (a task with no
+    result, one already done) is reported and the others go through. Returns (codes done,
+    refusals as {task_id, code, message, hint})."""
+    done: list[str] = []
+    refused: list[dict[str, Any]] = []
+    for task_id in dict.fromkeys(task_ids):
+        try:
+            with s.begin_nested():
+                task = visible_task(s, user, task_id)
+                act(task)
+            done.append(task.code)
+        except KetluanError as e:
+            code = s.scalar(select(TrackedTask.code).where(TrackedTask.id == task_id))
+            refused.append({"task_id": task_id, "code": code or f"#{task_id}", "message": e.message,
+                            "hint": e.hint})
+    return done, refused
 
 
 def map_unit_name(s: Session, office_id: int, name: str, unit: Unit, user: User) -> int:

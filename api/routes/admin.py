@@ -1,6 +1,8 @@
 """Administration: users, units, the audit trail, and the speaker registry."""
 
+import datetime as dt
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
@@ -102,19 +104,38 @@ def create_unit(body: UnitIn, request: Request, user: Admin, s: DB) -> db.Unit:
 
 @router.get("/api/audit", response_model=list[AuditOut])
 def list_audit(
+    request: Request,
     user: Admin,
     s: DB,
     meeting_id: Annotated[int | None, Query()] = None,
     username: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    action: Annotated[str | None, Query(max_length=32, description="read, download, update…")] = None,
+    object_type: Annotated[
+        str | None, Query(max_length=32, description="audio, transcript, draft, meeting…")
+    ] = None,
+    since: Annotated[dt.date | None, Query(description="Từ ngày (giờ địa phương), kể cả ngày đó.")] = None,
+    until: Annotated[dt.date | None, Query(description="Đến ngày (giờ địa phương), kể cả ngày đó.")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[db.AuditEvent]:
-    """Nhật ký truy cập: ai đọc/tải gì, lúc nào, từ đâu. Mới nhất trước."""
+    """Nhật ký truy cập: ai đọc/tải gì, lúc nào, từ đâu. Mới nhất trước; lọc theo người, việc
+    (đọc, tải về, sửa…), loại (bản ghi, bản chép lời, dự thảo…), cuộc họp và khoảng ngày."""
     q = select(db.AuditEvent)
     if meeting_id is not None:
         q = q.where(db.AuditEvent.meeting_id == meeting_id)
     if username:
         q = q.where(db.AuditEvent.username == username)
-    return list(s.scalars(q.order_by(db.AuditEvent.id.desc()).limit(limit)))
+    if action:
+        q = q.where(db.AuditEvent.action == action)
+    if object_type:
+        q = q.where(db.AuditEvent.object_type == object_type)
+    zone = ZoneInfo(request.app.state.settings.tracking_timezone)
+    if since is not None:
+        q = q.where(db.AuditEvent.at >= dt.datetime.combine(since, dt.time(), zone))
+    if until is not None:
+        end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), zone)
+        q = q.where(db.AuditEvent.at < end)
+    return list(s.scalars(q.order_by(db.AuditEvent.id.desc()).offset(offset).limit(limit)))
 
 
 @router.get("/api/speakers", response_model=list[SpeakerOut])

@@ -1,4 +1,4 @@
-"""Job status (polling or Server-Sent Events), cancel, retry."""
+"""Job status (polling or Server-Sent Events), cancel, retry, and re-running a meeting."""
 
 import asyncio
 import json
@@ -18,6 +18,8 @@ from api.deps import (
     visible_meeting,
 )
 from api.schemas import JobOut
+from db.audio import check_not_busy
+from ketluan.errors import InputError
 from worker import jobs
 
 router = APIRouter(tags=["Công việc"])
@@ -119,3 +121,21 @@ def _load(sessions, job_id: int) -> db.Job | None:
 
 def _event(name: str, data: dict) -> str:
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.post("/api/meetings/{meeting_id}/rerun", response_model=JobOut, status_code=202)
+def rerun_meeting(meeting_id: int, request: Request, user: Preparer, s: DB) -> JobOut:
+    """Xử lý lại bản ghi của cuộc họp từ đầu (chép lời, nhận diện người nói, dự thảo), ví dụ
+    sau khi sửa từ điển. Bản chép lời và dự thảo cũ được giữ; kết quả mới thành phiên bản mới."""
+    meeting = visible_meeting(s, user, meeting_id)
+    if meeting.audio_id is None:
+        raise InputError(
+            f"Cuộc họp #{meeting.id} chưa có bản ghi âm để xử lý lại.",
+            "Bấm «Tải bản ghi lên» ở danh sách cuộc họp.",
+        )
+    check_not_busy(s, meeting)
+    job = jobs.create(s, meeting.id, meeting.audio_id, user.id)
+    audit(s, request, user, "rerun", "job", job.id, meeting.id)
+    s.commit()
+    jobs.dispatch(request.app.state.send, job)
+    return JobOut.of(job)

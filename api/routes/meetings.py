@@ -26,7 +26,9 @@ from api.schemas import (
     NoticePatch,
 )
 from db import accounts
-from ketluan.errors import InputError
+from db.audio import check_not_busy
+from db.cleanup import remove_now
+from ketluan.errors import ConflictError, InputError
 from services.drafts import latest_version
 
 router = APIRouter(prefix="/api/meetings", tags=["Cuộc họp"])
@@ -145,8 +147,21 @@ def update_notice(
 
 @router.delete("/{meeting_id}", status_code=204)
 def delete_meeting(meeting_id: int, request: Request, user: Recorder, s: DB) -> None:
-    """Xóa cuộc họp cùng công việc, bản chép lời và dự thảo của nó."""
+    """Xóa cuộc họp cùng công việc, bản chép lời, dự thảo và các tệp của nó (bản ghi âm được
+    giữ nếu một cuộc họp hay giọng nói khác còn dùng). Không xóa được khi đang xử lý."""
     meeting = visible_meeting(s, user, meeting_id)
-    audit(s, request, user, "delete", "meeting", meeting.id, meeting.id, title=meeting.title)
+    try:
+        check_not_busy(s, meeting)
+    except ConflictError as e:
+        raise ConflictError(e.message, "Chờ công việc xong, hoặc bấm “Hủy” ở danh sách cuộc họp rồi xóa.") from None
+    audio_ids = {i for i in s.scalars(select(db.Job.audio_id).where(db.Job.meeting_id == meeting.id)) if i}
+    if meeting.audio_id:
+        audio_ids.add(meeting.audio_id)
+    paths = list(s.scalars(
+        select(db.DraftVersion.storage_path).where(db.DraftVersion.meeting_id == meeting.id)))
+    audit(s, request, user, "delete", "meeting", meeting.id, meeting.id, title=meeting.title,
+          audio=meeting.audio.original_name if meeting.audio else None)
     s.delete(meeting)
+    s.commit()
+    remove_now(s, request.app.state.store, sorted(audio_ids), paths)
     s.commit()

@@ -45,10 +45,11 @@ from diarize.voiceprints import sure_similarity
 from drafting.meeting import FORMATS
 from drafting.wording import form_defaults
 from ketluan.errors import AccessDenied, AuthError, InputError, KetluanError
-from ketluan.roles import Can, can
+from ketluan.roles import Can, Role, can
 from tracking import reports as tracking_reports
 from tracking import tasks as tracking_tasks
-from tracking.status import KINDS, LEVELS
+from tracking.status import KINDS, LEVELS, rules_from
+from tracking.tasks import RETURNED_LEVEL
 
 router = APIRouter()
 
@@ -92,6 +93,8 @@ def home(request: Request, s: DB) -> Response:
     user = accounts.user_for_token(s, token) if token else None
     if user is None:
         return RedirectResponse("/login", 303)
+    if user.role_code == Role.LANH_DAO:  # the leader's landing page, not the technical job list
+        return RedirectResponse("/leader", 303)
     tracking_first = user.role_code in (THEO_DOI, DON_VI)
     return RedirectResponse("/tracking" if tracking_first else "/meetings", 303)
 
@@ -121,11 +124,43 @@ def meetings_page(
     return _render(request, "meetings.html", user, meetings=rows, jobs=latest, q=q or "", list_key=state.key)
 
 
+@router.get("/leader", response_class=HTMLResponse)
+def leader_page(request: Request, user: OfficeReader, s: DB) -> Response:
+    """A leader's landing page: overdue and due-soon tasks by unit, completion rates, and the
+    meetings of this week."""
+    today = dt.date.today()
+    # counts only: no task content or quotes are shown, so this is not a read of the tasks
+    units = tracking_reports.by_unit(tracking_reports.task_rows(s, today, rules_from(request.app.state.settings), user))
+    total = sum(u["total"] for u in units)
+    done = sum(u["done"] for u in units)
+    monday = today - dt.timedelta(days=today.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    q = select(db.Meeting).where(db.Meeting.date >= monday, db.Meeting.date <= sunday)
+    if not all_units(user):
+        q = q.where(db.Meeting.unit_id == user.unit_id)
+    week = list(s.scalars(q.order_by(db.Meeting.date, db.Meeting.id)))
+    drafted = set(s.scalars(select(db.DraftVersion.meeting_id).where(
+        db.DraftVersion.meeting_id.in_([m.id for m in week])))) if week else set()
+    return _render(
+        request, "leader.html", user, units=units, on=today, monday=monday, sunday=sunday,
+        totals={"total": total, "done": done, "rate": round(100 * done / total) if total else 0,
+                "overdue": sum(u["overdue"] for u in units), "near_due": sum(u["near_due"] for u in units),
+                "awaiting": sum(u["awaiting"] for u in units)},
+        week=week, drafted=drafted,
+    )
+
+
 @router.get("/upload", response_class=HTMLResponse)
 def upload_page(request: Request, user: Recorder, s: DB) -> Response:
     units = list(s.scalars(select(db.Unit).order_by(db.Unit.code))) if all_units(user) else []
     return _render(request, "upload.html", user, units=units,
                    notice_defaults={f: form_defaults(f) for f in FORMATS})
+
+
+@router.get("/meetings/{meeting_id}/edit", response_class=HTMLResponse)
+def meeting_edit_page(request: Request, meeting_id: int, user: Recorder, s: DB) -> Response:
+    meeting = meeting_routes.get_meeting(meeting_id, user, s)
+    return _render(request, "meeting_edit.html", user, meeting=meeting)
 
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
@@ -241,6 +276,50 @@ def _board(rows) -> dict:
     return {"warnings": warnings_, "overdue_by_unit": overdue}
 
 
+@router.get("/tracking/print", response_class=HTMLResponse)
+def tracking_print(
+    request: Request,
+    user: Account,
+    s: DB,
+    status: str = "",
+    unit: Annotated[str, Query(alias="unit_id")] = "",
+    notice: Annotated[str, Query(alias="notice_id")] = "",
+    since: Annotated[str, Query(alias="issued_from")] = "",
+    until: Annotated[str, Query(alias="issued_to")] = "",
+) -> Response:
+    """The task list as printed for a meeting or a report: the same filters as /tracking."""
+    unit_id, notice_id = _number(unit, "đơn vị"), _number(notice, "văn bản")
+    issued_from, issued_to = _day(since, "ngày ban hành từ"), _day(until, "ngày ban hành đến")
+    page = tracking_routes.list_tasks(
+        request, user, s, None, status or None, unit_id, notice_id, issued_from, issued_to, None, 0, 1000
+    )
+    described = []
+    if status:
+        described.append(f"trạng thái: {tracking_reports.FILTERS.get(status, status)}")
+    if unit_id:
+        described.append(f"đơn vị: {dict(tracking_reports.lead_units(s, user)).get(unit_id, unit_id)}")
+    if notice_id:
+        number = s.scalar(select(db.TrackedNotice.number).where(db.TrackedNotice.id == notice_id))
+        described.append(f"văn bản: {number or notice_id}")
+    if issued_from or issued_to:
+        described.append("ban hành " + " ".join(
+            x for x in (f"từ {issued_from:%d/%m/%Y}" if issued_from else "",
+                        f"đến {issued_to:%d/%m/%Y}" if issued_to else "") if x))
+    return _render(request, "print_tasks.html", user, page=page, described=described)
+
+
+@router.get("/tracking/tasks/{task_id}/print", response_class=HTMLResponse)
+def task_print(request: Request, task_id: int, user: Account, s: DB) -> Response:
+    """One task and its whole history, for the file."""
+    from zoneinfo import ZoneInfo
+
+    task = tracking_routes.get_task(task_id, request, user, s, None)
+    zone = ZoneInfo(request.app.state.settings.tracking_timezone)
+    return _render(request, "print_task.html", user, task=task,
+                   history=[(e, e.at.astimezone(zone)) for e in task.history],
+                   printed=dt.datetime.now(zone))
+
+
 @router.get("/tracking/tasks/{task_id}", response_class=HTMLResponse)
 def task_page(request: Request, task_id: int, user: Account, s: DB) -> Response:
     task = tracking_routes.get_task(task_id, request, user, s, None)
@@ -255,7 +334,21 @@ def task_page(request: Request, task_id: int, user: Account, s: DB) -> Response:
         can_update=tracking_tasks.may_update(row, user),
         cooperating=user.role_code == DON_VI and row.lead_unit_id != user.unit_id,
         kinds=KINDS,
+        notice=row.notice,
     )
+
+
+@router.get("/tracking/notifications", response_class=HTMLResponse)
+def notifications_page(request: Request, user: Account, s: DB, unread: bool = False) -> Response:
+    """A unit's warnings and returned results (the assigning office's own, for its staff)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(request.app.state.settings.tracking_timezone)
+    notes = tracking_routes.my_notifications(user, s, unread)
+    codes = dict(s.execute(select(db.TrackedTask.id, db.TrackedTask.code).where(
+        db.TrackedTask.id.in_({n.task_id for n in notes}))).all()) if notes else {}
+    return _render(request, "notifications.html", user, notes=[(n, n.created_at.astimezone(zone)) for n in notes],
+                   codes=codes, unread=unread, levels={**LEVELS, RETURNED_LEVEL: "Trả lại kết quả"})
 
 
 @router.get("/tracking/import", response_class=HTMLResponse)
@@ -309,6 +402,63 @@ def admin_page(request: Request, user: Admin, s: DB) -> Response:
     )
 
 
+AUDIT_ACTIONS = {
+    "read": "Xem", "download": "Tải về", "create": "Tạo", "update": "Sửa", "delete": "Xóa",
+    "login": "Đăng nhập", "retry": "Chạy lại", "rerun": "Xử lý lại", "cancel": "Hủy",
+}
+AUDIT_OBJECTS = {
+    "audio": "Bản ghi âm", "transcript": "Bản chép lời", "draft": "Dự thảo", "meeting": "Cuộc họp",
+    "job": "Công việc xử lý", "user": "Tài khoản", "password": "Mật khẩu", "token": "Phiên đăng nhập",
+    "unit": "Đơn vị", "glossary": "Từ điển", "speaker": "Người nói", "voiceprint": "Vân tay giọng nói",
+    "tracking_task": "Nhiệm vụ", "tracking_tasks": "Danh sách nhiệm vụ", "tracking_evidence": "Tệp minh chứng",
+    "tracking_export": "Báo cáo xuất ra", "tracking_import": "Văn bản nhập theo dõi",
+    "tracking_job": "Công việc theo dõi", "tracking_unit_name": "Tên đơn vị", "draft_job": "Công việc dự thảo",
+}
+AUDIT_PAGE = 200
+
+
+@router.get("/admin/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    user: Admin,
+    s: DB,
+    username: Annotated[str, Query(max_length=64)] = "",
+    action: Annotated[str, Query(max_length=32)] = "",
+    object_type: Annotated[str, Query(max_length=32)] = "",
+    meeting: Annotated[str, Query(alias="meeting_id", max_length=12)] = "",
+    since: Annotated[str, Query(max_length=10)] = "",
+    until: Annotated[str, Query(max_length=10)] = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """The audit log for the admin: who read which recording, transcript or draft, and when."""
+    from zoneinfo import ZoneInfo
+
+    meeting_id = _number(meeting, "cuộc họp")
+    day_from, day_to = _day(since, "từ ngày"), _day(until, "đến ngày")
+    events = admin_routes.list_audit(
+        request, user, s, meeting_id, username or None, AUDIT_PAGE + 1, action or None,
+        object_type or None, day_from, day_to, offset,
+    )
+    more = len(events) > AUDIT_PAGE
+    events = events[:AUDIT_PAGE]
+    zone = ZoneInfo(request.app.state.settings.tracking_timezone)
+    ids = {e.meeting_id for e in events if e.meeting_id is not None}
+    titles = dict(s.execute(select(db.Meeting.id, db.Meeting.title).where(db.Meeting.id.in_(ids))).all()) if ids else {}
+    filters = {"username": username, "action": action, "object_type": object_type,
+               "meeting_id": meeting_id or "", "since": since, "until": until}
+    query = {k: v for k, v in filters.items() if v}
+    return _render(
+        request, "audit.html", user,
+        events=[(e, e.at.astimezone(zone)) for e in events],
+        titles=titles,
+        usernames=list(s.scalars(select(db.User.username).order_by(db.User.username))),
+        actions=AUDIT_ACTIONS, objects=AUDIT_OBJECTS, filters=filters,
+        offset=offset, page_size=AUDIT_PAGE,
+        more_query=urlencode({**query, "offset": offset + AUDIT_PAGE}) if more else "",
+        back_query=urlencode({**query, "offset": max(0, offset - AUDIT_PAGE)}) if offset else "",
+    )
+
+
 # -- helpers ----------------------------------------------------------------------------
 
 
@@ -349,11 +499,15 @@ def _nav(user: db.User | None) -> list[tuple[str, str]]:
     if user is None:
         return []
     role, items = user.role_code, []
+    if role in (Role.LANH_DAO, Role.ADMIN):  # their landing page
+        items.append(("/leader", "Tổng quan"))
     if can(role, Can.READ_MEETINGS):
         items.append(("/meetings", "Cuộc họp"))
     if can(role, Can.RECORD):
         items.append(("/upload", "Tải bản ghi"))
     items.append(("/tracking", "Theo dõi nhiệm vụ"))
+    if role in (Role.DON_VI, Role.THEO_DOI):
+        items.append(("/tracking/notifications", "Thông báo"))
     if can(role, Can.TRACK):
         items.append(("/tracking/import", "Nhập văn bản"))
         items.append(("/tracking/units", "Tên đơn vị"))

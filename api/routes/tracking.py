@@ -34,6 +34,10 @@ from api.routes.audio import UPLOAD_DOC
 from api.schemas import JobError
 from api.tracking_schemas import (
     AppliedOut,
+    BulkAcceptIn,
+    BulkDeadlineIn,
+    BulkOut,
+    BulkRefusal,
     ConfirmIn,
     DashboardOut,
     DecisionIn,
@@ -60,13 +64,14 @@ from api.tracking_schemas import (
 )
 from api.upload import receive_file
 from db import accounts
+from db.cleanup import remove_now
 from ketluan.errors import AccessDenied, ConflictError, InputError, KetluanError, NotFoundError
 from tracking import excel, imports, reports, tasks, warnings
 from tracking import units as units_mod
 from tracking.daily import local_today
 from tracking.files import check_safe
 from tracking.mail import mailer_from
-from tracking.status import LEVELS, rules_from
+from tracking.status import FIXED, LEVELS, rules_from
 from worker import tracking_jobs
 
 router = APIRouter(prefix="/api/tracking", tags=["Theo dõi nhiệm vụ"])
@@ -295,6 +300,40 @@ def reopen_task(task_id: int, body: DecisionIn, request: Request, user: Tracker,
     tasks.reopen(s, task, user, body.note)
     s.commit()
     return _detail(s, request, user, task, None)
+
+
+@router.delete("/tasks/{task_id}/evidence/{evidence_id}", status_code=204)
+def delete_evidence(task_id: int, evidence_id: int, request: Request, user: TaskUpdater, s: DB) -> None:
+    """Xóa một tệp minh chứng tải nhầm (ghi vào lịch sử nhiệm vụ)."""
+    task = tasks.visible_task(s, user, task_id)
+    path = tasks.remove_evidence(s, task, user, evidence_id)
+    audit(s, request, user, "delete", "tracking_evidence", evidence_id)
+    s.commit()
+    remove_now(s, request.app.state.store, [], [path])
+    s.commit()
+
+
+@router.post("/bulk/accept", response_model=BulkOut)
+def accept_many(body: BulkAcceptIn, user: Tracker, s: DB) -> BulkOut:
+    """Công nhận hoàn thành nhiều nhiệm vụ một lúc; nhiệm vụ chưa có kết quả hay đã hoàn thành
+    được nêu lý do trong `refused`, các nhiệm vụ khác vẫn được công nhận."""
+    done, refused = tasks.in_bulk(s, user, body.task_ids,
+                                  lambda task: tasks.accept(s, task, user, body.note))
+    s.commit()
+    return BulkOut(done=done, refused=[BulkRefusal(**r) for r in refused])
+
+
+@router.post("/bulk/deadline", response_model=BulkOut)
+def move_deadlines(body: BulkDeadlineIn, user: Tracker, s: DB) -> BulkOut:
+    """Đổi hạn xử lý của nhiều nhiệm vụ một lúc (mỗi thay đổi ghi vào lịch sử nhiệm vụ)."""
+    def move(task: db.TrackedTask) -> None:
+        if task.done:
+            raise ConflictError(f"Nhiệm vụ {task.code} đã hoàn thành.", "Mở lại nhiệm vụ trước khi đổi hạn.")
+        tasks.edit(s, task, user, deadline_kind=FIXED, due_on=body.due_on, note=body.note)
+
+    done, refused = tasks.in_bulk(s, user, body.task_ids, move)
+    s.commit()
+    return BulkOut(done=done, refused=[BulkRefusal(**r) for r in refused])
 
 
 # -- notices ----------------------------------------------------------------------------

@@ -279,16 +279,23 @@ PAGES.upload = () => {
   if (/^\d+$/.test(existing || "")) {
     meetingId = parseInt(existing, 10);
     api("GET", `/api/meetings/${meetingId}`).then((m) => {
-      for (const k of ["title", "issuing_body", "superior_body", "place", "chair"]) {
+      // every field the form sends back, so attaching or replacing a recording keeps them
+      for (const k of ["title", "issuing_body", "superior_body", "place", "chair", "glossary", "notice_number",
+        "concluded_by", "signer_authority", "signer_title", "signer_name"]) {
         const f = $(`[name=${k}]`, form);
         if (f && m[k]) f.value = m[k];
       }
-      const att = $("[name=attendees]", form);
-      if (att && m.attendees) att.value = m.attendees.join("\n");
+      for (const k of ["attendees", "recipients"]) {
+        const f = $(`[name=${k}]`, form);
+        if (f && m[k] && m[k].length) f.value = m[k].join("\n");
+      }
+      const radio = $(`input[name=format][value=${m.format === "party" ? "party" : "state"}]`, form);
+      if (radio) radio.checked = true;
       const day = $("[data-date-of=date]", form), hidden = $("input[type=hidden][name=date]", form);
       if (m.date && day && hidden) { hidden.value = m.date; day.value = VN_DATE.fromIso(m.date); }
       const h = $("h1");
-      if (h) h.textContent = `Tải bản ghi cho cuộc họp #${meetingId}`;
+      if (h) h.textContent = m.audio ? `Thay bản ghi của cuộc họp #${meetingId} (bản cũ: ${m.audio.original_name || "không tên"})`
+        : `Tải bản ghi cho cuộc họp #${meetingId}`;
     }).catch((err) => showError(box, err));
   }
   const byFormat = () => noticeDefaults(form, defaults[(formData(form).format || "state")]);
@@ -444,7 +451,7 @@ PAGES.meetings = () => {
   document.addEventListener("click", async (e) => {
     const b = e.target.closest("[data-delete-meeting]");
     if (!b) return;
-    if (!confirm(`Xóa cuộc họp “${b.dataset.title}”? Việc này không hoàn tác được.`)) return;
+    if (!confirm(`Xóa cuộc họp “${b.dataset.title}” cùng bản ghi, bản chép lời và dự thảo của nó? Việc này không hoàn tác được.`)) return;
     busy(b, true);
     try {
       await api("DELETE", `/api/meetings/${b.dataset.deleteMeeting}`);
