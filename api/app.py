@@ -109,11 +109,12 @@ def _offline_docs(app: FastAPI, public: bool) -> None:
     from fastapi.openapi.docs import get_swagger_ui_html
     from fastapi.responses import HTMLResponse, JSONResponse
 
-    from api.deps import ADMIN, Allow
+    from api.deps import Allow
     from api.middleware import CSP
+    from ketluan.roles import Can
 
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
-    guard = [] if public else [Depends(Allow(ADMIN))]
+    guard = [] if public else [Depends(Allow.to(Can.ADMINISTER))]
 
     @app.get("/openapi.json", include_in_schema=False, dependencies=guard)
     def openapi() -> JSONResponse:

@@ -15,17 +15,13 @@ from starlette.concurrency import run_in_threadpool
 import db
 from db import accounts, throttle
 from ketluan.errors import AccessDenied, AuthError, NotFoundError
+from ketluan.roles import CAPABILITIES, Can, Role, can, role_name
 from ketluan.settings import Settings
 
 SESSION_COOKIE = "ketluan_session"
 
-ADMIN = "admin"
-VAN_THU = "van_thu"
-TONG_HOP = "tong_hop"
-THEO_DOI = "theo_doi"
-LANH_DAO = "lanh_dao"
-EVERYONE = (ADMIN, VAN_THU, TONG_HOP, THEO_DOI, LANH_DAO)
-DON_VI = "don_vi"  # an assigned unit: only its own tracking tasks (api/routes/tracking.py)
+ADMIN, VAN_THU, TONG_HOP, THEO_DOI, LANH_DAO, DON_VI = (
+    Role.ADMIN, Role.VAN_THU, Role.TONG_HOP, Role.THEO_DOI, Role.LANH_DAO, Role.DON_VI)
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
@@ -76,16 +72,19 @@ class Allow:
     """A route's access rule: the roles that may call it (signed-in users only)."""
 
     def __init__(self, *roles: str) -> None:
-        unknown = set(roles) - set(db.ROLES)
-        assert not unknown, f"unknown roles {unknown}"
-        self.roles = frozenset(roles)
+        self.roles = frozenset(Role(r) for r in roles)  # ValueError on an unknown role
+
+    @classmethod
+    def to(cls, capability: Can) -> "Allow":
+        """The rule for one capability of ketluan/roles.py (how every route declares it)."""
+        return cls(*CAPABILITIES[capability])
 
     async def __call__(self, user: Annotated[db.User, Depends(current_user)]) -> db.User:
         # async: no I/O here, so no thread-pool hop on every request
         if user.role_code not in self.roles:
-            allowed = ", ".join(db.ROLES[r] for r in sorted(self.roles))
+            allowed = ", ".join(role_name(r) for r in sorted(self.roles))
             raise AccessDenied(
-                f"Vai trò '{db.ROLES[user.role_code]}' không được làm việc này.",
+                f"Vai trò '{role_name(user.role_code)}' không được làm việc này.",
                 f"Việc này dành cho: {allowed}.",
             )
         return user
@@ -94,11 +93,30 @@ class Allow:
         return f"Allow({', '.join(sorted(self.roles))})"
 
 
+# Who may call a route: one alias per capability of ketluan/roles.py (routes use these, and
+# only these, in their signatures).
+Account = Annotated[db.User, Depends(Allow.to(Can.ACCOUNT))]
+OfficeReader = Annotated[db.User, Depends(Allow.to(Can.READ_MEETINGS))]
+Recorder = Annotated[db.User, Depends(Allow.to(Can.RECORD))]
+Listener = Annotated[db.User, Depends(Allow.to(Can.LISTEN))]
+Preparer = Annotated[db.User, Depends(Allow.to(Can.PREPARE))]
+Drafter = Annotated[db.User, Depends(Allow.to(Can.DRAFT))]
+TrackingReader = Annotated[db.User, Depends(Allow.to(Can.READ_TRACKING))]
+Tracker = Annotated[db.User, Depends(Allow.to(Can.TRACK))]
+TaskUpdater = Annotated[db.User, Depends(Allow.to(Can.UPDATE_TASKS))]
+Admin = Annotated[db.User, Depends(Allow.to(Can.ADMINISTER))]
+
+
+def all_units(user: db.User) -> bool:
+    """Whether the user sees and acts for every unit (else only their own)."""
+    return can(user.role_code, Can.ALL_UNITS)
+
+
 def visible_meeting(s: Session, user: db.User, meeting_id: int) -> db.Meeting:
     """The meeting if this user's unit owns it (admins see all); 404 otherwise, not 403,
     so that other units' meeting ids are not revealed."""
     meeting = s.get(db.Meeting, meeting_id)
-    if meeting is None or (user.role_code != ADMIN and meeting.unit_id != user.unit_id):
+    if meeting is None or (not all_units(user) and meeting.unit_id != user.unit_id):
         raise NotFoundError(
             f"Không tìm thấy cuộc họp #{meeting_id}.",
             "Kiểm tra lại mã cuộc họp, hoặc cuộc họp thuộc đơn vị khác.",
@@ -109,7 +127,7 @@ def visible_meeting(s: Session, user: db.User, meeting_id: int) -> db.Meeting:
 def visible_speaker(s: Session, user: db.User, speaker_id: int) -> db.Speaker:
     """A person of this user's unit's speaker registry (admins: any unit); 404 otherwise."""
     speaker = s.get(db.Speaker, speaker_id)
-    if speaker is None or (user.role_code != ADMIN and speaker.unit_id != user.unit_id):
+    if speaker is None or (not all_units(user) and speaker.unit_id != user.unit_id):
         raise NotFoundError(
             f"Không có người #{speaker_id} trong danh bạ người nói của đơn vị.",
             "Chọn người trong danh bạ, hoặc thêm người mới.",
@@ -121,7 +139,7 @@ def visible_job(s: Session, user: db.User, job_id: int) -> db.Job:
     """The job if its meeting (an enrolment: its speaker) is visible to this user (one
     query: polled often)."""
     row = s.execute(_JOB_WITH_UNIT, {"job_id": job_id}).first()
-    if row is None or (user.role_code != ADMIN and row[1] != user.unit_id):
+    if row is None or (not all_units(user) and row[1] != user.unit_id):
         raise NotFoundError(f"Không tìm thấy công việc #{job_id}.", "Kiểm tra lại mã công việc.")
     return row[0]
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 import db
+from ketluan.roles import Role, role_name
 from transcribe.transcript import nfc
 
 STATE_NAMES = {
@@ -76,7 +77,7 @@ class UserOut(Out):
             username=u.username,
             full_name=u.full_name,
             role=u.role_code,
-            role_name=db.ROLES[u.role_code],
+            role_name=role_name(u.role_code),
             unit_code=u.unit.code if u.unit else None,
             unit_name=u.unit.name if u.unit else None,
         )
@@ -111,7 +112,7 @@ class TokenInfo(Out):
 class UserPatch(In):
     active: bool | None = Field(None, description="false: khóa tài khoản (mọi phiên và mã truy cập bị thu hồi).")
     full_name: str | None = Field(None, max_length=255)
-    role: Literal["admin", "van_thu", "tong_hop", "theo_doi", "lanh_dao", "don_vi"] | None = None
+    role: Role | None = None
     unit_code: str | None = Field(None, max_length=64, description="Đơn vị (mã) của tài khoản.")
     password: str | None = Field(None, max_length=256, description="Đặt lại mật khẩu (mọi phiên bị thu hồi).")
 
@@ -119,7 +120,7 @@ class UserPatch(In):
 class UserIn(In):
     username: str = Field(max_length=64)
     password: str = Field(max_length=256, description="Ít nhất 10 ký tự, không chỉ chữ số, không phổ biến.")
-    role: Literal["admin", "van_thu", "tong_hop", "theo_doi", "lanh_dao", "don_vi"]
+    role: Role
     unit_code: str | None = Field(default=None, max_length=64)
     full_name: str = Field(default="", max_length=255)
 

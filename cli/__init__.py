@@ -74,10 +74,7 @@ def transcribe(
     settings = get_settings()
     gloss = tr.Glossary.load(glossary) if glossary else None
     info = tr.probe(audio)  # fail fast on bad input, before loading a model
-    options = tr.TranscribeOptions(
-        beam_size=settings.beam_size,
-        batch_size=batch_size if batch_size is not None else settings.batch_size,
-    )
+    options = tr.TranscribeOptions.from_settings(settings, batch_size)
     loaded = tr.load_model(model)
     with progress() as bar:
         task = bar.add_task(f"Chép lời {audio.name} ({hms(info.duration)})", total=1.0)

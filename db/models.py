@@ -28,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ketluan.roles import ROLE_NAMES
+
 # Job states (DESIGN.md), one vocabulary for every kind of job (services/jobs.py): queued, then
 # the kind's running state(s), then a final one. ACTIVE ones are held by a worker or waiting.
 QUEUED = "queued"
@@ -51,15 +53,8 @@ STAGE_CPU = "cpu"
 KIND_MEETING = "meeting"
 KIND_ENROL = "enrol"
 
-# Roles: code → what users read.
-ROLES = {
-    "admin": "Quản trị hệ thống",
-    "van_thu": "Văn thư",
-    "tong_hop": "Chuyên viên tổng hợp",
-    "theo_doi": "Chuyên viên theo dõi",
-    "lanh_dao": "Lãnh đạo",
-    "don_vi": "Đơn vị được giao",  # tracking: a unit updating its own tasks
-}
+# Roles: code → what users read (ketluan/roles.py; the migrations seed frozen copies).
+ROLES: dict[str, str] = {r.value: name for r, name in ROLE_NAMES.items()}
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 

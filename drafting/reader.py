@@ -8,6 +8,11 @@ message saying what to do.
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.opc.exceptions import OpcError
+from lxml.etree import LxmlError
 
 from drafting.deadline import parse as parse_deadline
 from drafting.gazetteer import default_gazetteer, key
@@ -34,15 +39,8 @@ def read_notice(path: str | Path, meeting_date: date | None = None,
     Dates without a year and relative deadlines count from `meeting_date`, else the date
     ketluan stored, else the date in the header ("Lào Cai, ngày 20 tháng 8 năm 2026"), else
     `issued_on`."""
-    from docx import Document
-
     path = Path(path)
-    check_docx(path)
-    try:
-        doc = Document(str(path))
-    except Exception as exc:
-        raise DocumentError(f"Không đọc được tài liệu Word '{path.name}' ({type(exc).__name__}).",
-                            OPEN_HINT) from None
+    doc = open_docx(path)
     # one line per paragraph (a line break inside one is a space): the engine makes one
     # segment per line, so a task's segment id is the index of its paragraph
     lines = [(" ".join(p.text.split()), ids) for p, ids in _paragraphs(doc) if p.text.strip()]
@@ -94,6 +92,23 @@ HEADER_DATES = (re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d
 def check_docx(path: Path, shown: str | None = None) -> None:
     """Refuse files that are not a plain, safe .docx (ketluan/officefile.py); return quietly otherwise."""
     check_office_file(path, "docx", DocumentError, shown)
+
+
+# What python-docx raises on a zip that passed the safety check but is not a document it can
+# open (a part missing or of the wrong type, XML it does not expect); anything else is a bug.
+UNREADABLE = (OpcError, KeyError, ValueError, TypeError, AttributeError, LxmlError)
+
+
+def open_docx(path: Path, shown: str | None = None) -> Any:
+    """The safety check (ketluan/officefile.py), then python-docx opens it: the one way a .docx
+    that comes in (an upload, a tracking import, the CLI) is opened. A file Word would not
+    open is refused with a DocumentError naming `shown` (default: the file's name)."""
+    check_docx(path, shown)
+    try:
+        return Document(str(path))
+    except UNREADABLE as exc:
+        raise DocumentError(f"Không đọc được tài liệu Word '{shown or Path(path).name}' "
+                            f"({type(exc).__name__}).", OPEN_HINT) from None
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -195,7 +210,7 @@ def _paragraphs(doc):
 def _comments(doc) -> dict[int, str]:
     try:
         return {c.comment_id: c.text for c in doc.comments}
-    except Exception:  # a document without a comments part, or one python-docx cannot read
+    except UNREADABLE:  # a document without a comments part, or one python-docx cannot read
         return {}
 
 

@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 import db
@@ -28,10 +28,12 @@ from db.models import KIND_ENROL, KIND_MEETING, STAGE_CPU, STAGE_GPU
 from db.voiceprints import DBVoiceprints, pack_centroids
 from diarize.voiceprints import speaker_embedding
 from drafting.gazetteer import Gazetteer
-from ketluan.errors import AudioError, InputError, KetluanError, ModelError, NotFoundError
+from ketluan.errors import AudioError, InputError, KetluanError, NotFoundError
 from ketluan.settings import Settings
-from services import jobs
+from services import drafts, jobs
 from services.jobs import Run
+from services.meetings import drafting_meeting, meeting_dict
+from services.pipeline import unless_models_missing
 from transcribe import Glossary, Transcript
 
 log = logging.getLogger(__name__)
@@ -114,9 +116,7 @@ def gpu_stage(ctx: Run) -> None:
     glossary = _glossary(ctx, meeting)
     model = transcribe.load_model(ctx.settings.asr_model)  # cached per worker process
     ctx.touch(state=db.TRANSCRIBING, progress=0.0)
-    options = transcribe.TranscribeOptions(
-        beam_size=ctx.settings.beam_size, batch_size=ctx.settings.batch_size
-    )
+    options = transcribe.TranscribeOptions.from_settings(ctx.settings)
     shown = audio.original_name or f"ban-ghi-{meeting.id}"
     with _as_uploaded(path, shown):
         transcript = transcribe.transcribe_file(
@@ -141,7 +141,7 @@ def gpu_stage(ctx: Run) -> None:
             s.add(
                 db.TranscriptVersion(
                     meeting_id=meeting.id,
-                    version=_next_version(s, db.TranscriptVersion, meeting.id),
+                    version=drafts.next_version(s, db.TranscriptVersion, meeting.id),
                     source="asr",
                     job_id=job.id,
                     data=transcript.to_dict(),
@@ -220,25 +220,11 @@ def cpu_stage(ctx: Run) -> None:
     conclusion = drafting.extract(transcript, info, gazetteer=gazetteer)
     ctx.touch(progress=0.5)
     document = drafting.render_notice(conclusion, info)
-    with ctx.store.incoming() as tmp:
-        document.save(str(tmp))
-        relative, sha, size = ctx.store.put_file(tmp, ".docx")
+    stored = drafts.store_document(ctx.store, document)
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         if not s.scalar(select(db.DraftVersion.id).where(db.DraftVersion.job_id == job.id)):
-            s.add(
-                db.DraftVersion(
-                    meeting_id=meeting.id,
-                    version=_next_version(s, db.DraftVersion, meeting.id),
-                    source="generated",
-                    job_id=job.id,
-                    transcript_version_id=tv.id,
-                    sha256=sha,
-                    size=size,
-                    storage_path=relative,
-                    original_name=f"thong-bao-ket-luan-{meeting.id}.docx",
-                    conclusion=_as_dict(conclusion),
-                )
-            )
+            drafts.add_version(s, meeting, "generated", stored, conclusion=_as_dict(conclusion),
+                               transcript_version_id=tv.id, job_id=job.id)
         jobs.release_to(s, job.id, ctx.owner, None)
 
 
@@ -270,10 +256,9 @@ def _label_speakers(
 ) -> tuple[Transcript, Any]:
     """Speakers (and their centroids, kept for enrolment) when the diarization models are
     installed; a note and no speakers if not."""
-    try:
-        result = diarize.diarize(path, progress=ctx.progress)
-    except ModelError as exc:
-        ctx.note(f"Bỏ qua bước phân biệt người nói: {exc}")
+    result, warning = unless_models_missing(lambda: diarize.diarize(path, progress=ctx.progress))
+    if result is None:
+        ctx.note(warning)
         return transcript, None
     # The registry of the meeting's unit (the admin page and `ketluan voices` manage it);
     # enrolled people come back as names with their similarity for the UI to confirm.
@@ -314,34 +299,6 @@ def drop_ended_clips(engine: Engine, settings: Settings) -> int:
 MEETING_NEEDED = {"issuing_body": "cơ quan ban hành", "title": "tên cuộc họp", "date": "ngày họp"}
 
 
-def drafting_meeting(meeting: db.Meeting) -> drafting.Meeting:
-    """drafting.Meeting from the row; a clear InputError when the date or issuing body is missing.
-    (drafting/ reads attributes, so a plain dict is not enough.)"""
-    info = {k: v for k, v in meeting_dict(meeting).items() if k != "id"}
-    return drafting.Meeting.from_dict(info)
-
-
-def meeting_dict(meeting: db.Meeting) -> dict[str, Any]:
-    """The meeting fields drafting/ and the transcript carry (plain data, no ORM)."""
-    return {
-        "id": meeting.id,
-        "issuing_body": meeting.issuing_body,
-        "superior_body": meeting.superior_body,
-        "title": meeting.title,
-        "date": meeting.date.isoformat() if meeting.date else "",
-        "place": meeting.place,
-        "chair": meeting.chair,
-        "attendees": list(meeting.attendees or []),
-        "notice_number": meeting.notice_number,
-        "format": meeting.format,
-        "concluded_by": meeting.concluded_by or "",
-        "signer_authority": meeting.signer_authority or "",
-        "signer_title": meeting.signer_title or "",
-        "signer_name": meeting.signer_name or "",
-        "recipients": list(meeting.recipients or []),
-    }
-
-
 def _load(ctx: Run) -> tuple[db.Job, db.Meeting, db.AudioFile]:
     with Session(ctx.engine, expire_on_commit=False) as s:
         job = _existing(s, db.Job, ctx.job_id)
@@ -370,11 +327,6 @@ def _existing(s: Session, model: type[_Row], ident: int | None) -> _Row:
             "Cuộc họp hoặc bản ghi âm có thể vừa bị xóa; tải bản ghi lên lại nếu cần.",
         )
     return row
-
-
-def _next_version(s: Session, model: type[db.TranscriptVersion] | type[db.DraftVersion], meeting_id: int) -> int:
-    current = s.scalar(select(func.max(model.version)).where(model.meeting_id == meeting_id))
-    return (current or 0) + 1
 
 
 def _as_dict(obj: Any) -> dict[str, Any] | None:

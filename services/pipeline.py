@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import monotonic
+from typing import TypeVar
 
 import diarize
 import drafting
@@ -24,6 +25,7 @@ from transcribe.transcript import Transcript
 
 Progress = Callable[[str, float], None]
 EXPORTS = ["json", "txt", "srt", "vtt"]
+T = TypeVar("T")
 
 
 @dataclass
@@ -60,10 +62,7 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path,
     glossary = transcribe.Glossary.load(meeting.glossary) if meeting.glossary else None
     transcribe.probe(audio)  # fail fast on bad audio, before loading a model
     report("transcribing", 0.0)
-    options = transcribe.TranscribeOptions(
-        beam_size=settings.beam_size,
-        batch_size=batch_size if batch_size is not None else settings.batch_size,
-    )
+    options = transcribe.TranscribeOptions.from_settings(settings, batch_size)
     transcript = transcribe.transcribe_file(audio, model=model, glossary=glossary,
                                             options=options,
                                             progress=lambda f: report("transcribing", f))
@@ -95,7 +94,15 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path,
 
 def _diarize(audio: Path, transcript: Transcript) -> tuple[Transcript, bool, str]:
     """Speaker labels; without the diarization models, the notice is drafted without them."""
+    labelled, warning = unless_models_missing(lambda: diarize.label_speakers(audio, transcript))
+    return (transcript, False, warning) if labelled is None else (labelled, True, "")
+
+
+def unless_models_missing(diarization: Callable[[], T]) -> tuple[T | None, str]:
+    """Run a diarization step, or return (None, the note saying it was skipped) when its models
+    are not installed: the meeting is transcribed and drafted without speakers rather than
+    failing. The one place this rule lives (the in-process chain and the worker's gpu stage)."""
     try:
-        return diarize.label_speakers(audio, transcript), True, ""
+        return diarization(), ""
     except ModelError as exc:
-        return transcript, False, f"Bỏ qua bước phân biệt người nói: {exc}"
+        return None, f"Bỏ qua bước phân biệt người nói: {exc}"

@@ -54,7 +54,7 @@ def test_upload_form_shows_each_formats_defaults(client):
 
 
 def test_signer_and_recipients_are_saved_and_drafted(client, tmp_path):
-    from services.meeting_jobs import drafting_meeting
+    from services.meetings import drafting_meeting
 
     r = client.post("/api/meetings", json={
         "title": "Họp giao ban tháng 9", "issuing_body": "Ủy ban nhân dân tỉnh Lào Cai",

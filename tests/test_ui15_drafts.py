@@ -159,9 +159,9 @@ def test_bug4_a_paragraph_retyped_in_word_drops_the_old_tasks_evidence(api, tmp_
 
 
 def test_bug7_capitals_and_spaces_are_not_a_change():
-    from api.routes.ui_api import _compare
+    from services.drafts import compare_lines
 
-    added, removed, changed, same = _compare(
+    found = compare_lines(
         ["hằng tháng báo cáo tiến độ — Sở Tài chính", "Rà soát vốn — Sở Xây dựng"],
         ["Hằng tháng  báo cáo tiến độ — Sở Tài chính", "Rà soát vốn đầu tư — Sở Xây dựng"])
-    assert (added, removed, same) == ([], [], 1) and len(changed) == 1
+    assert (found.added, found.removed, found.unchanged) == ([], [], 1) and len(found.changed) == 1

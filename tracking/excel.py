@@ -8,10 +8,13 @@ too many rows), and every bad cell is reported with its row and column.
 """
 
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from openpyxl.utils.exceptions import InvalidFileException
 
 from drafting.deadline import parse as parse_deadline
 from ketluan.errors import InputError
@@ -71,7 +74,7 @@ def read_xlsx(path: str | Path, max_rows: int = 20000) -> list[ParsedNotice]:
     check_xlsx(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
+    except UNREADABLE as exc:
         raise InputError(f"Không đọc được bảng tính '{path.name}' ({type(exc).__name__}).",
                          HINT) from None
     try:
@@ -119,6 +122,11 @@ def check_xlsx(path: Path, shown: str | None = None) -> None:
     """Refuse files that are not a plain, safe .xlsx (ketluan/officefile.py)."""
     check_office_file(path, "xlsx", InputError, shown)
 
+
+# What openpyxl raises on a zip that passed the safety check but is not a workbook it can open
+# (a part missing or of the wrong type, XML it does not expect); anything else is a bug.
+UNREADABLE = (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
+              AttributeError, IndexError, SyntaxError)
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -25,11 +25,11 @@ from db.models import User, utcnow
 from db.tracking import PendingImport, TaskEvent, TrackedNotice, TrackedTask
 from ketluan.errors import ConflictError, InputError, NotFoundError
 from tracking import units
+from tracking.matching import pair
 from tracking.source import ParsedNotice, ParsedTask
 from tracking.status import FIXED, KINDS, WITHIN_DAYS, effective_due
 from transcribe.transcript import nfc
 
-SIMILAR = 0.6  # text similarity above which an edited task counts as the same task
 COMPARED = ("content", "lead", "supports", "deadline")
 OPTIONAL = ("sector", "documents")  # compared only when the file fills them in
 
@@ -134,29 +134,11 @@ def diff(s: Session, notice: ParsedNotice, unit_id: int) -> dict[str, Any]:
 
 
 def match(old: list[TrackedTask], new: list[ParsedTask]):
-    """Pair saved tasks with parsed ones: identical text and lead first, then similar text."""
-    pairs: list[tuple[TrackedTask, ParsedTask]] = []
-    left_old, left_new = list(old), list(new)
-    for t in list(left_old):
-        same = next((n for n in left_new if _key(n.content) == _key(t.content)
-                     and _key(n.lead) == _key(t.lead_name)), None)
-        if same is not None:
-            pairs.append((t, same))
-            left_old.remove(t)
-            left_new.remove(same)
-    scored = sorted(
-        ((_similarity(t, n), k, j) for k, t in enumerate(left_old) for j, n in enumerate(left_new)),
-        reverse=True)
-    used_old, used_new = set(), set()
-    for score, k, j in scored:
-        if score < SIMILAR or k in used_old or j in used_new:
-            continue
-        pairs.append((left_old[k], left_new[j]))
-        used_old.add(k)
-        used_new.add(j)
-    added = [n for j, n in enumerate(left_new) if j not in used_new]
-    removed = [t for k, t in enumerate(left_old) if k not in used_old]
-    return pairs, added, removed
+    """Pair saved tasks with parsed ones: identical text and lead first, then similar text
+    (tracking/matching.py)."""
+    found = pair(old, new, lambda t, n: _key(n.content) == _key(t.content) and _key(n.lead) == _key(t.lead_name),
+                 _similarity)
+    return found.same + found.similar, found.added, found.removed
 
 
 def find_notice(s: Session, unit_id: int, notice: ParsedNotice) -> TrackedNotice | None:

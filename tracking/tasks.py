@@ -25,6 +25,7 @@ from db.tracking import (
     TrackedTask,
 )
 from ketluan.errors import AccessDenied, ConflictError, InputError, KetluanError, NotFoundError
+from ketluan.roles import Role
 from tracking import units
 from tracking.imports import record
 from tracking.status import (
@@ -38,7 +39,7 @@ from tracking.status import (
 )
 from transcribe.transcript import nfc
 
-ADMIN, TRACKER, UNIT = "admin", "theo_doi", "don_vi"
+ADMIN, TRACKER, UNIT = Role.ADMIN, Role.THEO_DOI, Role.DON_VI
 RETURNED_LEVEL = "tra_lai"  # a notification that a result came back, beside the warning levels
 MAX_EVIDENCE = 50 * 1024 * 1024
 

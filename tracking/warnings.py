@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Unit, User
 from db.tracking import Notification, TrackedNotice, TrackedTask, UnitContact
+from ketluan.roles import Can, Role, can
 from tracking.mail import Mailer
 from tracking.status import (
     DEFAULT_RULES,
@@ -32,7 +33,7 @@ from tracking.status import (
     special_cutoff,
     warning_of,
 )
-from tracking.tasks import UNIT, scope
+from tracking.tasks import scope
 
 DATED = (FIXED, WITHIN_DAYS)
 
@@ -180,10 +181,10 @@ def notification_for(s: Session, user: User, notification_id: int) -> Notificati
 
 
 def _audience(q, user: User):
-    if user.role_code == UNIT:
+    if user.role_code == Role.DON_VI:
         return q.where(Notification.unit_id == user.unit_id,
                        Notification.audience.in_(("unit", "unit_head")))
-    if user.role_code != "admin":
+    if not can(user.role_code, Can.ALL_UNITS):
         return q.where(Notification.unit_id == user.unit_id, Notification.audience == "assigner")
     return q
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ketluan.errors import ModelError
-from ketluan.settings import get_settings
+from ketluan.settings import Settings, get_settings
 from models import default_store
 from transcribe import audio as audio_io
 from transcribe import vietasr
@@ -51,6 +51,13 @@ class TranscribeOptions:
     # (bench/RESULTS.md, "Office glossary"). Try "always" only with a larger model, measured.
     glossary_prompt: str = "never"
     guard: GuardOptions = field(default_factory=GuardOptions)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, batch_size: int | None = None) -> "TranscribeOptions":
+        """The options every caller uses (CLI, in-process chain, worker): beam and batch size
+        from the settings; `batch_size` (a command-line option) overrides the setting."""
+        return cls(beam_size=settings.beam_size,
+                   batch_size=batch_size if batch_size is not None else settings.batch_size)
 
 
 class WhisperModelLike(Protocol):

@@ -4,11 +4,11 @@ import datetime as dt
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 
 import db
-from api.deps import ADMIN, DB, TONG_HOP, VAN_THU, Allow, audit
+from api.deps import ADMIN, DB, Admin, Drafter, Preparer, all_units, audit
 from api.schemas import (
     AuditOut,
     SpeakerIn,
@@ -24,9 +24,6 @@ from db import accounts
 from ketluan.errors import ConflictError, InputError, NotFoundError
 
 router = APIRouter(tags=["Quản trị"])
-Admin = Annotated[db.User, Depends(Allow(ADMIN))]
-SpeakerReader = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP))]
-SpeakerEditor = Annotated[db.User, Depends(Allow(ADMIN, TONG_HOP))]
 
 
 @router.get("/api/users", response_model=list[UserOut])
@@ -142,14 +139,14 @@ def list_audit(
 
 
 @router.get("/api/speakers", response_model=list[SpeakerOut])
-def list_speakers(user: SpeakerReader, s: DB) -> list[SpeakerOut]:
+def list_speakers(user: Preparer, s: DB) -> list[SpeakerOut]:
     """Danh bạ người nói của đơn vị (dùng để gán tên theo giọng)."""
     q = (
         select(db.Speaker, func.count(db.Voiceprint.id), db.Unit.name)
         .outerjoin(db.Voiceprint)
         .join(db.Unit, db.Unit.id == db.Speaker.unit_id)
     )
-    if user.role_code != ADMIN:
+    if not all_units(user):
         q = q.where(db.Speaker.unit_id == user.unit_id)
     rows = s.execute(q.group_by(db.Speaker.id, db.Unit.name).order_by(db.Speaker.name))
     return [
@@ -166,11 +163,11 @@ def list_speakers(user: SpeakerReader, s: DB) -> list[SpeakerOut]:
 
 
 @router.post("/api/speakers", response_model=SpeakerOut, status_code=201)
-def create_speaker(body: SpeakerIn, request: Request, user: SpeakerEditor, s: DB) -> SpeakerOut:
+def create_speaker(body: SpeakerIn, request: Request, user: Drafter, s: DB) -> SpeakerOut:
     """Thêm một người vào danh bạ người nói của đơn vị (rồi ghi danh giọng nói của họ:
     `POST /api/speakers/{id}/voiceprints`)."""
     unit_id = user.unit_id
-    if user.role_code == ADMIN and body.unit_code:
+    if all_units(user) and body.unit_code:
         unit = s.scalar(select(db.Unit).where(db.Unit.code == body.unit_code))
         if unit is None:
             raise InputError(f"Không có đơn vị mã '{body.unit_code}'.", "Chọn đơn vị trong danh sách.")

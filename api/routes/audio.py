@@ -1,15 +1,14 @@
 """Upload a meeting's recording (streamed, sniffed, de-duplicated, queued) and download it."""
 
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 import db
-from api.deps import ADMIN, DB, LANH_DAO, TONG_HOP, VAN_THU, Allow, audit, visible_meeting
+from api.deps import DB, Listener, Recorder, audit, visible_meeting
 from api.schemas import AudioOut, JobOut, UploadOut
 from api.upload import receive_file
 from db.audio import check_not_busy, find_duplicate, store_audio
@@ -18,8 +17,6 @@ from services import jobs, meeting_jobs
 from transcribe.sniff import sniff
 
 router = APIRouter(prefix="/api/meetings/{meeting_id}/audio", tags=["Bản ghi âm"])
-Clerk = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU))]
-Listener = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP, LANH_DAO))]
 
 UPLOAD_DOC = {  # also marks the route as an upload: api/middleware.py BodyLimit
     "x-upload": True,
@@ -39,7 +36,7 @@ UPLOAD_DOC = {  # also marks the route as an upload: api/middleware.py BodyLimit
 
 
 @router.post("", response_model=UploadOut, status_code=202, openapi_extra=UPLOAD_DOC)
-async def upload_audio(meeting_id: int, request: Request, user: Clerk, s: DB) -> UploadOut:
+async def upload_audio(meeting_id: int, request: Request, user: Recorder, s: DB) -> UploadOut:
     """Tải bản ghi lên (multipart, trường `file`) và xếp hàng chép lời.
 
     Tệp được ghi thẳng xuống đĩa theo từng khối, kiểm tra bằng PyAV trước khi xếp hàng;

@@ -1,27 +1,23 @@
 """Drafts of the notice (.docx): generate (drafting/ on the cpu queue), list, download, upload."""
 
-import re
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 import db
-from api.deps import ADMIN, DB, EVERYONE, TONG_HOP, Allow, audit, visible_meeting
+from api.deps import DB, Drafter, OfficeReader, audit, visible_meeting
 from api.routes.audio import UPLOAD_DOC
 from api.schemas import DraftOut, JobOut
-from api.upload import receive_file
+from api.upload import Received, receive_file
 from db.audio import check_not_busy
 from db.models import STAGE_CPU
-from ketluan.errors import DocumentError, NotFoundError
-from ketluan.officefile import check_office_file
-from services import jobs, meeting_jobs
+from ketluan.errors import NotFoundError
+from services import drafts, jobs, meeting_jobs
 
 router = APIRouter(prefix="/api/meetings/{meeting_id}/drafts", tags=["Dự thảo thông báo"])
-Reader = Annotated[db.User, Depends(Allow(*EVERYONE))]
-Drafter = Annotated[db.User, Depends(Allow(ADMIN, TONG_HOP))]
 MAX_DOCX_BYTES = 50 * 1024 * 1024
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -30,7 +26,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def generate_draft(meeting_id: int, request: Request, user: Drafter, s: DB) -> JobOut:
     """Soạn dự thảo thông báo kết luận từ bản chép lời mới nhất (chạy ở hàng đợi cpu)."""
     meeting = visible_meeting(s, user, meeting_id)
-    if meeting.audio_id is None or not _latest(s, db.TranscriptVersion, meeting.id):
+    if meeting.audio_id is None or not drafts.latest_version(s, db.TranscriptVersion, meeting.id):
         raise NotFoundError(
             "Cuộc họp chưa có bản chép lời.", "Tải bản ghi lên và chờ chép lời xong."
         )
@@ -44,7 +40,7 @@ def generate_draft(meeting_id: int, request: Request, user: Drafter, s: DB) -> J
 
 
 @router.get("", response_model=list[DraftOut])
-def list_drafts(meeting_id: int, user: Reader, s: DB) -> list[db.DraftVersion]:
+def list_drafts(meeting_id: int, user: OfficeReader, s: DB) -> list[db.DraftVersion]:
     """Các phiên bản dự thảo, cũ nhất trước."""
     meeting = visible_meeting(s, user, meeting_id)
     return list(
@@ -58,20 +54,11 @@ def list_drafts(meeting_id: int, user: Reader, s: DB) -> list[db.DraftVersion]:
 
 @router.get("/{version}", response_class=FileResponse)
 def download_draft(
-    meeting_id: int, version: int, request: Request, user: Reader, s: DB
+    meeting_id: int, version: int, request: Request, user: OfficeReader, s: DB
 ) -> FileResponse:
     """Tải một phiên bản dự thảo (.docx); được ghi vào nhật ký truy cập."""
     meeting = visible_meeting(s, user, meeting_id)
-    draft = s.scalar(
-        select(db.DraftVersion).where(
-            db.DraftVersion.meeting_id == meeting.id, db.DraftVersion.version == version
-        )
-    )
-    if draft is None:
-        raise NotFoundError(
-            f"Cuộc họp #{meeting.id} chưa có dự thảo phiên bản {version}.",
-            "Xem danh sách dự thảo.",
-        )
+    draft = drafts.find(s, meeting.id, version)
     audit(s, request, user, "download", "draft", draft.id, meeting.id, version=version)
     s.commit()
     return FileResponse(
@@ -88,80 +75,15 @@ async def upload_draft(meeting_id: int, request: Request, user: Drafter, s: DB) 
     meeting = await run_in_threadpool(visible_meeting, s, user, meeting_id)
     with state.store.incoming() as tmp:
         got = await receive_file(request, tmp, min(MAX_DOCX_BYTES, state.settings.max_upload_bytes))
-        await run_in_threadpool(check_docx, tmp, got.filename)
-        await run_in_threadpool(check_our_notice, tmp, got.filename, meeting)
+        await run_in_threadpool(drafts.check_upload, tmp, got.filename, meeting)
         return await run_in_threadpool(_save_upload, request, s, user, meeting, got)
 
 
-def check_docx(path, shown: str) -> None:
-    """The office-file safety check (zip bomb, macros, XML tricks, path names), then python-docx
-    must open it: anything Word would not open is refused."""
-    from docx import Document
-
-    check_office_file(path, "docx", DocumentError, shown)
-    try:
-        Document(str(path))
-    except Exception:
-        raise DocumentError(
-            f"Tệp '{shown}' không phải tệp Word .docx đọc được.",
-            "Lưu lại văn bản trong Word hoặc LibreOffice dưới dạng .docx rồi tải lên lại.",
-        ) from None
-
-
-def check_our_notice(path, shown: str, meeting: db.Meeting) -> None:
-    """The edited draft must be this meeting's notice: a "THÔNG BÁO" whose properties ketluan
-    wrote for this meeting's date, or whose trích yếu or number is this meeting's. Anything else
-    (the transcript export, the minutes, another meeting's notice) is refused by name."""
-    from docx import Document
-
-    from drafting.reader import stored_date
-    from tracking.units import key
-
-    doc = Document(str(path))
-    lines = [" ".join(p.text.split()) for p in doc.paragraphs if p.text.strip()]
-    cells = [" ".join(c.text.split()) for t in doc.tables[:1] for r in t.rows for c in r.cells]
-    at = next((k for k, line in enumerate(lines[:20]) if line.upper() == "THÔNG BÁO"), None)
-    is_notice = at is not None
-    # the trích yếu (the lines under THÔNG BÁO) and the header: not the body, which may
-    # mention other meetings
-    summary = []
-    for line in lines[at + 1:at + 4] if at is not None else []:
-        if re.fullmatch(r"[-_*\s]+", line) or line.lower().startswith("ngày "):
-            break  # the rule under the trích yếu, or the body's first sentence
-        summary.append(line)
-    text = key(" ".join(summary + cells))
-    ours = "ketluan" in (doc.core_properties.comments or "") and (
-        meeting.date is None or stored_date(doc) == meeting.date)
-    title = key(meeting.title or "")
-    number = key(meeting.notice_number or "")
-    same = ours or (len(title) >= 8 and title in text) or (
-        bool(number) and re.search(r"số:?\s*" + re.escape(number), text) is not None)
-    if not (is_notice and same):
-        raise DocumentError(
-            f"Tệp '{shown}' không phải thông báo kết luận của cuộc họp này.",
-            f"Hãy chọn bản dự thảo của cuộc họp “{meeting.title}”: tải về bằng nút “Tải .docx” "
-            "ở danh sách phiên bản dự thảo, sửa trong Word rồi tải lên lại (không chọn bản chép "
-            "lời, biên bản hay thông báo của cuộc họp khác).")
-
-
-def _save_upload(request: Request, s, user: db.User, meeting: db.Meeting, got) -> db.DraftVersion:
-    relative = request.app.state.store.commit(got.path, got.sha256, ".docx")
-    draft = db.DraftVersion(
-        meeting_id=meeting.id,
-        version=(_latest(s, db.DraftVersion, meeting.id) or 0) + 1,
-        source="uploaded",
-        sha256=got.sha256,
-        size=got.size,
-        storage_path=relative,
-        original_name=got.filename,
-        created_by=user.id,
-    )
-    s.add(draft)
-    s.flush()
+def _save_upload(request: Request, s: Session, user: db.User, meeting: db.Meeting,
+                 got: Received) -> db.DraftVersion:
+    relative = request.app.state.store.commit(got.path, got.sha256, drafts.DOCX_SUFFIX)
+    draft = drafts.add_version(s, meeting, "uploaded", drafts.Stored(relative, got.sha256, got.size),
+                               original_name=got.filename, created_by=user.id)
     audit(s, request, user, "create", "draft", draft.id, meeting.id, version=draft.version)
     s.commit()
     return draft
-
-
-def _latest(s, model, meeting_id: int) -> int | None:
-    return s.scalar(select(func.max(model.version)).where(model.meeting_id == meeting_id))

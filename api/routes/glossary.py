@@ -3,20 +3,18 @@ unit shares. It is applied to each transcription together with the meeting's own
 (services/meeting_jobs.py). Admins edit any unit's; a unit's văn thư and chuyên viên tổng hợp, the
 roles that upload and correct its transcripts, edit their own."""
 
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 import db
-from api.deps import ADMIN, DB, TONG_HOP, VAN_THU, Allow, audit
+from api.deps import DB, Preparer, all_units, audit
 from api.middleware import LARGE_BODY
 from api.schemas import In
 from ketluan.errors import NotFoundError
 from transcribe.glossary import Glossary
 
 router = APIRouter(tags=["Quản trị"])
-Editor = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP))]
 
 
 class GlossaryIn(In):
@@ -45,13 +43,13 @@ class GlossaryOut(BaseModel):
 
 
 @router.get("/api/units/{unit_id}/glossary", response_model=GlossaryOut)
-def get_glossary(unit_id: int, user: Editor, s: DB) -> GlossaryOut:
+def get_glossary(unit_id: int, user: Preparer, s: DB) -> GlossaryOut:
     """Từ điển của đơn vị (dùng cho mọi cuộc họp của đơn vị)."""
     return GlossaryOut.of(_unit(s, user, unit_id))
 
 
 @router.put("/api/units/{unit_id}/glossary", response_model=GlossaryOut, openapi_extra=LARGE_BODY)
-def put_glossary(unit_id: int, body: GlossaryIn, request: Request, user: Editor, s: DB) -> GlossaryOut:
+def put_glossary(unit_id: int, body: GlossaryIn, request: Request, user: Preparer, s: DB) -> GlossaryOut:
     """Thay từ điển của đơn vị; áp dụng cho các lần chép lời sau (kể cả chạy lại)."""
     unit = _unit(s, user, unit_id)
     unit.glossary = body.glossary
@@ -65,7 +63,7 @@ def put_glossary(unit_id: int, body: GlossaryIn, request: Request, user: Editor,
 def _unit(s, user: db.User, unit_id: int) -> db.Unit:
     """The unit if the user may edit its glossary; 404 for another unit (ids not revealed)."""
     unit = s.get(db.Unit, unit_id)
-    if unit is None or (user.role_code != ADMIN and unit.id != user.unit_id):
+    if unit is None or (not all_units(user) and unit.id != user.unit_id):
         raise NotFoundError(
             f"Không tìm thấy đơn vị #{unit_id}.", "Chỉ sửa được từ điển của đơn vị mình."
         )

@@ -2,21 +2,17 @@
 
 import asyncio
 import json
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 import db
 from api.deps import (
-    ADMIN,
     DB,
-    EVERYONE,
-    TONG_HOP,
-    VAN_THU,
-    Allow,
+    OfficeReader,
+    Preparer,
     audit,
     visible_job,
     visible_meeting,
@@ -27,15 +23,13 @@ from ketluan.errors import InputError
 from services import jobs, meeting_jobs
 
 router = APIRouter(tags=["Công việc"])
-Reader = Annotated[db.User, Depends(Allow(*EVERYONE))]
-Operator = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP))]
 SSE_POLL_SECONDS = 0.5
 SSE_KEEPALIVE_SECONDS = 15.0
 SSE_MAX_SECONDS = 6 * 3600.0
 
 
 @router.get("/api/jobs/{job_id}", response_model=JobOut)
-async def get_job(job_id: int, user: Reader, s: DB) -> JobOut:
+async def get_job(job_id: int, user: OfficeReader, s: DB) -> JobOut:
     """Trạng thái và tiến độ (0–1 trong trạng thái hiện tại) của một công việc."""
     # The most frequent request (polled): async, with its query in one thread-pool hop. As a
     # plain def, FastAPI would spend one hop on the handler and another validating the result.
@@ -49,7 +43,7 @@ def _status(s, user: db.User, job_id: int) -> JobOut:
 
 
 @router.get("/api/meetings/{meeting_id}/jobs", response_model=list[JobOut])
-def list_jobs(meeting_id: int, user: Reader, s: DB) -> list[JobOut]:
+def list_jobs(meeting_id: int, user: OfficeReader, s: DB) -> list[JobOut]:
     """Các công việc của một cuộc họp, mới nhất trước."""
     meeting = visible_meeting(s, user, meeting_id)
     rows = s.scalars(
@@ -63,7 +57,7 @@ def list_jobs(meeting_id: int, user: Reader, s: DB) -> list[JobOut]:
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}},
 )
-def job_events(job_id: int, request: Request, user: Reader, s: DB) -> StreamingResponse:
+def job_events(job_id: int, request: Request, user: OfficeReader, s: DB) -> StreamingResponse:
     """Server-Sent Events: một sự kiện `job` mỗi khi trạng thái hoặc tiến độ đổi;
     luồng kết thúc khi công việc xong, lỗi hoặc bị hủy."""
     visible_job(s, user, job_id)
@@ -76,7 +70,7 @@ def job_events(job_id: int, request: Request, user: Reader, s: DB) -> StreamingR
 
 
 @router.post("/api/jobs/{job_id}/cancel", response_model=JobOut)
-def cancel_job(job_id: int, request: Request, user: Operator, s: DB) -> JobOut:
+def cancel_job(job_id: int, request: Request, user: Preparer, s: DB) -> JobOut:
     """Hủy công việc đang chờ hoặc đang chạy; máy xử lý dừng ở lần ghi tiến độ kế tiếp."""
     job = jobs.cancel(s, visible_job(s, user, job_id))
     meeting_jobs.drop_clip(s, request.app.state.store, job)  # an enrolment keeps no audio
@@ -86,7 +80,7 @@ def cancel_job(job_id: int, request: Request, user: Operator, s: DB) -> JobOut:
 
 
 @router.post("/api/jobs/{job_id}/retry", response_model=JobOut)
-def retry_job(job_id: int, request: Request, user: Operator, s: DB) -> JobOut:
+def retry_job(job_id: int, request: Request, user: Preparer, s: DB) -> JobOut:
     """Chạy lại công việc bị lỗi hoặc đã hủy."""
     job = meeting_jobs.retry(s, visible_job(s, user, job_id))
     audit(s, request, user, "retry", "job", job.id, job.meeting_id)
@@ -130,7 +124,7 @@ def _event(name: str, data: dict) -> str:
 
 
 @router.post("/api/meetings/{meeting_id}/rerun", response_model=JobOut, status_code=202)
-def rerun_meeting(meeting_id: int, request: Request, user: Operator, s: DB) -> JobOut:
+def rerun_meeting(meeting_id: int, request: Request, user: Preparer, s: DB) -> JobOut:
     """Xử lý lại bản ghi của cuộc họp từ đầu (chép lời, nhận diện người nói, dự thảo), ví dụ
     sau khi sửa từ điển. Bản chép lời và dự thảo cũ được giữ; kết quả mới thành phiên bản mới."""
     meeting = visible_meeting(s, user, meeting_id)

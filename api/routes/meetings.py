@@ -2,11 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 
 import db
-from api.deps import ADMIN, DB, EVERYONE, TONG_HOP, VAN_THU, Allow, audit, visible_meeting
+from api.deps import (
+    DB,
+    OfficeReader,
+    Preparer,
+    Recorder,
+    all_units,
+    audit,
+    visible_meeting,
+)
 from api.middleware import LARGE_BODY
 from api.schemas import (
     JobOut,
@@ -21,19 +29,16 @@ from db import accounts
 from db.audio import check_not_busy
 from db.cleanup import remove_now
 from ketluan.errors import ConflictError, InputError
+from services.drafts import latest_version
 
 router = APIRouter(prefix="/api/meetings", tags=["Cuộc họp"])
-Reader = Annotated[db.User, Depends(Allow(*EVERYONE))]
-Clerk = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU))]
-# The notice's number, signer and recipients: set at upload or by the drafter.
-NoticeEditor = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP))]
 
 
 @router.post("", response_model=MeetingOut, status_code=201, openapi_extra=LARGE_BODY)
-def create_meeting(body: MeetingIn, request: Request, user: Clerk, s: DB) -> db.Meeting:
+def create_meeting(body: MeetingIn, request: Request, user: Recorder, s: DB) -> db.Meeting:
     """Tạo cuộc họp (văn thư nhập thông tin cuộc họp)."""
     unit_id = user.unit_id
-    if user.role_code == ADMIN and body.unit_code:
+    if all_units(user) and body.unit_code:
         unit_id = accounts.ensure_unit(s, body.unit_code).id
     if unit_id is None:
         raise InputError("Chưa chọn đơn vị sở hữu cuộc họp.", "Quản trị viên cần gửi unit_code.")
@@ -49,7 +54,7 @@ def create_meeting(body: MeetingIn, request: Request, user: Clerk, s: DB) -> db.
 
 @router.get("", response_model=list[MeetingOut])
 def list_meetings(
-    user: Reader,
+    user: OfficeReader,
     s: DB,
     q: Annotated[str | None, Query(max_length=200, description="Tìm trong tiêu đề.")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -57,7 +62,7 @@ def list_meetings(
 ) -> list[db.Meeting]:
     """Các cuộc họp của đơn vị mình, mới nhất trước."""
     query = select(db.Meeting)
-    if user.role_code != ADMIN:
+    if not all_units(user):
         query = query.where(db.Meeting.unit_id == user.unit_id)
     if q and fold(q):
         # Vietnamese capitals ("HỌP") and words typed without diacritics ("giai ngan") match:
@@ -79,7 +84,7 @@ def fold(text: str) -> str:
 
 
 @router.get("/changes", response_model=MeetingsState)
-def meetings_state(user: Reader, s: DB) -> MeetingsState:
+def meetings_state(user: OfficeReader, s: DB) -> MeetingsState:
     """Dấu hiệu thay đổi của các cuộc họp mình xem được: trang danh sách hỏi định kỳ và chỉ tải
     lại danh sách khi `key` đổi (có cuộc họp mới, bị xóa, được sửa, công việc mới hoặc vừa xong)."""
     meetings = select(
@@ -88,7 +93,7 @@ def meetings_state(user: Reader, s: DB) -> MeetingsState:
     jobs = select(
         func.max(db.Job.id), func.count(db.Job.id).filter(db.Job.state.in_(db.FINAL_STATES))
     ).join(db.Meeting, db.Meeting.id == db.Job.meeting_id)
-    if user.role_code != ADMIN:
+    if not all_units(user):
         meetings = meetings.where(db.Meeting.unit_id == user.unit_id)
         jobs = jobs.where(db.Meeting.unit_id == user.unit_id)
     count, latest, updated = s.execute(meetings).one()
@@ -97,7 +102,7 @@ def meetings_state(user: Reader, s: DB) -> MeetingsState:
 
 
 @router.get("/{meeting_id}", response_model=MeetingDetail)
-def get_meeting(meeting_id: int, user: Reader, s: DB) -> MeetingDetail:
+def get_meeting(meeting_id: int, user: OfficeReader, s: DB) -> MeetingDetail:
     """Một cuộc họp, với công việc gần nhất và số phiên bản chép lời/dự thảo."""
     meeting = visible_meeting(s, user, meeting_id)
     job = s.scalars(
@@ -105,14 +110,14 @@ def get_meeting(meeting_id: int, user: Reader, s: DB) -> MeetingDetail:
     ).first()
     detail = MeetingDetail.model_validate(meeting)
     detail.latest_job = JobOut.of(job) if job else None
-    detail.transcript_version = _latest(s, db.TranscriptVersion, meeting.id)
-    detail.draft_version = _latest(s, db.DraftVersion, meeting.id)
+    detail.transcript_version = latest_version(s, db.TranscriptVersion, meeting.id)
+    detail.draft_version = latest_version(s, db.DraftVersion, meeting.id)
     return detail
 
 
 @router.patch("/{meeting_id}", response_model=MeetingOut, openapi_extra=LARGE_BODY)
 def update_meeting(
-    meeting_id: int, body: MeetingPatch, request: Request, user: Clerk, s: DB
+    meeting_id: int, body: MeetingPatch, request: Request, user: Recorder, s: DB
 ) -> db.Meeting:
     """Sửa thông tin cuộc họp (chỉ các trường gửi lên)."""
     meeting = visible_meeting(s, user, meeting_id)
@@ -128,7 +133,7 @@ def update_meeting(
 
 @router.patch("/{meeting_id}/notice", response_model=MeetingOut)
 def update_notice(
-    meeting_id: int, body: NoticePatch, request: Request, user: NoticeEditor, s: DB
+    meeting_id: int, body: NoticePatch, request: Request, user: Preparer, s: DB
 ) -> db.Meeting:
     """Sửa số thông báo, người kết luận, người ký và nơi nhận của thông báo."""
     meeting = visible_meeting(s, user, meeting_id)
@@ -141,7 +146,7 @@ def update_notice(
 
 
 @router.delete("/{meeting_id}", status_code=204)
-def delete_meeting(meeting_id: int, request: Request, user: Clerk, s: DB) -> None:
+def delete_meeting(meeting_id: int, request: Request, user: Recorder, s: DB) -> None:
     """Xóa cuộc họp cùng công việc, bản chép lời, dự thảo và các tệp của nó (bản ghi âm được
     giữ nếu một cuộc họp hay giọng nói khác còn dùng). Không xóa được khi đang xử lý."""
     meeting = visible_meeting(s, user, meeting_id)
@@ -160,7 +165,3 @@ def delete_meeting(meeting_id: int, request: Request, user: Clerk, s: DB) -> Non
     s.commit()
     remove_now(s, request.app.state.store, sorted(audio_ids), paths)
     s.commit()
-
-
-def _latest(s, model, meeting_id: int) -> int | None:
-    return s.scalar(select(func.max(model.version)).where(model.meeting_id == meeting_id))

@@ -11,7 +11,7 @@ import posixpath
 from typing import Annotated
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
@@ -19,15 +19,17 @@ from sqlalchemy.exc import StatementError
 
 import db
 from api.deps import (
-    ADMIN,
     DB,
     DON_VI,
-    EVERYONE,
-    LANH_DAO,
     THEO_DOI,
-    TONG_HOP,
-    VAN_THU,
-    Allow,
+    Account,
+    Admin,
+    Listener,
+    OfficeReader,
+    Preparer,
+    Recorder,
+    Tracker,
+    all_units,
     bearer_or_cookie,
 )
 from api.errors import OUT_OF_RANGE, STATUS, refused_value
@@ -43,19 +45,13 @@ from diarize.voiceprints import sure_similarity
 from drafting.meeting import FORMATS
 from drafting.wording import form_defaults
 from ketluan.errors import AccessDenied, AuthError, InputError, KetluanError
+from ketluan.roles import Can, Role, can
 from tracking import reports as tracking_reports
 from tracking import tasks as tracking_tasks
 from tracking.status import KINDS, LEVELS, rules_from
 from tracking.tasks import RETURNED_LEVEL
 
 router = APIRouter()
-Anyone = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]
-Office = Annotated[db.User, Depends(Allow(*EVERYONE))]
-Clerk = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU))]
-Listener = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP, LANH_DAO))]
-Tracker = Annotated[db.User, Depends(Allow(ADMIN, THEO_DOI))]
-Admin = Annotated[db.User, Depends(Allow(ADMIN))]
-GlossaryEditor = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP))]
 
 
 def install(app: FastAPI) -> None:
@@ -97,7 +93,7 @@ def home(request: Request, s: DB) -> Response:
     user = accounts.user_for_token(s, token) if token else None
     if user is None:
         return RedirectResponse("/login", 303)
-    if user.role_code == LANH_DAO:  # the leader's landing page, not the technical job list
+    if user.role_code == Role.LANH_DAO:  # the leader's landing page, not the technical job list
         return RedirectResponse("/leader", 303)
     tracking_first = user.role_code in (THEO_DOI, DON_VI)
     return RedirectResponse("/tracking" if tracking_first else "/meetings", 303)
@@ -109,13 +105,13 @@ def login_page(request: Request, next: str = "/", changed: bool = False) -> Resp
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account_page(request: Request, user: Anyone) -> Response:
+def account_page(request: Request, user: Account) -> Response:
     return _render(request, "account.html", user)
 
 
 @router.get("/meetings", response_class=HTMLResponse)
 def meetings_page(
-    request: Request, user: Office, s: DB, q: Annotated[str | None, Query(max_length=200)] = None
+    request: Request, user: OfficeReader, s: DB, q: Annotated[str | None, Query(max_length=200)] = None
 ) -> Response:
     rows = meeting_routes.list_meetings(user, s, q, 0, 100)
     latest: dict[int, JobOut] = {}
@@ -129,7 +125,7 @@ def meetings_page(
 
 
 @router.get("/leader", response_class=HTMLResponse)
-def leader_page(request: Request, user: Office, s: DB) -> Response:
+def leader_page(request: Request, user: OfficeReader, s: DB) -> Response:
     """A leader's landing page: overdue and due-soon tasks by unit, completion rates, and the
     meetings of this week."""
     today = dt.date.today()
@@ -140,7 +136,7 @@ def leader_page(request: Request, user: Office, s: DB) -> Response:
     monday = today - dt.timedelta(days=today.weekday())
     sunday = monday + dt.timedelta(days=6)
     q = select(db.Meeting).where(db.Meeting.date >= monday, db.Meeting.date <= sunday)
-    if user.role_code != ADMIN:
+    if not all_units(user):
         q = q.where(db.Meeting.unit_id == user.unit_id)
     week = list(s.scalars(q.order_by(db.Meeting.date, db.Meeting.id)))
     drafted = set(s.scalars(select(db.DraftVersion.meeting_id).where(
@@ -155,14 +151,14 @@ def leader_page(request: Request, user: Office, s: DB) -> Response:
 
 
 @router.get("/upload", response_class=HTMLResponse)
-def upload_page(request: Request, user: Clerk, s: DB) -> Response:
-    units = list(s.scalars(select(db.Unit).order_by(db.Unit.code))) if user.role_code == ADMIN else []
+def upload_page(request: Request, user: Recorder, s: DB) -> Response:
+    units = list(s.scalars(select(db.Unit).order_by(db.Unit.code))) if all_units(user) else []
     return _render(request, "upload.html", user, units=units,
                    notice_defaults={f: form_defaults(f) for f in FORMATS})
 
 
 @router.get("/meetings/{meeting_id}/edit", response_class=HTMLResponse)
-def meeting_edit_page(request: Request, meeting_id: int, user: Clerk, s: DB) -> Response:
+def meeting_edit_page(request: Request, meeting_id: int, user: Recorder, s: DB) -> Response:
     meeting = meeting_routes.get_meeting(meeting_id, user, s)
     return _render(request, "meeting_edit.html", user, meeting=meeting)
 
@@ -176,13 +172,13 @@ def transcript_page(request: Request, meeting_id: int, user: Listener, s: DB) ->
         "transcript.html",
         user,
         meeting=meeting,
-        can_edit=user.role_code in (ADMIN, TONG_HOP),
+        can_edit=can(user.role_code, Can.DRAFT),
         sure=sure_similarity(request.app.state.settings),
     )
 
 
 @router.get("/meetings/{meeting_id}/draft", response_class=HTMLResponse)
-def draft_page(request: Request, meeting_id: int, user: Office, s: DB) -> Response:
+def draft_page(request: Request, meeting_id: int, user: OfficeReader, s: DB) -> Response:
     meeting = meeting_routes.get_meeting(meeting_id, user, s)
     drafts = draft_routes.list_drafts(meeting_id, user, s)
     defaults = form_defaults(meeting.format, meeting.issuing_body, meeting.chair)
@@ -194,16 +190,16 @@ def draft_page(request: Request, meeting_id: int, user: Office, s: DB) -> Respon
         drafts=drafts,
         authors=_usernames(s, {d.created_by for d in drafts}),
         notice_defaults=defaults,
-        can_edit=user.role_code in (ADMIN, TONG_HOP),
-        can_import=user.role_code in (ADMIN, THEO_DOI),
-        can_listen=user.role_code != THEO_DOI,
+        can_edit=can(user.role_code, Can.DRAFT),
+        can_import=can(user.role_code, Can.TRACK),
+        can_listen=can(user.role_code, Can.LISTEN),
     )
 
 
 @router.get("/tracking", response_class=HTMLResponse)
 def tracking_page(
     request: Request,
-    user: Anyone,
+    user: Account,
     s: DB,
     status: str = "",
     unit: Annotated[str, Query(alias="unit_id")] = "",
@@ -249,7 +245,7 @@ def tracking_page(
         filters=filters,
         filtered=filtered,
         export_query=query,
-        can_track=user.role_code in (ADMIN, THEO_DOI),
+        can_track=can(user.role_code, Can.TRACK),
         my_unit=user.unit_id if user.role_code == DON_VI else None,
     )
 
@@ -283,7 +279,7 @@ def _board(rows) -> dict:
 @router.get("/tracking/print", response_class=HTMLResponse)
 def tracking_print(
     request: Request,
-    user: Anyone,
+    user: Account,
     s: DB,
     status: str = "",
     unit: Annotated[str, Query(alias="unit_id")] = "",
@@ -313,7 +309,7 @@ def tracking_print(
 
 
 @router.get("/tracking/tasks/{task_id}/print", response_class=HTMLResponse)
-def task_print(request: Request, task_id: int, user: Anyone, s: DB) -> Response:
+def task_print(request: Request, task_id: int, user: Account, s: DB) -> Response:
     """One task and its whole history, for the file."""
     from zoneinfo import ZoneInfo
 
@@ -325,7 +321,7 @@ def task_print(request: Request, task_id: int, user: Anyone, s: DB) -> Response:
 
 
 @router.get("/tracking/tasks/{task_id}", response_class=HTMLResponse)
-def task_page(request: Request, task_id: int, user: Anyone, s: DB) -> Response:
+def task_page(request: Request, task_id: int, user: Account, s: DB) -> Response:
     task = tracking_routes.get_task(task_id, request, user, s, None)
     row = tracking_tasks.visible_task(s, user, task_id)
     return _render(
@@ -333,7 +329,7 @@ def task_page(request: Request, task_id: int, user: Anyone, s: DB) -> Response:
         "task.html",
         user,
         task=task,
-        can_track=user.role_code in (ADMIN, THEO_DOI),
+        can_track=can(user.role_code, Can.TRACK),
         # A cooperating unit (đơn vị phối hợp) sees the task but only its lead unit updates it.
         can_update=tracking_tasks.may_update(row, user),
         cooperating=user.role_code == DON_VI and row.lead_unit_id != user.unit_id,
@@ -343,7 +339,7 @@ def task_page(request: Request, task_id: int, user: Anyone, s: DB) -> Response:
 
 
 @router.get("/tracking/notifications", response_class=HTMLResponse)
-def notifications_page(request: Request, user: Anyone, s: DB, unread: bool = False) -> Response:
+def notifications_page(request: Request, user: Account, s: DB, unread: bool = False) -> Response:
     """A unit's warnings and returned results (the assigning office's own, for its staff)."""
     from zoneinfo import ZoneInfo
 
@@ -363,7 +359,7 @@ def import_page(request: Request, user: Tracker) -> Response:
 @router.get("/tracking/units", response_class=HTMLResponse)
 def unit_names_page(request: Request, user: Tracker, s: DB, unit: str = "") -> Response:
     """Unit names as the office's notices write them → the units they mean (the tracker maps)."""
-    office = None if user.role_code == ADMIN and not unit else unit or None
+    office = None if all_units(user) and not unit else unit or None
     names = tracking_routes.list_unit_names(user, s, office) if office or user.unit_id else []
     return _render(
         request,
@@ -372,14 +368,14 @@ def unit_names_page(request: Request, user: Tracker, s: DB, unit: str = "") -> R
         names=names,
         units=tracking_routes.list_units(user, s),
         office=unit,
-        needs_office=user.role_code == ADMIN and not unit,
+        needs_office=all_units(user) and not unit,
     )
 
 
 @router.get("/glossary", response_class=HTMLResponse)
-def glossary_page(request: Request, user: GlossaryEditor, s: DB) -> Response:
+def glossary_page(request: Request, user: Preparer, s: DB) -> Response:
     """The office glossary: admins pick any unit; the unit's clerk and drafter edit their own."""
-    if user.role_code == ADMIN:
+    if all_units(user):
         units = list(s.scalars(select(db.Unit).order_by(db.Unit.code)))
     else:
         units = [s.get_one(db.Unit, user.unit_id)] if user.unit_id else []
@@ -484,7 +480,9 @@ def same_origin_path(target: str) -> str:
 
 def _render(request: Request, name: str, user: db.User | None, code: int = 200, **context):
     templates = request.app.state.templates
-    context.update(user=user, role=user.role_code if user else None, roles_names=db.ROLES)
+    role = user.role_code if user else None
+    context.update(user=user, role=role, roles_names=db.ROLES,
+                   can=lambda capability: can(role, Can(capability)))  # ketluan/roles.py
     context.update(nav=_nav(user), path=request.url.path)
     return templates.TemplateResponse(request, name, context, status_code=code)
 
@@ -501,21 +499,21 @@ def _nav(user: db.User | None) -> list[tuple[str, str]]:
     if user is None:
         return []
     role, items = user.role_code, []
-    if role in (LANH_DAO, ADMIN):
+    if role in (Role.LANH_DAO, Role.ADMIN):  # their landing page
         items.append(("/leader", "Tổng quan"))
-    if role != DON_VI:
+    if can(role, Can.READ_MEETINGS):
         items.append(("/meetings", "Cuộc họp"))
-    if role in (ADMIN, VAN_THU):
+    if can(role, Can.RECORD):
         items.append(("/upload", "Tải bản ghi"))
     items.append(("/tracking", "Theo dõi nhiệm vụ"))
-    if role in (DON_VI, THEO_DOI):
+    if role in (Role.DON_VI, Role.THEO_DOI):
         items.append(("/tracking/notifications", "Thông báo"))
-    if role in (ADMIN, THEO_DOI):
+    if can(role, Can.TRACK):
         items.append(("/tracking/import", "Nhập văn bản"))
         items.append(("/tracking/units", "Tên đơn vị"))
-    if role in (VAN_THU, TONG_HOP):  # admins edit it on the admin page
+    if can(role, Can.PREPARE) and not can(role, Can.ADMINISTER):  # admins: on the admin page
         items.append(("/glossary", "Từ điển"))
-    if role == ADMIN:
+    if can(role, Can.ADMINISTER):
         items.append(("/admin", "Quản trị"))
     return items
 

@@ -13,14 +13,23 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from sqlalchemy import select
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 import db
-from api.deps import ADMIN, DB, DON_VI, EVERYONE, THEO_DOI, Allow, audit, visible_meeting
+from api.deps import (
+    DB,
+    OfficeReader,
+    TaskUpdater,
+    Tracker,
+    TrackingReader,
+    all_units,
+    audit,
+    visible_meeting,
+)
 from api.routes.audio import UPLOAD_DOC
 from api.schemas import JobError
 from api.tracking_schemas import (
@@ -66,10 +75,6 @@ from tracking.mail import mailer_from
 from tracking.status import FIXED, LEVELS, rules_from
 
 router = APIRouter(prefix="/api/tracking", tags=["Theo dõi nhiệm vụ"])
-Reader = Annotated[db.User, Depends(Allow(*EVERYONE, DON_VI))]
-Tracker = Annotated[db.User, Depends(Allow(ADMIN, THEO_DOI))]
-Updater = Annotated[db.User, Depends(Allow(ADMIN, THEO_DOI, DON_VI))]
-OfficeReader = Annotated[db.User, Depends(Allow(*EVERYONE))]
 On = Annotated[dt.date | None, Query(description="Ngày tính trạng thái; mặc định hôm nay.")]
 OfficeCode = Annotated[str | None, Query(max_length=64, description="Mã cơ quan theo dõi (chỉ quản trị).")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -178,7 +183,7 @@ def cancel_import(import_id: int, user: Tracker, s: DB) -> ImportOut:
 
 
 @router.get("/template.xlsx", response_class=FileResponse)
-def excel_template(user: Reader) -> FileResponse:
+def excel_template(user: TrackingReader) -> FileResponse:
     """Mẫu Excel danh sách nhiệm vụ (cột bắt buộc, ví dụ, hướng dẫn)."""
     path = _temp_path(".xlsx")
     excel.write_template(path)
@@ -191,7 +196,7 @@ def excel_template(user: Reader) -> FileResponse:
 @router.get("/tasks", response_model=TaskPage)
 def list_tasks(
     request: Request,
-    user: Reader,
+    user: TrackingReader,
     s: DB,
     on: On = None,
     status: Annotated[str | None, Query(max_length=32, description="Mã trạng thái, ví dụ qua_han.")] = None,
@@ -216,7 +221,7 @@ def list_tasks(
 
 
 @router.get("/tasks/{task_id}", response_model=TaskDetail)
-def get_task(task_id: int, request: Request, user: Reader, s: DB, on: On = None) -> TaskDetail:
+def get_task(task_id: int, request: Request, user: TrackingReader, s: DB, on: On = None) -> TaskDetail:
     """Một nhiệm vụ với lịch sử xử lý và minh chứng (được ghi vào nhật ký truy cập)."""
     task = tasks.visible_task(s, user, task_id)
     audit(s, request, user, "read", "tracking_task", task.id)
@@ -234,7 +239,7 @@ def edit_task(task_id: int, body: TaskPatch, request: Request, user: Tracker, s:
 
 
 @router.post("/tasks/{task_id}/progress", response_model=TaskDetail)
-def report_progress(task_id: int, body: ProgressIn, request: Request, user: Updater, s: DB) -> TaskDetail:
+def report_progress(task_id: int, body: ProgressIn, request: Request, user: TaskUpdater, s: DB) -> TaskDetail:
     """Đơn vị cập nhật tiến độ, kết quả, văn bản triển khai; `report_done` để báo hoàn thành."""
     task = tasks.visible_task(s, user, task_id)
     tasks.update_progress(s, task, user, **body.model_dump())
@@ -244,7 +249,7 @@ def report_progress(task_id: int, body: ProgressIn, request: Request, user: Upda
 
 @router.post("/tasks/{task_id}/evidence", response_model=EvidenceOut, status_code=201,
              openapi_extra=UPLOAD_DOC)
-async def upload_evidence(task_id: int, request: Request, user: Updater, s: DB) -> db.TaskEvidence:
+async def upload_evidence(task_id: int, request: Request, user: TaskUpdater, s: DB) -> db.TaskEvidence:
     """Đính kèm tệp minh chứng (trường `file`)."""
     state = request.app.state
     task = await run_in_threadpool(tasks.visible_task, s, user, task_id)
@@ -257,7 +262,7 @@ async def upload_evidence(task_id: int, request: Request, user: Updater, s: DB) 
 
 
 @router.get("/tasks/{task_id}/evidence/{evidence_id}", response_class=FileResponse)
-def download_evidence(task_id: int, evidence_id: int, request: Request, user: Reader, s: DB) -> FileResponse:
+def download_evidence(task_id: int, evidence_id: int, request: Request, user: TrackingReader, s: DB) -> FileResponse:
     """Tải tệp minh chứng."""
     task = tasks.visible_task(s, user, task_id)
     evidence = s.get(db.TaskEvidence, evidence_id)
@@ -298,7 +303,7 @@ def reopen_task(task_id: int, body: DecisionIn, request: Request, user: Tracker,
 
 
 @router.delete("/tasks/{task_id}/evidence/{evidence_id}", status_code=204)
-def delete_evidence(task_id: int, evidence_id: int, request: Request, user: Updater, s: DB) -> None:
+def delete_evidence(task_id: int, evidence_id: int, request: Request, user: TaskUpdater, s: DB) -> None:
     """Xóa một tệp minh chứng tải nhầm (ghi vào lịch sử nhiệm vụ)."""
     task = tasks.visible_task(s, user, task_id)
     path = tasks.remove_evidence(s, task, user, evidence_id)
@@ -338,7 +343,7 @@ def move_deadlines(body: BulkDeadlineIn, user: Tracker, s: DB) -> BulkOut:
 def list_notices(user: OfficeReader, s: DB) -> list[db.TrackedNotice]:
     """Các văn bản giao nhiệm vụ cơ quan mình đang theo dõi."""
     q = select(db.TrackedNotice).order_by(db.TrackedNotice.issued_on.desc(), db.TrackedNotice.id)
-    if user.role_code != ADMIN:
+    if not all_units(user):
         q = q.where(db.TrackedNotice.unit_id == user.unit_id)
     return list(s.scalars(q))
 
@@ -347,7 +352,7 @@ def list_notices(user: OfficeReader, s: DB) -> list[db.TrackedNotice]:
 def set_received(notice_id: int, body: ReceivedIn, user: Tracker, s: DB) -> db.TrackedNotice:
     """Ghi ngày nhận văn bản: hạn "trong N ngày" được tính lại từ ngày này."""
     notice = s.get(db.TrackedNotice, notice_id)
-    if notice is None or (user.role_code != ADMIN and notice.unit_id != user.unit_id):
+    if notice is None or (not all_units(user) and notice.unit_id != user.unit_id):
         raise NotFoundError(f"Không tìm thấy văn bản #{notice_id}.", "Xem danh sách văn bản.")
     tasks.set_received(s, notice, body.received_on, user)
     s.commit()
@@ -358,7 +363,7 @@ def set_received(notice_id: int, body: ReceivedIn, user: Tracker, s: DB) -> db.T
 
 
 @router.get("/dashboard", response_model=DashboardOut)
-def dashboard(request: Request, user: Reader, s: DB, on: On = None) -> DashboardOut:
+def dashboard(request: Request, user: TrackingReader, s: DB, on: On = None) -> DashboardOut:
     """Bảng điều khiển: nhiệm vụ quá hạn theo đơn vị và số cảnh báo theo mức."""
     today, rules = on or dt.date.today(), _rules(request)
     counts = warnings.warning_counts(s, today, rules, user)
@@ -370,7 +375,7 @@ def dashboard(request: Request, user: Reader, s: DB, on: On = None) -> Dashboard
 @router.get("/warnings", response_model=list[WarningOut])
 def list_warnings(
     request: Request,
-    user: Reader,
+    user: TrackingReader,
     s: DB,
     on: On = None,
     level: Annotated[str | None, Query(max_length=32, description="vang | do | do_dac_biet")] = None,
@@ -400,7 +405,7 @@ def send_warnings(
     settings = request.app.state.settings
     today = local_today(settings)
     if dry_run:
-        if user.role_code != ADMIN:
+        if not all_units(user):
             raise AccessDenied("Chỉ quản trị viên được chạy thử cảnh báo.",
                                "Bỏ dry_run để gửi cảnh báo hôm nay.")
         created = warnings.notify(s, on or today, rules_from(settings), None, user)
@@ -417,13 +422,13 @@ def send_warnings(
 
 
 @router.get("/notifications", response_model=list[NotificationOut])
-def my_notifications(user: Reader, s: DB, unread: bool = False) -> list[db.Notification]:
+def my_notifications(user: TrackingReader, s: DB, unread: bool = False) -> list[db.Notification]:
     """Thông báo của đơn vị mình (đơn vị được giao) hoặc của cơ quan giao nhiệm vụ."""
     return warnings.notifications_for(s, user, unread)
 
 
 @router.post("/notifications/{notification_id}/read", response_model=NotificationOut)
-def mark_read(notification_id: int, user: Reader, s: DB) -> db.Notification:
+def mark_read(notification_id: int, user: TrackingReader, s: DB) -> db.Notification:
     """Đánh dấu đã đọc."""
     note = warnings.notification_for(s, user, notification_id)
     if note is None:
@@ -439,7 +444,7 @@ def mark_read(notification_id: int, user: Reader, s: DB) -> db.Notification:
 @router.get("/reports/summary", response_model=list[GroupOut])
 def report_summary(
     request: Request,
-    user: Reader,
+    user: TrackingReader,
     s: DB,
     by: Annotated[str, Query(max_length=16, description="unit | status | notice | period")] = "unit",
     on: On = None,
@@ -454,7 +459,7 @@ def report_summary(
 
 
 @router.post("/reports/exports", response_model=TrackingJobOut, status_code=202)
-def start_export(body: ExportIn, request: Request, user: Reader, s: DB) -> JSONResponse:
+def start_export(body: ExportIn, request: Request, user: TrackingReader, s: DB) -> JSONResponse:
     """Xuất Excel (bảng tổng hợp và danh sách) hoặc báo cáo Word, ở hàng đợi cpu: trả về ngay
     (202) một việc xuất; khi xong, tải tệp ở `download_url`."""
     job = _export_job(s, request, user, body.format, body.on, body.by, body.issued_from,
@@ -464,7 +469,7 @@ def start_export(body: ExportIn, request: Request, user: Reader, s: DB) -> JSONR
 
 @router.get("/reports/export.xlsx", response_class=FileResponse,
             responses={202: {"model": TrackingJobOut, "description": "Chưa xong: theo dõi việc xuất."}})
-async def report_xlsx(request: Request, user: Reader, s: DB, on: On = None,
+async def report_xlsx(request: Request, user: TrackingReader, s: DB, on: On = None,
                       by: Annotated[str, Query(max_length=16, description="unit | status | notice | period")] = "unit",
                       issued_from: dt.date | None = None,
                       issued_to: dt.date | None = None,
@@ -479,7 +484,7 @@ async def report_xlsx(request: Request, user: Reader, s: DB, on: On = None,
 
 @router.get("/reports/summary.docx", response_class=FileResponse,
             responses={202: {"model": TrackingJobOut, "description": "Chưa xong: theo dõi việc xuất."}})
-async def report_docx(request: Request, user: Reader, s: DB, on: On = None,
+async def report_docx(request: Request, user: TrackingReader, s: DB, on: On = None,
                       issued_from: dt.date | None = None,
                       issued_to: dt.date | None = None,
                       status: Annotated[str | None, Query(max_length=32)] = None,
@@ -495,7 +500,7 @@ async def report_docx(request: Request, user: Reader, s: DB, on: On = None,
 
 
 @router.get("/jobs/{tracking_job_id}", response_model=TrackingJobOut)
-def get_job(tracking_job_id: int, user: Reader, s: DB) -> TrackingJobOut:
+def get_job(tracking_job_id: int, user: TrackingReader, s: DB) -> TrackingJobOut:
     """Trạng thái của một việc nhập/xuất: queued → running → done (import_id hoặc
     download_url) | failed (error: lỗi bằng tiếng Việt và cách xử lý)."""
     return _job_out(tracking_jobs.visible(s, user, tracking_job_id))
@@ -503,7 +508,7 @@ def get_job(tracking_job_id: int, user: Reader, s: DB) -> TrackingJobOut:
 
 @router.get("/jobs/{tracking_job_id}/events", response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}}}})
-def job_events(tracking_job_id: int, request: Request, user: Reader, s: DB) -> StreamingResponse:
+def job_events(tracking_job_id: int, request: Request, user: TrackingReader, s: DB) -> StreamingResponse:
     """Server-Sent Events: một sự kiện `job` mỗi khi trạng thái hoặc tiến độ đổi; luồng kết
     thúc khi việc xong hoặc lỗi."""
     tracking_jobs.visible(s, user, tracking_job_id)
@@ -512,7 +517,7 @@ def job_events(tracking_job_id: int, request: Request, user: Reader, s: DB) -> S
 
 
 @router.get("/jobs/{tracking_job_id}/file", response_class=FileResponse)
-def job_file(tracking_job_id: int, request: Request, user: Reader, s: DB) -> FileResponse:
+def job_file(tracking_job_id: int, request: Request, user: TrackingReader, s: DB) -> FileResponse:
     """Tệp của một việc xuất đã xong."""
     job = tracking_jobs.visible(s, user, tracking_job_id)
     if job.kind != tracking_jobs.EXPORT or job.state != db.DONE or not job.output_path:
@@ -576,7 +581,7 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
 
 
 def _office(s, user: db.User, unit_code: str | None, create: bool = True) -> int:
-    if user.role_code == ADMIN and unit_code:
+    if all_units(user) and unit_code:
         if not create:
             found = s.scalar(select(db.Unit).where(db.Unit.code == unit_code))
             if found is None:
@@ -590,7 +595,7 @@ def _office(s, user: db.User, unit_code: str | None, create: bool = True) -> int
 
 def _pending(s, user: db.User, import_id: int) -> db.PendingImport:
     pending = s.get(db.PendingImport, import_id)
-    if pending is None or (user.role_code != ADMIN and pending.unit_id != user.unit_id):
+    if pending is None or (not all_units(user) and pending.unit_id != user.unit_id):
         raise NotFoundError(f"Không có lần nhập #{import_id}.", "Tải tệp lên để xem trước lại.")
     return pending
 

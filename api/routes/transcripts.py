@@ -2,25 +2,24 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 import db
-from api.deps import ADMIN, DB, LANH_DAO, TONG_HOP, VAN_THU, Allow, audit, visible_meeting
+from api.deps import DB, Drafter, Listener, audit, visible_meeting
 from api.middleware import LARGE_BODY
 from api.schemas import TranscriptOut, TranscriptPatch, VersionOut, VoiceprintOut
-from db.voiceprints import carry_centroids, enrol_from_transcript
 from diarize.voiceprints import Person
-from ketluan.errors import ConflictError, InputError, NotFoundError
+from ketluan.errors import InputError, NotFoundError
+from services import transcripts
+from services.transcripts import find_version
 from transcribe import FORMATS, Transcript, export
 from transcribe.docx_export import to_docx
-from transcribe.edits import Edits, apply_edits
+from transcribe.edits import Edits
 from transcribe.transcript import Speaker
 
 router = APIRouter(prefix="/api/meetings/{meeting_id}", tags=["Bản chép lời"])
-Reader = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP, LANH_DAO))]
-Drafter = Annotated[db.User, Depends(Allow(ADMIN, TONG_HOP))]
 EXPORTS = (*FORMATS, "docx")
 MEDIA = {
     "json": "application/json",
@@ -34,7 +33,7 @@ Version = Annotated[int | None, Query(ge=1, description="Mặc định: bản m�
 
 @router.get("/transcript", response_model=TranscriptOut)
 def get_transcript(
-    meeting_id: int, request: Request, user: Reader, s: DB, version: Version = None
+    meeting_id: int, request: Request, user: Listener, s: DB, version: Version = None
 ) -> TranscriptOut:
     """Bản chép lời (JSON của transcribe.Transcript), được ghi vào nhật ký truy cập."""
     meeting = visible_meeting(s, user, meeting_id)
@@ -47,7 +46,7 @@ def get_transcript(
 
 
 @router.get("/transcript/versions", response_model=list[VersionOut])
-def list_versions(meeting_id: int, user: Reader, s: DB) -> list[VersionOut]:
+def list_versions(meeting_id: int, user: Listener, s: DB) -> list[VersionOut]:
     """Các phiên bản chép lời, cũ nhất trước."""
     meeting = visible_meeting(s, user, meeting_id)
     rows = s.scalars(
@@ -80,13 +79,6 @@ def patch_transcript(
     meeting = visible_meeting(s, user, meeting_id)
     if not (body.segments or body.speakers or body.merge):
         raise InputError("Không có thay đổi nào để lưu.", "Gửi segments, speakers hoặc merge.")
-    latest = find_version(s, meeting.id, None)
-    if body.base_version != latest.version:
-        raise ConflictError(
-            f"Bản chép lời đã được sửa thành phiên bản {latest.version} "
-            f"trong khi bạn sửa phiên bản {body.base_version}.",
-            "Tải lại bản mới nhất rồi sửa lại.",
-        )
     edits = Edits(
         texts={e.id: e.text for e in body.segments},
         speakers={
@@ -94,33 +86,19 @@ def patch_transcript(
         },
         merges=[(m.source, m.target) for m in body.merge],
     )
-    edited = apply_edits(Transcript.from_dict(latest.data), edits)
-    tv = db.TranscriptVersion(
-        meeting_id=meeting.id,
-        version=latest.version + 1,
-        source="edit",
-        data=edited.to_dict(),
-        speaker_embeddings=carry_centroids(latest.speaker_embeddings, edits.merges),
-        note=body.note or _summary(body),
-        created_by=user.id,
-    )
-    s.add(tv)
-    s.flush()
+    enrol = {label: Person(e.name, e.title, e.unit) for label, e in body.speakers.items() if e.enrol}
+    done = transcripts.edit(s, meeting, body.base_version, edits, body.note or _summary(body), user.id, enrol)
+    tv = done.version
     audit(s, request, user, "update", "transcript", tv.id, meeting.id, version=tv.version)
-    enrolled = []
-    for label, edit in body.speakers.items():
-        if edit.enrol:
-            person = Person(edit.name, edit.title, edit.unit)
-            vp = enrol_from_transcript(s, meeting, tv, label, person, user_id=user.id)
-            audit(s, request, user, "create", "voiceprint", vp.id, meeting.id, label=label)
-            enrolled.append(VoiceprintOut.of(vp))
+    for label, vp in done.enrolled:
+        audit(s, request, user, "create", "voiceprint", vp.id, meeting.id, label=label)
     s.commit()
-    return TranscriptOut.of(tv, enrolled)
+    return TranscriptOut.of(tv, [VoiceprintOut.of(vp) for _, vp in done.enrolled])
 
 
 @router.get("/export/{fmt}", response_class=Response)
 def export_transcript(
-    meeting_id: int, fmt: Annotated[str, Path(max_length=16)], request: Request, user: Reader, s: DB,
+    meeting_id: int, fmt: Annotated[str, Path(max_length=16)], request: Request, user: Listener, s: DB,
     version: Version = None
 ) -> Response:
     """Xuất bản chép lời: json, txt, srt, vtt hoặc docx."""
@@ -166,27 +144,6 @@ def _has_a_way(s, meeting: db.Meeting) -> None:
             f"Cuộc họp #{meeting.id} chưa được chép lời.",
             "Cuộc họp có bản ghi nhưng chưa có công việc chép lời nào: báo quản trị viên, hoặc "
             "xóa cuộc họp ở trang Cuộc họp rồi tải bản ghi lên lại.")
-
-
-def find_version(s, meeting_id: int, version: int | None) -> db.TranscriptVersion:
-    q = select(db.TranscriptVersion).where(db.TranscriptVersion.meeting_id == meeting_id)
-    if version is None:
-        number = s.scalar(
-            select(func.max(db.TranscriptVersion.version)).where(
-                db.TranscriptVersion.meeting_id == meeting_id
-            )
-        )
-        q = q.where(db.TranscriptVersion.version == number)
-    else:
-        q = q.where(db.TranscriptVersion.version == version)
-    tv = s.scalars(q).first()
-    if tv is None:
-        which = f"phiên bản {version}" if version else "bản chép lời nào"
-        raise NotFoundError(
-            f"Cuộc họp #{meeting_id} chưa có {which}.",
-            "Chờ công việc chép lời xong (xem trạng thái công việc).",
-        )
-    return tv
 
 
 def _summary(body: TranscriptPatch) -> str:

@@ -4,53 +4,50 @@ delete. The registry is db.voiceprints.DBVoiceprints; these routes only check an
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 import db
 from api.deps import (
-    ADMIN,
     DB,
-    TONG_HOP,
-    VAN_THU,
-    Allow,
+    Drafter,
+    Preparer,
+    all_units,
     audit,
     visible_meeting,
     visible_speaker,
 )
 from api.routes.audio import UPLOAD_DOC
-from api.routes.transcripts import find_version
 from api.schemas import JobOut, MeetingVoiceIn, VoiceprintOut
 from api.upload import Received, receive_file
 from db.voiceprints import DBVoiceprints, enrol_from_transcript
 from diarize.voiceprints import Person
 from ketluan.errors import AudioError, ConflictError, NotFoundError
 from services import jobs, meeting_jobs
+from services.transcripts import find_version
 from transcribe.sniff import sniff
 
 router = APIRouter(tags=["Giọng nói"])
-Reader = Annotated[db.User, Depends(Allow(ADMIN, VAN_THU, TONG_HOP))]  # as /api/speakers
-Editor = Annotated[db.User, Depends(Allow(ADMIN, TONG_HOP))]
 CLIPS = "voiceprint-clips"  # in the file store, only while the enrolment job runs
 
 
 @router.get("/api/voiceprints", response_model=list[VoiceprintOut])
 def list_voiceprints(
-    user: Reader,
+    user: Preparer,
     s: DB,
     speaker_id: Annotated[int | None, Query(description="Chỉ của người này.")] = None,
 ) -> list[VoiceprintOut]:
     """Vân tay giọng nói trong danh bạ của đơn vị (quản trị viên: mọi đơn vị), cũ nhất
     trước: người, mô hình, nguồn, ngày, người ghi danh. Vectơ không được trả về."""
-    registry = DBVoiceprints(s, None if user.role_code == ADMIN else user.unit_id)
+    registry = DBVoiceprints(s, None if all_units(user) else user.unit_id)
     return [VoiceprintOut.of(vp) for vp in registry.list(speaker_id=speaker_id)]
 
 
 @router.delete("/api/voiceprints/{voiceprint_id}", status_code=204)
-def delete_voiceprint(voiceprint_id: int, request: Request, user: Editor, s: DB) -> None:
+def delete_voiceprint(voiceprint_id: int, request: Request, user: Drafter, s: DB) -> None:
     """Xóa một vân tay giọng nói (người đó vẫn ở trong danh bạ)."""
-    registry = DBVoiceprints(s, None if user.role_code == ADMIN else user.unit_id)
+    registry = DBVoiceprints(s, None if all_units(user) else user.unit_id)
     if not registry.remove(voiceprint_id):
         raise NotFoundError(
             f"Không có vân tay giọng nói #{voiceprint_id} trong danh bạ của đơn vị.",
@@ -66,7 +63,7 @@ def delete_voiceprint(voiceprint_id: int, request: Request, user: Editor, s: DB)
     status_code=202,
     openapi_extra=UPLOAD_DOC,
 )
-async def enrol_from_clip(speaker_id: int, request: Request, user: Editor, s: DB) -> JobOut:
+async def enrol_from_clip(speaker_id: int, request: Request, user: Drafter, s: DB) -> JobOut:
     """Ghi danh giọng nói của một người trong danh bạ từ một đoạn ghi âm (multipart, trường
     `file`; 10–60 giây người đó nói rõ là đủ, tối đa 10 phút).
 
@@ -93,7 +90,7 @@ async def enrol_from_clip(speaker_id: int, request: Request, user: Editor, s: DB
 )
 def enrol_from_meeting(
     meeting_id: int, label: Annotated[str, Path(max_length=64)], body: MeetingVoiceIn, request: Request,
-    user: Editor, s: DB,
+    user: Drafter, s: DB,
 ) -> VoiceprintOut:
     """Ghi danh giọng nói của người nói `label` (ví dụ S2) trong một cuộc họp đã xử lý, ngay
     lập tức: dùng vân tay giọng (vectơ) đi kèm bản chép lời, không chạy lại mô hình. Vào
@@ -111,7 +108,7 @@ def enrol_from_meeting(
 
 
 @router.delete("/api/speakers/{speaker_id}", status_code=204)
-def delete_speaker(speaker_id: int, request: Request, user: Editor, s: DB) -> None:
+def delete_speaker(speaker_id: int, request: Request, user: Drafter, s: DB) -> None:
     """Xóa một người khỏi danh bạ người nói, cùng mọi vân tay giọng nói của họ."""
     speaker = visible_speaker(s, user, speaker_id)
     busy = s.scalar(select(db.Job.id).where(db.Job.speaker_id == speaker.id, db.Job.state.in_(db.ACTIVE_STATES)))

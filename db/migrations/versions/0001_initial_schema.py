@@ -388,6 +388,18 @@ def downgrade() -> None:
     # ### end Alembic commands ###
 
 
+# Frozen: the roles as they stood when this migration was written (ketluan/roles.py may grow;
+# a new role is seeded by a migration of its own, never by editing this list).
+ROLES = {
+    "admin": "Quản trị hệ thống",
+    "van_thu": "Văn thư",
+    "tong_hop": "Chuyên viên tổng hợp",
+    "theo_doi": "Chuyên viên theo dõi",
+    "lanh_dao": "Lãnh đạo",
+    "don_vi": "Đơn vị được giao",
+}
+
+
 def _seed_roles() -> None:
     roles = sa.table("roles", sa.column("code", sa.String), sa.column("name", sa.String))
-    op.bulk_insert(roles, [{"code": c, "name": n} for c, n in db.models.ROLES.items()])
+    op.bulk_insert(roles, [{"code": c, "name": n} for c, n in ROLES.items()])

@@ -209,7 +209,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_tracking_notifications_unit_id"), ["unit_id"], unique=False)
 
     # ### end Alembic commands ###
-    # 0001 seeds every role of db.models.ROLES, so a fresh database already has this one.
+    # 0001's frozen list has this one too, so a fresh database already has it.
     op.execute(
         "INSERT INTO roles (code, name) SELECT 'don_vi', 'Đơn vị được giao' "
         "WHERE NOT EXISTS (SELECT 1 FROM roles WHERE code = 'don_vi')"
