@@ -40,6 +40,8 @@ WHEELS=(
   opentelemetry-exporter-otlp-proto-common==1.45.2 opentelemetry-exporter-otlp-proto-grpc==1.45.2
   opentelemetry-exporter-otlp-proto-http==1.45.2 opentelemetry-exporter-otlp-common==0.66b2
   opentelemetry-exporter-http-transport==0.66b2 httpx2==2.16.2
+  # the command line imports its account and spreadsheet modules at start
+  argon2-cffi argon2-cffi-bindings cffi pycparser openpyxl==3.1.5 et-xmlfile
 )
 MODELS=(whisper-base pyannote-segmentation-3.0 campplus-zh-en)
 
