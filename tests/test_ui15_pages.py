@@ -4,17 +4,11 @@ database (no recording is processed, so no model is needed): no "null" after a m
 and the changes shown after an upload, with its confirmation surviving the reload (7), a
 meeting without a recording deleted from the list (13)."""
 
-import os
 import re
-import signal
-import subprocess
-import sys
 
-import httpx
 import pytest
 
-from tests.service_fixtures import ROOT, free_port, wait_for
-from tests.ui_fixtures import PASSWORD, login
+from tests.ui_fixtures import PASSWORD, login, serving
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -48,38 +42,8 @@ def served(tmp_path_factory):
                               storage_path=rel, conclusion=made.to_dict()))
         ids = {"meeting": row.id, "orphan": orphan.id}
     app.state.engine.dispose()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KETLUAN_")}
-    env.update(KETLUAN_DATA_DIR=str(root / "data"), PYTHONPATH=str(ROOT), KETLUAN_DEVICE="cpu")
-    port = free_port()
-    log = open(root / "serve.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        assert proc.poll() is None, (root / "serve.log").read_text()
-        try:
-            return httpx.get(f"{url}/api/health", timeout=1).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    wait_for(up, 60, "ketluan serve")
-    yield url, ids, docx
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=60)
-    log.close()
-
-
-@pytest.fixture
-def tab(browser):
-    browser.clear_cookies()
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.set_default_timeout(20_000)
-    yield page
-    page.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    with serving(root) as url:
+        yield url, ids, docx
 
 
 def test_draft_page_upload_and_table(tab, served):

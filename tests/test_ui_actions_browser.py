@@ -5,17 +5,12 @@ records a received date, a unit deletes a wrong evidence file and reads its noti
 leader lands on the overview, and both print views open. Each page is photographed into
 artifacts/ui (the docs/ui pictures come from there)."""
 
-import os
-import signal
-import subprocess
-import sys
 from datetime import date, timedelta
 
 import httpx
 import pytest
 
-from tests.service_fixtures import ROOT, free_port, wait_for
-from tests.ui_fixtures import PASSWORD, login, shot
+from tests.ui_fixtures import PASSWORD, login, serving, shot
 
 expect = pytest.importorskip("playwright.sync_api").expect
 TODAY = date.today()
@@ -73,39 +68,8 @@ def served(tmp_path_factory):
             s.add(db.AuditEvent(username=who, action=what, object_type=kind, object_id=obj,
                                 meeting_id=meeting.id, ip="10.0.0.21"))
     app.state.engine.dispose()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KETLUAN_")}
-    env.update(KETLUAN_DATA_DIR=str(root / "data"), PYTHONPATH=str(ROOT), KETLUAN_DEVICE="cpu")
-    port = free_port()
-    log = open(root / "serve.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        assert proc.poll() is None, (root / "serve.log").read_text()
-        try:
-            return httpx.get(f"{url}/api/health", timeout=1).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    wait_for(up, 60, "ketluan serve")
-    yield url, ids
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=60)
-    log.close()
-
-
-@pytest.fixture
-def tab(browser):
-    browser.clear_cookies()
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-    page.set_default_timeout(20_000)
-    yield page
-    page.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    with serving(root) as url:
+        yield url, ids
 
 
 def test_the_clerk_edits_a_meeting(tab, served):

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,3 +183,46 @@ def shot(page, name: str, full_page: bool = False) -> Path:
     page.evaluate("() => window.scrollTo(0, 0)")  # a full-page shot with the sticky header on top
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+@contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """`ketluan serve` on a data folder a test has seeded (root/data), on a free port: its URL.
+    Stopped with SIGTERM afterwards; its log is root/serve.log."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KETLUAN_")}
+    env.update(KETLUAN_DATA_DIR=str(root / "data"), PYTHONPATH=str(ROOT), KETLUAN_DEVICE="cpu")
+    port = free_port()
+    log = open(root / "serve.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port)],
+                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        assert proc.poll() is None, (root / "serve.log").read_text()
+        try:
+            return httpx.get(f"{url}/api/health", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        wait_for(up, 60, "ketluan serve")
+        yield url
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        log.close()
+
+
+@pytest.fixture
+def tab(browser):
+    """A fresh tab without a server of the session's own (for modules that serve their own
+    seeded data); JavaScript errors and Content-Security-Policy refusals fail the test."""
+    browser.clear_cookies()
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.set_default_timeout(20_000)
+    yield page
+    page.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.exc import StatementError
+from sqlalchemy.orm import Session
 
 import db
 from api.deps import (
@@ -207,13 +208,8 @@ def tracking_page(
     since: Annotated[str, Query(alias="issued_from")] = "",
     until: Annotated[str, Query(alias="issued_to")] = "",
 ) -> Response:
-    # A GET form sends empty fields as "": read them as "no filter".
-    wanted = status or None
-    unit_id, notice_id = _number(unit, "đơn vị"), _number(notice, "văn bản")
-    issued_from, issued_to = _day(since, "ngày ban hành từ"), _day(until, "ngày ban hành đến")
-    page = tracking_routes.list_tasks(
-        request, user, s, None, wanted, unit_id, notice_id, issued_from, issued_to, None, 0, 1000
-    )
+    page, unit_id, notice_id, issued_from, issued_to = _listed(
+        request, user, s, status, unit, notice, since, until)
     filters = {
         "status": status or "",
         "unit_id": unit_id,
@@ -257,6 +253,18 @@ def _usernames(s, ids: set) -> dict:
     return dict(s.execute(select(db.User.id, db.User.username).where(db.User.id.in_(ids))).all())
 
 
+def _listed(request: Request, user: db.User, s: Session, status: str, unit: str, notice: str,
+            since: str, until: str) -> tuple:
+    """The task list under the page's filters, and the filters read. A GET form sends empty
+    fields as "": read them as "no filter"."""
+    unit_id, notice_id = _number(unit, "đơn vị"), _number(notice, "văn bản")
+    issued_from, issued_to = _day(since, "ngày ban hành từ"), _day(until, "ngày ban hành đến")
+    page = tracking_routes.list_tasks(
+        request, user, s, None, status or None, unit_id, notice_id, issued_from, issued_to, None,
+        0, 1000)
+    return page, unit_id, notice_id, issued_from, issued_to
+
+
 def _board(rows) -> dict:
     """The dashboard's cards over the listed rows (a filtered list): warnings per level and
     overdue tasks per unit, as tracking_routes.dashboard counts them over everything."""
@@ -288,11 +296,8 @@ def tracking_print(
     until: Annotated[str, Query(alias="issued_to")] = "",
 ) -> Response:
     """The task list as printed for a meeting or a report: the same filters as /tracking."""
-    unit_id, notice_id = _number(unit, "đơn vị"), _number(notice, "văn bản")
-    issued_from, issued_to = _day(since, "ngày ban hành từ"), _day(until, "ngày ban hành đến")
-    page = tracking_routes.list_tasks(
-        request, user, s, None, status or None, unit_id, notice_id, issued_from, issued_to, None, 0, 1000
-    )
+    page, unit_id, notice_id, issued_from, issued_to = _listed(
+        request, user, s, status, unit, notice, since, until)
     described = []
     if status:
         described.append(f"trạng thái: {tracking_reports.FILTERS.get(status, status)}")
