@@ -13,8 +13,9 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from drafting import deadline as dl
+from drafting import shape
 from drafting.gazetteer import Gazetteer, key, plain
-from drafting.lexicon import OBJECT_VERBS, VERB2
+from drafting.lexicon import LEADFIRST_OK, OBJECT_VERBS, VERB1, VERB2
 from drafting.text import ORDINALS, Sentence, Token
 
 ORDINAL_WORDS = set(ORDINALS)
@@ -37,18 +38,9 @@ PREFIX_OK = {"tôi", "chúng", "xin", "đồng", "thời", "cũng", "và", "còn
              "là", "luôn", "cho", "giao", "ban", "vụ", "ubnd", "tỉnh", "huyện", "ủy",
              "quyết", "định", "đã", "sẽ", "trước", "mắt", "hôm", "qua"}
 
-VERB1 = {"trình", "lập", "cần", "phải", "nắm", "gửi", "rà", "soát", "làm", "chuẩn", "ký",
-         "tổng", "xây", "đôn", "kiểm", "bảo", "đảm", "giải", "phối", "chủ", "tham", "xử", "đẩy",
-         "hoàn", "triển", "lồng", "ghép", "mời", "thu", "chi", "sớm", "ngay", "tiếp", "đề",
-         "huy", "động", "xác", "định", "dừng", "tạm", "cắt", "giảm", "tăng", "khởi", "công",
-         "đưa", "nghiệm", "quyết", "chỉ", "biên", "soạn", "in", "phát", "hành"}
 LEADFIRST_NEG = {"đã", "đang", "vừa", "là", "cơ", "có", "không", "chưa", "thì", "luôn", "được",
                  "báo", "đánh", "thống", "nhất", "đồng", "ý", "ghi", "biểu", "rất", "còn",
                  "với", "và", "của", "trong", "về", "thông", "kính", "xin"}
-LEADFIRST_OK = {"chủ trì", "phối hợp", "khẩn trương", "tập trung", "tiếp tục", "chủ động",
-                "có trách nhiệm", "được giao", "được phân", "thường xuyên", "theo chức",
-                "căn cứ", "sớm", "phải", "cần", "kịp thời", "nghiêm túc", "báo cáo", "quyết liệt",
-                "trực tiếp", "chịu trách", "có trách", "phụ trách"}
 TITLES = ["phó chủ tịch", "chủ tịch", "phó bí thư", "bí thư", "giám đốc", "phó giám đốc",
           "trưởng ban", "phó trưởng ban", "chánh văn phòng", "chánh thanh tra", "thủ trưởng",
           "người đứng đầu", "ủy viên", "trưởng phòng", "tổng biên tập", "chỉ huy trưởng",
@@ -146,7 +138,10 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
                 (low[k - 1] == "là" and k >= 2 and low[k - 2] in {"tôi", "đó", "vậy"}):
             if re.search(r"[.;:]$", " ".join(words[: k - 1])):
                 break
-            parsed = _parse_clause(words[k:], gaz)
+            # after a comma inside a list of bodies ("… các huyện, thị xã, thành phố chỉ
+            # đạo …") the rest is no subject of its own
+            in_list = words[k - 1].endswith(",") and shape.head_at(low, k) > 0
+            parsed = _parse_clause(words[k:], gaz, shaped=not in_list)
             if parsed is not None and parsed.action and \
                     not (REPORTED.match(parsed.action) and _is_person(parsed.leads)):
                 return parsed
@@ -157,7 +152,7 @@ def _is_person(leads: list[str]) -> bool:
     return bool(leads) and any(leads[0].lower().startswith(t) for t in [*TITLES, "đồng chí"])
 
 
-def _parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
+def _parse_clause(words: list[str], gaz: Gazetteer, shaped: bool = True) -> Parsed | None:
     low = [key(w) for w in words]
     if " ".join(low[:2]) == "đối với":  # "Đối với Sở Y tế, chỉ đạo …": the unit is the lead
         leads, j = _owners(words, low, 2, gaz)
@@ -190,12 +185,27 @@ def _parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
         if not leads:
             leads, j = _agent_span(words, low, j)
         if not leads:
+            leads, j = _shaped_lead(words, low, j, gaz)
+        if not leads:
             return None
         return parse_rest(words, low, j, leads, gaz)
     # lead first: "Sở Y tế, Sở Giáo dục và Đào tạo thường xuyên …"
     leads, j = _owners(words, low, i, gaz)
-    if not leads:
+    parsed = _listed_lead_first(words, low, j, leads, gaz) if leads else None
+    if parsed is not None or not shaped:
+        return parsed
+    # a body no list names, found by the shape "noun phrase, verb": "Phòng kinh tế hạ tầng
+    # đánh giá lại …", "các ấp tập trung …", "Thường trực Hội đồng xem lại …" (the list knew
+    # only "Thường trực")
+    shaped_leads, verb = _shaped_lead(words, low, i, gaz)
+    if not shaped_leads or (leads and verb <= j) or ASSESSMENT.match(" ".join(low[verb : verb + 3])):
         return None
+    return parse_rest(words, low, verb, shaped_leads, gaz)
+
+
+def _listed_lead_first(words: list[str], low: list[str], j: int, leads: list[str],
+                       gaz: Gazetteer) -> Parsed | None:
+    """The leads the gazetteer found end at word j: their role or verb, then the action."""
     j2 = skip_deadline(words, j)
     j2 = _skip(low, j2, {"cũng", "vẫn"})
     j2 = j2 + 1 if j2 < len(words) and low[j2] in {"thì", "cần", "phải"} and j2 != j else j2
@@ -212,7 +222,8 @@ def _parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
         return None
     if low[j2] in LEADFIRST_NEG and nxt2 not in LEADFIRST_OK:
         return None
-    if not (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or low[j2] in VERB1):
+    if not (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or low[j2] in VERB1) and \
+            not _verb_by_shape(words, low, j, j2, gaz):
         # a misheard word or two before "chủ trì"/"phối hợp" ("Sở Tài chính chỗ chị, phối hợp")
         ahead = next((k for k in range(j2, min(len(words) - 1, j2 + 3))
                       if _near(low[k : k + 2], "phối hợp") or _near(low[k : k + 2], "chủ trì")),
@@ -225,6 +236,28 @@ def _parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
             leads = [leads[0] + " " + " ".join(w.capitalize() for w in words[j:ahead])]
         j = ahead
     return parse_rest(words, low, j, leads, gaz)
+
+
+def _shaped_lead(words: list[str], low: list[str], i: int,
+                 gaz: Gazetteer) -> tuple[list[str], int]:
+    """A subject found by its shape (drafting/shape.py), and where its verb starts."""
+    found = shape.subject_end(words, i, gaz)
+    if found is None:
+        return [], i
+    end, verb = found
+    name = " ".join(words[i:end]).strip(" ,;:")
+    name = re.sub(r"^(?:các\s+)?đồng chí\s+", lambda m: "các " if m.group(0).lower().startswith(
+        "các") else "", name, flags=re.IGNORECASE)
+    return [name[:1].upper() + name[1:] if not name.lower().startswith("các ") else name], verb
+
+
+def _verb_by_shape(words: list[str], low: list[str], lead_end: int, j: int,
+                   gaz: Gazetteer) -> bool:
+    """A listed lead followed by a verb no list holds ("Sở Y tế bám sát …")."""
+    if lead_end == 0 or j >= len(words) or low[j] in LEADFIRST_NEG:
+        return False
+    found = shape.subject_end(words, 0, gaz)
+    return found is not None and found[1] == j
 
 
 def split_clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:

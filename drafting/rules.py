@@ -35,7 +35,7 @@ from transcribe.transcript import Segment, Transcript
 
 # "UBND tỉnh ban hành Công văn số 703/UBND-TN …": a document already issued, reported; not a
 # task (a task to draft one names no number yet)
-ISSUED = re.compile(r"^(?:đã |vừa )?(?:ban hành|phát đi|gửi|có|ký)\s+(?:công văn|văn bản|thông báo|"
+ISSUED = re.compile(r"^(?:đã |vừa )?(?:ban hành|phát đi|gửi|có|ký|ra)\s+(?:công văn|văn bản|thông báo|"
                     r"quyết định|chỉ thị|kế hoạch|tờ trình|báo cáo|công điện)\s+(?:số\s+)?\d"
                     # "Văn phòng Chính phủ phát đi thông báo …", "vừa ký quyết định …": news
                     r"|^(?:(?:đã|vừa)\s+)?phát đi\b|^(?:đã|vừa)\s+(?:ban hành|gửi|ký)\b",

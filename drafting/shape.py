@@ -1,0 +1,135 @@
+"""The shape of a clause: which words are nouns and verbs, and the subject before the verb.
+
+Bodies and people that no list names ("Phòng kinh tế hạ tầng", "các ấp", "Tiểu ban văn
+kiện", "ban soạn thảo") are found from the sentence's shape: a noun phrase headed by a noun
+for a body or person, then a verb ("… đánh giá lại …", "… tập trung chỉ đạo …"). The parts
+of speech come from underthesea's CRF tagger, whose model ships inside its wheel (nothing is
+fetched). Names the gazetteer knows count as nouns whatever the tagger says ("Sở Xây dựng":
+it tags "Xây dựng" a verb).
+"""
+
+import re
+from functools import lru_cache
+
+from drafting.gazetteer import Gazetteer, key
+from drafting.lexicon import AGENT_HEADS, LEAD_VERBS, NOT_ACTION, VERB1, VERB2
+
+# Tags of words that may stand inside a noun phrase naming a body: nouns, proper nouns,
+# classifiers, unit and abbreviation nouns, quantifiers ("các"), numbers ("12 xã").
+NOUNISH = {"N", "Np", "Nc", "Nu", "Ny", "Nb", "L", "M"}
+# Between the subject and its verb: "sẽ", "cũng", "cần", "phải", "thì", "tự" …
+BRIDGE = {"sẽ", "cũng", "cần", "phải", "thì", "tự", "vẫn", "đều", "nên", "hãy", "tiếp",
+          "cần phải"}
+DETERMINERS = {"các", "những", "mọi", "từng", "toàn", "cả", "mỗi"}
+MAX_SUBJECT = 14  # words: longer is not a subject but a sentence
+# Phrases that start like a body and are not one.
+NOT_SUBJECT = {"hội nghị", "hội thảo", "hội ý", "hội họp", "đoàn kiểm", "đoàn công", "tổ chức",
+               "cấp phép", "cấp giấy", "bản đồ", "vụ việc", "vụ án", "đoàn đại"}
+
+
+@lru_cache(maxsize=8192)
+def _tagged(text: str) -> tuple[tuple[str, str], ...]:
+    from underthesea import pos_tag  # loads the CRF model on first use only
+
+    return tuple((w, t) for w, t in pos_tag(text))
+
+
+def word_tags(words: list[str]) -> list[str]:
+    """The tag of each word (a syllable, punctuation attached) of `words`: the tag of the
+    tagger's word that holds it; "" for what the tagger left out. A syllable that goes on
+    the tagger's word begun by the syllable before it is tagged "+" ("Ủy viên": "V", "+")."""
+    text = " ".join(words)
+    spans: list[tuple[int, int, str]] = []
+    at = 0
+    for token, tag in _tagged(text):
+        start = text.find(token, at)
+        if start < 0:
+            continue
+        spans.append((start, start + len(token), tag))
+        at = start + len(token)
+    out: list[str] = []
+    pos = 0
+    s = 0
+    last = -1
+    for w in words:
+        lead = len(w) - len(w.lstrip("\"'“(«-–"))
+        c = pos + lead
+        while s < len(spans) and spans[s][1] <= c:
+            s += 1
+        inside = s < len(spans) and spans[s][0] <= c < spans[s][1]
+        out.append("" if not inside else "+" if s == last else spans[s][2])
+        last = s if inside else -1
+        pos += len(w) + 1
+    return out
+
+
+def head_at(low: list[str], i: int) -> int:
+    """Words of a body's or person's head noun at word i ("phòng", "tiểu ban", "các đồng
+    chí chủ tịch" → after the determiners), 0 when the phrase names no one."""
+    j = i
+    while j < len(low) and low[j] in DETERMINERS:
+        j += 1
+    if " ".join(low[j : j + 2]) == "đồng chí":
+        j += 2
+    for n in (3, 2, 1):
+        if " ".join(low[j : j + n]) in AGENT_HEADS:
+            return j + n - i
+    return 0
+
+
+def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None = None,
+                ) -> tuple[int, int] | None:
+    """(end of the subject, start of its verb) when words[i:] is "subject verb …": a noun
+    phrase for a body or person, then (after "sẽ", "cần", "phải" …) a verb that starts an
+    action. None when the clause has another shape."""
+    low = [key(w) for w in words]
+    if not head_at(low, i):
+        return None
+    tags = tags if tags is not None else word_tags(words)
+    k = i
+    while k < len(words) and low[k] in DETERMINERS:
+        k += 1
+    k = i + head_at(low, i)  # the head is a noun whatever the tagger says ("Đảng bộ": V)
+    while k < len(words) and k - i < MAX_SUBJECT:
+        m = gaz.match(words, k, fuzzy=False)
+        if k > i and words[k - 1].endswith(",") and m is None and not head_at(low, k):
+            break  # after a comma only another body goes on the list ("Xã A, việc …")
+        if m is not None and m.end > k:
+            k = m.end
+        elif low[k] in DETERMINERS or tags[k] in NOUNISH or (tags[k] == "+" and k > i) or \
+                (k > i and words[k][:1].isupper() and not words[k - 1].endswith(",")):
+            k += 1  # "… Ủy viên Ban Thường vụ": a capitalised title the tagger calls a verb
+        elif low[k] in {"và", "của"} and k > i and k + 1 < len(words) and \
+                (tags[k + 1] in NOUNISH or low[k + 1] in DETERMINERS):
+            k += 1
+        else:
+            break
+        if re.search(r"[.;:]$", words[k - 1]):
+            return None
+    if k == i or k >= len(words) or k - i >= MAX_SUBJECT:
+        return None
+    end = k
+    head = head_at(low, i)
+    own = [t for t in tags[i + head : end] if t != "+"]  # "Báo cáo" is one word, not "Báo" + a name
+    if not own and low[i] not in DETERMINERS:
+        return None  # a bare head ("Phòng cháy …", "Tổ chức tập huấn …", "Đơn vị thuộc …")
+    if " ".join(low[i : i + 2]) in NOT_SUBJECT or low[i + head : i + head + 1] == ["viên"]:
+        return None  # "Hội nghị …", "Thành ủy viên, …"
+    if words[end - 1].endswith(",") and not words[end - 1].endswith(",,"):
+        # "Phòng A, phòng B …" is a list; "Phòng A, tham mưu …" an apposition we do not read
+        return None
+    # the tagger takes a word of a name for a verb ("Tiểu ban văn kiện tiếp tục …", "các
+    # tiểu ban giúp việc đại hội khẩn trương …"): a verb that starts actions a few words on
+    # wins over one no list knows
+    if tags[k] == "V" and " ".join(low[k : k + 2]) not in VERB2 and low[k] not in VERB1:
+        ahead = next((p for p in range(k + 1, min(len(words), k + 5))
+                      if " ".join(low[p : p + 2]) in LEAD_VERBS), None)
+        if ahead is not None and not any(re.search(r"[,.;:]$", w) for w in words[k:ahead]):
+            end = k = ahead
+            return end, k
+    while k < len(words) and (low[k] in BRIDGE or " ".join(low[k : k + 2]) in BRIDGE):
+        k += 2 if " ".join(low[k : k + 2]) in BRIDGE else 1
+    if k >= len(words) or tags[k] != "V" or low[k] in NOT_ACTION or \
+            " ".join(low[k : k + 2]) in NOT_ACTION:
+        return None
+    return end, k
