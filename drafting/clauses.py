@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from drafting import deadline as dl
 from drafting import shape
 from drafting.gazetteer import Gazetteer, key, plain
-from drafting.lexicon import LEADFIRST_OK, OBJECT_VERBS, VERB1, VERB2
+from drafting.lexicon import LEADFIRST_OK, NAME_NOUNS, OBJECT_VERBS, VERB1, VERB2
 from drafting.text import ORDINALS, Sentence, Token
 
 ORDINAL_WORDS = set(ORDINALS)
@@ -181,7 +181,15 @@ def _parse_clause(words: list[str], gaz: Gazetteer, shaped: bool = True) -> Pars
         while j < len(words) and low[j] in {"cho", "các", "đ/c"} and not gaz.match(words, j) \
                 and " ".join(low[j : j + 3]) != "các đồng chí":
             j += 1
+        start = j
         leads, j = _owners(words, low, j, gaz)
+        if leads and shaped and j < len(words) and not _starts_verb(words, low, j) and \
+                (shape.word_tags(words)[j] in shape.NOUNISH
+                 or " ".join(low[j : j + 2]) in NAME_NOUNS):
+            # the list knew the start of the name only ("Tổ công tác | liên ngành số 3 …")
+            longer, verb = _shaped_lead(words, low, start, gaz)
+            if longer and verb > j:
+                leads, j = longer, verb
         if not leads:
             leads, j = _agent_span(words, low, j)
         if not leads:
@@ -248,7 +256,19 @@ def _shaped_lead(words: list[str], low: list[str], i: int,
     name = " ".join(words[i:end]).strip(" ,;:")
     name = re.sub(r"^(?:các\s+)?đồng chí\s+", lambda m: "các " if m.group(0).lower().startswith(
         "các") else "", name, flags=re.IGNORECASE)
-    return [name[:1].upper() + name[1:] if not name.lower().startswith("các ") else name], verb
+    if name.lower().startswith("các "):
+        return ["các " + name[4:]], verb
+    return [name[:1].upper() + name[1:]], verb
+
+
+def _starts_verb(words: list[str], low: list[str], j: int) -> bool:
+    """Word j starts the lead's verb or role (or the supports) by the lists."""
+    two = " ".join(low[j : j + 2])
+    return two in LEADFIRST_OK or two in VERB2 or low[j] in VERB1 or low[j] in {
+        "cùng", "và", "với", "thì", "cũng", "được", "có", "làm", "là", "tiếp", "sớm", "theo",
+        "trước", "trong", "tại", "ở", "để", "về", "chậm", "ngay", "khi", "nếu", "trên", "đến",
+        "cần", "phải", "hoặc", "hay", "thuộc", "của"} or \
+        bool(re.search(r"[,.;:]$", words[j - 1]))
 
 
 def _verb_by_shape(words: list[str], low: list[str], lead_end: int, j: int,

@@ -58,7 +58,8 @@ AGENT_HEADS = {
     "ban quản lý", "ban chỉ huy", "ban cán sự", "ban thường vụ", "thường trực", "thường vụ",
     "tỉnh ủy", "huyện ủy", "thành ủy", "thị ủy", "tỉnh", "huyện", "xã", "phường", "thị trấn",
     "quận", "thị xã", "thành phố", "ấp", "thôn", "bản", "khu phố", "tổ dân phố", "tỉnh đoàn",
-    "huyện đoàn", "thành đoàn", "liên đoàn", "hiệp hội", "ủy ban kiểm tra",
+    "huyện đoàn", "thành đoàn", "liên đoàn", "hiệp hội", "ủy ban kiểm tra", "khu dân cư",
+    "cụm dân cư", "ban điều hành", "hội đồng nghĩa vụ quân sự",
     # people
     "chủ tịch", "phó chủ tịch", "bí thư", "phó bí thư", "giám đốc", "phó giám đốc",
     "trưởng ban", "phó trưởng ban", "trưởng phòng", "chánh văn phòng", "chánh thanh tra",
@@ -66,6 +67,19 @@ AGENT_HEADS = {
     "viên chức", "bộ trưởng", "thứ trưởng", "chỉ huy trưởng", "hiệu trưởng", "trưởng",
     "chủ nhiệm", "cục trưởng", "tổng giám đốc",
 }
+# Fields in a body's name that the tagger reads as verbs ("Ban tuyên truyền", "Hội đồng thi
+# đua", "Tiểu ban văn kiện", "Tổ công tác liên ngành"): right after a head noun they go on
+# with the name.
+NAME_VERBS = {
+    "tuyên truyền", "thi đua", "soạn thảo", "giúp việc", "văn kiện", "xây dựng", "thẩm định",
+    "kiểm tra", "điều phối", "tổ chức", "vận động", "khen thưởng", "quản lý", "chỉ đạo",
+    "chỉ huy", "giám sát", "bầu cử", "phòng chống", "tiếp dân", "công tác", "liên ngành",
+    "điều hành", "phục vụ", "thường trực", "nội dung", "đối ngoại", "dân vận",
+}
+# … of which these are nouns that go on with the name whatever follows ("Tổ công tác liên
+# ngành số 3"); the others only when the body's own verb follows ("Ban tuyên truyền bám sát").
+NAME_NOUNS = {"liên ngành", "công tác", "văn kiện", "nội dung", "thường trực", "dân vận",
+              "đối ngoại"}
 # Verbs after a subject that report, agree or speak rather than start a job to track.
 NOT_ACTION = {
     "là", "có", "được", "bị", "thống nhất", "nhất trí", "đồng ý", "ghi nhận", "biểu dương",

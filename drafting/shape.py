@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from drafting.gazetteer import Gazetteer, key
-from drafting.lexicon import AGENT_HEADS, LEAD_VERBS, NOT_ACTION, VERB1, VERB2
+from drafting.lexicon import AGENT_HEADS, LEAD_VERBS, NAME_NOUNS, NAME_VERBS, NOT_ACTION, VERB1, VERB2
 
 # Tags of words that may stand inside a noun phrase naming a body: nouns, proper nouns,
 # classifiers, unit and abbreviation nouns, quantifiers ("các"), numbers ("12 xã").
@@ -24,7 +24,7 @@ DETERMINERS = {"các", "những", "mọi", "từng", "toàn", "cả", "mỗi"}
 MAX_SUBJECT = 14  # words: longer is not a subject but a sentence
 # Phrases that start like a body and are not one.
 NOT_SUBJECT = {"hội nghị", "hội thảo", "hội ý", "hội họp", "đoàn kiểm", "đoàn công", "tổ chức",
-               "cấp phép", "cấp giấy", "bản đồ", "vụ việc", "vụ án", "đoàn đại"}
+               "cấp phép", "cấp giấy", "bản đồ", "vụ việc", "vụ án", "đoàn đại", "báo cáo", "báo chí"}
 
 
 @lru_cache(maxsize=8192)
@@ -77,6 +77,11 @@ def head_at(low: list[str], i: int) -> int:
     return 0
 
 
+def _after_head(low: list[str], i: int, k: int) -> bool:
+    """Word k comes right after a head noun of a body ("… Hội đồng | thi đua")."""
+    return any(" ".join(low[k - n : k]) in AGENT_HEADS for n in (1, 2, 3) if k - n >= i)
+
+
 def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None = None,
                 ) -> tuple[int, int] | None:
     """(end of the subject, start of its verb) when words[i:] is "subject verb …": a noun
@@ -99,6 +104,10 @@ def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None
         elif low[k] in DETERMINERS or tags[k] in NOUNISH or (tags[k] == "+" and k > i) or \
                 (k > i and words[k][:1].isupper() and not words[k - 1].endswith(",")):
             k += 1  # "… Ủy viên Ban Thường vụ": a capitalised title the tagger calls a verb
+        elif " ".join(low[k : k + 2]) in NAME_VERBS and _after_head(low, i, k) and \
+                k + 2 < len(words) and (tags[k + 2] == "V" or
+                                        " ".join(low[k : k + 2]) in NAME_NOUNS):
+            k += 2  # "Hội đồng thi đua xem lại …", "Tiểu ban tuyên truyền bám sát …"
         elif low[k] in {"và", "của"} and k > i and k + 1 < len(words) and \
                 (tags[k + 1] in NOUNISH or low[k + 1] in DETERMINERS):
             k += 1
@@ -124,7 +133,9 @@ def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None
     if tags[k] == "V" and " ".join(low[k : k + 2]) not in VERB2 and low[k] not in VERB1:
         ahead = next((p for p in range(k + 1, min(len(words), k + 5))
                       if " ".join(low[p : p + 2]) in LEAD_VERBS), None)
-        if ahead is not None and not any(re.search(r"[,.;:]$", w) for w in words[k:ahead]):
+        if ahead is not None and not any(re.search(r"[,.;:]$", w) for w in words[k:ahead]) \
+                and not any(w in NOT_ACTION or " ".join(low[p : p + 2]) in NOT_ACTION
+                            for p, w in enumerate(low[k:ahead], k)):
             end = k = ahead
             return end, k
     while k < len(words) and (low[k] in BRIDGE or " ".join(low[k : k + 2]) in BRIDGE):

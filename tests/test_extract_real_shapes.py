@@ -431,3 +431,37 @@ def test_unpunctuated_body_spoken_to_is_no_new_lead_and_closing_words_drop():
                   "ban nhân dân tỉnh xem xét giải quyết vậy thôi")
     assert leads(found) == [["Sở Giáo dục và Đào tạo"]]
     assert found[0].action.endswith("xem xét giải quyết")
+
+
+# -- 4b. bodies no list names, found from the clause's shape (noun phrase, then verb) ------
+
+
+def test_a_body_no_list_names_leads_by_its_shape():
+    found = tasks("Kết luận như sau: "
+                  "Phòng Quản lý trật tự đô thị và môi trường thống kê lại các điểm tập kết rác. "
+                  "Các khu dân cư vận động bà con nạo vét kênh mương trước mùa mưa. "
+                  "Tiểu ban tuyên truyền bám sát kế hoạch, thường xuyên cập nhật tin bài.")
+    assert leads(found) == [["Phòng Quản lý trật tự đô thị và môi trường"], ["các khu dân cư"],
+                            ["Tiểu ban tuyên truyền"]]
+    assert found[1].action.lower().startswith("vận động bà con")
+
+
+def test_a_listed_name_that_goes_on_is_read_whole():
+    # the list knows "Thường trực"; the subject is "Thường trực Hội đồng thi đua"
+    found = tasks("Kết luận: Thường trực Hội đồng thi đua xem lại danh sách đề nghị khen thưởng.")
+    assert leads(found) == [["Thường trực Hội đồng thi đua"]]
+
+
+def test_after_giao_a_body_no_list_names_ends_at_its_verb():
+    found = tasks("Kết luận: Giao Tổ công tác liên ngành số 3 rà soát lại toàn bộ hiện trạng "
+                  "sử dụng đất.")
+    assert leads(found) == [["Tổ công tác liên ngành số 3"]]
+    assert found[0].action.lower().startswith("rà soát")
+
+
+def test_shapes_that_look_like_a_body_are_not_tasks():
+    found = tasks("Kết luận: Hội nghị thống nhất thông qua dự thảo kế hoạch. "
+                  "Báo cáo gửi về trước ngày 10 hằng tháng. "
+                  "Đoàn công tác xuất phát từ thị xã lúc 7 giờ. "
+                  "Các xã, thị trấn đã hoàn thành chỉ tiêu thu ngân sách.")
+    assert found == []
