@@ -11,6 +11,7 @@ from typing import Any
 
 from drafting import deadline_text as written
 from drafting.deadline_kinds import Place, kind_of
+from drafting.docxkit import layout
 from drafting.meeting import Meeting
 from drafting.model import Deadline, Task
 from drafting.style import formal
@@ -98,8 +99,6 @@ def opening(meeting: Meeting, reported_by: list[str] | None = None,
     "Ngày …, tại …, đồng chí …, Chủ tịch UBND tỉnh chủ trì cuộc họp …. Tham dự có: …" and
     "Sau khi nghe báo cáo của … và ý kiến phát biểu của các đại biểu dự họp, … kết luận …:"."""
     if lay is None:
-        from drafting.docxkit import layout
-
         lay = layout(meeting.format)
     name, title = chair_parts(meeting)
     parts = [f"Ngày {body_date(meeting.date, lay)}"]
@@ -220,8 +219,6 @@ def body_dates(text: str, lay: dict[str, Any]) -> str:
 def form_defaults(fmt: str, issuing_body: str = "", chair: str = "") -> dict[str, str]:
     """What the upload form and the draft page show for an empty field: the format's usual
     signer, recipients and "kết luận bởi" for this issuing body (a sample body without one)."""
-    from drafting.docxkit import layout
-
     lay = layout(fmt)
     sample = issuing_body or ("Tỉnh ủy Lào Cai" if fmt == "party" else "Ủy ban nhân dân tỉnh Lào Cai")
     m = Meeting(issuing_body=sample, title="họp", date=date.today(), format=fmt, chair=chair)
