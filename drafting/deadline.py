@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import holidays
 
+from drafting.deadline_kinds import KINDS
 from drafting.model import Deadline
 from drafting.numbers import MONTH_NAMES, ROMAN, parse_words
 
@@ -73,8 +74,7 @@ _EVENT = re.compile(
     r"|trước\s+(?:kỳ\s+họp|phiên\s+họp|hội\s+nghị|đại\s+hội|thời\s+điểm)[^,.;]{0,50}"
     r"|trước\s+(?:năm\s+học\s+mới|mùa\s+(?:mưa|bão|khô|lũ|mưa\s+bão))"
 )
-_PRECEDENCE = {"date": 0, "month": 1, "quarter": 1, "year": 1, "relative": 2, "event": 3,
-               "recurring": 4}
+_PRECEDENCE = {k.name: k.precedence for k in KINDS.values() if k.precedence is not None}
 
 
 @dataclass

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 
 from drafting import docxkit as kit
 from drafting import wording
+from drafting.deadline_text import digits
 from drafting.meeting import Meeting
 from drafting.model import Conclusion
 from drafting.render import RULE_FRACTION, _fields, _header, body_parts, vn_date
-from drafting.style import digits
 from transcribe.transcript import Segment, Transcript
 
 MIN_WORDS = 4  # shorter turns are not contributions

@@ -11,7 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-DEADLINE_KINDS = ("date", "month", "quarter", "year", "relative", "recurring", "event", "none")
+from drafting.deadline_kinds import KINDS, NONE
+
+DEADLINE_KINDS = tuple(KINDS)  # the table of kinds: drafting/deadline_kinds.py
 
 # Task flags
 QUOTE_NOT_FOUND = "quote_not_found"  # LLM quote absent from the transcript: check by hand
@@ -20,7 +22,7 @@ NO_LEAD = "no_lead"  # no unit or person found as the lead
 
 @dataclass
 class Deadline:
-    kind: str = "none"
+    kind: str = NONE  # a name in drafting/deadline_kinds.py: KINDS
     due: date | None = None
     phrase: str = ""
 
@@ -33,7 +35,7 @@ class Deadline:
         data = data or {}
         due = data.get("due")
         return cls(
-            kind=data.get("kind") or "none",
+            kind=data.get("kind") or NONE,
             due=date.fromisoformat(due) if due else None,
             phrase=data.get("phrase") or "",
         )

@@ -15,9 +15,12 @@ from docx.opc.exceptions import OpcError
 from lxml.etree import LxmlError
 
 from drafting.deadline import parse as parse_deadline
+from drafting.deadline_kinds import NONE, Place, kind_of
+from drafting.deadline_text import without_estimate
+from drafting.extract import extract_text
 from drafting.gazetteer import default_gazetteer, key
+from drafting.meeting import Meeting
 from drafting.model import Deadline, Evidence, Task
-from drafting.render import without_estimate
 from ketluan.errors import DocumentError
 from ketluan.officefile import check_office_file
 
@@ -143,8 +146,8 @@ def _from_table(table, columns: dict[str, int], ref: date) -> list[Task]:
             continue
         phrase = without_estimate(cell("deadline"))
         deadline = parse_deadline(phrase, ref) if phrase else Deadline()
-        if phrase and deadline.kind == "none":
-            deadline = Deadline("none", None, phrase)  # kept for a person to read
+        if phrase and deadline.kind == NONE:
+            deadline = Deadline(NONE, None, phrase)  # kept for a person to read
         tasks.append(Task(
             id=f"T{len(tasks) + 1}",
             leads=_names(cell("leads"), gaz),
@@ -180,9 +183,6 @@ def _from_body(lines: list[tuple[str, list[int]]], notes: dict[int, str],
                ref: date) -> list[Task]:
     """A notice with no task table: the rule engine reads its numbered paragraphs (from the
     lead-in to the closing sentence), and each task takes the comment of its paragraph."""
-    from drafting.extract import extract_text
-    from drafting.meeting import Meeting
-
     end = next((k for k, (text, _) in enumerate(lines) if CLOSING.search(text)), len(lines))
     lines = lines[:end]
     meeting = Meeting(issuing_body="(không rõ)", title="(nhập từ tài liệu)", date=ref)
@@ -192,8 +192,11 @@ def _from_body(lines: list[tuple[str, list[int]]], notes: dict[int, str],
         note = "\n".join(notes[i] for i in lines[ids[0]][1] if i in notes) if ids else ""
         _apply_note(task, note, lines[ids[0]][0] if ids else "")
         phrase = task.deadline.phrase
-        if task.deadline.kind == "recurring" and task.action.lower().startswith(phrase.lower()):
-            rest = task.action[len(phrase):].strip(" ,")  # "thường xuyên" is the deadline
+        if kind_of(task.deadline.kind).place is Place.BEFORE and \
+                task.action.lower().startswith(phrase.lower()):
+            # written before the action ("Giao Sở Y tế thường xuyên kiểm tra …"): the
+            # deadline, not a part of the action
+            rest = task.action[len(phrase):].strip(" ,")
             task.action = rest[:1].upper() + rest[1:] if rest else task.action
     return tasks
 

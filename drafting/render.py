@@ -15,16 +15,17 @@ from typing import Any
 
 from docx.shared import Mm
 
+from drafting import deadline_text as written
 from drafting import docxkit as kit
 from drafting import wording
+from drafting.deadline_kinds import Follow, kind_of
 from drafting.meeting import Meeting
 from drafting.model import QUOTE_NOT_FOUND, Conclusion, Deadline, Task
-from drafting.style import formal
+from drafting.reader import check_docx
 from ketluan.errors import DocumentError
 
 TABLE_COLUMNS = ("STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn")
 TABLE_WIDTHS = (0.08, 0.37, 0.19, 0.19, 0.17)  # fractions of the text width
-ROMAN_Q = {1: "I", 2: "II", 3: "III", 4: "IV"}
 TASK_LABEL = "Căn cứ cho nhiệm vụ:"  # drafting/reader.py checks a comment against its task
 RULE_FRACTION = 0.4  # rules under the body name and the trích yếu: ⅓–½ of the words
 
@@ -89,34 +90,9 @@ def body_parts(c: Conclusion, lay: dict[str, Any], ref: date | None = None,
     return out
 
 
-ESTIMATE = re.compile(r"\s*\(dự kiến đến [^)]*\)")
-
-
-def without_estimate(text: str) -> str:
-    """The Thời hạn cell minus the "(dự kiến đến …)" date that deadline_text adds to
-    relative deadlines: it is a reading aid computed from the notice date, not a deadline."""
-    return ESTIMATE.sub("", text).strip()
-
-
 def deadline_text(d: Deadline) -> str:
     """What the Thời hạn column shows; import-docx parses it back to the same deadline."""
-    if d.kind == "none" or (d.due is None and not d.phrase):
-        return ""
-    if d.kind == "relative" and d.due and ";" not in d.phrase:
-        # the computed date helps the drafter; "kể từ ngày ký" may move it, hence "dự kiến"
-        return (f"{formal(d.phrase, d.due)} "
-                f"(dự kiến đến {d.due.day:02d}/{d.due.month:02d}/{d.due.year})")
-    if ";" in d.phrase or d.due is None or d.kind == "relative":
-        return _cap(d.phrase)
-    if d.kind == "date":
-        return f"Trước ngày {d.due.day:02d}/{d.due.month:02d}/{d.due.year}"
-    if d.kind == "month":
-        return f"Trong tháng {d.due.month:02d}/{d.due.year}"
-    if d.kind == "quarter":
-        return f"Trong quý {ROMAN_Q[(d.due.month - 1) // 3 + 1]}/{d.due.year}"
-    if d.kind == "year":
-        return f"Trong năm {d.due.year}"
-    return _cap(d.phrase)
+    return written.write(d, written.COLUMN)
 
 
 def vn_date(d: date | None, year_hint: int) -> str:
@@ -323,7 +299,7 @@ def _evidence_note(task: Task) -> str:
         parts.append(f"Nghe lại: {task.evidence.clock} – [{_clock(end)}]")
     if task.quote:
         parts.append(f"Lời chủ trì: “{task.quote[:400]}”")
-    if task.deadline.kind == "relative" and task.deadline.due:
+    if kind_of(task.deadline.kind).follow is Follow.COUNTED and task.deadline.due:
         d = task.deadline.due
         parts.append(f"Hạn dự kiến (tính từ ngày họp): {d.day:02d}/{d.month:02d}/{d.year}")
     if QUOTE_NOT_FOUND in task.flags:
@@ -369,8 +345,6 @@ def _from_template(conclusion: Conclusion, meeting: Meeting, path: Path):
     """
     from docxtpl import DocxTemplate
 
-    from drafting.reader import check_docx
-
     check_docx(path)
     lay = kit.layout(meeting.format)
     fields = {**_fields(meeting, lay), "issuer": wording.issuer(meeting, lay),
@@ -402,11 +376,6 @@ def _task_context(n: int, t: Task) -> dict[str, Any]:
         "supports": "\n".join(t.supports), "deadline": deadline_text(t.deadline),
         "time": t.evidence.clock, "quote": t.quote,
     }
-
-
-def _cap(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return text[:1].upper() + text[1:]
 
 
 def _clock(seconds: float) -> str:

@@ -9,11 +9,13 @@ import re
 from datetime import date
 from typing import Any
 
+from drafting import deadline_text as written
+from drafting.deadline_kinds import Place, kind_of
+from drafting.docxkit import layout
 from drafting.meeting import Meeting
 from drafting.model import Deadline, Task
 from drafting.style import formal
 
-ROMAN_Q = {1: "I", 2: "II", 3: "III", 4: "IV"}
 COMRADE = re.compile(r"^(?:(?:các\s+)?đồng\s+chí|đ/c|đc\.?)\s+", re.IGNORECASE)
 MEETING_WORD = re.compile(r"^(?:cuộc\s+họp|buổi\s+họp|phiên\s+họp|họp)\b[\s:,-]*", re.IGNORECASE)
 EVENT_WORD = re.compile(r"^(?:hội\s+nghị|buổi\s+làm\s+việc|hội\s+thảo)\b", re.IGNORECASE)
@@ -97,8 +99,6 @@ def opening(meeting: Meeting, reported_by: list[str] | None = None,
     "Ngày …, tại …, đồng chí …, Chủ tịch UBND tỉnh chủ trì cuộc họp …. Tham dự có: …" and
     "Sau khi nghe báo cáo của … và ý kiến phát biểu của các đại biểu dự họp, … kết luận …:"."""
     if lay is None:
-        from drafting.docxkit import layout
-
         lay = layout(meeting.format)
     name, title = chair_parts(meeting)
     parts = [f"Ngày {body_date(meeting.date, lay)}"]
@@ -177,7 +177,8 @@ def task_paragraph(task: Task, lay: dict[str, Any], ref: date | None = None) -> 
     else:
         head = ""
     due = deadline_phrase(task.deadline, lay)
-    if task.deadline.kind == "recurring" and due and due.lower() not in action.lower():
+    place = kind_of(task.deadline.kind).place
+    if place is Place.BEFORE and due and due.lower() not in action.lower():
         action, due = f"{due} {action}", ""  # "Giao Sở Y tế thường xuyên kiểm tra …"
     text = head + action
     if due and ref is not None:  # "trong ba mươi ngày" → "trong 30 ngày"
@@ -188,7 +189,7 @@ def task_paragraph(task: Task, lay: dict[str, Any], ref: date | None = None) -> 
     elif due and due.lower() not in text.lower():
         if ";" in due:  # chained, but not one per step: said together, as the chair gave them
             text += " " + " và ".join(dues)
-        elif task.deadline.kind in ("event", "none") or DUE_VERB.search(action):
+        elif place is Place.AFTER or DUE_VERB.search(action):
             text += f" {due}"
         else:
             text += f", hoàn thành {due}"
@@ -197,18 +198,7 @@ def task_paragraph(task: Task, lay: dict[str, Any], ref: date | None = None) -> 
 
 def deadline_phrase(d: Deadline, lay: dict[str, Any]) -> str:
     """The deadline as the body says it: "trước ngày 15/9/2026", "trong quý III/2026"."""
-    if d.kind == "none" and not d.phrase:
-        return ""
-    if d.due is None or ";" in d.phrase or d.kind in ("relative", "recurring", "event", "none"):
-        phrase = re.sub(r"\s*\(dự kiến đến [^)]*\)", "", d.phrase).strip(" .;,")
-        return phrase[:1].lower() + phrase[1:]
-    if d.kind == "date":
-        return f"trước ngày {body_date(d.due, lay)}"
-    if d.kind == "month":
-        return f"trong tháng {d.due.month}/{d.due.year}"
-    if d.kind == "quarter":
-        return f"trong quý {ROMAN_Q[(d.due.month - 1) // 3 + 1]}/{d.due.year}"
-    return f"trong năm {d.due.year}"
+    return written.write(d, written.prose(lay))
 
 
 def body_date(d: date, lay: dict[str, Any]) -> str:
@@ -229,8 +219,6 @@ def body_dates(text: str, lay: dict[str, Any]) -> str:
 def form_defaults(fmt: str, issuing_body: str = "", chair: str = "") -> dict[str, str]:
     """What the upload form and the draft page show for an empty field: the format's usual
     signer, recipients and "kết luận bởi" for this issuing body (a sample body without one)."""
-    from drafting.docxkit import layout
-
     lay = layout(fmt)
     sample = issuing_body or ("Tỉnh ủy Lào Cai" if fmt == "party" else "Ủy ban nhân dân tỉnh Lào Cai")
     m = Meeting(issuing_body=sample, title="họp", date=date.today(), format=fmt, chair=chair)

@@ -169,7 +169,7 @@ def edit(s: Session, store: db.FileStore, meeting: db.Meeting, base_version: int
         if not task:
             task = {"id": _new_id(used), "evidence": {}, "quote": ""}
         task.update(leads=row.leads, supports=row.supports, action=row.action)
-        deadline = dict(task.get("deadline") or {"kind": "none", "due": None})
+        deadline = dict(task.get("deadline") or drafting.Deadline().to_dict())
         if row.deadline_phrase != deadline.get("phrase", ""):
             deadline = _deadline(row.deadline_phrase, meeting)
         task["deadline"] = deadline
@@ -187,7 +187,7 @@ def edit(s: Session, store: db.FileStore, meeting: db.Meeting, base_version: int
 def _deadline(phrase: str, meeting: db.Meeting) -> dict[str, Any]:
     """A typed deadline phrase, parsed like the extractor does ('trước 30/6/2026')."""
     if not phrase or meeting.date is None:
-        return {"kind": "none", "due": None, "phrase": phrase}
+        return drafting.Deadline(phrase=phrase).to_dict()
     found = parse(phrase, meeting.date)
     found.phrase = found.phrase or phrase  # an unparsed phrase is kept as written
     return found.to_dict()

@@ -292,7 +292,7 @@ def _deadline(kind_cell: Any, due_cell: Any, issued: date):
         if _looks_like_date(due_text):
             return UNSET, "", None, f"hạn xử lý '{due_text}' không phải ngày hợp lệ"
         parsed = parse_deadline(due_text, issued)
-        got = kind_from_drafting(parsed.kind, parsed.phrase)
+        got = kind_from_drafting(parsed.kind)
         if kind == FIXED and got != FIXED:
             return UNSET, "", None, f"hạn xử lý '{due_text}' không phải một ngày cụ thể"
         if got == WITHIN_DAYS:

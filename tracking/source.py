@@ -135,7 +135,7 @@ def sha256_of(path: Path) -> str:
 
 def _split_leads(task: Task) -> list[ParsedTask]:
     """One tracked task per lead unit: each lead answers for its own result and deadline."""
-    kind = kind_from_drafting(task.deadline.kind, task.deadline.phrase)
+    kind = kind_from_drafting(task.deadline.kind)
     if kind == UNSET and task.deadline.due is not None:
         kind = FIXED
     quote, start, end = task.quote, task.evidence.start, task.evidence.end

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from drafting.deadline import add_working_days
 from drafting.deadline import parse as parse_deadline
+from drafting.deadline_kinds import Follow, kind_of
 from ketluan.settings import Settings
 
 # Loại thời hạn
@@ -138,24 +139,21 @@ def effective_due(kind: str, due: date | None, phrase: str, received_on: date | 
         if received_on is None:
             return None
         parsed = parse_deadline(phrase, received_on)
-        return parsed.due if parsed.kind == "relative" else None
+        return parsed.due if kind_of(parsed.kind).follow is Follow.COUNTED else None
     if kind in (RECURRING, CONDITIONAL, UNSET):
         return None
     return due
 
 
-def kind_from_drafting(kind: str, phrase: str) -> str:
-    """Map drafting's deadline kinds (date, month, quarter, year, relative, recurring, event,
-    none) to the tracking kinds."""
-    if kind in ("date", "month", "quarter", "year"):
-        return FIXED
-    if kind == "relative":
-        return WITHIN_DAYS
-    if kind == "recurring":
-        return RECURRING
-    if kind == "event":
-        return CONDITIONAL
-    return UNSET
+# How each of drafting's deadline kinds is followed (drafting/deadline_kinds.py: Follow) is
+# a tracking kind: a new drafting kind names its Follow and needs nothing here.
+BY_FOLLOW = {Follow.DATE: FIXED, Follow.COUNTED: WITHIN_DAYS, Follow.ONGOING: RECURRING,
+             Follow.EVENT: CONDITIONAL, Follow.NONE: UNSET}
+
+
+def kind_from_drafting(kind: str) -> str:
+    """The tracking kind of a drafting deadline kind (drafting/deadline_kinds.py: KINDS)."""
+    return BY_FOLLOW[kind_of(kind).follow]
 
 
 @lru_cache(maxsize=256)
