@@ -3,7 +3,7 @@
     python bench/extraction.py            # the hand-written dev set (bench/data/extraction)
     python bench/extraction.py --real     # published notices (bench/data/extraction_real/dev),
                                           # by origin and format
-    python bench/extraction.py --real --split real-fresh4  # the hold-out: run it only to
+    python bench/extraction.py --real --split real-fresh5  # the hold-out: run it only to
                                           # report, never to tune (earlier hold-outs, once
                                           # scored, became tuning material; the first fresh split was
                                           # scored twice and is now part of dev)
@@ -218,8 +218,8 @@ def main() -> None:
     ap.add_argument("--real", action="store_true", help="the published notices")
     ap.add_argument("--data", type=Path, default=REAL, help="with --real: the corpus folder")
     ap.add_argument("--split", default="real-dev",
-                    help="with --real: real-dev (dev+fresh2+fresh3, tune on it), real-fresh4 "
-                         "(the hold-out: report only), real-fresh2/-fresh3 (old hold-outs), all")
+                    help="with --real: real-dev (dev+fresh2..4, tune on it), real-fresh5 "
+                         "(the hold-out: report only), real-fresh2/-3/-4 (old hold-outs), all")
     ap.add_argument("--errors", default="written", choices=("written", "spoken", "unpunctuated"),
                     help="with --real -v: which text's errors to list")
     args = ap.parse_args()
@@ -243,11 +243,11 @@ def main() -> None:
 
 
 def real(args) -> None:
-    # fresh2 and fresh3 were the hold-outs of session 4 (scored, errors never read); since
-    # session 5 they are tuning material beside dev, and fresh4 is the hold-out.
-    folders = {"real-dev": ["dev", "fresh2", "fresh3"], "real-fresh2": ["fresh2"],
-               "real-fresh3": ["fresh3"], "real-fresh4": ["fresh4"],
-               "all": ["dev", "fresh2", "fresh3", "fresh4"]}
+    # Each hold-out, once scored (its errors never read), becomes tuning material beside dev:
+    # fresh2 and fresh3 (session 4) and fresh4 (session 5); fresh5 is the hold-out.
+    folders = {"real-dev": ["dev", "fresh2", "fresh3", "fresh4"], "real-fresh2": ["fresh2"],
+               "real-fresh3": ["fresh3"], "real-fresh4": ["fresh4"], "real-fresh5": ["fresh5"],
+               "all": ["dev", "fresh2", "fresh3", "fresh4", "fresh5"]}
     paths = [p for f in folders[args.split] for p in sorted((args.data / f).glob("*.txt"))]
     notices = [load(p) for p in paths]
     spoken = [n for n in notices if n.spoken]

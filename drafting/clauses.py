@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from drafting import deadline as dl
 from drafting import shape
 from drafting.gazetteer import Gazetteer, key, plain
-from drafting.lexicon import LEADFIRST_OK, NAME_NOUNS, OBJECT_VERBS, VERB1, VERB2
+from drafting.lexicon import LEAD_VERBS, LEADFIRST_OK, NAME_NOUNS, OBJECT_VERBS, VERB1, VERB2
 from drafting.text import ORDINALS, Sentence, Token
 
 ORDINAL_WORDS = set(ORDINALS)
@@ -178,7 +178,8 @@ def _parse_clause(words: list[str], gaz: Gazetteer, shaped: bool = True) -> Pars
                 break
     if trig is not None:
         j = i + len(trig)
-        while j < len(words) and low[j] in {"cho", "các", "đ/c"} and not gaz.match(words, j) \
+        while j < len(words) and low[j] in {"cho", "các", "đ/c", "bên", "phía"} and \
+                not gaz.match(words, j) \
                 and " ".join(low[j : j + 3]) != "các đồng chí":
             j += 1
         start = j
@@ -216,6 +217,11 @@ def _listed_lead_first(words: list[str], low: list[str], j: int, leads: list[str
     """The leads the gazetteer found end at word j: their role or verb, then the action."""
     j2 = skip_deadline(words, j)
     j2 = _skip(low, j2, {"cũng", "vẫn"})
+    if " ".join(low[j2 : j2 + 2]) == "đồng thời":  # "Bộ Công Thương đồng thời tăng cường …"
+        j2 += 2
+    aside = _skip_aside(words, low, j, j2)
+    if aside != j2:
+        return parse_rest(words, low, aside, leads, gaz)
     j2 = j2 + 1 if j2 < len(words) and low[j2] in {"thì", "cần", "phải"} and j2 != j else j2
     # "Bộ TT&TT cũng được giao nhiệm vụ …", "Sở Y tế có nhiệm vụ …": a role, then the action
     k = _skip(low, j2, {"cũng", "đã", "vẫn"})
@@ -259,6 +265,26 @@ def _shaped_lead(words: list[str], low: list[str], i: int,
     if name.lower().startswith("các "):
         return ["các " + name[4:]], verb
     return [name[:1].upper() + name[1:]], verb
+
+
+# Words that open an aside between a lead and its verb ("UBND tỉnh Hà Tĩnh, trên cơ sở thống
+# nhất với Bộ Xây dựng, thực hiện …", "Sở Y tế, căn cứ chức năng, nhiệm vụ, chủ động …").
+ASIDE_OPENERS = {"trên", "căn", "theo", "trong", "tùy", "tuỳ", "sau", "khi", "nếu", "qua",
+                 "thông", "dựa", "bằng", "ngoài"}
+
+
+def _skip_aside(words: list[str], low: list[str], j: int, j2: int) -> int:
+    """Past an aside set off by commas right after the lead, when the lead's verb follows."""
+    if j2 != j or j == 0 or not words[j - 1].endswith(",") or j2 >= len(words) or \
+            low[j2] not in ASIDE_OPENERS:
+        return j2
+    for k in range(j2 + 1, min(len(words), j2 + 25)):
+        if re.search(r"[.;:]$", words[k - 1]):
+            return j2
+        if words[k - 1].endswith(",") and k < len(words) and \
+                (" ".join(low[k : k + 2]) in LEAD_VERBS or low[k] in VERB1):
+            return k
+    return j2
 
 
 def _starts_verb(words: list[str], low: list[str], j: int) -> bool:

@@ -295,7 +295,9 @@ class Gazetteer:
                 # tone errors ("công an tình") only where no other word reads the same
                 # ("quản" is not "quận")
                 if window == phrase or (phrase in {"tỉnh", "huyện", "tỉnh ủy", "huyện ủy"}
-                                        and plain(window) == plain(phrase)):
+                                        and plain(window) == plain(phrase)
+                                        # "Bộ … tính toán": a verb, not "tỉnh"
+                                        and " ".join(keys[end : end + 2]) not in VERB2):
                     stop = end + size
                     break
             else:

@@ -193,9 +193,21 @@ def _corrections(tokens: list[Token]) -> list[Token]:
         group = next((k for k in kinds if head in k), {head})
         # walk back to the start of the replaced phrase
         cut = None
-        for j in range(len(out) - 1, max(-1, len(out) - 12), -1):
+        window = range(len(out) - 1, max(-1, len(out) - 12), -1)
+        if group is UNIT_HEADS:
+            # "UBND tỉnh Quảng Bình, à nhầm, UBND tỉnh Hà Tĩnh": the replaced name starts with
+            # the same head word, not at the nearest level word ("tỉnh")
+            stop = next((j for j in window if out[j].text.lower().strip(",") in
+                         {"giao", "đề", "yêu", "với", "hợp"}), -1)
+            cut = next((j for j in window if j > stop and
+                        out[j].text.lower().strip(",") == head), None)
+        for j in window if cut is None else ():
             w = out[j].text.lower().strip(",")
-            if w in group and (group is not DATE_HEADS or w == head or w in {"trước", "trong"}):
+            if w in group and (group is not DATE_HEADS or w == head or w in {"trước", "trong"}) \
+                    and not (group is not UNIT_HEADS and j and
+                             out[j - 1].text.lower().strip(",") in UNIT_HEADS):
+                # ("giao Bộ Giao thông, à nhầm, giao Bộ Xây dựng": "Giao" of the name is no
+                # "giao")
                 cut = j
                 break
             if group is UNIT_HEADS and w in {"giao", "đề", "yêu", "với", "hợp"}:

@@ -465,3 +465,24 @@ def test_shapes_that_look_like_a_body_are_not_tasks():
                   "Đoàn công tác xuất phát từ thị xã lúc 7 giờ. "
                   "Các xã, thị trấn đã hoàn thành chỉ tiêu thu ngân sách.")
     assert found == []
+
+
+# -- spoken self-corrections of a name, and asides between a lead and its verb -------------
+
+
+def test_a_corrected_name_is_replaced_whole():
+    found = tasks("Tôi kết luận như sau. Giao Bộ Giao thông, à nhầm, giao Bộ Xây dựng nghiên cứu "
+                  "đề xuất của tỉnh. Ủy ban nhân dân tỉnh Quảng Ngãi, à nhầm, Ủy ban nhân dân "
+                  "tỉnh Quảng Nam khẩn trương hoàn thiện hồ sơ. Còn đề nghị bên Mặt trận, à không, "
+                  "bên UBND phường tiếp tục vận động các hộ dân.")
+    assert leads(found) == [["Bộ Xây dựng"], ["UBND tỉnh Quảng Nam"], ["UBND phường"]]
+
+
+def test_an_aside_between_the_lead_and_its_verb_is_skipped():
+    found = tasks("Kết luận: UBND tỉnh Quảng Nam, trên cơ sở thống nhất với Bộ Xây dựng, thực "
+                  "hiện việc lập quy hoạch. Sở Y tế, căn cứ chức năng, nhiệm vụ được giao, chủ "
+                  "động rà soát danh mục thuốc. Bộ Công Thương đồng thời tăng cường kiểm tra thị "
+                  "trường.")
+    assert leads(found) == [["UBND tỉnh Quảng Nam"], ["Sở Y tế"], ["Bộ Công Thương"]]
+    assert found[0].action.lower().startswith("thực hiện")
+    assert found[1].action.lower().startswith("chủ động")
