@@ -19,7 +19,11 @@ from drafting.lexicon import AGENT_HEADS, LEAD_VERBS, NAME_NOUNS, NAME_VERBS, NO
 NOUNISH = {"N", "Np", "Nc", "Nu", "Ny", "Nb", "L", "M"}
 # Between the subject and its verb: "sẽ", "cũng", "cần", "phải", "thì", "tự" …
 BRIDGE = {"sẽ", "cũng", "cần", "phải", "thì", "tự", "vẫn", "đều", "nên", "hãy", "tiếp",
-          "cần phải"}
+          "cần phải", "tích cực", "kịp thời", "nghiêm túc", "quyết liệt", "sớm", "trực tiếp",
+          "thường xuyên", "đồng thời", "khẩn trương", "chủ động", "tập trung"}
+# "có" starts a job only with what must be had: "… có kế hoạch", "… phải có giải pháp"
+HAVE_OBJECTS = {"kế hoạch", "giải pháp", "phương án", "biện pháp", "văn bản", "trách nhiệm",
+                "lộ trình", "báo cáo"}
 DETERMINERS = {"các", "những", "mọi", "từng", "toàn", "cả", "mỗi"}
 MAX_SUBJECT = 14  # words: longer is not a subject but a sentence
 # Phrases that start like a body and are not one.
@@ -138,8 +142,13 @@ def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None
                             for p, w in enumerate(low[k:ahead], k)):
             end = k = ahead
             return end, k
+    before = k
     while k < len(words) and (low[k] in BRIDGE or " ".join(low[k : k + 2]) in BRIDGE):
         k += 2 if " ".join(low[k : k + 2]) in BRIDGE else 1
+    if k < len(words) and tags[k] != "V" and k > before and tags[before] == "V":
+        k = before  # "các ngành tập trung vào …": the manner word is the verb itself
+    if k < len(words) and low[k] == "có" and " ".join(low[k + 1 : k + 3]) in HAVE_OBJECTS:
+        return end, k
     if k >= len(words) or tags[k] != "V" or low[k] in NOT_ACTION or \
             " ".join(low[k : k + 2]) in NOT_ACTION:
         return None
