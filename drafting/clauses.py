@@ -8,46 +8,39 @@ where clauses and (for unpunctuated speech) sentences begin.
 import itertools
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from rapidfuzz import fuzz
 
 from drafting import deadline as dl
 from drafting import shape
 from drafting.gazetteer import Gazetteer, key, plain
-from drafting.lexicon import LEAD_VERBS, LEADFIRST_OK, NAME_NOUNS, OBJECT_VERBS, VERB1, VERB2
-from drafting.text import ORDINALS, Sentence, Token
+from drafting.lexicon import (
+    AGENT_NOUNS,
+    ASIDE_OPENERS,
+    ASSIGNER_NOUNS,
+    GIAO_SOUNDALIKES,
+    LEAD_VERBS,
+    LEADFIRST_NEG,
+    LEADFIRST_OK,
+    MANNER,
+    MID_TRIGGERS,
+    NAME_NOUNS,
+    NOUNISH,
+    OBJECT_VERBS,
+    ORDINALS,
+    PERSON_STOP,
+    PREFIX_OK,
+    ROLE_WORDS,
+    RULES,
+    TITLES,
+    TRIGGERS,
+    VERB1,
+    VERB2,
+)
+from drafting.text import Sentence, Token
 
 ORDINAL_WORDS = set(ORDINALS)
-TRIGGERS = [
-    ("giao", "nhiệm", "vụ", "cho"), ("giao", "nhiệm", "vụ"), ("giao", "trách", "nhiệm", "cho"),
-    ("giao", "trách", "nhiệm"),
-    ("đồng", "ý", "giao"), ("thống", "nhất", "giao"), ("nhất", "trí", "giao"),
-    ("ủy", "quyền", "cho"), ("giao", "cho"), ("giao",), ("đề", "nghị"), ("yêu", "cầu"),
-    ("phân", "công", "cho"), ("phân", "công"), ("nhờ",), ("chỉ", "đạo"), ("ủy", "quyền"),
-    ("lưu", "ý"),
-]
-MID_TRIGGERS = {("giao",), ("giao", "cho"), ("giao", "nhiệm", "vụ", "cho"), ("đề", "nghị"),
-                ("yêu", "cầu"), ("đồng", "ý", "giao"),
-                ("thống", "nhất", "giao"), ("nhất", "trí", "giao"), ("phân", "công")}
-# Words allowed before a trigger: the assigner or a connector ("Tôi đề nghị", "Đồng thời giao").
-PREFIX_OK = {"tôi", "chúng", "xin", "đồng", "thời", "cũng", "và", "còn", "riêng", "ngoài", "ra",
-             "bên", "cạnh", "đó", "vì", "vậy", "do", "thì", "nay", "nên", "kết", "luận", "đề",
-             "nghị", "cùng", "với", "đây", "chủ", "tọa", "trì", "thường", "trực", "ta", "lại",
-             "tiếp", "theo", "cụ", "thể", "mạnh", "dạn", "này", "một", "lần", "nữa", "nhấn",
-             "là", "luôn", "cho", "giao", "ban", "vụ", "ubnd", "tỉnh", "huyện", "ủy",
-             "quyết", "định", "đã", "sẽ", "trước", "mắt", "hôm", "qua"}
 
-LEADFIRST_NEG = {"đã", "đang", "vừa", "là", "cơ", "có", "không", "chưa", "thì", "luôn", "được",
-                 "báo", "đánh", "thống", "nhất", "đồng", "ý", "ghi", "biểu", "rất", "còn",
-                 "với", "và", "của", "trong", "về", "thông", "kính", "xin"}
-TITLES = ["phó chủ tịch", "chủ tịch", "phó bí thư", "bí thư", "giám đốc", "phó giám đốc",
-          "trưởng ban", "phó trưởng ban", "chánh văn phòng", "chánh thanh tra", "thủ trưởng",
-          "người đứng đầu", "ủy viên", "trưởng phòng", "tổng biên tập", "chỉ huy trưởng",
-          "giám đốc công an", "phó chánh văn phòng", "hiệu trưởng", "phó thủ tướng", "thủ tướng",
-          "bộ trưởng", "thứ trưởng", "chủ nhiệm", "tổng giám đốc", "cục trưởng", "vụ trưởng",
-          "chỉ huy trưởng", "trưởng công an", "phó trưởng phòng", "chủ tịch ubnd",
-          "phó chủ tịch ubnd", "tổng bí thư", "trưởng đoàn"]
 HEADING_ACTION = re.compile(
     r"^(?:(?:thực hiện|triển khai|tập trung|làm|chỉ đạo thực hiện|tổ chức thực hiện)\s+)?"
     r"(?:(?:tốt|ngay)\s+)?(?:các|một số|những|mấy|hai|ba|bốn|năm)\s+(?:nhiệm vụ|việc|nội dung|"
@@ -65,26 +58,9 @@ PERSON_WORDS = {w for t in TITLES for w in t.split()} | {
     "tỉnh", "huyện", "xã", "thành", "phố", "thị", "trấn", "quận", "phường", "ủy", "ubnd", "hđnd",
     "thường", "trực", "phụ", "trách", "chính", "phủ", "ban", "nhân", "dân", "sở", "và", "các",
     "kiêm", "uỷ"}
-# Words that end a person's title and name in speech ("… đã đồng ý", "… cho biết").
-PERSON_STOP = {"đã", "đang", "vừa", "sẽ", "cũng", "đồng", "cho", "nhấn", "phát", "lưu", "có",
-               "không", "chưa", "là", "thì", "rất", "ghi", "biểu", "đánh", "yêu", "đề", "giao"}
-# Words that are verbs elsewhere but name the assigner before "giao"/"yêu cầu"
-# ("Lãnh đạo tỉnh giao …", "Tại Thông báo kết luận, …").
-ASSIGNER_NOUNS = {"lãnh đạo", "chỉ đạo", "thông tin", "thường xuyên", "trực tiếp"}
 # "Phó Thủ tướng chỉ đạo, trước mắt, UBND tỉnh …": who speaks, then whom it is for
 REPORTED = re.compile(r"^(?:chỉ đạo|yêu cầu|đề nghị|nhấn mạnh|lưu ý|kết luận)\s*[,:]",
                       re.IGNORECASE)
-# Roles between a lead and its action ("Sở X được phân công chỉ đạo …").
-ROLE_WORDS = [("được", "phân", "công", "phụ", "trách"), ("được", "phân", "công"),
-              ("được", "giao", "nhiệm", "vụ"), ("được", "giao"), ("có", "nhiệm", "vụ"),
-              ("được", "yêu", "cầu"), ("là", "cơ", "quan", "thường", "trực"),
-              ("là", "cơ", "quan"), ("là", "đơn", "vị"),
-              ("được", "đề", "nghị")]
-# Manner words a lead may carry before "chủ trì"/"phối hợp".
-MANNER = {"khẩn trương", "tiếp tục", "chủ động", "tích cực", "kịp thời", "nghiêm túc",
-          "trực tiếp", "thường xuyên", "tập trung", "sớm", "cần", "phải", "cũng", "đồng thời"}
-# Northern speech merges gi/d/r: recognisers write "giao" as "dao" or "rao".
-GIAO_SOUNDALIKES = {"dao", "rao", "zao"}
 
 
 @dataclass
@@ -185,7 +161,7 @@ def _parse_clause(words: list[str], gaz: Gazetteer, shaped: bool = True) -> Pars
         start = j
         leads, j = _owners(words, low, j, gaz)
         if leads and shaped and j < len(words) and not _starts_verb(words, low, j) and \
-                (shape.word_tags(words)[j] in shape.NOUNISH
+                (shape.word_tags(words)[j] in NOUNISH
                  or " ".join(low[j : j + 2]) in NAME_NOUNS):
             # the list knew the start of the name only ("Tổ công tác | liên ngành số 3 …")
             longer, verb = _shaped_lead(words, low, start, gaz)
@@ -265,12 +241,6 @@ def _shaped_lead(words: list[str], low: list[str], i: int,
     if name.lower().startswith("các "):
         return ["các " + name[4:]], verb
     return [name[:1].upper() + name[1:]], verb
-
-
-# Words that open an aside between a lead and its verb ("UBND tỉnh Hà Tĩnh, trên cơ sở thống
-# nhất với Bộ Xây dựng, thực hiện …", "Sở Y tế, căn cứ chức năng, nhiệm vụ, chủ động …").
-ASIDE_OPENERS = {"trên", "căn", "theo", "trong", "tùy", "tuỳ", "sau", "khi", "nếu", "qua",
-                 "thông", "dựa", "bằng", "ngoài"}
 
 
 def _skip_aside(words: list[str], low: list[str], j: int, j2: int) -> int:
@@ -370,7 +340,7 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
     if not words:
         return tokens
     marks = sum(1 for w in words if re.search(r"[.,;:!?]$", w))
-    if marks / len(words) >= 0.04:
+    if marks / len(words) >= RULES.punctuated_share:
         return tokens
     low = [key(w) for w in words]
     cut: set[int] = set()
@@ -422,7 +392,7 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
                 # trình") only when the sentence before already has a deadline of its own
                 start = _deadline_start(words, k)
                 before = " ".join(words[max(cut, default=0) : start])
-                own = dl.find_all(before, date(2000, 1, 1)) or low[m.end] in {"phải", "cần"}
+                own = dl.has_deadline(before) or low[m.end] in {"phải", "cần"}
                 cut.add(start if start < k and own else k)
             last_end = m.end
             k = m.end
@@ -575,12 +545,6 @@ def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[li
     return names, j
 
 
-# Nouns for who can be given work when no body is named ("Đề nghị cán bộ, công chức xã …",
-# "Giao công chức Văn hóa – Xã hội phụ trách nhà ở …", "Yêu cầu các hộ dân …").
-AGENT_NOUNS = {"cán", "công", "các", "người", "lực", "chủ", "hộ", "nhân", "bà", "đơn", "cơ",
-               "tổ", "đội", "lãnh", "cấp", "chính", "trưởng", "thủ", "đại", "doanh", "hợp"}
-
-
 def _agent_span(words: list[str], low: list[str], i: int) -> tuple[list[str], int]:
     """After "giao / đề nghị / yêu cầu": who, up to their verb, when no body is named."""
     if i >= len(words) or low[i] not in AGENT_NOUNS or " ".join(low[i : i + 2]) in VERB2:
@@ -660,7 +624,7 @@ def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[s
     # Nguyễn Văn A", "đồng chí B, Phó Bí thư Thường trực Huyện ủy"); the first other word ends
     # it ("… đồng ý", "… có ý kiến", "… vừa ký").
     cased = sum(1 for w in words[j : j + 6] if w[:1].isupper()) >= 2
-    while k < len(words) and k - i < 16:
+    while k < len(words) and k - i < RULES.max_person:
         two = " ".join(low[k : k + 2])
         if two == "phụ trách":
             cased = False  # "… phụ trách lĩnh vực văn hóa - xã hội": the field is lower case
@@ -685,8 +649,7 @@ def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[s
         if _trigger_at(low, k) is not None and k > j:
             break
         if k > j and low[k] in {"ngay", "trước", "trong", "chậm", "từ", "đến", "hằng", "định",
-                                "thường"} and dl.find_all(" ".join(words[k : k + 7]),
-                                                          date(2000, 1, 1)):
+                                "thường"} and dl.has_deadline(" ".join(words[k : k + 7])):
             break  # "các đồng chí Bí thư chi bộ ngay trong tuần này rà soát"
         k += 1
         if re.search(r"[;:.]$", words[k - 1]):
@@ -754,7 +717,7 @@ def _deadline_start(words: list[str], k: int) -> int:
     """Where a deadline that ends right before word k starts ("trước ngày 20/7 Sở Nội vụ …")."""
     lo = max(0, k - 14)
     text = " ".join(words[lo:k])
-    found = dl.find_all(text, date(2000, 1, 1))
+    found = dl.mentions(text)
     if not found or found[-1].end < len(text) - 1:
         return k
     chars = 0
@@ -770,7 +733,7 @@ def _near(words: list[str], target: str) -> bool:
     text = " ".join(words)
     if text == target:
         return True
-    return len(words) == 2 and (plain(text) == plain(target) or fuzz.ratio(text, target) >= 80)
+    return len(words) == 2 and (plain(text) == plain(target) or fuzz.ratio(text, target) >= RULES.near_ratio)
 
 
 def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
@@ -811,8 +774,7 @@ def _prefix_ok(words: list[str], low: list[str], gaz: Gazetteer) -> bool:
         return True
     if len(words) <= 8 and not re.search(r"[.;:]$", " ".join(words[:-1])) and \
             not any(" ".join(low[k : k + 2]) in VERB2 - ASSIGNER_NOUNS or low[k] in VERB1
-                    for k in range(len(low))) and not dl.find_all(" ".join(words),
-                                                                  date(2000, 1, 1)):
+                    for k in range(len(low))) and not dl.has_deadline(" ".join(words)):
         return True
     names, j = _units(words, low, 0, gaz)
     if names and all(w in PREFIX_OK or not w for w in low[j:]):
@@ -843,7 +805,7 @@ def _skip_intro(words: list[str], low: list[str], i: int) -> int:
 
 def skip_deadline(words: list[str], i: int) -> int:
     text = " ".join(words[i:])
-    found = dl.find_all(text, date(2000, 1, 1))
+    found = dl.mentions(text)
     if found and found[0].start <= 1:
         end_char = found[0].end
         pos = 0
@@ -871,8 +833,7 @@ def starts_action(words: list[str]) -> bool:
     if ASSESSMENT.match(" ".join(low[:3])):
         return False
     two = " ".join(low[:2])
-    return two in VERB2 or low[0] in VERB1 or bool(dl.find_all(" ".join(low[:8]),
-                                                               date(2000, 1, 1)))
+    return two in VERB2 or low[0] in VERB1 or bool(dl.has_deadline(" ".join(low[:8])))
 
 
 def is_topic(words: list[str]) -> bool:

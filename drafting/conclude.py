@@ -8,27 +8,16 @@ speakers the whole transcript.
 
 import re
 
+from drafting.lexicon import (
+    REFERRING_CUES,
+    RULES,
+    STRONG_CUES,
+    WEAK_CUES,
+)
 from drafting.meeting import Meeting
 from drafting.text import Sentence
 from transcribe.transcript import Segment, Transcript
 
-# Cue phrases that open the chair's conclusion. The first one said wins: reports come
-# before it, and in written notices a point may have a lead-in of its own ("2. Về …, Chủ tịch
-# UBND tỉnh chỉ đạo:").
-STRONG_CUES = ["kết luận như sau", "xin kết luận", "tôi kết luận", "phát biểu kết luận",
-               "kết luận một số", "kết luận mấy", "kết luận các nội dung", "kết luận cuộc họp",
-               "chốt lại một số", "thống nhất kết luận", "kết luận và chỉ đạo như sau",
-               "kết luận, chỉ đạo như sau", "chỉ đạo như sau", "kết luận, chỉ đạo các nội dung",
-               "kết luận, chỉ đạo một số", "có ý kiến như sau", "ý kiến chỉ đạo như sau",
-               # as said: "tôi có ý kiến thế này", "tôi giao thế này"
-               "ý kiến thế này", "ý kiến như thế này", "kết luận thế này",
-               "kết luận như thế này", "giao thế này", "chỉ đạo thế này",
-               "ý kiến của tôi là thế này", "ý kiến của tôi thế này", "ý kiến của tôi như sau",
-               "tôi giao như sau", "tôi có mấy ý kiến", "tôi có mấy ý"]
-# Phrases that also name earlier conclusions ("thực hiện ý kiến kết luận của …", a notice's
-# title "Ý kiến kết luận của …"): the last one counts, and only when no strong cue was said.
-REFERRING_CUES = ["ý kiến kết luận", "kết luận chỉ đạo"]
-WEAK_CUES = ["kết luận", "chốt lại", "tóm lại"]
 LEAD_IN = re.compile(r"(?:kết luận|chỉ đạo|thống nhất|giao nhiệm vụ|yêu cầu)(?: [^.:;]{0,30})?"
                      r"(?: như sau)?\s*:(?=\s*$)|(?:kết luận|chỉ đạo|thống nhất)[^.:;]{0,30}"
                      r"như sau\s*:")
@@ -44,8 +33,6 @@ END_CUES = re.compile(r"thông báo (?:để|cho) .{0,120}biết|^nơi nhận|ch
                       r"|^(?:đề nghị|yêu cầu) các (?:đồng chí|đơn vị|cơ quan)[^.]{0,40}"
                       r"(?:triển khai|thực hiện)(?: thực hiện)?(?: nghiêm túc)?[.!]?$",
                       re.IGNORECASE)
-LONG_TURN_S = 20.0
-LONG_TURN_WORDS = 40
 
 
 def concluding_part(transcript: Transcript, meeting: Meeting) -> list[Segment]:
@@ -172,4 +159,4 @@ def _turns(segs: list[Segment]) -> list[list[Segment]]:
 
 def _long(turn: list[Segment]) -> bool:
     words = sum(len(s.text.split()) for s in turn)
-    return turn[-1].end - turn[0].start >= LONG_TURN_S or words >= LONG_TURN_WORDS
+    return turn[-1].end - turn[0].start >= RULES.long_turn_s or words >= RULES.long_turn_words

@@ -100,6 +100,20 @@ def parse(text: str, ref: date) -> Deadline:
     return best.deadline
 
 
+# Where only the place of a deadline matters, not its date: any reference day will do.
+_ANY_DAY = date(2000, 1, 1)
+
+
+def mentions(text: str) -> list[Found]:
+    """Where deadlines are said in `text` (their dates resolved against an arbitrary day)."""
+    return find_all(text, _ANY_DAY)
+
+
+def has_deadline(text: str) -> bool:
+    """Does `text` say a deadline at all?"""
+    return bool(mentions(text))
+
+
 def find_all(text: str, ref: date) -> list[Found]:
     """Every deadline mention in `text`, non-overlapping, in order."""
     norm, spans = _normalise(text)

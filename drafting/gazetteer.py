@@ -16,68 +16,29 @@ from typing import overload
 
 from rapidfuzz import fuzz
 
-from drafting.lexicon import VERB2
+from drafting.lexicon import (
+    AMBIGUOUS_HEAD_PHRASES,
+    AMBIGUOUS_HEADS,
+    DUTY_AFTER_LEAD,
+    GROUP_NOUNS,
+    GROUP_TAILS,
+    HEAD_PHRASES,
+    HEADS,
+    LEVEL_PHRASES,
+    LEVEL_WORDS,
+    MANNER_AFTER_DUTY,
+    QUALIFIERS,
+    ROLE_AFTER_LEAD,
+    RULES,
+    STOP1,
+    STOP_BIGRAMS,
+    VERB2,
+)
 from transcribe.glossary import Glossary
 from transcribe.transcript import Segment, nfc
 
 DATA = Path(__file__).parent / "data" / "gazetteer.txt"
-# Words that may follow a body's name to say which one ("Công an tỉnh", "Ban Tổ chức Tỉnh ủy").
-LEVEL_WORDS = {
-    "tỉnh", "huyện", "xã", "phường", "thị", "trấn", "thành", "phố", "ủy", "uỷ", "tu", "trung",
-    "ương", "khu", "vực", "cấp", "quận",
-}
-# Levels after a name, lower-case → as printed.
-LEVEL_PHRASES = {
-    "ủy ban nhân dân tỉnh": "UBND tỉnh", "ủy ban nhân dân huyện": "UBND huyện",
-    "ủy ban nhân dân thành phố": "UBND thành phố", "ủy ban nhân dân xã": "UBND xã",
-    "ubnd tỉnh": "UBND tỉnh", "ubnd huyện": "UBND huyện", "ubnd thành phố": "UBND thành phố",
-    "ubnd thị xã": "UBND thị xã", "ubnd xã": "UBND xã", "hđnd tỉnh": "HĐND tỉnh",
-    "hđnd huyện": "HĐND huyện", "tỉnh ủy": "Tỉnh ủy", "huyện ủy": "Huyện ủy",
-    "thành ủy": "Thành ủy", "thị ủy": "Thị ủy", "quận ủy": "Quận ủy", "đảng ủy": "Đảng ủy", "thành phố": "thành phố",
-    "thị xã": "thị xã", "thị trấn": "thị trấn", "tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã",
-    "phường": "phường", "quận": "quận", "trung ương": "Trung ương", "ubnd tp": "UBND thành phố",
-    "tp": "thành phố", "ubnd quận": "UBND quận",
-    "các huyện thị xã thành phố": "các huyện, thị xã, thành phố",
-    "các huyện thành phố": "các huyện, thành phố",
-    "các xã phường thị trấn": "các xã, phường, thị trấn", "các xã phường": "các xã, phường",
-    "các xã thị trấn": "các xã, thị trấn",
-    "các huyện": "các huyện", "các xã": "các xã", "các cấp": "các cấp",
-    "các phường": "các phường", "các thị trấn": "các thị trấn", "các quận": "các quận",
-    "các thành phố": "các thành phố", "cấp cơ sở": "cấp cơ sở",
-    "cấp tỉnh": "cấp tỉnh", "cấp huyện": "cấp huyện", "cấp xã": "cấp xã",
-    "các huyện ủy": "các huyện ủy", "các huyện ủy thành ủy": "các huyện ủy, thành ủy",
-    "các huyện ủy thị ủy thành ủy": "các huyện ủy, thị ủy, thành ủy",
-    "các tỉnh ủy thành ủy": "các tỉnh ủy, thành ủy", "các quận ủy huyện ủy": "các quận ủy, huyện ủy",
-    "các đảng ủy": "các đảng ủy", "các chi bộ": "các chi bộ",
-    "các thôn": "các thôn", "các bản": "các bản", "các tổ dân phố": "các tổ dân phố",
-    "các khu phố": "các khu phố",
-}
-# First words of body names ("Trung tâm Kiểm soát bệnh tật tỉnh", "Bộ Khoa học và Công nghệ").
-HEADS = {"sở", "ban", "phòng", "trung", "chi", "cục", "hội", "trường", "bệnh", "viện", "quỹ",
-         "công", "tổng", "đài", "báo", "văn", "ủy", "đảng", "ubnd", "hđnd", "tổ", "đoàn", "bộ"}
-# Heads of body names, the class of nouns a name starts with; the rest of a name not in the
-# list is found from the sentence (capitals, then the verb or role that follows it).
-HEAD_PHRASES = {
-    "bộ", "bộ đội", "bộ chỉ huy", "sở", "ban", "ban quản lý", "ban chỉ đạo", "ban chỉ huy",
-    "ban cán sự", "phòng", "cục", "tổng cục", "chi cục", "vụ", "viện", "học viện", "đại học",
-    "trường", "bệnh viện", "trung tâm", "văn phòng", "ủy ban", "ủy ban nhân dân", "hội đồng",
-    "hội", "hiệp hội", "liên đoàn", "liên minh", "liên hiệp", "mặt trận", "đoàn", "tỉnh đoàn",
-    "thành đoàn", "huyện đoàn", "quỹ", "thanh tra", "kiểm toán", "bảo hiểm", "bảo hiểm xã hội",
-    "công an", "công ty", "tổng công ty", "tập đoàn", "ngân hàng", "kho bạc", "cảng vụ",
-    "cảng hàng không", "cảng", "tòa án", "viện kiểm sát", "đài", "báo", "tạp chí",
-    "thông tấn xã", "hợp tác xã", "đảng ủy", "đảng đoàn", "đảng bộ", "chi bộ", "tổ công tác",
-    "tổ", "hạt", "đội", "đồn", "ubnd", "hđnd", "ủy ban kiểm tra", "ban thường vụ",
-}
 _HEAD_BY_LEN = sorted({len(h.split()) for h in HEAD_PHRASES}, reverse=True)
-# Heads that are also common verbs or nouns: a body only when written with a capital.
-AMBIGUOUS_HEADS = {"thanh", "kiểm", "bảo", "báo", "đội", "tổ", "đoàn", "hội", "vụ", "đài",
-                   "trường", "phòng", "hạt", "đồn", "cảng", "học", "đại", "thông", "hợp", "tỉnh",
-                   "thành", "huyện", "liên", "mặt", "ngân", "kho", "tập", "công", "tổng", "quỹ"}
-# Heads of two words or more that are also verbs ("thanh tra các dự án", "kiểm toán số liệu").
-AMBIGUOUS_HEAD_PHRASES = {"thanh tra", "kiểm toán", "bảo hiểm", "công an", "tổ công tác"}
-# Roles right after a lead: "X chủ trì", "X được phân công", "X có trách nhiệm".
-ROLE_AFTER_LEAD = ("chủ trì", "phối hợp", "được phân công", "được giao", "có trách nhiệm",
-                   "chịu trách nhiệm", "khẩn trương chủ trì", "tiếp tục chủ trì")
 
 
 @dataclass(frozen=True)
@@ -197,7 +158,8 @@ class Gazetteer:
                 continue
             window = key(" ".join(words[i : i + n]))
             for k, canon in self.by_len.get(n, {}).items():
-                if fuzz.ratio(window[:3], k[:3]) < 60 or canon.startswith("các "):
+                if fuzz.ratio(window[:3], k[:3]) < RULES.name_first_syllables or \
+                        canon.startswith("các "):
                     continue  # a group ("các xã, phường") is never guessed: "các xã hướng dẫn"
                 score = fuzz.ratio(window, k) / 100
                 same = sum(1 for a, b in zip(window.split(), k.split(), strict=False) if a == b)
@@ -207,9 +169,9 @@ class Gazetteer:
                 elif plain(window.split()[0]) == plain(k.split()[0]):
                     # tone marks and one misheard consonant: "sớ say dụng"
                     loose = fuzz.ratio(plain(window), plain(k)) / 100 - 0.02
-                    if loose >= 0.86:
+                    if loose >= RULES.name_fuzzy:
                         score, same = max(score, loose), n
-                if score >= 0.86 and same * 2 >= n and (best is None or score > best[0]):
+                if score >= RULES.name_fuzzy and same * 2 >= n and (best is None or score > best[0]):
                     best = (score, i + n, canon)
             if best:
                 break
@@ -251,7 +213,7 @@ class Gazetteer:
             return None
         j = i + head
         end = j
-        while end < len(words) and end - i < 14:
+        while end < len(words) and end - i < RULES.max_name:
             if end > j and re.search(r"[.;:]$", words[end - 1]):
                 break
             # "Trung tâm Văn hóa, Thông tin và Thể thao": a comma inside a written name
@@ -333,22 +295,6 @@ def _body_at(words: list[str], keys, k: int, place: list[str]) -> bool:
     return not place or (k + 1 < len(words) and words[k + 1][:1].isupper())
 
 
-# Words that end a body's name in the fallback matchers.
-STOP = {
-    "chủ", "phối", "khẩn", "tập", "tiếp", "tham", "rà", "xây", "hoàn", "triển", "tổ", "chỉ",
-    "hướng", "kiểm", "báo", "trình", "thực", "theo", "đôn", "nghiên", "đề", "bổ", "làm", "giải",
-    "xử", "đẩy", "đảm", "bảo", "quan", "phân", "bố", "cân", "tuyên", "vận", "lập", "ban", "sửa",
-    "điều", "tăng", "quyết", "cần", "phải", "có", "nắm", "thẩm", "giám", "công", "và", "với",
-    "để", "trước", "trong", "chậm", "được", "thường", "định", "sớm", "ngay", "cùng", "các",
-}
-
-
-# Words after a group that say which ("các cơ quan soạn thảo", "các ban tham mưu của Tỉnh ủy").
-GROUP_TAILS = ["trực thuộc trung ương", "trực thuộc tỉnh ủy", "trực thuộc", "tham mưu",
-               "soạn thảo", "chuyên môn", "chuyên ngành", "chức năng", "thành viên", "cơ sở",
-               "trung ương"]
-
-
 def _group_end(words: list[str], keys, k: int) -> int:
     """End of one group noun at word k ("cơ quan", "đơn vị", "địa phương", "đảng ủy")."""
     end = k + 1
@@ -362,15 +308,6 @@ def _group_end(words: list[str], keys, k: int) -> int:
     if " ".join(keys[k : k + 3]) in {"hợp tác xã", "tổ dân phố", "tổ chức đảng"}:
         end = k + 3
     return end
-
-
-GROUP_NOUNS = {"ban", "sở", "phòng", "đơn", "cơ", "xã", "huyện", "địa", "doanh", "trường",
-               "hội", "đoàn", "chủ", "ngành", "tổ", "chi", "đảng", "bộ", "cấp", "quận", "phường",
-               "hợp"}
-QUALIFIERS = [("có", "liên", "quan"), ("liên", "quan"), ("có", "dự", "án"), ("có", "rừng"),
-              ("trên", "địa", "bàn", "tỉnh"), ("trên", "địa", "bàn", "huyện"),
-              ("trên", "địa", "bàn"), ("thuộc", "tỉnh"), ("thuộc", "huyện"), ("được", "giao"),
-              ("có", "đê"), ("ven", "biển"), ("biên", "giới"), ("vùng", "cao")]
 
 
 def _qualifier(words: list[str], keys: Sequence[str], end: int, gaz: "Gazetteer") -> tuple[int, str]:
@@ -391,33 +328,12 @@ def _qualifier(words: list[str], keys: Sequence[str], end: int, gaz: "Gazetteer"
     return end, ""
 
 
-# Where a name not in the list ends: the first verb or linking word after it.
-STOP_BIGRAMS = {
-    "chủ trì", "phối hợp", "khẩn trương", "tập trung", "tiếp tục", "tham mưu", "rà soát",
-    "xây dựng", "hoàn thành", "hoàn thiện", "triển khai", "tổ chức", "chỉ đạo", "hướng dẫn",
-    "kiểm tra", "báo cáo", "thực hiện", "theo dõi", "đôn đốc", "nghiên cứu", "đề xuất",
-    "bổ sung", "giải quyết", "xử lý", "đẩy nhanh", "bảo đảm", "đảm bảo", "quan tâm",
-    "phân bổ", "bố trí", "tuyên truyền", "vận động", "ban hành", "tăng cường", "tổng hợp",
-    "có trách", "chịu trách", "lựa chọn", "chuẩn bị", "cập nhật", "thường xuyên", "định kỳ",
-    "được giao", "được phân", "lãnh đạo", "chủ động", "huy động",
-}
-STOP1 = {"trình", "cần", "phải", "và", "với", "để", "trước", "trong", "chậm", "sớm", "ngay",
-         "cùng", "các", "theo", "về", "tại", "thì", "là", "có", "đã", "đang", "vừa", "sẽ",
-         "được", "cũng", "đều", "khẩn", "tiếp", "chủ", "phối", "yêu", "đề", "giao"}
-
-
 def _head_len(keys, i: int) -> int:
     """Words of the body-name head at word i (0 when none)."""
     for n in _HEAD_BY_LEN:
         if " ".join(keys[i : i + n]) in HEAD_PHRASES:
             return n
     return 0
-
-
-# "… phải khẩn trương", "… cần chủ động": a duty word and a manner word, in the lead position
-DUTY_AFTER_LEAD = {"phải", "cần"}
-MANNER_AFTER_DUTY = {"khẩn", "chủ", "tập", "tiếp", "kịp", "sớm", "nghiêm", "tích", "quyết",
-                     "rà", "xây", "hoàn", "kiểm", "chỉ", "tổ", "triển", "thực", "báo", "phối"}
 
 
 def _role_at(keys, i: int) -> bool:

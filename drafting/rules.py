@@ -26,7 +26,12 @@ from drafting.clauses import (
 )
 from drafting.conclude import concluding_part, until_closing
 from drafting.gazetteer import Gazetteer, key
-from drafting.lexicon import VERB2
+from drafting.lexicon import (
+    AFTER_BARE,
+    BARE_HEADS,
+    RULES,
+    VERB2,
+)
 from drafting.meeting import Meeting
 from drafting.model import Evidence, Item, Task
 from drafting.style import formal
@@ -80,13 +85,6 @@ def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer
     return items, _without_repeats(tasks)
 
 
-# Heads that stand alone for the body last named with them: "Bộ Thông tin và Truyền thông …
-# Bộ cũng có nhiệm vụ …", "Yêu cầu Bộ tổ chức Hội nghị".
-BARE_HEADS = {"bộ", "sở", "ban", "cục"}
-_AFTER_BARE = {"phải", "cần", "cũng", "có", "chủ", "phối", "tiếp", "khẩn", "tập", "sớm", "chịu",
-               "được", "thì", "tổ", "nghiên", "xây", "rà", "hoàn", "triển", "kiểm", "lập"}
-
-
 def bare_heads(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
     """Replace a head said alone ("Bộ phải …") by the full name said last with that head."""
     words = [t.text for t in tokens]
@@ -104,7 +102,7 @@ def bare_heads(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
             continue
         nxt = key(words[k + 1]) if k + 1 < len(words) else ""
         prev = key(words[k - 1]) if k else ""
-        alone = words[k].endswith(",") or nxt in _AFTER_BARE or \
+        alone = words[k].endswith(",") or nxt in AFTER_BARE or \
             " ".join(key(w) for w in words[k + 1 : k + 3]) in VERB2
         if low in BARE_HEADS and low in last and alone and prev not in {"các", "từng", "mỗi", "giữa", "những", "cấp",
                                                                  "ủy", "uỷ"}:
@@ -240,7 +238,8 @@ def _repeats(a: str, b: str) -> bool:
     # a press report's lead paragraph and its body: the same first ten words, other endings
     if ka.split()[:10] == kb.split()[:10]:
         return True
-    return fuzz.partial_ratio(ka, kb) >= 80 and fuzz.token_set_ratio(ka, kb) >= 90
+    return fuzz.partial_ratio(ka, kb) >= RULES.repeat_partial and \
+        fuzz.token_set_ratio(ka, kb) >= RULES.repeat_token_set
 
 
 def _directive(words: list[str]) -> bool:

@@ -12,23 +12,21 @@ import re
 from functools import lru_cache
 
 from drafting.gazetteer import Gazetteer, key
-from drafting.lexicon import AGENT_HEADS, LEAD_VERBS, NAME_NOUNS, NAME_VERBS, NOT_ACTION, VERB1, VERB2
-
-# Tags of words that may stand inside a noun phrase naming a body: nouns, proper nouns,
-# classifiers, unit and abbreviation nouns, quantifiers ("các"), numbers ("12 xã").
-NOUNISH = {"N", "Np", "Nc", "Nu", "Ny", "Nb", "L", "M"}
-# Between the subject and its verb: "sẽ", "cũng", "cần", "phải", "thì", "tự" …
-BRIDGE = {"sẽ", "cũng", "cần", "phải", "thì", "tự", "vẫn", "đều", "nên", "hãy", "tiếp",
-          "cần phải", "tích cực", "kịp thời", "nghiêm túc", "quyết liệt", "sớm", "trực tiếp",
-          "thường xuyên", "đồng thời", "khẩn trương", "chủ động", "tập trung"}
-# "có" starts a job only with what must be had: "… có kế hoạch", "… phải có giải pháp"
-HAVE_OBJECTS = {"kế hoạch", "giải pháp", "phương án", "biện pháp", "văn bản", "trách nhiệm",
-                "lộ trình", "báo cáo"}
-DETERMINERS = {"các", "những", "mọi", "từng", "toàn", "cả", "mỗi"}
-MAX_SUBJECT = 14  # words: longer is not a subject but a sentence
-# Phrases that start like a body and are not one.
-NOT_SUBJECT = {"hội nghị", "hội thảo", "hội ý", "hội họp", "đoàn kiểm", "đoàn công", "tổ chức",
-               "cấp phép", "cấp giấy", "bản đồ", "vụ việc", "vụ án", "đoàn đại", "báo cáo", "báo chí"}
+from drafting.lexicon import (
+    AGENT_HEADS,
+    BRIDGE,
+    DETERMINERS,
+    HAVE_OBJECTS,
+    LEAD_VERBS,
+    NAME_NOUNS,
+    NAME_VERBS,
+    NOT_ACTION,
+    NOT_SUBJECT,
+    NOUNISH,
+    RULES,
+    VERB1,
+    VERB2,
+)
 
 
 @lru_cache(maxsize=8192)
@@ -99,7 +97,7 @@ def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None
     while k < len(words) and low[k] in DETERMINERS:
         k += 1
     k = i + head_at(low, i)  # the head is a noun whatever the tagger says ("Đảng bộ": V)
-    while k < len(words) and k - i < MAX_SUBJECT:
+    while k < len(words) and k - i < RULES.max_subject:
         m = gaz.match(words, k, fuzzy=False)
         if k > i and words[k - 1].endswith(",") and m is None and not head_at(low, k):
             break  # after a comma only another body goes on the list ("Xã A, việc …")
@@ -119,7 +117,7 @@ def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None
             break
         if re.search(r"[.;:]$", words[k - 1]):
             return None
-    if k == i or k >= len(words) or k - i >= MAX_SUBJECT:
+    if k == i or k >= len(words) or k - i >= RULES.max_subject:
         return None
     end = k
     head = head_at(low, i)

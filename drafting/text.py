@@ -9,6 +9,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from drafting.lexicon import (
+    BULLET_WORDS,
+    CORRECTIONS,
+    DATE_HEADS,
+    FILLER_PHRASES,
+    FILLERS,
+    ORDINALS,
+    PLAIN_ORDINALS,
+    RULES,
+    UNIT_HEADS,
+)
 from transcribe.transcript import nfc
 
 
@@ -30,29 +41,6 @@ class Sentence:
     @property
     def text(self) -> str:
         return " ".join(t.text for t in self.tokens).strip()
-
-
-# Fillers: removed wherever they stand alone.
-FILLERS = {"à", "ờ", "ừ", "ừm", "ơ", "ạ", "á", "hả", "nhé", "nhá", "nhỉ", "đấy", "ấy", "nha",
-           "hử", "ha", "hmm", "ừa", "thế", "vâng", "dạ"}
-FILLER_PHRASES = ["nói chung là", "nói chung", "có thể nói là", "tức là là", "cái việc mà",
-                  "thì là", "là là", "thì thì", "cái này", "ý là", "đúng không", "các đồng chí ạ",
-                  "xin phép", "thế thì", "vậy thì", "rồi thì", "vân vân", "đó là"]
-# Words that mark a self-correction: what follows replaces what came just before.
-CORRECTIONS = ["à không phải", "à không", "ờ không", "không phải", "à nhầm", "nhầm", "à quên",
-               "xin lỗi", "à xin lỗi", "nói lại", "tôi nói lại", "à mà không", "ý tôi là",
-               "đúng ra là", "à thôi"]
-# First words of what a correction may replace, by kind.
-UNIT_HEADS = {"sở", "ban", "ubnd", "ủy", "văn", "công", "bộ", "thanh", "đài", "báo", "huyện",
-              "thành", "tỉnh", "đảng", "hội", "liên", "mặt", "trường", "bệnh", "cục", "chi",
-              "kho", "ngân", "trung", "phòng", "các", "đồng", "hđnd", "quỹ", "tổ", "đoàn"}
-DATE_HEADS = {"ngày", "tháng", "quý", "năm", "trước", "trong", "chậm", "hết"}
-ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
-            "tám": 8, "chín": 9, "mười": 10}
-# recognisers miss tones: "thứ bà" is "thứ ba"
-_PLAIN_ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7,
-                   "tam": 8, "chin": 9, "muoi": 10}
-BULLET_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8}
 
 
 def tokens_from_segments(segments: list[tuple[int, str]]) -> list[Token]:
@@ -122,7 +110,7 @@ def split(tokens: list[Token]) -> list[Sentence]:
             pending = {"bullet": True}
             tok = Token(tok.text[1:], tok.seg, tok.index)
         # spoken ordinals: "thứ nhất (là)", "thứ hai (là)" → a new item
-        ordinal = ORDINALS.get(nxt) or _PLAIN_ORDINALS.get(_plain(nxt))
+        ordinal = ORDINALS.get(nxt) or PLAIN_ORDINALS.get(_plain(nxt))
         if low.strip(",") in {"thứ", "thư"} and ordinal and (start or _boundary(current)):
             flush()
             item = ordinal
@@ -192,16 +180,16 @@ def _corrections(tokens: list[Token]) -> list[Token]:
         kinds = [UNIT_HEADS, DATE_HEADS]
         group = next((k for k in kinds if head in k), {head})
         # walk back to the start of the replaced phrase
-        cut = None
-        window = range(len(out) - 1, max(-1, len(out) - 12), -1)
+        cut: int | None = None
+        back = range(len(out) - 1, max(-1, len(out) - RULES.correction_reach), -1)
         if group is UNIT_HEADS:
             # "UBND tỉnh Quảng Bình, à nhầm, UBND tỉnh Hà Tĩnh": the replaced name starts with
             # the same head word, not at the nearest level word ("tỉnh")
-            stop = next((j for j in window if out[j].text.lower().strip(",") in
+            stop = next((j for j in back if out[j].text.lower().strip(",") in
                          {"giao", "đề", "yêu", "với", "hợp"}), -1)
-            cut = next((j for j in window if j > stop and
+            cut = next((j for j in back if j > stop and
                         out[j].text.lower().strip(",") == head), None)
-        for j in window if cut is None else ():
+        for j in back if cut is None else range(0):
             w = out[j].text.lower().strip(",")
             if w in group and (group is not DATE_HEADS or w == head or w in {"trước", "trong"}) \
                     and not (group is not UNIT_HEADS and j and
@@ -227,7 +215,7 @@ def _corrections(tokens: list[Token]) -> list[Token]:
 def _fillers(tokens: list[Token]) -> list[Token]:
     phrases = sorted((p.split() for p in FILLER_PHRASES), key=len, reverse=True)
     marks = sum(1 for t in tokens if re.search(r"[.,;:!?]$", t.text))
-    punctuated = bool(tokens) and marks / len(tokens) >= 0.03
+    punctuated = bool(tokens) and marks / len(tokens) >= RULES.filler_punctuated_share
     out: list[Token] = []
     i = 0
     while i < len(tokens):
