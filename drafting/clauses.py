@@ -124,6 +124,24 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     return None
 
 
+def _topic_is_lead(words: list[str], low: list[str], comma: int,
+                   gaz: Gazetteer) -> Parsed | None:
+    """"Về phía UBND huyện, đề nghị tập trung chỉ đạo …": the topic names who, and the
+    assignment after it names no one."""
+    start = 1 + (low[1] == "với") if low[0] == "đối" else 1
+    start += low[start] in {"phía", "bên"} if start < len(low) else 0
+    leads, end = _owners(words, low, start, gaz)
+    if not leads or end != comma + 1:
+        return None
+    trig = _trigger_at(low, comma + 1)
+    k = comma + 1 + (len(trig) if trig else 0)
+    k = _skip(low, k, {"cần", "phải", "cho"})
+    two = " ".join(low[k : k + 2])
+    if trig is None or not (two in LEAD_VERBS or (k < len(low) and low[k] in VERB1)):
+        return None
+    return parse_rest(words, low, k, leads, gaz)
+
+
 def _is_person(leads: list[str]) -> bool:
     return bool(leads) and any(leads[0].lower().startswith(t) for t in [*TITLES, "đồng chí"])
 
@@ -139,7 +157,8 @@ def _parse_clause(words: list[str], gaz: Gazetteer, shaped: bool = True) -> Pars
     if low and low[0] in {"về", "đối"}:  # "Về di dời dân cư, UBND các huyện …": skip the topic
         comma = next((k for k, w in enumerate(words[:15]) if w.endswith(",")), None)
         if comma is not None:
-            return parse_clause(words[comma + 1 :], gaz)
+            rest = parse_clause(words[comma + 1 :], gaz)
+            return rest if rest is not None else _topic_is_lead(words, low, comma, gaz)
     i = _skip_intro(words, low, 0)
     # a deadline before the lead: "Trước ngày 15/9, Sở Tài chính phải …"
     i = skip_deadline(words, i)

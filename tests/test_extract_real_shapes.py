@@ -486,3 +486,10 @@ def test_an_aside_between_the_lead_and_its_verb_is_skipped():
     assert leads(found) == [["UBND tỉnh Quảng Nam"], ["Sở Y tế"], ["Bộ Công Thương"]]
     assert found[0].action.lower().startswith("thực hiện")
     assert found[1].action.lower().startswith("chủ động")
+
+
+def test_a_topic_that_names_the_body_gives_the_lead():
+    found = tasks("Tôi kết luận như sau. Về phía UBND huyện, đề nghị tập trung chỉ đạo giải quyết "
+                  "dứt điểm kiến nghị của cử tri.")
+    assert leads(found) == [["UBND huyện"]]
+    assert found[0].action.lower().startswith("tập trung chỉ đạo")
