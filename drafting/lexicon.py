@@ -253,6 +253,10 @@ LEVEL_PHRASES = {
     "thị xã": "thị xã", "thị trấn": "thị trấn", "tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã",
     "phường": "phường", "quận": "quận", "trung ương": "Trung ương", "ubnd tp": "UBND thành phố",
     "tp": "thành phố", "ubnd quận": "UBND quận",
+    # as chairs say them: "Ủy ban tỉnh", "Văn phòng Ủy ban huyện", "Hội đồng tỉnh"
+    "ủy ban tỉnh": "UBND tỉnh", "ủy ban huyện": "UBND huyện", "ủy ban thành phố": "UBND thành phố",
+    "ủy ban xã": "UBND xã", "ủy ban phường": "UBND phường", "ủy ban quận": "UBND quận",
+    "ủy ban thị xã": "UBND thị xã", "hội đồng tỉnh": "HĐND tỉnh", "hội đồng huyện": "HĐND huyện",
     "các huyện thị xã thành phố": "các huyện, thị xã, thành phố",
     "các huyện thành phố": "các huyện, thành phố",
     "các xã phường thị trấn": "các xã, phường, thị trấn", "các xã phường": "các xã, phường",
