@@ -18,6 +18,7 @@ from drafting.lexicon import (
     AGENT_NOUNS,
     ASIDE_OPENERS,
     ASSIGNER_NOUNS,
+    BRIDGE,
     GIAO_SOUNDALIKES,
     LEAD_VERBS,
     LEADFIRST_NEG,
@@ -436,7 +437,8 @@ def _place_then_verb(low: list[str], end: int) -> bool:
         two = " ".join(low[p : p + 2])
         place = low[end:p]
         if (two in LEADFIRST_OK or two in VERB2) and \
-                not any(w in VERB1 or w in LEADFIRST_NEG or w in {"và", "các"} for w in place) \
+                not any(w in VERB1 or w in LEADFIRST_NEG or w in BRIDGE or w in {"và", "các"}
+                        for w in place) \
                 and not any(" ".join(low[q : q + 2]) in VERB2 for q in range(end, p)):
             return True
     return False
