@@ -552,8 +552,10 @@ def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[li
             break
         ended = re.search(r"[,;]$", words[j - 1])
         k = j
-        if k < len(words) and low[k] in {"và", "cùng", "với"} and low[k] != "với":
+        if k < len(words) and low[k] in {"và", "cùng"}:
             k += 1
+        elif k < len(words) and low[k] == "rồi" and ended:
+            k += 1  # spoken lists: "Các bộ, cơ quan ngang bộ, rồi UBND các tỉnh …"
         elif not ended:
             # unpunctuated speech: "công an huyện ban chỉ huy quân sự huyện tăng cường"
             nxt = gaz.match(words, k, fuzzy=False) if k < len(words) else None

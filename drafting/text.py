@@ -290,7 +290,7 @@ def _conditional(out: list[Token]) -> bool:
 def _repetitions(tokens: list[Token]) -> list[Token]:
     """'Sở Sở Tài chính', 'giao cho giao cho': keep one copy."""
     out: list[Token] = []
-    for tok in tokens:
+    for k, tok in enumerate(tokens):
         out.append(tok)
         for n in (3, 2, 1):
             if len(out) >= 2 * n:
@@ -298,10 +298,23 @@ def _repetitions(tokens: list[Token]) -> list[Token]:
                 a = [t.text.strip(",") for t in out[-2 * n : -n]]
                 b = [t.text.strip(",") for t in out[-n:]]
                 if a == b and not any(w.isdigit() or w == "\n" for w in a) \
-                        and a != ["các"] * n and not re.search(r"[.;:]$", out[-n - 1].text):
+                        and a != ["các"] * n and not re.search(r"[.;:]$", out[-n - 1].text) \
+                        and not (n == 1 and _two_words(out[-3:], tokens[k + 1 : k + 2])):
                     del out[-n:]
                     break
     return out
+
+
+def _two_words(before: list[Token], after: list[Token]) -> bool:
+    """"phân công công chức": the syllable ends one word and starts the next (the tagger
+    joins "phân công" and "công chức"), so it is said twice on purpose."""
+    from drafting.shape import word_tags
+
+    words = [t.text for t in [*before, *after] if t.text != "\n"]
+    if len(words) < 4:
+        return False
+    tags = word_tags(words)
+    return tags[-3] == "+" and tags[-1] == "+"
 
 
 def _carry_punct(out: list[Token], removed: Token) -> None:
