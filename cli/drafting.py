@@ -15,6 +15,7 @@ from cli.common import err, out
 from drafting.meeting import Meeting, parse_date
 from drafting.render import deadline_text
 from ketluan.errors import InputError
+from services.pipeline import draft as draft_files
 from services.pipeline import process as run
 from transcribe import Transcript
 
@@ -40,15 +41,9 @@ def draft(
     for warning in drafting.check_meeting(info):
         err.print(f"[yellow]{warning}[/]")
     tr = _load_transcript(transcript)
-    conclusion = drafting.extract(tr, info)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    drafting.render_notice(conclusion, info, template=template).save(output)
-    minutes = output.parent / "minutes.docx"
-    drafting.render_minutes(tr, info, conclusion).save(minutes)
-    concl = output.parent / "conclusion.json"
-    conclusion.save(concl)
+    conclusion, paths = draft_files(tr, info, output, template)
     _summary(conclusion)
-    for p in (output, minutes, concl):
+    for p in paths:
         out.print(f"  → {p}")
 
 

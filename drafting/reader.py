@@ -186,7 +186,8 @@ def _from_body(lines: list[tuple[str, list[int]]], notes: dict[int, str],
     end = next((k for k, (text, _) in enumerate(lines) if CLOSING.search(text)), len(lines))
     lines = lines[:end]
     meeting = Meeting(issuing_body="(không rõ)", title="(nhập từ tài liệu)", date=ref)
-    tasks = extract_text("\n".join(text for text, _ in lines), meeting, llm=False).tasks
+    # The rules alone (no LLM client): a notice read back gives the same tasks every time.
+    tasks = extract_text("\n".join(text for text, _ in lines), meeting).tasks
     for task in tasks:
         ids = task.evidence.segment_ids
         note = "\n".join(notes[i] for i in lines[ids[0]][1] if i in notes) if ids else ""

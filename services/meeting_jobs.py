@@ -27,6 +27,7 @@ import transcribe
 from db.models import KIND_ENROL, KIND_MEETING, STAGE_CPU, STAGE_GPU
 from db.voiceprints import DBVoiceprints, pack_centroids
 from diarize.voiceprints import speaker_embedding
+from drafting import llm as drafting_llm
 from drafting.gazetteer import Gazetteer
 from ketluan.errors import AudioError, InputError, KetluanError, NotFoundError
 from ketluan.settings import Settings
@@ -217,7 +218,10 @@ def cpu_stage(ctx: Run) -> None:
     for warning in drafting.check_meeting(info):  # values of the other format: say so
         ctx.note(warning)
     gazetteer = Gazetteer.load(ctx.settings.gazetteer_file, _glossary(ctx, meeting))
-    conclusion = drafting.extract(transcript, info, gazetteer=gazetteer)
+    conclusion = drafting.extract(transcript, info, gazetteer=gazetteer,
+                                  llm=drafting_llm.from_settings(ctx.settings))
+    for note in conclusion.notes:  # the LLM did not answer: the rules drafted it, say so
+        ctx.note(note)
     ctx.touch(progress=0.5)
     document = drafting.render_notice(conclusion, info)
     stored = drafts.store_document(ctx.store, document)
