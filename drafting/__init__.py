@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import ketluan  # noqa: F401  (offline environment)
+from drafting.docxkit import PageStyle
 from drafting.extract import extract, extract_text
 from drafting.meeting import Meeting
 from drafting.model import Conclusion, Deadline, Evidence, Item, Task
@@ -17,21 +18,22 @@ from transcribe.transcript import Transcript
 
 
 def render_notice(conclusion: Conclusion, meeting: Meeting, template: str | Path | None = None,
-                  appendix: bool | None = None):
+                  appendix: bool | None = None, page: PageStyle | None = None):
     """The notice as a python-docx Document (call .save(path)); `appendix` adds the task
-    table after the signature (default: the layout's task_appendix)."""
+    table after the signature (default: the layout's task_appendix); `page`: font and margins
+    (PageStyle.from_settings at the edge; default: the settings' defaults)."""
     from drafting.render import render_notice as _render
 
-    return _render(conclusion, meeting, template=template, appendix=appendix)
+    return _render(conclusion, meeting, template=template, appendix=appendix, page=page)
 
 
 def render_minutes(transcript: Transcript, meeting: Meeting,
-                   conclusion: Conclusion | None = None):
+                   conclusion: Conclusion | None = None, page: PageStyle | None = None):
     """The minutes (biên bản, NĐ 30 Mẫu 1.9): who spoke and what they raised, the conclusion,
     the end time, signatures. Audio times stay in the transcript's own exports."""
     from drafting.minutes import render_minutes as _render
 
-    return _render(transcript, meeting, conclusion)
+    return _render(transcript, meeting, conclusion, page=page)
 
 
 def check_meeting(meeting: Meeting) -> list[str]:
@@ -57,6 +59,7 @@ __all__ = [
     "Evidence",
     "Item",
     "Meeting",
+    "PageStyle",
     "Task",
     "check_meeting",
     "extract",

@@ -1,6 +1,7 @@
 """The "Thông báo kết luận" as a Word document, Party or State format, or an office template.
 
-Layout comes from data/layouts/<format>.toml; fonts, sizes and margins from the settings.
+Layout comes from data/layouts/<format>.toml; font, body size and margins from the caller's
+PageStyle (docxkit.PageStyle.from_settings at the edge).
 The body writes each task once, as a paragraph in one form (wording.py); the task table is
 an optional appendix after the signature. Each task paragraph carries a Word comment with
 the audio time and the chair's words, so the drafter can check it against the recording;
@@ -31,15 +32,16 @@ RULE_FRACTION = 0.4  # rules under the body name and the trích yếu: ⅓–½ 
 
 
 def render_notice(conclusion: Conclusion, meeting: Meeting, template: str | Path | None = None,
-                  appendix: bool | None = None):
+                  appendix: bool | None = None, page: kit.PageStyle | None = None):
     """The notice as a python-docx Document (or a docxtpl template object); call .save(path).
 
     Tasks are written once, as paragraphs of the body; `appendix` (default: the layout's
-    task_appendix) adds the task table after the signature."""
+    task_appendix) adds the task table after the signature; `page`: font and margins (an
+    office's own template keeps its own)."""
     if template is not None:
         return _from_template(conclusion, meeting, Path(template))
     lay = kit.layout(meeting.format)
-    doc = kit.new_document()
+    doc = kit.new_document(page)
     fields = _fields(meeting, lay)
     _header(doc, lay, fields)
     _title(doc, lay, fields)
@@ -125,7 +127,7 @@ def _fields(meeting: Meeting, lay: dict[str, Any]) -> dict[str, str]:
 
 
 def _header(doc, lay: dict[str, Any], fields: dict[str, str]) -> None:
-    width = kit.text_width_mm()
+    width = kit.text_width_mm(doc)
     left_w = lay["left_width_mm"]
     table = doc.add_table(rows=2, cols=2)
     kit.no_borders(table)
@@ -173,8 +175,8 @@ def _title(doc, lay: dict[str, Any], fields: dict[str, str]) -> None:
     text = s["text"].format(**fields)
     kit.para(doc, text, s["size"], bold=s.get("bold", True), align="center")
     if lay.get("summary_rule") == "rule":
-        longest = min(kit.text_length_mm(text, s["size"], True), kit.text_width_mm())
-        kit.rule_para(doc, RULE_FRACTION * longest, kit.text_width_mm(), after_pt=6)
+        longest = min(kit.text_length_mm(text, s["size"], True), kit.text_width_mm(doc))
+        kit.rule_para(doc, RULE_FRACTION * longest, kit.text_width_mm(doc), after_pt=6)
     elif lay.get("summary_rule"):
         kit.para(doc, lay["summary_rule"], s["size"], align="center", after_pt=6)
 
@@ -269,7 +271,7 @@ def _appendix(doc, lay: dict[str, Any], fields: dict[str, str], tasks: list[Task
              after_pt=12)
     table = doc.add_table(rows=1, cols=len(TABLE_COLUMNS))
     table.style = "Table Grid"
-    width = kit.text_width_mm()
+    width = kit.text_width_mm(doc)
     kit.fixed_widths(table, [width * f for f in TABLE_WIDTHS])
     for cell, title in zip(table.rows[0].cells, TABLE_COLUMNS, strict=True):
         kit.cell_para(cell, True, text=title, size=size, bold=True)
@@ -312,7 +314,7 @@ def _evidence_note(task: Task) -> str:
 
 
 def _signature(doc, lay: dict[str, Any], meeting: Meeting, recipients: list[str]) -> None:
-    width = kit.text_width_mm()
+    width = kit.text_width_mm(doc)
     table = doc.add_table(rows=1, cols=2)
     kit.no_borders(table)
     kit.fixed_widths(table, [width * 0.5, width * 0.5])

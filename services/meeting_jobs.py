@@ -223,7 +223,8 @@ def cpu_stage(ctx: Run) -> None:
     for note in conclusion.notes:  # the LLM did not answer: the rules drafted it, say so
         ctx.note(note)
     ctx.touch(progress=0.5)
-    document = drafting.render_notice(conclusion, info)
+    document = drafting.render_notice(conclusion, info,
+                                      page=drafting.PageStyle.from_settings(ctx.settings))
     stored = drafts.store_document(ctx.store, document)
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         if not s.scalar(select(db.DraftVersion.id).where(db.DraftVersion.job_id == job.id)):

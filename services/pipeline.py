@@ -93,17 +93,18 @@ def draft(transcript: Transcript, meeting: Meeting, notice: Path,
           settings: Settings | None = None) -> tuple[Conclusion, list[Path]]:
     """The conclusion, written as `notice`, minutes.docx and conclusion.json beside it.
 
-    The settings are read here, once: the office's gazetteer and the LLM client (None: the
-    rules alone) are built from them and passed to drafting, which reads no settings.
+    The settings are read here, once: the office's gazetteer, the LLM client (None: the rules
+    alone) and the page style are built from them and passed to drafting, which reads none.
     """
     settings = settings or get_settings()
     gazetteer = Gazetteer.load(settings.gazetteer_file, meeting.glossary)
     conclusion = drafting.extract(transcript, meeting, gazetteer=gazetteer,
                                   llm=drafting_llm.from_settings(settings))
+    page = drafting.PageStyle.from_settings(settings)
     notice.parent.mkdir(parents=True, exist_ok=True)
-    drafting.render_notice(conclusion, meeting, template=template).save(notice)
+    drafting.render_notice(conclusion, meeting, template=template, page=page).save(notice)
     minutes = notice.parent / "minutes.docx"
-    drafting.render_minutes(transcript, meeting, conclusion).save(minutes)
+    drafting.render_minutes(transcript, meeting, conclusion, page=page).save(minutes)
     concl = notice.parent / "conclusion.json"
     conclusion.save(concl)
     return conclusion, [notice, minutes, concl]

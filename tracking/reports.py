@@ -248,10 +248,11 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
 
 
 def export_docx(rows: list[Row], path: str | Path, today: date, office: str = "",
-                period: str = "") -> Path:
-    """A Word summary report: totals, a table by unit, and the overdue tasks."""
+                period: str = "", page: kit.PageStyle | None = None) -> Path:
+    """A Word summary report: totals, a table by unit, and the overdue tasks; `page`: font and
+    margins (kit.PageStyle.from_settings at the edge)."""
     path = Path(path)
-    doc = kit.new_document()
+    doc = kit.new_document(page)
     if office:
         kit.para(doc, office.upper(), 13, bold=True, align="left")
     kit.para(doc, "BÁO CÁO", 15, bold=True, align="center", before_pt=12)
@@ -284,7 +285,7 @@ def export_docx(rows: list[Row], path: str | Path, today: date, office: str = ""
         cells = table.add_row().cells
         for k, (cell, value) in enumerate(zip(cells, values, strict=True)):
             kit.cell_para(cell, True, text=str(value), size=12, align="left" if k == 0 else "center")
-    width = kit.text_width_mm()
+    width = kit.text_width_mm(doc)
     kit.fixed_widths(table, [width * f for f in (0.44, 0.12, 0.16, 0.12, 0.16)])
     kit.para(doc, "3. Nhiệm vụ chưa hoàn thành quá hạn", bold=True, indent_mm=10, before_pt=12,
              after_pt=6)
