@@ -3,6 +3,7 @@
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -259,7 +260,14 @@ def page_numbers(doc: DocumentType, size: float, align: str = "center",
 
 
 def mark_ours(doc: DocumentType, meeting_date: str, fmt: str) -> None:
-    """Core properties that let import-docx find the meeting date again after editing."""
+    """Core properties that let import-docx find the meeting date again after editing
+    (`stored_date` reads it back)."""
     props = doc.core_properties
     props.comments = f"ketluan; meeting_date={meeting_date}; format={fmt}"
     props.author = "ketluan"
+
+
+def stored_date(doc: DocumentType) -> date | None:
+    """The meeting date `mark_ours` stored in the document's properties."""
+    m = re.search(r"meeting_date=(\d{4}-\d{2}-\d{2})", doc.core_properties.comments or "")
+    return date.fromisoformat(m.group(1)) if m else None

@@ -18,16 +18,14 @@ from docx.shared import Mm
 
 from drafting import deadline_text as written
 from drafting import docxkit as kit
-from drafting import wording
-from drafting.deadline_kinds import Follow, kind_of
+from drafting import evidence_note, wording
 from drafting.meeting import Meeting
-from drafting.model import QUOTE_NOT_FOUND, Conclusion, Deadline, Task
+from drafting.model import Conclusion, Deadline, Task
 from drafting.reader import check_docx
 from ketluan.errors import DocumentError
 
 TABLE_COLUMNS = ("STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn")
 TABLE_WIDTHS = (0.08, 0.37, 0.19, 0.19, 0.17)  # fractions of the text width
-TASK_LABEL = "Căn cứ cho nhiệm vụ:"  # drafting/reader.py checks a comment against its task
 RULE_FRACTION = 0.4  # rules under the body name and the trích yếu: ⅓–½ of the words
 
 
@@ -189,7 +187,7 @@ def _body(doc, lay: dict[str, Any], c: Conclusion, ref: date) -> None:
     for kind, text, task in body_parts(c, lay, ref):
         p = kit.para(doc, wording.body_dates(text, lay), bold=kind == "heading",
                      indent_mm=indent, after_pt=6)
-        note = _evidence_note(task) if task else ""
+        note = evidence_note.write(task) if task else ""
         if note:  # the audio time and the chair's words, on the paragraph they prove
             doc.add_comment(p.runs, text=kit.xml_safe(note), author="ketluan", initials="KL")
 
@@ -294,25 +292,6 @@ def _lines(cell, names: list[str], size: float) -> None:
         kit.cell_para(cell, k == 0, text=name, size=size, align="left")
 
 
-def _evidence_note(task: Task) -> str:
-    parts = []
-    if task.evidence.start is not None:
-        end = task.evidence.end if task.evidence.end is not None else task.evidence.start
-        parts.append(f"Nghe lại: {task.evidence.clock} – [{_clock(end)}]")
-    if task.quote:
-        parts.append(f"Lời chủ trì: “{task.quote[:400]}”")
-    if kind_of(task.deadline.kind).follow is Follow.COUNTED and task.deadline.due:
-        d = task.deadline.due
-        parts.append(f"Hạn dự kiến (tính từ ngày họp): {d.day:02d}/{d.month:02d}/{d.year}")
-    if QUOTE_NOT_FOUND in task.flags:
-        parts.append("CẦN KIỂM TRA: câu trích không có trong bản ghi.")
-    if not task.leads:
-        parts.append("CẦN KIỂM TRA: chưa xác định cơ quan chủ trì.")
-    if parts:  # which task the note proves: a paragraph retyped in Word does not inherit it
-        parts.append(f"{TASK_LABEL} {task.action.strip()[:150]}")
-    return "\n".join(parts)
-
-
 def _signature(doc, lay: dict[str, Any], meeting: Meeting, recipients: list[str]) -> None:
     width = kit.text_width_mm(doc)
     table = doc.add_table(rows=1, cols=2)
@@ -378,8 +357,3 @@ def _task_context(n: int, t: Task) -> dict[str, Any]:
         "supports": "\n".join(t.supports), "deadline": deadline_text(t.deadline),
         "time": t.evidence.clock, "quote": t.quote,
     }
-
-
-def _clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"

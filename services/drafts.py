@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 import db
 import drafting
 from drafting.deadline import parse
-from drafting.reader import open_docx, stored_date
+from drafting.docxkit import stored_date
+from drafting.reader import open_docx
 from drafting.render import forget_tasks
 from ketluan.errors import DocumentError, InputError, NotFoundError
 from services.meetings import drafting_meeting
