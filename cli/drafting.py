@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import drafting
@@ -88,8 +89,6 @@ def process(
                           ] = False,
 ) -> None:
     """Từ bản ghi âm đến dự thảo thông báo: chép lời → người nói → thông báo, biên bản."""
-    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-
     info = Meeting.load(meeting)
     with Progress(TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(), console=err) as bar:

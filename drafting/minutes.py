@@ -24,7 +24,10 @@ ACK = re.compile(r"^(?:(?:vâng|dạ|ạ|rồi|ừ|được|xin|cảm ơn|đồn
 
 def render_minutes(transcript: Transcript, meeting: Meeting,
                    conclusion: Conclusion | None = None, page: kit.PageStyle | None = None):
-    """A python-docx Document (call .save(path)); `page`: font and margins."""
+    """The minutes (biên bản, NĐ 30 Mẫu 1.9) as a python-docx Document (call .save(path)):
+    who spoke and what they raised, the conclusion, the end time, signatures. Audio times stay
+    in the transcript's own exports. `page`: font and margins (PageStyle.from_settings at the
+    edge; default: the settings' defaults)."""
     lay = kit.layout(meeting.format)
     doc = kit.new_document(page)
     fields = _fields(meeting, lay)

@@ -12,6 +12,7 @@ from typing import Any
 
 from docx import Document
 from docx.opc.exceptions import OpcError
+from docx.oxml.ns import qn
 from lxml.etree import LxmlError
 
 from drafting import docxkit as kit
@@ -187,8 +188,6 @@ def _from_body(lines: list[tuple[str, list[int]]], notes: dict[int, str],
 def _paragraphs(doc):
     """The body's paragraphs (not the header or signature tables), with the ids of the
     comments anchored in each."""
-    from docx.oxml.ns import qn
-
     for p in doc.paragraphs:
         yield p, [int(el.get(qn("w:id"))) for el in p._p.iter(qn("w:commentRangeStart"))]
 
@@ -204,8 +203,6 @@ def _evidence_from_rows(tasks: list[Task], table, action_col: int,
                         lines: list[tuple[str, list[int]]], notes: dict[int, str]) -> None:
     """Table tasks take the comment on their row (older drafts) or on the body paragraph
     that states the same task (the appendix repeats the paragraphs)."""
-    from docx.oxml.ns import qn
-
     # the rows _from_table made tasks of: those with an action
     rows = [r for r in table.rows[1:]
             if action_col < len(r.cells) and r.cells[action_col].text.strip()]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from docx.shared import Mm
+from docxtpl import DocxTemplate
 
 from drafting import deadline_text as written
 from drafting import docxkit as kit
@@ -324,8 +325,6 @@ def _from_template(conclusion: Conclusion, meeting: Meeting, path: Path):
     tasks: {{ t.paragraph }} (the body's sentence) or table rows with
     {%tr for t in tasks %} … {{ t.action }} … {%tr endfor %}.
     """
-    from docxtpl import DocxTemplate
-
     check_docx(path)
     lay = kit.layout(meeting.format)
     fields = {**_fields(meeting, lay), "issuer": wording.issuer(meeting, lay),

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+import av
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -237,8 +238,6 @@ def cpu_stage(ctx: Run) -> None:
 def _as_uploaded(path: Path, shown: str) -> Iterator[None]:
     """Audio errors name the file the user uploaded, not the stored one (named by its
     SHA-256); an FFmpeg error that slipped past decoding becomes a clear AudioError."""
-    import av
-
     try:
         yield
     except AudioError as exc:

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
@@ -192,9 +194,6 @@ def summarize(rows: list[Row], by: str) -> list[Group]:
 
 def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit") -> Path:
     """A workbook: the summary (by unit by default) and the full list of tasks."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
     path = Path(path)
     wb = Workbook()
     summary = wb.active
