@@ -152,3 +152,41 @@ def test_the_service_passes_the_configured_client(server, tmp_path):
     rules, _ = draft(transcript(), MEETING, tmp_path / "r" / "notice.docx",
                      settings=Settings(llm_url=None))
     assert rules.backend == "rules" and len(FakeLLM.requests) == 1
+
+
+def test_the_workers_drafting_stage_builds_its_options_from_its_settings(server, tmp_path):
+    """The cpu stage (a meeting's draft, also when the web page asks for a new one) passes the
+    LLM client and the page style built from the worker's Settings; drafting reads neither."""
+    from docx import Document
+    from sqlalchemy import select
+
+    import db
+    from db import accounts
+    from services import jobs, meeting_jobs
+
+    settings = Settings(data_dir=tmp_path, llm_url=server, llm_model="vi-llm", llm_timeout_s=10,
+                        docx_font="Arial")
+    engine = db.connect(settings.db_url)
+    with db.session(engine) as s:
+        unit = accounts.ensure_unit(s, "VP-UBND")
+        audio = db.AudioFile(sha256="0" * 64, size=1, duration=40.0, format="wav",
+                             storage_path="audio/x.wav", original_name="hop.wav")
+        s.add(audio)
+        s.flush()
+        meeting = db.Meeting(unit_id=unit.id, title=MEETING.title, issuing_body=MEETING.issuing_body,
+                             date=MEETING.date, audio_id=audio.id)
+        s.add(meeting)
+        s.flush()
+        job = meeting_jobs.create(s, meeting.id, audio.id, None)
+        job.stage, job.state = "cpu", db.DRAFTING
+        s.add(db.TranscriptVersion(meeting_id=meeting.id, version=1, source="asr",
+                                   data=transcript().to_dict()))
+        job_id = job.id
+    assert jobs.claim(engine, job_id, "cpu", "test", 600) is not None
+    meeting_jobs.cpu_stage(jobs.Run(engine, settings, job_id, "test", lambda *a: None))
+    with db.session(engine) as s:
+        draft = s.scalars(select(db.DraftVersion)).one()
+        conclusion, path = draft.conclusion, settings.files_dir / draft.storage_path
+    engine.dispose()
+    assert conclusion and conclusion["backend"] == "llm" and len(FakeLLM.requests) == 1
+    assert Document(str(path)).styles["Normal"].font.name == "Arial"
