@@ -1,19 +1,26 @@
 """The FastAPI application factory."""
 
+import base64
+import hashlib
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
+import swagger_ui_bundle
 from celery import Celery
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 import db
 from api import csrf, errors
 from api.csrf import CSRFMiddleware
-from api.middleware import BodyLimit, CloseIfBodyUnread, RefuseNul, SecurityHeaders, route_body_limits
+from api.deps import Allow
+from api.middleware import CSP, BodyLimit, CloseIfBodyUnread, RefuseNul, SecurityHeaders, route_body_limits
 from api.routes import (
     admin,
     audio,
@@ -29,6 +36,9 @@ from api.routes import (
     ui_api,
     voiceprints,
 )
+from db.accounts import UNIT_CODE_RULE
+from db.passwords import MIN_LENGTH, RULE
+from ketluan.roles import Can
 from ketluan.settings import Settings, get_settings
 from services.jobs import QUEUE_FOR_STAGE, TASK_FOR_STAGE, Send
 
@@ -74,8 +84,6 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     # The web UI (another issue) renders Jinja2 templates and serves vendored assets from here.
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.globals["csrf_token"] = csrf.token_for_request  # base.html <meta>
-    from db.accounts import UNIT_CODE_RULE
-    from db.passwords import MIN_LENGTH, RULE
 
     # the rules the forms state (the API refuses with the same words)
     app.state.templates.env.globals.update(password_rule=RULE, password_min=MIN_LENGTH,
@@ -100,19 +108,6 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
 def _offline_docs(app: FastAPI, public: bool) -> None:
     """/openapi.json, and Swagger UI at /docs from the swagger-ui-bundle wheel (nothing fetched
     from the network); for signed-in admins only unless `public`."""
-    import base64
-    import hashlib
-    import re
-
-    import swagger_ui_bundle
-    from fastapi import Depends
-    from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.responses import HTMLResponse, JSONResponse
-
-    from api.deps import Allow
-    from api.middleware import CSP
-    from ketluan.roles import Can
-
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
     guard = [] if public else [Depends(Allow.to(Can.ADMINISTER))]
 

@@ -1,7 +1,10 @@
 """ASGI middleware."""
 
+import json
 import re
 from collections.abc import Callable
+
+from fastapi.routing import APIRoute
 
 
 class CloseIfBodyUnread:
@@ -132,8 +135,6 @@ class BodyLimit:
 
 def route_body_limits(app, upload_limit: int) -> Callable[[str, str], int]:
     """method, path → body limit, from the app's routes (read once, on first use)."""
-    from fastapi.routing import APIRoute
-
     table: list[tuple[set[str], re.Pattern[str], int]] = []
 
     def walk(routes) -> None:
@@ -164,8 +165,6 @@ def _content_length(scope) -> int | None:
 
 
 async def _too_large(send, limit: int) -> None:
-    import json
-
     shown = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
     body = json.dumps({"detail": {
         "code": "too_large",
@@ -195,8 +194,6 @@ class RefuseNul:
             or "\x00" in scope.get("path", "")
             or b"%00" in scope.get("raw_path", b"")
         ):
-            import json
-
             body = json.dumps({"detail": {
                 "code": "input",
                 "message": "Địa chỉ yêu cầu chứa ký tự NUL (%00), không được phép.",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import drafting
@@ -15,6 +16,7 @@ from cli.common import err, out
 from drafting.meeting import Meeting, parse_date
 from drafting.render import deadline_text
 from ketluan.errors import InputError
+from services.pipeline import draft as draft_files
 from services.pipeline import process as run
 from transcribe import Transcript
 
@@ -40,15 +42,9 @@ def draft(
     for warning in drafting.check_meeting(info):
         err.print(f"[yellow]{warning}[/]")
     tr = _load_transcript(transcript)
-    conclusion = drafting.extract(tr, info)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    drafting.render_notice(conclusion, info, template=template).save(output)
-    minutes = output.parent / "minutes.docx"
-    drafting.render_minutes(tr, info, conclusion).save(minutes)
-    concl = output.parent / "conclusion.json"
-    conclusion.save(concl)
+    conclusion, paths = draft_files(tr, info, output, template)
     _summary(conclusion)
-    for p in (output, minutes, concl):
+    for p in paths:
         out.print(f"  → {p}")
 
 
@@ -93,8 +89,6 @@ def process(
                           ] = False,
 ) -> None:
     """Từ bản ghi âm đến dự thảo thông báo: chép lời → người nói → thông báo, biên bản."""
-    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-
     info = Meeting.load(meeting)
     with Progress(TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(), console=err) as bar:

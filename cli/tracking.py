@@ -16,6 +16,7 @@ from rich.table import Table
 import db
 from cli.common import out
 from db import accounts
+from drafting.docxkit import PageStyle
 from drafting.meeting import parse_date
 from ketluan.errors import InputError
 from ketluan.settings import get_settings
@@ -129,7 +130,7 @@ def report(
     if xlsx:
         out.print(f"→ {export_xlsx(rows, xlsx, today, by)}")
     if docx:
-        out.print(f"→ {export_docx(rows, docx, today)}")
+        out.print(f"→ {export_docx(rows, docx, today, page=PageStyle.from_settings(get_settings()))}")
 
 
 @tracking_app.command("warn")

@@ -1,5 +1,7 @@
 """`ketluan serve`, `ketluan worker`, `ketluan admin ...`: the service from the command line."""
 
+import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -215,12 +217,8 @@ def _exit(signum, _frame) -> None:
 
 def _die_with_parent() -> None:
     """Linux: the embedded worker gets SIGTERM if `ketluan serve` itself is killed."""
-    try:
-        import ctypes
-
+    with contextlib.suppress(OSError):  # no libc.so.6 (not Linux): nothing to set
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 def _logging() -> None:

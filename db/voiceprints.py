@@ -15,7 +15,7 @@ import base64
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, select
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 import db
 from db.models import Meeting, Speaker, TranscriptVersion, Unit, User
 from db.models import Voiceprint as VoiceprintRow
+from diarize.result import Diarization
 from diarize.voiceprints import (
     UNKNOWN,
     Person,
@@ -35,9 +36,6 @@ from diarize.voiceprints import (
 from ketluan.errors import InputError, NotFoundError
 from ketluan.settings import get_settings
 from transcribe.transcript import Transcript
-
-if TYPE_CHECKING:
-    from diarize.result import Diarization
 
 DEFAULT_UNIT = ("MAC-DINH", "Đơn vị mặc định")  # the CLI's registry when no unit exists yet
 _PLACEHOLDER = re.compile(UNKNOWN.replace("{n}", r"\d+") + r"$")

@@ -9,6 +9,7 @@ Built on pyannote.audio's SpeakerDiarization pipeline from local checkpoints onl
 (diarize/pipeline.py); telemetry is off (ketluan/offline.py).
 """
 
+import importlib
 from typing import TYPE_CHECKING
 
 import ketluan  # noqa: F401  (offline environment before pyannote is imported)
@@ -55,8 +56,6 @@ __all__ = [  # noqa: RUF022  (same order as _EXPORTS)
 def __getattr__(name: str):
     if name not in _EXPORTS:
         raise AttributeError(f"module 'diarize' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(_EXPORTS[name]), name)
     globals()[name] = value
     return value

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from diarize.result import Diarization
 from ketluan.errors import InputError
 from ketluan.settings import get_settings
 from transcribe.transcript import Speaker, Transcript, nfc
 
 if TYPE_CHECKING:
     from diarize.pipeline import LoadedPipeline
-    from diarize.result import Diarization
 
 UNKNOWN = "Người nói {n}"
 MAX_ENROL_SECONDS = 120.0  # enough speech for a stable print; bounds the work

@@ -2,25 +2,32 @@
 
 import re
 import tomllib
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from ketluan.settings import get_settings
+from ketluan.settings import Settings
 
 LAYOUTS = Path(__file__).parent / "data" / "layouts"
 CELL_PADDING_MM = 3.8  # Word's default left and right cell margins (0.08 in each)
 DIGIT_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")  # "15-9-2026": not broken across lines
+# The body font by story part (the document new_document made, its headers): add_run reads it
+# here, not from the Normal style, whose lookup by name cost a third of a notice's rendering.
+_FONTS: "WeakKeyDictionary[Part, str]" = WeakKeyDictionary()
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 
@@ -30,37 +37,56 @@ def layout(fmt: str) -> dict[str, Any]:
     return tomllib.loads((LAYOUTS / f"{fmt}.toml").read_text(encoding="utf-8"))
 
 
-def new_document() -> DocumentType:
-    """An empty A4 document in the office font, margins from the settings."""
-    settings = get_settings()
+@dataclass(frozen=True)
+class PageStyle:
+    """Font, body size and margins of every document ketluan writes. Built from Settings once at
+    the edge (`from_settings`) and given to `new_document`; the defaults are the settings'."""
+
+    font: str = "Times New Roman"
+    body_pt: float = 14.0
+    margins_mm: tuple[float, float, float, float] = (20.0, 20.0, 30.0, 15.0)  # top, bottom, l, r
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "PageStyle":
+        return cls(settings.docx_font, settings.docx_body_pt, settings.docx_margins_mm)
+
+
+def new_document(page: PageStyle | None = None) -> DocumentType:
+    """An empty A4 document in the page style's font and margins. The document then carries
+    them: `text_width_mm` reads its margins and `add_run` its Normal font."""
+    page = page or PageStyle()
     doc = Document()
     section = doc.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
-    top, bottom, left, right = settings.docx_margins_mm
+    top, bottom, left, right = page.margins_mm
     section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
     section.left_margin, section.right_margin = Mm(left), Mm(right)
     section.header_distance = Mm(10)
     style = doc.styles["Normal"]
-    style.font.name = settings.docx_font
-    style.font.size = Pt(settings.docx_body_pt)
+    style.font.name = page.font
+    style.font.size = Pt(page.body_pt)
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.append(fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), settings.docx_font)
+        fonts.set(qn(attr), page.font)
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
         fonts.attrib.pop(qn(attr), None)
     pf = style.paragraph_format
     pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(0), 1.0
+    _FONTS[doc.part] = page.font
     return doc
 
 
-def text_width_mm() -> float:
-    _, _, left, right = get_settings().docx_margins_mm
-    return 210 - left - right
+def text_width_mm(doc: DocumentType) -> float:
+    """The width between the first section's margins."""
+    section = doc.sections[0]
+    width = (section.page_width or Mm(210)) - (section.left_margin or 0) \
+        - (section.right_margin or 0)
+    return Length(width).mm
 
 
 def add_run(p: Paragraph, text: str, size: float | None = None, bold: bool = False,
@@ -69,15 +95,25 @@ def add_run(p: Paragraph, text: str, size: float | None = None, bold: bool = Fal
     run = p.add_run(text)
     if DIGIT_HYPHEN.search(text):
         _no_break_hyphens(run, text)
-    run.font.name = get_settings().docx_font
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"),
-                                                          get_settings().docx_font)
+    font = _body_font(p)
+    run.font.name = font
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
     if size:
         run.font.size = Pt(size)
     run.bold = bold or None
     run.italic = italic or None
     run.underline = underline or None
     return run
+
+
+def _body_font(p: Paragraph) -> str:
+    """The Normal style's font of the document `p` is in (its body, a table or a header)."""
+    font = _FONTS.get(p.part)
+    if font is None:  # a header or footer, or a document new_document did not make
+        main = p.part.package.main_document_part
+        font = _FONTS.get(main) or main.styles["Normal"].font.name or PageStyle.font
+        _FONTS[p.part] = font
+    return font
 
 
 def _no_break_hyphens(run, text: str) -> None:
@@ -224,7 +260,14 @@ def page_numbers(doc: DocumentType, size: float, align: str = "center",
 
 
 def mark_ours(doc: DocumentType, meeting_date: str, fmt: str) -> None:
-    """Core properties that let import-docx find the meeting date again after editing."""
+    """Core properties that let import-docx find the meeting date again after editing
+    (`stored_date` reads it back)."""
     props = doc.core_properties
     props.comments = f"ketluan; meeting_date={meeting_date}; format={fmt}"
     props.author = "ketluan"
+
+
+def stored_date(doc: DocumentType) -> date | None:
+    """The meeting date `mark_ours` stored in the document's properties."""
+    m = re.search(r"meeting_date=(\d{4}-\d{2}-\d{2})", doc.core_properties.comments or "")
+    return date.fromisoformat(m.group(1)) if m else None

@@ -1,12 +1,13 @@
 """drafting.extract: a Transcript and the meeting → a Conclusion.
 
-Rules by default; an on-prem LLM when one is configured and answers (drafting/llm.py),
-falling back to the rules otherwise.
+Rules by default; an on-prem LLM when the caller passes a client and it answers
+(drafting/llm.py), falling back to the rules otherwise. Drafting reads no settings: the
+services layer builds the client from Settings (`llm.from_settings`) and passes it in.
 """
 
 import re
-from typing import TYPE_CHECKING, Literal
 
+from drafting import llm as llm_mod
 from drafting.gazetteer import Gazetteer, default_gazetteer
 from drafting.meeting import Meeting
 from drafting.model import Conclusion
@@ -14,25 +15,18 @@ from drafting.rules import extract_rules
 from drafting.wording import opening
 from transcribe.transcript import AudioInfo, Segment, Transcript, nfc
 
-if TYPE_CHECKING:
-    from drafting.llm import LLMClient
-
 
 def extract(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer | None = None,
-            llm: "LLMClient | Literal[False] | None" = None) -> Conclusion:
+            llm: llm_mod.LLMClient | None = None) -> Conclusion:
     """Items and tasks of the chair's conclusion, with the opening paragraph.
 
-    `llm` is an `drafting.llm.LLMClient`; by default (None) one is built from the settings
-    when KETLUAN_LLM_URL is set; False: the rules alone, whatever the settings say.
+    `llm`: an on-prem model to ask first (the rules when it fails); None: the rules alone.
     """
     gaz = gazetteer or default_gazetteer(meeting.glossary)
     notes: list[str] = []
-    from drafting import llm as llm_mod
-
-    client = llm if llm is not None else llm_mod.from_settings()
-    if client:
+    if llm is not None:
         try:
-            result = llm_mod.extract_llm(client, transcript, meeting, gaz)
+            result = llm_mod.extract_llm(llm, transcript, meeting, gaz)
             result.opening = opening(meeting, _reporters(transcript))
             return result
         except llm_mod.LLMUnavailable as exc:
@@ -49,7 +43,7 @@ def extract(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer | Non
 
 
 def extract_text(text: str, meeting: Meeting, gazetteer: Gazetteer | None = None,
-                 llm: "LLMClient | Literal[False] | None" = None) -> Conclusion:
+                 llm: llm_mod.LLMClient | None = None) -> Conclusion:
     """The same, from written text (a notice, or remarks typed up): one segment per line."""
     return extract(text_transcript(text), meeting, gazetteer, llm)
 

@@ -1,7 +1,9 @@
 """Optional extraction by an on-premises LLM behind an OpenAI-compatible endpoint (e.g. vLLM).
 
-Off unless KETLUAN_LLM_URL is set. The model's answer is constrained by a JSON schema
-(response_format json_schema) and validated with pydantic. We do not trust it blindly:
+Off unless KETLUAN_LLM_URL is set: the services layer then builds a client
+(`from_settings`) and passes it to `drafting.extract`, which never reads the settings itself.
+The model's answer is constrained by a JSON schema (response_format json_schema) and
+validated with pydantic. We do not trust it blindly:
 deadlines are re-parsed by our own parser from the phrase it quotes, unit names go through
 the gazetteer, and every task must quote words that exist in the transcript; a task whose
 quote cannot be found is kept but flagged `quote_not_found` for the drafter. When the
@@ -22,7 +24,7 @@ from drafting.conclude import concluding_part
 from drafting.gazetteer import Gazetteer, key
 from drafting.meeting import Meeting
 from drafting.model import QUOTE_NOT_FOUND, Conclusion, Evidence, Item, Task
-from ketluan.settings import get_settings
+from ketluan.settings import Settings
 from transcribe.transcript import Segment, Transcript
 
 QUOTE_MIN_SCORE = 90  # rapidfuzz partial ratio for a quote with small recognition noise
@@ -97,8 +99,8 @@ class LLMClient:
             raise LLMUnavailable("câu trả lời không đúng lược đồ JSON") from None
 
 
-def from_settings() -> LLMClient | None:
-    s = get_settings()
+def from_settings(s: Settings) -> LLMClient | None:
+    """The configured endpoint's client, or None (the rules alone) when none is set."""
     if not s.llm_url:
         return None
     return LLMClient(s.llm_url, s.llm_model, s.llm_api_key, s.llm_timeout_s)

@@ -23,10 +23,13 @@ ACK = re.compile(r"^(?:(?:vâng|dạ|ạ|rồi|ừ|được|xin|cảm ơn|đồn
 
 
 def render_minutes(transcript: Transcript, meeting: Meeting,
-                   conclusion: Conclusion | None = None):
-    """A python-docx Document (call .save(path))."""
+                   conclusion: Conclusion | None = None, page: kit.PageStyle | None = None):
+    """The minutes (biên bản, NĐ 30 Mẫu 1.9) as a python-docx Document (call .save(path)):
+    who spoke and what they raised, the conclusion, the end time, signatures. Audio times stay
+    in the transcript's own exports. `page`: font and margins (PageStyle.from_settings at the
+    edge; default: the settings' defaults)."""
     lay = kit.layout(meeting.format)
-    doc = kit.new_document()
+    doc = kit.new_document(page)
     fields = _fields(meeting, lay)
     fields["number_line"] = lay["number_format"].format(number=lay["number_blank"],
                                                         suffix=lay["minutes_suffix"])
@@ -37,7 +40,7 @@ def render_minutes(transcript: Transcript, meeting: Meeting,
     what = wording.meeting_phrase(meeting)
     kit.para(doc, what[:1].upper() + what[1:], 14, bold=True, align="center")
     kit.rule_para(doc, RULE_FRACTION * min(kit.text_length_mm(what, 14, True),
-                                           kit.text_width_mm()), kit.text_width_mm(), after_pt=6)
+                                           kit.text_width_mm(doc)), kit.text_width_mm(doc), after_pt=6)
     start = _start(meeting)
     name, title = wording.chair_parts(meeting)
     info = [
@@ -146,7 +149,7 @@ def _comrade(text: str) -> str:
 
 
 def _signatures(doc, meeting: Meeting) -> None:
-    width = kit.text_width_mm()
+    width = kit.text_width_mm(doc)
     table = doc.add_table(rows=1, cols=2)
     kit.no_borders(table)
     kit.fixed_widths(table, [width / 2, width / 2])

@@ -12,36 +12,43 @@ from typing import Any
 
 from docx import Document
 from docx.opc.exceptions import OpcError
+from docx.oxml.ns import qn
 from lxml.etree import LxmlError
 
+from drafting import docxkit as kit
+from drafting import evidence_note
 from drafting.deadline import parse as parse_deadline
 from drafting.deadline_kinds import NONE, Place, kind_of
 from drafting.deadline_text import without_estimate
 from drafting.extract import extract_text
 from drafting.gazetteer import default_gazetteer, key
 from drafting.meeting import Meeting
-from drafting.model import Deadline, Evidence, Task
+from drafting.model import Deadline, Task
+from drafting.notice_header import NoticeHeader, read_header
 from ketluan.errors import DocumentError
 from ketluan.officefile import check_office_file
 
 HEADERS = {"stt": "n", "nội dung": "action", "nhiệm vụ": "action", "chủ trì": "leads",
            "phối hợp": "supports", "thời hạn": "deadline", "hạn": "deadline"}
 CLOSING = re.compile(r"thông báo\b.{0,160}\bđể\b.{0,80}\bbiết|^nơi nhận", re.IGNORECASE)
-CLOCK = re.compile(r"\[(\d{2}):(\d{2}):(\d{2})\]")
-TASK_NOTE = re.compile(r"Căn cứ cho nhiệm vụ:\s*(.+)")
-QUOTE = re.compile(r"Lời chủ trì:\s*[“\"](.*)[”\"]", re.S)
 OPEN_HINT = "Hãy mở tệp bằng Word hoặc LibreOffice và lưu lại dưới dạng .docx."
 
 
 def read_notice(path: str | Path, meeting_date: date | None = None,
                 issued_on: date | None = None) -> list[Task]:
+    """The tasks of `read_with_header`."""
+    return read_with_header(path, meeting_date, issued_on)[0]
+
+
+def read_with_header(path: str | Path, meeting_date: date | None = None,
+                     issued_on: date | None = None) -> tuple[list[Task], NoticeHeader]:
     """Tasks from the notice's task table (in the body, or an appendix after the signature),
     or from its numbered paragraphs when it has none, each with the evidence its Word comment
     holds (audio time, the chair's words).
 
     Dates without a year and relative deadlines count from `meeting_date`, else the date
     ketluan stored, else the date in the header ("Lào Cai, ngày 20 tháng 8 năm 2026"), else
-    `issued_on`."""
+    `issued_on`. The header (notice_header.py) comes with them, from the same opening."""
     path = Path(path)
     doc = open_docx(path)
     # one line per paragraph (a line break inside one is a space): the engine makes one
@@ -51,7 +58,8 @@ def read_notice(path: str | Path, meeting_date: date | None = None,
     if not lines and not table_text.strip():
         raise DocumentError(f"Tài liệu '{path.name}' không có nội dung.",
                             "Hãy chọn đúng tệp thông báo kết luận.")
-    ref = meeting_date or stored_date(doc) or header_date(doc) or issued_on
+    header = read_header(doc)
+    ref = meeting_date or kit.stored_date(doc) or header.issued_on or issued_on
     if ref is None:
         raise DocumentError(
             f"Không thấy ngày của thông báo '{path.name}' (dòng 'ngày … tháng … năm …').",
@@ -63,33 +71,8 @@ def read_notice(path: str | Path, meeting_date: date | None = None,
         if columns:
             tasks = _from_table(table, columns, ref)
             _evidence_from_rows(tasks, table, columns["action"], lines, notes)
-            return tasks
-    return _from_body(lines, notes, ref)
-
-
-def stored_date(doc) -> date | None:
-    """The meeting date ketluan stored in the document's properties."""
-    m = re.search(r"meeting_date=(\d{4}-\d{2}-\d{2})", doc.core_properties.comments or "")
-    return date.fromisoformat(m.group(1)) if m else None
-
-
-def header_date(doc) -> date | None:
-    """The date in the header, as notices write it: "Hà Nội, ngày 15 tháng 4 năm 2022",
-    "Lào Cai, ngày 20/8/2026", "ngày 20-8-2026"; None when there is none."""
-    texts = [c.text for t in doc.tables[:1] for r in t.rows for c in r.cells]
-    texts += [p.text for p in doc.paragraphs[:12]]
-    for text in texts:
-        for pattern in HEADER_DATES:
-            for m in pattern.finditer(text):
-                try:
-                    return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-                except ValueError:
-                    continue
-    return None
-
-
-HEADER_DATES = (re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I),
-                re.compile(r"ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.I))
+            return tasks, header
+    return _from_body(lines, notes, ref), header
 
 
 def check_docx(path: Path, shown: str | None = None) -> None:
@@ -186,11 +169,12 @@ def _from_body(lines: list[tuple[str, list[int]]], notes: dict[int, str],
     end = next((k for k, (text, _) in enumerate(lines) if CLOSING.search(text)), len(lines))
     lines = lines[:end]
     meeting = Meeting(issuing_body="(không rõ)", title="(nhập từ tài liệu)", date=ref)
-    tasks = extract_text("\n".join(text for text, _ in lines), meeting, llm=False).tasks
+    # The rules alone (no LLM client): a notice read back gives the same tasks every time.
+    tasks = extract_text("\n".join(text for text, _ in lines), meeting).tasks
     for task in tasks:
         ids = task.evidence.segment_ids
         note = "\n".join(notes[i] for i in lines[ids[0]][1] if i in notes) if ids else ""
-        _apply_note(task, note, lines[ids[0]][0] if ids else "")
+        evidence_note.apply(task, note, lines[ids[0]][0] if ids else "")
         phrase = task.deadline.phrase
         if kind_of(task.deadline.kind).place is Place.BEFORE and \
                 task.action.lower().startswith(phrase.lower()):
@@ -204,8 +188,6 @@ def _from_body(lines: list[tuple[str, list[int]]], notes: dict[int, str],
 def _paragraphs(doc):
     """The body's paragraphs (not the header or signature tables), with the ids of the
     comments anchored in each."""
-    from docx.oxml.ns import qn
-
     for p in doc.paragraphs:
         yield p, [int(el.get(qn("w:id"))) for el in p._p.iter(qn("w:commentRangeStart"))]
 
@@ -221,50 +203,18 @@ def _evidence_from_rows(tasks: list[Task], table, action_col: int,
                         lines: list[tuple[str, list[int]]], notes: dict[int, str]) -> None:
     """Table tasks take the comment on their row (older drafts) or on the body paragraph
     that states the same task (the appendix repeats the paragraphs)."""
-    from docx.oxml.ns import qn
-
     # the rows _from_table made tasks of: those with an action
     rows = [r for r in table.rows[1:]
             if action_col < len(r.cells) and r.cells[action_col].text.strip()]
     for task, row in zip(tasks, rows, strict=False):
         ids = [int(el.get(qn("w:id"))) for el in row._tr.iter(qn("w:commentRangeStart"))]
         note = "\n".join(notes[i] for i in ids if i in notes)
-        if not _belongs(note, " ".join(c.text for c in row.cells)):
+        if not evidence_note.belongs(note, " ".join(c.text for c in row.cells)):
             note = ""
         if not note:
-            said = _plain(task.action)
+            said = evidence_note.plain(task.action)
             for text, pids in lines:
-                if pids and said and said in _plain(text):
+                if pids and said and said in evidence_note.plain(text):
                     note = "\n".join(notes[i] for i in pids if i in notes)
                     break
-        _apply_note(task, note)
-
-
-def _belongs(note: str, text: str) -> bool:
-    """Whether a ketluan comment is about the task written in `text`: the comment names its
-    task ("Căn cứ cho nhiệm vụ: …"); a paragraph retyped over another task's comment in Word
-    shares too few of its words, and the comment is dropped rather than shifted. A comment
-    that names no task (older drafts) is believed."""
-    m = TASK_NOTE.search(note)
-    if not m:
-        return True
-    words = set(_plain(m.group(1)).split())
-    return len(words & set(_plain(text).split())) >= 0.6 * len(words)
-
-
-def _apply_note(task: Task, note: str, text: str | None = None) -> None:
-    """The chair's words and the audio time from a ketluan comment, onto the task; without
-    one the task has neither (the notice's own sentence is not the chair's words)."""
-    if not _belongs(note, task.action if text is None else text):
-        note = ""
-    clocks = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in CLOCK.findall(note)]
-    quote = QUOTE.search(note)
-    task.quote = quote.group(1).strip() if quote else ""
-    task.evidence = Evidence()
-    if clocks:
-        task.evidence = Evidence([], float(clocks[0]),
-                                 float(clocks[1] if len(clocks) > 1 else clocks[0]))
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"\W+", " ", text.lower()).strip()
+        evidence_note.apply(task, note)

@@ -1,6 +1,7 @@
 """The "Thông báo kết luận" as a Word document, Party or State format, or an office template.
 
-Layout comes from data/layouts/<format>.toml; fonts, sizes and margins from the settings.
+Layout comes from data/layouts/<format>.toml; font, body size and margins from the caller's
+PageStyle (docxkit.PageStyle.from_settings at the edge).
 The body writes each task once, as a paragraph in one form (wording.py); the task table is
 an optional appendix after the signature. Each task paragraph carries a Word comment with
 the audio time and the chair's words, so the drafter can check it against the recording;
@@ -14,32 +15,32 @@ from pathlib import Path
 from typing import Any
 
 from docx.shared import Mm
+from docxtpl import DocxTemplate
 
 from drafting import deadline_text as written
 from drafting import docxkit as kit
-from drafting import wording
-from drafting.deadline_kinds import Follow, kind_of
+from drafting import evidence_note, wording
 from drafting.meeting import Meeting
-from drafting.model import QUOTE_NOT_FOUND, Conclusion, Deadline, Task
+from drafting.model import Conclusion, Deadline, Task
 from drafting.reader import check_docx
 from ketluan.errors import DocumentError
 
 TABLE_COLUMNS = ("STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn")
 TABLE_WIDTHS = (0.08, 0.37, 0.19, 0.19, 0.17)  # fractions of the text width
-TASK_LABEL = "Căn cứ cho nhiệm vụ:"  # drafting/reader.py checks a comment against its task
 RULE_FRACTION = 0.4  # rules under the body name and the trích yếu: ⅓–½ of the words
 
 
 def render_notice(conclusion: Conclusion, meeting: Meeting, template: str | Path | None = None,
-                  appendix: bool | None = None):
+                  appendix: bool | None = None, page: kit.PageStyle | None = None):
     """The notice as a python-docx Document (or a docxtpl template object); call .save(path).
 
     Tasks are written once, as paragraphs of the body; `appendix` (default: the layout's
-    task_appendix) adds the task table after the signature."""
+    task_appendix) adds the task table after the signature; `page`: font and margins (an
+    office's own template keeps its own)."""
     if template is not None:
         return _from_template(conclusion, meeting, Path(template))
     lay = kit.layout(meeting.format)
-    doc = kit.new_document()
+    doc = kit.new_document(page)
     fields = _fields(meeting, lay)
     _header(doc, lay, fields)
     _title(doc, lay, fields)
@@ -125,7 +126,7 @@ def _fields(meeting: Meeting, lay: dict[str, Any]) -> dict[str, str]:
 
 
 def _header(doc, lay: dict[str, Any], fields: dict[str, str]) -> None:
-    width = kit.text_width_mm()
+    width = kit.text_width_mm(doc)
     left_w = lay["left_width_mm"]
     table = doc.add_table(rows=2, cols=2)
     kit.no_borders(table)
@@ -173,8 +174,8 @@ def _title(doc, lay: dict[str, Any], fields: dict[str, str]) -> None:
     text = s["text"].format(**fields)
     kit.para(doc, text, s["size"], bold=s.get("bold", True), align="center")
     if lay.get("summary_rule") == "rule":
-        longest = min(kit.text_length_mm(text, s["size"], True), kit.text_width_mm())
-        kit.rule_para(doc, RULE_FRACTION * longest, kit.text_width_mm(), after_pt=6)
+        longest = min(kit.text_length_mm(text, s["size"], True), kit.text_width_mm(doc))
+        kit.rule_para(doc, RULE_FRACTION * longest, kit.text_width_mm(doc), after_pt=6)
     elif lay.get("summary_rule"):
         kit.para(doc, lay["summary_rule"], s["size"], align="center", after_pt=6)
 
@@ -187,7 +188,7 @@ def _body(doc, lay: dict[str, Any], c: Conclusion, ref: date) -> None:
     for kind, text, task in body_parts(c, lay, ref):
         p = kit.para(doc, wording.body_dates(text, lay), bold=kind == "heading",
                      indent_mm=indent, after_pt=6)
-        note = _evidence_note(task) if task else ""
+        note = evidence_note.write(task) if task else ""
         if note:  # the audio time and the chair's words, on the paragraph they prove
             doc.add_comment(p.runs, text=kit.xml_safe(note), author="ketluan", initials="KL")
 
@@ -269,7 +270,7 @@ def _appendix(doc, lay: dict[str, Any], fields: dict[str, str], tasks: list[Task
              after_pt=12)
     table = doc.add_table(rows=1, cols=len(TABLE_COLUMNS))
     table.style = "Table Grid"
-    width = kit.text_width_mm()
+    width = kit.text_width_mm(doc)
     kit.fixed_widths(table, [width * f for f in TABLE_WIDTHS])
     for cell, title in zip(table.rows[0].cells, TABLE_COLUMNS, strict=True):
         kit.cell_para(cell, True, text=title, size=size, bold=True)
@@ -292,27 +293,8 @@ def _lines(cell, names: list[str], size: float) -> None:
         kit.cell_para(cell, k == 0, text=name, size=size, align="left")
 
 
-def _evidence_note(task: Task) -> str:
-    parts = []
-    if task.evidence.start is not None:
-        end = task.evidence.end if task.evidence.end is not None else task.evidence.start
-        parts.append(f"Nghe lại: {task.evidence.clock} – [{_clock(end)}]")
-    if task.quote:
-        parts.append(f"Lời chủ trì: “{task.quote[:400]}”")
-    if kind_of(task.deadline.kind).follow is Follow.COUNTED and task.deadline.due:
-        d = task.deadline.due
-        parts.append(f"Hạn dự kiến (tính từ ngày họp): {d.day:02d}/{d.month:02d}/{d.year}")
-    if QUOTE_NOT_FOUND in task.flags:
-        parts.append("CẦN KIỂM TRA: câu trích không có trong bản ghi.")
-    if not task.leads:
-        parts.append("CẦN KIỂM TRA: chưa xác định cơ quan chủ trì.")
-    if parts:  # which task the note proves: a paragraph retyped in Word does not inherit it
-        parts.append(f"{TASK_LABEL} {task.action.strip()[:150]}")
-    return "\n".join(parts)
-
-
 def _signature(doc, lay: dict[str, Any], meeting: Meeting, recipients: list[str]) -> None:
-    width = kit.text_width_mm()
+    width = kit.text_width_mm(doc)
     table = doc.add_table(rows=1, cols=2)
     kit.no_borders(table)
     kit.fixed_widths(table, [width * 0.5, width * 0.5])
@@ -343,8 +325,6 @@ def _from_template(conclusion: Conclusion, meeting: Meeting, path: Path):
     tasks: {{ t.paragraph }} (the body's sentence) or table rows with
     {%tr for t in tasks %} … {{ t.action }} … {%tr endfor %}.
     """
-    from docxtpl import DocxTemplate
-
     check_docx(path)
     lay = kit.layout(meeting.format)
     fields = {**_fields(meeting, lay), "issuer": wording.issuer(meeting, lay),
@@ -376,8 +356,3 @@ def _task_context(n: int, t: Task) -> dict[str, Any]:
         "supports": "\n".join(t.supports), "deadline": deadline_text(t.deadline),
         "time": t.evidence.clock, "quote": t.quote,
     }
-
-
-def _clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"

@@ -52,6 +52,22 @@ KINDS = {
 }
 
 
+def kind_of(path: Path, name: str) -> str | None:
+    """"docx" or "xlsx": by the suffix of `name` (the file the user chose), else by the main part
+    the zip holds (a file uploaded without its suffix); None when it is neither. Not a safety
+    check: `check_office_file` still has to pass before the file is parsed."""
+    suffix = Path(name).suffix.lower()
+    for key, k in KINDS.items():
+        if suffix in (k.suffix, k.macro_suffix):
+            return key
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return None
+    return next((key for key, k in KINDS.items() if k.main_part in names), None)
+
+
 def check_office_file(path: Path, kind: str, error: type[KetluanError], shown: str | None = None) -> None:
     """Return quietly for a plain, safe .docx/.xlsx; raise `error` (with a hint) otherwise."""
     path, k = Path(path), KINDS[kind]

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 import db
 import drafting
 from drafting.deadline import parse
-from drafting.reader import open_docx, stored_date
+from drafting.docxkit import stored_date
+from drafting.reader import open_docx
 from drafting.render import forget_tasks
 from ketluan.errors import DocumentError, InputError, NotFoundError
 from services.meetings import drafting_meeting
@@ -144,10 +145,12 @@ class TaskEdit(Protocol):
 
 
 def edit(s: Session, store: db.FileStore, meeting: db.Meeting, base_version: int,
-         edits: Sequence[TaskEdit], user_id: int) -> db.DraftVersion:
+         edits: Sequence[TaskEdit], user_id: int,
+         page: drafting.PageStyle | None = None) -> db.DraftVersion:
     """A new version ("edited") of draft `base_version` with its task table replaced by `edits`,
     the notice rendered again. A task keeps its identity (and its evidence, the chair's words)
-    only by its own id; a new row gets a new id, never one a deleted task had."""
+    only by its own id; a new row gets a new id, never one a deleted task had. `page`: the
+    notice's font and margins (PageStyle.from_settings in the caller)."""
     base = find(s, meeting.id, base_version)
     if base.conclusion is None:
         raise InputError(
@@ -179,7 +182,8 @@ def edit(s: Session, store: db.FileStore, meeting: db.Meeting, base_version: int
     kept = {t["id"] for t in tasks}
     removed = [drafting.Task.from_dict(t) for k, t in old.items() if k not in kept]
     forget_tasks(conclusion, removed)  # a deleted task does not stay as a plain sentence
-    stored = store_document(store, drafting.render_notice(conclusion, drafting_meeting(meeting)))
+    stored = store_document(store, drafting.render_notice(conclusion, drafting_meeting(meeting),
+                                                          page=page))
     return add_version(s, meeting, "edited", stored, conclusion=conclusion.to_dict(),
                        transcript_version_id=base.transcript_version_id, created_by=user_id)
 

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+import av
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,7 @@ import transcribe
 from db.models import KIND_ENROL, KIND_MEETING, STAGE_CPU, STAGE_GPU
 from db.voiceprints import DBVoiceprints, pack_centroids
 from diarize.voiceprints import speaker_embedding
+from drafting import llm as drafting_llm
 from drafting.gazetteer import Gazetteer
 from ketluan.errors import AudioError, InputError, KetluanError, NotFoundError
 from ketluan.settings import Settings
@@ -217,9 +219,13 @@ def cpu_stage(ctx: Run) -> None:
     for warning in drafting.check_meeting(info):  # values of the other format: say so
         ctx.note(warning)
     gazetteer = Gazetteer.load(ctx.settings.gazetteer_file, _glossary(ctx, meeting))
-    conclusion = drafting.extract(transcript, info, gazetteer=gazetteer)
+    conclusion = drafting.extract(transcript, info, gazetteer=gazetteer,
+                                  llm=drafting_llm.from_settings(ctx.settings))
+    for note in conclusion.notes:  # the LLM did not answer: the rules drafted it, say so
+        ctx.note(note)
     ctx.touch(progress=0.5)
-    document = drafting.render_notice(conclusion, info)
+    document = drafting.render_notice(conclusion, info,
+                                      page=drafting.PageStyle.from_settings(ctx.settings))
     stored = drafts.store_document(ctx.store, document)
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         if not s.scalar(select(db.DraftVersion.id).where(db.DraftVersion.job_id == job.id)):
@@ -232,8 +238,6 @@ def cpu_stage(ctx: Run) -> None:
 def _as_uploaded(path: Path, shown: str) -> Iterator[None]:
     """Audio errors name the file the user uploaded, not the stored one (named by its
     SHA-256); an FFmpeg error that slipped past decoding becomes a clear AudioError."""
-    import av
-
     try:
         yield
     except AudioError as exc:

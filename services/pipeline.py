@@ -16,10 +16,12 @@ from typing import TypeVar
 import diarize
 import drafting
 import transcribe
+from drafting import llm as drafting_llm
+from drafting.gazetteer import Gazetteer
 from drafting.meeting import Meeting
 from drafting.model import Conclusion
 from ketluan.errors import ModelError
-from ketluan.settings import get_settings
+from ketluan.settings import Settings, get_settings
 from transcribe.engine import LoadedModel
 from transcribe.transcript import Transcript
 
@@ -78,18 +80,34 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path,
         report("diarizing", 1.0)
     report("drafting", 0.0)
     warnings += drafting.check_meeting(meeting)
-    conclusion = drafting.extract(transcript, meeting)
-    warnings += conclusion.notes
     paths = transcribe.write_exports(transcript, out, audio.stem, EXPORTS)
-    notice = out / "notice.docx"
-    drafting.render_notice(conclusion, meeting, template=template).save(notice)
-    minutes = out / "minutes.docx"
-    drafting.render_minutes(transcript, meeting, conclusion).save(minutes)
-    concl = out / "conclusion.json"
-    conclusion.save(concl)
+    conclusion, drafted = draft(transcript, meeting, out / "notice.docx", template, settings)
+    warnings += conclusion.notes
     report("drafting", 1.0)
-    return ProcessResult(transcript, conclusion, [*paths, notice, minutes, concl], diarized,
+    return ProcessResult(transcript, conclusion, [*paths, *drafted], diarized,
                          warnings, seconds, transcript.audio.duration)
+
+
+def draft(transcript: Transcript, meeting: Meeting, notice: Path,
+          template: str | Path | None = None,
+          settings: Settings | None = None) -> tuple[Conclusion, list[Path]]:
+    """The conclusion, written as `notice`, minutes.docx and conclusion.json beside it.
+
+    The settings are read here, once: the office's gazetteer, the LLM client (None: the rules
+    alone) and the page style are built from them and passed to drafting, which reads none.
+    """
+    settings = settings or get_settings()
+    gazetteer = Gazetteer.load(settings.gazetteer_file, meeting.glossary)
+    conclusion = drafting.extract(transcript, meeting, gazetteer=gazetteer,
+                                  llm=drafting_llm.from_settings(settings))
+    page = drafting.PageStyle.from_settings(settings)
+    notice.parent.mkdir(parents=True, exist_ok=True)
+    drafting.render_notice(conclusion, meeting, template=template, page=page).save(notice)
+    minutes = notice.parent / "minutes.docx"
+    drafting.render_minutes(transcript, meeting, conclusion, page=page).save(minutes)
+    concl = notice.parent / "conclusion.json"
+    conclusion.save(concl)
+    return conclusion, [notice, minutes, concl]
 
 
 def _diarize(audio: Path, transcript: Transcript) -> tuple[Transcript, bool, str]:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 import db
 from db import DONE, FAILED, QUEUED, RUNNING
 from db.tracking import TrackingJob
+from drafting.docxkit import PageStyle
 from ketluan.errors import InputError, NotFoundError
 from ketluan.settings import Settings
 from services import jobs
@@ -153,7 +154,8 @@ def _run_export(ctx: Run) -> None:
         if fmt == "xlsx":
             reports.export_xlsx(rows, tmp, today, p.get("by") or "unit")
         else:
-            reports.export_docx(rows, tmp, today, office, _period(issued_from, issued_to))
+            reports.export_docx(rows, tmp, today, office, _period(issued_from, issued_to),
+                                PageStyle.from_settings(ctx.settings))
         relative = f"{JOB_DIR}/{job.id}-out.{fmt}"
         (ctx.store.root / JOB_DIR).mkdir(parents=True, exist_ok=True)
         os.replace(tmp, ctx.store.root / relative)

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from docx.shared import Pt
 
-from drafting import Meeting, extract, extract_text, render_minutes, render_notice
+from drafting import Meeting, PageStyle, extract, extract_text, render_minutes, render_notice
 from drafting.render import deadline_text
 from transcribe.transcript import AudioInfo, Segment, Speaker, Transcript
 
@@ -165,18 +165,36 @@ def test_state_header(tmp_path):
             "Tỉnh ủy để các cơ quan, đơn vị liên quan biết, thực hiện./.") in texts
 
 
-def test_margins_are_a_setting(tmp_path, monkeypatch):
-    from ketluan.settings import get_settings
+def test_page_style_comes_from_the_caller(tmp_path, monkeypatch):
+    """Font and margins are what the edge built from its Settings; drafting reads none itself."""
+    from ketluan.settings import Settings, get_settings
 
-    monkeypatch.setenv("KETLUAN_DOCX_MARGINS_MM", "[25, 25, 35, 15]")
+    assert PageStyle.from_settings(Settings()) == PageStyle()  # the defaults agree
+    page = PageStyle.from_settings(Settings(docx_margins_mm=(25, 25, 35, 15), docx_font="Arial",
+                                            docx_body_pt=13))
+    monkeypatch.setenv("KETLUAN_DOCX_FONT", "Courier New")  # not read by drafting
     get_settings.cache_clear()
     try:
         m = meeting()
-        render_notice(extract_text(TEXT, m), m).save(tmp_path / "n.docx")
-        section = Document(tmp_path / "n.docx").sections[0]
-        assert round(section.left_margin.mm) == 35 and round(section.bottom_margin.mm) == 25
+        c = extract_text(TEXT, m)
+        render_notice(c, m, page=page).save(tmp_path / "n.docx")
+        render_minutes(Transcript(audio=AudioInfo(duration=0.0), segments=[]), m, c,
+                       page=page).save(tmp_path / "m.docx")
+        render_notice(c, m).save(tmp_path / "default.docx")
     finally:
         get_settings.cache_clear()
+    for name in ("n.docx", "m.docx"):
+        doc = Document(tmp_path / name)
+        section = doc.sections[0]
+        assert round(section.left_margin.mm) == 35 and round(section.bottom_margin.mm) == 25
+        assert doc.styles["Normal"].font.name == "Arial"
+        assert doc.styles["Normal"].font.size == Pt(13)
+        runs = [r for p in doc.paragraphs for r in p.runs if r.text.strip()]
+        assert runs and {r.font.name for r in runs} == {"Arial"}
+    default = Document(tmp_path / "default.docx")
+    assert {r.font.name for p in default.paragraphs for r in p.runs if r.text.strip()} \
+        == {"Times New Roman"}
+    assert round(default.sections[0].left_margin.mm) == 30
 
 
 def test_audio_time_is_a_comment_not_printed_text(tmp_path):

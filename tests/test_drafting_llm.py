@@ -13,8 +13,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from drafting import Meeting, extract
-from drafting.llm import LLMClient
+from drafting.llm import LLMClient, from_settings
 from drafting.model import QUOTE_NOT_FOUND
+from ketluan.settings import Settings
+from services.pipeline import draft
 from transcribe.transcript import AudioInfo, Segment, Transcript
 
 MEETING = Meeting(issuing_body="Tỉnh ủy Lào Cai", title="họp", date=date(2026, 8, 20))
@@ -119,22 +121,72 @@ def test_unreachable_endpoint_falls_back_to_rules():
     assert "không kết nối được" in c.notes[0]
 
 
-def test_not_configured_means_rules(monkeypatch):
-    from ketluan.settings import get_settings
-
-    monkeypatch.delenv("KETLUAN_LLM_URL", raising=False)
-    get_settings.cache_clear()
-    c = extract(transcript(), MEETING)
-    assert c.backend == "rules" and c.notes == []
-
-
-def test_configured_by_settings(server, monkeypatch):
+def test_extract_reads_no_settings(server, monkeypatch):
+    """The endpoint set in the environment is not asked: only a client passed in is."""
     from ketluan.settings import get_settings
 
     monkeypatch.setenv("KETLUAN_LLM_URL", server)
     monkeypatch.setenv("KETLUAN_LLM_MODEL", "vi-llm")
     get_settings.cache_clear()
     try:
-        assert extract(transcript(), MEETING).backend == "llm"
+        c = extract(transcript(), MEETING)
     finally:
         get_settings.cache_clear()
+    assert c.backend == "rules" and c.notes == []
+    assert FakeLLM.requests == []
+
+
+def test_client_from_settings(server):
+    assert from_settings(Settings(llm_url=None)) is None
+    client = from_settings(Settings(llm_url=server, llm_model="vi-llm", llm_timeout_s=7))
+    assert client == LLMClient(server, "vi-llm", "", 7)
+
+
+def test_the_service_passes_the_configured_client(server, tmp_path):
+    """services.pipeline.draft (CLI draft, process) builds the client from its settings."""
+    settings = Settings(llm_url=server, llm_model="vi-llm", llm_timeout_s=10)
+    conclusion, paths = draft(transcript(), MEETING, tmp_path / "notice.docx", settings=settings)
+    assert conclusion.backend == "llm" and len(FakeLLM.requests) == 1
+    assert [p.name for p in paths] == ["notice.docx", "minutes.docx", "conclusion.json"]
+    assert all(p.exists() for p in paths)
+    rules, _ = draft(transcript(), MEETING, tmp_path / "r" / "notice.docx",
+                     settings=Settings(llm_url=None))
+    assert rules.backend == "rules" and len(FakeLLM.requests) == 1
+
+
+def test_the_workers_drafting_stage_builds_its_options_from_its_settings(server, tmp_path):
+    """The cpu stage (a meeting's draft, also when the web page asks for a new one) passes the
+    LLM client and the page style built from the worker's Settings; drafting reads neither."""
+    from docx import Document
+    from sqlalchemy import select
+
+    import db
+    from db import accounts
+    from services import jobs, meeting_jobs
+
+    settings = Settings(data_dir=tmp_path, llm_url=server, llm_model="vi-llm", llm_timeout_s=10,
+                        docx_font="Arial")
+    engine = db.connect(settings.db_url)
+    with db.session(engine) as s:
+        unit = accounts.ensure_unit(s, "VP-UBND")
+        audio = db.AudioFile(sha256="0" * 64, size=1, duration=40.0, format="wav",
+                             storage_path="audio/x.wav", original_name="hop.wav")
+        s.add(audio)
+        s.flush()
+        meeting = db.Meeting(unit_id=unit.id, title=MEETING.title, issuing_body=MEETING.issuing_body,
+                             date=MEETING.date, audio_id=audio.id)
+        s.add(meeting)
+        s.flush()
+        job = meeting_jobs.create(s, meeting.id, audio.id, None)
+        job.stage, job.state = "cpu", db.DRAFTING
+        s.add(db.TranscriptVersion(meeting_id=meeting.id, version=1, source="asr",
+                                   data=transcript().to_dict()))
+        job_id = job.id
+    assert jobs.claim(engine, job_id, "cpu", "test", 600) is not None
+    meeting_jobs.cpu_stage(jobs.Run(engine, settings, job_id, "test", lambda *a: None))
+    with db.session(engine) as s:
+        draft = s.scalars(select(db.DraftVersion)).one()
+        conclusion, path = draft.conclusion, settings.files_dir / draft.storage_path
+    engine.dispose()
+    assert conclusion and conclusion["backend"] == "llm" and len(FakeLLM.requests) == 1
+    assert Document(str(path)).styles["Normal"].font.name == "Arial"

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 
 from drafting import Meeting, check_meeting, extract, read_notice, render_minutes, render_notice
-from drafting.reader import header_date
+from drafting.notice_header import header_date
 from ketluan.errors import DocumentError
 from transcribe.transcript import AudioInfo, Segment, Speaker, Transcript
 

@@ -14,7 +14,7 @@ import db
 from api import create_app
 from db import accounts
 from ketluan.errors import DocumentError
-from ketluan.officefile import check_office_file
+from ketluan.officefile import check_office_file, kind_of
 from ketluan.settings import Settings
 from tracking.excel import write_template
 
@@ -159,3 +159,16 @@ def test_a_good_draft_is_still_accepted(client, good_files):
     assert r.status_code == 201, r.text
     r = client.get("/api/meetings/1/drafts/1/conclusion")
     assert r.status_code == 200 and len(r.json()["conclusion"]["tasks"]) == 5
+
+
+def test_the_kind_of_a_file_from_its_name_or_its_main_part(tmp_path):
+    docx = _good_docx(tmp_path / "tb.docx")
+    xlsx = tmp_path / "ds.xlsx"
+    write_template(xlsx)
+    assert kind_of(docx, "TB 02.DOCX") == "docx" and kind_of(xlsx, "danh sach.xlsm") == "xlsx"
+    bare = tmp_path / "upload"  # a browser sent it without a suffix: the zip tells
+    for src, kind in ((docx, "docx"), (xlsx, "xlsx")):
+        bare.write_bytes(src.read_bytes())
+        assert kind_of(bare, "tep") == kind
+    bare.write_bytes(b"not a zip")
+    assert kind_of(bare, "tep") is None

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from docx import Document
+
 from tests.tracking_helpers import edit_notice, render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,10 +33,12 @@ def test_import_preview_confirm_and_report(tmp_path):
     assert "(đã nhập trước đây)" in r.stdout and "(sẽ rút)" in r.stdout
     assert "Đã lưu: thêm 1, sửa 2, rút 1, giữ nguyên 3 nhiệm vụ." in r.stdout, r.stdout
     r = _cli(tmp_path, "report", "--by", "status", "--on", "2026-10-05", "--xlsx",
-             str(tmp_path / "bc.xlsx"), "--docx", str(tmp_path / "bc.docx"))
+             str(tmp_path / "bc.xlsx"), "--docx", str(tmp_path / "bc.docx"),
+             KETLUAN_DOCX_FONT="Arial")
     assert r.returncode == 0, r.stderr
     assert "Tổng hợp 6 nhiệm vụ theo trạng thái" in r.stdout
-    assert (tmp_path / "bc.xlsx").stat().st_size > 0 and (tmp_path / "bc.docx").stat().st_size > 0
+    assert (tmp_path / "bc.xlsx").stat().st_size > 0
+    assert Document(tmp_path / "bc.docx").styles["Normal"].font.name == "Arial"  # the setting
     r = _cli(tmp_path, "import", str(tmp_path / "khong-co.xlsx"))
     assert r.returncode == 2 and "Không tìm thấy tệp" in r.stderr
 

@@ -14,7 +14,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from drafting.deadline import parse as parse_deadline
 from ketluan.errors import InputError
@@ -68,8 +72,6 @@ TEMPLATE_CLI_HINT = "Xem mẫu: `ketluan tracking template mau.xlsx` hoặc docs
 
 def read_xlsx(path: str | Path, max_rows: int = 20000) -> list[ParsedNotice]:
     """The notices and tasks of an Excel list; rows of one notice share its number and date."""
-    from openpyxl import load_workbook
-
     path = Path(path)
     check_xlsx(path)
     try:
@@ -146,10 +148,6 @@ def append_text_row(ws, values: list[Any]) -> None:
 
 def write_template(path: str | Path) -> Path:
     """An empty list with the header row, one example row and a sheet explaining the columns."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     path = Path(path)
     wb = Workbook()
     ws = wb.active
@@ -309,7 +307,6 @@ def _date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and 20000 < value < 80000:  # a date serial in a text cell
-        from openpyxl.utils.datetime import from_excel
 
         return from_excel(value).date()
     text = _text(value)

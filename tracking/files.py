@@ -8,12 +8,12 @@ parsed notices (the heavy part, run by a worker on the cpu queue).
 import os
 import shutil
 import tempfile
-import zipfile
 from datetime import date
 from pathlib import Path
 
 from ketluan.errors import DocumentError, InputError
 from ketluan.officefile import check_office_file
+from ketluan.officefile import kind_of as office_kind
 from tracking.excel import read_xlsx
 from tracking.source import ParsedNotice, read_docx
 
@@ -41,23 +41,12 @@ def read_file(path: Path, name: str, number: str | None = None, issued_on: date 
 
 
 def kind_of(path: Path, name: str) -> str:
-    """"docx" or "xlsx", from the name or else the zip's contents; InputError otherwise."""
-    suffix = Path(name).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx"
-    if suffix in (".docx", ".docm"):
-        return "docx"
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "word/document.xml" in names:
-            return "docx"
-    except (zipfile.BadZipFile, OSError):
-        pass
-    raise InputError(f"Tệp '{name}' không phải .docx hay .xlsx.",
-                     "Tải lên thông báo kết luận (.docx) hoặc danh sách nhiệm vụ Excel (.xlsx).")
+    """"docx" or "xlsx" (ketluan/officefile.py: kind_of); InputError otherwise."""
+    kind = office_kind(path, name)
+    if kind is None:
+        raise InputError(f"Tệp '{name}' không phải .docx hay .xlsx.",
+                         "Tải lên thông báo kết luận (.docx) hoặc danh sách nhiệm vụ Excel (.xlsx).")
+    return kind
 
 
 def check_safe(path: Path, name: str) -> str:

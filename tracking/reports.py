@@ -13,6 +13,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
@@ -192,9 +194,6 @@ def summarize(rows: list[Row], by: str) -> list[Group]:
 
 def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit") -> Path:
     """A workbook: the summary (by unit by default) and the full list of tasks."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
     path = Path(path)
     wb = Workbook()
     summary = wb.active
@@ -248,10 +247,11 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
 
 
 def export_docx(rows: list[Row], path: str | Path, today: date, office: str = "",
-                period: str = "") -> Path:
-    """A Word summary report: totals, a table by unit, and the overdue tasks."""
+                period: str = "", page: kit.PageStyle | None = None) -> Path:
+    """A Word summary report: totals, a table by unit, and the overdue tasks; `page`: font and
+    margins (kit.PageStyle.from_settings at the edge)."""
     path = Path(path)
-    doc = kit.new_document()
+    doc = kit.new_document(page)
     if office:
         kit.para(doc, office.upper(), 13, bold=True, align="left")
     kit.para(doc, "BÁO CÁO", 15, bold=True, align="center", before_pt=12)
@@ -284,7 +284,7 @@ def export_docx(rows: list[Row], path: str | Path, today: date, office: str = ""
         cells = table.add_row().cells
         for k, (cell, value) in enumerate(zip(cells, values, strict=True)):
             kit.cell_para(cell, True, text=str(value), size=12, align="left" if k == 0 else "center")
-    width = kit.text_width_mm()
+    width = kit.text_width_mm(doc)
     kit.fixed_widths(table, [width * f for f in (0.44, 0.12, 0.16, 0.12, 0.16)])
     kit.para(doc, "3. Nhiệm vụ chưa hoàn thành quá hạn", bold=True, indent_mm=10, before_pt=12,
              after_pt=6)

@@ -1,29 +1,24 @@
 """What an import reads: notices with their tasks, before anything is saved.
 
-    notice = read_docx("02-TB-TU.docx")              # tasks via drafting.read_notice
+    notice = read_docx("02-TB-TU.docx")              # via drafting.reader.read_with_header
     notices = tracking.excel.read_xlsx("list.xlsx")  # one or several notices
 
 The tasks come from drafting's reader, each with the quote and audio time of the Word
 comment ketluan puts on its paragraph (they survive the drafter's editing unless deleted);
-the notice number, dates and title come from the document header.
+the notice number, dates and title come from the document header (drafting/notice_header.py).
 """
 
 import hashlib
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import drafting
 from drafting.model import Task
-from drafting.reader import header_date
+from drafting.reader import read_with_header
 from ketluan.errors import InputError
 from tracking.status import FIXED, UNSET, effective_due, kind_from_drafting
 from transcribe.transcript import nfc
-
-_NUMBER = re.compile(r"Số\s*:?\s*(\d[\w.]*\s*[-/]\s*[A-ZĐa-zđ][\wĐđ/\-]*)")
-_MEETING = re.compile(r"(?:tại|về)\s+((?:cuộc họp|buổi làm việc|hội nghị|phiên họp)\b.*)", re.I)
 
 
 @dataclass
@@ -92,15 +87,12 @@ def read_docx(path: str | Path, number: str | None = None, issued_on: date | Non
     `number` and `issued_on` override what the header says (a draft has them blank);
     dates without a year and relative deadlines count from `meeting_date`, else the
     meeting date ketluan stored, else the header's date, else `issued_on`."""
-    from docx import Document
-
     path = Path(path)
-    # checks the file first (zip bombs, macros, XML tricks); each task with its evidence
-    tasks = drafting.read_notice(path, meeting_date=meeting_date, issued_on=issued_on)
-    doc = Document(str(path))
-    header = _header(doc)
-    issued_on = issued_on or header["issued_on"]
-    number = nfc((number or header["number"]).strip())
+    # checks the file first (zip bombs, macros, XML tricks); each task with its evidence, and
+    # the header as drafting reads it (drafting/notice_header.py), from one opening
+    tasks, header = read_with_header(path, meeting_date=meeting_date, issued_on=issued_on)
+    issued_on = issued_on or header.issued_on
+    number = nfc((number or header.number).strip())
     if not number:
         raise InputError(
             f"Không thấy số thông báo trong '{path.name}' (dòng 'Số …' còn trống).",
@@ -117,8 +109,8 @@ def read_docx(path: str | Path, number: str | None = None, issued_on: date | Non
     for task in tasks:
         parsed += _split_leads(task)
     return ParsedNotice(
-        number=number, issued_on=issued_on, tasks=parsed, title=header["title"],
-        issuing_body=header["issuing_body"], meeting=header["meeting"], received_on=received_on,
+        number=number, issued_on=issued_on, tasks=parsed, title=header.title,
+        issuing_body=header.issuing_body, meeting=header.meeting, received_on=received_on,
         source_kind="docx", source_name=path.name, sha256=sha256_of(path))
 
 
@@ -145,31 +137,3 @@ def _split_leads(task: Task) -> list[ParsedTask]:
         supports=[nfc(s.strip()) for s in task.supports], deadline_kind=kind,
         deadline_phrase=nfc(task.deadline.phrase.strip()), due=task.deadline.due,
         quote=nfc(quote), audio_start=start, audio_end=end) for lead in leads]
-
-
-def _header(doc) -> dict[str, Any]:
-    out: dict[str, Any] = {"number": "", "issued_on": None, "title": "", "issuing_body": "",
-                           "meeting": ""}
-    lines: list[str] = []
-    if doc.tables:
-        first = doc.tables[0]
-        for row in first.rows:
-            for cell in row.cells:
-                lines += [p.text.strip() for p in cell.paragraphs if p.text.strip()]
-        left = first.rows[0].cells[0]
-        bold = [p.text.strip() for p in left.paragraphs
-                if p.text.strip() and any(r.bold for r in p.runs)]
-        plain = [p.text.strip() for p in left.paragraphs if p.text.strip() not in ("", "*")]
-        out["issuing_body"] = nfc(" ".join((bold or plain or [""])[-1].split()))
-    paragraphs = [p.text.strip() for p in doc.paragraphs if p.text.strip()]
-    for text in lines + paragraphs[:8]:
-        if not out["number"] and (m := _NUMBER.search(text)):
-            out["number"] = re.sub(r"\s+", "", m.group(1))
-    out["issued_on"] = header_date(doc)
-    for k, text in enumerate(paragraphs[:6]):
-        if text.upper() == "THÔNG BÁO" and k + 1 < len(paragraphs):
-            out["title"] = nfc(paragraphs[k + 1])
-            break
-    m = _MEETING.search(out["title"])
-    out["meeting"] = nfc(m.group(1)) if m else out["title"]
-    return out

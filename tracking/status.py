@@ -8,7 +8,7 @@ drafting.deadline.add_working_days); "đỏ đặc biệt" counts calendar days 
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from drafting.deadline import add_working_days
@@ -127,8 +127,6 @@ def near_cutoff(today: date, rules: Rules = DEFAULT_RULES) -> date:
 
 def special_cutoff(today: date, rules: Rules = DEFAULT_RULES) -> date:
     """Due dates before this one are "đỏ đặc biệt" when still open."""
-    from datetime import timedelta
-
     return today - timedelta(days=rules.special_overdue_days)
 
 

@@ -2,14 +2,14 @@
 
 import io
 
+from docx import Document
+from docx.shared import Pt
+
 from transcribe.export import _clock
 from transcribe.transcript import Transcript
 
 
 def to_docx(t: Transcript) -> bytes:
-    from docx import Document
-    from docx.shared import Pt
-
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"

@@ -1,5 +1,6 @@
 """Meetings: create, list, get, update, delete (within the user's unit)."""
 
+import unicodedata
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -77,8 +78,6 @@ def list_meetings(
 
 def fold(text: str) -> str:
     """Lower case, no diacritics, one space: "Họp  GIẢI NGÂN" → "hop giai ngan" (NFC or not)."""
-    import unicodedata
-
     text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d").replace("Đ", "d"))
     return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
 

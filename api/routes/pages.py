@@ -10,6 +10,7 @@ import datetime as dt
 import posixpath
 from typing import Annotated
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -49,7 +50,7 @@ from ketluan.errors import AccessDenied, AuthError, InputError, KetluanError
 from ketluan.roles import Can, Role, can
 from tracking import reports as tracking_reports
 from tracking import tasks as tracking_tasks
-from tracking.status import KINDS, LEVELS, rules_from
+from tracking.status import KINDS, LEVELS, OPEN_OVERDUE, SPECIAL_RED, rules_from
 from tracking.tasks import RETURNED_LEVEL
 
 router = APIRouter()
@@ -268,8 +269,6 @@ def _listed(request: Request, user: db.User, s: Session, status: str, unit: str,
 def _board(rows) -> dict:
     """The dashboard's cards over the listed rows (a filtered list): warnings per level and
     overdue tasks per unit, as tracking_routes.dashboard counts them over everything."""
-    from tracking.status import OPEN_OVERDUE, SPECIAL_RED
-
     warnings_: dict[str, int] = {}
     by_unit: dict[tuple, list[int]] = {}
     for r in rows:
@@ -316,8 +315,6 @@ def tracking_print(
 @router.get("/tracking/tasks/{task_id}/print", response_class=HTMLResponse)
 def task_print(request: Request, task_id: int, user: Account, s: DB) -> Response:
     """One task and its whole history, for the file."""
-    from zoneinfo import ZoneInfo
-
     task = tracking_routes.get_task(task_id, request, user, s, None)
     zone = ZoneInfo(request.app.state.settings.tracking_timezone)
     return _render(request, "print_task.html", user, task=task,
@@ -346,8 +343,6 @@ def task_page(request: Request, task_id: int, user: Account, s: DB) -> Response:
 @router.get("/tracking/notifications", response_class=HTMLResponse)
 def notifications_page(request: Request, user: Account, s: DB, unread: bool = False) -> Response:
     """A unit's warnings and returned results (the assigning office's own, for its staff)."""
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(request.app.state.settings.tracking_timezone)
     notes = tracking_routes.my_notifications(user, s, unread)
     codes = dict(s.execute(select(db.TrackedTask.id, db.TrackedTask.code).where(
@@ -436,8 +431,6 @@ def audit_page(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
     """The audit log for the admin: who read which recording, transcript or draft, and when."""
-    from zoneinfo import ZoneInfo
-
     meeting_id = _number(meeting, "cuộc họp")
     day_from, day_to = _day(since, "từ ngày"), _day(until, "đến ngày")
     events = admin_routes.list_audit(

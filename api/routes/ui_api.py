@@ -14,6 +14,7 @@ from api.deps import DB, Account, Admin, Drafter, OfficeReader, audit, check_pas
 from api.middleware import LARGE_BODY, SMALL_BODY
 from api.schemas import DraftOut, In, Name, TranscriptOut
 from db import accounts
+from drafting.docxkit import PageStyle
 from ketluan.errors import InputError
 from models.store import ModelStore
 from services import drafts, transcripts
@@ -110,7 +111,9 @@ async def edit_draft(meeting_id: int, body: DraftEditIn, request: Request, user:
 
 def _edit_draft(meeting_id: int, body: DraftEditIn, request: Request, user: db.User, s: Session):
     meeting = visible_meeting(s, user, meeting_id)
-    draft = drafts.edit(s, request.app.state.store, meeting, body.base_version, body.tasks, user.id)
+    page = PageStyle.from_settings(request.app.state.settings)
+    draft = drafts.edit(s, request.app.state.store, meeting, body.base_version, body.tasks, user.id,
+                        page)
     audit(s, request, user, "create", "draft", draft.id, meeting.id, edited=body.base_version)
     s.commit()
     return draft
