@@ -13,9 +13,11 @@ from rich.table import Table
 
 import drafting
 from cli.common import err, out
+from drafting.gazetteer import Gazetteer
 from drafting.meeting import Meeting, parse_date
 from drafting.render import deadline_text
 from ketluan.errors import InputError
+from ketluan.settings import get_settings
 from services.pipeline import draft as draft_files
 from services.pipeline import process as run
 from transcribe import Transcript
@@ -60,7 +62,8 @@ def import_docx(
     """Đọc các nhiệm vụ từ một thông báo kết luận .docx."""
     tasks = drafting.read_notice(
         file, meeting_date=parse_date(meeting_date, "--meeting-date") if meeting_date else None,
-        issued_on=parse_date(issued, "--issued") if issued else None)
+        issued_on=parse_date(issued, "--issued") if issued else None,
+        gazetteer=Gazetteer.load(get_settings().gazetteer_file))
     if as_json:
         print(json.dumps([t.to_dict() for t in tasks], ensure_ascii=False, indent=2))
         return

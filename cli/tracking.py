@@ -17,6 +17,7 @@ import db
 from cli.common import out
 from db import accounts
 from drafting.docxkit import PageStyle
+from drafting.gazetteer import Gazetteer
 from drafting.meeting import parse_date
 from ketluan.errors import InputError
 from ketluan.settings import get_settings
@@ -60,7 +61,8 @@ def import_file(
             n.received_on = n.received_on or received_on
     else:
         notices = [read_docx(file, number, _date(issued, "--issued"), received_on,
-                             meeting_date=_date(meeting_date, "--meeting-date"))]
+                             meeting_date=_date(meeting_date, "--meeting-date"),
+                             gazetteer=Gazetteer.load(get_settings().gazetteer_file))]
     with db.session(engine) as s:
         office = accounts.ensure_unit(s, unit)
         pending = imports.preview(s, notices, office.id, source_name=file.name)

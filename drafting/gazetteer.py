@@ -380,10 +380,10 @@ def _tidy(name: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def default_gazetteer(extra: str | None = None) -> Gazetteer:
-    from ketluan.settings import get_settings
-
-    office = get_settings().gazetteer_file
+def default_gazetteer(extra: str | Path | None = None,
+                      office: str | Path | None = None) -> Gazetteer:
+    """The built-in list, with an office's own units (its settings' gazetteer_file, passed in
+    by the caller) and a meeting's glossary."""
     return Gazetteer.load(office, extra)
 
 

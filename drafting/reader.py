@@ -21,7 +21,7 @@ from drafting.deadline import parse as parse_deadline
 from drafting.deadline_kinds import NONE, Place, kind_of
 from drafting.deadline_text import without_estimate
 from drafting.extract import extract_text
-from drafting.gazetteer import default_gazetteer, key
+from drafting.gazetteer import Gazetteer, default_gazetteer, key
 from drafting.meeting import Meeting
 from drafting.model import Deadline, Task
 from drafting.notice_header import NoticeHeader, read_header
@@ -35,20 +35,23 @@ OPEN_HINT = "Hãy mở tệp bằng Word hoặc LibreOffice và lưu lại dư�
 
 
 def read_notice(path: str | Path, meeting_date: date | None = None,
-                issued_on: date | None = None) -> list[Task]:
+                issued_on: date | None = None, gazetteer: Gazetteer | None = None) -> list[Task]:
     """The tasks of `read_with_header`."""
-    return read_with_header(path, meeting_date, issued_on)[0]
+    return read_with_header(path, meeting_date, issued_on, gazetteer)[0]
 
 
 def read_with_header(path: str | Path, meeting_date: date | None = None,
-                     issued_on: date | None = None) -> tuple[list[Task], NoticeHeader]:
+                     issued_on: date | None = None, gazetteer: Gazetteer | None = None,
+                     ) -> tuple[list[Task], NoticeHeader]:
     """Tasks from the notice's task table (in the body, or an appendix after the signature),
     or from its numbered paragraphs when it has none, each with the evidence its Word comment
     holds (audio time, the chair's words).
 
     Dates without a year and relative deadlines count from `meeting_date`, else the date
     ketluan stored, else the date in the header ("Lào Cai, ngày 20 tháng 8 năm 2026"), else
-    `issued_on`. The header (notice_header.py) comes with them, from the same opening."""
+    `issued_on`. The header (notice_header.py) comes with them, from the same opening.
+    `gazetteer`: the office's list of bodies (the built-in one when None)."""
+    gaz = gazetteer or default_gazetteer()
     path = Path(path)
     doc = open_docx(path)
     # one line per paragraph (a line break inside one is a space): the engine makes one
@@ -69,10 +72,10 @@ def read_with_header(path: str | Path, meeting_date: date | None = None,
     for table in doc.tables:
         columns = _columns(table)
         if columns:
-            tasks = _from_table(table, columns, ref)
+            tasks = _from_table(table, columns, ref, gaz)
             _evidence_from_rows(tasks, table, columns["action"], lines, notes)
             return tasks, header
-    return _from_body(lines, notes, ref), header
+    return _from_body(lines, notes, ref, gaz), header
 
 
 def check_docx(path: Path, shown: str | None = None) -> None:
@@ -114,8 +117,7 @@ def _columns(table) -> dict[str, int] | None:
     return found if "action" in found and "leads" in found else None
 
 
-def _from_table(table, columns: dict[str, int], ref: date) -> list[Task]:
-    gaz = default_gazetteer()
+def _from_table(table, columns: dict[str, int], ref: date, gaz: Gazetteer) -> list[Task]:
     tasks: list[Task] = []
     for row in table.rows[1:]:
         cells = row.cells
@@ -163,14 +165,14 @@ def _names(text: str, gaz) -> list[str]:
 
 
 def _from_body(lines: list[tuple[str, list[int]]], notes: dict[int, str],
-               ref: date) -> list[Task]:
+               ref: date, gaz: Gazetteer) -> list[Task]:
     """A notice with no task table: the rule engine reads its numbered paragraphs (from the
     lead-in to the closing sentence), and each task takes the comment of its paragraph."""
     end = next((k for k, (text, _) in enumerate(lines) if CLOSING.search(text)), len(lines))
     lines = lines[:end]
     meeting = Meeting(issuing_body="(không rõ)", title="(nhập từ tài liệu)", date=ref)
     # The rules alone (no LLM client): a notice read back gives the same tasks every time.
-    tasks = extract_text("\n".join(text for text, _ in lines), meeting).tasks
+    tasks = extract_text("\n".join(text for text, _ in lines), meeting, gaz).tasks
     for task in tasks:
         ids = task.evidence.segment_ids
         note = "\n".join(notes[i] for i in lines[ids[0]][1] if i in notes) if ids else ""

@@ -30,6 +30,7 @@ import db
 from db import DONE, FAILED, QUEUED, RUNNING
 from db.tracking import TrackingJob
 from drafting.docxkit import PageStyle
+from drafting.gazetteer import Gazetteer
 from ketluan.errors import InputError, NotFoundError
 from ketluan.settings import Settings
 from services import jobs
@@ -118,7 +119,8 @@ def _run_import(ctx: Run) -> None:
                             "thư mục lưu trữ dùng chung (storage_dir).")
     ctx.touch(progress=0.1)
     notices = read_file(path, job.input_name, p.get("number"), _day(p.get("issued_on")),
-                        _day(p.get("received_on")), ctx.settings.tracking_max_rows, ctx.store.tmp)
+                        _day(p.get("received_on")), ctx.settings.tracking_max_rows, ctx.store.tmp,
+                        gazetteer=Gazetteer.load(ctx.settings.gazetteer_file))
     for notice in notices:
         notice.meeting_id = p.get("meeting_id") or notice.meeting_id
     ctx.touch(progress=0.7)

@@ -57,3 +57,20 @@ def test_the_header_and_the_stored_date_of_a_rendered_notice(tmp_path):
     assert again == header
     assert [t.quote for t in tasks][:2] == [t.quote for t in conclusion().tasks][:2]
     assert tasks[0].evidence.start == 125.0
+
+
+def test_the_office_gazetteer_is_passed_in_not_read_from_settings(tmp_path, monkeypatch):
+    """Issue 14 item 7: drafting reads no settings; the office's units come from the caller."""
+    from drafting.gazetteer import Gazetteer, default_gazetteer
+    from ketluan.settings import get_settings
+
+    office = tmp_path / "units.txt"
+    office.write_text("[đơn vị]\nTrung tâm Điều hành đô thị thông minh\n", encoding="utf-8")
+    monkeypatch.setenv("KETLUAN_GAZETTEER_FILE", str(office))
+    get_settings.cache_clear()
+    try:
+        words = "Trung tâm Điều hành đô thị thông minh".split()
+        assert default_gazetteer().known(words) == 0
+        assert Gazetteer.load(get_settings().gazetteer_file).known(words) == len(words)
+    finally:
+        get_settings.cache_clear()

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from drafting.gazetteer import Gazetteer
 from drafting.model import Task
 from drafting.reader import read_with_header
 from ketluan.errors import InputError
@@ -81,7 +82,8 @@ class ParsedNotice:
 
 
 def read_docx(path: str | Path, number: str | None = None, issued_on: date | None = None,
-              received_on: date | None = None, meeting_date: date | None = None) -> ParsedNotice:
+              received_on: date | None = None, meeting_date: date | None = None,
+              gazetteer: Gazetteer | None = None) -> ParsedNotice:
     """A conclusions .docx (generated then edited, or written by hand) as a ParsedNotice.
 
     `number` and `issued_on` override what the header says (a draft has them blank);
@@ -90,7 +92,8 @@ def read_docx(path: str | Path, number: str | None = None, issued_on: date | Non
     path = Path(path)
     # checks the file first (zip bombs, macros, XML tricks); each task with its evidence, and
     # the header as drafting reads it (drafting/notice_header.py), from one opening
-    tasks, header = read_with_header(path, meeting_date=meeting_date, issued_on=issued_on)
+    tasks, header = read_with_header(path, meeting_date=meeting_date, issued_on=issued_on,
+                                     gazetteer=gazetteer)
     issued_on = issued_on or header.issued_on
     number = nfc((number or header.number).strip())
     if not number:
