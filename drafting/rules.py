@@ -47,6 +47,13 @@ ISSUED = re.compile(r"^(?:đã |vừa )?(?:ban hành|phát đi|gửi|có|ký|ra)
                     re.IGNORECASE)
 
 
+# A meeting or visit reported, as press reports open ("… tổ chức phiên họp thường kỳ tháng 3",
+# "… làm việc với …", "… khảo sát …"), and the words that would make it a job after all.
+REPORTED_MEETING = re.compile(
+    r"^(?:tổ chức|tiến hành)\s+(?:phiên họp|cuộc họp|hội nghị|buổi làm việc|kỳ họp|họp|giao ban)"
+    r"|^(?:làm việc|giao ban|gặp mặt|tiếp xúc)\s+(?:với|cùng)\b|^(?:đi\s+)?(?:khảo sát|thăm)\b",
+    re.IGNORECASE)
+ASSIGNED = re.compile(r"\b(?:giao|yêu cầu|đề nghị|chỉ đạo|phân công|cần|phải|sẽ|chuẩn bị|dự kiến)\b")
 # "Đề nghị Bộ khẩn trương triển khai.": a closing call with nothing to track
 EMPTY_ACTION = re.compile(r"^(?:(?:khẩn trương|nghiêm túc|tích cực|sớm|tổ chức|chủ động)\s+)*"
                           r"(?:triển khai|thực hiện|triển khai thực hiện|tổ chức thực hiện)"
@@ -173,7 +180,7 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
             task = _make_task(len(tasks) + 1, parsed, clause, raw, by_id, timed, ref, gaz)
             if task.action and not any(r.match(task.action)
                                        for r in (ISSUED, MEETING, EMPTY_ACTION, ACCOUNTABLE)) \
-                    and not _leader_speaking(task):
+                    and not _leader_speaking(task) and not _reported_meeting(clause.words, task):
                 tasks.append(task)
                 previous = task
         last = previous if previous is not None else (last if heading is not None else None)
@@ -194,6 +201,18 @@ def _leader_speaking(task: Task) -> bool:
         return False  # "Giao cho đồng chí Chủ tịch UBND huyện chỉ đạo …": given the work
     return bool(leader) and bool(re.match(r"(?i)(?:chỉ đạo|yêu cầu|đề nghị|nhấn mạnh|lưu ý)\b",
                                           task.action))
+
+
+def _reported_meeting(words: list[str], task: Task) -> bool:
+    """"UBND huyện tổ chức phiên họp thường kỳ tháng 3", "Thường trực Thành ủy làm việc với
+    lãnh đạo các ban": a press report of the meeting itself, not a job. Only when nothing in
+    the clause assigns it (no "giao", "đề nghị", "cần", "sẽ", deadline …)."""
+    if not REPORTED_MEETING.match(task.action):
+        return False
+    text = " ".join(key(w) for w in words)
+    # a date in the report ("Sáng 12/3, …") is no deadline; "trước ngày 30/3" is
+    due = re.match(r"(?i)(?:trước|chậm nhất|trong|hết|đến|xong|kịp)\b", task.deadline.phrase)
+    return not ASSIGNED.search(text) and not due
 
 
 def _without_addressees(sentences: list[Sentence]) -> list[Sentence]:

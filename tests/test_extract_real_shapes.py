@@ -493,3 +493,11 @@ def test_a_topic_that_names_the_body_gives_the_lead():
                   "dứt điểm kiến nghị của cử tri.")
     assert leads(found) == [["UBND huyện"]]
     assert found[0].action.lower().startswith("tập trung chỉ đạo")
+
+
+def test_a_reported_meeting_is_not_a_task_but_an_assigned_one_is():
+    found = tasks("Sáng 12/3, UBND huyện tổ chức phiên họp thường kỳ tháng 3 năm 2024. "
+                  "Thường trực Huyện ủy làm việc với lãnh đạo các ban xây dựng Đảng. "
+                  "Kết luận phiên họp, Chủ tịch UBND huyện giao Văn phòng HĐND và UBND huyện tổ "
+                  "chức hội nghị sơ kết quý I trước ngày 30/3.")
+    assert leads(found) == [["Văn phòng HĐND và UBND huyện"]]
