@@ -69,7 +69,7 @@ def test_the_office_gazetteer_is_passed_in_not_read_from_settings(tmp_path, monk
     monkeypatch.setenv("KETLUAN_GAZETTEER_FILE", str(office))
     get_settings.cache_clear()
     try:
-        words = "Trung tâm Điều hành đô thị thông minh".split()
+        words = ["Trung", "tâm", "Điều", "hành", "đô", "thị", "thông", "minh"]
         assert default_gazetteer().known(words) == 0
         assert Gazetteer.load(get_settings().gazetteer_file).known(words) == len(words)
     finally:
