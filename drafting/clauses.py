@@ -43,7 +43,8 @@ from drafting.text import Sentence, Token
 ORDINAL_WORDS = set(ORDINALS)
 
 HEADING_ACTION = re.compile(
-    r"^(?:(?:thực hiện|triển khai|tập trung|làm|chỉ đạo thực hiện|tổ chức thực hiện)\s+)?"
+    r"^(?:(?:trước mắt|thời gian tới|trong thời gian tới),?\s+)?(?:(?:cần|phải)\s+)?"
+    r"(?:(?:thực hiện|triển khai|tập trung|làm|chỉ đạo thực hiện|tổ chức thực hiện)\s+)?"
     r"(?:(?:tốt|ngay)\s+)?(?:các|một số|những|mấy|hai|ba|bốn|năm)\s+(?:nhiệm vụ|việc|nội dung|"
     r"công việc|vấn đề)(?:\s+(?:trọng tâm|cụ thể|chủ yếu|chính))?(?:\s+(?:như|dưới))?\s*"
     r"(?:sau|đây|sau đây)?\s*:?$|^(?:như\s+)?sau\s*:?$|^:?$")

@@ -41,7 +41,10 @@ from transcribe.transcript import Segment, Transcript
 # "UBND tỉnh ban hành Công văn số 703/UBND-TN …": a document already issued, reported; not a
 # task (a task to draft one names no number yet)
 ISSUED = re.compile(r"^(?:đã |vừa )?(?:ban hành|phát đi|gửi|có|ký|ra)\s+(?:công văn|văn bản|thông báo|"
-                    r"quyết định|chỉ thị|kế hoạch|tờ trình|báo cáo|công điện)\s+(?:số\s+)?\d"
+                    r"quyết định|chỉ thị|kế hoạch|tờ trình|báo cáo|công điện)\s+"
+                    r"(?:\([^)]{1,20}\)\s+|(?:hỏa|hoả) tốc\s+|khẩn\s+)?(?:số\s+)?\d"
+                    # "Nhận được các Tờ trình số …": what came in, not a job
+                    r"|^(?:đã\s+)?nhận được\b"
                     # "Văn phòng Chính phủ phát đi thông báo …", "vừa ký quyết định …": news
                     r"|^(?:(?:đã|vừa)\s+)?phát đi\b|^(?:đã|vừa)\s+(?:ban hành|gửi|ký)\b",
                     re.IGNORECASE)
@@ -58,7 +61,12 @@ ASSIGNED = re.compile(r"\b(?:giao|yêu cầu|đề nghị|chỉ đạo|phân cô
 EMPTY_ACTION = re.compile(r"^(?:(?:khẩn trương|nghiêm túc|tích cực|sớm|tổ chức|chủ động)\s+)*"
                           r"(?:triển khai|thực hiện|triển khai thực hiện|tổ chức thực hiện)"
                           r"(?:\s+(?:ngay|thực hiện|nghiêm túc|kịp thời))?[.!]?$"
-                          r"|^(?:khẩn trương|nghiêm túc|tích cực|kịp thời)[.!]?$", re.IGNORECASE)
+                          r"|^(?:khẩn trương|nghiêm túc|tích cực|kịp thời)[.!]?$"
+                          # a verb with nothing to do ("Chỉ đạo", "Phục vụ", "Quan tâm thực
+                          # hiện./") or only how ("Trong thời gian tới theo chức năng, nhiệm vụ")
+                          r"|^(?:chỉ đạo|phục vụ|quan tâm(?: thực hiện)?|tiếp thu)[.:/ ]*$"
+                          r"|^(?:trong thời gian tới,?\s*)?(?:theo|căn cứ)\s+chức năng,?\s+nhiệm vụ"
+                          r"(?:\s+được giao)?[.:]?$", re.IGNORECASE)
 # "… chịu trách nhiệm trước Ban Thường vụ nếu …", "chịu trách nhiệm về tính chính xác …":
 # who answers for what, not a job to track
 ACCOUNTABLE = re.compile(r"^(?:đồng thời,?\s+)?(?:phải\s+)?chịu trách nhiệm\s+(?:trước|về)\b",

@@ -501,3 +501,20 @@ def test_a_reported_meeting_is_not_a_task_but_an_assigned_one_is():
                   "Kết luận phiên họp, Chủ tịch UBND huyện giao Văn phòng HĐND và UBND huyện tổ "
                   "chức hội nghị sơ kết quý I trước ngày 30/3.")
     assert leads(found) == [["Văn phòng HĐND và UBND huyện"]]
+
+
+def test_what_came_in_was_issued_or_says_nothing_to_do_is_not_a_task():
+    found = tasks("Kết luận như sau: UBND tỉnh nhận được các Tờ trình số 12/TTr-SXD của Sở Xây "
+                  "dựng. UBND tỉnh ban hành Kế hoạch (HỎA TỐC) số 114/KH-UBND về kiểm tra. "
+                  "Đồng chí Phó Chủ tịch UBND huyện chỉ đạo: "
+                  "Các cơ quan, đơn vị, địa phương trong thời gian tới theo chức năng, nhiệm vụ. "
+                  "Giao Sở Y tế rà soát danh mục thuốc.")
+    assert leads(found) == [["Sở Y tế"]]
+
+
+def test_a_lead_in_with_its_time_is_a_heading():
+    found = tasks("Kết luận:\nCác sở, ngành trước mắt cần thực hiện một số nhiệm vụ trọng tâm "
+                  "như:\n- Rà soát các dự án chậm tiến độ;\n- Báo cáo UBND tỉnh trước ngày 15/4.")
+    assert [t.action for t in found] == ["Rà soát các dự án chậm tiến độ",
+                                         "Báo cáo UBND tỉnh"]
+    assert found[1].deadline.due == date(2024, 4, 15)
