@@ -256,6 +256,8 @@ def _shaped_lead(words: list[str], low: list[str], i: int,
     if found is None:
         return [], i
     end, verb = found
+    # the action keeps its manner words ("tập trung chỉ đạo …"), not the modal before them
+    verb = _skip(low, end, {"sẽ", "cần", "phải", "thì", "cũng", "vẫn", "đều", "nên", "hãy"})
     name = " ".join(words[i:end]).strip(" ,;:")
     name = re.sub(r"^(?:các\s+)?đồng chí\s+", lambda m: "các " if m.group(0).lower().startswith(
         "các") else "", name, flags=re.IGNORECASE)
@@ -400,12 +402,7 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
                 and low[p:p + 1] != [] and low[p] not in LEADFIRST_NEG
             # "ubnd tỉnh tuyên quang phối hợp": a place name, then the lead's role
             verb = verb or _place_then_verb(low, m.end)
-            linked = k == last_end or (k > 0 and low[k - 1] in {
-                "với", "cùng", "của", "cho", "và", "giao", "nghị", "cầu", "công", "đạo", "thuộc",
-                "tại", "về", "trình", "gửi", "lên", "hợp", "chẽ", "viên", "chí", "tịch", "thư",
-                "đốc", "trưởng", "phó", "đầu", "tra",
-                # "báo cáo / đề xuất / tham mưu ủy ban tỉnh xem xét …": the body is spoken to
-                "cáo", "xuất", "mưu", "kiến", "ánh"})
+            linked = k == last_end or (k > 0 and low[k - 1] in LINKING)
             # the object of a verb ("hướng dẫn các địa phương hoàn thiện …") is no new lead
             linked = linked or " ".join(low[max(0, k - 2) : k]) in OBJECT_VERBS
             if verb and not linked and k > 0:
@@ -415,9 +412,14 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
                 before = " ".join(words[max(cut, default=0) : start])
                 own = dl.has_deadline(before) or low[m.end] in {"phải", "cần"}
                 cut.add(start if start < k and own else k)
+            if not verb and not linked and k > 0 and _shaped_subject_at(words, low, k, gaz):
+                cut.add(k)  # "… phòng kinh tế hạ tầng khẩn trương …": the list knew a part
             last_end = m.end
             k = m.end
             continue
+        if k > 0 and k != last_end and low[k - 1] not in LINKING and \
+                _shaped_subject_at(words, low, k, gaz):
+            cut.add(k)  # a body no list names, then its verb: "… các ấp tập trung chỉ đạo …"
         k += 1
     out = []
     for i, tok in enumerate(tokens):
@@ -427,6 +429,26 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
             tok = Token(tok.text.rstrip(",") + ";", tok.seg, tok.index)
         out.append(tok)
     return out
+
+
+# Words after which a body is spoken to or about, not a new lead ("phối hợp với …", "giao …",
+# "báo cáo / đề xuất / tham mưu ủy ban tỉnh xem xét …").
+LINKING = {"với", "cùng", "của", "cho", "và", "giao", "nghị", "cầu", "công", "đạo", "thuộc",
+           "tại", "về", "trình", "gửi", "lên", "hợp", "chẽ", "viên", "chí", "tịch", "thư",
+           "đốc", "trưởng", "phó", "đầu", "tra", "cáo", "xuất", "mưu", "kiến", "ánh"}
+
+
+def _shaped_subject_at(words: list[str], low: list[str], k: int, gaz: Gazetteer) -> bool:
+    """A subject found by its shape starts at word k, followed by a word the lists know opens a
+    lead's action ("khẩn trương", "chủ trì", "tập trung" …): speech run on without marks has
+    more false subjects than text, so the tagger's verb alone is not enough here."""
+    if not shape.head_at(low, k):
+        return False
+    found = shape.subject_end(words[k : k + 24], 0, gaz)
+    if found is None or found[0] < 2:
+        return False
+    e, v = k + found[0], k + found[1]
+    return bool(LEADFIRST_OK & {" ".join(low[v : v + 2]), " ".join(low[e : e + 2])})
 
 
 def _place_then_verb(low: list[str], end: int) -> bool:

@@ -518,3 +518,10 @@ def test_a_lead_in_with_its_time_is_a_heading():
     assert [t.action for t in found] == ["Rà soát các dự án chậm tiến độ",
                                          "Báo cáo UBND tỉnh"]
     assert found[1].deadline.due == date(2024, 4, 15)
+
+
+def test_unpunctuated_speech_is_cut_before_a_subject_found_by_its_shape():
+    found = tasks("tôi kết luận như sau các ấp tập trung chỉ đạo sản xuất vụ đông xuân phòng kinh "
+                  "tế hạ tầng khẩn trương đánh giá lại việc cấp phép xây dựng trên địa bàn")
+    assert leads(found) == [["các ấp"], ["Phòng kinh tế hạ tầng"]]
+    assert found[1].action.lower().startswith("khẩn trương đánh giá")
