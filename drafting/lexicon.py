@@ -67,7 +67,8 @@ AGENT_HEADS = {
     "tỉnh ủy", "huyện ủy", "thành ủy", "thị ủy", "tỉnh", "huyện", "xã", "phường", "thị trấn",
     "quận", "thị xã", "thành phố", "ấp", "thôn", "bản", "khu phố", "tổ dân phố", "tỉnh đoàn",
     "huyện đoàn", "thành đoàn", "liên đoàn", "hiệp hội", "ủy ban kiểm tra", "khu dân cư",
-    "cụm dân cư", "ban điều hành", "hội đồng nghĩa vụ quân sự",
+    "cụm dân cư", "ban điều hành", "hội đồng nghĩa vụ quân sự", "hộ dân", "hộ kinh doanh",
+    "người dân", "bà con", "hội đồng quản trị", "ban giám hiệu", "ban soạn thảo",
     # people
     "chủ tịch", "phó chủ tịch", "bí thư", "phó bí thư", "giám đốc", "phó giám đốc",
     "trưởng ban", "phó trưởng ban", "trưởng phòng", "chánh văn phòng", "chánh thanh tra",
@@ -173,7 +174,7 @@ AGENT_NOUNS = {"cán", "công", "các", "người", "lực", "chủ", "hộ", "n
 
 # Heads that stand alone for the body last named with them: "Bộ Thông tin và Truyền thông …
 # Bộ cũng có nhiệm vụ …", "Yêu cầu Bộ tổ chức Hội nghị".
-BARE_HEADS = {"bộ", "sở", "ban", "cục"}
+BARE_HEADS = {"bộ", "sở", "ban", "cục", "phòng"}
 
 AFTER_BARE = {"phải", "cần", "cũng", "có", "chủ", "phối", "tiếp", "khẩn", "tập", "sớm", "chịu",
                "được", "thì", "tổ", "nghiên", "xây", "rà", "hoàn", "triển", "kiểm", "lập"}

@@ -98,6 +98,10 @@ def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None
         k += 1
     k = i + head_at(low, i)  # the head is a noun whatever the tagger says ("Đảng bộ": V)
     while k < len(words) and k - i < RULES.max_subject:
+        if k > i and not words[k][:1].isupper() and (
+                low[k] in BRIDGE or " ".join(low[k : k + 2]) in BRIDGE | LEAD_VERBS) and \
+                " ".join(low[k : k + 2]) not in NAME_NOUNS:
+            break  # "Huyện Khánh Vĩnh | khẩn trương …" (the tagger joined them into one word)
         m = gaz.match(words, k, fuzzy=False)
         if k > i and words[k - 1].endswith(",") and m is None and not head_at(low, k):
             break  # after a comma only another body goes on the list ("Xã A, việc …")
@@ -126,8 +130,10 @@ def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None
         return None  # a bare head ("Phòng cháy …", "Tổ chức tập huấn …", "Đơn vị thuộc …")
     if " ".join(low[i : i + 2]) in NOT_SUBJECT or low[i + head : i + head + 1] == ["viên"]:
         return None  # "Hội nghị …", "Thành ủy viên, …"
-    if words[end - 1].endswith(",") and not words[end - 1].endswith(",,"):
-        # "Phòng A, phòng B …" is a list; "Phòng A, tham mưu …" an apposition we do not read
+    if words[end - 1].endswith(",") and not (
+            low[end] in BRIDGE or " ".join(low[end : end + 2]) in BRIDGE | LEAD_VERBS):
+        # "Phòng A, phòng B …" is a list; "Phòng A, Phó Chủ tịch …" an apposition; but "Còn
+        # các hộ dân (thì), phải chủ động …" is the subject and its verb
         return None
     # the tagger takes a word of a name for a verb ("Tiểu ban văn kiện tiếp tục …", "các
     # tiểu ban giúp việc đại hội khẩn trương …"): a verb that starts actions a few words on
