@@ -79,6 +79,17 @@ def head_at(low: list[str], i: int) -> int:
     return 0
 
 
+def _starts_own_word(words: list[str], tags: list[str], k: int) -> bool:
+    """Word k starts a word of its own: the tagger's, or a lower-case tail the tagger glued
+    to a capitalised name ("Khánh Vĩnh khẩn trương" read as one word)."""
+    if tags[k] != "+":
+        return True
+    start = k
+    while start > 0 and tags[start] == "+":
+        start -= 1
+    return words[start][:1].isupper()
+
+
 def _after_head(low: list[str], i: int, k: int) -> bool:
     """Word k comes right after a head noun of a body ("… Hội đồng | thi đua")."""
     return any(" ".join(low[k - n : k]) in AGENT_HEADS for n in (1, 2, 3) if k - n >= i)
@@ -98,9 +109,9 @@ def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None
         k += 1
     k = i + head_at(low, i)  # the head is a noun whatever the tagger says ("Đảng bộ": V)
     while k < len(words) and k - i < RULES.max_subject:
-        if k > i and not words[k][:1].isupper() and (
+        if k > i and not words[k][:1].isupper() and _starts_own_word(words, tags, k) and (
                 low[k] in BRIDGE or " ".join(low[k : k + 2]) in BRIDGE | LEAD_VERBS) and \
-                " ".join(low[k : k + 2]) not in NAME_NOUNS:
+                not (" ".join(low[k : k + 2]) in NAME_VERBS and _after_head(low, i, k)):
             break  # "Huyện Khánh Vĩnh | khẩn trương …" (the tagger joined them into one word)
         m = gaz.match(words, k, fuzzy=False)
         if k > i and words[k - 1].endswith(",") and m is None and not head_at(low, k):
@@ -149,11 +160,13 @@ def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None
     before = k
     while k < len(words) and (low[k] in BRIDGE or " ".join(low[k : k + 2]) in BRIDGE):
         k += 2 if " ".join(low[k : k + 2]) in BRIDGE else 1
-    if k < len(words) and tags[k] != "V" and k > before and tags[before] == "V":
+    def verb(p: int) -> bool:  # the tagger's verb, or one the lists know ("tổng hợp": A)
+        return p < len(words) and (tags[p] == "V" or " ".join(low[p : p + 2]) in LEAD_VERBS)
+
+    if k < len(words) and not verb(k) and k > before and verb(before):
         k = before  # "các ngành tập trung vào …": the manner word is the verb itself
     if k < len(words) and low[k] == "có" and " ".join(low[k + 1 : k + 3]) in HAVE_OBJECTS:
         return end, k
-    if k >= len(words) or tags[k] != "V" or low[k] in NOT_ACTION or \
-            " ".join(low[k : k + 2]) in NOT_ACTION:
+    if not verb(k) or low[k] in NOT_ACTION or " ".join(low[k : k + 2]) in NOT_ACTION:
         return None
     return end, k

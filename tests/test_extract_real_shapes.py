@@ -525,3 +525,10 @@ def test_unpunctuated_speech_is_cut_before_a_subject_found_by_its_shape():
                   "tế hạ tầng khẩn trương đánh giá lại việc cấp phép xây dựng trên địa bàn")
     assert leads(found) == [["các ấp"], ["Phòng kinh tế hạ tầng"]]
     assert found[1].action.lower().startswith("khẩn trương đánh giá")
+
+
+def test_spoken_subjects_with_their_topic_marker_and_glued_names():
+    found = tasks("Tôi kết luận như sau. Còn các hộ dân thì phải chủ động khơi thông cống rãnh "
+                  "trước mùa mưa. Huyện Khánh Sơn khẩn trương tổng hợp báo cáo kết quả xử lý vi "
+                  "phạm.")
+    assert leads(found) == [["các hộ dân"], ["Huyện Khánh Sơn"]]
