@@ -462,7 +462,7 @@ def _place_then_verb(low: list[str], end: int) -> bool:
         if (two in LEADFIRST_OK or two in VERB2) and \
                 not any(w in VERB1 or w in LEADFIRST_NEG or w in BRIDGE or w in {"và", "các"}
                         for w in place) \
-                and not any(" ".join(low[q : q + 2]) in VERB2 for q in range(end, p)):
+                and not any(" ".join(low[q : q + 2]) in VERB2 | BRIDGE for q in range(end, p)):
             return True
     return False
 
