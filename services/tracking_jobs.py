@@ -120,7 +120,8 @@ def _run_import(ctx: Run) -> None:
     ctx.touch(progress=0.1)
     notices = read_file(path, job.input_name, p.get("number"), _day(p.get("issued_on")),
                         _day(p.get("received_on")), ctx.settings.tracking_max_rows, ctx.store.tmp,
-                        gazetteer=Gazetteer.load(ctx.settings.gazetteer_file))
+                        gazetteer=Gazetteer.load(ctx.settings.gazetteer_file),
+                        meeting_date=_day(p.get("meeting_date")))
     for notice in notices:
         notice.meeting_id = p.get("meeting_id") or notice.meeting_id
     ctx.touch(progress=0.7)

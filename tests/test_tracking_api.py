@@ -303,6 +303,33 @@ def test_units_are_refused_everywhere_outside_tracking(api):
     assert checked >= 25
 
 
+def test_a_notice_without_a_date_takes_the_meeting_date_given_with_the_upload(api, tmp_path):
+    """Issue 16: a hand-written notice whose header has no date is read against the meeting
+    date sent with the upload (as `ketluan import-docx --meeting-date` does), not the issue
+    date: "trong 30 ngày" counts from the meeting."""
+    import docx
+
+    path = tmp_path / "tb-khong-ngay.docx"
+    doc = docx.Document()
+    for line in ("TỈNH ỦY LÀO CAI", "Số 07-TB/TU", "THÔNG BÁO KẾT LUẬN",
+                 "1. Giao Sở Y tế rà soát danh mục thuốc, hoàn thành trong 30 ngày.",
+                 "2. Giao Sở Tài chính bố trí kinh phí trước ngày 15/9."):
+        doc.add_paragraph(line)
+    doc.save(path)
+    with open(path, "rb") as f:
+        r = api.post("/api/tracking/imports", params={"received_on": "2026-08-27",
+                                                     "issued_on": "2026-08-25",
+                                                     "meeting_date": "2026-08-20"},
+                     files={"file": (path.name, f)}, headers=api.tokens["td"])
+    assert r.status_code == 202, r.text
+    job = finished(api, r.json(), api.tokens["td"])
+    assert (job["state"], job["error"]) == ("done", None), job
+    preview = api.get(f"/api/tracking/imports/{job['import_id']}", headers=api.tokens["td"]).json()
+    tasks = preview["notices"][0]["notice"]["tasks"]
+    dues = {t["lead"]: t["due"] for t in tasks}
+    assert dues == {"Sở Y tế": "2026-09-19", "Sở Tài chính": "2026-09-15"}, tasks
+
+
 def test_import_from_a_stored_draft_links_the_meeting(api, tmp_path):
     c, t = api, api.tokens
     store, engine = c.app.state.store, c.app.state.engine

@@ -98,6 +98,9 @@ async def upload_import(
     issued_on: Annotated[dt.date | None, Query(description="Ngày ban hành nếu văn bản để trống.")] = None,
     received_on: Annotated[dt.date | None, Query(description="Ngày nhận văn bản.")] = None,
     unit: Annotated[str | None, Query(max_length=64, description="Mã cơ quan theo dõi (chỉ quản trị).")] = None,
+    meeting_date: Annotated[dt.date | None, Query(
+        description="Ngày họp, khi văn bản không ghi ngày: hạn không có năm và hạn 'trong N ngày' "
+                    "tính từ ngày này.")] = None,
 ) -> JSONResponse:
     """Tải lên thông báo kết luận (.docx) hoặc danh sách nhiệm vụ (.xlsx) để xem trước.
 
@@ -107,7 +110,8 @@ async def upload_import(
     sửa) so với lần nhập trước của cùng thông báo. Chưa lưu nhiệm vụ nào cho đến `/confirm`."""
     state = request.app.state
     unit_id = await run_in_threadpool(_office, s, user, unit)
-    params = {"number": number, "issued_on": issued_on, "received_on": received_on}
+    params = {"number": number, "issued_on": issued_on, "received_on": received_on,
+              "meeting_date": meeting_date}
     with state.store.incoming() as tmp:
         got = await receive_file(request, tmp, min(MAX_IMPORT_BYTES, state.settings.max_upload_bytes))
         await run_in_threadpool(check_safe, got.path, got.filename)  # refuse a wrong or hostile file now
