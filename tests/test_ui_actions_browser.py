@@ -213,3 +213,30 @@ def test_the_leader_lands_on_the_overview(tab, served):
     expect(tab.locator("#leader-units")).to_contain_text("Sở Tài chính")
     expect(tab.locator("#leader-week")).to_contain_text("giải ngân vốn đầu tư công")
     shot(tab, "tong-quan-lanh-dao", full_page=True)
+
+
+# -- found walking the chain as a new office (issue 15, last point) ---------------------------
+
+
+def test_the_new_user_forms_fields_are_wide_enough_to_use(tab, served):
+    """The password rule sat inside the row of role, unit and password, squeezing those three
+    to a few pixels each: the admin could not read which role or unit was chosen."""
+    url, _ = served
+    login(tab, url, "quantri")
+    tab.goto(f"{url}/admin")
+    form = tab.locator("#user-form")
+    for field in ("select[name=role]", "select[name=unit_code]", "input[name=password]"):
+        box = form.locator(field).bounding_box()
+        assert box and box["width"] >= 120, (field, box)
+    expect(form.locator("[data-rule=password]")).to_be_visible()
+
+
+def test_the_draft_page_shows_no_empty_card_to_a_tracker(tab, served):
+    """A tracker may neither listen nor draft: the card holding the player and the 'draft again'
+    button was left in the page, empty."""
+    url, ids = served
+    login(tab, url, "theodoi")
+    tab.goto(f"{url}/meetings/{ids['meeting']}/draft")
+    cards = tab.locator("aside .card")
+    expect(cards.first).to_be_visible()
+    assert all(text.strip() for text in cards.all_inner_texts()), cards.all_inner_texts()
