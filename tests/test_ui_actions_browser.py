@@ -5,15 +5,17 @@ records a received date, a unit deletes a wrong evidence file and reads its noti
 leader lands on the overview, and both print views open. Each page is photographed into
 artifacts/ui (the docs/ui pictures come from there)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 
+from ketluan.settings import Settings
 from tests.ui_fixtures import PASSWORD, login, serving, shot
+from tracking.daily import local_today
 
 expect = pytest.importorskip("playwright.sync_api").expect
-TODAY = date.today()
+TODAY = local_today(Settings())  # the pages' day: the offices' time zone's
 
 
 @pytest.fixture(scope="module")
