@@ -242,3 +242,32 @@ def test_the_draft_page_shows_no_empty_card_to_a_tracker(tab, served):
     cards = tab.locator("aside .card")
     expect(cards.first).to_be_visible()
     assert all(text.strip() for text in cards.all_inner_texts()), cards.all_inner_texts()
+
+
+def test_a_late_glossary_answer_does_not_land_under_another_unit(tab, served):
+    """Walking the chain as a new office: the admin page loads the first unit's glossary, the
+    admin picks another unit at once; if the first answer came back last, its terms showed
+    (and would have been saved) under the unit picked."""
+    url, ids = served
+    login(tab, url, "quantri")
+    wanted = ids["SXD"]
+    with httpx.Client(base_url=url) as c:
+        token = c.post("/api/auth/login", json={"username": "quantri", "password": PASSWORD}).json()["token"]
+        r = c.put(f"/api/units/{wanted}/glossary", json={"glossary": "[người]\nNguyễn Văn Xây"},
+                  headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, r.text
+    # every other unit's glossary answers late; window.lateDone once such an answer was handled
+    tab.add_init_script(f"""(() => {{
+      const f = window.fetch, late = (u) => /\\/api\\/units\\/\\d+\\/glossary$/.test(u) && !u.includes('/{wanted}/');
+      window.fetch = (u, o) => !late(String(u)) || (o && o.method && o.method !== 'GET') ? f(u, o)
+        : new Promise((r) => setTimeout(r, 1500)).then(() => f(u, o))
+          .then((answer) => {{ setTimeout(() => {{ window.lateDone = true; }}, 300); return answer; }});
+    }})()""")
+    tab.goto(f"{url}/admin")
+    form = tab.locator("#glossary-form")
+    assert form.locator("select[name=unit_id]").input_value() != str(wanted)
+    form.locator("select[name=unit_id]").select_option(str(wanted))
+    expect(form.locator("textarea[name=glossary]")).to_have_value("[người]\nNguyễn Văn Xây")
+    tab.wait_for_function("() => window.lateDone === true")
+    expect(form.locator("textarea[name=glossary]")).to_have_value("[người]\nNguyễn Văn Xây")
+    expect(form.locator("[data-glossary-status]")).to_contain_text("1 mục")
