@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     zone = ZoneInfo(settings.tracking_timezone)
     app.state.templates.env.filters["local_time"] = (
         lambda at, fmt="%d/%m/%Y %H:%M": at.astimezone(zone).strftime(fmt) if at else "")
+    app.state.templates.env.filters["file_size"] = file_size
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if settings.api_docs != "off":
         _offline_docs(app, public=settings.api_docs == "public")
@@ -158,3 +159,12 @@ def celery_sender(settings: Settings) -> Send:
         celery.send_task(TASK_FOR_STAGE[stage], args=[job_id], queue=QUEUE_FOR_STAGE[stage])
 
     return send
+
+
+def file_size(size: int) -> str:
+    """A file's size as offices read it: "21 byte", "1,5 KB", "2,3 MB" (a small evidence
+    file showed as "0.0 KB")."""
+    if size < 1024:
+        return f"{size} byte"
+    value, unit = (size / 1024, "KB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
+    return f"{value:.1f} {unit}".replace(".", ",")
