@@ -1,7 +1,8 @@
 """Dates and times in the offices' time zone (Settings.tracking_timezone), whatever the server's
 clock is set to: found walking the chain as a new office on a server running on UTC, where the
 draft versions were listed 7 hours early and the task list's "today" was still yesterday
-until 07:00 in Hà Nội, while the daily warnings already counted the new day."""
+until 07:00 in Hà Nội, while the daily warnings already counted the new day. Also found there:
+a version the machine drafted did not say who asked for it."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -63,3 +64,32 @@ def test_the_task_list_and_the_dashboard_count_on_the_offices_day(client):
     today = local_today(settings)
     assert c.get("/api/tracking/tasks").json()["on"] == today.isoformat()  # the /tracking page's list
     assert c.get("/api/tracking/dashboard").json()["on"] == today.isoformat()
+
+
+def test_a_generated_draft_names_who_asked_for_it(client, tmp_path):
+    """Walking the chain as a new office: "Soạn lại từ bản chép lời" made a version listed as
+    "Máy soạn" with no name, where edited and uploaded versions name who saved them."""
+    from services import meeting_jobs
+    from transcribe.transcript import AudioInfo, Segment, Transcript
+
+    c, _, meeting_id = client
+    with db.session(c.app.state.engine) as s:
+        meeting = s.get(db.Meeting, meeting_id)
+        meeting.issuing_body, meeting.date, meeting.format = "Tỉnh ủy Lào Cai", dt.date(2026, 8, 20), "party"
+        audio = db.AudioFile(sha256="1" * 64, size=1, duration=9.0, format="wav", storage_path="a.wav",
+                             original_name="hop.wav")
+        s.add(audio)
+        s.flush()
+        meeting.audio_id = audio.id
+        said = "Giao Sở Tài chính chủ trì rà soát vốn đầu tư công, báo cáo trước ngày 15 tháng 9 năm 2026."
+        transcript = Transcript(AudioInfo(9.0), [Segment(0, 0.0, 9.0, said, [])], model="test")
+        s.add(db.TranscriptVersion(meeting_id=meeting_id, version=1, source="asr", data=transcript.to_dict()))
+    _sign_in(c, "tonghop")
+    token = c.post("/api/auth/login", json={"username": "tonghop", "password": PASSWORD}).json()["token"]
+    job = c.post(f"/api/meetings/{meeting_id}/drafts", headers={"Authorization": f"Bearer {token}"})
+    assert job.status_code == 202, job.text
+    meeting_jobs.run(c.app.state.engine, c.app.state.settings, job.json()["id"], "cpu")
+    page = c.get(f"/meetings/{meeting_id}/draft").text
+    generated = page[page.index("<td>2</td>"):]
+    generated = generated[:generated.index("</tr>")]
+    assert "Máy soạn" in generated and "tonghop" in generated, generated
