@@ -16,6 +16,7 @@ import db
 import transcribe
 from db import accounts, cleanup
 from ketluan.errors import InputError
+from ketluan.roles import Role
 from ketluan.settings import get_settings
 
 admin_app = typer.Typer(help="Quản trị: tài khoản, đơn vị.", no_args_is_help=True)
@@ -154,7 +155,8 @@ def worker_argv(queues: list[str], concurrency: int, beat: bool, data_dir) -> li
 @admin_app.command("create-user")
 def create_user(
     username: Annotated[str, typer.Argument(help="Tên đăng nhập.")],
-    role: Annotated[str, typer.Option(help="admin, van_thu, tong_hop, theo_doi, lanh_dao.")],
+    # Every role, from the one list (the help once left out don_vi, the assigned units).
+    role: Annotated[str, typer.Option(help=", ".join(Role) + ".")],
     unit: Annotated[str | None, typer.Option(help="Mã đơn vị (tạo mới nếu chưa có).")] = None,
     unit_name: Annotated[str, typer.Option(help="Tên đơn vị khi tạo mới.")] = "",
     full_name: Annotated[str, typer.Option(help="Họ và tên.")] = "",

@@ -18,24 +18,31 @@ _SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzx
 
 
 def check_password(password: str, username: str = "") -> None:
-    """InputError naming the rule if `password` is refused."""
-    if _trivial(password, username) or password.isdigit():
-        raise InputError("Mật khẩu quá dễ đoán.", RULE)
+    """InputError naming the rule if `password` is refused: the message says which one, the
+    hint states them all (a new office's admin was told only "quá dễ đoán" for "lanhdao2026")."""
+    reason = _weakness(password, username)
+    if reason:
+        raise InputError(f"Mật khẩu quá dễ đoán: {reason}.", RULE)
     if len(password) < MIN_LENGTH:
         raise InputError("Mật khẩu quá ngắn.", RULE)
 
 
-def _trivial(password: str, username: str) -> bool:
+def _weakness(password: str, username: str) -> str:
+    """Why `password` is guessed first, or "" if it is not."""
     plain = _plain(password)
     if len(set(plain)) <= 2:  # "aaaaaaaa", "abababab", "11111111"
-        return True
+        return "chỉ lặp lại một hai ký tự"
     stem = plain.rstrip("0123456789") or plain
     name = _plain(username)
     if name and name in (plain, plain[::-1], stem):  # "vanthu", "uhtnav", "vanthu2024"
-        return True
+        return "là tên đăng nhập (có thể kèm số)"
     if _is_sequence(plain):
-        return True
-    return stem in _common() or plain in _common()
+        return "là một dãy liên tiếp trên bàn phím hay trong bảng chữ, dãy số"
+    if stem in _common() or plain in _common():
+        return "nằm trong danh sách mật khẩu phổ biến"
+    if password.isdigit():
+        return "chỉ gồm chữ số"
+    return ""
 
 
 def _plain(text: str) -> str:

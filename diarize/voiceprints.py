@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 UNKNOWN = "Người nói {n}"
 MAX_ENROL_SECONDS = 120.0  # enough speech for a stable print; bounds the work
 MAX_CLIP_SECONDS = 600.0  # a longer upload is not an enrolment clip (and is slow to decode)
-FILL_SECONDS = 12.0  # shorter clips are repeated up to this (one 10 s window and more)
 # Similarity from which a match is taken as sure; below it (and above the match threshold)
 # the name is a suggestion the drafter confirms. CAM++ on the bench: same voice 0.78-0.97
 # (median 0.88), other voices at most 0.63 (bench/RESULTS.md), so at 0.85 and above no
@@ -133,7 +132,7 @@ def speaker_embedding(
     progress: Callable[[float], None] | None = None,
 ) -> np.ndarray:
     """The main speaker's centroid in a clip (or in the given spans of a recording)."""
-    from diarize.speakers import SAMPLE_RATE, diarize, load_audio
+    from diarize.speakers import SAMPLE_RATE, load_audio, main_centroid
 
     audio = load_audio(path_or_audio)
     if spans:
@@ -153,22 +152,13 @@ def speaker_embedding(
             "Đoạn ghi danh quá ngắn (dưới nửa giây).",
             "Hãy chọn đoạn người đó nói ít nhất 3-5 giây.",
         )
-    # The pipeline embeds 10 s windows; a shorter clip would be padded with silence, which
-    # skews the embedding's feature normalisation (measured: same-voice similarity 0.3
-    # for a 3 s clip, 0.7-0.9 once repeated to fill the window). Repeat it instead.
-    if len(audio) < FILL_SECONDS * SAMPLE_RATE:
-        gap = np.zeros(SAMPLE_RATE // 5, dtype=np.float32)
-        times = int(FILL_SECONDS * SAMPLE_RATE // (len(audio) + len(gap))) + 1
-        audio = np.concatenate([audio, gap] * times)
-    result = diarize(audio, pipeline=pipeline, progress=progress)
-    voiced = [label for label in result.speakers if label in result.embeddings]
-    if not voiced:
+    centroid = main_centroid(audio, pipeline, progress)
+    if centroid is None:
         raise InputError(
             "Không tìm thấy tiếng nói trong đoạn ghi danh.",
             "Hãy chọn đoạn người đó nói rõ, ít tạp âm, dài 3-5 giây trở lên.",
         )
-    main = max(voiced, key=result.speech_time)
-    return result.embeddings[main]
+    return centroid
 
 
 def name_speakers(

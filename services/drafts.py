@@ -263,8 +263,13 @@ def _task_line(task: dict[str, Any]) -> str:
 
 
 def _same_text(text: str) -> str:
-    # capitals, spaces and the Unicode form are not changes ("hằng tháng" → "Hằng tháng")
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split()).rstrip(" .;")
+    # capitals, spaces and the Unicode form are not changes ("hằng tháng" → "Hằng tháng"), nor
+    # how a date is written: the notice prints "15-9-2026" for the "15/9/2026" typed in the page
+    text = " ".join(unicodedata.normalize("NFC", text).casefold().split()).rstrip(" .;")
+    return _DATE.sub(lambda m: f"{int(m[1])}/{int(m[2])}/{m[3]}", text)
+
+
+_DATE = re.compile(r"\b(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})\b")
 
 
 def _ratio(a: str, b: str) -> float:

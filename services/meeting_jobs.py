@@ -229,8 +229,9 @@ def cpu_stage(ctx: Run) -> None:
     stored = drafts.store_document(ctx.store, document)
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         if not s.scalar(select(db.DraftVersion.id).where(db.DraftVersion.job_id == job.id)):
+            # who asked for it (the upload, "Soạn lại", "Xử lý lại"): the versions list names them
             drafts.add_version(s, meeting, "generated", stored, conclusion=_as_dict(conclusion),
-                               transcript_version_id=tv.id, job_id=job.id)
+                               transcript_version_id=tv.id, job_id=job.id, created_by=job.created_by)
         jobs.release_to(s, job.id, ctx.owner, None)
 
 

@@ -101,3 +101,13 @@ def test_models_list_shows_each_licence_and_the_opt_in_recogniser() -> None:
     assert "mô hình: chưa công bố" in row and "Apache-2.0" in row and "(mặc định)" not in row
     [base] = [line for line in proc.stdout.splitlines() if "whisper-base" in line and "đa ngôn ngữ" in line]
     assert "MIT" in base and "(mặc định)" in base
+
+
+def test_create_user_help_names_every_role() -> None:
+    """Issue 15: the help of `admin create-user --role` left out don_vi (an assigned unit)."""
+    from ketluan.roles import Role
+
+    proc = run("admin", "create-user", "--help")
+    assert proc.returncode == 0, proc.stderr
+    help_text = " ".join(proc.stdout.split())
+    assert all(role.value in help_text for role in Role), help_text

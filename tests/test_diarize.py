@@ -86,6 +86,29 @@ def test_enrolled_voices_are_named_and_renaming_enrols(diarizer, three_speaker_m
     assert all(v.vector.shape == (192,) for v in registry.list())
 
 
+def test_a_single_speaker_recording_is_named_from_the_voiceprints(diarizer, tmp_path):
+    """Issue 15, bug 11: a recording where one person speaks a few seconds came out as
+    "Người nói 1" although that person was enrolled (their centroid, made from a 10 s window
+    mostly of padding, was 0.39 from their own voiceprint)."""
+    from tests.service_fixtures import vieneu_clip
+    from transcribe.audio import decode
+
+    registry = _registry(tmp_path)
+    pause = np.zeros(SR // 4, dtype=np.float32)
+    for voice, name in [("Tuyên", "Lê Văn Tuyên"), ("Ly", "Trần Thị Ly")]:
+        clip = write_wav(tmp_path / f"{voice}.wav", np.concatenate([decode(vieneu_clip(voice)), pause] * 3))
+        diarize.enrol(registry, diarize.Person(name), clip, pipeline=diarizer)
+
+    for voice, expected in [("Tuyên", "Lê Văn Tuyên"), ("Ly", "Trần Thị Ly"), ("Vĩnh", "Người nói 1")]:
+        alone = decode(vieneu_clip(voice))
+        for audio in (alone, np.concatenate([alone, np.zeros(8 * SR, dtype=np.float32)])):
+            transcript = Transcript(AudioInfo(len(audio) / SR), [_segment(0.2, len(alone) / SR - 0.2)], model="test")
+            named = diarize.label_speakers(audio, transcript, voiceprints=registry, pipeline=diarizer)
+            assert [named.speaker_name(s.speaker) for s in named.segments] == [expected], voice
+            if expected != "Người nói 1":
+                assert named.speakers[named.segments[0].speaker].confidence >= 0.7
+
+
 def test_8khz_short_and_silent_inputs(diarizer, three_speaker_mix, tmp_path):
     mix = three_speaker_mix  # (stereo input: see the CLI test)
     part = mix.audio[: 20 * SR]
@@ -180,6 +203,11 @@ def _transcript(mix) -> Transcript:
         for i, ws in enumerate(words[k : k + 8] for k in range(0, len(words), 8))
     ]
     return Transcript(AudioInfo(mix.duration), segments, model="test")
+
+
+def _segment(start: float, end: float) -> Segment:
+    words = [Word(round(t, 3), round(t + 0.3, 3), " từ", 0.9) for t in np.arange(start, end - 0.3, 0.4)]
+    return Segment(0, start, end, " ".join(w.word.strip() for w in words), words)
 
 
 def _truth(mix, w: Word) -> str | None:

@@ -201,6 +201,19 @@ def test_trivial_passwords_are_refused_with_the_rule(tmp_path, password):
     engine.dispose()
 
 
+@pytest.mark.parametrize(("password", "reason"), [
+    ("lanhdao2026", "tên đăng nhập"), ("12345678", "dãy liên tiếp"), ("aaaaaaaaaa", "lặp lại"),
+    ("matkhau123", "phổ biến"), ("4839201756", "chữ số")])
+def test_the_refusal_says_which_rule_the_password_breaks(tmp_path, password, reason):
+    """Walking the chain as a new office: "lanhdao2026" for lanhdao was refused as "quá dễ
+    đoán" with the whole rule, leaving the admin to guess which part it broke."""
+    engine = db.connect(f"sqlite:///{tmp_path / 'k.sqlite'}")
+    with db.session(engine) as s, pytest.raises(InputError) as refused:
+        accounts.create_user(s, "lanhdao", password, "lanh_dao", "VP")
+    assert refused.value.message.startswith("Mật khẩu quá dễ đoán: ") and reason in refused.value.message
+    engine.dispose()
+
+
 def test_good_passwords_pass_and_the_api_says_the_rule(client):
     with db.session(client.app.state.engine) as s:
         for good in ("mật-khẩu-dài", "Ha-Noi-mua-thu-2026", "giao-ban-sang-thu-2"):
@@ -210,7 +223,7 @@ def test_good_passwords_pass_and_the_api_says_the_rule(client):
         "username": "chuyenvien", "password": "12345678", "role": "van_thu", "unit_code": "VP"})
     assert r.status_code == 400
     detail = r.json()["detail"]
-    assert detail["message"] == "Mật khẩu quá dễ đoán." and "ít nhất 10 ký tự" in detail["hint"]
+    assert detail["message"].startswith("Mật khẩu quá dễ đoán: ") and "ít nhất 10 ký tự" in detail["hint"]
     r = client.post("/api/auth/password", headers=_bearer(client),
                     json={"old_password": PASSWORD, "new_password": "vanthu2024"})
     assert r.status_code == 400 and "dễ đoán" in r.json()["detail"]["message"]

@@ -165,3 +165,18 @@ def test_bug7_capitals_and_spaces_are_not_a_change():
         ["hằng tháng báo cáo tiến độ — Sở Tài chính", "Rà soát vốn — Sở Xây dựng"],
         ["Hằng tháng  báo cáo tiến độ — Sở Tài chính", "Rà soát vốn đầu tư — Sở Xây dựng"])
     assert (found.added, found.removed, found.unchanged) == ([], [], 1) and len(found.changed) == 1
+
+
+def test_a_date_written_another_way_is_not_a_change():
+    """Walking the chain as a new office: a task whose deadline was typed "15/9/2026" in the
+    page came back from Word, untouched, as "15-9-2026" (how the notice prints it) and was
+    listed as "✎ Sửa"."""
+    from services.drafts import compare_lines
+
+    found = compare_lines(
+        ["Rà soát vốn — Sở Tài chính — trước ngày 15/9/2026", "Kiểm tra — Sở Xây dựng — trước ngày 1/10/2026"],
+        ["Rà soát vốn — Sở Tài chính — trước ngày 15-9-2026", "Kiểm tra — Sở Xây dựng — trước ngày 01/10/2026"])
+    assert (found.added, found.removed, found.changed, found.unchanged) == ([], [], [], 2)
+    moved = compare_lines(["Rà soát vốn — Sở Tài chính — trước ngày 15/9/2026"],
+                          ["Rà soát vốn — Sở Tài chính — trước ngày 16-9-2026"])
+    assert len(moved.changed) == 1  # another day is a change

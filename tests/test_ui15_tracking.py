@@ -196,6 +196,19 @@ def test_bug9_a_new_deadline_date_drops_the_old_phrase(api):
     assert "31/12/2026" not in facts and facts.strip() == date.fromisoformat(due).strftime("%d/%m/%Y")
 
 
+def test_the_deadline_reads_as_a_date_and_its_wording_in_brackets(api):
+    """Walking the chain as a new office: "Thời hạn: 15/09/2026 trước ngày 15-9-2026" read as
+    two deadlines run together; the notice's wording now follows the date in brackets."""
+    auth = _as(api, "td")
+    task = _tasks(api, auth)[0]
+    with db.session(api.app.state.engine) as s:
+        row = s.get(db.TrackedTask, task["id"])
+        row.due_on, row.deadline_phrase = date(2026, 9, 15), "trước ngày 15-9-2026"
+    page = api.get(f"/tracking/tasks/{task['id']}").text
+    facts = re.search(r"<dt>Thời hạn</dt><dd>(.*?)</dd>", page).group(1)
+    assert facts == '15/09/2026 <span class="muted">(trước ngày 15-9-2026)</span>'
+
+
 def test_wording_the_ui_gets_ui_hints_the_cli_keeps_its_own(tmp_path):
     """Messages the web pages show say which field or link to use; the CLI's own hints
     (--number, --issued, --unit, `ketluan tracking template`) stay on the command line."""

@@ -102,3 +102,24 @@ def test_the_audit_log_shows_who_read_what_and_filters(api):
     assert api.get("/admin/audit", params={"since": "31/02/2026"}).status_code == 400
     events = api.get("/api/audit", headers=auth, params={"object_type": "transcript", "action": "read"}).json()
     assert [(e["username"], e["object_id"]) for e in events] == [("tonghop", 3)]
+
+
+def test_every_audit_detail_is_named_in_vietnamese(api):
+    """Walking the chain as a new office, the audit log read "part: conclusion": every detail
+    a route records (the keywords of its `audit(...)` call) has a Vietnamese name on the page."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    calls = " ".join(re.sub(r"\s+", " ", p.read_text(encoding="utf-8")) for p in (root / "api").rglob("*.py"))
+    keys = {k for call in re.findall(r"audit\(s, request,[^)]*\)", calls) for k in re.findall(r"\b(\w+)=", call)}
+    template = (root / "api" / "templates" / "audit.html").read_text(encoding="utf-8")
+    names = template[template.index("detail_names = {"):template.index("} %}")]
+    assert keys and not [k for k in keys if f'"{k}":' not in names]
+    with db.session(api.app.state.engine) as s:
+        mid = s.scalar(select(db.Meeting.id))
+        s.add(db.AuditEvent(username="tonghop", action="read", object_type="draft", object_id=2,
+                            meeting_id=mid, detail={"version": 3, "part": "conclusion"}))
+    _sign_in(api, "quantri")
+    page = api.get("/admin/audit").text
+    assert "phiên bản: 3; phần: phần kết luận và bảng nhiệm vụ" in page and "part" not in page

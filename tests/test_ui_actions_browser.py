@@ -5,15 +5,17 @@ records a received date, a unit deletes a wrong evidence file and reads its noti
 leader lands on the overview, and both print views open. Each page is photographed into
 artifacts/ui (the docs/ui pictures come from there)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 
+from ketluan.settings import Settings
 from tests.ui_fixtures import PASSWORD, login, serving, shot
+from tracking.daily import local_today
 
 expect = pytest.importorskip("playwright.sync_api").expect
-TODAY = date.today()
+TODAY = local_today(Settings())  # the pages' day: the offices' time zone's
 
 
 @pytest.fixture(scope="module")
@@ -213,3 +215,59 @@ def test_the_leader_lands_on_the_overview(tab, served):
     expect(tab.locator("#leader-units")).to_contain_text("Sở Tài chính")
     expect(tab.locator("#leader-week")).to_contain_text("giải ngân vốn đầu tư công")
     shot(tab, "tong-quan-lanh-dao", full_page=True)
+
+
+# -- found walking the chain as a new office (issue 15, last point) ---------------------------
+
+
+def test_the_new_user_forms_fields_are_wide_enough_to_use(tab, served):
+    """The password rule sat inside the row of role, unit and password, squeezing those three
+    to a few pixels each: the admin could not read which role or unit was chosen."""
+    url, _ = served
+    login(tab, url, "quantri")
+    tab.goto(f"{url}/admin")
+    form = tab.locator("#user-form")
+    for field in ("select[name=role]", "select[name=unit_code]", "input[name=password]"):
+        box = form.locator(field).bounding_box()
+        assert box and box["width"] >= 120, (field, box)
+    expect(form.locator("[data-rule=password]")).to_be_visible()
+
+
+def test_the_draft_page_shows_no_empty_card_to_a_tracker(tab, served):
+    """A tracker may neither listen nor draft: the card holding the player and the 'draft again'
+    button was left in the page, empty."""
+    url, ids = served
+    login(tab, url, "theodoi")
+    tab.goto(f"{url}/meetings/{ids['meeting']}/draft")
+    cards = tab.locator("aside .card")
+    expect(cards.first).to_be_visible()
+    assert all(text.strip() for text in cards.all_inner_texts()), cards.all_inner_texts()
+
+
+def test_a_late_glossary_answer_does_not_land_under_another_unit(tab, served):
+    """Walking the chain as a new office: the admin page loads the first unit's glossary, the
+    admin picks another unit at once; if the first answer came back last, its terms showed
+    (and would have been saved) under the unit picked."""
+    url, ids = served
+    login(tab, url, "quantri")
+    wanted = ids["SXD"]
+    with httpx.Client(base_url=url) as c:
+        token = c.post("/api/auth/login", json={"username": "quantri", "password": PASSWORD}).json()["token"]
+        r = c.put(f"/api/units/{wanted}/glossary", json={"glossary": "[người]\nNguyễn Văn Xây"},
+                  headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, r.text
+    # every other unit's glossary answers late; window.lateDone once such an answer was handled
+    tab.add_init_script(f"""(() => {{
+      const f = window.fetch, late = (u) => /\\/api\\/units\\/\\d+\\/glossary$/.test(u) && !u.includes('/{wanted}/');
+      window.fetch = (u, o) => !late(String(u)) || (o && o.method && o.method !== 'GET') ? f(u, o)
+        : new Promise((r) => setTimeout(r, 1500)).then(() => f(u, o))
+          .then((answer) => {{ setTimeout(() => {{ window.lateDone = true; }}, 300); return answer; }});
+    }})()""")
+    tab.goto(f"{url}/admin")
+    form = tab.locator("#glossary-form")
+    assert form.locator("select[name=unit_id]").input_value() != str(wanted)
+    form.locator("select[name=unit_id]").select_option(str(wanted))
+    expect(form.locator("textarea[name=glossary]")).to_have_value("[người]\nNguyễn Văn Xây")
+    tab.wait_for_function("() => window.lateDone === true")
+    expect(form.locator("textarea[name=glossary]")).to_have_value("[người]\nNguyễn Văn Xây")
+    expect(form.locator("[data-glossary-status]")).to_contain_text("1 mục")

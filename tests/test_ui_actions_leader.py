@@ -2,7 +2,7 @@
 due-soon tasks by unit with completion rates and the meetings of this week; the task list
 (with its filters) and a task's history as printable pages."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,9 +10,10 @@ from fastapi.testclient import TestClient
 import db
 from db import accounts
 from ketluan.settings import Settings
+from tracking.daily import local_today
 
 PASSWORD = "mat-khau-thu-nghiem"
-TODAY = date.today()
+TODAY = local_today(Settings())  # the page's day: the offices' time zone's
 
 
 @pytest.fixture
@@ -107,3 +108,16 @@ def test_a_tasks_history_prints(api):
     assert "Thời hạn (loại, hạn)" in printed and "<nav>" not in printed
     _as(api, "stc")  # a unit prints its own task's history
     assert api.get(f"/tracking/tasks/{task['id']}/print").status_code == 200
+
+
+def test_the_week_without_meetings_says_it_lists_them_by_meeting_date(api):
+    """Walking the chain as a new office: a meeting held in August and uploaded this week was
+    not in the list (it lists meetings by their date), while the page said no meeting had been
+    uploaded this week."""
+    with db.session(api.app.state.engine) as s:
+        for meeting in s.query(db.Meeting):
+            meeting.date = TODAY - timedelta(days=100)
+    _as(api, "lanhdao")
+    page = api.get("/leader").text
+    assert "Không có cuộc họp nào có ngày họp trong tuần này." in page
+    assert "được tải bản ghi" not in page

@@ -92,6 +92,7 @@ def test_a_unit_deletes_a_wrong_evidence_file(api):
     assert path.exists()
     page = api.get(f"/tracking/tasks/{task['id']}").text
     assert f'data-delete-evidence="{evidence}"' in page
+    assert '<span class="muted">21 byte</span>' in page  # not "0.0 KB" (walking the chain as a new office)
     # another unit cannot
     other = _as(api, "sxd")
     assert api.delete(f"/api/tracking/tasks/{task['id']}/evidence/{evidence}", headers=other).status_code in (403, 404)

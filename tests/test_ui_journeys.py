@@ -36,10 +36,12 @@ def _api(ui_server, username: str) -> Iterator[httpx.Client]:
         yield client
 
 
-def _uploaded_meeting(ui_server, title: str, audio: Path) -> int:
-    """A party meeting of VP-TU with `audio` uploaded by the clerk, once its job is done."""
-    with _api(ui_server, "vanthu") as c:
-        meeting = c.post("/api/meetings", json={
+def _uploaded_meeting(ui_server, title: str, audio: Path, clerk: str = "vanthu", details: dict | None = None,
+                      wait: bool = True) -> int:
+    """A meeting with `audio` uploaded by `clerk` (by default a party meeting of VP-TU), once its
+    job is done (or at once, without `wait`: `_wait_done` then)."""
+    with _api(ui_server, clerk) as c:
+        meeting = c.post("/api/meetings", json=details or {
             "title": title, "issuing_body": "Tỉnh ủy Lào Cai", "date": "2026-08-20", "format": "party",
             "chair": "Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy", "signer_name": "Trần Văn Bình",
         })
@@ -48,15 +50,22 @@ def _uploaded_meeting(ui_server, title: str, audio: Path) -> int:
         with open(audio, "rb") as f:
             got = c.post(f"/api/meetings/{meeting_id}/audio", files={"file": (audio.name, f, "audio/wav")})
         assert got.status_code == 202, got.text
-        job_id = got.json()["job"]["id"]
+    if wait:
+        _wait_done(ui_server, clerk, meeting_id)
+    return meeting_id
+
+
+def _wait_done(ui_server, username: str, meeting_id: int) -> None:
+    """Wait for the meeting's latest job; it must end done."""
+    with _api(ui_server, username) as c:
+        job_id = c.get(f"/api/meetings/{meeting_id}").json()["latest_job"]["id"]
 
         def finished() -> dict | None:
             job = c.get(f"/api/jobs/{job_id}").json()
             return job if job["state"] in ("done", "failed", "cancelled") else None
 
-        job = wait_for(finished, JOB_SECONDS / 1000, f"the job of meeting #{meeting_id}", step=1.0)
+        job = wait_for(finished, 2 * JOB_SECONDS / 1000, f"the job of meeting #{meeting_id}", step=1.0)
     assert job["state"] == "done", job
-    return meeting_id
 
 
 @pytest.fixture(scope="session")
@@ -755,6 +764,76 @@ def test_office_glossary_is_edited_in_the_page(page, ui_server):
     if units.count():  # more than one unit exists (the tests above add some)
         units.select_option(label="Văn phòng Tỉnh ủy (VP-TU)")
     expect(card.locator("textarea[name=glossary]")).to_have_value(re.compile("Sở KH và ĐT"))
+
+
+# The sample meeting's details, the same in the page's upload form and through the API, so that
+# the two runs of the glossary journey differ by the office glossary alone.
+SAMPLE = {"title": "Nghe báo cáo tiến độ giải ngân vốn đầu tư công năm 2026", "issuing_body": "Tỉnh ủy Lào Cai",
+          "date": "2026-08-20", "chair": "Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy", "format": "party"}
+
+
+def test_an_office_glossary_keeps_the_sample_meetings_tasks(page, ui_server):
+    """Issue 12: with the demo office's 7-term glossary set in the admin page, the sample
+    meeting once came out with the terms copied into the real speech and no task at all. The
+    sample meeting processed in a unit with that glossary gives the draft page the same tasks
+    (leads and actions) as in a unit without one, and no term where the real voices speak."""
+    url, sample = ui_server.url, ROOT / "samples" / "meeting.ogg"
+    office = (ROOT / "samples" / "glossary.txt").read_text(encoding="utf-8")
+    # Without: a unit with no glossary, its clerk uploads through the API (processed meanwhile).
+    with _api(ui_server, "quantri") as c:
+        for code, clerk in (("GL-KHONG", "vanthu.khong"), ("GL-CO", "vanthu.co")):
+            assert c.post("/api/units", json={"code": code, "name": f"Văn phòng thử từ điển {code}"}).status_code == 201
+            user = {"username": clerk, "password": PASSWORD, "role": "van_thu", "unit_code": code}
+            assert c.post("/api/users", json=user).status_code == 201
+    without_id = _uploaded_meeting(ui_server, SAMPLE["title"], sample, "vanthu.khong", SAMPLE, wait=False)
+
+    # With: the admin sets the office glossary of GL-CO in the page.
+    login(page, url, "quantri")
+    page.goto(f"{url}/admin")
+    form = page.locator("#glossary-form")
+    form.locator("[data-glossary-status]").wait_for()  # the first unit's glossary, loaded
+    with page.expect_response(re.compile(r".*/api/units/\d+/glossary$")):  # before typing into it
+        form.locator("select[name=unit_id]").select_option(label="Văn phòng thử từ điển GL-CO (GL-CO)")
+    expect(form.locator("[data-glossary-status]")).to_contain_text("chưa có mục nào")
+    form.locator("textarea[name=glossary]").fill(office)
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#flash")).to_contain_text("7 mục")
+    page.click("#logout")
+    page.wait_for_url(re.compile(r".*/login$"))
+    # The unit's clerk uploads the sample meeting in the page.
+    login(page, url, "vanthu.co")
+    page.goto(f"{url}/upload")
+    page.fill("input[name=issuing_body]", SAMPLE["issuing_body"])
+    page.fill("input[name=title]", SAMPLE["title"])
+    page.fill("[data-date-of=date]", "20/08/2026")
+    page.fill("input[name=chair]", SAMPLE["chair"])
+    page.check("input[name=format][value=party]")
+    page.set_input_files("#file", str(sample))
+    page.click("#upload-submit")
+    page.wait_for_url(re.compile(r".*/meetings#m\d+$"))
+    with_id = int(page.url.rsplit("#m", 1)[1])
+    row = page.locator(f"tr[data-meeting='{with_id}']")
+    row.locator(".job[data-state=done]").wait_for(timeout=2 * JOB_SECONDS)
+    _wait_done(ui_server, "vanthu.khong", without_id)
+
+    # The draft page: the same tasks as the meeting without the glossary.
+    page.goto(f"{url}/meetings/{with_id}/draft")
+    page.wait_for_selector("#conclusion tbody tr")
+    shown = page.evaluate("""() => [...document.querySelectorAll('#conclusion tbody tr')]
+        .map((tr) => [tr.cells[2].textContent, tr.cells[1].firstChild.textContent])""")
+    with _api(ui_server, "vanthu.khong") as c:
+        version = c.get(f"/api/meetings/{without_id}/drafts").json()[-1]["version"]
+        reference = c.get(f"/api/meetings/{without_id}/drafts/{version}/conclusion").json()["conclusion"]["tasks"]
+    assert reference and shown == [["; ".join(t["leads"]), t["action"]] for t in reference], (shown, reference)
+    shot(page, "26-du-thao-co-tu-dien", full_page=True)
+    # The real voices (the vieneu clips at 00:39-00:52 and 01:04-01:22) name no glossary term.
+    with _api(ui_server, "vanthu.co") as c:
+        segments = c.get(f"/api/meetings/{with_id}/transcript").json()["transcript"]["segments"]
+    real = " ".join(s["text"] for s in segments if (s["start"] >= 39 and s["end"] <= 52.5)
+                    or (s["start"] >= 64 and s["end"] <= 82))
+    terms = [line.split("|")[0].strip() for line in office.splitlines()
+             if line.strip() and not line.startswith(("#", "["))]
+    assert len(terms) == 7 and real and not any(term in real for term in terms), real
 
 
 def test_a_request_without_the_pages_csrf_token_is_refused(page, ui_server):

@@ -50,6 +50,7 @@ from ketluan.errors import AccessDenied, AuthError, InputError, KetluanError
 from ketluan.roles import Can, Role, can
 from tracking import reports as tracking_reports
 from tracking import tasks as tracking_tasks
+from tracking.daily import local_today
 from tracking.status import KINDS, LEVELS, OPEN_OVERDUE, SPECIAL_RED, rules_from
 from tracking.tasks import RETURNED_LEVEL
 
@@ -130,7 +131,7 @@ def meetings_page(
 def leader_page(request: Request, user: OfficeReader, s: DB) -> Response:
     """A leader's landing page: overdue and due-soon tasks by unit, completion rates, and the
     meetings of this week."""
-    today = dt.date.today()
+    today = local_today(request.app.state.settings)
     # counts only: no task content or quotes are shown, so this is not a read of the tasks
     units = tracking_reports.by_unit(tracking_reports.task_rows(s, today, rules_from(request.app.state.settings), user))
     total = sum(u["total"] for u in units)

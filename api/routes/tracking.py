@@ -215,7 +215,7 @@ def list_tasks(
 ) -> TaskPage:
     """Danh sách nhiệm vụ được xem, kèm trạng thái và cảnh báo (API cho phần mềm theo dõi khác);
     mỗi lần đọc được ghi vào nhật ký truy cập (nhiệm vụ mang lời chủ trì trích từ bản ghi)."""
-    today = on or dt.date.today()
+    today = _today(request, on)
     total, rows = reports.task_page(s, today, _rules(request), user, unit_id, notice_id, status,
                                     issued_from, issued_to, offset, limit,
                                     _aware(updated_since))
@@ -369,7 +369,7 @@ def set_received(notice_id: int, body: ReceivedIn, user: Tracker, s: DB) -> db.T
 @router.get("/dashboard", response_model=DashboardOut)
 def dashboard(request: Request, user: TrackingReader, s: DB, on: On = None) -> DashboardOut:
     """Bảng điều khiển: nhiệm vụ quá hạn theo đơn vị và số cảnh báo theo mức."""
-    today, rules = on or dt.date.today(), _rules(request)
+    today, rules = _today(request, on), _rules(request)
     counts = warnings.warning_counts(s, today, rules, user)
     by_unit = [UnitOverdue(unit_id=u, unit=name, overdue=n, special=sp)
                for u, name, n, sp in warnings.overdue_by_unit(s, today, user, rules)]
@@ -388,7 +388,7 @@ def list_warnings(
     """Danh sách cảnh báo: vàng (sắp đến hạn, chưa có kết quả), đỏ (quá hạn), đỏ đặc biệt."""
     if level is not None and level not in LEVELS:
         raise InputError(f"Mức cảnh báo '{level}' không có.", f"Chọn trong: {', '.join(LEVELS)}.")
-    found = warnings.warnings_list(s, on or dt.date.today(), _rules(request), user, level, limit)
+    found = warnings.warnings_list(s, _today(request, on), _rules(request), user, level, limit)
     return [WarningOut(level_name=w.level_name, **{k: getattr(w, k) for k in (
         "task_id", "code", "content", "lead", "notice", "due_on", "level", "days_overdue")})
         for w in found]
@@ -456,7 +456,7 @@ def report_summary(
     issued_to: dt.date | None = None,
 ) -> list[GroupOut]:
     """Tổng hợp số nhiệm vụ theo trạng thái, nhóm theo đơn vị, trạng thái, văn bản hoặc tháng."""
-    rows = reports.task_rows(s, on or dt.date.today(), _rules(request), user,
+    rows = reports.task_rows(s, _today(request, on), _rules(request), user,
                              issued_from=issued_from, issued_to=issued_to)
     return [GroupOut(key=g.key, label=g.label, total=g.total, counts=g.counts)
             for g in reports.summarize(rows, by)]
@@ -575,6 +575,12 @@ def list_units(user: Tracker, s: DB) -> list[db.Unit]:
 # -- helpers ----------------------------------------------------------------------------
 
 
+def _today(request: Request, on: dt.date | None) -> dt.date:
+    """The day asked for, else today in the offices' time zone (not the server clock's: a server
+    on UTC is still on yesterday until 07:00 in Hà Nội), the day the daily warnings use."""
+    return on or local_today(request.app.state.settings)
+
+
 def _rules(request: Request):
     return rules_from(request.app.state.settings)
 
@@ -627,7 +633,7 @@ def _export_job(s, request: Request, user: db.User, fmt: str, on, by, issued_fro
         raise InputError(f"Trạng thái '{status}' không có.",
                          f"Chọn trong: {', '.join(reports.FILTERS)}.")
     job = tracking_jobs.create_export(s, user, {
-        "format": fmt, "on": on or dt.date.today(), "by": by, "issued_from": issued_from,
+        "format": fmt, "on": _today(request, on), "by": by, "issued_from": issued_from,
         "issued_to": issued_to, "status": status, "unit_id": unit_id, "notice_id": notice_id})
     audit(s, request, user, "create", "tracking_job", job.id, export=fmt)
     s.commit()
@@ -729,7 +735,7 @@ def _name_out(s, use) -> UnitNameOut:
 
 
 def _detail(s, request: Request, user: db.User, task: db.TrackedTask, on) -> TaskDetail:
-    rows = reports.task_rows(s, on or dt.date.today(), _rules(request), None,
+    rows = reports.task_rows(s, _today(request, on), _rules(request), None,
                              notice_id=task.notice_id)
     row = next(r for r in rows if r.id == task.id) if not task.withdrawn else None
     base = row.to_dict() if row else _withdrawn(task)

@@ -1312,11 +1312,15 @@ function wireGlossary(form) {
   };
   async function load() {
     clearError(box);
+    const asked = unit();
     try {
-      const g = await api("GET", `/api/units/${unit()}/glossary`);
+      const g = await api("GET", `/api/units/${asked}/glossary`);
+      // Another unit was chosen while this one loaded: its own load fills the form (a late
+      // answer would put this unit's terms under the other's name, and "Lưu" would save them there).
+      if (asked !== unit()) return;
       form.elements.glossary.value = g.glossary;
       show(g);
-    } catch (err) { showError(box, err); }
+    } catch (err) { if (asked === unit()) showError(box, err); }
   }
   form.addEventListener("change", (e) => { if (e.target.name === "unit_id") load(); });
   form.addEventListener("submit", async (e) => {
