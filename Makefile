@@ -42,6 +42,7 @@ test: install-test
 # ruff, and the layer order of ARCHITECTURE.md (import-linter; contract in pyproject.toml)
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

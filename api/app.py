@@ -72,7 +72,11 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     # The stock /docs and /redoc pages load JavaScript from a CDN; ours serve vendored files.
     app = FastAPI(
-        title="ketluan", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None,
+        title="ketluan",
+        version="0.1.0",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
         openapi_url=None,  # served below, as settings.api_docs says
     )
     engine = db.connect(settings.db_url)
@@ -87,13 +91,13 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     app.state.templates.env.globals["csrf_token"] = csrf.token_for_request  # base.html <meta>
 
     # the rules the forms state (the API refuses with the same words)
-    app.state.templates.env.globals.update(password_rule=RULE, password_min=MIN_LENGTH,
-                                           unit_code_rule=UNIT_CODE_RULE)
+    app.state.templates.env.globals.update(password_rule=RULE, password_min=MIN_LENGTH, unit_code_rule=UNIT_CODE_RULE)
     # Times as the office reads them, in its time zone, whatever the server's clock is set to
     # (a server on UTC showed a draft saved at 09:30 in Hà Nội as 02:30).
     zone = ZoneInfo(settings.tracking_timezone)
-    app.state.templates.env.filters["local_time"] = (
-        lambda at, fmt="%d/%m/%Y %H:%M": at.astimezone(zone).strftime(fmt) if at else "")
+    app.state.templates.env.filters["local_time"] = lambda at, fmt="%d/%m/%Y %H:%M": (
+        at.astimezone(zone).strftime(fmt) if at else ""
+    )
     app.state.templates.env.filters["file_size"] = file_size
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if settings.api_docs != "off":
@@ -104,8 +108,7 @@ def create_app(settings: Settings | None = None, send: Send | None = None) -> Fa
     app.add_middleware(RefuseNul)
     app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals included
     errors.install(app)
-    routers = (health, auth, meetings, audio, jobs, transcripts, drafts, admin, voiceprints, glossary,
-               tracking, ui_api)
+    routers = (health, auth, meetings, audio, jobs, transcripts, drafts, admin, voiceprints, glossary, tracking, ui_api)
     for module in routers:
         app.include_router(module.router)
     pages.install(app)  # the web pages: a sub-application at "/", after every API route

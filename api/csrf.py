@@ -78,9 +78,7 @@ class CSRFMiddleware:
 
 
 async def _refuse(send, message: str, hint: str) -> None:
-    body = json.dumps(
-        {"detail": {"code": "csrf", "message": message, "hint": hint}}, ensure_ascii=False
-    ).encode()
+    body = json.dumps({"detail": {"code": "csrf", "message": message, "hint": hint}}, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",

@@ -21,7 +21,13 @@ from ketluan.settings import Settings
 SESSION_COOKIE = "ketluan_session"
 
 ADMIN, VAN_THU, TONG_HOP, THEO_DOI, LANH_DAO, DON_VI = (
-    Role.ADMIN, Role.VAN_THU, Role.TONG_HOP, Role.THEO_DOI, Role.LANH_DAO, Role.DON_VI)
+    Role.ADMIN,
+    Role.VAN_THU,
+    Role.TONG_HOP,
+    Role.THEO_DOI,
+    Role.LANH_DAO,
+    Role.DON_VI,
+)
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
@@ -62,9 +68,7 @@ def current_user(request: Request, s: DB) -> db.User:
         raise AuthError("Bạn chưa đăng nhập.", "Đăng nhập rồi thử lại.")
     user = accounts.user_for_token(s, token)
     if user is None:
-        raise AuthError(
-            "Phiên đăng nhập đã hết hạn hoặc mã truy cập không hợp lệ.", "Đăng nhập lại."
-        )
+        raise AuthError("Phiên đăng nhập đã hết hạn hoặc mã truy cập không hợp lệ.", "Đăng nhập lại.")
     return user
 
 
@@ -183,8 +187,18 @@ def check_password(request: Request, s: Session, username: str, password: str) -
         wanted = username.strip().lower()  # the lock ignores letter case, so does this
         known = s.scalar(select(db.User).where(func.lower(db.User.username) == wanted).limit(1))
     for lock in locks:
-        audit(s, request, known, "lockout", "user", known.id if known else None, seconds=lock.seconds,
-              scope=lock.scope, key=lock.key, failures=lock.failures)
+        audit(
+            s,
+            request,
+            known,
+            "lockout",
+            "user",
+            known.id if known else None,
+            seconds=lock.seconds,
+            scope=lock.scope,
+            key=lock.key,
+            failures=lock.failures,
+        )
     s.commit()
     if locks:
         raise throttle.refusal(max(locks, key=lambda lock: lock.seconds))

@@ -166,14 +166,27 @@ def _content_length(scope) -> int | None:
 
 async def _too_large(send, limit: int) -> None:
     shown = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
-    body = json.dumps({"detail": {
-        "code": "too_large",
-        "message": f"Dữ liệu gửi lên quá lớn: giới hạn của địa chỉ này là {shown}.",
-        "hint": "Gửi ít dữ liệu hơn; tệp lớn chỉ tải lên qua các địa chỉ tải tệp.",
-    }}, ensure_ascii=False).encode()
-    await send({"type": "http.response.start", "status": 413, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close")]})
+    body = json.dumps(
+        {
+            "detail": {
+                "code": "too_large",
+                "message": f"Dữ liệu gửi lên quá lớn: giới hạn của địa chỉ này là {shown}.",
+                "hint": "Gửi ít dữ liệu hơn; tệp lớn chỉ tải lên qua các địa chỉ tải tệp.",
+            }
+        },
+        ensure_ascii=False,
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -194,13 +207,23 @@ class RefuseNul:
             or "\x00" in scope.get("path", "")
             or b"%00" in scope.get("raw_path", b"")
         ):
-            body = json.dumps({"detail": {
-                "code": "input",
-                "message": "Địa chỉ yêu cầu chứa ký tự NUL (%00), không được phép.",
-                "hint": "Bỏ ký tự đó khỏi đường dẫn hoặc tham số rồi gửi lại.",
-            }}, ensure_ascii=False).encode()
-            await send({"type": "http.response.start", "status": 400, "headers": [
-                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+            body = json.dumps(
+                {
+                    "detail": {
+                        "code": "input",
+                        "message": "Địa chỉ yêu cầu chứa ký tự NUL (%00), không được phép.",
+                        "hint": "Bỏ ký tự đó khỏi đường dẫn hoặc tham số rồi gửi lại.",
+                    }
+                },
+                ensure_ascii=False,
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 400,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
             return
         await self.app(scope, receive, send)

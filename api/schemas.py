@@ -388,9 +388,7 @@ class SpeakerIn(In):
     name: str = Field(min_length=1, max_length=255)
     title: str = Field(default="", max_length=255)
     organisation: str = Field(default="", max_length=255)
-    unit_code: str | None = Field(
-        default=None, max_length=64, description="Chỉ quản trị viên: đơn vị sở hữu danh bạ."
-    )
+    unit_code: str | None = Field(default=None, max_length=64, description="Chỉ quản trị viên: đơn vị sở hữu danh bạ.")
 
 
 class SpeakerOut(Out):
@@ -433,12 +431,8 @@ class VoiceprintOut(BaseModel):
 
 
 class MeetingVoiceIn(In):
-    speaker_id: int | None = Field(
-        default=None, description="Người trong danh bạ; bỏ trống để dùng họ tên dưới đây."
-    )
-    name: str = Field(
-        default="", max_length=255, description="Mặc định: tên người nói trong bản chép lời."
-    )
+    speaker_id: int | None = Field(default=None, description="Người trong danh bạ; bỏ trống để dùng họ tên dưới đây.")
+    name: str = Field(default="", max_length=255, description="Mặc định: tên người nói trong bản chép lời.")
     title: str = Field(default="", max_length=255)
     organisation: str = Field(default="", max_length=255)
     version: int | None = Field(default=None, ge=1, description="Mặc định: bản mới nhất.")

@@ -39,7 +39,8 @@ class TaskOut(BaseModel):
     warning: str | None = Field(description="vang | do | do_dac_biet, hoặc null")
     warning_name: str | None
     support_unit_ids: list[int] = Field(
-        default_factory=list, description="Đơn vị phối hợp đã xác định (xem được, không cập nhật).")
+        default_factory=list, description="Đơn vị phối hợp đã xác định (xem được, không cập nhật)."
+    )
 
 
 class TaskPage(BaseModel):
@@ -72,9 +73,11 @@ class TaskDetail(TaskOut):
 class TaskPatch(In):
     # required fields stay required: given, they may not be blank
     content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None = Field(
-        None, max_length=5000, description="Nội dung nhiệm vụ (không để trống).")
+        None, max_length=5000, description="Nội dung nhiệm vụ (không để trống)."
+    )
     lead: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None = Field(
-        None, max_length=255, description="Đơn vị chủ trì (không để trống).")
+        None, max_length=255, description="Đơn vị chủ trì (không để trống)."
+    )
     supports: list[Name] | None = Field(None, max_length=50)
     sector: str | None = Field(None, max_length=128)
     documents: str | None = Field(None, max_length=5000)
@@ -131,9 +134,9 @@ class ImportOut(BaseModel):
     source_name: str
     notices: list[dict[str, Any]] = Field(
         description="Mỗi văn bản: notice (số, ngày, nhiệm vụ) và diff: added (vị trí nhiệm vụ "
-                    "trong notice.tasks), removed và changed (id nhiệm vụ đã lưu, code, thay đổi).")
-    rejected: list["DiffItem"] = Field(
-        default_factory=list, description="Sau khi xác nhận: các mục không nhận.")
+        "trong notice.tasks), removed và changed (id nhiệm vụ đã lưu, code, thay đổi)."
+    )
+    rejected: list["DiffItem"] = Field(default_factory=list, description="Sau khi xác nhận: các mục không nhận.")
 
 
 class DiffItem(In):
@@ -141,15 +144,16 @@ class DiffItem(In):
 
     notice: int = Field(0, ge=0, description="Vị trí văn bản trong `notices` (0 là văn bản đầu).")
     kind: Literal["added", "removed", "changed"]
-    ref: int = Field(description="added: vị trí nhiệm vụ trong notice.tasks; removed, changed: id "
-                                 "nhiệm vụ đã lưu.")
+    ref: int = Field(description="added: vị trí nhiệm vụ trong notice.tasks; removed, changed: id nhiệm vụ đã lưu.")
 
 
 class ConfirmIn(In):
     reject: list[DiffItem] = Field(
-        default_factory=list, max_length=20000,
+        default_factory=list,
+        max_length=20000,
         description="Các mục không nhận (mặc định nhận tất cả). Nhiệm vụ bị từ chối sửa hoặc rút "
-                    "giữ nguyên và ghi vào lịch sử; nhiệm vụ mới bị từ chối không được tạo.")
+        "giữ nguyên và ghi vào lịch sử; nhiệm vụ mới bị từ chối không được tạo.",
+    )
     note: str = Field("", max_length=2000, description="Lý do không nhận (ghi vào lịch sử).")
 
 

@@ -64,9 +64,7 @@ async def receive_file(request: Request, dest: Path, limit: int, field: str = "f
             "Gửi tệp trong trường 'file' của một biểu mẫu multipart.",
         ) from exc
     except ClientDisconnect as exc:
-        raise InputError(
-            "Kết nối bị ngắt khi đang tải lên; tệp chưa được lưu.", "Hãy tải lên lại."
-        ) from exc
+        raise InputError("Kết nối bị ngắt khi đang tải lên; tệp chưa được lưu.", "Hãy tải lên lại.") from exc
     if sink.error is not None:
         raise sink.error
     if not sink.found:
@@ -170,8 +168,7 @@ def _filename(raw: bytes, options: dict[bytes, bytes]) -> str:
     if star:
         charset = star.group(1).decode("ascii", "replace") or "utf-8"
         try:
-            return unquote(star.group(2).decode("ascii", "replace").strip('"'), encoding=charset,
-                           errors="strict")
+            return unquote(star.group(2).decode("ascii", "replace").strip('"'), encoding=charset, errors="strict")
         except (LookupError, UnicodeDecodeError):  # "filename*=bogus''…": no such encoding
             raise FilenameError(
                 f"Tên tệp ghi theo bảng mã '{charset[:20]}' không đọc được.",
@@ -181,9 +178,7 @@ def _filename(raw: bytes, options: dict[bytes, bytes]) -> str:
     try:
         return value.decode("utf-8")
     except UnicodeDecodeError:
-        raise FilenameError(
-            "Tên tệp không phải văn bản UTF-8.", "Đổi tên tệp rồi tải lên lại."
-        ) from None
+        raise FilenameError("Tên tệp không phải văn bản UTF-8.", "Đổi tên tệp rồi tải lên lại.") from None
 
 
 def _boundary(request: Request) -> bytes:

@@ -41,12 +41,22 @@ def main() -> None:
     print("| model | WER (6 clips) | seconds / RTF on speech audio | peak RSS | sample meeting: tasks found |")
     print("|---|---|---|---|---|")
     for name in args.models.split(","):
-        cmd = [sys.executable, __file__, "--one", name, "--minutes", str(args.minutes),
-               "--batch-size", str(args.batch_size)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--one",
+            name,
+            "--minutes",
+            str(args.minutes),
+            "--batch-size",
+            str(args.batch_size),
+        ]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
-        print(f"| {name} | {r['wer']:.3f} | {r['seconds']:.1f} s / {r['rtf']:.3f} | {r['rss_mb']:.0f} MB "
-              f"| {r['tasks']} of 4 ({r['leads']}) |")
+        print(
+            f"| {name} | {r['wer']:.3f} | {r['seconds']:.1f} s / {r['rtf']:.3f} | {r['rss_mb']:.0f} MB "
+            f"| {r['tasks']} of 4 ({r['leads']}) |"
+        )
         for hyp in r["hyps"]:
             print(f"    {hyp}")
 
@@ -76,8 +86,15 @@ def run_model(name: str, audio: Path, batch_size: int) -> dict:
     gold = load(ROOT / "bench" / "data" / "extraction_sample" / "meeting.txt")
     s = score(gold.tasks, found)
     leads = ", ".join("/".join(task.leads) for task in found) or "none"
-    return {"wer": wer, "seconds": seconds, "rtf": seconds / t.audio.duration, "rss_mb": rss,
-            "tasks": s.tp, "leads": leads, "hyps": hyps}
+    return {
+        "wer": wer,
+        "seconds": seconds,
+        "rtf": seconds / t.audio.duration,
+        "rss_mb": rss,
+        "tasks": s.tp,
+        "leads": leads,
+        "hyps": hyps,
+    }
 
 
 if __name__ == "__main__":

@@ -53,21 +53,35 @@ def main() -> None:
     for variant in variants:
         r = results[variant]
         all_s = ", ".join(f"{x['seconds']:.1f}" for x in runs[variant])
-        print(f"{variant:>10}: {r['seconds']:7.1f} s  RTF {r['rtf']:.3f}  peak RSS {r['rss_mb']:.0f} MB"
-              f"  segments {r['segments']}  (runs: {all_s} s)")
+        print(
+            f"{variant:>10}: {r['seconds']:7.1f} s  RTF {r['rtf']:.3f}  peak RSS {r['rss_mb']:.0f} MB"
+            f"  segments {r['segments']}  (runs: {all_s} s)"
+        )
     bare, seq, bat = (results[k]["seconds"] for k in ("bare", "sequential", "batched"))
     print(f"pipeline overhead vs bare: {100 * (seq / bare - 1):+.1f}%  (goal ≤ +10%)")
     print(f"batched speed-up vs sequential: {seq / bat:.2f}x  (goal ≥ 1.5x)")
     if args.hours_rss:
         long_audio = make_audio(work / f"speech-{args.hours_rss:g}h.flac", args.hours_rss * 3600)
         r = child("batched", long_audio, args)
-        print(f"{args.hours_rss:g} h batched: {r['seconds']:.0f} s  RTF {r['rtf']:.3f}  "
-              f"peak RSS {r['rss_mb']:.0f} MB  (goal < 2500 MB)")
+        print(
+            f"{args.hours_rss:g} h batched: {r['seconds']:.0f} s  RTF {r['rtf']:.3f}  "
+            f"peak RSS {r['rss_mb']:.0f} MB  (goal < 2500 MB)"
+        )
 
 
 def child(variant: str, audio: Path, args: argparse.Namespace) -> dict:
-    cmd = [sys.executable, __file__, "--variant", variant, "--audio", str(audio),
-           "--batch-size", str(args.batch_size), "--device", args.device]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--variant",
+        variant,
+        "--audio",
+        str(audio),
+        "--batch-size",
+        str(args.batch_size),
+        "--device",
+        args.device,
+    ]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -86,8 +100,12 @@ def run_variant(variant: str, audio: Path, batch_size: int, device: str) -> dict
 
         samples = decode_audio(str(audio))
         segments, _ = loaded.whisper.transcribe(
-            samples, language="vi", beam_size=opts.beam_size, word_timestamps=True,
-            condition_on_previous_text=False, vad_filter=True,
+            samples,
+            language="vi",
+            beam_size=opts.beam_size,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            vad_filter=True,
             vad_parameters=VadOptions(min_silence_duration_ms=opts.vad_min_silence_ms),
         )
         count = len(list(segments))

@@ -39,15 +39,9 @@ MIN_CLUSTER_SIZES = (3, 8, 12)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument(
-        "--tune", action="store_true", help="grid over the clustering threshold (dev mixes)"
-    )
-    parser.add_argument(
-        "--long", type=float, metavar="HOURS", help="one long meeting of HOURS hours"
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--tune", action="store_true", help="grid over the clustering threshold (dev mixes)")
+    parser.add_argument("--long", type=float, metavar="HOURS", help="one long meeting of HOURS hours")
     parser.add_argument("--minutes", type=float, default=2.0, help="length of each test/dev mix")
     parser.add_argument("--mixes", type=int, default=len(SPEAKER_COUNTS), help="test mixes to run")
     parser.add_argument("--long-worker", type=Path, help=argparse.SUPPRESS)
@@ -103,10 +97,7 @@ def evaluate(minutes: float, mixes: int = len(SPEAKER_COUNTS)) -> None:
     )
     print(f"Overall DER (collar 0):    {totals[0.0].der:.2%}")
     print(f"Speaker count correct: {correct}/{len(rows)}")
-    print(
-        f"Real-time factor: {compute_s / audio_s:.3f} "
-        f"({audio_s / 60:.0f} min audio in {compute_s:.0f} s)"
-    )
+    print(f"Real-time factor: {compute_s / audio_s:.3f} ({audio_s / 60:.0f} min audio in {compute_s:.0f} s)")
     print(f"Peak RSS: {_peak_rss_mb():.0f} MB")
     from diarize.pipeline import VOICEPRINT_THRESHOLD
 
@@ -174,10 +165,7 @@ def tune(minutes: float) -> None:
     print("| piece (s) | threshold | min_cluster_size | DER c=0.25 | confusion | speaker count correct |")
     print("|---|---|---|---|---|---|")
     for (piece, th, mcs), (tot, ok) in scores.items():
-        print(
-            f"| {piece:g} | {th:.2f} | {mcs} | {tot.der:.2%} | {tot.part('confusion'):.2%} "
-            f"| {ok}/{len(DEV_SEEDS)} |"
-        )
+        print(f"| {piece:g} | {th:.2f} | {mcs} | {tot.der:.2%} | {tot.part('confusion'):.2%} | {ok}/{len(DEV_SEEDS)} |")
 
 
 def _window_frames(pipeline, file: dict, segmentations) -> np.ndarray:
@@ -296,9 +284,9 @@ class _Totals:
     @property
     def der(self) -> float:
         c = self.components
-        return (
-            c.get("confusion", 0) + c.get("missed detection", 0) + c.get("false alarm", 0)
-        ) / max(c.get("total", 0), 1e-9)
+        return (c.get("confusion", 0) + c.get("missed detection", 0) + c.get("false alarm", 0)) / max(
+            c.get("total", 0), 1e-9
+        )
 
 
 def _mix(seed: int, n: int, minutes: float) -> Mix:
@@ -338,9 +326,7 @@ def _score_voiceprints(mix, result, prints, genuine, impostor, named) -> None:
 
     from diarize.voiceprints import Person, Voiceprint, VoiceprintRegistry, name_speakers
 
-    mapping = DiarizationErrorRate().optimal_mapping(
-        mix.annotation("mix"), result.annotation("mix")
-    )
+    mapping = DiarizationErrorRate().optimal_mapping(mix.annotation("mix"), result.annotation("mix"))
 
     class Memory(VoiceprintRegistry):
         """The enrolled voices of this run, in memory (the bench keeps nothing on disk)."""

@@ -92,25 +92,38 @@ class Score:
         lead = self.lead_ok / self.tp if self.tp else 0.0
         sup = self.support_ok / self.tp if self.tp else 0.0
         dl = self.deadline_ok / self.tp if self.tp else 0.0
-        return (f"| {label} | {self.tp + self.fn} | {self.p:.2f} | {self.r:.2f} | {self.f1:.2f} "
-                f"| {lead:.2f} | {sup:.2f} | {dl:.2f} |")
+        return (
+            f"| {label} | {self.tp + self.fn} | {self.p:.2f} | {self.r:.2f} | {self.f1:.2f} "
+            f"| {lead:.2f} | {sup:.2f} | {dl:.2f} |"
+        )
 
 
 def load(path: Path) -> Notice:
     text = path.read_text(encoding="utf-8")
     head = dict(re.findall(r"^# (\w+): (.+)$", text, re.M))
     parts = dict(re.findall(r"^=== (\w+)\n(.*?)(?=^=== |\Z)", text, re.M | re.S))
-    notice = Notice(path.stem, head["split"], date.fromisoformat(head["date"]),
-                    parts["written"].strip(), parts.get("spoken", "").strip(),
-                    origin=head.get("origin", "province"), format=head.get("format", "party"),
-                    source=head.get("source", ""))
+    notice = Notice(
+        path.stem,
+        head["split"],
+        date.fromisoformat(head["date"]),
+        parts["written"].strip(),
+        parts.get("spoken", "").strip(),
+        origin=head.get("origin", "province"),
+        format=head.get("format", "party"),
+        source=head.get("source", ""),
+    )
     for line in parts["tasks"].strip().splitlines():
         leads, supports, action, dl = (c.strip() for c in line.split("|"))
         kind, *due = dl.split()
-        notice.tasks.append(Gold(
-            [x.strip() for x in leads.split(";") if x.strip()],
-            [x.strip() for x in supports.split(";") if x.strip()],
-            action, kind, date.fromisoformat(due[0]) if due else None))
+        notice.tasks.append(
+            Gold(
+                [x.strip() for x in leads.split(";") if x.strip()],
+                [x.strip() for x in supports.split(";") if x.strip()],
+                action,
+                kind,
+                date.fromisoformat(due[0]) if due else None,
+            )
+        )
     return notice
 
 
@@ -143,14 +156,14 @@ def score(gold: list[Gold], pred: list[Task]) -> Score:
         if g.kind == p.deadline.kind and g.due == p.deadline.due:
             s.deadline_ok += 1
         else:
-            s.errors.append(f"deadline: {g.kind} {g.due} ≠ {p.deadline.kind} {p.deadline.due} "
-                            f"'{p.deadline.phrase}' ({g.action[:40]})")
+            s.errors.append(
+                f"deadline: {g.kind} {g.due} ≠ {p.deadline.kind} {p.deadline.due} "
+                f"'{p.deadline.phrase}' ({g.action[:40]})"
+            )
     s.fn = len(gold) - len(used_g)
     s.fp = len(pred) - len(used_p)
-    s.errors += [f"missed: {gold[i].leads} {gold[i].action[:60]}" for i in range(len(gold))
-                 if i not in used_g]
-    s.errors += [f"extra: {pred[i].leads} {pred[i].action[:60]}" for i in range(len(pred))
-                 if i not in used_p]
+    s.errors += [f"missed: {gold[i].leads} {gold[i].action[:60]}" for i in range(len(gold)) if i not in used_g]
+    s.errors += [f"extra: {pred[i].leads} {pred[i].action[:60]}" for i in range(len(pred)) if i not in used_p]
     return s
 
 
@@ -159,8 +172,7 @@ def _same_bodies(gold: list[str], pred: list[str], gaz) -> bool:
     Huyện ủy" as one lead or as two: labellers and the engine may cut a list differently)."""
     if _leads(gold, gaz) == _leads(pred, gaz):
         return True
-    joined = [re.sub(r"\b(?:và|với)\b", " ", key(" ".join(gaz.canonical(n) for n in names)))
-              for names in (gold, pred)]
+    joined = [re.sub(r"\b(?:và|với)\b", " ", key(" ".join(gaz.canonical(n) for n in names))) for names in (gold, pred)]
     return " ".join(joined[0].split()) == " ".join(joined[1].split()) != ""
 
 
@@ -189,8 +201,7 @@ def text_of(n: Notice, mode: str) -> str | None:
     return re.sub(r"[,.;:!?]", "", n.spoken.lower())
 
 
-def run(notices: list[Notice], mode: str, verbose: bool,
-        group=lambda n: n.split) -> dict[str, Score]:
+def run(notices: list[Notice], mode: str, verbose: bool, group=lambda n: n.split) -> dict[str, Score]:
     totals: dict[str, Score] = {}
     for n in notices:
         text = text_of(n, mode)
@@ -198,7 +209,7 @@ def run(notices: list[Notice], mode: str, verbose: bool,
             continue
         c = extract_text(text, meeting_for(n))
         s = score(n.tasks, c.tasks)
-        for g in (group(n) if isinstance(group(n), list) else [group(n)]):
+        for g in group(n) if isinstance(group(n), list) else [group(n)]:
             totals.setdefault(g, Score()).add(s)
         if verbose and s.errors:
             print(f"-- {n.name} {mode}")
@@ -207,8 +218,10 @@ def run(notices: list[Notice], mode: str, verbose: bool,
     return totals
 
 
-HEADER = ("| text | group | gold tasks | P | R | F1 | lead acc. | supports acc. | deadline acc. |\n"
-          "|---|---|---|---|---|---|---|---|---|")
+HEADER = (
+    "| text | group | gold tasks | P | R | F1 | lead acc. | supports acc. | deadline acc. |\n"
+    "|---|---|---|---|---|---|---|---|---|"
+)
 
 
 def main() -> None:
@@ -217,20 +230,29 @@ def main() -> None:
     ap.add_argument("--audio", action="store_true", help="also run the end-to-end audio check")
     ap.add_argument("--real", action="store_true", help="the published notices")
     ap.add_argument("--data", type=Path, default=REAL, help="with --real: the corpus folder")
-    ap.add_argument("--split", default="real-dev",
-                    help="with --real: real-dev (dev+fresh2..4, tune on it), real-fresh5 "
-                         "(the hold-out: report only), real-fresh2/-3/-4 (old hold-outs), all")
-    ap.add_argument("--errors", default="written", choices=("written", "spoken", "unpunctuated"),
-                    help="with --real -v: which text's errors to list")
+    ap.add_argument(
+        "--split",
+        default="real-dev",
+        help="with --real: real-dev (dev+fresh2..4, tune on it), real-fresh5 "
+        "(the hold-out: report only), real-fresh2/-3/-4 (old hold-outs), all",
+    )
+    ap.add_argument(
+        "--errors",
+        default="written",
+        choices=("written", "spoken", "unpunctuated"),
+        help="with --real -v: which text's errors to list",
+    )
     args = ap.parse_args()
     if args.real:
         real(args)
         return
     notices = [load(p) for p in sorted(DATA.glob("*.txt"))]
     n_tasks = sum(len(n.tasks) for n in notices)
-    print(f"{len(notices)} notices, {n_tasks} gold tasks "
-          f"({sum(len(n.tasks) for n in notices if n.split == 'heldout')} held out, "
-          f"{sum(len(n.tasks) for n in notices if n.split == 'fresh')} fresh)\n")
+    print(
+        f"{len(notices)} notices, {n_tasks} gold tasks "
+        f"({sum(len(n.tasks) for n in notices if n.split == 'heldout')} held out, "
+        f"{sum(len(n.tasks) for n in notices if n.split == 'fresh')} fresh)\n"
+    )
     print(HEADER)
     for mode in ("written", "spoken", "unpunctuated"):
         totals = run(notices, mode, args.verbose)
@@ -245,19 +267,30 @@ def main() -> None:
 def real(args) -> None:
     # Each hold-out, once scored (its errors never read), becomes tuning material beside dev:
     # fresh2 and fresh3 (session 4) and fresh4 (session 5); fresh5 is the hold-out.
-    folders = {"real-dev": ["dev", "fresh2", "fresh3", "fresh4"], "real-fresh2": ["fresh2"],
-               "real-fresh3": ["fresh3"], "real-fresh4": ["fresh4"], "real-fresh5": ["fresh5"],
-               "all": ["dev", "fresh2", "fresh3", "fresh4", "fresh5"]}
+    folders = {
+        "real-dev": ["dev", "fresh2", "fresh3", "fresh4"],
+        "real-fresh2": ["fresh2"],
+        "real-fresh3": ["fresh3"],
+        "real-fresh4": ["fresh4"],
+        "real-fresh5": ["fresh5"],
+        "all": ["dev", "fresh2", "fresh3", "fresh4", "fresh5"],
+    }
     paths = [p for f in folders[args.split] for p in sorted((args.data / f).glob("*.txt"))]
     notices = [load(p) for p in paths]
     spoken = [n for n in notices if n.spoken]
-    print(f"{len(notices)} published notices ({args.split}), "
-          f"{sum(len(n.tasks) for n in notices)} gold tasks; "
-          f"{len(spoken)} with spoken versions ({sum(len(n.tasks) for n in spoken)} tasks)\n")
+    print(
+        f"{len(notices)} published notices ({args.split}), "
+        f"{sum(len(n.tasks) for n in notices)} gold tasks; "
+        f"{len(spoken)} with spoken versions ({sum(len(n.tasks) for n in spoken)} tasks)\n"
+    )
     print(HEADER)
     for mode in ("written", "spoken", "unpunctuated"):
-        rows = run(notices, mode, args.verbose and mode == args.errors,
-                   group=lambda n: ["all", f"origin {n.origin}", f"format {n.format}"])
+        rows = run(
+            notices,
+            mode,
+            args.verbose and mode == args.errors,
+            group=lambda n: ["all", f"origin {n.origin}", f"format {n.format}"],
+        )
         for name in sorted(rows, key=lambda k: (k != "all", k)):
             print(rows[name].row(f"{mode} | {name}"))
 

@@ -40,27 +40,27 @@ def main(notices=None, names=None) -> None:
     from services.pipeline import process
 
     names = names or NAMES
-    notices = [n for n in (notices or [load(p) for p in sorted(DATA.glob("*.txt"))])
-               if n.name in names]
+    notices = [n for n in (notices or [load(p) for p in sorted(DATA.glob("*.txt"))]) if n.name in names]
     total = Score()
     seconds = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for n in notices:
             audio = synthesize(n.spoken, Path(tmp) / f"{n.name}.ogg")
             started = time.monotonic()
-            result = process(audio, meeting_for(n), Path(tmp) / n.name, batch_size=4,
-                             diarize_speakers=False)
+            result = process(audio, meeting_for(n), Path(tmp) / n.name, batch_size=4, diarize_speakers=False)
             seconds += time.monotonic() - started
             s = score(n.tasks, result.conclusion.tasks)
             total.add(s)
-            print(f"{n.name} ({n.split}): {s.tp} of {len(n.tasks)} tasks found, {s.fp} extra, "
-                  f"{result.transcript.audio.duration:.0f} s of audio")
+            print(
+                f"{n.name} ({n.split}): {s.tp} of {len(n.tasks)} tasks found, {s.fp} extra, "
+                f"{result.transcript.audio.duration:.0f} s of audio"
+            )
     lead = total.lead_ok / total.tp if total.tp else 0.0
     dl = total.deadline_ok / total.tp if total.tp else 0.0
-    print(f"\naudio end to end: P {total.p:.2f} R {total.r:.2f} F1 {total.f1:.2f}, "
-          f"lead acc. {lead:.2f}, deadline acc. {dl:.2f} ({seconds:.0f} s processing)")
-
-
+    print(
+        f"\naudio end to end: P {total.p:.2f} R {total.r:.2f} F1 {total.f1:.2f}, "
+        f"lead acc. {lead:.2f}, deadline acc. {dl:.2f} ({seconds:.0f} s processing)"
+    )
 
 
 def sample() -> None:
@@ -73,11 +73,12 @@ def sample() -> None:
     gold = load(R / "bench" / "data" / "extraction_sample" / "meeting.txt")
     meeting = Meeting.load(R / "samples" / "meeting.toml")
     with tempfile.TemporaryDirectory() as tmp:
-        result = process(R / "samples" / "meeting.ogg", meeting, tmp, batch_size=4,
-                         diarize_speakers=False)
+        result = process(R / "samples" / "meeting.ogg", meeting, tmp, batch_size=4, diarize_speakers=False)
     s = score(gold.tasks, result.conclusion.tasks)
-    print(f"sample meeting: {s.tp} of {len(gold.tasks)} tasks found, {s.fp} extra; "
-          f"leads right {s.lead_ok}/{s.tp}, deadlines right {s.deadline_ok}/{s.tp}")
+    print(
+        f"sample meeting: {s.tp} of {len(gold.tasks)} tasks found, {s.fp} extra; "
+        f"leads right {s.lead_ok}/{s.tp}, deadlines right {s.deadline_ok}/{s.tp}"
+    )
     for e in s.errors:
         print("   ", e)
 

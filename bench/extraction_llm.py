@@ -42,13 +42,13 @@ from drafting.model import QUOTE_NOT_FOUND, Task  # noqa: E402
 
 MODEL = "qwen2.5-coder-1.5b-q4km"
 MODES = ("written", "spoken")
-METRICS = ("prompt_tokens_total", "prompt_seconds_total", "tokens_predicted_total",
-           "tokens_predicted_seconds_total")
+METRICS = ("prompt_tokens_total", "prompt_seconds_total", "tokens_predicted_total", "tokens_predicted_seconds_total")
 
 
 @dataclass
 class Run:
     """One notice in one mode: what each backend found, and what the LLM call cost."""
+
     notice: str
     mode: str
     gold: int
@@ -119,11 +119,18 @@ def run_one(n: Notice, mode: str, client: LLMClient, base: str) -> Run | None:
     ok = c.backend == "llm"
     own = c.tasks if ok else []
     return Run(
-        notice=n.name, mode=mode, gold=len(n.tasks),
-        rules=score(n.tasks, rules.tasks), llm=score(n.tasks, c.tasks),
-        llm_only=score(n.tasks, own), union=score(n.tasks, union(own, rules.tasks)),
-        backend=c.backend, note=c.notes[0] if c.notes else "", llm_tasks=len(own),
-        quotes_not_found=sum(QUOTE_NOT_FOUND in t.flags for t in own), wall_s=wall,
+        notice=n.name,
+        mode=mode,
+        gold=len(n.tasks),
+        rules=score(n.tasks, rules.tasks),
+        llm=score(n.tasks, c.tasks),
+        llm_only=score(n.tasks, own),
+        union=score(n.tasks, union(own, rules.tasks)),
+        backend=c.backend,
+        note=c.notes[0] if c.notes else "",
+        llm_tasks=len(own),
+        quotes_not_found=sum(QUOTE_NOT_FOUND in t.flags for t in own),
+        wall_s=wall,
         tokens={k: after[k] - before.get(k, 0.0) for k in after},
     )
 
@@ -134,14 +141,20 @@ def _run(row: dict) -> Run:
 
 
 def report(runs: list[Run], peak_rss_mb: float) -> None:
-    print("| text | backend | notices | gold tasks | P | R | F1 | lead acc. | supports acc. "
-          "| deadline acc. |\n|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| text | backend | notices | gold tasks | P | R | F1 | lead acc. | supports acc. "
+        "| deadline acc. |\n|---|---|---|---|---|---|---|---|---|---|"
+    )
     for mode in MODES:
         rows = [r for r in runs if r.mode == mode]
         if not rows:
             continue
-        for label, attr in (("rules", "rules"), ("LLM backend (with fallbacks)", "llm"),
-                            ("LLM answers only", "llm_only"), ("union LLM + rules", "union")):
+        for label, attr in (
+            ("rules", "rules"),
+            ("LLM backend (with fallbacks)", "llm"),
+            ("LLM answers only", "llm_only"),
+            ("union LLM + rules", "union"),
+        ):
             total = Score()
             for r in rows:
                 total.add(getattr(r, attr))
@@ -159,19 +172,23 @@ def report(runs: list[Run], peak_rss_mb: float) -> None:
         unfound = sum(r.quotes_not_found for r in rows)
         walls = [r.wall_s for r in rows]
         tok = {k: sum(r.tokens.get(k, 0.0) for r in rows) for k in METRICS}
-        gen = (tok["tokens_predicted_total"] / tok["tokens_predicted_seconds_total"]
-               if tok["tokens_predicted_seconds_total"] else 0.0)
-        pre = (tok["prompt_tokens_total"] / tok["prompt_seconds_total"]
-               if tok["prompt_seconds_total"] else 0.0)
-        print(f"{mode}: {len(rows)} answers, {valid} validated against the schema "
-              f"({valid / len(rows):.0%}); fallbacks to the rules: {schema} bad JSON/schema, "
-              f"{other} other; LLM tasks {tasks}, quotes not found {unfound}"
-              f"{f' ({unfound / tasks:.0%})' if tasks else ''}; "
-              f"tokens per answer: prompt {tok['prompt_tokens_total'] / len(rows):.0f}, "
-              f"generated {tok['tokens_predicted_total'] / len(rows):.0f}; "
-              f"generation {gen:.1f} tok/s, prompt {pre:.1f} tok/s; wall per notice mean "
-              f"{statistics.mean(walls):.1f} s, median {statistics.median(walls):.1f} s, "
-              f"max {max(walls):.1f} s")
+        gen = (
+            tok["tokens_predicted_total"] / tok["tokens_predicted_seconds_total"]
+            if tok["tokens_predicted_seconds_total"]
+            else 0.0
+        )
+        pre = tok["prompt_tokens_total"] / tok["prompt_seconds_total"] if tok["prompt_seconds_total"] else 0.0
+        print(
+            f"{mode}: {len(rows)} answers, {valid} validated against the schema "
+            f"({valid / len(rows):.0%}); fallbacks to the rules: {schema} bad JSON/schema, "
+            f"{other} other; LLM tasks {tasks}, quotes not found {unfound}"
+            f"{f' ({unfound / tasks:.0%})' if tasks else ''}; "
+            f"tokens per answer: prompt {tok['prompt_tokens_total'] / len(rows):.0f}, "
+            f"generated {tok['tokens_predicted_total'] / len(rows):.0f}; "
+            f"generation {gen:.1f} tok/s, prompt {pre:.1f} tok/s; wall per notice mean "
+            f"{statistics.mean(walls):.1f} s, median {statistics.median(walls):.1f} s, "
+            f"max {max(walls):.1f} s"
+        )
     notes = sorted({r.note for r in runs if r.note})
     if notes:
         print("fallback notes:", "; ".join(notes))
@@ -199,7 +216,7 @@ def main() -> None:
         report([_run(r) for r in rows], float("nan"))
         return
 
-    notices = [load(p) for p in sorted((REAL / "dev").glob("*.txt"))][::args.every]
+    notices = [load(p) for p in sorted((REAL / "dev").glob("*.txt"))][:: args.every]
     if args.only:
         notices = [n for n in notices if n.name in args.only]
     server = None
@@ -211,13 +228,15 @@ def main() -> None:
         gguf = args.gguf or default_store().resolve(MODEL, kind="llm") / "model.gguf"
         loading = time.monotonic()
         server, base = start_server(gguf, args.threads, args.ctx, args.n_predict)
-        print(f"llama.cpp server on {base} ({gguf}, {args.threads} threads), "
-              f"loaded in {time.monotonic() - loading:.1f} s", file=sys.stderr)
+        print(
+            f"llama.cpp server on {base} ({gguf}, {args.threads} threads), "
+            f"loaded in {time.monotonic() - loading:.1f} s",
+            file=sys.stderr,
+        )
         url = f"{base}/v1"
     base = url.removesuffix("/").removesuffix("/v1")
     client = LLMClient(url, args.model, timeout_s=args.timeout)
-    print(f"{len(notices)} dev notices (every {args.every}), modes {', '.join(args.modes)}",
-          file=sys.stderr)
+    print(f"{len(notices)} dev notices (every {args.every}), modes {', '.join(args.modes)}", file=sys.stderr)
     runs = []
     out = args.jsonl.open("w", encoding="utf-8") if args.jsonl else None
     for n in notices:
@@ -226,10 +245,13 @@ def main() -> None:
             if r is None:
                 continue
             runs.append(r)
-            print(f"{n.name} {mode}: {r.backend}, {r.llm_tasks} LLM tasks ({r.llm_only.tp} right) "
-                  f"vs rules {r.rules.tp} of {r.gold}, {r.wall_s:.1f} s, "
-                  f"{r.tokens.get('tokens_predicted_total', 0):.0f} tokens {r.note}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{n.name} {mode}: {r.backend}, {r.llm_tasks} LLM tasks ({r.llm_only.tp} right) "
+                f"vs rules {r.rules.tp} of {r.gold}, {r.wall_s:.1f} s, "
+                f"{r.tokens.get('tokens_predicted_total', 0):.0f} tokens {r.note}",
+                file=sys.stderr,
+                flush=True,
+            )
             if out:
                 out.write(json.dumps(asdict(r), ensure_ascii=False) + "\n")
                 out.flush()

@@ -38,8 +38,10 @@ class Report:
 
     def summary(self) -> str:
         codes = ", ".join(f"{k}: {v}" for k, v in sorted(self.statuses.items()))
-        return (f"{self.operations} operations, {self.requests} requests in {self.seconds:.0f} s "
-                f"({codes}); {len(self.failures)} 5xx; {len(self.left_out)} operations not reached")
+        return (
+            f"{self.operations} operations, {self.requests} requests in {self.seconds:.0f} s "
+            f"({codes}); {len(self.failures)} 5xx; {len(self.left_out)} operations not reached"
+        )
 
 
 def run(seconds: float = 60.0, examples: int = 10, data_dir: Path | None = None) -> Report:
@@ -58,8 +60,9 @@ def _fuzz(app, url: str, auth: dict, seconds: float, examples: int) -> Report:
 
     schema = schemathesis.openapi.from_dict(app.openapi())
     report, started = Report(), time.monotonic()
-    operations = [(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops
-                  if (m.upper(), p) not in SKIP]
+    operations = [
+        (m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops if (m.upper(), p) not in SKIP
+    ]
     session = requests.Session()
     for n, (method, path) in enumerate(operations):
         if time.monotonic() - started > seconds:
@@ -70,9 +73,15 @@ def _fuzz(app, url: str, auth: dict, seconds: float, examples: int) -> Report:
             strategy = schema[path][method].as_strategy(generation_mode=mode)
 
             @given(strategy)
-            @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
-                      suppress_health_check=list(HealthCheck), phases=_phases(),
-                      verbosity=Verbosity.quiet)
+            @settings(
+                max_examples=examples,
+                deadline=None,
+                database=None,
+                derandomize=False,
+                suppress_health_check=list(HealthCheck),
+                phases=_phases(),
+                verbosity=Verbosity.quiet,
+            )
             def send(case) -> None:
                 try:
                     r = case.call(base_url=url, headers=auth, session=session, timeout=60)
@@ -82,8 +91,10 @@ def _fuzz(app, url: str, auth: dict, seconds: float, examples: int) -> Report:
                 report.requests += 1
                 report.statuses[r.status_code] = report.statuses.get(r.status_code, 0) + 1
                 if r.status_code >= 500:
-                    report.failures.append(f"{case.method} {case.formatted_path} query={case.query} "
-                                           f"body={str(case.body)[:200]!r} → {r.status_code}: {r.text[:300]}")
+                    report.failures.append(
+                        f"{case.method} {case.formatted_path} query={case.query} "
+                        f"body={str(case.body)[:200]!r} → {r.status_code}: {r.text[:300]}"
+                    )
 
             try:
                 send()
@@ -140,8 +151,11 @@ def _content(s, store) -> None:
     s.flush()
     t = Transcript(AudioInfo(duration=2.0), [Segment(0, 0.0, 2.0, "Giao Sở Tài chính báo cáo trước ngày 30/9/2026.")])
     s.add(db.TranscriptVersion(meeting_id=meeting.id, version=1, source="asr", data=t.to_dict()))
-    notice = ParsedNotice("1-TB/VP", date(2026, 8, 25), [ParsedTask(
-        "Báo cáo tiến độ giải ngân", "Sở Tài chính", deadline_kind="co_han", due=date(2026, 9, 30))])
+    notice = ParsedNotice(
+        "1-TB/VP",
+        date(2026, 8, 25),
+        [ParsedTask("Báo cáo tiến độ giải ngân", "Sở Tài chính", deadline_kind="co_han", due=date(2026, 9, 30))],
+    )
     imports.confirm(s, imports.preview(s, [notice], unit.id).id)
 
 

@@ -64,10 +64,14 @@ def main() -> None:
     work = ROOT / ".data" / "bench" / "glossary"
     lacking, spoken = lacking_set(work / "lacking"), spoken_set(work / "spoken", glossary)
     model = transcribe.load_model("whisper-base", device="cpu", compute_type="int8")
-    print(f"glossary: {args.glossary} ({len(glossary.terms)} terms); "
-          f"lacking: {len(lacking)} items, spoken: {len(spoken)} items; batch {args.batch_size}")
-    print("| mode | WER lacking | echoed terms (lacking) | WER spoken | spoken terms right "
-          "| other terms echoed (spoken) | seconds |")
+    print(
+        f"glossary: {args.glossary} ({len(glossary.terms)} terms); "
+        f"lacking: {len(lacking)} items, spoken: {len(spoken)} items; batch {args.batch_size}"
+    )
+    print(
+        "| mode | WER lacking | echoed terms (lacking) | WER spoken | spoken terms right "
+        "| other terms echoed (spoken) | seconds |"
+    )
     print("|---|---|---|---|---|---|---|")
     for mode in args.modes.split(","):
         start = time.perf_counter()
@@ -77,8 +81,9 @@ def main() -> None:
         right = sum(1 for item, hyp in zip(spoken, b.hyps, strict=True) if has(hyp, item.term))
         others = sum(echoes(hyp, glossary, item.term) for item, hyp in zip(spoken, b.hyps, strict=True))
         lack_echo = sum(echoes(hyp, glossary, None) for hyp in a.hyps)
-        print(f"| {mode} | {a.wer:.3f} | {lack_echo} | {b.wer:.3f} | {right}/{len(spoken)} "
-              f"| {others} | {seconds:.0f} |")
+        print(
+            f"| {mode} | {a.wer:.3f} | {lack_echo} | {b.wer:.3f} | {right}/{len(spoken)} | {others} | {seconds:.0f} |"
+        )
         if args.show:
             for item, hyp in zip(lacking + spoken, a.hyps + b.hyps, strict=True):
                 print(f"    {item.audio.stem}: {hyp}")
@@ -99,8 +104,9 @@ def run(model, items: list[Item], glossary, mode: str, args) -> Run:
     opts = TranscribeOptions(batch_size=args.batch_size, glossary_prompt="always" if mode == "always" else "never")
     hyps = []
     for item in items:
-        t = transcribe.transcribe_file(item.audio, model=model, options=opts,
-                                       glossary=None if mode == "none" else glossary)
+        t = transcribe.transcribe_file(
+            item.audio, model=model, options=opts, glossary=None if mode == "none" else glossary
+        )
         hyps.append(t.text)
     refs = [norm(i.ref) for i in items]
     return Run(hyps, jiwer.wer(refs, [norm(h) for h in hyps]))

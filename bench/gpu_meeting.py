@@ -38,7 +38,7 @@ def write_opus(path: Path, audio: np.ndarray, bitrate: int = 32000) -> Path:
         resampler = av.AudioResampler(format="s16", layout="mono", rate=rate)
         step = SAMPLE_RATE * 60
         for i in range(0, len(audio), step):
-            pcm = (np.clip(audio[i:i + step], -1, 1) * 32767).astype(np.int16)
+            pcm = (np.clip(audio[i : i + step], -1, 1) * 32767).astype(np.int16)
             frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
             frame.sample_rate = SAMPLE_RATE
             for f in resampler.resample(frame):

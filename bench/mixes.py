@@ -55,8 +55,7 @@ class Mix:
 
     def rttm(self, uri: str) -> str:
         return "".join(
-            f"SPEAKER {uri} 1 {t.start:.3f} {t.end - t.start:.3f} <NA> <NA> {t.speaker} <NA> <NA>\n"
-            for t in self.turns
+            f"SPEAKER {uri} 1 {t.start:.3f} {t.end - t.start:.3f} <NA> <NA> {t.speaker} <NA> <NA>\n" for t in self.turns
         )
 
     def annotation(self, uri: str = "mix"):
@@ -91,11 +90,7 @@ def make_mix(
     t = 0.0
     previous = None
     while t < duration - turn[0]:
-        who = (
-            order.pop(0)
-            if order
-            else rng.choice([s for s in speakers if s != previous] or speakers)
-        )
+        who = order.pop(0) if order else rng.choice([s for s in speakers if s != previous] or speakers)
         length = float(np.exp(rng.uniform(np.log(turn[0]), np.log(turn[1]))))
         length = min(length, duration - t)
         start = t
@@ -121,15 +116,11 @@ def make_mix(
 def concatenate(mix: Mix, times: int) -> Mix:
     """The same mix repeated `times` times (for long-meeting memory measurements)."""
     d = mix.duration
-    turns = [
-        Turn(t.start + k * d, t.end + k * d, t.speaker) for k in range(times) for t in mix.turns
-    ]
+    turns = [Turn(t.start + k * d, t.end + k * d, t.speaker) for k in range(times) for t in mix.turns]
     return Mix(np.tile(mix.audio, times), turns)
 
 
-def write_wav(
-    path: Path, audio: np.ndarray, sample_rate: int = SAMPLE_RATE, channels: int = 1
-) -> Path:
+def write_wav(path: Path, audio: np.ndarray, sample_rate: int = SAMPLE_RATE, channels: int = 1) -> Path:
     """16-bit PCM WAV; `audio` is (samples,) or (samples, channels)."""
     pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2")
     with wave.open(str(path), "wb") as w:

@@ -44,9 +44,7 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=15.0)
     p.add_argument("--jobs", type=int, default=6)
     p.add_argument("--api-workers", type=int, default=1, help="uvicorn processes")
-    p.add_argument(
-        "--only", action="append", choices=PARTS, help="run only these parts (repeatable)"
-    )
+    p.add_argument("--only", action="append", choices=PARTS, help="run only these parts (repeatable)")
     p.add_argument("--access-log", action="store_true", help="uvicorn access log on (off: nginx logs)")
     args = p.parse_args()
     args.only = args.only or list(PARTS)
@@ -82,9 +80,7 @@ def run(tmp: Path, env: dict, args) -> dict:
     try:
         _wait(lambda: _health(url), 60)
         with httpx.Client(base_url=url, timeout=600) as c:
-            token = c.post(
-                "/api/auth/login", json={"username": "bench", "password": "mat-khau-bench"}
-            ).json()["token"]
+            token = c.post("/api/auth/login", json={"username": "bench", "password": "mat-khau-bench"}).json()["token"]
             h = {"Authorization": f"Bearer {token}"}
             if "upload" in args.only:
                 out["upload"] = bench_upload(c, h, server.pid, tmp, args.upload_gb)
@@ -212,9 +208,7 @@ def bench_jobs(c: httpx.Client, h: dict, tmp: Path, count: int) -> dict:
         subprocess.run(["sox", str(clip), str(unique), "pad", "0", f"0.{i + 1}"], check=True)
         meeting = c.post("/api/meetings", json={"title": f"Bench {i}"}, headers=h).json()["id"]
         with open(unique, "rb") as f:
-            r = c.post(
-                f"/api/meetings/{meeting}/audio", files={"file": (unique.name, f)}, headers=h
-            )
+            r = c.post(f"/api/meetings/{meeting}/audio", files={"file": (unique.name, f)}, headers=h)
         r.raise_for_status()
         jobs.append(r.json()["job"]["id"])
         audio_s += r.json()["audio"]["duration"]
@@ -298,9 +292,7 @@ class Backends:
             engine = create_engine(self.admin, isolation_level="AUTOCOMMIT")
             with engine.connect() as c:
                 c.execute(text(f'CREATE DATABASE "{self.dbname}"'))
-            env["KETLUAN_DATABASE_URL"] = engine.url.set(database=self.dbname).render_as_string(
-                hide_password=False
-            )
+            env["KETLUAN_DATABASE_URL"] = engine.url.set(database=self.dbname).render_as_string(hide_password=False)
             port = _free_port()
             self.redis = subprocess.Popen(
                 [

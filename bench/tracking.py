@@ -36,8 +36,7 @@ from tracking.status import CONDITIONAL, FIXED, RECURRING, UNSET, WITHIN_DAYS, R
 from tracking.warnings import overdue_by_unit, warning_counts, warnings_list  # noqa: E402
 
 TODAY = date(2026, 10, 15)
-PG_ADMIN = os.environ.get("KETLUAN_BENCH_POSTGRES_URL",
-                          "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN = os.environ.get("KETLUAN_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 def main() -> None:
@@ -72,32 +71,34 @@ def run(backend: str, url: str, n_tasks: int, n_units: int, repeat: int) -> None
             unit_row = s.get(db.User, unit_user[0])
             n_warn = len(warnings_list(s, TODAY, rules, leader_row))
             n_over = sum(n for _, _, n, _ in overdue_by_unit(s, TODAY, leader_row, rules))
-        print(f"\n## {backend}: {n_tasks} tasks, {n_units} units, {open_tasks} open with a deadline; "
-              f"{n_over} overdue, {n_warn} warnings on {TODAY} (seeded in {seed_s:.1f} s)")
+        print(
+            f"\n## {backend}: {n_tasks} tasks, {n_units} units, {open_tasks} open with a deadline; "
+            f"{n_over} overdue, {n_warn} warnings on {TODAY} (seeded in {seed_s:.1f} s)"
+        )
         results = {}
         with db.session(engine) as s:
             results["overdue by unit"] = _time(
-                lambda: overdue_by_unit(s, TODAY, s.get(db.User, leader[0]), rules), repeat)
-            results["warnings list"] = _time(
-                lambda: warnings_list(s, TODAY, rules, s.get(db.User, leader[0])), repeat)
+                lambda: overdue_by_unit(s, TODAY, s.get(db.User, leader[0]), rules), repeat
+            )
+            results["warnings list"] = _time(lambda: warnings_list(s, TODAY, rules, s.get(db.User, leader[0])), repeat)
             results["warning counts (dashboard)"] = _time(
-                lambda: warning_counts(s, TODAY, rules, s.get(db.User, leader[0])), repeat)
+                lambda: warning_counts(s, TODAY, rules, s.get(db.User, leader[0])), repeat
+            )
             results["one unit's warnings"] = _time(
-                lambda: warnings_list(s, TODAY, rules, s.get(db.User, unit_user[0])), repeat)
+                lambda: warnings_list(s, TODAY, rules, s.get(db.User, unit_user[0])), repeat
+            )
         del leader_row, unit_row
         with TestClient(app) as client:
             headers = {"Authorization": f"Bearer {leader[1]}"}
 
             def dashboard():
-                r = client.get("/api/tracking/dashboard", params={"on": TODAY.isoformat()},
-                               headers=headers)
+                r = client.get("/api/tracking/dashboard", params={"on": TODAY.isoformat()}, headers=headers)
                 assert r.status_code == 200, r.text
 
             results["GET /api/tracking/dashboard"] = _time(dashboard, repeat)
 
             def first_page():
-                r = client.get("/api/tracking/tasks", params={"on": TODAY.isoformat()},
-                               headers=headers)
+                r = client.get("/api/tracking/tasks", params={"on": TODAY.isoformat()}, headers=headers)
                 assert r.status_code == 200 and len(r.json()["items"]) == 200, r.text
 
             results["GET /api/tracking/tasks (first 200)"] = _time(first_page, repeat // 2)
@@ -118,14 +119,21 @@ def _seed(engine, n_tasks: int, n_units: int):
         units = [accounts.ensure_unit(s, f"DV{k:02d}", f"Sở số {k:02d}") for k in range(n_units)]
         leader = accounts.create_user(s, "lanh.dao", "mat-khau-thu", "lanh_dao", "VP-TU")
         unit_user = accounts.create_user(s, "don.vi", "mat-khau-thu", "don_vi", "DV00")
-        tokens = (leader.id, accounts.issue_token(s, leader, "api", None)), \
-            (unit_user.id, accounts.issue_token(s, unit_user, "api", None))
+        tokens = (
+            (leader.id, accounts.issue_token(s, leader, "api", None)),
+            (unit_user.id, accounts.issue_token(s, unit_user, "api", None)),
+        )
         notices = []
         for k in range(n_tasks // 20 + 1):
             issued = TODAY - timedelta(days=rnd.randint(0, 360))
-            notices.append(db.TrackedNotice(unit_id=(office if k % 2 == 0 else other).id,
-                                            number=f"{k + 1}-TB/TU", issued_on=issued,
-                                            received_on=issued + timedelta(days=2)))
+            notices.append(
+                db.TrackedNotice(
+                    unit_id=(office if k % 2 == 0 else other).id,
+                    number=f"{k + 1}-TB/TU",
+                    issued_on=issued,
+                    received_on=issued + timedelta(days=2),
+                )
+            )
         s.add_all(notices)
         s.flush()
         rows, open_dated = [], 0
@@ -133,25 +141,37 @@ def _seed(engine, n_tasks: int, n_units: int):
             notice = notices[k // 20]
             unit = units[rnd.randrange(n_units)]
             kind = rnd.choice(kinds)
-            due = notice.issued_on + timedelta(days=rnd.randint(5, 200)) \
-                if kind in (FIXED, WITHIN_DAYS) else None
+            due = notice.issued_on + timedelta(days=rnd.randint(5, 200)) if kind in (FIXED, WITHIN_DAYS) else None
             done = due is not None and due < TODAY and rnd.random() < 0.6
             state = "submitted" if not done and rnd.random() < 0.1 else "none"
             open_dated += due is not None and not done
-            rows.append({
-                "code": f"{notice.number}/{notice.issued_on.year}-{k % 20 + 1:02d}.{k}",
-                "notice_id": notice.id, "seq": k % 20 + 1,
-                "content": f"Nhiệm vụ số {k}: rà soát, báo cáo tình hình thực hiện",
-                "lead_unit_id": unit.id, "lead_name": unit.name, "supports": [], "sector": "",
-                "deadline_kind": kind, "deadline_phrase": "", "due_on": due,
-                "progress": 100 if done else rnd.randint(0, 90), "progress_note": "",
-                "result": "Đã xong" if done or state == "submitted" else "",
-                "result_state": "submitted" if done else state,
-                "reported_on": due - timedelta(days=1) if due and (done or state == "submitted")
-                else None,
-                "done": done, "completed_on": due + timedelta(days=rnd.randint(-10, 5))
-                if done else None, "documents": "", "quote": "", "withdrawn": False,
-                "created_at": db.utcnow(), "updated_at": db.utcnow()})
+            rows.append(
+                {
+                    "code": f"{notice.number}/{notice.issued_on.year}-{k % 20 + 1:02d}.{k}",
+                    "notice_id": notice.id,
+                    "seq": k % 20 + 1,
+                    "content": f"Nhiệm vụ số {k}: rà soát, báo cáo tình hình thực hiện",
+                    "lead_unit_id": unit.id,
+                    "lead_name": unit.name,
+                    "supports": [],
+                    "sector": "",
+                    "deadline_kind": kind,
+                    "deadline_phrase": "",
+                    "due_on": due,
+                    "progress": 100 if done else rnd.randint(0, 90),
+                    "progress_note": "",
+                    "result": "Đã xong" if done or state == "submitted" else "",
+                    "result_state": "submitted" if done else state,
+                    "reported_on": due - timedelta(days=1) if due and (done or state == "submitted") else None,
+                    "done": done,
+                    "completed_on": due + timedelta(days=rnd.randint(-10, 5)) if done else None,
+                    "documents": "",
+                    "quote": "",
+                    "withdrawn": False,
+                    "created_at": db.utcnow(),
+                    "updated_at": db.utcnow(),
+                }
+            )
         s.execute(db.TrackedTask.__table__.insert(), rows)
     with engine.begin() as c:
         c.exec_driver_sql("ANALYZE")  # fresh statistics, as autovacuum / a DBA would keep them

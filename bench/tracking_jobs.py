@@ -72,18 +72,22 @@ def run(tmp: Path, rows: int, repeat: int) -> None:
     from api import create_app
     from ketluan.settings import Settings
 
-    app = create_app(Settings(data_dir=tmp / "data", database_url=str(engine.url)),
-                     send=lambda job_id, stage: None)
+    app = create_app(Settings(data_dir=tmp / "data", database_url=str(engine.url)), send=lambda job_id, stage: None)
     with TestClient(app) as c:
+
         def post():
             with open(book, "rb") as f:
-                r = c.post("/api/tracking/imports", files={"file": (book.name, f)},
-                           headers={"Authorization": f"Bearer {token}"})
+                r = c.post(
+                    "/api/tracking/imports",
+                    files={"file": (book.name, f)},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
             assert r.status_code == 202, r.text
 
         print(f"POST /imports → 202 (API part)        {_time(post, repeat):7.2f} s", flush=True)
 
     with db.session(engine) as s:
+
         def rows_now():
             return reports.task_rows(s, TODAY)
 
@@ -109,10 +113,21 @@ def _workbook(path: Path, rows: int) -> Path:
         issued = date(2026, 1, 5) + timedelta(days=(k // 100) % 280)
         kind = kinds[k % 4]
         due = (issued + timedelta(days=30 + k % 90)).strftime("%d/%m/%Y") if k % 4 == 0 else ""
-        ws.append([f"{k // 100 + 1}-TB/TU", issued.strftime("%d/%m/%Y"), "Kết luận của Thường trực",
-                   f"Triển khai nhiệm vụ số {k} về chuyển đổi số và cải cách hành chính năm 2026",
-                   f"Sở thử nghiệm {k % 50}", f"Sở phối hợp {k % 7}; UBND các huyện", "Hành chính",
-                   kind, due, issued.strftime("%d/%m/%Y"), ""])
+        ws.append(
+            [
+                f"{k // 100 + 1}-TB/TU",
+                issued.strftime("%d/%m/%Y"),
+                "Kết luận của Thường trực",
+                f"Triển khai nhiệm vụ số {k} về chuyển đổi số và cải cách hành chính năm 2026",
+                f"Sở thử nghiệm {k % 50}",
+                f"Sở phối hợp {k % 7}; UBND các huyện",
+                "Hành chính",
+                kind,
+                due,
+                issued.strftime("%d/%m/%Y"),
+                "",
+            ]
+        )
     wb.save(path)
     return path
 

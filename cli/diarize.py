@@ -33,21 +33,13 @@ Office = Annotated[
 
 def diarize_command(
     audio: Annotated[Path, typer.Argument(help="Tệp ghi âm cuộc họp.")],
-    transcript: Annotated[
-        Path, typer.Argument(help="Bản chép lời JSON (từ `ketluan transcribe`).")
-    ],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Thư mục ghi kết quả.")] = Path(
-        "."
-    ),
-    speakers: Annotated[
-        int | None, typer.Option("--speakers", help="Số người nói, nếu biết.")
-    ] = None,
+    transcript: Annotated[Path, typer.Argument(help="Bản chép lời JSON (từ `ketluan transcribe`).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Thư mục ghi kết quả.")] = Path("."),
+    speakers: Annotated[int | None, typer.Option("--speakers", help="Số người nói, nếu biết.")] = None,
     min_speakers: Annotated[int | None, typer.Option(help="Số người nói tối thiểu.")] = None,
     max_speakers: Annotated[int | None, typer.Option(help="Số người nói tối đa.")] = None,
     voiceprints: Annotated[bool, typer.Option(help="Gọi tên người đã ghi danh giọng nói.")] = True,
-    format: Annotated[
-        str, typer.Option(help="Các định dạng, cách nhau bởi dấu phẩy.")
-    ] = "json,txt,srt,vtt",
+    format: Annotated[str, typer.Option(help="Các định dạng, cách nhau bởi dấu phẩy.")] = "json,txt,srt,vtt",
 ) -> None:
     """Phân tách người nói (ai nói lúc nào) và ghi tên người nói vào bản chép lời."""
     chosen = formats(format)
@@ -92,9 +84,7 @@ def voices_enrol(
     name: Annotated[str, typer.Option("--name", help="Họ tên.")],
     title: Annotated[str, typer.Option(help="Chức vụ.")] = "",
     unit: Annotated[str, typer.Option(help="Cơ quan, đơn vị công tác của người đó.")] = "",
-    start: Annotated[
-        float | None, typer.Option(help="Giây bắt đầu (nếu chỉ dùng một đoạn).")
-    ] = None,
+    start: Annotated[float | None, typer.Option(help="Giây bắt đầu (nếu chỉ dùng một đoạn).")] = None,
     end: Annotated[float | None, typer.Option(help="Giây kết thúc.")] = None,
     office: Office = None,
 ) -> None:
@@ -145,9 +135,7 @@ def voices_rename(
     name: Annotated[str, typer.Option("--name", help="Họ tên.")],
     title: Annotated[str, typer.Option(help="Chức vụ.")] = "",
     unit: Annotated[str, typer.Option(help="Đơn vị.")] = "",
-    audio: Annotated[
-        Path | None, typer.Option(help="Tệp ghi âm: có thì ghi danh luôn giọng người này.")
-    ] = None,
+    audio: Annotated[Path | None, typer.Option(help="Tệp ghi âm: có thì ghi danh luôn giọng người này.")] = None,
     office: Office = None,
 ) -> None:
     """Đặt tên cho một người nói trong cuộc họp (và ghi danh giọng nếu có --audio)."""
@@ -162,9 +150,7 @@ def voices_rename(
 
 def _load_transcript(path: Path):
     if not path.is_file():
-        raise InputError(
-            f"Không tìm thấy bản chép lời '{path}'.", "Hãy chạy `ketluan transcribe` trước."
-        )
+        raise InputError(f"Không tìm thấy bản chép lời '{path}'.", "Hãy chạy `ketluan transcribe` trước.")
     try:
         return Transcript.load(path)
     except (ValueError, KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:

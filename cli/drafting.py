@@ -22,8 +22,7 @@ from services.pipeline import draft as draft_files
 from services.pipeline import process as run
 from transcribe import Transcript
 
-STAGES = {"transcribing": "Chép lời", "diarizing": "Phân biệt người nói",
-          "drafting": "Soạn thông báo"}
+STAGES = {"transcribing": "Chép lời", "diarizing": "Phân biệt người nói", "drafting": "Soạn thông báo"}
 
 
 def register(app: typer.Typer) -> None:
@@ -35,8 +34,7 @@ def register(app: typer.Typer) -> None:
 def draft(
     transcript: Annotated[Path, typer.Argument(help="Bản chép lời (.json của transcribe).")],
     meeting: Annotated[Path, typer.Option("--meeting", help="Thông tin cuộc họp (.toml).")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp thông báo .docx.")] = Path(
-        "notice.docx"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp thông báo .docx.")] = Path("notice.docx"),
     template: Annotated[Path | None, typer.Option(help="Mẫu .docx riêng của cơ quan.")] = None,
 ) -> None:
     """Soạn dự thảo thông báo kết luận (kèm biên bản và conclusion.json cùng thư mục)."""
@@ -53,17 +51,24 @@ def draft(
 def import_docx(
     file: Annotated[Path, typer.Argument(help="Thông báo kết luận (.docx) đã chỉnh sửa.")],
     as_json: Annotated[bool, typer.Option("--json", help="In ra JSON.")] = False,
-    meeting_date: Annotated[str | None, typer.Option(
-        help="Ngày họp (2026-08-20 hoặc 20/8/2026), khi văn bản không ghi ngày: hạn không có "
-             "năm và hạn 'trong N ngày' tính từ ngày này.")] = None,
-    issued: Annotated[str | None, typer.Option(
-        help="Ngày ban hành, dùng khi văn bản và --meeting-date đều không có ngày.")] = None,
+    meeting_date: Annotated[
+        str | None,
+        typer.Option(
+            help="Ngày họp (2026-08-20 hoặc 20/8/2026), khi văn bản không ghi ngày: hạn không có "
+            "năm và hạn 'trong N ngày' tính từ ngày này."
+        ),
+    ] = None,
+    issued: Annotated[
+        str | None, typer.Option(help="Ngày ban hành, dùng khi văn bản và --meeting-date đều không có ngày.")
+    ] = None,
 ) -> None:
     """Đọc các nhiệm vụ từ một thông báo kết luận .docx."""
     tasks = drafting.read_notice(
-        file, meeting_date=parse_date(meeting_date, "--meeting-date") if meeting_date else None,
+        file,
+        meeting_date=parse_date(meeting_date, "--meeting-date") if meeting_date else None,
         issued_on=parse_date(issued, "--issued") if issued else None,
-        gazetteer=Gazetteer.load(get_settings().gazetteer_file))
+        gazetteer=Gazetteer.load(get_settings().gazetteer_file),
+    )
     if as_json:
         print(json.dumps([t.to_dict() for t in tasks], ensure_ascii=False, indent=2))
         return
@@ -82,19 +87,21 @@ def import_docx(
 def process(
     audio: Annotated[Path, typer.Argument(help="Tệp ghi âm cuộc họp.")],
     meeting: Annotated[Path, typer.Option("--meeting", help="Thông tin cuộc họp (.toml).")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Thư mục kết quả.")] = Path(
-        "out"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="Thư mục kết quả.")] = Path("out"),
     model: Annotated[str | None, typer.Option(help="Mô hình nhận dạng trong kho.")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="> 1: giải mã theo lô (nhanh hơn).")
-                          ] = None,
+    batch_size: Annotated[int | None, typer.Option(help="> 1: giải mã theo lô (nhanh hơn).")] = None,
     template: Annotated[Path | None, typer.Option(help="Mẫu .docx riêng của cơ quan.")] = None,
-    no_diarize: Annotated[bool, typer.Option("--no-diarize", help="Bỏ qua phân biệt người nói.")
-                          ] = False,
+    no_diarize: Annotated[bool, typer.Option("--no-diarize", help="Bỏ qua phân biệt người nói.")] = False,
 ) -> None:
     """Từ bản ghi âm đến dự thảo thông báo: chép lời → người nói → thông báo, biên bản."""
     info = Meeting.load(meeting)
-    with Progress(TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(), console=err) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err,
+    ) as bar:
         ids: dict[str, TaskID] = {}
 
         def report(stage: str, fraction: float) -> None:
@@ -102,11 +109,18 @@ def process(
                 ids[stage] = bar.add_task(STAGES.get(stage, stage), total=1.0)
             bar.update(ids[stage], completed=fraction)
 
-        result = run(audio, info, output, model=model, progress=report, template=template,
-                     diarize_speakers=not no_diarize, batch_size=batch_size)
+        result = run(
+            audio,
+            info,
+            output,
+            model=model,
+            progress=report,
+            template=template,
+            diarize_speakers=not no_diarize,
+            batch_size=batch_size,
+        )
     if not result.diarized and not no_diarize:
-        err.print("[yellow]Chưa phân biệt người nói[/] (chưa có mô-đun/mô hình); "
-                  "đã tìm phần kết luận theo từ khóa.")
+        err.print("[yellow]Chưa phân biệt người nói[/] (chưa có mô-đun/mô hình); đã tìm phần kết luận theo từ khóa.")
     for w in result.warnings:
         err.print(f"[yellow]{w}[/]")
     _summary(result.conclusion)
@@ -123,25 +137,26 @@ def _timing(seconds: dict[str, float], audio_seconds: float) -> str:
             rtf = f", RTF {seconds[stage] / audio_seconds:.3f}" if audio_seconds > 0 else ""
             parts.append(f"{label} {seconds[stage]:.1f} s{rtf}")
     total = sum(seconds.values())
-    return (f"Thời gian (âm thanh {audio_seconds / 60:.1f} phút): " + "; ".join(parts)
-            + f"; tổng {total:.1f} s.")
+    return f"Thời gian (âm thanh {audio_seconds / 60:.1f} phút): " + "; ".join(parts) + f"; tổng {total:.1f} s."
 
 
 def _load_transcript(path: Path):
     try:
         return Transcript.load(path)
     except FileNotFoundError:
-        raise InputError(f"Không tìm thấy bản chép lời '{path}'.",
-                         "Kiểm tra lại đường dẫn.") from None
+        raise InputError(f"Không tìm thấy bản chép lời '{path}'.", "Kiểm tra lại đường dẫn.") from None
     except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"Tệp '{path.name}' không phải bản chép lời của ketluan ({exc}).",
-                         "Dùng tệp .json do `ketluan transcribe` tạo ra.") from None
+        raise InputError(
+            f"Tệp '{path.name}' không phải bản chép lời của ketluan ({exc}).",
+            "Dùng tệp .json do `ketluan transcribe` tạo ra.",
+        ) from None
 
 
 def _summary(conclusion) -> None:
-    out.print(f"{len(conclusion.items)} điểm kết luận, {len(conclusion.tasks)} nhiệm vụ "
-              f"(bộ {'quy tắc' if conclusion.backend == 'rules' else 'mô hình ngôn ngữ'}).")
+    out.print(
+        f"{len(conclusion.items)} điểm kết luận, {len(conclusion.tasks)} nhiệm vụ "
+        f"(bộ {'quy tắc' if conclusion.backend == 'rules' else 'mô hình ngôn ngữ'})."
+    )
     for t in conclusion.tasks:
         due = deadline_text(t.deadline)
-        out.print(f"  {t.evidence.clock} {', '.join(t.leads)}: {t.action}"
-                  + (f" — {due}" if due else ""))
+        out.print(f"  {t.evidence.clock} {', '.join(t.leads)}: {t.action}" + (f" — {due}" if due else ""))

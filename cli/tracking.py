@@ -31,8 +31,7 @@ from tracking.source import ParsedNotice, read_docx
 from tracking.status import KINDS, LEVELS, STATUSES, rules_from
 from tracking.warnings import notify
 
-tracking_app = typer.Typer(help="Theo dõi nhiệm vụ: nhập thông báo, báo cáo, cảnh báo.",
-                           no_args_is_help=True)
+tracking_app = typer.Typer(help="Theo dõi nhiệm vụ: nhập thông báo, báo cáo, cảnh báo.", no_args_is_help=True)
 DateOpt = Annotated[str | None, typer.Option(help="Ngày, dạng 2026-08-25 hoặc 25/8/2026.")]
 
 
@@ -47,9 +46,13 @@ def import_file(
     number: Annotated[str | None, typer.Option(help="Số thông báo, nếu văn bản để trống.")] = None,
     issued: DateOpt = None,
     received: DateOpt = None,
-    meeting_date: Annotated[str | None, typer.Option(
-        help="Ngày họp, khi văn bản không ghi (hạn không có năm, hạn 'trong N ngày' tính từ "
-             "đó); mặc định: ngày ghi trong văn bản, rồi --issued.")] = None,
+    meeting_date: Annotated[
+        str | None,
+        typer.Option(
+            help="Ngày họp, khi văn bản không ghi (hạn không có năm, hạn 'trong N ngày' tính từ "
+            "đó); mặc định: ngày ghi trong văn bản, rồi --issued."
+        ),
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Lưu luôn, không hỏi lại.")] = False,
 ) -> None:
     """Xem trước các nhiệm vụ đọc được (và khác biệt so với lần nhập trước), rồi xác nhận lưu."""
@@ -60,9 +63,16 @@ def import_file(
         for n in notices:
             n.received_on = n.received_on or received_on
     else:
-        notices = [read_docx(file, number, _date(issued, "--issued"), received_on,
-                             meeting_date=_date(meeting_date, "--meeting-date"),
-                             gazetteer=Gazetteer.load(get_settings().gazetteer_file))]
+        notices = [
+            read_docx(
+                file,
+                number,
+                _date(issued, "--issued"),
+                received_on,
+                meeting_date=_date(meeting_date, "--meeting-date"),
+                gazetteer=Gazetteer.load(get_settings().gazetteer_file),
+            )
+        ]
     with db.session(engine) as s:
         office = accounts.ensure_unit(s, unit)
         pending = imports.preview(s, notices, office.id, source_name=file.name)
@@ -75,13 +85,14 @@ def import_file(
         return
     with db.session(engine) as s:
         result = imports.confirm(s, pending_id)
-    out.print(f"Đã lưu: thêm {result.added}, sửa {result.changed}, rút {result.removed}, "
-              f"giữ nguyên {result.unchanged} nhiệm vụ.")
+    out.print(
+        f"Đã lưu: thêm {result.added}, sửa {result.changed}, rút {result.removed}, "
+        f"giữ nguyên {result.unchanged} nhiệm vụ."
+    )
 
 
 @tracking_app.command("template")
-def template(path: Annotated[Path, typer.Argument(help="Tệp .xlsx sẽ tạo.")] = Path(
-        "mau-nhap-nhiem-vu.xlsx")) -> None:
+def template(path: Annotated[Path, typer.Argument(help="Tệp .xlsx sẽ tạo.")] = Path("mau-nhap-nhiem-vu.xlsx")) -> None:
     """Tạo mẫu Excel danh sách nhiệm vụ để nhập."""
     out.print(f"→ {write_template(path)}")
 
@@ -99,8 +110,14 @@ def list_tasks(
     for col in ("Mã", "Nội dung", "Chủ trì", "Hạn", "Trạng thái", "Cảnh báo"):
         table.add_column(col)
     for r in rows:
-        table.add_row(escape(r.code), escape(r.content), escape(r.lead), f"{r.due_on:%d/%m/%Y}" if r.due_on else "",
-                      r.status_name, LEVELS[r.warning] if r.warning else "")
+        table.add_row(
+            escape(r.code),
+            escape(r.content),
+            escape(r.lead),
+            f"{r.due_on:%d/%m/%Y}" if r.due_on else "",
+            r.status_name,
+            LEVELS[r.warning] if r.warning else "",
+        )
     out.print(table)
 
 
@@ -116,11 +133,15 @@ def report(
     """Tổng hợp theo đơn vị, trạng thái, văn bản hoặc tháng; xuất Excel và Word."""
     today = _date(on, "--on") or date.today()
     with db.session(_engine()) as s:
-        rows = task_rows(s, today, _rules(), issued_from=_date(issued_from, "--issued-from"),
-                         issued_to=_date(issued_to, "--issued-to"))
+        rows = task_rows(
+            s,
+            today,
+            _rules(),
+            issued_from=_date(issued_from, "--issued-from"),
+            issued_to=_date(issued_to, "--issued-to"),
+        )
     groups = summarize(rows, by)
-    table = Table(title=f"Tổng hợp {len(rows)} nhiệm vụ theo {GROUPS[by].lower()} "
-                        f"(đến ngày {today:%d/%m/%Y})")
+    table = Table(title=f"Tổng hợp {len(rows)} nhiệm vụ theo {GROUPS[by].lower()} (đến ngày {today:%d/%m/%Y})")
     table.add_column(GROUPS[by])
     table.add_column("Tổng")
     shown = [k for k in STATUSES if any(g.counts.get(k) for g in groups)]
@@ -138,9 +159,14 @@ def report(
 @tracking_app.command("warn")
 def warn(
     on: DateOpt = None,
-    daily: Annotated[bool, typer.Option(
-        "--daily", help="Như lịch hằng ngày: chỉ chạy một lần mỗi ngày, từ giờ tracking_warn_hour "
-                        "(dùng cho cron; Celery beat đã tự chạy).")] = False,
+    daily: Annotated[
+        bool,
+        typer.Option(
+            "--daily",
+            help="Như lịch hằng ngày: chỉ chạy một lần mỗi ngày, từ giờ tracking_warn_hour "
+            "(dùng cho cron; Celery beat đã tự chạy).",
+        ),
+    ] = False,
 ) -> None:
     """Tạo cảnh báo (vàng, đỏ, đỏ đặc biệt) và gửi e-mail nếu đã cấu hình máy chủ thư."""
     if daily:
@@ -160,8 +186,7 @@ def warn(
 def contact(
     unit: Annotated[str, typer.Argument(help="Tên đơn vị, như trong văn bản (Sở Tài chính).")],
     email: Annotated[str, typer.Argument(help="Địa chỉ e-mail nhận cảnh báo.")],
-    head: Annotated[bool, typer.Option("--head", help="Thủ trưởng đơn vị (nhận cảnh báo đỏ).")
-                    ] = False,
+    head: Annotated[bool, typer.Option("--head", help="Thủ trưởng đơn vị (nhận cảnh báo đỏ).")] = False,
 ) -> None:
     """Thêm địa chỉ nhận cảnh báo của một đơn vị."""
     if "@" not in email:
@@ -169,8 +194,9 @@ def contact(
     with db.session(_engine()) as s:
         found = resolve_unit(s, unit)
         if found is None:  # only an empty name resolves to nothing
-            raise InputError("Chưa ghi tên đơn vị.", "Ví dụ: ketluan tracking contact \"Sở Tài chính\" "
-                             "vanthu@stc.laocai.gov.vn")
+            raise InputError(
+                "Chưa ghi tên đơn vị.", 'Ví dụ: ketluan tracking contact "Sở Tài chính" vanthu@stc.laocai.gov.vn'
+            )
         s.add(db.UnitContact(unit_id=found.id, email=email.strip(), head=head))
     out.print(f"Đã thêm {email} cho {unit}{' (thủ trưởng)' if head else ''}.")
 
@@ -198,8 +224,10 @@ def _show_preview(payload: dict) -> None:
         notice = ParsedNotice.from_dict(entry["notice"])
         d = entry["diff"]
         again = " (đã nhập trước đây)" if d["notice_id"] else ""
-        out.print(f"[bold]{escape(notice.number)}[/] ngày {notice.issued_on:%d/%m/%Y}{again}: "
-                  f"{len(notice.tasks)} nhiệm vụ. {escape(notice.title)}")
+        out.print(
+            f"[bold]{escape(notice.number)}[/] ngày {notice.issued_on:%d/%m/%Y}{again}: "
+            f"{len(notice.tasks)} nhiệm vụ. {escape(notice.title)}"
+        )
         table = Table(show_lines=False)
         for col in ("", "Nội dung", "Chủ trì", "Phối hợp", "Thời hạn"):
             table.add_column(col)
@@ -215,5 +243,6 @@ def _show_preview(payload: dict) -> None:
             out.print(escape(f"  ~ {c['code']}: {parts}"))
         for r in d["removed"]:
             out.print(escape(f"  - {r['code']} ({r['lead']}): {r['content']} (sẽ rút)"))
-        out.print(f"  Thêm {len(d['added'])}, sửa {len(d['changed'])}, rút {len(d['removed'])}, "
-                  f"giữ nguyên {d['unchanged']}.")
+        out.print(
+            f"  Thêm {len(d['added'])}, sửa {len(d['changed'])}, rút {len(d['removed'])}, giữ nguyên {d['unchanged']}."
+        )

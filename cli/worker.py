@@ -31,19 +31,14 @@ def register(app: typer.Typer) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Cổng.")] = 8000,
-    with_worker: Annotated[
-        bool, typer.Option("--worker/--no-worker", help="Chạy kèm một máy xử lý cục bộ.")
-    ] = True,
+    with_worker: Annotated[bool, typer.Option("--worker/--no-worker", help="Chạy kèm một máy xử lý cục bộ.")] = True,
     forwarded_allow_ips: Annotated[
         str,
         typer.Option(
-            help="IP của nginx được tin cậy cho X-Forwarded-For (mặc định: không tin ai; nginx "
-            "cùng máy: 127.0.0.1)."
+            help="IP của nginx được tin cậy cho X-Forwarded-For (mặc định: không tin ai; nginx cùng máy: 127.0.0.1)."
         ),
     ] = "",
-    workers: Annotated[
-        int, typer.Option(help="Số tiến trình API (uvicorn); sản xuất: khoảng số lõi CPU.")
-    ] = 1,
+    workers: Annotated[int, typer.Option(help="Số tiến trình API (uvicorn); sản xuất: khoảng số lõi CPU.")] = 1,
     access_log: Annotated[
         bool,
         typer.Option(
@@ -63,8 +58,7 @@ def serve(
     children = []
     if with_worker:
         children = [
-            subprocess.Popen(cmd, env=os.environ.copy(), preexec_fn=_die_with_parent)
-            for cmd in embedded_workers()
+            subprocess.Popen(cmd, env=os.environ.copy(), preexec_fn=_die_with_parent) for cmd in embedded_workers()
         ]
     # uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown; turn that into SystemExit
     # so the `finally` below stops the worker instead of the process dying around it.
@@ -112,9 +106,7 @@ def embedded_workers() -> list[list[str]]:
 def worker(
     queue: Annotated[str, typer.Option(help="gpu, cpu, hoặc gpu,cpu.")] = "gpu",
     concurrency: Annotated[int, typer.Option(help="Số tiến trình (hàng cpu; 0 = số lõi).")] = 0,
-    gpu: Annotated[
-        str | None, typer.Option(help="Chỉ dùng GPU số này (CUDA_VISIBLE_DEVICES).")
-    ] = None,
+    gpu: Annotated[str | None, typer.Option(help="Chỉ dùng GPU số này (CUDA_VISIBLE_DEVICES).")] = None,
     preload: Annotated[bool, typer.Option(help="Nạp mô hình trước khi nhận việc.")] = True,
     beat: Annotated[
         bool, typer.Option("--beat", help="Chạy kèm lịch Celery beat (cảnh báo hằng ngày); một máy là đủ.")
@@ -224,6 +216,4 @@ def _die_with_parent() -> None:
 
 
 def _logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
-    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)

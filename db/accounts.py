@@ -17,8 +17,9 @@ from ketluan.errors import InputError
 _hasher = PasswordHasher()
 _USERNAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _UNIT_CODE = re.compile(r"[A-Z0-9_-]{1,64}")
-UNIT_CODE_RULE = ("Mã đơn vị gồm chữ in hoa không dấu (A–Z), chữ số, dấu '-' hoặc '_', không có "
-                  "khoảng trắng (ví dụ VP-TU, STC).")
+UNIT_CODE_RULE = (
+    "Mã đơn vị gồm chữ in hoa không dấu (A–Z), chữ số, dấu '-' hoặc '_', không có khoảng trắng (ví dụ VP-TU, STC)."
+)
 
 
 def check_unit_code(code: str) -> str:
@@ -49,9 +50,11 @@ def create_user(
     check_password(password, username)
     unit = ensure_unit(s, unit_code) if unit_code else None
     if unit is None and role != "admin":
-        raise InputError("Người dùng cần thuộc một đơn vị.",
-                         "Chọn đơn vị của người dùng ở ô Đơn vị rồi bấm tạo lại.",
-                         cli_hint="Thêm --unit MÃ_ĐƠN_VỊ.")
+        raise InputError(
+            "Người dùng cần thuộc một đơn vị.",
+            "Chọn đơn vị của người dùng ở ô Đơn vị rồi bấm tạo lại.",
+            cli_hint="Thêm --unit MÃ_ĐƠN_VỊ.",
+        )
     user = User(
         username=username,
         full_name=full_name,

@@ -11,9 +11,7 @@ from ketluan.errors import ConflictError
 
 
 def check_not_busy(s: Session, meeting: Meeting) -> None:
-    busy = s.scalar(
-        select(Job.id).where(Job.meeting_id == meeting.id, Job.state.in_(ACTIVE_STATES))
-    )
+    busy = s.scalar(select(Job.id).where(Job.meeting_id == meeting.id, Job.state.in_(ACTIVE_STATES)))
     if busy:
         raise ConflictError(
             f"Cuộc họp #{meeting.id} đang được xử lý (công việc #{busy}).",

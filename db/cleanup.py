@@ -138,9 +138,7 @@ def remove_now(s: Session, store: FileStore, audio_ids: list[int], paths: list[s
         row = s.get(AudioFile, audio_id)
         if row is None:
             continue
-        gone = s.scalars(
-            delete(AudioFile).where(AudioFile.id == audio_id, *unused).returning(AudioFile.id)
-        ).first()
+        gone = s.scalars(delete(AudioFile).where(AudioFile.id == audio_id, *unused).returning(AudioFile.id)).first()
         if gone is not None:
             paths.append(row.storage_path)
     s.flush()

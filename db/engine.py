@@ -53,9 +53,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             try:
                 with conn.begin():
                     if conn.dialect.name == "postgresql":
-                        conn.exec_driver_sql(
-                            "SELECT pg_advisory_xact_lock(727172)"
-                        )  # one migrator at a time
+                        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727172)")  # one migrator at a time
                     cfg = _alembic_config(engine)
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, revision)

@@ -217,13 +217,9 @@ class Job(Base):
     __tablename__ = "jobs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default=KIND_MEETING, server_default=KIND_MEETING)
-    meeting_id: Mapped[int | None] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
-    )
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     audio_id: Mapped[int | None] = mapped_column(ForeignKey("audio_files.id"))
-    speaker_id: Mapped[int | None] = mapped_column(
-        ForeignKey("speakers.id", ondelete="CASCADE"), index=True
-    )
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
     # kind "enrol": {"clip": path in the file store until the job ends, "clip_name": shown name,
     # "voiceprint_id": the result}
     params: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
@@ -251,9 +247,7 @@ class TranscriptVersion(Base):
     __tablename__ = "transcript_versions"
     __table_args__ = (UniqueConstraint("meeting_id", "version"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
-    )
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(16))  # asr | edit
     job_id: Mapped[int | None] = mapped_column(
@@ -275,17 +269,11 @@ class DraftVersion(Base):
     __tablename__ = "draft_versions"
     __table_args__ = (UniqueConstraint("meeting_id", "version"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
-    )
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(16))  # generated | uploaded
-    job_id: Mapped[int | None] = mapped_column(
-        ForeignKey("jobs.id", ondelete="SET NULL"), unique=True
-    )
-    transcript_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("transcript_versions.id", ondelete="SET NULL")
-    )
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"), unique=True)
+    transcript_version_id: Mapped[int | None] = mapped_column(ForeignKey("transcript_versions.id", ondelete="SET NULL"))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
     storage_path: Mapped[str] = mapped_column(String(512))
@@ -306,9 +294,7 @@ class Speaker(Base):
     organisation: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    voiceprints: Mapped[list["Voiceprint"]] = relationship(
-        back_populates="speaker", cascade="all, delete-orphan"
-    )
+    voiceprints: Mapped[list["Voiceprint"]] = relationship(back_populates="speaker", cascade="all, delete-orphan")
 
 
 class Voiceprint(Base):
@@ -316,9 +302,7 @@ class Voiceprint(Base):
 
     __tablename__ = "voiceprints"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    speaker_id: Mapped[int] = mapped_column(
-        ForeignKey("speakers.id", ondelete="CASCADE"), index=True
-    )
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
     model: Mapped[str] = mapped_column(String(128))
     dim: Mapped[int] = mapped_column(Integer)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
@@ -340,12 +324,8 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     username: Mapped[str] = mapped_column(String(64), default="")
-    action: Mapped[str] = mapped_column(
-        String(32)
-    )  # read | download | create | update | delete | login
-    object_type: Mapped[str] = mapped_column(
-        String(32)
-    )  # audio | transcript | draft | meeting | ...
+    action: Mapped[str] = mapped_column(String(32))  # read | download | create | update | delete | login
+    object_type: Mapped[str] = mapped_column(String(32))  # audio | transcript | draft | meeting | ...
     object_id: Mapped[int | None] = mapped_column(Integer)
     meeting_id: Mapped[int | None] = mapped_column(Integer, index=True)
     ip: Mapped[str] = mapped_column(String(64), default="")

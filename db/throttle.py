@@ -81,9 +81,7 @@ class Attempt:
     holds: bool  # it reached the limit: the key stays locked while its password is checked
 
 
-def reserve(
-    s: Session, key: str, limit: int, policy: Policy, now: datetime | None = None
-) -> Attempt | None:
+def reserve(s: Session, key: str, limit: int, policy: Policy, now: datetime | None = None) -> Attempt | None:
     """Count an attempt on `key` as a failure before the password is checked, in one atomic
     statement that also refuses a locked key (None). Parallel attempts therefore each get their
     own number, and those past the limit never reach the password check: the attempt that
@@ -144,15 +142,9 @@ def clear(s: Session, key: str) -> None:
 def refusal(lock: Lock) -> RateLimited:
     wait = human_seconds(lock.seconds)
     if lock.scope == "ip":
-        message = (
-            f"Máy này đã đăng nhập sai quá nhiều lần; tạm dừng đăng nhập từ địa chỉ "
-            f"{lock.key[3:]} trong {wait}."
-        )
+        message = f"Máy này đã đăng nhập sai quá nhiều lần; tạm dừng đăng nhập từ địa chỉ {lock.key[3:]} trong {wait}."
     else:
-        message = (
-            f"Tài khoản '{lock.key[5:]}' đã đăng nhập sai quá nhiều lần; tạm khóa đăng nhập "
-            f"trong {wait}."
-        )
+        message = f"Tài khoản '{lock.key[5:]}' đã đăng nhập sai quá nhiều lần; tạm khóa đăng nhập trong {wait}."
     return RateLimited(
         message,
         f"Chờ {wait} rồi đăng nhập lại. Quên mật khẩu: nhờ quản trị viên đặt lại.",

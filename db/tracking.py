@@ -62,9 +62,7 @@ class TrackedTask(Base):
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(96), unique=True)  # mã nhiệm vụ, never reused
-    notice_id: Mapped[int] = mapped_column(
-        ForeignKey("tracking_notices.id", ondelete="CASCADE"), index=True
-    )
+    notice_id: Mapped[int] = mapped_column(ForeignKey("tracking_notices.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
     content: Mapped[str] = mapped_column(Text)  # nội dung
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
@@ -98,9 +96,7 @@ class TaskEvent(Base):
 
     __tablename__ = "tracking_events"
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    task_id: Mapped[int] = mapped_column(
-        ForeignKey("tracking_tasks.id", ondelete="CASCADE"), index=True
-    )
+    task_id: Mapped[int] = mapped_column(ForeignKey("tracking_tasks.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     username: Mapped[str] = mapped_column(String(64), default="")
@@ -114,9 +110,7 @@ class TaskEvidence(Base):
 
     __tablename__ = "tracking_evidence"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    task_id: Mapped[int] = mapped_column(
-        ForeignKey("tracking_tasks.id", ondelete="CASCADE"), index=True
-    )
+    task_id: Mapped[int] = mapped_column(ForeignKey("tracking_tasks.id", ondelete="CASCADE"), index=True)
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
     storage_path: Mapped[str] = mapped_column(String(512))
@@ -147,9 +141,7 @@ class Notification(Base):
     __tablename__ = "tracking_notifications"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(128), unique=True)  # one per task, level, audience, due
-    task_id: Mapped[int] = mapped_column(
-        ForeignKey("tracking_tasks.id", ondelete="CASCADE"), index=True
-    )
+    task_id: Mapped[int] = mapped_column(ForeignKey("tracking_tasks.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)  # who reads it
     audience: Mapped[str] = mapped_column(String(16))  # unit | unit_head | assigner
     level: Mapped[str] = mapped_column(String(16))  # vang | do | do_dac_biet
@@ -178,9 +170,7 @@ class TaskSupport(Base):
 
     __tablename__ = "tracking_task_supports"
     __table_args__ = (Index("ix_tracking_task_supports_unit_task", "unit_id", "task_id"),)
-    task_id: Mapped[int] = mapped_column(
-        ForeignKey("tracking_tasks.id", ondelete="CASCADE"), primary_key=True
-    )
+    task_id: Mapped[int] = mapped_column(ForeignKey("tracking_tasks.id", ondelete="CASCADE"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
     name: Mapped[str] = mapped_column(String(255), default="")  # as written in the notice
 

@@ -16,9 +16,7 @@ from transcribe.transcript import Segment, Transcript, Word
 TOLERANCE = 1.0  # seconds: how far a word in a pause may be from a turn
 
 
-def assign_speakers(
-    transcript: Transcript, turns: list[Turn], tolerance: float = TOLERANCE
-) -> Transcript:
+def assign_speakers(transcript: Transcript, turns: list[Turn], tolerance: float = TOLERANCE) -> Transcript:
     """Fill Word.speaker and Segment.speaker in place, splitting segments at speaker changes."""
     index = TurnIndex(turns)
     segments: list[Segment] = []

@@ -46,9 +46,7 @@ class CAMPPlusEmbedding(Model):
         self._last: tuple[torch.Tensor, torch.Tensor] | None = None  # (waveform, frames)
 
     @classmethod
-    def from_checkpoint(
-        cls, path: str | Path, device: torch.device | None = None
-    ) -> "CAMPPlusEmbedding":
+    def from_checkpoint(cls, path: str | Path, device: torch.device | None = None) -> "CAMPPlusEmbedding":
         model = cls()
         state = torch.load(str(path), map_location="cpu", weights_only=True)
         model.campplus.load_state_dict(state)
@@ -124,12 +122,8 @@ class CAMPPlus(nn.Module):
             OrderedDict([("tdnn", TDNNLayer(channels, init_channels, 5, stride=2, padding=-1))])
         )
         channels = init_channels
-        for i, (num_layers, kernel_size, dilation) in enumerate(
-            [(12, 3, 1), (24, 3, 2), (16, 3, 2)]
-        ):
-            block = CAMDenseTDNNBlock(
-                num_layers, channels, growth_rate, bn_size * growth_rate, kernel_size, dilation
-            )
+        for i, (num_layers, kernel_size, dilation) in enumerate([(12, 3, 1), (24, 3, 2), (16, 3, 2)]):
+            block = CAMDenseTDNNBlock(num_layers, channels, growth_rate, bn_size * growth_rate, kernel_size, dilation)
             self.xvector.add_module(f"block{i + 1}", block)
             channels = channels + num_layers * growth_rate
             self.xvector.add_module(f"transit{i + 1}", TransitLayer(channels, channels // 2, False))
@@ -182,12 +176,8 @@ class FCM(nn.Module):
         super().__init__()
         self.conv1 = nn.Conv2d(1, m_channels, 3, stride=1, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(m_channels)
-        self.layer1 = nn.Sequential(
-            BasicResBlock(m_channels, m_channels, 2), BasicResBlock(m_channels, m_channels, 1)
-        )
-        self.layer2 = nn.Sequential(
-            BasicResBlock(m_channels, m_channels, 2), BasicResBlock(m_channels, m_channels, 1)
-        )
+        self.layer1 = nn.Sequential(BasicResBlock(m_channels, m_channels, 2), BasicResBlock(m_channels, m_channels, 1))
+        self.layer2 = nn.Sequential(BasicResBlock(m_channels, m_channels, 2), BasicResBlock(m_channels, m_channels, 1))
         self.conv2 = nn.Conv2d(m_channels, m_channels, 3, stride=(2, 1), padding=1, bias=False)
         self.bn2 = nn.BatchNorm2d(m_channels)
         self.out_channels = m_channels * (feat_dim // 8)
@@ -264,9 +254,7 @@ class CAMLayer(nn.Module):
 
 
 class CAMDenseTDNNLayer(nn.Module):
-    def __init__(
-        self, in_channels: int, out_channels: int, bn_channels: int, kernel_size: int, dilation: int
-    ) -> None:
+    def __init__(self, in_channels: int, out_channels: int, bn_channels: int, kernel_size: int, dilation: int) -> None:
         super().__init__()
         self.nonlinear1 = nn.Sequential()
         self.nonlinear1.add_module("batchnorm", nn.BatchNorm1d(in_channels))
@@ -295,9 +283,7 @@ class CAMDenseTDNNBlock(nn.ModuleList):
     ) -> None:
         super().__init__()
         for i in range(num_layers):
-            layer = CAMDenseTDNNLayer(
-                in_channels + i * out_channels, out_channels, bn_channels, kernel_size, dilation
-            )
+            layer = CAMDenseTDNNLayer(in_channels + i * out_channels, out_channels, bn_channels, kernel_size, dilation)
             self.add_module(f"tdnnd{i + 1}", layer)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

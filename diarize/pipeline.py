@@ -216,9 +216,7 @@ def _community(folder: Path) -> "SpeakerDiarization":
     try:
         pipeline = Pipeline.from_pretrained(str(folder))
     except Exception as exc:  # a damaged or foreign config.yaml fails in many ways
-        raise ModelError(
-            f"Không nạp được quy trình {COMMUNITY} từ {folder} ({type(exc).__name__}).", hint
-        ) from exc
+        raise ModelError(f"Không nạp được quy trình {COMMUNITY} từ {folder} ({type(exc).__name__}).", hint) from exc
     if not isinstance(pipeline, SpeakerDiarization):  # None, or another kind of pipeline
         raise ModelError(f"Không nạp được quy trình {COMMUNITY} từ {folder}.", hint)
     return pipeline

@@ -46,8 +46,7 @@ class Diarization:
 
     def to_rttm(self, uri: str = "audio") -> str:
         return "".join(
-            f"SPEAKER {uri} 1 {t.start:.3f} {t.duration:.3f} <NA> <NA> {t.speaker} <NA> <NA>\n"
-            for t in self.turns
+            f"SPEAKER {uri} 1 {t.start:.3f} {t.duration:.3f} <NA> <NA> {t.speaker} <NA> <NA>\n" for t in self.turns
         )
 
     def annotation(self, uri: str = "audio"):

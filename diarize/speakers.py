@@ -91,9 +91,7 @@ def diarize(
     return result
 
 
-def main_centroid(
-    audio: np.ndarray, loaded: LoadedPipeline, progress: Progress | None = None
-) -> np.ndarray | None:
+def main_centroid(audio: np.ndarray, loaded: LoadedPipeline, progress: Progress | None = None) -> np.ndarray | None:
     """The centroid of the main speaker of a short stretch of speech (an enrolment clip, or
     one speaker's turns), None if no voice is found in it.
 
@@ -176,8 +174,9 @@ def _embed_short_speakers(result: Diarization, audio: np.ndarray, loaded: Loaded
     for label in result.embeddings:
         if result.speech_time(label) >= FILL_SECONDS:
             continue
-        own = [audio[int(t.start * SAMPLE_RATE) : int(t.end * SAMPLE_RATE)]
-               for t in result.exclusive if t.speaker == label]
+        own = [
+            audio[int(t.start * SAMPLE_RATE) : int(t.end * SAMPLE_RATE)] for t in result.exclusive if t.speaker == label
+        ]
         speech = np.concatenate(own) if own else np.zeros(0, dtype=np.float32)
         if len(speech) < SAMPLE_RATE // 2:
             continue

@@ -63,9 +63,7 @@ class VoiceprintRegistry(ABC):
     """Where voiceprints live. Implementation: db.voiceprints.DBVoiceprints (one per unit)."""
 
     @abstractmethod
-    def add(
-        self, person: Person, model: str, vector: np.ndarray, source: str = ""
-    ) -> Voiceprint: ...
+    def add(self, person: Person, model: str, vector: np.ndarray, source: str = "") -> Voiceprint: ...
 
     @abstractmethod
     def list(self, model: str | None = None) -> list[Voiceprint]: ...
@@ -93,9 +91,7 @@ def clean_vector(vector) -> np.ndarray:
     """The print as little-endian float32; InputError for an empty or broken vector."""
     vec = np.asarray(vector, dtype="<f4").ravel()
     if vec.size == 0 or not np.all(np.isfinite(vec)) or not np.any(vec):
-        raise InputError(
-            "Vân tay giọng nói không hợp lệ (rỗng).", "Hãy ghi danh lại bằng đoạn có tiếng nói."
-        )
+        raise InputError("Vân tay giọng nói không hợp lệ (rỗng).", "Hãy ghi danh lại bằng đoạn có tiếng nói.")
     return vec
 
 
@@ -185,9 +181,7 @@ def name_speakers(
     return speakers
 
 
-def match(
-    result: "Diarization", registry: VoiceprintRegistry | None, threshold: float | None = None
-) -> list[Match]:
+def match(result: "Diarization", registry: VoiceprintRegistry | None, threshold: float | None = None) -> list[Match]:
     """Pair clusters with enrolled people, one to one, best similarity first, above threshold."""
     if registry is None or not result.embeddings:
         return []
@@ -197,9 +191,7 @@ def match(
     threshold = _threshold(result.embedding_model) if threshold is None else threshold
     labels = list(result.embeddings)
     persons = list(people)
-    sims = np.array(
-        [[float(_unit(result.embeddings[lb]) @ people[p]) for p in persons] for lb in labels]
-    )
+    sims = np.array([[float(_unit(result.embeddings[lb]) @ people[p]) for p in persons] for lb in labels])
     found: list[Match] = []
     taken_l: set[int] = set()
     taken_p: set[int] = set()
@@ -225,12 +217,8 @@ def rename_speaker(
 ) -> Voiceprint | None:
     """Give `label` a person's name in this meeting; with audio and a registry, also enrol
     them from their own segments so the next meeting names them automatically."""
-    if label not in transcript.speakers and not any(
-        s.speaker == label for s in transcript.segments
-    ):
-        raise InputError(
-            f"Không có người nói '{label}' trong bản chép lời.", "Hãy chọn đúng người nói."
-        )
+    if label not in transcript.speakers and not any(s.speaker == label for s in transcript.segments):
+        raise InputError(f"Không có người nói '{label}' trong bản chép lời.", "Hãy chọn đúng người nói.")
     transcript.speakers[label] = Speaker(nfc(person.name), nfc(person.title), nfc(person.unit), 1.0)
     if registry is None or path_or_audio is None:
         return None

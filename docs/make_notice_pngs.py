@@ -23,41 +23,74 @@ from transcribe.transcript import AudioInfo, Segment, Speaker, Transcript  # noq
 
 SAID = [
     ("S1", "Mời đồng chí Giám đốc Sở Tài chính báo cáo tiến độ giải ngân vốn đầu tư công."),
-    ("S2", "Đến hết tháng 7, toàn tỉnh giải ngân được 42% kế hoạch vốn, thấp hơn cùng kỳ; "
-           "nguyên nhân chính là vướng mắc giải phóng mặt bằng ở các dự án giao thông."),
-    ("S3", "Sở Xây dựng đề nghị bổ sung vốn cho các dự án chuyển tiếp và sớm điều chuyển vốn "
-           "của các dự án không có khả năng giải ngân."),
+    (
+        "S2",
+        "Đến hết tháng 7, toàn tỉnh giải ngân được 42% kế hoạch vốn, thấp hơn cùng kỳ; "
+        "nguyên nhân chính là vướng mắc giải phóng mặt bằng ở các dự án giao thông.",
+    ),
+    (
+        "S3",
+        "Sở Xây dựng đề nghị bổ sung vốn cho các dự án chuyển tiếp và sớm điều chuyển vốn "
+        "của các dự án không có khả năng giải ngân.",
+    ),
     ("S1", "Tôi xin kết luận như sau."),
-    ("S1", "Thứ nhất, về tiến độ giải ngân, ghi nhận sự cố gắng của các cơ quan, đơn vị; tuy "
-           "nhiên tỷ lệ giải ngân còn thấp so với kế hoạch."),
-    ("S1", "Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng, Kho bạc Nhà nước tỉnh rà soát, "
-           "điều chuyển vốn các dự án chậm giải ngân, báo cáo trước ngày 15/9/2026."),
-    ("S1", "Đề nghị UBND các huyện, thị xã, thành phố khẩn trương hoàn thành giải phóng mặt "
-           "bằng các dự án trọng điểm trong quý III/2026."),
-    ("S1", "Thứ hai, về chất lượng công trình, Sở Xây dựng chủ trì, phối hợp với Ban Quản lý dự "
-           "án đầu tư xây dựng tỉnh kiểm tra chất lượng các công trình giao thông đang thi công, "
-           "hoàn thành trong tháng 10/2026."),
+    (
+        "S1",
+        "Thứ nhất, về tiến độ giải ngân, ghi nhận sự cố gắng của các cơ quan, đơn vị; tuy "
+        "nhiên tỷ lệ giải ngân còn thấp so với kế hoạch.",
+    ),
+    (
+        "S1",
+        "Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng, Kho bạc Nhà nước tỉnh rà soát, "
+        "điều chuyển vốn các dự án chậm giải ngân, báo cáo trước ngày 15/9/2026.",
+    ),
+    (
+        "S1",
+        "Đề nghị UBND các huyện, thị xã, thành phố khẩn trương hoàn thành giải phóng mặt "
+        "bằng các dự án trọng điểm trong quý III/2026.",
+    ),
+    (
+        "S1",
+        "Thứ hai, về chất lượng công trình, Sở Xây dựng chủ trì, phối hợp với Ban Quản lý dự "
+        "án đầu tư xây dựng tỉnh kiểm tra chất lượng các công trình giao thông đang thi công, "
+        "hoàn thành trong tháng 10/2026.",
+    ),
     ("S1", "Yêu cầu các chủ đầu tư định kỳ hằng tháng báo cáo tiến độ giải ngân về Sở Tài chính."),
     ("S1", "Tôi xin cảm ơn các đồng chí."),
 ]
-SPEAKERS = {"S1": Speaker(name="Nguyễn Văn An"),
-            "S2": Speaker(name="Lê Văn Bình", title="Giám đốc Sở Tài chính", unit="Sở Tài chính"),
-            "S3": Speaker(name="Phạm Thị Lan", title="Phó Giám đốc Sở Xây dựng")}
+SPEAKERS = {
+    "S1": Speaker(name="Nguyễn Văn An"),
+    "S2": Speaker(name="Lê Văn Bình", title="Giám đốc Sở Tài chính", unit="Sở Tài chính"),
+    "S3": Speaker(name="Phạm Thị Lan", title="Phó Giám đốc Sở Xây dựng"),
+}
 MEETINGS = {
-    "party": Meeting(format="party", issuing_body="Tỉnh ủy Lào Cai", date=date(2026, 8, 20),
-                     title="Họp nghe báo cáo tiến độ giải ngân vốn đầu tư công năm 2026",
-                     place="Trụ sở Tỉnh ủy", notice_number="123",
-                     chair="đồng chí Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy",
-                     attendees=["các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy",
-                                "lãnh đạo Sở Tài chính, Sở Xây dựng, Kho bạc Nhà nước tỉnh"],
-                     start_time="08:00", secretary="Lê Thị Hoa, Chuyên viên Văn phòng Tỉnh ủy"),
-    "state": Meeting(format="state", issuing_body="Ủy ban nhân dân tỉnh Lào Cai",
-                     date=date(2026, 8, 20), notice_number="245", place="Trụ sở UBND tỉnh",
-                     title="Họp nghe báo cáo tiến độ giải ngân vốn đầu tư công năm 2026",
-                     chair="Đồng chí Nguyễn Văn An, Chủ tịch UBND tỉnh",
-                     attendees=["các đồng chí Phó Chủ tịch UBND tỉnh",
-                                "lãnh đạo Sở Tài chính, Sở Xây dựng, Kho bạc Nhà nước tỉnh"],
-                     start_time="14:00", secretary="Trần Văn Hùng, Chuyên viên Văn phòng UBND tỉnh"),
+    "party": Meeting(
+        format="party",
+        issuing_body="Tỉnh ủy Lào Cai",
+        date=date(2026, 8, 20),
+        title="Họp nghe báo cáo tiến độ giải ngân vốn đầu tư công năm 2026",
+        place="Trụ sở Tỉnh ủy",
+        notice_number="123",
+        chair="đồng chí Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy",
+        attendees=[
+            "các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy",
+            "lãnh đạo Sở Tài chính, Sở Xây dựng, Kho bạc Nhà nước tỉnh",
+        ],
+        start_time="08:00",
+        secretary="Lê Thị Hoa, Chuyên viên Văn phòng Tỉnh ủy",
+    ),
+    "state": Meeting(
+        format="state",
+        issuing_body="Ủy ban nhân dân tỉnh Lào Cai",
+        date=date(2026, 8, 20),
+        notice_number="245",
+        place="Trụ sở UBND tỉnh",
+        title="Họp nghe báo cáo tiến độ giải ngân vốn đầu tư công năm 2026",
+        chair="Đồng chí Nguyễn Văn An, Chủ tịch UBND tỉnh",
+        attendees=["các đồng chí Phó Chủ tịch UBND tỉnh", "lãnh đạo Sở Tài chính, Sở Xây dựng, Kho bạc Nhà nước tỉnh"],
+        start_time="14:00",
+        secretary="Trần Văn Hùng, Chuyên viên Văn phòng UBND tỉnh",
+    ),
 }
 
 
@@ -75,16 +108,28 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for fmt, meeting in MEETINGS.items():
             conclusion = extract(tr, meeting)
-            for kind, doc in (("notice", render_notice(conclusion, meeting)),
-                              ("minutes", render_minutes(tr, meeting, conclusion))):
+            for kind, doc in (
+                ("notice", render_notice(conclusion, meeting)),
+                ("minutes", render_minutes(tr, meeting, conclusion)),
+            ):
                 docx = Path(tmp) / f"{kind}-{fmt}.docx"
                 doc.save(docx)
-                subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/lo",
-                                "--convert-to", "pdf", "--outdir", tmp, str(docx)], check=True,
-                               capture_output=True)
+                subprocess.run(
+                    [
+                        "soffice",
+                        "--headless",
+                        f"-env:UserInstallation=file://{tmp}/lo",
+                        "--convert-to",
+                        "pdf",
+                        "--outdir",
+                        tmp,
+                        str(docx),
+                    ],
+                    check=True,
+                    capture_output=True,
+                )
                 stem = Path(tmp) / f"{kind}-{fmt}-page"
-                subprocess.run(["pdftoppm", "-png", "-r", "70", str(docx.with_suffix(".pdf")),
-                                str(stem)], check=True)
+                subprocess.run(["pdftoppm", "-png", "-r", "70", str(docx.with_suffix(".pdf")), str(stem)], check=True)
                 out = ROOT / "docs" / f"{kind}-{fmt}.png"
                 _side_by_side(sorted(Path(tmp).glob(f"{stem.name}*.png")), out)
                 print(out)

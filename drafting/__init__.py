@@ -1,9 +1,9 @@
 """Drafting: the chair's conclusion → a "Thông báo kết luận" (.docx) and its tasks, and back.
 
-    conclusion = drafting.extract(transcript, meeting)
-    drafting.render_notice(conclusion, meeting).save("notice.docx")
-    drafting.render_minutes(transcript, meeting, conclusion).save("minutes.docx")
-    tasks = drafting.read_notice("notice_edited.docx")
+conclusion = drafting.extract(transcript, meeting)
+drafting.render_notice(conclusion, meeting).save("notice.docx")
+drafting.render_minutes(transcript, meeting, conclusion).save("minutes.docx")
+tasks = drafting.read_notice("notice_edited.docx")
 """
 
 import ketluan  # noqa: F401  (offline environment)

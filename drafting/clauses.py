@@ -47,22 +47,50 @@ HEADING_ACTION = re.compile(
     r"(?:(?:thực hiện|triển khai|tập trung|làm|chỉ đạo thực hiện|tổ chức thực hiện)\s+)?"
     r"(?:(?:tốt|ngay)\s+)?(?:các|một số|những|mấy|hai|ba|bốn|năm)\s+(?:nhiệm vụ|việc|nội dung|"
     r"công việc|vấn đề)(?:\s+(?:trọng tâm|cụ thể|chủ yếu|chính))?(?:\s+(?:như|dưới))?\s*"
-    r"(?:sau|đây|sau đây)?\s*:?$|^(?:như\s+)?sau\s*:?$|^:?$")
+    r"(?:sau|đây|sau đây)?\s*:?$|^(?:như\s+)?sau\s*:?$|^:?$"
+)
 # "… chỉ đạo các ngành tập trung thực hiện tốt một số vấn đề sau:", "… một số nhiệm vụ là:":
 # the lead's tasks follow as bullets or sentences
-LIST_LEAD_IN = re.compile(r"(?:nhiệm vụ|nội dung|vấn đề|việc|công việc|giải pháp|yêu cầu|"
-                          r"công tác)(?:\s+(?:trọng tâm|cụ thể|chủ yếu|chính|trọng yếu|"
-                          r"cấp bách|quan trọng))?\s+(?:sau đây|như sau|sau|là|dưới đây)\s*:?$")
-ASSESSMENT = re.compile(r"^(?:cơ bản )?(?:thống nhất|nhất trí|đồng ý|biểu dương|ghi nhận|"
-                        r"đánh giá cao|tán thành|hoan nghênh|khen ngợi|chúc mừng)")
+LIST_LEAD_IN = re.compile(
+    r"(?:nhiệm vụ|nội dung|vấn đề|việc|công việc|giải pháp|yêu cầu|"
+    r"công tác)(?:\s+(?:trọng tâm|cụ thể|chủ yếu|chính|trọng yếu|"
+    r"cấp bách|quan trọng))?\s+(?:sau đây|như sau|sau|là|dưới đây)\s*:?$"
+)
+ASSESSMENT = re.compile(
+    r"^(?:cơ bản )?(?:thống nhất|nhất trí|đồng ý|biểu dương|ghi nhận|"
+    r"đánh giá cao|tán thành|hoan nghênh|khen ngợi|chúc mừng)"
+)
 # Lower-case words inside a person's title ("Phó chủ tịch Thường trực UBND tỉnh").
 PERSON_WORDS = {w for t in TITLES for w in t.split()} | {
-    "tỉnh", "huyện", "xã", "thành", "phố", "thị", "trấn", "quận", "phường", "ủy", "ubnd", "hđnd",
-    "thường", "trực", "phụ", "trách", "chính", "phủ", "ban", "nhân", "dân", "sở", "và", "các",
-    "kiêm", "uỷ"}
+    "tỉnh",
+    "huyện",
+    "xã",
+    "thành",
+    "phố",
+    "thị",
+    "trấn",
+    "quận",
+    "phường",
+    "ủy",
+    "ubnd",
+    "hđnd",
+    "thường",
+    "trực",
+    "phụ",
+    "trách",
+    "chính",
+    "phủ",
+    "ban",
+    "nhân",
+    "dân",
+    "sở",
+    "và",
+    "các",
+    "kiêm",
+    "uỷ",
+}
 # "Phó Thủ tướng chỉ đạo, trước mắt, UBND tỉnh …": who speaks, then whom it is for
-REPORTED = re.compile(r"^(?:chỉ đạo|yêu cầu|đề nghị|nhấn mạnh|lưu ý|kết luận)\s*[,:]",
-                      re.IGNORECASE)
+REPORTED = re.compile(r"^(?:chỉ đạo|yêu cầu|đề nghị|nhấn mạnh|lưu ý|kết luận)\s*[,:]", re.IGNORECASE)
 
 
 @dataclass
@@ -112,23 +140,28 @@ def parse_clause(words: list[str], gaz: Gazetteer) -> Parsed | None:
     # cuối năm thì Mặt trận … cần …", "Để triển khai kế hoạch, Bộ … phải …"
     low = [key(w) for w in words]
     for k in range(1, min(len(words) - 2, 25)):
-        if words[k - 1].endswith(",") or low[k - 1] == "thì" or \
-                (low[k - 1] == "là" and k >= 2 and low[k - 2] in {"tôi", "đó", "vậy"}):
+        if (
+            words[k - 1].endswith(",")
+            or low[k - 1] == "thì"
+            or (low[k - 1] == "là" and k >= 2 and low[k - 2] in {"tôi", "đó", "vậy"})
+        ):
             if re.search(r"[.;:]$", " ".join(words[: k - 1])):
                 break
             # after a comma inside a list of bodies ("… các huyện, thị xã, thành phố chỉ
             # đạo …") the rest is no subject of its own
             in_list = words[k - 1].endswith(",") and shape.head_at(low, k) > 0
             parsed = _parse_clause(words[k:], gaz, shaped=not in_list)
-            if parsed is not None and parsed.action and \
-                    not (REPORTED.match(parsed.action) and _is_person(parsed.leads)):
+            if (
+                parsed is not None
+                and parsed.action
+                and not (REPORTED.match(parsed.action) and _is_person(parsed.leads))
+            ):
                 return parsed
     return None
 
 
-def _topic_is_lead(words: list[str], low: list[str], comma: int,
-                   gaz: Gazetteer) -> Parsed | None:
-    """"Về phía UBND huyện, đề nghị tập trung chỉ đạo …": the topic names who, and the
+def _topic_is_lead(words: list[str], low: list[str], comma: int, gaz: Gazetteer) -> Parsed | None:
+    """ "Về phía UBND huyện, đề nghị tập trung chỉ đạo …": the topic names who, and the
     assignment after it names no one."""
     start = 1 + (low[1] == "với") if low[0] == "đối" else 1
     start += low[start] in {"phía", "bên"} if start < len(low) else 0
@@ -153,8 +186,7 @@ def _parse_clause(words: list[str], gaz: Gazetteer, shaped: bool = True) -> Pars
     if " ".join(low[:2]) == "đối với":  # "Đối với Sở Y tế, chỉ đạo …": the unit is the lead
         leads, j = _owners(words, low, 2, gaz)
         two = " ".join(low[j : j + 2])
-        if leads and j < len(words) and (words[j - 1].endswith(",") or two in VERB2
-                                         or two in LEADFIRST_OK):
+        if leads and j < len(words) and (words[j - 1].endswith(",") or two in VERB2 or two in LEADFIRST_OK):
             return parse_rest(words, low, j, leads, gaz)
     if low and low[0] in {"về", "đối"}:  # "Về di dời dân cư, UBND các huyện …": skip the topic
         comma = next((k for k, w in enumerate(words[:15]) if w.endswith(",")), None)
@@ -175,15 +207,22 @@ def _parse_clause(words: list[str], gaz: Gazetteer, shaped: bool = True) -> Pars
                 break
     if trig is not None:
         j = i + len(trig)
-        while j < len(words) and low[j] in {"cho", "các", "đ/c", "bên", "phía"} and \
-                not gaz.match(words, j) \
-                and " ".join(low[j : j + 3]) != "các đồng chí":
+        while (
+            j < len(words)
+            and low[j] in {"cho", "các", "đ/c", "bên", "phía"}
+            and not gaz.match(words, j)
+            and " ".join(low[j : j + 3]) != "các đồng chí"
+        ):
             j += 1
         start = j
         leads, j = _owners(words, low, j, gaz)
-        if leads and shaped and j < len(words) and not _starts_verb(words, low, j) and \
-                (shape.word_tags(words)[j] in NOUNISH
-                 or " ".join(low[j : j + 2]) in NAME_NOUNS):
+        if (
+            leads
+            and shaped
+            and j < len(words)
+            and not _starts_verb(words, low, j)
+            and (shape.word_tags(words)[j] in NOUNISH or " ".join(low[j : j + 2]) in NAME_NOUNS)
+        ):
             # the list knew the start of the name only ("Tổ công tác | liên ngành số 3 …")
             longer, verb = _shaped_lead(words, low, start, gaz)
             if longer and verb > j:
@@ -209,8 +248,7 @@ def _parse_clause(words: list[str], gaz: Gazetteer, shaped: bool = True) -> Pars
     return parse_rest(words, low, verb, shaped_leads, gaz)
 
 
-def _listed_lead_first(words: list[str], low: list[str], j: int, leads: list[str],
-                       gaz: Gazetteer) -> Parsed | None:
+def _listed_lead_first(words: list[str], low: list[str], j: int, leads: list[str], gaz: Gazetteer) -> Parsed | None:
     """The leads the gazetteer found end at word j: their role or verb, then the action."""
     j2 = skip_deadline(words, j)
     j2 = _skip(low, j2, {"cũng", "vẫn"})
@@ -233,24 +271,30 @@ def _listed_lead_first(words: list[str], low: list[str], j: int, leads: list[str
         return None
     if low[j2] in LEADFIRST_NEG and nxt2 not in LEADFIRST_OK:
         return None
-    if not (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or low[j2] in VERB1) and \
-            not _verb_by_shape(words, low, j, j2, gaz):
+    if not (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or low[j2] in VERB1) and not _verb_by_shape(words, low, j, j2, gaz):
         # a misheard word or two before "chủ trì"/"phối hợp" ("Sở Tài chính chỗ chị, phối hợp")
-        ahead = next((k for k in range(j2, min(len(words) - 1, j2 + 3))
-                      if _near(low[k : k + 2], "phối hợp") or _near(low[k : k + 2], "chủ trì")),
-                     None)
+        ahead = next(
+            (
+                k
+                for k in range(j2, min(len(words) - 1, j2 + 3))
+                if _near(low[k : k + 2], "phối hợp") or _near(low[k : k + 2], "chủ trì")
+            ),
+            None,
+        )
         if ahead is None:
             return None
-        if len(leads) == 1 and low[j - 1] in {"tỉnh", "huyện", "xã", "phố", "quận", "phường"} \
-                and all(w.isalpha() for w in low[j:ahead]):
+        if (
+            len(leads) == 1
+            and low[j - 1] in {"tỉnh", "huyện", "xã", "phố", "quận", "phường"}
+            and all(w.isalpha() for w in low[j:ahead])
+        ):
             # "ubnd tỉnh tuyên quang phối hợp": a place said after the level, in lower case
             leads = [leads[0] + " " + " ".join(w.capitalize() for w in words[j:ahead])]
         j = ahead
     return parse_rest(words, low, j, leads, gaz)
 
 
-def _shaped_lead(words: list[str], low: list[str], i: int,
-                 gaz: Gazetteer) -> tuple[list[str], int]:
+def _shaped_lead(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[list[str], int]:
     """A subject found by its shape (drafting/shape.py), and where its verb starts."""
     found = shape.subject_end(words, i, gaz)
     if found is None:
@@ -259,8 +303,12 @@ def _shaped_lead(words: list[str], low: list[str], i: int,
     # the action keeps its manner words ("tập trung chỉ đạo …"), not the modal before them
     verb = _skip(low, end, {"sẽ", "cần", "phải", "thì", "cũng", "vẫn", "đều", "nên", "hãy"})
     name = " ".join(words[i:end]).strip(" ,;:")
-    name = re.sub(r"^(?:các\s+)?đồng chí\s+", lambda m: "các " if m.group(0).lower().startswith(
-        "các") else "", name, flags=re.IGNORECASE)
+    name = re.sub(
+        r"^(?:các\s+)?đồng chí\s+",
+        lambda m: "các " if m.group(0).lower().startswith("các") else "",
+        name,
+        flags=re.IGNORECASE,
+    )
     if name.lower().startswith("các "):
         return ["các " + name[4:]], verb
     return [name[:1].upper() + name[1:]], verb
@@ -268,14 +316,16 @@ def _shaped_lead(words: list[str], low: list[str], i: int,
 
 def _skip_aside(words: list[str], low: list[str], j: int, j2: int) -> int:
     """Past an aside set off by commas right after the lead, when the lead's verb follows."""
-    if j2 != j or j == 0 or not words[j - 1].endswith(",") or j2 >= len(words) or \
-            low[j2] not in ASIDE_OPENERS:
+    if j2 != j or j == 0 or not words[j - 1].endswith(",") or j2 >= len(words) or low[j2] not in ASIDE_OPENERS:
         return j2
     for k in range(j2 + 1, min(len(words), j2 + 25)):
         if re.search(r"[.;:]$", words[k - 1]):
             return j2
-        if words[k - 1].endswith(",") and k < len(words) and \
-                (" ".join(low[k : k + 2]) in LEAD_VERBS or low[k] in VERB1):
+        if (
+            words[k - 1].endswith(",")
+            and k < len(words)
+            and (" ".join(low[k : k + 2]) in LEAD_VERBS or low[k] in VERB1)
+        ):
             return k
     return j2
 
@@ -283,15 +333,48 @@ def _skip_aside(words: list[str], low: list[str], j: int, j2: int) -> int:
 def _starts_verb(words: list[str], low: list[str], j: int) -> bool:
     """Word j starts the lead's verb or role (or the supports) by the lists."""
     two = " ".join(low[j : j + 2])
-    return two in LEADFIRST_OK or two in VERB2 or low[j] in VERB1 or low[j] in {
-        "cùng", "và", "với", "thì", "cũng", "được", "có", "làm", "là", "tiếp", "sớm", "theo",
-        "trước", "trong", "tại", "ở", "để", "về", "chậm", "ngay", "khi", "nếu", "trên", "đến",
-        "cần", "phải", "hoặc", "hay", "thuộc", "của"} or \
-        bool(re.search(r"[,.;:]$", words[j - 1]))
+    return (
+        two in LEADFIRST_OK
+        or two in VERB2
+        or low[j] in VERB1
+        or low[j]
+        in {
+            "cùng",
+            "và",
+            "với",
+            "thì",
+            "cũng",
+            "được",
+            "có",
+            "làm",
+            "là",
+            "tiếp",
+            "sớm",
+            "theo",
+            "trước",
+            "trong",
+            "tại",
+            "ở",
+            "để",
+            "về",
+            "chậm",
+            "ngay",
+            "khi",
+            "nếu",
+            "trên",
+            "đến",
+            "cần",
+            "phải",
+            "hoặc",
+            "hay",
+            "thuộc",
+            "của",
+        }
+        or bool(re.search(r"[,.;:]$", words[j - 1]))
+    )
 
 
-def _verb_by_shape(words: list[str], low: list[str], lead_end: int, j: int,
-                   gaz: Gazetteer) -> bool:
+def _verb_by_shape(words: list[str], low: list[str], lead_end: int, j: int, gaz: Gazetteer) -> bool:
     """A listed lead followed by a verb no list holds ("Sở Y tế bám sát …")."""
     if lead_end == 0 or j >= len(words) or low[j] in LEADFIRST_NEG:
         return False
@@ -328,8 +411,7 @@ def split_clauses(sent: Sentence, gaz: Gazetteer) -> list[Clause]:
             continue
         before = low[max(cuts[-1], k - 3) : k]
         left_has = any(_trigger_at(low, m) for m in range(cuts[-1], k)) or k - cuts[-1] >= 4
-        if prev.endswith(",") or (before and before[-1] in {"đồng", "thời", "và"}) or \
-                (left_has and k - cuts[-1] >= 5):
+        if prev.endswith(",") or (before and before[-1] in {"đồng", "thời", "và"}) or (left_has and k - cuts[-1] >= 5):
             start = k - 2 if " ".join(low[k - 2 : k]) == "đồng thời" else k
             start = k - 1 if low[k - 1] == "và" and start == k else start
             if start > cuts[-1]:
@@ -373,8 +455,13 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
     while k < len(words):
         two = " ".join(low[k : k + 2])
         ordinal = low[k] == "thứ" and k + 1 < len(low) and low[k + 1] in ORDINAL_WORDS
-        bullet = low[k] in {"một", "hai", "ba", "bốn", "năm"} and k + 1 < len(low) and \
-            low[k + 1] == "là" and k > 0 and low[k - 1] != "thứ"
+        bullet = (
+            low[k] in {"một", "hai", "ba", "bốn", "năm"}
+            and k + 1 < len(low)
+            and low[k + 1] == "là"
+            and k > 0
+            and low[k - 1] != "thứ"
+        )
         if ordinal or bullet or two in {"cảm ơn", "xin cảm", "còn về"}:
             cut.add(k)
         # "… đã giao rồi tăng cường đôn đốc …", "… đồng thời phối hợp …": the same body's
@@ -397,9 +484,11 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
             while p < len(low) - 1 and low[p] in {"cũng", "vẫn", "thì", "đều", "sẽ"}:
                 p += 1
             nxt2 = " ".join(low[p : p + 2])
-            verb = (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or
-                    low[p:p + 1] in (["phải"], ["cần"], ["trình"], ["sớm"])) \
-                and low[p:p + 1] != [] and low[p] not in LEADFIRST_NEG
+            verb = (
+                (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or low[p : p + 1] in (["phải"], ["cần"], ["trình"], ["sớm"]))
+                and low[p : p + 1] != []
+                and low[p] not in LEADFIRST_NEG
+            )
             # "ubnd tỉnh tuyên quang phối hợp": a place name, then the lead's role
             verb = verb or _place_then_verb(low, m.end)
             linked = k == last_end or (k > 0 and low[k - 1] in LINKING)
@@ -417,8 +506,7 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
             last_end = m.end
             k = m.end
             continue
-        if k > 0 and k != last_end and low[k - 1] not in LINKING and \
-                _shaped_subject_at(words, low, k, gaz):
+        if k > 0 and k != last_end and low[k - 1] not in LINKING and _shaped_subject_at(words, low, k, gaz):
             cut.add(k)  # a body no list names, then its verb: "… các ấp tập trung chỉ đạo …"
         k += 1
     out = []
@@ -433,9 +521,40 @@ def restore_boundaries(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
 
 # Words after which a body is spoken to or about, not a new lead ("phối hợp với …", "giao …",
 # "báo cáo / đề xuất / tham mưu ủy ban tỉnh xem xét …").
-LINKING = {"với", "cùng", "của", "cho", "và", "giao", "nghị", "cầu", "công", "đạo", "thuộc",
-           "tại", "về", "trình", "gửi", "lên", "hợp", "chẽ", "viên", "chí", "tịch", "thư",
-           "đốc", "trưởng", "phó", "đầu", "tra", "cáo", "xuất", "mưu", "kiến", "ánh"}
+LINKING = {
+    "với",
+    "cùng",
+    "của",
+    "cho",
+    "và",
+    "giao",
+    "nghị",
+    "cầu",
+    "công",
+    "đạo",
+    "thuộc",
+    "tại",
+    "về",
+    "trình",
+    "gửi",
+    "lên",
+    "hợp",
+    "chẽ",
+    "viên",
+    "chí",
+    "tịch",
+    "thư",
+    "đốc",
+    "trưởng",
+    "phó",
+    "đầu",
+    "tra",
+    "cáo",
+    "xuất",
+    "mưu",
+    "kiến",
+    "ánh",
+}
 
 
 def _shaped_subject_at(words: list[str], low: list[str], k: int, gaz: Gazetteer) -> bool:
@@ -459,10 +578,11 @@ def _place_then_verb(low: list[str], end: int) -> bool:
     for p in (end + 1, end + 2):
         two = " ".join(low[p : p + 2])
         place = low[end:p]
-        if (two in LEADFIRST_OK or two in VERB2) and \
-                not any(w in VERB1 or w in LEADFIRST_NEG or w in BRIDGE or w in {"và", "các"}
-                        for w in place) \
-                and not any(" ".join(low[q : q + 2]) in VERB2 | BRIDGE for q in range(end, p)):
+        if (
+            (two in LEADFIRST_OK or two in VERB2)
+            and not any(w in VERB1 or w in LEADFIRST_NEG or w in BRIDGE or w in {"và", "các"} for w in place)
+            and not any(" ".join(low[q : q + 2]) in VERB2 | BRIDGE for q in range(end, p))
+        ):
             return True
     return False
 
@@ -481,16 +601,14 @@ def action_text(words: list[str]) -> str:
     text = re.sub(r"[.]+$", "", text).strip()
     # unpunctuated speech: the start of a closing formula left at the end ("… giải quyết vậy",
     # "… đúng kế hoạch tôi xin")
-    text = re.sub(r"(?:\s+(?:tôi(?: xin)?|vậy(?: thôi)?|thế thôi|nhé|nhá|luôn))+$", "", text,
-                  flags=re.IGNORECASE)
+    text = re.sub(r"(?:\s+(?:tôi(?: xin)?|vậy(?: thôi)?|thế thôi|nhé|nhá|luôn))+$", "", text, flags=re.IGNORECASE)
     return text[:1].upper() + text[1:] if text else text
 
 
 # -- helpers ----------------------------------------------------------------------------
 
 
-def parse_rest(words: list[str], low: list[str], j: int, leads: list[str],
-               gaz: Gazetteer) -> Parsed:
+def parse_rest(words: list[str], low: list[str], j: int, leads: list[str], gaz: Gazetteer) -> Parsed:
     """After the leads: "chủ trì", "phối hợp với …" (supports), then the action."""
     supports: list[str] = []
     j = _skip(low, j, {""})
@@ -530,9 +648,11 @@ def parse_rest(words: list[str], low: list[str], j: int, leads: list[str],
     for extra in _supports_in(words, low, j, gaz):
         if extra not in supports and extra not in leads:
             supports.append(extra)
-    heading = bool(HEADING_ACTION.match(action.lower().strip())) or \
-        (words[-1].endswith(":") and bool(LIST_LEAD_IN.search(action.lower()))) or \
-        (words[-1].endswith(":") and len(action.split()) <= 6 and "sau" in action.lower())
+    heading = (
+        bool(HEADING_ACTION.match(action.lower().strip()))
+        or (words[-1].endswith(":") and bool(LIST_LEAD_IN.search(action.lower())))
+        or (words[-1].endswith(":") and len(action.split()) <= 6 and "sau" in action.lower())
+    )
     return Parsed(leads, action, supports, heading=heading)
 
 
@@ -545,8 +665,7 @@ def _owners(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[l
         if not any(person[0].lower().startswith(t) for t in TITLES):
             return [person[0]], person[1]
         title = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
-        parts = re.split(rf"\s*(?:,|\bvà\b)\s+(?=(?:đồng chí\s+)?(?:{title})\b)", person[0],
-                         flags=re.IGNORECASE)
+        parts = re.split(rf"\s*(?:,|\bvà\b)\s+(?=(?:đồng chí\s+)?(?:{title})\b)", person[0], flags=re.IGNORECASE)
         return [p[:1].upper() + p[1:] for p in parts if p.strip()], person[1]
     # "lãnh đạo địa phương", "lãnh đạo các sở, ngành": the leaders of bodies
     if " ".join(low[i : i + 2]) == "lãnh đạo" and i + 2 < len(words):
@@ -599,8 +718,7 @@ def _agent_span(words: list[str], low: list[str], i: int) -> tuple[list[str], in
         if re.search(r"[.;:]$", words[k - 1]):
             break
         two = " ".join(low[k : k + 2])
-        if two != "phụ trách" and (two in VERB2 or two in LEADFIRST_OK or
-                                   low[k] in {"cần", "phải"}):
+        if two != "phụ trách" and (two in VERB2 or two in LEADFIRST_OK or low[k] in {"cần", "phải"}):
             name = " ".join(words[i:k]).strip(" ,")
             return [name[:1].upper() + name[1:] if not name.startswith("các") else name], k
         if low[k] in {"thời", "năm", "tháng", "ngày", "trong", "trước", "để", "về", "theo"}:
@@ -609,7 +727,7 @@ def _agent_span(words: list[str], low: list[str], i: int) -> tuple[list[str], in
 
 
 def _head_list(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[list[str], int]:
-    """"các Bộ: Kế hoạch và Đầu tư, Tài chính, Y tế" — one head for a list of names."""
+    """ "các Bộ: Kế hoạch và Đầu tư, Tài chính, Y tế" — one head for a list of names."""
     k = i + 1 if i < len(low) and low[i] == "các" else i
     if k >= len(words) or low[k] not in {"bộ", "sở", "ban", "cục"}:
         return [], i
@@ -634,9 +752,8 @@ def _head_list(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tupl
     return (names, j) if len(names) >= 2 else ([], i)
 
 
-def _spoken_head_list(words: list[str], low: list[str], i: int, k: int,
-                      gaz: Gazetteer) -> tuple[list[str], int]:
-    """"các bộ kế hoạch và đầu tư tài nguyên và môi trường tài chính …" as said, without
+def _spoken_head_list(words: list[str], low: list[str], i: int, k: int, gaz: Gazetteer) -> tuple[list[str], int]:
+    """ "các bộ kế hoạch và đầu tư tài nguyên và môi trường tài chính …" as said, without
     commas: one head, then names from the list only (two at least)."""
     if low[i] != "các":
         return [], i
@@ -683,19 +800,21 @@ def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[s
                 if re.search(r"[;:.]$", words[k - 1]):
                     break
                 continue
-        if cased and k > j and not words[k][:1].isupper() and low[k] not in PERSON_WORDS and \
-                words[k] not in {"-", "–"}:
+        if cased and k > j and not words[k][:1].isupper() and low[k] not in PERSON_WORDS and words[k] not in {"-", "–"}:
             break
-        if k > j and ((two in VERB2 and two not in {"phụ trách"}) or low[k] in {"trình", "cần",
-                                                                              "phải"}):
+        if k > j and ((two in VERB2 and two not in {"phụ trách"}) or low[k] in {"trình", "cần", "phải"}):
             break
-        if two == "phụ trách" and not any(" ".join(low[m : m + 2]) in VERB2
-                                           for m in range(k + 2, min(len(words), k + 12))):
+        if two == "phụ trách" and not any(
+            " ".join(low[m : m + 2]) in VERB2 for m in range(k + 2, min(len(words), k + 12))
+        ):
             break  # "phụ trách" is the action here, not part of who
         if _trigger_at(low, k) is not None and k > j:
             break
-        if k > j and low[k] in {"ngay", "trước", "trong", "chậm", "từ", "đến", "hằng", "định",
-                                "thường"} and dl.has_deadline(" ".join(words[k : k + 7])):
+        if (
+            k > j
+            and low[k] in {"ngay", "trước", "trong", "chậm", "từ", "đến", "hằng", "định", "thường"}
+            and dl.has_deadline(" ".join(words[k : k + 7]))
+        ):
             break  # "các đồng chí Bí thư chi bộ ngay trong tuần này rà soát"
         k += 1
         if re.search(r"[;:.]$", words[k - 1]):
@@ -720,8 +839,7 @@ def _supports_in(words: list[str], low: list[str], start: int, gaz: Gazetteer) -
     return found
 
 
-def _new_lead_first(words: list[str], low: list[str], k: int, start: int,
-                    gaz: Gazetteer) -> bool:
+def _new_lead_first(words: list[str], low: list[str], k: int, start: int, gaz: Gazetteer) -> bool:
     """After a comma: a body, then its own verb, in a clause that already assigns a task."""
     m = gaz.match(words, k)
     if m is None or m.end >= len(words) or words[m.end - 1].endswith(","):
@@ -783,8 +901,12 @@ def _near(words: list[str], target: str) -> bool:
 
 
 def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
-    if i < len(low) and low[i] in GIAO_SOUNDALIKES and i + 1 < len(low) and \
-            low[i + 1] in {"cho", "sở", "ban", "công", "ubnd", "văn", "các", "đồng"}:
+    if (
+        i < len(low)
+        and low[i] in GIAO_SOUNDALIKES
+        and i + 1 < len(low)
+        and low[i + 1] in {"cho", "sở", "ban", "công", "ubnd", "văn", "các", "đồng"}
+    ):
         low = [*low[:i], "giao", *low[i + 1 :]]
     if i > 0 and low[i - 1] in {"được", "đã được", "bị"}:
         return None  # "X được giao / được phân công": X is the lead, not an assigner
@@ -795,11 +917,9 @@ def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
     for t in TRIGGERS:
         if tuple(low[i : i + len(t)]) == t:
             nxt = low[i + len(t)] if i + len(t) < len(low) else ""
-            if t == ("giao",) and nxt in {"thông", "dịch", "lưu", "đất", "rừng", "nhận", "việc",
-                                          "nhiệm"}:
+            if t == ("giao",) and nxt in {"thông", "dịch", "lưu", "đất", "rừng", "nhận", "việc", "nhiệm"}:
                 return None
-            if t in {("đề", "nghị"), ("yêu", "cầu")} and nxt in {"của", "này", "nêu", "trên",
-                                                                  "tại", "đó", "về"}:
+            if t in {("đề", "nghị"), ("yêu", "cầu")} and nxt in {"của", "này", "nêu", "trên", "tại", "đó", "về"}:
                 return None
             if t == ("chỉ", "đạo") and i > 0:
                 return None
@@ -815,12 +935,18 @@ def _prefix_ok(words: list[str], low: list[str], gaz: Gazetteer) -> bool:
     # "Sau buổi kiểm tra thực tế, Chủ tịch UBND huyện yêu cầu …": an opening phrase, then
     # the assigner; only the part after the last comma must be the assigner
     comma = max((k for k, w in enumerate(words[:-1]) if w.endswith(",")), default=None)
-    if comma is not None and not re.search(r"[.;:]$", " ".join(words[: comma + 1])) and \
-            _prefix_ok(words[comma + 1 :], low[comma + 1 :], gaz):
+    if (
+        comma is not None
+        and not re.search(r"[.;:]$", " ".join(words[: comma + 1]))
+        and _prefix_ok(words[comma + 1 :], low[comma + 1 :], gaz)
+    ):
         return True
-    if len(words) <= 8 and not re.search(r"[.;:]$", " ".join(words[:-1])) and \
-            not any(" ".join(low[k : k + 2]) in VERB2 - ASSIGNER_NOUNS or low[k] in VERB1
-                    for k in range(len(low))) and not dl.has_deadline(" ".join(words)):
+    if (
+        len(words) <= 8
+        and not re.search(r"[.;:]$", " ".join(words[:-1]))
+        and not any(" ".join(low[k : k + 2]) in VERB2 - ASSIGNER_NOUNS or low[k] in VERB1 for k in range(len(low)))
+        and not dl.has_deadline(" ".join(words))
+    ):
         return True
     names, j = _units(words, low, 0, gaz)
     if names and all(w in PREFIX_OK or not w for w in low[j:]):
@@ -830,20 +956,53 @@ def _prefix_ok(words: list[str], low: list[str], gaz: Gazetteer) -> bool:
 
 
 def _skip_intro(words: list[str], low: list[str], i: int) -> int:
-    intro = {"đồng", "thời", "và", "còn", "riêng", "ngoài", "ra", "bên", "phía", "cạnh", "đó",
-             "tiếp", "rồi",
-             "theo", "cuối", "cùng", "trước", "mắt", "thì", "là", "tôi", "xin", "đối", "với",
-             "sau", "đây", ""}
+    intro = {
+        "đồng",
+        "thời",
+        "và",
+        "còn",
+        "riêng",
+        "ngoài",
+        "ra",
+        "bên",
+        "phía",
+        "cạnh",
+        "đó",
+        "tiếp",
+        "rồi",
+        "theo",
+        "cuối",
+        "cùng",
+        "trước",
+        "mắt",
+        "thì",
+        "là",
+        "tôi",
+        "xin",
+        "đối",
+        "với",
+        "sau",
+        "đây",
+        "",
+    }
     # "Trong đó Ngân hàng Nhà nước …", "Trước hết, …", "Cụ thể, …"
-    if " ".join(low[i : i + 2]) in {"trong đó", "trước hết", "sau đó", "cụ thể", "mặt khác",
-                                    "theo đó", "trong khi", "anh em", "chị em"}:
+    if " ".join(low[i : i + 2]) in {
+        "trong đó",
+        "trước hết",
+        "sau đó",
+        "cụ thể",
+        "mặt khác",
+        "theo đó",
+        "trong khi",
+        "anh em",
+        "chị em",
+    }:
         i += 2  # "anh em Văn phòng tổng hợp …": the people of a body, said as the body
     while i < len(words) and low[i] in intro:
         two = " ".join(low[i : i + 2])
         if low[i] == "đồng" and two != "đồng thời":
             break
-        if two == "đối với" or (low[i] == "trước" and two != "trước mắt") or \
-                (low[i] == "sau" and two != "sau đây"):
+        if two == "đối với" or (low[i] == "trước" and two != "trước mắt") or (low[i] == "sau" and two != "sau đây"):
             break
         i += 1
     return i

@@ -18,21 +18,27 @@ from drafting.meeting import Meeting
 from drafting.text import Sentence
 from transcribe.transcript import Segment, Transcript
 
-LEAD_IN = re.compile(r"(?:kết luận|chỉ đạo|thống nhất|giao nhiệm vụ|yêu cầu)(?: [^.:;]{0,30})?"
-                     r"(?: như sau)?\s*:(?=\s*$)|(?:kết luận|chỉ đạo|thống nhất)[^.:;]{0,30}"
-                     r"như sau\s*:")
+LEAD_IN = re.compile(
+    r"(?:kết luận|chỉ đạo|thống nhất|giao nhiệm vụ|yêu cầu)(?: [^.:;]{0,30})?"
+    r"(?: như sau)?\s*:(?=\s*$)|(?:kết luận|chỉ đạo|thống nhất)[^.:;]{0,30}"
+    r"như sau\s*:"
+)
 # Closing formulas end the conclusion; they never start it ("Tôi xin kết luận như vậy, đề nghị
 # các đồng chí triển khai thực hiện.").
-CLOSING = re.compile(r"kết luận(?: lại)?(?: chỉ đạo)?,? (?:như vậy|như thế|như trên|đến đây)"
-                     r"|trên đây là (?:một số )?(?:ý kiến )?kết luận"
-                     r"|^(?:tôi )?(?:xin )?(?:kết luận|chốt lại) (?:vậy|thế)\b")
-END_CUES = re.compile(r"thông báo (?:để|cho) .{0,120}biết|^nơi nhận|chúc các đồng chí|"
-                      r"^(?:(?:hết|vậy thôi|thế thôi|rồi)[,.]?\s+)?(?:tôi )?(?:xin )?cảm ơn"
-                      r"|bế mạc cuộc họp|kết luận(?: lại)?,? (?:như vậy|như thế|như trên|đến đây)"
-                      r"|trên đây là (?:một số )?(?:ý kiến )?kết luận"
-                      r"|^(?:đề nghị|yêu cầu) các (?:đồng chí|đơn vị|cơ quan)[^.]{0,40}"
-                      r"(?:triển khai|thực hiện)(?: thực hiện)?(?: nghiêm túc)?[.!]?$",
-                      re.IGNORECASE)
+CLOSING = re.compile(
+    r"kết luận(?: lại)?(?: chỉ đạo)?,? (?:như vậy|như thế|như trên|đến đây)"
+    r"|trên đây là (?:một số )?(?:ý kiến )?kết luận"
+    r"|^(?:tôi )?(?:xin )?(?:kết luận|chốt lại) (?:vậy|thế)\b"
+)
+END_CUES = re.compile(
+    r"thông báo (?:để|cho) .{0,120}biết|^nơi nhận|chúc các đồng chí|"
+    r"^(?:(?:hết|vậy thôi|thế thôi|rồi)[,.]?\s+)?(?:tôi )?(?:xin )?cảm ơn"
+    r"|bế mạc cuộc họp|kết luận(?: lại)?,? (?:như vậy|như thế|như trên|đến đây)"
+    r"|trên đây là (?:một số )?(?:ý kiến )?kết luận"
+    r"|^(?:đề nghị|yêu cầu) các (?:đồng chí|đơn vị|cơ quan)[^.]{0,40}"
+    r"(?:triển khai|thực hiện)(?: thực hiện)?(?: nghiêm túc)?[.!]?$",
+    re.IGNORECASE,
+)
 
 
 def concluding_part(transcript: Transcript, meeting: Meeting) -> list[Segment]:
@@ -45,15 +51,18 @@ def concluding_part(transcript: Transcript, meeting: Meeting) -> list[Segment]:
     if cue is not None:
         idx, pos = cue
         seg = segs[idx]
-        rest = re.sub(r"^[^\w]*(?:như sau|sau đây|(?:một số|mấy|các) (?:nội dung|vấn đề|ý|việc)"
-                      r"(?: chính| cụ thể)?(?: như sau| sau đây| sau)?)?[\s:.,]*",
-                      "", seg.text[pos:], flags=re.IGNORECASE)
+        rest = re.sub(
+            r"^[^\w]*(?:như sau|sau đây|(?:một số|mấy|các) (?:nội dung|vấn đề|ý|việc)"
+            r"(?: chính| cụ thể)?(?: như sau| sau đây| sau)?)?[\s:.,]*",
+            "",
+            seg.text[pos:],
+            flags=re.IGNORECASE,
+        )
         first = Segment(seg.id, seg.start, seg.end, rest, speaker=seg.speaker)
         # whoever says the cue is the chair from here on; a short "vâng" from someone
         # else does not end the conclusion
         speaker = chair or seg.speaker
-        tail = [s for s in segs[idx + 1 :]
-                if not speaker or not s.speaker or s.speaker == speaker]
+        tail = [s for s in segs[idx + 1 :] if not speaker or not s.speaker or s.speaker == speaker]
         return [first, *tail] if rest.strip() else tail
     turns = _turns(segs)
     if any(s.speaker for s in segs) and turns:
@@ -96,11 +105,12 @@ def _find_cue(segs: list[Segment], chair: str | None) -> tuple[int, int] | None:
 
 
 def _cited(low: str, start: int, end: int) -> bool:
-    """"theo Kết luận về dự án …", "trên cơ sở kết luận của Ủy ban Thường vụ Quốc hội":
+    """ "theo Kết luận về dự án …", "trên cơ sở kết luận của Ủy ban Thường vụ Quốc hội":
     someone else's conclusion named, not this one opening."""
-    return bool(re.search(r"(?:theo|tại|căn cứ|cơ sở|thực hiện|triển khai|các|những)\s+$",
-                          low[max(0, start - 15) : start])
-                or re.match(r"\s*(?:của|về|tại)\b", low[end:]))
+    return bool(
+        re.search(r"(?:theo|tại|căn cứ|cơ sở|thực hiện|triển khai|các|những)\s+$", low[max(0, start - 15) : start])
+        or re.match(r"\s*(?:của|về|tại)\b", low[end:])
+    )
 
 
 def _closing(low: str, start: int, end: int) -> bool:
@@ -129,8 +139,7 @@ def until_closing(sentences: list[Sentence]) -> list[Sentence]:
             keep.append(tok)
             pos += len(tok.text) + 1
         if len(keep) >= 4:
-            return [*sentences[:k], Sentence(keep, item=s.item, item_start=s.item_start,
-                                             bullet=s.bullet)]
+            return [*sentences[:k], Sentence(keep, item=s.item, item_start=s.item_start, bullet=s.bullet)]
         return sentences[:k]
     return sentences
 

@@ -27,16 +27,20 @@ _NUMBER_AFTER = {"ngày": 31, "tháng": 12, "quý": 4, "năm": 9999}
 _NUMBER_BEFORE_UNIT = {"trong", "vòng", "sau", "quá", "đa", "hạn", "là", "kỳ"}
 _UNITS = {"ngày", "tuần", "tháng", "năm", "quý"}
 
-_MARK = (r"(?:chậm nhất(?:\s+(?:là|vào|trước))?|trước|không quá|hạn chót|đến hết|đến|tới|hết"
-         r"|vào|xong|trong|kịp)")
+_MARK = (
+    r"(?:chậm nhất(?:\s+(?:là|vào|trước))?|trước|không quá|hạn chót|đến hết|đến|tới|hết"
+    r"|vào|xong|trong|kịp)"
+)
 _DATE = re.compile(
     rf"(?:(?P<mark>{_MARK})\s+)?"
     r"(?:(?P<hh>\d{1,2})\s*(?:giờ|h)(?:\s*\d{1,2}(?:\s*phút)?)?(?:\s+(?:sáng|chiều|tối))?,?\s+)?"
     r"(?P<ngay>ngày\s+)?(?P<d>\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)(?P<m>\d{1,2})"
     r"(?:\s*(?:/|-|\.|\s+năm\s+)(?P<y>\d{4}))?(?![\d/])"
 )
-_PERIOD_MARK = (r"(?:chậm nhất(?: là)?(?: trong)?|trong|trước|đến hết|hết|cuối|đầu|giữa|ngay trong"
-                r"|xong trong|từ nay đến cuối)")
+_PERIOD_MARK = (
+    r"(?:chậm nhất(?: là)?(?: trong)?|trong|trước|đến hết|hết|cuối|đầu|giữa|ngay trong"
+    r"|xong trong|từ nay đến cuối)"
+)
 _MONTH = re.compile(
     rf"(?P<mark>{_PERIOD_MARK})\s+tháng\s+(?:(?P<m>\d{{1,2}})(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{{4}})"
     r"|\s+năm\s+(?P<yrel>nay|tới|sau)|\s+này(?![\wà-ỹ]))?|(?P<rel>này|tới|sau))(?!\s*ngày)"
@@ -54,10 +58,14 @@ _RELATIVE = re.compile(
     r"(?P<n>\d{1,3})\s+(?P<unit>ngày\s+làm\s+việc|ngày|tuần|tháng|năm)"
     r"(?P<tail>\s+(?:kể\s+từ|tính\s+từ|từ)\s+(?:ngày\s+)?[^,.;]{1,40}?(?=[,.;]|$|\s+(?:và|để)\s))?"
 )
-_WEEK = re.compile(r"(?P<mark>(?:chậm nhất\s+(?:là\s+)?|trước\s+)?(?:cuối|trong|ngay trong|hết))"
-                   r"\s+tuần\s+(?P<rel>này|tới|sau)")
-_TET = re.compile(r"(?P<mark>trước|ngay sau)\s+(?:kỳ\s+nghỉ\s+)?tết(?:\s+nguyên\s+đán)?"
-                  r"(?:\s+(?P<y>\d{4}))?")
+_WEEK = re.compile(
+    r"(?P<mark>(?:chậm nhất\s+(?:là\s+)?|trước\s+)?(?:cuối|trong|ngay trong|hết))"
+    r"\s+tuần\s+(?P<rel>này|tới|sau)"
+)
+_TET = re.compile(
+    r"(?P<mark>trước|ngay sau)\s+(?:kỳ\s+nghỉ\s+)?tết(?:\s+nguyên\s+đán)?"
+    r"(?:\s+(?P<y>\d{4}))?"
+)
 _RECURRING = re.compile(
     r"(?:(?:trước|vào|chậm nhất)\s+)?ngày\s+\d{1,2}\s+(?:hằng|hàng)\s+(?:tháng|quý)"
     r"|thường xuyên|thường kỳ|định kỳ(?:\s+(?:hằng|hàng)\s+(?:ngày|tuần|tháng|quý|năm)"
@@ -118,8 +126,7 @@ def find_all(text: str, ref: date) -> list[Found]:
     """Every deadline mention in `text`, non-overlapping, in order."""
     norm, spans = _normalise(text)
     hits: list[tuple[int, int, Deadline]] = []
-    for finder in (_dates, _tet, _relative, _weeks, _months, _quarters, _years, _events,
-                   _recurring):
+    for finder in (_dates, _tet, _relative, _weeks, _months, _quarters, _years, _events, _recurring):
         for start, end, dl in finder(norm, ref):
             if all(end <= s or start >= e for s, e, _ in hits):
                 hits.append((start, end, dl))
@@ -153,10 +160,12 @@ def _vn_holidays(year: int) -> holidays.HolidayBase:
 
 # The date of a cited document ("Tờ trình số 45/TTr-SXD ngày 12/10/2023", "Quyết định
 # 123/QĐ-UBND, ngày …", "ban hành ngày …") says when it was signed, not when work is due.
-_CITED = re.compile(r"(?:số\s+\S+|\d+/[\w.đ-]+|(?:ban hành|ký|ký ban hành|có hiệu lực từ)"
-                    r"(?:\s+(?:từ|vào))?|(?:biên bản|tờ trình|công văn|quyết định|thông báo|"
-                    r"kết luận|nghị quyết|báo cáo|văn bản|chỉ thị|kế hoạch|công điện|hội nghị|"
-                    r"cuộc họp|phiên họp|buổi làm việc)(?:\s+[^\s,.;]+){0,2})\s*,?\s*$")
+_CITED = re.compile(
+    r"(?:số\s+\S+|\d+/[\w.đ-]+|(?:ban hành|ký|ký ban hành|có hiệu lực từ)"
+    r"(?:\s+(?:từ|vào))?|(?:biên bản|tờ trình|công văn|quyết định|thông báo|"
+    r"kết luận|nghị quyết|báo cáo|văn bản|chỉ thị|kế hoạch|công điện|hội nghị|"
+    r"cuộc họp|phiên họp|buổi làm việc)(?:\s+[^\s,.;]+){0,2})\s*,?\s*$"
+)
 
 
 def _dates(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:
@@ -184,8 +193,7 @@ def _tet(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:
             tet = [d for d, name in _vn_holidays(y).items() if "Lunar New Year" in name]
             if tet and (m.group("y") or min(tet) > ref):
                 first = min(tet)
-                due = first - timedelta(days=1) if m.group("mark") == "trước" else max(tet) + \
-                    timedelta(days=1)
+                due = first - timedelta(days=1) if m.group("mark") == "trước" else max(tet) + timedelta(days=1)
                 yield m.start(), m.end(), Deadline("date", due)
                 break
 
@@ -327,7 +335,7 @@ def _normalise(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
         if parsed:
             value, used = parsed
             last = tokens[i + used - 1]
-            trail = last[2][len(last[2].rstrip(",.;:!?)")):]
+            trail = last[2][len(last[2].rstrip(",.;:!?)")) :]
             pieces.append((str(value) + trail, tokens[i][0], last[1]))
             i += used
         else:
@@ -346,8 +354,11 @@ def _to_original(spans: list[tuple[int, int, int, int]], start: int, end: int) -
     if not inside:
         return 0, 0
     first, last = inside[0], inside[-1]
-    o_start = first[2] + max(0, min(start - first[0], first[3] - first[2])) \
-        if first[1] - first[0] == first[3] - first[2] else first[2]
+    o_start = (
+        first[2] + max(0, min(start - first[0], first[3] - first[2]))
+        if first[1] - first[0] == first[3] - first[2]
+        else first[2]
+    )
     o_end = last[3] - max(0, last[1] - end) if last[1] - last[0] == last[3] - last[2] else last[3]
     return o_start, o_end
 

@@ -59,16 +59,19 @@ class Kind:
 
 NONE = "none"  # Deadline.kind when no deadline was said
 
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("date", "Ngày cụ thể", Follow.DATE, 0, "trước", "ngày {date}"),
-    Kind("month", "Trong tháng", Follow.DATE, 1, "trong", "tháng {month}/{year}"),
-    Kind("quarter", "Trong quý", Follow.DATE, 1, "trong", "quý {quarter}/{year}"),
-    Kind("year", "Trong năm", Follow.DATE, 1, "trong", "năm {year}"),
-    Kind("relative", "Trong một khoảng thời gian", Follow.COUNTED, 2),
-    Kind("recurring", "Thường xuyên, định kỳ", Follow.ONGOING, 4, place=Place.BEFORE),
-    Kind("event", "Khi có sự việc, điều kiện", Follow.EVENT, 3, place=Place.AFTER),
-    Kind(NONE, "Chưa có thời hạn", Follow.NONE, None, place=Place.AFTER),
-)}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("date", "Ngày cụ thể", Follow.DATE, 0, "trước", "ngày {date}"),
+        Kind("month", "Trong tháng", Follow.DATE, 1, "trong", "tháng {month}/{year}"),
+        Kind("quarter", "Trong quý", Follow.DATE, 1, "trong", "quý {quarter}/{year}"),
+        Kind("year", "Trong năm", Follow.DATE, 1, "trong", "năm {year}"),
+        Kind("relative", "Trong một khoảng thời gian", Follow.COUNTED, 2),
+        Kind("recurring", "Thường xuyên, định kỳ", Follow.ONGOING, 4, place=Place.BEFORE),
+        Kind("event", "Khi có sự việc, điều kiện", Follow.EVENT, 3, place=Place.AFTER),
+        Kind(NONE, "Chưa có thời hạn", Follow.NONE, None, place=Place.AFTER),
+    )
+}
 
 
 def kind_of(name: str) -> Kind:

@@ -22,8 +22,10 @@ ROMAN_Q = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # What the column adds to a counted deadline; a reading aid, not part of the deadline
 ESTIMATE = re.compile(r"\s*\(dự kiến đến [^)]*\)")
 # Number words: a date said with them is rewritten in digits ("năm" is also five)
-SAID = re.compile(r"\b(?:một|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tám|chín|mười|mươi|giêng|chạp|nay|"
-                  r"này|tới)\b")
+SAID = re.compile(
+    r"\b(?:một|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tám|chín|mười|mươi|giêng|chạp|nay|"
+    r"này|tới)\b"
+)
 SPOKEN_MARK = re.compile(r"^(.*?)(?=\s*(?:\d|ngày|tháng|quý|năm))")
 
 
@@ -75,12 +77,16 @@ def without_estimate(cell: str) -> str:
 
 
 def period(k: Kind, due: date, style: Style) -> str:
-    """"ngày 15/09/2026", "quý III/2026": the kind's period for `due`, no mark; "" for a
+    """ "ngày 15/09/2026", "quý III/2026": the kind's period for `due`, no mark; "" for a
     kind written as said."""
     if k.period is None:
         return ""
-    return k.period.format(date=_date(due, style), month=style.month.format(m=due.month),
-                           quarter=ROMAN_Q[(due.month - 1) // 3 + 1], year=due.year)
+    return k.period.format(
+        date=_date(due, style),
+        month=style.month.format(m=due.month),
+        quarter=ROMAN_Q[(due.month - 1) // 3 + 1],
+        year=due.year,
+    )
 
 
 def digits(text: str, ref: date) -> str:
@@ -108,8 +114,7 @@ def _spoken(d: Deadline, said: str) -> str:
         mark = SPOKEN_MARK.match(low)
         lead = (mark.group(1).strip() + " ") if mark and mark.group(1).strip() else ""
         return lead + period(k, d.due, SPOKEN)
-    if k.follow is Follow.COUNTED and re.search(r"(\d+|[^\d]+?)\s+(ngày làm việc|ngày|tuần|tháng|năm)",
-                                                low):
+    if k.follow is Follow.COUNTED and re.search(r"(\d+|[^\d]+?)\s+(ngày làm việc|ngày|tuần|tháng|năm)", low):
         norm, _ = dl._normalise(said)
         return norm.lstrip()
     return ""

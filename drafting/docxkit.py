@@ -28,8 +28,12 @@ DIGIT_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")  # "15-9-2026": not broken across l
 # The body font by story part (the document new_document made, its headers): add_run reads it
 # here, not from the Normal style, whose lookup by name cost a third of a notice's rendering.
 _FONTS: "WeakKeyDictionary[Part, str]" = WeakKeyDictionary()
-ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-         "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
 
 
 def layout(fmt: str) -> dict[str, Any]:
@@ -84,13 +88,18 @@ def new_document(page: PageStyle | None = None) -> DocumentType:
 def text_width_mm(doc: DocumentType) -> float:
     """The width between the first section's margins."""
     section = doc.sections[0]
-    width = (section.page_width or Mm(210)) - (section.left_margin or 0) \
-        - (section.right_margin or 0)
+    width = (section.page_width or Mm(210)) - (section.left_margin or 0) - (section.right_margin or 0)
     return Length(width).mm
 
 
-def add_run(p: Paragraph, text: str, size: float | None = None, bold: bool = False,
-            italic: bool = False, underline: bool = False):
+def add_run(
+    p: Paragraph,
+    text: str,
+    size: float | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+):
     text = xml_safe(text)
     run = p.add_run(text)
     if DIGIT_HYPHEN.search(text):
@@ -143,9 +152,18 @@ def xml_safe(text: str) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def para(container, text: str = "", size: float | None = None, bold: bool = False,
-         italic: bool = False, underline: bool = False, align: str = "justify",
-         indent_mm: float = 0, after_pt: float = 0, before_pt: float = 0) -> Paragraph:
+def para(
+    container,
+    text: str = "",
+    size: float | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    align: str = "justify",
+    indent_mm: float = 0,
+    after_pt: float = 0,
+    before_pt: float = 0,
+) -> Paragraph:
     p = container.add_paragraph()
     p.alignment = ALIGN[align]
     if indent_mm:
@@ -197,8 +215,16 @@ _WIDTH = {"upper": 0.70, "lower": 0.47, "space": 0.25, "other": 0.50}
 
 def text_length_mm(text: str, size_pt: float, bold: bool = False) -> float:
     """About how long a line of text is when printed (for rules ⅓–½ of the words)."""
-    ems = sum(_WIDTH["space"] if c.isspace() else _WIDTH["upper"] if c.isupper() else
-              _WIDTH["lower"] if c.isalpha() else _WIDTH["other"] for c in text)
+    ems = sum(
+        _WIDTH["space"]
+        if c.isspace()
+        else _WIDTH["upper"]
+        if c.isupper()
+        else _WIDTH["lower"]
+        if c.isalpha()
+        else _WIDTH["other"]
+        for c in text
+    )
     return ems * size_pt * (1.04 if bold else 1.0) * 25.4 / 72
 
 
@@ -238,8 +264,7 @@ def repeat_header(row) -> None:
     tr_pr.append(el)
 
 
-def page_numbers(doc: DocumentType, size: float, align: str = "center",
-                 where: str = "header") -> None:
+def page_numbers(doc: DocumentType, size: float, align: str = "center", where: str = "header") -> None:
     """Page numbers from page 2: nothing on the first page."""
     section = doc.sections[0]
     section.different_first_page_header_footer = True

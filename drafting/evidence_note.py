@@ -79,8 +79,7 @@ def apply(task: Task, note: str, text: str | None = None) -> None:
     task.quote = quote.group(1).strip() if quote else ""
     task.evidence = Evidence()
     if clocks:
-        task.evidence = Evidence([], float(clocks[0]),
-                                 float(clocks[1] if len(clocks) > 1 else clocks[0]))
+        task.evidence = Evidence([], float(clocks[0]), float(clocks[1] if len(clocks) > 1 else clocks[0]))
 
 
 def plain(text: str) -> str:

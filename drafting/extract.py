@@ -16,8 +16,9 @@ from drafting.wording import opening
 from transcribe.transcript import AudioInfo, Segment, Transcript, nfc
 
 
-def extract(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer | None = None,
-            llm: llm_mod.LLMClient | None = None) -> Conclusion:
+def extract(
+    transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer | None = None, llm: llm_mod.LLMClient | None = None
+) -> Conclusion:
     """Items and tasks of the chair's conclusion, with the opening paragraph.
 
     `llm`: an on-prem model to ask first (the rules when it fails); None: the rules alone.
@@ -42,8 +43,9 @@ def extract(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer | Non
     )
 
 
-def extract_text(text: str, meeting: Meeting, gazetteer: Gazetteer | None = None,
-                 llm: llm_mod.LLMClient | None = None) -> Conclusion:
+def extract_text(
+    text: str, meeting: Meeting, gazetteer: Gazetteer | None = None, llm: llm_mod.LLMClient | None = None
+) -> Conclusion:
     """The same, from written text (a notice, or remarks typed up): one segment per line."""
     return extract(text_transcript(text), meeting, gazetteer, llm)
 

@@ -57,8 +57,11 @@ class Gazetteer:
             self.by_len.setdefault(n, {})[k] = canon
         self.max_len = max(self.by_len, default=1)
         # first words of every name and head: where a name can start at all
-        self.first_words = {k.split()[0] for names in self.by_len.values() for k in names} | \
-            {h.split()[0] for h in HEAD_PHRASES} | {"các"}
+        self.first_words = (
+            {k.split()[0] for names in self.by_len.values() for k in names}
+            | {h.split()[0] for h in HEAD_PHRASES}
+            | {"các"}
+        )
 
     @classmethod
     def load(cls, *extra: str | Path | Glossary | None) -> "Gazetteer":
@@ -76,11 +79,9 @@ class Gazetteer:
                 for variant in (term.text, *term.aliases):
                     # "chính trị - xã hội" is also written "chính trị-xã hội", "Lao động-Thương
                     # binh": the same key over a different number of written words
-                    for form in {variant, re.sub(r"\s*-\s*", "-", variant),
-                                 re.sub(r"\s*-\s*", " - ", variant)}:
+                    for form in {variant, re.sub(r"\s*-\s*", "-", variant), re.sub(r"\s*-\s*", " - ", variant)}:
                         names.append((key(form), term.text, len(form.split())))
-        people = Glossary([t for g in glossaries for t in g.terms
-                           if t.kind in ("person", "title")])
+        people = Glossary([t for g in glossaries for t in g.terms if t.kind in ("person", "title")])
         return cls(names, people)
 
     def person(self, text: str) -> str:
@@ -101,15 +102,18 @@ class Gazetteer:
             if canon:
                 best = (i + n, canon)
                 break
-        if best is not None and best[0] == i + 1 and not words[i][:1].isupper() and \
-                " ".join(keys[i : i + 2]) in VERB2:
+        if best is not None and best[0] == i + 1 and not words[i][:1].isupper() and " ".join(keys[i : i + 2]) in VERB2:
             best = None  # "báo cáo": the verb, not the newspaper "Báo"
         if best is None and fuzzy:
             best = self._fuzzy(words, i)
-        if best is None or (best[0] - i <= 2 and best[0] < len(words) and
-                            words[best[0]][:1].isupper() and keys[best[0]] not in LEVEL_WORDS
-                            and keys[best[0]] not in HEADS
-                            and not re.search(r"[,.;:]$", words[best[0] - 1])):
+        if best is None or (
+            best[0] - i <= 2
+            and best[0] < len(words)
+            and words[best[0]][:1].isupper()
+            and keys[best[0]] not in LEVEL_WORDS
+            and keys[best[0]] not in HEADS
+            and not re.search(r"[,.;:]$", words[best[0] - 1])
+        ):
             # "Văn phòng Điều phối nông thôn mới": a generic head with a proper name after it
             longer = self._by_head(words, keys, i)
             if longer and (best is None or longer[0] > best[0]):
@@ -122,9 +126,13 @@ class Gazetteer:
             return None  # "Thành ủy viên, Phó Chủ tịch …": a member's title, not the body
         if not level:  # a proper name after a short one, in written text ("Báo Lào Cai")
             place: list[str] = []
-            while end < len(words) and len(place) < 3 and words[end][:1].isupper() \
-                    and not _body_at(words, keys, end, place) \
-                    and not re.search(r"[,.;:]$", words[end - 1]):
+            while (
+                end < len(words)
+                and len(place) < 3
+                and words[end][:1].isupper()
+                and not _body_at(words, keys, end, place)
+                and not re.search(r"[,.;:]$", words[end - 1])
+            ):
                 place.append(words[end].rstrip(",.;:"))
                 end += 1
             level = " ".join(place)
@@ -158,8 +166,7 @@ class Gazetteer:
                 continue
             window = key(" ".join(words[i : i + n]))
             for k, canon in self.by_len.get(n, {}).items():
-                if fuzz.ratio(window[:3], k[:3]) < RULES.name_first_syllables or \
-                        canon.startswith("các "):
+                if fuzz.ratio(window[:3], k[:3]) < RULES.name_first_syllables or canon.startswith("các "):
                     continue  # a group ("các xã, phường") is never guessed: "các xã hướng dẫn"
                 score = fuzz.ratio(window, k) / 100
                 same = sum(1 for a, b in zip(window.split(), k.split(), strict=False) if a == b)
@@ -182,16 +189,27 @@ class Gazetteer:
         if keys[i] == "các" and i + 1 < len(words) and keys[i + 1] in GROUP_NOUNS:
             end = _group_end(words, keys, i + 1)
             # "Các Ban Xây dựng Đảng": a written name after the group noun
-            while end < len(words) and end - i < 8 and words[end][:1].isupper() and \
-                    not re.search(r"[,.;:]$", words[end - 1]) and not _head_len(keys, end):
+            while (
+                end < len(words)
+                and end - i < 8
+                and words[end][:1].isupper()
+                and not re.search(r"[,.;:]$", words[end - 1])
+                and not _head_len(keys, end)
+            ):
                 end += 1
             # "các cơ quan, đơn vị, địa phương", "các đảng ủy, tỉnh ủy, thành ủy": a list
-            while end + 1 < len(words) and (words[end - 1].endswith(",") or (
-                    not re.search(r"[.;:]$", words[end - 1]) and
-                    " ".join(keys[end : end + 2]) in {"đơn vị", "địa phương", "cơ quan"})) and \
-                    (keys[end] in GROUP_NOUNS or keys[end] in {"tỉnh", "thành", "quận", "thị"}) \
-                    and (words[end][:1].islower()
-                         or not self.by_len.get(2, {}).get(" ".join(keys[end : end + 2]))):
+            while (
+                end + 1 < len(words)
+                and (
+                    words[end - 1].endswith(",")
+                    or (
+                        not re.search(r"[.;:]$", words[end - 1])
+                        and " ".join(keys[end : end + 2]) in {"đơn vị", "địa phương", "cơ quan"}
+                    )
+                )
+                and (keys[end] in GROUP_NOUNS or keys[end] in {"tỉnh", "thành", "quận", "thị"})
+                and (words[end][:1].islower() or not self.by_len.get(2, {}).get(" ".join(keys[end : end + 2])))
+            ):
                 end = _group_end(words, keys, end)
             # "… trực thuộc Trung ương", "… tham mưu của Tỉnh ủy", "… chuyên môn"
             for tail in GROUP_TAILS:
@@ -206,8 +224,11 @@ class Gazetteer:
         head = _head_len(keys, i)
         if not head or i + head >= len(words):
             return None
-        if keys[i] in AMBIGUOUS_HEADS and not words[i][:1].isupper() and (
-                head == 1 or " ".join(keys[i : i + head]) in AMBIGUOUS_HEAD_PHRASES):
+        if (
+            keys[i] in AMBIGUOUS_HEADS
+            and not words[i][:1].isupper()
+            and (head == 1 or " ".join(keys[i : i + head]) in AMBIGUOUS_HEAD_PHRASES)
+        ):
             # "thanh tra các dự án", "báo cáo": a verb, not a body; "tập đoàn", "công ty",
             # "ngân hàng" are bodies even in lower case
             return None
@@ -217,8 +238,7 @@ class Gazetteer:
             if end > j and re.search(r"[.;:]$", words[end - 1]):
                 break
             # "Trung tâm Văn hóa, Thông tin và Thể thao": a comma inside a written name
-            if end > j and words[end - 1].endswith(",") and (not words[end][:1].isupper()
-                                                             or _head_len(keys, end)):
+            if end > j and words[end - 1].endswith(",") and (not words[end][:1].isupper() or _head_len(keys, end)):
                 break
             two = " ".join(keys[end : end + 2])
             if two in VERB2 or two in STOP_BIGRAMS:
@@ -240,8 +260,7 @@ class Gazetteer:
             return None
         return end, " ".join(words[i:end]).strip(",.;:")
 
-    def _level(self, words: list[str], keys: Sequence[str], end: int,
-               canon: str = "") -> tuple[int, str]:
+    def _level(self, words: list[str], keys: Sequence[str], end: int, canon: str = "") -> tuple[int, str]:
         if end > 0 and re.search(r"[,.;:]$", words[end - 1]):
             return end, ""
         for phrase, printed in sorted(LEVEL_PHRASES.items(), key=lambda p: -len(p[0])):
@@ -250,16 +269,20 @@ class Gazetteer:
             n = len(phrase.split())
             raw = words[end : end + n + 2]
             if "," not in printed:  # "ngành tỉnh, Ủy ban …" is not "Tỉnh ủy"
-                raw = raw[: next((k + 1 for k, w in enumerate(raw) if w.endswith(",")),
-                                 len(raw))]
+                raw = raw[: next((k + 1 for k, w in enumerate(raw) if w.endswith(",")), len(raw))]
             for size in range(1, len(raw) + 1):  # phrases may carry commas as written
                 window = key(" ".join(raw[:size]))
                 # tone errors ("công an tình") only where no other word reads the same
                 # ("quản" is not "quận")
-                if window == phrase or (phrase in {"tỉnh", "huyện", "tỉnh ủy", "huyện ủy"}
-                                        and plain(window) == plain(phrase)
-                                        # "Bộ … tính toán": a verb, not "tỉnh"
-                                        and " ".join(keys[end : end + 2]) not in VERB2):
+                if (
+                    window == phrase
+                    or (
+                        phrase in {"tỉnh", "huyện", "tỉnh ủy", "huyện ủy"}
+                        and plain(window) == plain(phrase)
+                        # "Bộ … tính toán": a verb, not "tỉnh"
+                        and " ".join(keys[end : end + 2]) not in VERB2
+                    )
+                ):
                     stop = end + size
                     break
             else:
@@ -268,13 +291,20 @@ class Gazetteer:
                 continue
             place: list[str] = []
             # a place name after the level, in written text ("huyện Bảo Thắng")
-            while stop < len(words) and len(place) < 3 and words[stop][:1].isupper() \
-                    and not re.search(r"[,.;:]$", words[stop - 1]) \
-                    and not _body_at(words, keys, stop, place):
+            while (
+                stop < len(words)
+                and len(place) < 3
+                and words[stop][:1].isupper()
+                and not re.search(r"[,.;:]$", words[stop - 1])
+                and not _body_at(words, keys, stop, place)
+            ):
                 place.append(words[stop].rstrip(",.;:"))
                 stop += 1
-            if not place and printed.split()[-1].lower() in {"tỉnh", "ủy", "phố"} and \
-                    not re.search(r"[,.;:]$", words[stop - 1]):
+            if (
+                not place
+                and printed.split()[-1].lower() in {"tỉnh", "ủy", "phố"}
+                and not re.search(r"[,.;:]$", words[stop - 1])
+            ):
                 # speech written in lower case: a province's name ("tỉnh ủy vĩnh phúc")
                 for n in (3, 2, 1):
                     name = " ".join(keys[stop : stop + n]) if stop + n <= len(words) else ""
@@ -299,9 +329,28 @@ def _group_end(words: list[str], keys, k: int) -> int:
     """End of one group noun at word k ("cơ quan", "đơn vị", "địa phương", "đảng ủy")."""
     end = k + 1
     two = " ".join(keys[k : k + 2])
-    if two in {"đơn vị", "cơ quan", "chủ đầu", "địa phương", "đoàn thể", "đảng ủy", "tỉnh ủy",
-               "thành ủy", "huyện ủy", "quận ủy", "thị ủy", "cấp ủy", "tổ chức", "doanh nghiệp",
-               "đảng bộ", "chi bộ", "thị xã", "thị trấn", "thành phố", "bộ ngành"}:
+    if two in {
+        "đơn vị",
+        "cơ quan",
+        "chủ đầu",
+        "địa phương",
+        "đoàn thể",
+        "đảng ủy",
+        "tỉnh ủy",
+        "thành ủy",
+        "huyện ủy",
+        "quận ủy",
+        "thị ủy",
+        "cấp ủy",
+        "tổ chức",
+        "doanh nghiệp",
+        "đảng bộ",
+        "chi bộ",
+        "thị xã",
+        "thị trấn",
+        "thành phố",
+        "bộ ngành",
+    }:
         end = k + 2
     if keys[end - 1] == "chủ" and end < len(words):
         end += 1
@@ -315,8 +364,7 @@ def _qualifier(words: list[str], keys: Sequence[str], end: int, gaz: "Gazetteer"
     if end >= len(words) or re.search(r"[,.;:]$", words[end - 1]):
         return end, ""
     for q in QUALIFIERS:
-        if q == ("được", "giao") and not any(
-                keys[k] == "các" for k in range(max(0, end - 4), end)):
+        if q == ("được", "giao") and not any(keys[k] == "các" for k in range(max(0, end - 4), end)):
             continue  # "Văn phòng UBND tỉnh được giao …": a role, not which offices
         if tuple(keys[end : end + len(q)]) == q:
             stop = end + len(q)
@@ -339,8 +387,7 @@ def _head_len(keys, i: int) -> int:
 def _role_at(keys, i: int) -> bool:
     if any(" ".join(keys[i : i + len(r.split())]) == r for r in ROLE_AFTER_LEAD):
         return True
-    return i + 1 < len(keys) and keys[i] in DUTY_AFTER_LEAD and \
-        keys[i + 1] in MANNER_AFTER_DUTY
+    return i + 1 < len(keys) and keys[i] in DUTY_AFTER_LEAD and keys[i + 1] in MANNER_AFTER_DUTY
 
 
 def plain(text: str) -> str:
@@ -380,8 +427,7 @@ def _tidy(name: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def default_gazetteer(extra: str | Path | None = None,
-                      office: str | Path | None = None) -> Gazetteer:
+def default_gazetteer(extra: str | Path | None = None, office: str | Path | None = None) -> Gazetteer:
     """The built-in list, with an office's own units (its settings' gazetteer_file, passed in
     by the caller) and a meeting's glossary."""
     return Gazetteer.load(office, extra)
@@ -389,14 +435,72 @@ def default_gazetteer(extra: str | Path | None = None,
 
 # Provinces and centrally governed cities (before and after the 2025 mergers), lower case →
 # as written: a place said after "tỉnh", "Tỉnh ủy", "thành phố" in lower-case speech.
-PROVINCES = {key(p): p for p in (
-    "An Giang", "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
-    "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Đắk Lắk",
-    "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam",
-    "Hà Tĩnh", "Hải Dương", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang",
-    "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An",
-    "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi",
-    "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên",
-    "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long",
-    "Vĩnh Phúc", "Yên Bái", "Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế",
-)}
+PROVINCES = {
+    key(p): p
+    for p in (
+        "An Giang",
+        "Bà Rịa - Vũng Tàu",
+        "Bắc Giang",
+        "Bắc Kạn",
+        "Bạc Liêu",
+        "Bắc Ninh",
+        "Bến Tre",
+        "Bình Định",
+        "Bình Dương",
+        "Bình Phước",
+        "Bình Thuận",
+        "Cà Mau",
+        "Cao Bằng",
+        "Đắk Lắk",
+        "Đắk Nông",
+        "Điện Biên",
+        "Đồng Nai",
+        "Đồng Tháp",
+        "Gia Lai",
+        "Hà Giang",
+        "Hà Nam",
+        "Hà Tĩnh",
+        "Hải Dương",
+        "Hậu Giang",
+        "Hòa Bình",
+        "Hưng Yên",
+        "Khánh Hòa",
+        "Kiên Giang",
+        "Kon Tum",
+        "Lai Châu",
+        "Lâm Đồng",
+        "Lạng Sơn",
+        "Lào Cai",
+        "Long An",
+        "Nam Định",
+        "Nghệ An",
+        "Ninh Bình",
+        "Ninh Thuận",
+        "Phú Thọ",
+        "Phú Yên",
+        "Quảng Bình",
+        "Quảng Nam",
+        "Quảng Ngãi",
+        "Quảng Ninh",
+        "Quảng Trị",
+        "Sóc Trăng",
+        "Sơn La",
+        "Tây Ninh",
+        "Thái Bình",
+        "Thái Nguyên",
+        "Thanh Hóa",
+        "Thừa Thiên Huế",
+        "Tiền Giang",
+        "Trà Vinh",
+        "Tuyên Quang",
+        "Vĩnh Long",
+        "Vĩnh Phúc",
+        "Yên Bái",
+        "Hà Nội",
+        "Hồ Chí Minh",
+        "Hải Phòng",
+        "Đà Nẵng",
+        "Cần Thơ",
+        "Huế",
+    )
+}

@@ -76,18 +76,17 @@ class LLMClient:
         body = {
             "model": self.model,
             "temperature": 0,
-            "messages": [{"role": "system", "content": system},
-                         {"role": "user", "content": user}],
+            "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
             "response_format": {
                 "type": "json_schema",
-                "json_schema": {"name": "conclusion", "strict": True,
-                                "schema": LLMOutput.model_json_schema()},
+                "json_schema": {"name": "conclusion", "strict": True, "schema": LLMOutput.model_json_schema()},
             },
         }
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         try:
-            resp = httpx.post(f"{self.url.rstrip('/')}/chat/completions", json=body,
-                              headers=headers, timeout=self.timeout_s)
+            resp = httpx.post(
+                f"{self.url.rstrip('/')}/chat/completions", json=body, headers=headers, timeout=self.timeout_s
+            )
             resp.raise_for_status()
             content = resp.json()["choices"][0]["message"]["content"]
             return LLMOutput.model_validate(json.loads(content))
@@ -106,14 +105,14 @@ def from_settings(s: Settings) -> LLMClient | None:
     return LLMClient(s.llm_url, s.llm_model, s.llm_api_key, s.llm_timeout_s)
 
 
-def extract_llm(client: LLMClient, transcript: Transcript, meeting: Meeting,
-                gaz: Gazetteer) -> Conclusion:
+def extract_llm(client: LLMClient, transcript: Transcript, meeting: Meeting, gaz: Gazetteer) -> Conclusion:
     segments = concluding_part(transcript, meeting)
     if not segments:
         raise LLMUnavailable("bản ghi không có phần kết luận")
-    user = (f"Ngày họp: {meeting.date.isoformat()}. Cuộc họp: {meeting.title}.\n"
-            "Lời kết luận (mỗi dòng: [mã đoạn] lời nói):\n"
-            + "\n".join(f"[{s.id}] {s.text.strip()}" for s in segments))
+    user = (
+        f"Ngày họp: {meeting.date.isoformat()}. Cuộc họp: {meeting.title}.\n"
+        "Lời kết luận (mỗi dòng: [mã đoạn] lời nói):\n" + "\n".join(f"[{s.id}] {s.text.strip()}" for s in segments)
+    )
     out = client.complete(SYSTEM, user)
     timed = transcript.audio.duration > 0
     tasks = []
@@ -121,21 +120,23 @@ def extract_llm(client: LLMClient, transcript: Transcript, meeting: Meeting,
         if not t.action.strip() or not t.leads:
             continue
         evidence = locate(t.quote, segments, timed)
-        deadline = dl.parse(t.deadline_phrase, meeting.date) if t.deadline_phrase.strip() \
-            else dl.parse(t.quote, meeting.date)
-        tasks.append(Task(
-            id=f"T{n}",
-            leads=[gaz.canonical(x) for x in t.leads if x.strip()],
-            supports=[gaz.canonical(x) for x in t.supports if x.strip()],
-            action=t.action.strip(),
-            deadline=deadline,
-            quote=t.quote,
-            evidence=evidence or Evidence(),
-            flags=[] if evidence else [QUOTE_NOT_FOUND],
-        ))
+        deadline = (
+            dl.parse(t.deadline_phrase, meeting.date) if t.deadline_phrase.strip() else dl.parse(t.quote, meeting.date)
+        )
+        tasks.append(
+            Task(
+                id=f"T{n}",
+                leads=[gaz.canonical(x) for x in t.leads if x.strip()],
+                supports=[gaz.canonical(x) for x in t.supports if x.strip()],
+                action=t.action.strip(),
+                deadline=deadline,
+                quote=t.quote,
+                evidence=evidence or Evidence(),
+                flags=[] if evidence else [QUOTE_NOT_FOUND],
+            )
+        )
     items = [Item(i.title.strip(), i.text.strip()) for i in out.items]
-    return Conclusion(meeting=meeting.to_dict(), opening="", items=items, tasks=tasks,
-                      backend="llm")
+    return Conclusion(meeting=meeting.to_dict(), opening="", items=items, tasks=tasks, backend="llm")
 
 
 def locate(quote: str, segments: list[Segment], timed: bool) -> Evidence | None:

@@ -60,7 +60,7 @@ class Meeting:
         if self.format not in FORMATS:
             raise InputError(
                 f"Thể thức văn bản '{self.format}' không hợp lệ.",
-                "Dùng format = \"party\" (văn bản Đảng) hoặc \"state\" (văn bản hành chính).",
+                'Dùng format = "party" (văn bản Đảng) hoặc "state" (văn bản hành chính).',
             )
         for f in fields(self):
             value = getattr(self, f.name)
@@ -75,8 +75,26 @@ class Meeting:
         if self.locality:
             return self.locality
         words = self.issuing_body.split()
-        prefixes = {"tỉnh", "ủy", "huyện", "thành", "phố", "thị", "xã", "ubnd", "ban",
-                    "nhân", "dân", "đảng", "bộ", "thường", "vụ", "tp.", "văn", "phòng"}
+        prefixes = {
+            "tỉnh",
+            "ủy",
+            "huyện",
+            "thành",
+            "phố",
+            "thị",
+            "xã",
+            "ubnd",
+            "ban",
+            "nhân",
+            "dân",
+            "đảng",
+            "bộ",
+            "thường",
+            "vụ",
+            "tp.",
+            "văn",
+            "phòng",
+        }
         rest = [w for w in words if w.lower() not in prefixes]
         return " ".join(rest) or self.issuing_body
 
@@ -117,13 +135,16 @@ class Meeting:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            raise InputError(f"Không tìm thấy tệp thông tin cuộc họp '{path}'.",
-                             "Hãy kiểm tra lại đường dẫn --meeting.") from None
+            raise InputError(
+                f"Không tìm thấy tệp thông tin cuộc họp '{path}'.", "Hãy kiểm tra lại đường dẫn --meeting."
+            ) from None
         try:
             data = tomllib.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise InputError(f"Tệp thông tin cuộc họp '{path.name}' không đọc được: {exc}.",
-                             "Tệp phải là TOML, mã hóa UTF-8 (xem samples/meeting.toml).") from None
+            raise InputError(
+                f"Tệp thông tin cuộc họp '{path.name}' không đọc được: {exc}.",
+                "Tệp phải là TOML, mã hóa UTF-8 (xem samples/meeting.toml).",
+            ) from None
         meeting = cls.from_dict(data)
         if meeting.glossary and not Path(meeting.glossary).is_absolute():
             meeting.glossary = str(path.parent / meeting.glossary)
@@ -143,5 +164,4 @@ def parse_date(text: str, key: str) -> date:
             return date(y, m, d)
         except ValueError:
             pass
-    raise InputError(f"Ngày '{text}' ({key}) không hợp lệ.",
-                     "Ghi theo dạng 2026-08-20 hoặc 20/8/2026.")
+    raise InputError(f"Ngày '{text}' ({key}) không hợp lệ.", "Ghi theo dạng 2026-08-20 hoặc 20/8/2026.")

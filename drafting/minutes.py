@@ -22,8 +22,9 @@ MIN_WORDS = 4  # shorter turns are not contributions
 ACK = re.compile(r"^(?:(?:vâng|dạ|ạ|rồi|ừ|được|xin|cảm ơn|đồng chí|ạ)[\s,.!]*)+$", re.IGNORECASE)
 
 
-def render_minutes(transcript: Transcript, meeting: Meeting,
-                   conclusion: Conclusion | None = None, page: kit.PageStyle | None = None):
+def render_minutes(
+    transcript: Transcript, meeting: Meeting, conclusion: Conclusion | None = None, page: kit.PageStyle | None = None
+):
     """The minutes (biên bản, NĐ 30 Mẫu 1.9) as a python-docx Document (call .save(path)):
     who spoke and what they raised, the conclusion, the end time, signatures. Audio times stay
     in the transcript's own exports. `page`: font and margins (PageStyle.from_settings at the
@@ -31,21 +32,27 @@ def render_minutes(transcript: Transcript, meeting: Meeting,
     lay = kit.layout(meeting.format)
     doc = kit.new_document(page)
     fields = _fields(meeting, lay)
-    fields["number_line"] = lay["number_format"].format(number=lay["number_blank"],
-                                                        suffix=lay["minutes_suffix"])
+    fields["number_line"] = lay["number_format"].format(number=lay["number_blank"], suffix=lay["minutes_suffix"])
     fields["place_date"] = ""  # Mẫu 1.9: the time is in "Thời gian bắt đầu"
     _header(doc, lay, fields)
     indent = lay["body_indent_mm"]
     kit.para(doc, "BIÊN BẢN", 14, bold=True, align="center", before_pt=12)
     what = wording.meeting_phrase(meeting)
     kit.para(doc, what[:1].upper() + what[1:], 14, bold=True, align="center")
-    kit.rule_para(doc, RULE_FRACTION * min(kit.text_length_mm(what, 14, True),
-                                           kit.text_width_mm(doc)), kit.text_width_mm(doc), after_pt=6)
+    kit.rule_para(
+        doc,
+        RULE_FRACTION * min(kit.text_length_mm(what, 14, True), kit.text_width_mm(doc)),
+        kit.text_width_mm(doc),
+        after_pt=6,
+    )
     start = _start(meeting)
     name, title = wording.chair_parts(meeting)
     info = [
-        ("Thời gian bắt đầu", (f"{start:%H} giờ {start:%M} phút, " if start else "… giờ … phút, ")
-         + vn_date(meeting.date, meeting.date.year)),
+        (
+            "Thời gian bắt đầu",
+            (f"{start:%H} giờ {start:%M} phút, " if start else "… giờ … phút, ")
+            + vn_date(meeting.date, meeting.date.year),
+        ),
         ("Địa điểm", meeting.place or "…"),
         ("Thành phần tham dự", "; ".join(meeting.attendees) or "…"),
         ("Chủ trì", f"đồng chí {name}" + (f", {title}" if title else "") if name else "…"),
@@ -71,8 +78,9 @@ def render_minutes(transcript: Transcript, meeting: Meeting,
             kit.para(doc, wording.body_dates(text, lay), indent_mm=indent, after_pt=3)
     end = start + timedelta(seconds=transcript.audio.duration) if start else None
     ended = f"{end:%H} giờ {end:%M} phút" if end else "… giờ … phút"
-    kit.para(doc, f"Cuộc họp kết thúc vào {ended} cùng ngày./.", indent_mm=indent,
-             before_pt=6, after_pt=6).paragraph_format.keep_with_next = True
+    kit.para(
+        doc, f"Cuộc họp kết thúc vào {ended} cùng ngày./.", indent_mm=indent, before_pt=6, after_pt=6
+    ).paragraph_format.keep_with_next = True
     _signatures(doc, meeting)
     _recipients(doc, lay, meeting)
     pn = lay["page_number"]
@@ -81,8 +89,9 @@ def render_minutes(transcript: Transcript, meeting: Meeting,
     return doc
 
 
-def contributions(transcript: Transcript, meeting: Meeting,
-                  conclusion: Conclusion | None = None) -> list[tuple[str, str]]:
+def contributions(
+    transcript: Transcript, meeting: Meeting, conclusion: Conclusion | None = None
+) -> list[tuple[str, str]]:
     """(who, what they said) for each speaker turn, in order; consecutive segments of one
     speaker are one contribution (dates in digits; "vâng", "dạ" left out). The chair's
     concluding turn is the Kết luận section when the conclusion is given, not said twice."""
@@ -102,8 +111,7 @@ def contributions(transcript: Transcript, meeting: Meeting,
     out: list[tuple[str, str]] = []
     for turn in turns:
         text = " ".join(s.text.strip() for s in turn if s.text.strip())
-        if len(text.split()) < MIN_WORDS or \
-                sum(s.id in concluded for s in turn) * 2 > len(turn):
+        if len(text.split()) < MIN_WORDS or sum(s.id in concluded for s in turn) * 2 > len(turn):
             continue
         label = turn[0].speaker
         text = digits(re.sub(r"\s+", " ", text), meeting.date)
@@ -115,9 +123,8 @@ def contributions(transcript: Transcript, meeting: Meeting,
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _who(transcript: Transcript, meeting: Meeting, label: str | None,
-         order: dict[str, int]) -> str:
-    """"Đồng chí Nguyễn Văn An, Chủ tịch UBND tỉnh"; a speaker not yet named is a blank to
+def _who(transcript: Transcript, meeting: Meeting, label: str | None, order: dict[str, int]) -> str:
+    """ "Đồng chí Nguyễn Văn An, Chủ tịch UBND tỉnh"; a speaker not yet named is a blank to
     fill in, numbered so the drafter can tell them apart."""
     info = transcript.speakers.get(label or "")
     chair, chair_title = wording.chair_parts(meeting)
@@ -156,8 +163,7 @@ def _signatures(doc, meeting: Meeting) -> None:
     kit.keep_row(table.rows[0])  # titles, space to sign and names on one page
     secretary = wording.COMRADE.sub("", meeting.secretary).partition(",")[0].strip()
     chair = wording.chair_parts(meeting)[0]
-    for cell, title, name in zip(table.rows[0].cells, ("THƯ KÝ", "CHỦ TRÌ"),
-                                 (secretary, chair), strict=True):
+    for cell, title, name in zip(table.rows[0].cells, ("THƯ KÝ", "CHỦ TRÌ"), (secretary, chair), strict=True):
         kit.cell_para(cell, True, text=title, size=14, bold=True)
         kit.para(cell, "(Ký, ghi rõ họ tên)", 13, italic=True, align="center")
         for _ in range(4):
@@ -168,9 +174,16 @@ def _signatures(doc, meeting: Meeting) -> None:
 
 def _recipients(doc, lay: dict, meeting: Meeting) -> None:
     st = lay["recipients_heading_style"]
-    kit.para(doc, lay["recipients_heading"], st.get("size"), bold=st.get("bold", False),
-             italic=st.get("italic", False), underline=st.get("underline", False),
-             align="left", before_pt=12)
+    kit.para(
+        doc,
+        lay["recipients_heading"],
+        st.get("size"),
+        bold=st.get("bold", False),
+        italic=st.get("italic", False),
+        underline=st.get("underline", False),
+        align="left",
+        before_pt=12,
+    )
     archive = lay["archive"].format(body=wording.short_body(meeting))
     for line in ("Các đại biểu dự họp" + lay["recipients_end"], f"{archive}, hồ sơ."):
         kit.para(doc, f"- {line}", lay["recipients_size"], align="left")

@@ -27,8 +27,7 @@ class Deadline:
     phrase: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "due": self.due.isoformat() if self.due else None,
-                "phrase": self.phrase}
+        return {"kind": self.kind, "due": self.due.isoformat() if self.due else None, "phrase": self.phrase}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> "Deadline":
@@ -114,8 +113,7 @@ class Conclusion:
         return {
             "meeting": self.meeting,
             "opening": self.opening,
-            "items": [{"title": i.title, "text": i.text, "evidence": asdict(i.evidence)}
-                      for i in self.items],
+            "items": [{"title": i.title, "text": i.text, "evidence": asdict(i.evidence)} for i in self.items],
             "tasks": [t.to_dict() for t in self.tasks],
             "backend": self.backend,
             "notes": list(self.notes),
@@ -132,9 +130,13 @@ class Conclusion:
         items = []
         for i in data.get("items", []):
             ev = i.get("evidence") or {}
-            items.append(Item(i.get("title", ""), i.get("text", ""),
-                              Evidence(list(ev.get("segment_ids") or []), ev.get("start"),
-                                       ev.get("end"))))
+            items.append(
+                Item(
+                    i.get("title", ""),
+                    i.get("text", ""),
+                    Evidence(list(ev.get("segment_ids") or []), ev.get("start"), ev.get("end")),
+                )
+            )
         return cls(
             meeting=data.get("meeting", {}),
             opening=data.get("opening", ""),

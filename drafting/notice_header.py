@@ -18,8 +18,10 @@ from transcribe.transcript import nfc
 
 NUMBER = re.compile(r"Số\s*:?\s*(\d[\w.]*\s*[-/]\s*[A-ZĐa-zđ][\wĐđ/\-]*)")
 MEETING = re.compile(r"(?:tại|về)\s+((?:cuộc họp|buổi làm việc|hội nghị|phiên họp)\b.*)", re.I)
-DATES = (re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I),
-         re.compile(r"ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.I))
+DATES = (
+    re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I),
+    re.compile(r"ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.I),
+)
 TITLE = "THÔNG BÁO"
 NUMBER_LINES, DATE_LINES, TITLE_LINES = 8, 12, 6  # how far into the body each is looked for
 
@@ -43,8 +45,7 @@ def read_header(doc: Any) -> NoticeHeader:
             for cell in row.cells:
                 lines += [p.text.strip() for p in cell.paragraphs if p.text.strip()]
         left = first.rows[0].cells[0]
-        bold = [p.text.strip() for p in left.paragraphs
-                if p.text.strip() and any(r.bold for r in p.runs)]
+        bold = [p.text.strip() for p in left.paragraphs if p.text.strip() and any(r.bold for r in p.runs)]
         plain = [p.text.strip() for p in left.paragraphs if p.text.strip() not in ("", "*")]
         issuing_body = nfc(" ".join((bold or plain or [""])[-1].split()))
     paragraphs = [p.text.strip() for p in doc.paragraphs if p.text.strip()]
@@ -59,8 +60,13 @@ def read_header(doc: Any) -> NoticeHeader:
             title = nfc(paragraphs[k + 1])
             break
     m = MEETING.search(title)
-    return NoticeHeader(number=number, issued_on=header_date(doc), title=title,
-                        issuing_body=issuing_body, meeting=nfc(m.group(1)) if m else title)
+    return NoticeHeader(
+        number=number,
+        issued_on=header_date(doc),
+        title=title,
+        issuing_body=issuing_body,
+        meeting=nfc(m.group(1)) if m else title,
+    )
 
 
 def header_date(doc: Any) -> date | None:

@@ -28,21 +28,35 @@ from drafting.notice_header import NoticeHeader, read_header
 from ketluan.errors import DocumentError
 from ketluan.officefile import check_office_file
 
-HEADERS = {"stt": "n", "nội dung": "action", "nhiệm vụ": "action", "chủ trì": "leads",
-           "phối hợp": "supports", "thời hạn": "deadline", "hạn": "deadline"}
+HEADERS = {
+    "stt": "n",
+    "nội dung": "action",
+    "nhiệm vụ": "action",
+    "chủ trì": "leads",
+    "phối hợp": "supports",
+    "thời hạn": "deadline",
+    "hạn": "deadline",
+}
 CLOSING = re.compile(r"thông báo\b.{0,160}\bđể\b.{0,80}\bbiết|^nơi nhận", re.IGNORECASE)
 OPEN_HINT = "Hãy mở tệp bằng Word hoặc LibreOffice và lưu lại dưới dạng .docx."
 
 
-def read_notice(path: str | Path, meeting_date: date | None = None,
-                issued_on: date | None = None, gazetteer: Gazetteer | None = None) -> list[Task]:
+def read_notice(
+    path: str | Path,
+    meeting_date: date | None = None,
+    issued_on: date | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> list[Task]:
     """The tasks of `read_with_header`."""
     return read_with_header(path, meeting_date, issued_on, gazetteer)[0]
 
 
-def read_with_header(path: str | Path, meeting_date: date | None = None,
-                     issued_on: date | None = None, gazetteer: Gazetteer | None = None,
-                     ) -> tuple[list[Task], NoticeHeader]:
+def read_with_header(
+    path: str | Path,
+    meeting_date: date | None = None,
+    issued_on: date | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> tuple[list[Task], NoticeHeader]:
     """Tasks from the notice's task table (in the body, or an appendix after the signature),
     or from its numbered paragraphs when it has none, each with the evidence its Word comment
     holds (audio time, the chair's words).
@@ -59,15 +73,15 @@ def read_with_header(path: str | Path, meeting_date: date | None = None,
     lines = [(" ".join(p.text.split()), ids) for p, ids in _paragraphs(doc) if p.text.strip()]
     table_text = " ".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     if not lines and not table_text.strip():
-        raise DocumentError(f"Tài liệu '{path.name}' không có nội dung.",
-                            "Hãy chọn đúng tệp thông báo kết luận.")
+        raise DocumentError(f"Tài liệu '{path.name}' không có nội dung.", "Hãy chọn đúng tệp thông báo kết luận.")
     header = read_header(doc)
     ref = meeting_date or kit.stored_date(doc) or header.issued_on or issued_on
     if ref is None:
         raise DocumentError(
             f"Không thấy ngày của thông báo '{path.name}' (dòng 'ngày … tháng … năm …').",
             "Điền ngày vào ô “Ngày ban hành” rồi đọc lại, hoặc điền ngày vào văn bản.",
-            cli_hint="Nhập ngày họp khi nhập (ví dụ --meeting-date 2026-08-20) hoặc điền ngày vào văn bản.")
+            cli_hint="Nhập ngày họp khi nhập (ví dụ --meeting-date 2026-08-20) hoặc điền ngày vào văn bản.",
+        )
     notes = _comments(doc)
     for table in doc.tables:
         columns = _columns(table)
@@ -96,8 +110,9 @@ def open_docx(path: Path, shown: str | None = None) -> Any:
     try:
         return Document(str(path))
     except UNREADABLE as exc:
-        raise DocumentError(f"Không đọc được tài liệu Word '{shown or Path(path).name}' "
-                            f"({type(exc).__name__}).", OPEN_HINT) from None
+        raise DocumentError(
+            f"Không đọc được tài liệu Word '{shown or Path(path).name}' ({type(exc).__name__}).", OPEN_HINT
+        ) from None
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -133,13 +148,15 @@ def _from_table(table, columns: dict[str, int], ref: date, gaz: Gazetteer) -> li
         deadline = parse_deadline(phrase, ref) if phrase else Deadline()
         if phrase and deadline.kind == NONE:
             deadline = Deadline(NONE, None, phrase)  # kept for a person to read
-        tasks.append(Task(
-            id=f"T{len(tasks) + 1}",
-            leads=_names(cell("leads"), gaz),
-            supports=_names(cell("supports"), gaz),
-            action=action,
-            deadline=deadline,
-        ))
+        tasks.append(
+            Task(
+                id=f"T{len(tasks) + 1}",
+                leads=_names(cell("leads"), gaz),
+                supports=_names(cell("supports"), gaz),
+                action=action,
+                deadline=deadline,
+            )
+        )
     return tasks
 
 
@@ -164,8 +181,7 @@ def _names(text: str, gaz) -> list[str]:
     return out
 
 
-def _from_body(lines: list[tuple[str, list[int]]], notes: dict[int, str],
-               ref: date, gaz: Gazetteer) -> list[Task]:
+def _from_body(lines: list[tuple[str, list[int]]], notes: dict[int, str], ref: date, gaz: Gazetteer) -> list[Task]:
     """A notice with no task table: the rule engine reads its numbered paragraphs (from the
     lead-in to the closing sentence), and each task takes the comment of its paragraph."""
     end = next((k for k, (text, _) in enumerate(lines) if CLOSING.search(text)), len(lines))
@@ -178,11 +194,10 @@ def _from_body(lines: list[tuple[str, list[int]]], notes: dict[int, str],
         note = "\n".join(notes[i] for i in lines[ids[0]][1] if i in notes) if ids else ""
         evidence_note.apply(task, note, lines[ids[0]][0] if ids else "")
         phrase = task.deadline.phrase
-        if kind_of(task.deadline.kind).place is Place.BEFORE and \
-                task.action.lower().startswith(phrase.lower()):
+        if kind_of(task.deadline.kind).place is Place.BEFORE and task.action.lower().startswith(phrase.lower()):
             # written before the action ("Giao Sở Y tế thường xuyên kiểm tra …"): the
             # deadline, not a part of the action
-            rest = task.action[len(phrase):].strip(" ,")
+            rest = task.action[len(phrase) :].strip(" ,")
             task.action = rest[:1].upper() + rest[1:] if rest else task.action
     return tasks
 
@@ -201,13 +216,13 @@ def _comments(doc) -> dict[int, str]:
         return {}
 
 
-def _evidence_from_rows(tasks: list[Task], table, action_col: int,
-                        lines: list[tuple[str, list[int]]], notes: dict[int, str]) -> None:
+def _evidence_from_rows(
+    tasks: list[Task], table, action_col: int, lines: list[tuple[str, list[int]]], notes: dict[int, str]
+) -> None:
     """Table tasks take the comment on their row (older drafts) or on the body paragraph
     that states the same task (the appendix repeats the paragraphs)."""
     # the rows _from_table made tasks of: those with an action
-    rows = [r for r in table.rows[1:]
-            if action_col < len(r.cells) and r.cells[action_col].text.strip()]
+    rows = [r for r in table.rows[1:] if action_col < len(r.cells) and r.cells[action_col].text.strip()]
     for task, row in zip(tasks, rows, strict=False):
         ids = [int(el.get(qn("w:id"))) for el in row._tr.iter(qn("w:commentRangeStart"))]
         note = "\n".join(notes[i] for i in ids if i in notes)

@@ -30,8 +30,13 @@ TABLE_WIDTHS = (0.08, 0.37, 0.19, 0.19, 0.17)  # fractions of the text width
 RULE_FRACTION = 0.4  # rules under the body name and the trích yếu: ⅓–½ of the words
 
 
-def render_notice(conclusion: Conclusion, meeting: Meeting, template: str | Path | None = None,
-                  appendix: bool | None = None, page: kit.PageStyle | None = None):
+def render_notice(
+    conclusion: Conclusion,
+    meeting: Meeting,
+    template: str | Path | None = None,
+    appendix: bool | None = None,
+    page: kit.PageStyle | None = None,
+):
     """The notice as a python-docx Document (or a docxtpl template object); call .save(path).
 
     Tasks are written once, as paragraphs of the body; `appendix` (default: the layout's
@@ -45,8 +50,9 @@ def render_notice(conclusion: Conclusion, meeting: Meeting, template: str | Path
     _header(doc, lay, fields)
     _title(doc, lay, fields)
     _body(doc, lay, conclusion, meeting.date)
-    kit.para(doc, wording.closing(meeting, lay), indent_mm=lay["body_indent_mm"],
-             before_pt=6, after_pt=6).paragraph_format.keep_with_next = True
+    kit.para(
+        doc, wording.closing(meeting, lay), indent_mm=lay["body_indent_mm"], before_pt=6, after_pt=6
+    ).paragraph_format.keep_with_next = True
     _signature(doc, lay, meeting, wording.recipients(meeting, lay, conclusion.tasks))
     if conclusion.tasks and (lay["task_appendix"] if appendix is None else appendix):
         _appendix(doc, lay, fields, conclusion.tasks)
@@ -56,8 +62,11 @@ def render_notice(conclusion: Conclusion, meeting: Meeting, template: str | Path
     return doc
 
 
-def body_parts(c: Conclusion, lay: dict[str, Any], ref: date | None = None,
-               ) -> list[tuple[str, str, Task | None]]:
+def body_parts(
+    c: Conclusion,
+    lay: dict[str, Any],
+    ref: date | None = None,
+) -> list[tuple[str, str, Task | None]]:
     """The conclusion as the body's paragraphs, (kind, text, task): kind is "heading",
     "text" or "task". Each task once, in one form, where the chair said it: an item with a
     title is a numbered point (its assessment first, then its tasks a), b), …); without
@@ -143,20 +152,26 @@ def _header(doc, lay: dict[str, Any], fields: dict[str, str]) -> None:
             if line.get("upper"):
                 text = text.upper()
             if line.get("break"):
-                text = _break(text, lay.get("body_break_before", []), line.get("size", 13),
-                              cell_w)
-            kit.cell_para(cell, first, text=text, size=line.get("size"),
-                          bold=line.get("bold", False), italic=line.get("italic", False),
-                          underline=line.get("underline", False))
+                text = _break(text, lay.get("body_break_before", []), line.get("size", 13), cell_w)
+            kit.cell_para(
+                cell,
+                first,
+                text=text,
+                size=line.get("size"),
+                bold=line.get("bold", False),
+                italic=line.get("italic", False),
+                underline=line.get("underline", False),
+            )
             first = False
             if line.get("rule"):
-                longest = max(kit.text_length_mm(t, line.get("size", 13), line.get("bold", False))
-                              for t in text.split("\n"))
+                longest = max(
+                    kit.text_length_mm(t, line.get("size", 13), line.get("bold", False)) for t in text.split("\n")
+                )
                 kit.rule_para(cell, RULE_FRACTION * longest, cell_w - kit.CELL_PADDING_MM)
 
 
 def _break(text: str, before: list[str], size: float, width_mm: float) -> str:
-    """"ỦY BAN NHÂN DÂN TỈNH LÀO CAI" → "ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI": the line breaks
+    """ "ỦY BAN NHÂN DÂN TỈNH LÀO CAI" → "ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI": the line breaks
     before the level word, as offices write it, when the name is long enough to wrap."""
     if kit.text_length_mm(text, size, True) <= width_mm * 0.6:
         return text
@@ -186,8 +201,7 @@ def _body(doc, lay: dict[str, Any], c: Conclusion, ref: date) -> None:
         if line.strip():
             kit.para(doc, wording.body_dates(line, lay), indent_mm=indent, after_pt=6)
     for kind, text, task in body_parts(c, lay, ref):
-        p = kit.para(doc, wording.body_dates(text, lay), bold=kind == "heading",
-                     indent_mm=indent, after_pt=6)
+        p = kit.para(doc, wording.body_dates(text, lay), bold=kind == "heading", indent_mm=indent, after_pt=6)
         note = evidence_note.write(task) if task else ""
         if note:  # the audio time and the chair's words, on the paragraph they prove
             doc.add_comment(p.runs, text=kit.xml_safe(note), author="ketluan", initials="KL")
@@ -216,8 +230,7 @@ def _groups(c: Conclusion) -> list[tuple[str, list[str], list[Task]]]:
             if kept:
                 notes.append(ORDINAL.sub("", " ".join(kept)))
         # "Giao Sở X các việc sau:" heads its tasks; the task paragraphs say it again
-        notes = [n for n in notes if not (n.endswith(":") and any(
-            lead in n for t in mine for lead in t.leads))]
+        notes = [n for n in notes if not (n.endswith(":") and any(lead in n for t in mine for lead in t.leads))]
         out.append((item.title, [n[:1].upper() + n[1:] for n in notes if n], mine))
     if left:
         out.append(("", [], left))
@@ -230,16 +243,18 @@ def forget_tasks(c: Conclusion, removed: list[Task]) -> None:
     for item in c.items:
         lines = []
         for line in item.text.split("\n"):
-            kept = [sent for sent in SENTENCE_END.split(line)
-                    if not any(_covers(sent, t) for t in removed)]
+            kept = [sent for sent in SENTENCE_END.split(line) if not any(_covers(sent, t) for t in removed)]
             if any(k.strip(" -+•") for k in kept):
                 lines.append(" ".join(kept))
         item.text = "\n".join(lines)
 
 
 # a spoken ordinal the extractor left at the start of a point ("Một, cơ bản thống nhất …")
-ORDINAL = re.compile(r"^(?:thứ\s+)?(?:nhất|một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười)"
-                     r"(?:\s+là)?\s*,\s*", re.IGNORECASE)
+ORDINAL = re.compile(
+    r"^(?:thứ\s+)?(?:nhất|một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười)"
+    r"(?:\s+là)?\s*,\s*",
+    re.IGNORECASE,
+)
 SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=\S)")
 
 
@@ -263,11 +278,9 @@ def _appendix(doc, lay: dict[str, Any], fields: dict[str, str], tasks: list[Task
     """The task table after the signature, on its own page: header row repeated on every
     page, no row split across pages."""
     size = lay["table_size"]
-    kit.para(doc, lay["appendix_title"], 14, bold=True, align="center").paragraph_format \
-        .page_break_before = True
+    kit.para(doc, lay["appendix_title"], 14, bold=True, align="center").paragraph_format.page_break_before = True
     kit.para(doc, lay["table_heading"], 14, bold=True, align="center")
-    kit.para(doc, lay["appendix_note"].format(**fields), 14, italic=True, align="center",
-             after_pt=12)
+    kit.para(doc, lay["appendix_note"].format(**fields), 14, italic=True, align="center", after_pt=12)
     table = doc.add_table(rows=1, cols=len(TABLE_COLUMNS))
     table.style = "Table Grid"
     width = kit.text_width_mm(doc)
@@ -301,9 +314,16 @@ def _signature(doc, lay: dict[str, Any], meeting: Meeting, recipients: list[str]
     kit.keep_row(table.rows[0])  # the signature block is not split across pages
     left, right = table.rows[0].cells
     st = lay["recipients_heading_style"]
-    kit.cell_para(left, True, text=lay["recipients_heading"], size=st.get("size"),
-                  bold=st.get("bold", False), italic=st.get("italic", False),
-                  underline=st.get("underline", False), align="left")
+    kit.cell_para(
+        left,
+        True,
+        text=lay["recipients_heading"],
+        size=st.get("size"),
+        bold=st.get("bold", False),
+        italic=st.get("italic", False),
+        underline=st.get("underline", False),
+        align="left",
+    )
     for line in recipients:
         kit.para(left, line, lay["recipients_size"], align="left")
     lines = wording.signer(meeting, lay)
@@ -327,16 +347,16 @@ def _from_template(conclusion: Conclusion, meeting: Meeting, path: Path):
     """
     check_docx(path)
     lay = kit.layout(meeting.format)
-    fields = {**_fields(meeting, lay), "issuer": wording.issuer(meeting, lay),
-              "closing": wording.closing(meeting, lay)}
-    tasks = [{**_task_context(n, t), "paragraph": wording.task_paragraph(t, lay, meeting.date)}
-             for n, t in enumerate(conclusion.tasks, 1)]
+    fields = {**_fields(meeting, lay), "issuer": wording.issuer(meeting, lay), "closing": wording.closing(meeting, lay)}
+    tasks = [
+        {**_task_context(n, t), "paragraph": wording.task_paragraph(t, lay, meeting.date)}
+        for n, t in enumerate(conclusion.tasks, 1)
+    ]
     context = {
         "meeting": meeting.to_dict(),
         "fields": fields,
         "opening": conclusion.opening,
-        "items": [{"n": n, "title": i.title, "text": i.text}
-                  for n, i in enumerate(conclusion.items, 1)],
+        "items": [{"n": n, "title": i.title, "text": i.text} for n, i in enumerate(conclusion.items, 1)],
         "tasks": tasks,
         **fields,
     }
@@ -344,15 +364,21 @@ def _from_template(conclusion: Conclusion, meeting: Meeting, path: Path):
         tpl = DocxTemplate(str(path))
         tpl.render(context, autoescape=True)
     except Exception as exc:  # Jinja syntax errors in an office's template
-        raise DocumentError(f"Mẫu văn bản '{path.name}' có lỗi: {exc}.",
-                            "Kiểm tra các thẻ {{ … }} và {% … %} trong mẫu.") from None
+        raise DocumentError(
+            f"Mẫu văn bản '{path.name}' có lỗi: {exc}.", "Kiểm tra các thẻ {{ … }} và {% … %} trong mẫu."
+        ) from None
     kit.mark_ours(tpl.docx, meeting.date.isoformat(), meeting.format)
     return tpl
 
 
 def _task_context(n: int, t: Task) -> dict[str, Any]:
     return {
-        "n": n, "id": t.id, "action": t.action, "leads": "\n".join(t.leads),
-        "supports": "\n".join(t.supports), "deadline": deadline_text(t.deadline),
-        "time": t.evidence.clock, "quote": t.quote,
+        "n": n,
+        "id": t.id,
+        "action": t.action,
+        "leads": "\n".join(t.leads),
+        "supports": "\n".join(t.supports),
+        "deadline": deadline_text(t.deadline),
+        "time": t.evidence.clock,
+        "quote": t.quote,
     }

@@ -40,14 +40,16 @@ from transcribe.transcript import Segment, Transcript
 
 # "UBND tỉnh ban hành Công văn số 703/UBND-TN …": a document already issued, reported; not a
 # task (a task to draft one names no number yet)
-ISSUED = re.compile(r"^(?:đã |vừa )?(?:ban hành|phát đi|gửi|có|ký|ra)\s+(?:công văn|văn bản|thông báo|"
-                    r"quyết định|chỉ thị|kế hoạch|tờ trình|báo cáo|công điện)\s+"
-                    r"(?:\([^)]{1,20}\)\s+|(?:hỏa|hoả) tốc\s+|khẩn\s+)?(?:số\s+)?\d"
-                    # "Nhận được các Tờ trình số …": what came in, not a job
-                    r"|^(?:đã\s+)?nhận được\b"
-                    # "Văn phòng Chính phủ phát đi thông báo …", "vừa ký quyết định …": news
-                    r"|^(?:(?:đã|vừa)\s+)?phát đi\b|^(?:đã|vừa)\s+(?:ban hành|gửi|ký)\b",
-                    re.IGNORECASE)
+ISSUED = re.compile(
+    r"^(?:đã |vừa )?(?:ban hành|phát đi|gửi|có|ký|ra)\s+(?:công văn|văn bản|thông báo|"
+    r"quyết định|chỉ thị|kế hoạch|tờ trình|báo cáo|công điện)\s+"
+    r"(?:\([^)]{1,20}\)\s+|(?:hỏa|hoả) tốc\s+|khẩn\s+)?(?:số\s+)?\d"
+    # "Nhận được các Tờ trình số …": what came in, not a job
+    r"|^(?:đã\s+)?nhận được\b"
+    # "Văn phòng Chính phủ phát đi thông báo …", "vừa ký quyết định …": news
+    r"|^(?:(?:đã|vừa)\s+)?phát đi\b|^(?:đã|vừa)\s+(?:ban hành|gửi|ký)\b",
+    re.IGNORECASE,
+)
 
 
 # A meeting or visit reported, as press reports open ("… tổ chức phiên họp thường kỳ tháng 3",
@@ -55,29 +57,34 @@ ISSUED = re.compile(r"^(?:đã |vừa )?(?:ban hành|phát đi|gửi|có|ký|ra)
 REPORTED_MEETING = re.compile(
     r"^(?:tổ chức|tiến hành)\s+(?:phiên họp|cuộc họp|hội nghị|buổi làm việc|kỳ họp|họp|giao ban)"
     r"|^(?:làm việc|giao ban|gặp mặt|tiếp xúc)\s+(?:với|cùng)\b|^(?:đi\s+)?(?:khảo sát|thăm)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 ASSIGNED = re.compile(r"\b(?:giao|yêu cầu|đề nghị|chỉ đạo|phân công|cần|phải|sẽ|chuẩn bị|dự kiến)\b")
 # "Đề nghị Bộ khẩn trương triển khai.": a closing call with nothing to track
-EMPTY_ACTION = re.compile(r"^(?:(?:khẩn trương|nghiêm túc|tích cực|sớm|tổ chức|chủ động)\s+)*"
-                          r"(?:triển khai|thực hiện|triển khai thực hiện|tổ chức thực hiện)"
-                          r"(?:\s+(?:ngay|thực hiện|nghiêm túc|kịp thời))?[.!]?$"
-                          r"|^(?:khẩn trương|nghiêm túc|tích cực|kịp thời)[.!]?$"
-                          # a verb with nothing to do ("Chỉ đạo", "Phục vụ", "Quan tâm thực
-                          # hiện./") or only how ("Trong thời gian tới theo chức năng, nhiệm vụ")
-                          r"|^(?:chỉ đạo|phục vụ|quan tâm(?: thực hiện)?|tiếp thu)[.:/ ]*$"
-                          r"|^(?:trong thời gian tới,?\s*)?(?:theo|căn cứ)\s+chức năng,?\s+nhiệm vụ"
-                          r"(?:\s+được giao)?[.:]?$", re.IGNORECASE)
+EMPTY_ACTION = re.compile(
+    r"^(?:(?:khẩn trương|nghiêm túc|tích cực|sớm|tổ chức|chủ động)\s+)*"
+    r"(?:triển khai|thực hiện|triển khai thực hiện|tổ chức thực hiện)"
+    r"(?:\s+(?:ngay|thực hiện|nghiêm túc|kịp thời))?[.!]?$"
+    r"|^(?:khẩn trương|nghiêm túc|tích cực|kịp thời)[.!]?$"
+    # a verb with nothing to do ("Chỉ đạo", "Phục vụ", "Quan tâm thực
+    # hiện./") or only how ("Trong thời gian tới theo chức năng, nhiệm vụ")
+    r"|^(?:chỉ đạo|phục vụ|quan tâm(?: thực hiện)?|tiếp thu)[.:/ ]*$"
+    r"|^(?:trong thời gian tới,?\s*)?(?:theo|căn cứ)\s+chức năng,?\s+nhiệm vụ"
+    r"(?:\s+được giao)?[.:]?$",
+    re.IGNORECASE,
+)
 # "… chịu trách nhiệm trước Ban Thường vụ nếu …", "chịu trách nhiệm về tính chính xác …":
 # who answers for what, not a job to track
-ACCOUNTABLE = re.compile(r"^(?:đồng thời,?\s+)?(?:phải\s+)?chịu trách nhiệm\s+(?:trước|về)\b",
-                         re.IGNORECASE)
+ACCOUNTABLE = re.compile(r"^(?:đồng thời,?\s+)?(?:phải\s+)?chịu trách nhiệm\s+(?:trước|về)\b", re.IGNORECASE)
 # "Đồng chí X chủ trì Hội nghị": who chaired, not a task
-MEETING = re.compile(r"^(?:hội nghị|cuộc họp|buổi làm việc|buổi họp|phiên họp|kỳ họp|lễ)\b",
-                     re.IGNORECASE)
+MEETING = re.compile(r"^(?:hội nghị|cuộc họp|buổi làm việc|buổi họp|phiên họp|kỳ họp|lễ)\b", re.IGNORECASE)
 
 
-def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer,
-                  ) -> tuple[list[Item], list[Task]]:
+def extract_rules(
+    transcript: Transcript,
+    meeting: Meeting,
+    gazetteer: Gazetteer,
+) -> tuple[list[Item], list[Task]]:
     """Items and tasks from the concluding part of a transcript."""
     segments = concluding_part(transcript, meeting)
     tokens = tokens_from_segments([(s.id, s.text) for s in segments])
@@ -91,8 +98,7 @@ def extract_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer
         # no cue and no speakers: the whole meeting was searched; the notice's points start
         # at the first numbered point or task, not with the opening remarks and reports
         first_seg = min(t.evidence.segment_ids[0] for t in tasks if t.evidence.segment_ids)
-        starts = [k for k, s in enumerate(sentences)
-                  if s.item_start or s.tokens[0].seg >= first_seg]
+        starts = [k for k, s in enumerate(sentences) if s.item_start or s.tokens[0].seg >= first_seg]
         cut = starts[0] if starts else 0
         # an ordinal just before the first task belongs to the conclusion
         sentences = sentences[cut:]
@@ -117,15 +123,17 @@ def bare_heads(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
             continue
         nxt = key(words[k + 1]) if k + 1 < len(words) else ""
         prev = key(words[k - 1]) if k else ""
-        alone = words[k].endswith(",") or nxt in AFTER_BARE or \
-            " ".join(key(w) for w in words[k + 1 : k + 3]) in VERB2
-        if low in BARE_HEADS and low in last and alone and prev not in {"các", "từng", "mỗi", "giữa", "những", "cấp",
-                                                                 "ủy", "uỷ"}:
+        alone = words[k].endswith(",") or nxt in AFTER_BARE or " ".join(key(w) for w in words[k + 1 : k + 3]) in VERB2
+        if (
+            low in BARE_HEADS
+            and low in last
+            and alone
+            and prev not in {"các", "từng", "mỗi", "giữa", "những", "cấp", "ủy", "uỷ"}
+        ):
             name = last[low]
-            trail = words[k][len(words[k].rstrip(",.;:")):]
+            trail = words[k][len(words[k].rstrip(",.;:")) :]
             for n, w in enumerate(name):
-                out.append(Token(w + (trail if n == len(name) - 1 else ""), tokens[k].seg,
-                                 tokens[k].index))
+                out.append(Token(w + (trail if n == len(name) - 1 else ""), tokens[k].seg, tokens[k].index))
             k += 1
             continue
         out.append(tokens[k])
@@ -133,8 +141,9 @@ def bare_heads(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
     return out
 
 
-def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment], timed: bool,
-           ref: date, gaz: Gazetteer) -> list[Task]:
+def _tasks(
+    sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment], timed: bool, ref: date, gaz: Gazetteer
+) -> list[Task]:
     tasks: list[Task] = []
     heading: Parsed | None = None
     last: Task | None = None  # the task of the sentence before, for sentences with no subject
@@ -145,27 +154,40 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
             last = None  # a new numbered point; "Về phát triển kinh tế, …" keeps the addressee
         for n, clause in enumerate(clauses):
             parsed = parse_clause(clause.words, gaz)
-            if heading is not None and (sent.bullet or n > 0) and parsed is not None and \
-                    not parsed.heading and key(clause.words[0]) == "chỉ" and \
-                    key(clause.words[1]) == "đạo":
+            if (
+                heading is not None
+                and (sent.bullet or n > 0)
+                and parsed is not None
+                and not parsed.heading
+                and key(clause.words[0]) == "chỉ"
+                and key(clause.words[1]) == "đạo"
+            ):
                 parsed = None  # "- Chỉ đạo Trung tâm …" under "Sở Y tế:": the heading's task
             if parsed and parsed.heading and n == len(clauses) - 1:
                 heading = parsed
                 previous = None
                 continue
             if parsed is None:
-                if previous is not None and (starts_action(clause.words) or
-                                             dl.find_all(" ".join(clause.words), ref)):
+                if previous is not None and (starts_action(clause.words) or dl.find_all(" ".join(clause.words), ref)):
                     _extend(previous, clause, raw, by_id, timed, ref)
                     continue
-                if heading is not None and (sent.bullet or sent.item_start or n == 0) \
-                        and starts_action(clause.words) and not is_topic(clause.words):
+                if (
+                    heading is not None
+                    and (sent.bullet or sent.item_start or n == 0)
+                    and starts_action(clause.words)
+                    and not is_topic(clause.words)
+                ):
                     low = [key(w) for w in clause.words]
                     parsed = parse_rest(clause.words, low, 0, list(heading.leads), gaz)
                     parsed.supports = list(dict.fromkeys([*heading.supports, *parsed.supports]))
-                elif last is not None and n == 0 and (
-                        _only_deadline(clause.words, ref) or
-                        (_conditional(clause.words, ref) and _directive(clause.words))):
+                elif (
+                    last is not None
+                    and n == 0
+                    and (
+                        _only_deadline(clause.words, ref)
+                        or (_conditional(clause.words, ref) and _directive(clause.words))
+                    )
+                ):
                     # "… Hoàn thành trong tháng 8 năm 2021.", "Trường hợp vượt thẩm quyền, báo
                     # cáo Thủ tướng.": the task before gets its deadline or its condition
                     _extend(last, clause, raw, by_id, timed, ref)
@@ -186,9 +208,12 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
             elif not sent.bullet:
                 heading = None
             task = _make_task(len(tasks) + 1, parsed, clause, raw, by_id, timed, ref, gaz)
-            if task.action and not any(r.match(task.action)
-                                       for r in (ISSUED, MEETING, EMPTY_ACTION, ACCOUNTABLE)) \
-                    and not _leader_speaking(task) and not _reported_meeting(clause.words, task):
+            if (
+                task.action
+                and not any(r.match(task.action) for r in (ISSUED, MEETING, EMPTY_ACTION, ACCOUNTABLE))
+                and not _leader_speaking(task)
+                and not _reported_meeting(clause.words, task)
+            ):
                 tasks.append(task)
                 previous = task
         last = previous if previous is not None else (last if heading is not None else None)
@@ -196,7 +221,7 @@ def _tasks(sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment
 
 
 def _leader_speaking(task: Task) -> bool:
-    """"Phó Chủ tịch Thường trực UBND tỉnh X chỉ đạo khẩn trương hoàn thành …": the leader who
+    """ "Phó Chủ tịch Thường trực UBND tỉnh X chỉ đạo khẩn trương hoàn thành …": the leader who
     concludes, directing someone unnamed; not a task of the leader's own (one "phụ trách" a
     field is: "Đồng chí Phó Chủ tịch UBND tỉnh phụ trách … chỉ đạo giải quyết …")."""
     if len(task.leads) != 1 or "phụ trách" in task.leads[0].lower():
@@ -207,12 +232,11 @@ def _leader_speaking(task: Task) -> bool:
     before = said[: said.find(key(lead)[:12])] if key(lead)[:12] in said else ""
     if re.search(r"\b(?:giao|đề nghị|yêu cầu|phân công)\b", before):
         return False  # "Giao cho đồng chí Chủ tịch UBND huyện chỉ đạo …": given the work
-    return bool(leader) and bool(re.match(r"(?i)(?:chỉ đạo|yêu cầu|đề nghị|nhấn mạnh|lưu ý)\b",
-                                          task.action))
+    return bool(leader) and bool(re.match(r"(?i)(?:chỉ đạo|yêu cầu|đề nghị|nhấn mạnh|lưu ý)\b", task.action))
 
 
 def _reported_meeting(words: list[str], task: Task) -> bool:
-    """"UBND huyện tổ chức phiên họp thường kỳ tháng 3", "Thường trực Thành ủy làm việc với
+    """ "UBND huyện tổ chức phiên họp thường kỳ tháng 3", "Thường trực Thành ủy làm việc với
     lãnh đạo các ban": a press report of the meeting itself, not a job. Only when nothing in
     the clause assigns it (no "giao", "đề nghị", "cần", "sẽ", deadline …)."""
     if not REPORTED_MEETING.match(task.action):
@@ -244,8 +268,7 @@ def _without_repeats(tasks: list[Task]) -> list[Task]:
     one task: the first, with the longer wording."""
     out: list[Task] = []
     for t in tasks:
-        same = next((o for o in out if o.leads == t.leads and _repeats(o.action, t.action)),
-                    None)
+        same = next((o for o in out if o.leads == t.leads and _repeats(o.action, t.action)), None)
         if same is None:
             out.append(t)
         elif len(t.action) > len(same.action):
@@ -265,8 +288,7 @@ def _repeats(a: str, b: str) -> bool:
     # a press report's lead paragraph and its body: the same first ten words, other endings
     if ka.split()[:10] == kb.split()[:10]:
         return True
-    return fuzz.partial_ratio(ka, kb) >= RULES.repeat_partial and \
-        fuzz.token_set_ratio(ka, kb) >= RULES.repeat_token_set
+    return fuzz.partial_ratio(ka, kb) >= RULES.repeat_partial and fuzz.token_set_ratio(ka, kb) >= RULES.repeat_token_set
 
 
 def _directive(words: list[str]) -> bool:
@@ -281,8 +303,16 @@ def _directive(words: list[str]) -> bool:
     low = [key(w) for w in words if key(w)]
     k = 0
     while k < len(low):
-        if " ".join(low[k : k + 2]) in {"trong đó", "đặc biệt", "nhất là", "trước hết",
-                                        "trước mắt", "đồng thời", "ngoài ra", "bên cạnh"}:
+        if " ".join(low[k : k + 2]) in {
+            "trong đó",
+            "đặc biệt",
+            "nhất là",
+            "trước hết",
+            "trước mắt",
+            "đồng thời",
+            "ngoài ra",
+            "bên cạnh",
+        }:
             k += 2
         elif low[k] in {"đó", "và", "cần", "phải", "cũng", "rồi", "còn", "có"}:
             k += 1
@@ -303,8 +333,9 @@ def _only_deadline(words: list[str], ref: date) -> bool:
     """A sentence that only says when: "Hoàn thành trong tháng 8/2021", "Thời gian thực hiện
     xong trước ngày 20/11"."""
     # "…, không để chậm trễ": urging, not another job
-    text = re.sub(r",?\s*không (?:được )?để (?:chậm|trễ|chậm trễ)(?: hơn)?[.!]?$", "",
-                  " ".join(words), flags=re.IGNORECASE)
+    text = re.sub(
+        r",?\s*không (?:được )?để (?:chậm|trễ|chậm trễ)(?: hơn)?[.!]?$", "", " ".join(words), flags=re.IGNORECASE
+    )
     found = dl.find_all(text, ref)
     if not found:
         return False
@@ -313,20 +344,35 @@ def _only_deadline(words: list[str], ref: date) -> bool:
     # việc quán triệt, chậm nhất ngày 14/5 và báo cáo kết quả về Ban Thường vụ": when, and
     # where the result goes
     hour = r"(?:\d{1,2}|(?:mười|một|hai|ba|bốn|năm|sáu|bảy|tám|chín)(?:\s+(?:một|hai|ba|bốn|lăm|năm))?)"
-    rest = re.sub(rf"(?:trước|vào|lúc)?\s*{hour}\s*(?:giờ|h)(?:\s*\d{{2}}(?:\s*phút)?)?\s*,?", " ",
-                  rest)
+    rest = re.sub(rf"(?:trước|vào|lúc)?\s*{hour}\s*(?:giờ|h)(?:\s*\d{{2}}(?:\s*phút)?)?\s*,?", " ", rest)
     rest = re.sub(r"^(?:báo cáo\s+)?(?:yêu cầu|đề nghị)\s+", "", rest.strip())
-    rest = re.sub(r"(?:,|\bvà)?\s*(?:(?:gửi|nộp)\s+)?(?:(?:báo cáo|kết quả|văn bản|hồ sơ)\s+)?"
-                  r"(?:kết quả\s+)?(?:(?:gửi|nộp)\s+)?(?:về|cho|đến|tới)\s+[^,;]{2,80}$", "",
-                  rest.strip(" .;,"))
+    rest = re.sub(
+        r"(?:,|\bvà)?\s*(?:(?:gửi|nộp)\s+)?(?:(?:báo cáo|kết quả|văn bản|hồ sơ)\s+)?"
+        r"(?:kết quả\s+)?(?:(?:gửi|nộp)\s+)?(?:về|cho|đến|tới)\s+[^,;]{2,80}$",
+        "",
+        rest.strip(" .;,"),
+    )
     rest = " ".join(rest.split()).strip(" .;,")
-    return bool(re.fullmatch(r"(?:thời gian |thời hạn )?(?:(?:thực hiện|hoàn thành|xong|hoàn tất|"
-                             r"hoàn thiện|báo cáo kết quả|báo cáo|gửi|nộp) )*"
-                             r"(?:việc [^,;]{1,60} ?)?,? ?(?:là|:)?", rest + " "))
+    return bool(
+        re.fullmatch(
+            r"(?:thời gian |thời hạn )?(?:(?:thực hiện|hoàn thành|xong|hoàn tất|"
+            r"hoàn thiện|báo cáo kết quả|báo cáo|gửi|nộp) )*"
+            r"(?:việc [^,;]{1,60} ?)?,? ?(?:là|:)?",
+            rest + " ",
+        )
+    )
 
 
-def _make_task(n: int, parsed: Parsed, clause: Clause, raw: list[Token],
-               by_id: dict[int, Segment], timed: bool, ref: date, gaz: Gazetteer) -> Task:
+def _make_task(
+    n: int,
+    parsed: Parsed,
+    clause: Clause,
+    raw: list[Token],
+    by_id: dict[int, Segment],
+    timed: bool,
+    ref: date,
+    gaz: Gazetteer,
+) -> Task:
     found = dl.find_all(parsed.action, ref)
     deadline = dl.parse(parsed.action, ref)
     if deadline.kind == "none":
@@ -343,8 +389,7 @@ def _make_task(n: int, parsed: Parsed, clause: Clause, raw: list[Token],
     )
 
 
-def _extend(task: Task, clause: Clause, raw: list[Token], by_id: dict[int, Segment],
-            timed: bool, ref: date) -> None:
+def _extend(task: Task, clause: Clause, raw: list[Token], by_id: dict[int, Segment], timed: bool, ref: date) -> None:
     """A lead-less clause after a task continues it ('…; trình UBND tỉnh trước 30/9')."""
     extra = action_text(clause.words)
     phrases = [task.deadline.phrase] if task.deadline.phrase else []
@@ -367,8 +412,7 @@ def _strip_deadlines(action: str, found: list[dl.Found]) -> str:
             continue
         before, after = action[: f.start], action[f.end :]
         if not before.strip(" ,;") or not after.strip(" ,;.") or f.deadline.kind == "date":
-            action = (before.rstrip(" ,") + (" " if before.strip() and after.strip(" ,") else "")
-                      + after.lstrip(" ,"))
+            action = before.rstrip(" ,") + (" " if before.strip() and after.strip(" ,") else "") + after.lstrip(" ,")
     action = re.sub(r"\s+", " ", action).strip(" ,;")
     action = re.sub(r"\s+(?:và|,)\s*$", "", action)
     # "…, hoàn thành" left behind when its deadline went to the Thời hạn column
@@ -378,8 +422,7 @@ def _strip_deadlines(action: str, found: list[dl.Found]) -> str:
     return action[:1].upper() + action[1:] if action else action
 
 
-def _items(sentences: list[Sentence], by_id: dict[int, Segment], timed: bool,
-           ref: date) -> list[Item]:
+def _items(sentences: list[Sentence], by_id: dict[int, Segment], timed: bool, ref: date) -> list[Item]:
     groups: list[list[Sentence]] = []
     for s in sentences:
         if s.item_start or not groups or (groups[-1][0].item != s.item):
@@ -413,8 +456,13 @@ def _paragraphs(group: list[Sentence], timed: bool, ref: date) -> list[str]:
     out: list[str] = []
     last: Sentence | None = None
     for s in group:
-        same = last is not None and not s.bullet and not last.heading and not last.bullet and \
-            (timed or s.tokens[0].seg == last.tokens[-1].seg)
+        same = (
+            last is not None
+            and not s.bullet
+            and not last.heading
+            and not last.bullet
+            and (timed or s.tokens[0].seg == last.tokens[-1].seg)
+        )
         if same and out and last is not group[0]:
             out[-1] += " " + _line(s, ref)
         else:

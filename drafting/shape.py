@@ -95,8 +95,12 @@ def _after_head(low: list[str], i: int, k: int) -> bool:
     return any(" ".join(low[k - n : k]) in AGENT_HEADS for n in (1, 2, 3) if k - n >= i)
 
 
-def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None = None,
-                ) -> tuple[int, int] | None:
+def subject_end(
+    words: list[str],
+    i: int,
+    gaz: Gazetteer,
+    tags: list[str] | None = None,
+) -> tuple[int, int] | None:
     """(end of the subject, start of its verb) when words[i:] is "subject verb …": a noun
     phrase for a body or person, then (after "sẽ", "cần", "phải" …) a verb that starts an
     action. None when the clause has another shape."""
@@ -109,24 +113,39 @@ def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None
         k += 1
     k = i + head_at(low, i)  # the head is a noun whatever the tagger says ("Đảng bộ": V)
     while k < len(words) and k - i < RULES.max_subject:
-        if k > i and not words[k][:1].isupper() and _starts_own_word(words, tags, k) and (
-                low[k] in BRIDGE or " ".join(low[k : k + 2]) in BRIDGE | LEAD_VERBS) and \
-                not (" ".join(low[k : k + 2]) in NAME_VERBS and _after_head(low, i, k)):
+        if (
+            k > i
+            and not words[k][:1].isupper()
+            and _starts_own_word(words, tags, k)
+            and (low[k] in BRIDGE or " ".join(low[k : k + 2]) in BRIDGE | LEAD_VERBS)
+            and not (" ".join(low[k : k + 2]) in NAME_VERBS and _after_head(low, i, k))
+        ):
             break  # "Huyện Khánh Vĩnh | khẩn trương …" (the tagger joined them into one word)
         m = gaz.match(words, k, fuzzy=False)
         if k > i and words[k - 1].endswith(",") and m is None and not head_at(low, k):
             break  # after a comma only another body goes on the list ("Xã A, việc …")
         if m is not None and m.end > k:
             k = m.end
-        elif low[k] in DETERMINERS or tags[k] in NOUNISH or (tags[k] == "+" and k > i) or \
-                (k > i and words[k][:1].isupper() and not words[k - 1].endswith(",")):
+        elif (
+            low[k] in DETERMINERS
+            or tags[k] in NOUNISH
+            or (tags[k] == "+" and k > i)
+            or (k > i and words[k][:1].isupper() and not words[k - 1].endswith(","))
+        ):
             k += 1  # "… Ủy viên Ban Thường vụ": a capitalised title the tagger calls a verb
-        elif " ".join(low[k : k + 2]) in NAME_VERBS and _after_head(low, i, k) and \
-                k + 2 < len(words) and (tags[k + 2] == "V" or
-                                        " ".join(low[k : k + 2]) in NAME_NOUNS):
+        elif (
+            " ".join(low[k : k + 2]) in NAME_VERBS
+            and _after_head(low, i, k)
+            and k + 2 < len(words)
+            and (tags[k + 2] == "V" or " ".join(low[k : k + 2]) in NAME_NOUNS)
+        ):
             k += 2  # "Hội đồng thi đua xem lại …", "Tiểu ban tuyên truyền bám sát …"
-        elif low[k] in {"và", "của"} and k > i and k + 1 < len(words) and \
-                (tags[k + 1] in NOUNISH or low[k + 1] in DETERMINERS):
+        elif (
+            low[k] in {"và", "của"}
+            and k > i
+            and k + 1 < len(words)
+            and (tags[k + 1] in NOUNISH or low[k + 1] in DETERMINERS)
+        ):
             k += 1
         else:
             break
@@ -141,8 +160,7 @@ def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None
         return None  # a bare head ("Phòng cháy …", "Tổ chức tập huấn …", "Đơn vị thuộc …")
     if " ".join(low[i : i + 2]) in NOT_SUBJECT or low[i + head : i + head + 1] == ["viên"]:
         return None  # "Hội nghị …", "Thành ủy viên, …"
-    if words[end - 1].endswith(",") and not (
-            low[end] in BRIDGE or " ".join(low[end : end + 2]) in BRIDGE | LEAD_VERBS):
+    if words[end - 1].endswith(",") and not (low[end] in BRIDGE or " ".join(low[end : end + 2]) in BRIDGE | LEAD_VERBS):
         # "Phòng A, phòng B …" is a list; "Phòng A, Phó Chủ tịch …" an apposition; but "Còn
         # các hộ dân (thì), phải chủ động …" is the subject and its verb
         return None
@@ -150,16 +168,20 @@ def subject_end(words: list[str], i: int, gaz: Gazetteer, tags: list[str] | None
     # tiểu ban giúp việc đại hội khẩn trương …"): a verb that starts actions a few words on
     # wins over one no list knows
     if tags[k] == "V" and " ".join(low[k : k + 2]) not in VERB2 and low[k] not in VERB1:
-        ahead = next((p for p in range(k + 1, min(len(words), k + 5))
-                      if " ".join(low[p : p + 2]) in LEAD_VERBS), None)
-        if ahead is not None and not any(re.search(r"[,.;:]$", w) for w in words[k:ahead]) \
-                and not any(w in NOT_ACTION or " ".join(low[p : p + 2]) in NOT_ACTION
-                            for p, w in enumerate(low[k:ahead], k)):
+        ahead = next((p for p in range(k + 1, min(len(words), k + 5)) if " ".join(low[p : p + 2]) in LEAD_VERBS), None)
+        if (
+            ahead is not None
+            and not any(re.search(r"[,.;:]$", w) for w in words[k:ahead])
+            and not any(
+                w in NOT_ACTION or " ".join(low[p : p + 2]) in NOT_ACTION for p, w in enumerate(low[k:ahead], k)
+            )
+        ):
             end = k = ahead
             return end, k
     before = k
     while k < len(words) and (low[k] in BRIDGE or " ".join(low[k : k + 2]) in BRIDGE):
         k += 2 if " ".join(low[k : k + 2]) in BRIDGE else 1
+
     def verb(p: int) -> bool:  # the tagger's verb, or one the lists know ("tổng hợp": A)
         return p < len(words) and (tags[p] == "V" or " ".join(low[p : p + 2]) in LEAD_VERBS)
 

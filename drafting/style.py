@@ -11,7 +11,9 @@ from drafting.deadline_text import digits
 
 SPOKEN_OPENERS = re.compile(
     r"^(?:(?:rồi|vâng|thế|vậy|thì|và|còn)\s*,?\s+)*(?:tôi\s+(?:xin\s+)?|chúng\s+ta\s+|"
-    r"các\s+đồng\s+chí\s+(?=\w+\s))?(?=\w)", re.IGNORECASE)
+    r"các\s+đồng\s+chí\s+(?=\w+\s))?(?=\w)",
+    re.IGNORECASE,
+)
 WORDY = {"nhưng mà": "nhưng", "cho nên là": "cho nên", "thì phải": "phải"}
 
 

@@ -124,8 +124,13 @@ def split(tokens: list[Token]) -> list[Sentence]:
             item = (item or 0) + 1
             pending = {"item_start": True}
         # "Một, …", "Hai, …": item numbers said without "thứ"
-        if start and tok.text.endswith(",") and low.rstrip(",") in BULLET_WORDS and \
-                i + 1 < len(tokens) and tokens[i + 1].text[:1].isupper():
+        if (
+            start
+            and tok.text.endswith(",")
+            and low.rstrip(",") in BULLET_WORDS
+            and i + 1 < len(tokens)
+            and tokens[i + 1].text[:1].isupper()
+        ):
             flush()
             item = BULLET_WORDS[low.rstrip(",")]
             pending = {"item_start": True}
@@ -171,8 +176,12 @@ def _corrections(tokens: list[Token]) -> list[Token]:
         if after >= len(tokens):
             break
         head = tokens[after].text.lower().strip(",")
-        if hit[-1] == "không" and len(hit) == 2 and not tokens[i + 1].text.endswith(",") and \
-                head not in UNIT_HEADS | DATE_HEADS | {"giao", "đề", "yêu", "phân", "cho", "là"}:
+        if (
+            hit[-1] == "không"
+            and len(hit) == 2
+            and not tokens[i + 1].text.endswith(",")
+            and head not in UNIT_HEADS | DATE_HEADS | {"giao", "đề", "yêu", "phân", "cho", "là"}
+        ):
             # "…, ờ, không tổ chức các đoàn …": a filler, then a negation, not a correction
             out.append(tokens[i + 1])
             i += 2
@@ -185,15 +194,15 @@ def _corrections(tokens: list[Token]) -> list[Token]:
         if group is UNIT_HEADS:
             # "UBND tỉnh Quảng Bình, à nhầm, UBND tỉnh Hà Tĩnh": the replaced name starts with
             # the same head word, not at the nearest level word ("tỉnh")
-            stop = next((j for j in back if out[j].text.lower().strip(",") in
-                         {"giao", "đề", "yêu", "với", "hợp"}), -1)
-            cut = next((j for j in back if j > stop and
-                        out[j].text.lower().strip(",") == head), None)
+            stop = next((j for j in back if out[j].text.lower().strip(",") in {"giao", "đề", "yêu", "với", "hợp"}), -1)
+            cut = next((j for j in back if j > stop and out[j].text.lower().strip(",") == head), None)
         for j in back if cut is None else range(0):
             w = out[j].text.lower().strip(",")
-            if w in group and (group is not DATE_HEADS or w == head or w in {"trước", "trong"}) \
-                    and not (group is not UNIT_HEADS and j and
-                             out[j - 1].text.lower().strip(",") in UNIT_HEADS):
+            if (
+                w in group
+                and (group is not DATE_HEADS or w == head or w in {"trước", "trong"})
+                and not (group is not UNIT_HEADS and j and out[j - 1].text.lower().strip(",") in UNIT_HEADS)
+            ):
                 # ("giao Bộ Giao thông, à nhầm, giao Bộ Xây dựng": "Giao" of the name is no
                 # "giao")
                 cut = j
@@ -222,8 +231,11 @@ def _fillers(tokens: list[Token]) -> list[Token]:
         matched = False
         for p in phrases:
             window = [t.text.lower().strip(",") for t in tokens[i : i + len(p)]]
-            if window == p and not (p == ["đó", "là"] and out and not _boundary(out)) and \
-                    not (p == ["vậy", "thì"] and out and out[-1].text.lower() in {"muốn", "như"}):
+            if (
+                window == p
+                and not (p == ["đó", "là"] and out and not _boundary(out))
+                and not (p == ["vậy", "thì"] and out and out[-1].text.lower() in {"muốn", "như"})
+            ):
                 # ("Muốn vậy thì Bộ …" keeps its topic; a "thì" alone is handled below)
                 _carry_punct(out, tokens[i + len(p) - 1])
                 i += len(p)
@@ -244,8 +256,7 @@ def _fillers(tokens: list[Token]) -> list[Token]:
             _carry_punct(out, tok)
             # "Về nguồn vốn thì Bộ …": the topic ends here; in punctuated text keep that as a
             # comma (unpunctuated speech gets its boundaries elsewhere)
-            if out and _topic_open(out, punctuated) and \
-                    not re.search(r"[.,;:!?]$", out[-1].text):
+            if out and _topic_open(out, punctuated) and not re.search(r"[.,;:!?]$", out[-1].text):
                 out[-1] = Token(out[-1].text + ",", out[-1].seg, out[-1].index)
             i += 1
             continue
@@ -269,12 +280,15 @@ def _topic_open(out: list[Token], punctuated: bool) -> bool:
     """The sentence so far opens with a topic ("Về …", "Còn …", "Đối với …", "Riêng …") and the
     text around is punctuated."""
     start = len(out)
-    while start > 0 and not re.search(r"[.;:!?]$", out[start - 1].text) and \
-            out[start - 1].text != "\n" and len(out) - start < 25:
+    while (
+        start > 0
+        and not re.search(r"[.;:!?]$", out[start - 1].text)
+        and out[start - 1].text != "\n"
+        and len(out) - start < 25
+    ):
         start -= 1
     first = out[start].text.lower() if start < len(out) else ""
-    return punctuated and first in {"về", "còn", "đối", "riêng", "trong", "ngoài", "việc", "muốn",
-                                    "để", "thứ", "cái"}
+    return punctuated and first in {"về", "còn", "đối", "riêng", "trong", "ngoài", "việc", "muốn", "để", "thứ", "cái"}
 
 
 def _conditional(out: list[Token]) -> bool:
@@ -297,16 +311,20 @@ def _repetitions(tokens: list[Token]) -> list[Token]:
                 # same spelling, same case: "Huyện ủy, Ủy ban" is not a stutter
                 a = [t.text.strip(",") for t in out[-2 * n : -n]]
                 b = [t.text.strip(",") for t in out[-n:]]
-                if a == b and not any(w.isdigit() or w == "\n" for w in a) \
-                        and a != ["các"] * n and not re.search(r"[.;:]$", out[-n - 1].text) \
-                        and not (n == 1 and _two_words(out[-3:], tokens[k + 1 : k + 2])):
+                if (
+                    a == b
+                    and not any(w.isdigit() or w == "\n" for w in a)
+                    and a != ["các"] * n
+                    and not re.search(r"[.;:]$", out[-n - 1].text)
+                    and not (n == 1 and _two_words(out[-3:], tokens[k + 1 : k + 2]))
+                ):
                     del out[-n:]
                     break
     return out
 
 
 def _two_words(before: list[Token], after: list[Token]) -> bool:
-    """"phân công công chức": the syllable ends one word and starts the next (the tagger
+    """ "phân công công chức": the syllable ends one word and starts the next (the tagger
     joins "phân công" and "công chức"), so it is said twice on purpose."""
     from drafting.shape import word_tags
 
@@ -347,7 +365,8 @@ def _plain(text: str) -> str:
 
 def _abbreviation(word: str) -> bool:
     return bool(re.fullmatch(r"(TP|Tp|ThS|TS|PGS|GS|TT|v\.v|St|Q)\.", word)) or bool(
-        re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}\.", word) is None and re.fullmatch(r"[A-Z]\.", word))
+        re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}\.", word) is None and re.fullmatch(r"[A-Z]\.", word)
+    )
 
 
 def _item_number(text: str, current: int | None) -> int:

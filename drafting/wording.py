@@ -21,15 +21,38 @@ MEETING_WORD = re.compile(r"^(?:cuộc\s+họp|buổi\s+họp|phiên\s+họp|h�
 EVENT_WORD = re.compile(r"^(?:hội\s+nghị|buổi\s+làm\s+việc|hội\s+thảo)\b", re.IGNORECASE)
 # The action's last clause already says what is due ("…, báo cáo UBND tỉnh"): the deadline
 # follows it directly; otherwise ", hoàn thành trước …".
-DUE_VERB = re.compile(r"(?:^|[;,]|\s)(?:báo\s+cáo|(?<!công )(?<!quy )(?<!chương )(?<!tiến )(?<!lộ )"
-                      r"(?<!hành )trình|tham\s+mưu|đề\s+xuất|hoàn\s+thành|hoàn\s+thiện)\b[^;,]*$",
-                      re.IGNORECASE)
+DUE_VERB = re.compile(
+    r"(?:^|[;,]|\s)(?:báo\s+cáo|(?<!công )(?<!quy )(?<!chương )(?<!tiến )(?<!lộ )"
+    r"(?<!hành )trình|tham\s+mưu|đề\s+xuất|hoàn\s+thành|hoàn\s+thiện)\b[^;,]*$",
+    re.IGNORECASE,
+)
 BODY_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 SO_PREFIX = re.compile(r"^Sở\s+(.+)$")
-LOWER_FIRST = {"Nghe", "Bàn", "Cho", "Về", "Xem", "Đánh", "Rà", "Thông", "Triển", "Giao", "Sơ",
-               "Tổng", "Kiểm", "Thảo", "Xử", "Góp"}
-AUTHORITY = {"ban thường vụ": "Ban Thường vụ", "thường trực": "Thường trực",
-             "ban chấp hành": "Ban Chấp hành", "chủ tịch": "Chủ tịch", "bí thư": "Bí thư"}
+LOWER_FIRST = {
+    "Nghe",
+    "Bàn",
+    "Cho",
+    "Về",
+    "Xem",
+    "Đánh",
+    "Rà",
+    "Thông",
+    "Triển",
+    "Giao",
+    "Sơ",
+    "Tổng",
+    "Kiểm",
+    "Thảo",
+    "Xử",
+    "Góp",
+}
+AUTHORITY = {
+    "ban thường vụ": "Ban Thường vụ",
+    "thường trực": "Thường trực",
+    "ban chấp hành": "Ban Chấp hành",
+    "chủ tịch": "Chủ tịch",
+    "bí thư": "Bí thư",
+}
 
 
 def short_body(meeting: Meeting) -> str:
@@ -93,8 +116,7 @@ def summary(meeting: Meeting, lay: dict[str, Any]) -> str:
     return _cap(text) if lay.get("summary_capital") else text
 
 
-def opening(meeting: Meeting, reported_by: list[str] | None = None,
-            lay: dict[str, Any] | None = None) -> str:
+def opening(meeting: Meeting, reported_by: list[str] | None = None, lay: dict[str, Any] | None = None) -> str:
     """The opening paragraph and the lead-in, in the official phrasing:
     "Ngày …, tại …, đồng chí …, Chủ tịch UBND tỉnh chủ trì cuộc họp …. Tham dự có: …" and
     "Sau khi nghe báo cáo của … và ý kiến phát biểu của các đại biểu dự họp, … kết luận …:"."""
@@ -105,21 +127,21 @@ def opening(meeting: Meeting, reported_by: list[str] | None = None,
     if meeting.place:
         parts.append(f"tại {meeting.place}")
     # the chair by name and title; with no chair typed, the body or leader who concluded
-    parts.append(f"đồng chí {name}" + (f", {title}" if title else "") if name
-                 else concluded_by(meeting, lay))
+    parts.append(f"đồng chí {name}" + (f", {title}" if title else "") if name else concluded_by(meeting, lay))
     head = ", ".join(parts) + f" chủ trì {meeting_phrase(meeting)}."
     if meeting.attendees:
         head += f" Tham dự có: {'; '.join(meeting.attendees)}."
     reporters = meeting.reporting_units or reported_by or []
-    heard = f"báo cáo của {', '.join(reporters)}" if reporters else \
-        "báo cáo của các cơ quan liên quan"
-    lead_in = (f"Sau khi nghe {heard} và ý kiến phát biểu của các đại biểu dự họp, "
-               f"{concluded_by(meeting, lay)} {lay['lead_in_verb']}:")
+    heard = f"báo cáo của {', '.join(reporters)}" if reporters else "báo cáo của các cơ quan liên quan"
+    lead_in = (
+        f"Sau khi nghe {heard} và ý kiến phát biểu của các đại biểu dự họp, "
+        f"{concluded_by(meeting, lay)} {lay['lead_in_verb']}:"
+    )
     return f"{head}\n{_cap(lead_in)}"
 
 
 def closing(meeting: Meeting, lay: dict[str, Any]) -> str:
-    """"Văn phòng Tỉnh ủy thông báo ý kiến kết luận của Thường trực Tỉnh ủy để …"; the body
+    """ "Văn phòng Tỉnh ủy thông báo ý kiến kết luận của Thường trực Tỉnh ủy để …"; the body
     named is the one the signature block signs for."""
     who, concluded = issuer(meeting, lay), concluded_by(meeting, lay)
     what = "" if _same(who, concluded) else f" ý kiến kết luận của {concluded}"
@@ -139,8 +161,7 @@ def recipients(meeting: Meeting, lay: dict[str, Any], tasks: list[Task]) -> list
     """Nơi nhận: the office's list (or the format's), the bodies given tasks, then the archive
     line; no "Như trên" (a notice has no "Kính gửi"). Each line ends as the format wants."""
     body = short_body(meeting)
-    given = [r.strip(" -,.;") for r in (meeting.recipients or
-                                          [r.format(body=body) for r in lay["recipients"]])]
+    given = [r.strip(" -,.;") for r in (meeting.recipients or [r.format(body=body) for r in lay["recipients"]])]
     given = [r for r in given if r and not re.fullmatch(r"(?i)như\s+trên", r)]
     archive = [r for r in given if re.match(r"(?i)^lưu\b", r)]
     head = [r for r in given if r not in archive]
@@ -148,8 +169,7 @@ def recipients(meeting: Meeting, lay: dict[str, Any], tasks: list[Task]) -> list
     bodies: list[str] = []
     for t in tasks:
         for b in [*t.leads, *t.supports]:
-            if b and b.lower() not in named and b not in bodies and \
-                    not any(b.lower() in r.lower() for r in head):
+            if b and b.lower() not in named and b not in bodies and not any(b.lower() in r.lower() for r in head):
                 bodies.append(b)
     lines = head + _grouped(bodies)
     lines.append(archive[-1] if archive else lay["archive"].format(body=body))
@@ -165,7 +185,7 @@ def task_paragraph(task: Task, lay: dict[str, Any], ref: date | None = None) -> 
     action = task.action.strip().rstrip(".;, ")
     for lead in task.leads:  # an action edited to start with its lead: "Sở Tài chính chủ trì …"
         if lead and action.lower().startswith(lead.lower() + " "):
-            action = action[len(lead):].strip()
+            action = action[len(lead) :].strip()
     action = re.sub(r"^chủ trì,?\s+", "", action) if task.supports else action
     action = action[:1].lower() + action[1:] if action[:2] != action[:2].upper() else action
     action = re.sub(r"; (\w)(?=[a-zà-ỹđ])", lambda m: "; " + m.group(1).lower(), action)
@@ -208,11 +228,13 @@ def body_date(d: date, lay: dict[str, Any]) -> str:
 
 def body_dates(text: str, lay: dict[str, Any]) -> str:
     """Every dd/mm/yyyy in a line of the body in the format's own form, no leading zeros."""
+
     def one(m: re.Match) -> str:
         try:
             return body_date(date(int(m.group(3)), int(m.group(2)), int(m.group(1))), lay)
         except ValueError:
             return m.group(0)
+
     return BODY_DATE.sub(one, text)
 
 
@@ -237,24 +259,34 @@ def clashes(meeting: Meeting) -> list[str]:
     """Values that belong to the other format (a State notice signed "T/M", a Party notice
     with "Lưu: VT"): each a message saying what to change."""
     party = meeting.format == "party"
-    values = {"Thẩm quyền ký": meeting.signer_authority, "Kết luận bởi": meeting.concluded_by,
-              "Ký hiệu số": meeting.number_suffix, "Nơi nhận": "; ".join(meeting.recipients)}
-    other = (r"\b(?:TM|TL|KT)\.|Lưu:\s*VT|UBND|Ủy ban nhân dân|TB-" if party else
-             r"\bT/[ML]\b|Tỉnh ủy|Huyện ủy|Thành ủy|Đảng ủy|Ban Thường vụ|Lưu Văn phòng|/TU\b")
+    values = {
+        "Thẩm quyền ký": meeting.signer_authority,
+        "Kết luận bởi": meeting.concluded_by,
+        "Ký hiệu số": meeting.number_suffix,
+        "Nơi nhận": "; ".join(meeting.recipients),
+    }
+    other = (
+        r"\b(?:TM|TL|KT)\.|Lưu:\s*VT|UBND|Ủy ban nhân dân|TB-"
+        if party
+        else r"\bT/[ML]\b|Tỉnh ủy|Huyện ủy|Thành ủy|Đảng ủy|Ban Thường vụ|Lưu Văn phòng|/TU\b"
+    )
     wrong = [name for name, value in values.items() if value and re.search(other, value)]
     if not wrong:
         return []
     this = "văn bản Đảng" if party else "văn bản hành chính (NĐ 30)"
-    return [f"Thông báo theo thể thức {this} nhưng mục {', '.join(wrong)} có giá trị của thể "
-            f"thức kia. Hãy sửa các mục đó, hoặc để trống để dùng mặc định của thể thức."]
+    return [
+        f"Thông báo theo thể thức {this} nhưng mục {', '.join(wrong)} có giá trị của thể "
+        f"thức kia. Hãy sửa các mục đó, hoặc để trống để dùng mặc định của thể thức."
+    ]
 
 
 # -- helpers ------------------------------------------------------------------------------
 
 
 def _grouped(bodies: list[str]) -> list[str]:
-    """"Sở Tài chính", "Sở Xây dựng" → "Các sở: Tài chính, Xây dựng" (others as they are; a
+    """ "Sở Tài chính", "Sở Xây dựng" → "Các sở: Tài chính, Xây dựng" (others as they are; a
     name with a comma of its own, "Sở Văn hóa, Thể thao và Du lịch", stays on its line)."""
+
     def groupable(b: str) -> bool:
         return bool(SO_PREFIX.match(b)) and "," not in b
 

@@ -11,8 +11,9 @@ class KetluanError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, hint: str = "", cli_hint: str = "", *,
-                 extra: dict[str, object] | None = None) -> None:
+    def __init__(
+        self, message: str, hint: str = "", cli_hint: str = "", *, extra: dict[str, object] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint  # what to do in the web interface (the API returns it)

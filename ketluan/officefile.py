@@ -43,17 +43,33 @@ class Kind:
 
 
 KINDS = {
-    "docx": Kind(".docx", "word/document.xml", "tài liệu Word (.docx)", "định dạng Word cũ (.doc)",
-                 ".docm", 50 * 2**20, 100 * 2**20, 16 * 2**20,
-                 "Hãy mở tệp bằng Word hoặc LibreOffice và lưu lại dưới dạng .docx."),
-    "xlsx": Kind(".xlsx", "xl/workbook.xml", "bảng tính Excel (.xlsx)", "định dạng Excel cũ (.xls)",
-                 ".xlsm", 50 * 2**20, 300 * 2**20, 64 * 2**20,
-                 "Hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx."),
+    "docx": Kind(
+        ".docx",
+        "word/document.xml",
+        "tài liệu Word (.docx)",
+        "định dạng Word cũ (.doc)",
+        ".docm",
+        50 * 2**20,
+        100 * 2**20,
+        16 * 2**20,
+        "Hãy mở tệp bằng Word hoặc LibreOffice và lưu lại dưới dạng .docx.",
+    ),
+    "xlsx": Kind(
+        ".xlsx",
+        "xl/workbook.xml",
+        "bảng tính Excel (.xlsx)",
+        "định dạng Excel cũ (.xls)",
+        ".xlsm",
+        50 * 2**20,
+        300 * 2**20,
+        64 * 2**20,
+        "Hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx.",
+    ),
 }
 
 
 def kind_of(path: Path, name: str) -> str | None:
-    """"docx" or "xlsx": by the suffix of `name` (the file the user chose), else by the main part
+    """ "docx" or "xlsx": by the suffix of `name` (the file the user chose), else by the main part
     the zip holds (a file uploaded without its suffix); None when it is neither. Not a safety
     check: `check_office_file` still has to pass before the file is parsed."""
     suffix = Path(name).suffix.lower()
@@ -78,13 +94,16 @@ def check_office_file(path: Path, kind: str, error: type[KetluanError], shown: s
     if size == 0:
         raise error(f"Tệp '{name}' rỗng (0 byte).", f"Hãy chọn lại tệp {k.suffix} đúng.")
     if size > k.max_file:
-        raise error(f"Tệp '{name}' quá lớn ({size // 2**20} MB; tối đa {k.max_file // 2**20} MB).",
-                    "Hãy bỏ bớt ảnh lớn hoặc tách thành nhiều tệp rồi lưu lại.")
+        raise error(
+            f"Tệp '{name}' quá lớn ({size // 2**20} MB; tối đa {k.max_file // 2**20} MB).",
+            "Hãy bỏ bớt ảnh lớn hoặc tách thành nhiều tệp rồi lưu lại.",
+        )
     with path.open("rb") as f:
         magic = f.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise error(f"Tệp '{name}' là {k.old} hoặc đã đặt mật khẩu.",
-                    f"Hãy bỏ mật khẩu và lưu lại dưới dạng {k.suffix}.")
+        raise error(
+            f"Tệp '{name}' là {k.old} hoặc đã đặt mật khẩu.", f"Hãy bỏ mật khẩu và lưu lại dưới dạng {k.suffix}."
+        )
     if not zipfile.is_zipfile(path):
         raise error(f"Tệp '{name}' không phải {k.what}.", k.hint)
     try:
@@ -96,25 +115,35 @@ def check_office_file(path: Path, kind: str, error: type[KetluanError], shown: s
 
 def _check_members(z: zipfile.ZipFile, name: str, k: Kind, error: type[KetluanError]) -> None:
     infos = z.infolist()
-    bomb = error(f"Tệp '{name}' giải nén ra quá lớn so với kích thước tệp (nghi là 'bom nén').",
-                 f"ketluan từ chối mở tệp này. {k.hint}")
+    bomb = error(
+        f"Tệp '{name}' giải nén ra quá lớn so với kích thước tệp (nghi là 'bom nén').",
+        f"ketluan từ chối mở tệp này. {k.hint}",
+    )
     if len(infos) > MAX_MEMBERS or _declared_bomb(infos, k.max_unpacked):
         raise bomb  # what the zip admits to; what it hides is caught while inflating below
     names = {i.filename for i in infos}
     for info in infos:
         if not _plain_name(info.filename):
-            raise error(f"Tệp '{name}' chứa phần có tên là đường dẫn ra ngoài ('{info.filename[:80]}').",
-                        f"ketluan không mở tệp này. {k.hint}")
+            raise error(
+                f"Tệp '{name}' chứa phần có tên là đường dẫn ra ngoài ('{info.filename[:80]}').",
+                f"ketluan không mở tệp này. {k.hint}",
+            )
     types = _small(z, "[Content_Types].xml") if "[Content_Types].xml" in names else b""
-    if any(PurePosixPath(n).name.lower() in ("vbaproject.bin", "vbadata.xml") for n in names) \
-            or b"macroenabled" in types.lower():
-        raise error(f"Tệp '{name}' có chứa macro ({k.macro_suffix}); ketluan không mở tệp có macro.",
-                    f"Hãy lưu lại dưới dạng {k.what} không có macro.")
+    if (
+        any(PurePosixPath(n).name.lower() in ("vbaproject.bin", "vbadata.xml") for n in names)
+        or b"macroenabled" in types.lower()
+    ):
+        raise error(
+            f"Tệp '{name}' có chứa macro ({k.macro_suffix}); ketluan không mở tệp có macro.",
+            f"Hãy lưu lại dưới dạng {k.what} không có macro.",
+        )
     if k.main_part not in names or not types:
         other = next((w for w in KINDS.values() if w is not k and w.main_part in names), None)
         if other is not None:
-            raise error(f"Tệp '{name}' là {other.what.split(' (')[0]}, không phải {k.what.split(' (')[0]}.",
-                        f"Hãy chọn đúng tệp {k.suffix}.")
+            raise error(
+                f"Tệp '{name}' là {other.what.split(' (')[0]}, không phải {k.what.split(' (')[0]}.",
+                f"Hãy chọn đúng tệp {k.suffix}.",
+            )
         raise error(f"Tệp '{name}' là tệp nén nhưng không phải {k.what}.", k.hint)
     budget = _Budget(k.max_unpacked, bomb)
     for info in infos:
@@ -161,20 +190,23 @@ class _Counted:
         return chunk
 
 
-def _check_xml(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, k: Kind, budget: _Budget,
-               error: type[KetluanError]) -> None:
+def _check_xml(
+    z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, k: Kind, budget: _Budget, error: type[KetluanError]
+) -> None:
     with z.open(info) as member:
         stream = _Counted(member, info, budget, k.max_xml)
         try:
-            for _, element in SafeET.iterparse(stream, events=("end",), forbid_dtd=True,
-                                               forbid_entities=True, forbid_external=True):
+            for _, element in SafeET.iterparse(
+                stream, events=("end",), forbid_dtd=True, forbid_entities=True, forbid_external=True
+            ):
                 element.clear()  # keep memory flat: only well-formedness and safety matter here
         except DefusedXmlException:
-            raise error(f"Tệp '{name}' chứa khai báo XML không an toàn (DTD/entity) trong "
-                        f"'{info.filename}'.", f"ketluan không mở tệp này. {k.hint}") from None
+            raise error(
+                f"Tệp '{name}' chứa khai báo XML không an toàn (DTD/entity) trong '{info.filename}'.",
+                f"ketluan không mở tệp này. {k.hint}",
+            ) from None
         except SafeET.ParseError:
-            raise error(f"Tệp '{name}' bị hỏng: phần '{info.filename}' không phải XML hợp lệ.",
-                        k.hint) from None
+            raise error(f"Tệp '{name}' bị hỏng: phần '{info.filename}' không phải XML hợp lệ.", k.hint) from None
 
 
 def _declared_bomb(infos: list[zipfile.ZipInfo], limit: int) -> bool:

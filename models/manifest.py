@@ -48,10 +48,7 @@ def load_manifest(path: Path = MANIFEST_PATH) -> dict[str, ModelSpec]:
 def _spec(entry: dict[str, Any]) -> ModelSpec:
     raw_files = entry.get("files", [])
     if isinstance(raw_files, dict):
-        files = tuple(
-            FileSpec(path=p, size=v.get("size"), sha256=v.get("sha256"))
-            for p, v in raw_files.items()
-        )
+        files = tuple(FileSpec(path=p, size=v.get("size"), sha256=v.get("sha256")) for p, v in raw_files.items())
     else:
         files = tuple(FileSpec(path=p) for p in raw_files)
     if entry["kind"] not in KINDS:

@@ -185,8 +185,10 @@ class ModelStore:
         if spec is not None and spec.pinned and spec.from_packages and not _holds_files(source, spec):
             # A model split across wheels (too big for one): join the pieces from the folder
             # of wheels an office downloaded on a connected machine.
-            pieces = {target: tuple(_media_piece(source, piece, spec) for piece in parts)
-                      for target, parts in spec.from_packages.items()}
+            pieces = {
+                target: tuple(_media_piece(source, piece, spec) for piece in parts)
+                for target, parts in spec.from_packages.items()
+            }
             return self._install(name, spec.kind, spec.files, pieces, f"folder:{source}")
         expected = _expected_files(source, spec)
         kind = kind or (spec.kind if spec is not None else "asr")
@@ -195,15 +197,17 @@ class ModelStore:
 
     def install_defaults(self) -> list[InstalledModel]:
         """Assemble the default models from installed packages; optional ones are left alone."""
-        return [self.install_from_packages(spec.name) for spec in self.manifest.values()
-                if spec.default and spec.from_packages]
+        return [
+            self.install_from_packages(spec.name)
+            for spec in self.manifest.values()
+            if spec.default and spec.from_packages
+        ]
 
     def install_from_packages(self, name: str) -> InstalledModel:
         """Assemble a model from files shipped inside installed Python packages."""
         spec = self.manifest[name]
         pieces = {
-            target: tuple(_package_file(piece, spec) for piece in parts)
-            for target, parts in spec.from_packages.items()
+            target: tuple(_package_file(piece, spec) for piece in parts) for target, parts in spec.from_packages.items()
         }
         return self._install(name, spec.kind, spec.files, pieces, "python-packages")
 
@@ -327,8 +331,7 @@ def _media_piece(source: Path, piece: str, spec: ModelSpec) -> Piece:
             if piece in z.namelist():
                 return (wheel, piece)
     raise ModelError(
-        f"Thư mục '{source}' thiếu phần {piece} của mô hình '{spec.name}' "
-        f"(gói {package}, tệp .whl hoặc đã giải nén).",
+        f"Thư mục '{source}' thiếu phần {piece} của mô hình '{spec.name}' (gói {package}, tệp .whl hoặc đã giải nén).",
         f"Cách lấy: {spec.obtain}",
     )
 

@@ -49,9 +49,13 @@ CONCLUSION = (
 SCRIPT = [
     ("secretary", SECRETARY),
     ("reporter", REPORT),
-    ("clip", 0), ("clip", 1), ("clip", 2),
+    ("clip", 0),
+    ("clip", 1),
+    ("clip", 2),
     ("reporter2", REPORT2),
-    ("clip", 3), ("clip", 4), ("clip", 5),
+    ("clip", 3),
+    ("clip", 4),
+    ("clip", 5),
     ("chair", CONCLUSION),
 ]
 VOICES = {  # espeak-ng voice, speed (words/min), pitch
@@ -93,8 +97,7 @@ def vieneu_clips() -> list[Path]:
 
 def speak(text: str, voice: str, speed: int, pitch: int, path: Path) -> np.ndarray:
     raw = path.with_suffix(".raw.wav")
-    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(raw),
-                    text], check=True)
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(raw), text], check=True)
     return read_wav(raw) * 0.8
 
 

@@ -36,14 +36,14 @@ DOCX_SUFFIX = ".docx"
 # -- versions ------------------------------------------------------------------------------
 
 
-def latest_version(s: Session, model: type[db.TranscriptVersion] | type[db.DraftVersion],
-                   meeting_id: int) -> int | None:
+def latest_version(
+    s: Session, model: type[db.TranscriptVersion] | type[db.DraftVersion], meeting_id: int
+) -> int | None:
     """The meeting's newest version number of transcripts or drafts; None when it has none."""
     return s.scalar(select(func.max(model.version)).where(model.meeting_id == meeting_id))
 
 
-def next_version(s: Session, model: type[db.TranscriptVersion] | type[db.DraftVersion],
-                 meeting_id: int) -> int:
+def next_version(s: Session, model: type[db.TranscriptVersion] | type[db.DraftVersion], meeting_id: int) -> int:
     """The number the meeting's next transcript or draft version gets (1, 2, …)."""
     return (latest_version(s, model, meeting_id) or 0) + 1
 
@@ -65,10 +65,18 @@ def store_document(store: db.FileStore, document: DocumentType) -> Stored:
     return Stored(relative, sha, size)
 
 
-def add_version(s: Session, meeting: db.Meeting, source: str, stored: Stored, *,
-                original_name: str | None = None, conclusion: dict[str, Any] | None = None,
-                transcript_version_id: int | None = None, job_id: int | None = None,
-                created_by: int | None = None) -> db.DraftVersion:
+def add_version(
+    s: Session,
+    meeting: db.Meeting,
+    source: str,
+    stored: Stored,
+    *,
+    original_name: str | None = None,
+    conclusion: dict[str, Any] | None = None,
+    transcript_version_id: int | None = None,
+    job_id: int | None = None,
+    created_by: int | None = None,
+) -> db.DraftVersion:
     """The one place a DraftVersion row is made: the next number, flushed (it has an id)."""
     draft = db.DraftVersion(
         meeting_id=meeting.id,
@@ -94,8 +102,8 @@ def notice_name(meeting: db.Meeting) -> str:
 
 def find(s: Session, meeting_id: int, version: int) -> db.DraftVersion:
     draft = s.scalar(
-        select(db.DraftVersion).where(db.DraftVersion.meeting_id == meeting_id,
-                                      db.DraftVersion.version == version))
+        select(db.DraftVersion).where(db.DraftVersion.meeting_id == meeting_id, db.DraftVersion.version == version)
+    )
     if draft is None:
         raise NotFoundError(
             f"Cuộc họp #{meeting_id} chưa có dự thảo phiên bản {version}.",
@@ -144,9 +152,15 @@ class TaskEdit(Protocol):
     def deadline_phrase(self) -> str: ...
 
 
-def edit(s: Session, store: db.FileStore, meeting: db.Meeting, base_version: int,
-         edits: Sequence[TaskEdit], user_id: int,
-         page: drafting.PageStyle | None = None) -> db.DraftVersion:
+def edit(
+    s: Session,
+    store: db.FileStore,
+    meeting: db.Meeting,
+    base_version: int,
+    edits: Sequence[TaskEdit],
+    user_id: int,
+    page: drafting.PageStyle | None = None,
+) -> db.DraftVersion:
     """A new version ("edited") of draft `base_version` with its task table replaced by `edits`,
     the notice rendered again. A task keeps its identity (and its evidence, the chair's words)
     only by its own id; a new row gets a new id, never one a deleted task had. `page`: the
@@ -164,7 +178,8 @@ def edit(s: Session, store: db.FileStore, meeting: db.Meeting, base_version: int
         if bad:
             raise InputError(
                 f"Nhiệm vụ {n}: ngày '{bad}' trong cột Thời hạn không có thật.",
-                "Sửa lại theo dạng ngày/tháng/năm, ví dụ 30/06/2026, hoặc để trống nếu không có hạn.")
+                "Sửa lại theo dạng ngày/tháng/năm, ví dụ 30/06/2026, hoặc để trống nếu không có hạn.",
+            )
     tasks: list[dict[str, Any]] = []
     used = {k for k in old if isinstance(k, str)}
     for row in edits:
@@ -182,10 +197,16 @@ def edit(s: Session, store: db.FileStore, meeting: db.Meeting, base_version: int
     kept = {t["id"] for t in tasks}
     removed = [drafting.Task.from_dict(t) for k, t in old.items() if k not in kept]
     forget_tasks(conclusion, removed)  # a deleted task does not stay as a plain sentence
-    stored = store_document(store, drafting.render_notice(conclusion, drafting_meeting(meeting),
-                                                          page=page))
-    return add_version(s, meeting, "edited", stored, conclusion=conclusion.to_dict(),
-                       transcript_version_id=base.transcript_version_id, created_by=user_id)
+    stored = store_document(store, drafting.render_notice(conclusion, drafting_meeting(meeting), page=page))
+    return add_version(
+        s,
+        meeting,
+        "edited",
+        stored,
+        conclusion=conclusion.to_dict(),
+        transcript_version_id=base.transcript_version_id,
+        created_by=user_id,
+    )
 
 
 def _deadline(phrase: str, meeting: db.Meeting) -> dict[str, Any]:
@@ -291,20 +312,25 @@ def check_upload(path: Path, shown: str, meeting: db.Meeting) -> None:
     # the trích yếu (the lines under THÔNG BÁO) and the header: not the body, which may
     # mention other meetings
     summary = []
-    for line in lines[at + 1:at + 4] if at is not None else []:
+    for line in lines[at + 1 : at + 4] if at is not None else []:
         if re.fullmatch(r"[-_*\s]+", line) or line.lower().startswith("ngày "):
             break  # the rule under the trích yếu, or the body's first sentence
         summary.append(line)
     text = key(" ".join(summary + cells))
     ours = "ketluan" in (doc.core_properties.comments or "") and (
-        meeting.date is None or stored_date(doc) == meeting.date)
+        meeting.date is None or stored_date(doc) == meeting.date
+    )
     title = key(meeting.title or "")
     number = key(meeting.notice_number or "")
-    same = ours or (len(title) >= 8 and title in text) or (
-        bool(number) and re.search(r"số:?\s*" + re.escape(number), text) is not None)
+    same = (
+        ours
+        or (len(title) >= 8 and title in text)
+        or (bool(number) and re.search(r"số:?\s*" + re.escape(number), text) is not None)
+    )
     if not (at is not None and same):
         raise DocumentError(
             f"Tệp '{shown}' không phải thông báo kết luận của cuộc họp này.",
             f"Hãy chọn bản dự thảo của cuộc họp “{meeting.title}”: tải về bằng nút “Tải .docx” "
             "ở danh sách phiên bản dự thảo, sửa trong Word rồi tải lên lại (không chọn bản chép "
-            "lời, biên bản hay thông báo của cuộc họp khác).")
+            "lời, biên bản hay thông báo của cuộc họp khác).",
+        )

@@ -106,17 +106,27 @@ class Handler:
 
 STAGES: dict[str, Stage] = {
     STAGE_GPU: Stage(
-        STAGE_GPU, Job, QUEUED, (QUEUED, TRANSCRIBING, DIARIZING),
+        STAGE_GPU,
+        Job,
+        QUEUED,
+        (QUEUED, TRANSCRIBING, DIARIZING),
         attempts_hint="Kiểm tra tệp ghi âm và bộ nhớ của máy xử lý, rồi bấm Chạy lại.",
         internal_hint="Bấm Chạy lại; nếu lỗi lặp lại, gửi nhật ký máy xử lý cho quản trị viên.",
     ),
     STAGE_CPU: Stage(
-        STAGE_CPU, Job, DRAFTING, (DRAFTING,),
+        STAGE_CPU,
+        Job,
+        DRAFTING,
+        (DRAFTING,),
         attempts_hint="Kiểm tra tệp ghi âm và bộ nhớ của máy xử lý, rồi bấm Chạy lại.",
         internal_hint="Bấm Chạy lại; nếu lỗi lặp lại, gửi nhật ký máy xử lý cho quản trị viên.",
     ),
     STAGE_TRACKING: Stage(
-        STAGE_TRACKING, TrackingJob, QUEUED, (QUEUED, RUNNING), noun="việc",
+        STAGE_TRACKING,
+        TrackingJob,
+        QUEUED,
+        (QUEUED, RUNNING),
+        noun="việc",
         attempts_hint="Kiểm tra tệp rồi thử lại; nếu lỗi lặp lại, báo quản trị viên.",
         internal_hint="Thử lại; nếu lỗi lặp lại, gửi nhật ký máy xử lý cho quản trị viên.",
     ),
@@ -231,9 +241,7 @@ def touch(
     guarded(engine, table, job_id, owner, values)
 
 
-def guarded(
-    engine: Engine, table: JobTable, job_id: int, owner: str | None, values: dict[str, Any]
-) -> None:
+def guarded(engine: Engine, table: JobTable, job_id: int, owner: str | None, values: dict[str, Any]) -> None:
     """Write `values` if the job is active and (owner given) still held by `owner`."""
     with Session(engine, expire_on_commit=False) as s, s.begin():
         q = update(table).where(table.id == job_id, table.state.in_(ACTIVE_STATES))
@@ -334,8 +342,15 @@ class Run:
     def touch(self, state: str | None = None, progress: float | None = None) -> None:
         if self._lost.is_set():
             raise LeaseLost(self.job_id)
-        touch(self.engine, self.job_id, self.owner, self.settings.job_lease_seconds,
-              state=state, progress=progress, table=self.table)
+        touch(
+            self.engine,
+            self.job_id,
+            self.owner,
+            self.settings.job_lease_seconds,
+            state=state,
+            progress=progress,
+            table=self.table,
+        )
         self._last_write = time.monotonic()
 
     def progress(self, fraction: float) -> None:
@@ -369,8 +384,7 @@ class Run:
         interval = max(self.settings.job_lease_seconds / 3, 0.5)
         while not self._stop.wait(interval):
             try:
-                touch(self.engine, self.job_id, self.owner, self.settings.job_lease_seconds,
-                      table=self.table)
+                touch(self.engine, self.job_id, self.owner, self.settings.job_lease_seconds, table=self.table)
             except LeaseLost:
                 self._lost.set()
                 return
@@ -389,12 +403,20 @@ def run(engine: Engine, settings: Settings, job_id: int, stage: str, send: Send)
     ctx = Run(engine, settings, job_id, owner, send, spec.table, job)
     try:
         if handler is None:
-            raise KetluanError(f"Không có bộ xử lý cho loại việc '{job.kind}' ở bước {stage}.",
-                               "Cập nhật máy xử lý cùng phiên bản với máy chủ.")
+            raise KetluanError(
+                f"Không có bộ xử lý cho loại việc '{job.kind}' ở bước {stage}.",
+                "Cập nhật máy xử lý cùng phiên bản với máy chủ.",
+            )
         if job.attempts > settings.max_attempts:
-            fail(engine, job_id, owner, "attempts",
-                 f"Đã thử {settings.max_attempts} lần mà {spec.noun} vẫn không xong "
-                 "(máy xử lý bị dừng giữa chừng).", spec.attempts_hint, spec.table)
+            fail(
+                engine,
+                job_id,
+                owner,
+                "attempts",
+                f"Đã thử {settings.max_attempts} lần mà {spec.noun} vẫn không xong (máy xử lý bị dừng giữa chừng).",
+                spec.attempts_hint,
+                spec.table,
+            )
             return "failed: too many attempts"
         ctx.start_heartbeat()
         handler.work(ctx)
@@ -406,9 +428,15 @@ def run(engine: Engine, settings: Settings, job_id: int, stage: str, send: Send)
         return f"failed: {exc}"
     except Exception as exc:
         log.exception("job %s: unexpected error in the %s stage", job_id, stage)
-        fail(engine, job_id, owner, "internal",
-             f"Lỗi không mong đợi khi xử lý ({type(exc).__name__}: {exc}).",
-             spec.internal_hint, spec.table)
+        fail(
+            engine,
+            job_id,
+            owner,
+            "internal",
+            f"Lỗi không mong đợi khi xử lý ({type(exc).__name__}: {exc}).",
+            spec.internal_hint,
+            spec.table,
+        )
         return "failed: unexpected error"
     finally:
         ctx.stop_heartbeat()
@@ -497,13 +525,10 @@ def run_forever(engine: Engine, send: Send, settings: Settings, stop: threading.
         if time.monotonic() >= next_cleanup:
             next_cleanup = time.monotonic() + settings.orphan_cleanup_interval_seconds
             try:
-                cleanup.remove_orphans(
-                    engine, FileStore(settings.files_dir), settings.orphan_grace_seconds
-                )
+                cleanup.remove_orphans(engine, FileStore(settings.files_dir), settings.orphan_grace_seconds)
             except Exception as exc:  # storage not mounted, database down: next time
                 log.warning("orphan cleanup: %s", exc)
 
 
 def _same(column: Any, value: Any) -> Any:
     return column.is_(None) if value is None else column == value
-

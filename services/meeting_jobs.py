@@ -49,9 +49,7 @@ def create(s: Session, meeting_id: int, audio_id: int | None, user_id: int | Non
     return jobs.queue(s, job, STAGE_GPU)
 
 
-def create_enrolment(
-    s: Session, speaker_id: int, clip: str, clip_name: str, user_id: int | None
-) -> db.Job:
+def create_enrolment(s: Session, speaker_id: int, clip: str, clip_name: str, user_id: int | None) -> db.Job:
     """A job making a voiceprint for `speaker_id` from the clip at `clip` in the file store
     (removed when the job ends: a voiceprint is kept, never the audio). It runs on a GPU worker."""
     job = db.Job(
@@ -76,9 +74,7 @@ def retry(s: Session, job: db.Job) -> db.Job:
             "xóa khi công việc kết thúc (chỉ lưu vân tay giọng, không lưu âm thanh).",
             "Tải đoạn ghi âm lên lại để ghi danh.",
         )
-    has_transcript = s.scalar(
-        select(db.TranscriptVersion.id).where(db.TranscriptVersion.job_id == job.id)
-    )
+    has_transcript = s.scalar(select(db.TranscriptVersion.id).where(db.TranscriptVersion.job_id == job.id))
     job.stage = STAGE_CPU if has_transcript and job.stage == STAGE_CPU else STAGE_GPU
     job.state, job.progress, job.attempts = jobs.STAGES[job.stage].entry, 0.0, 0
     job.error_code, job.error_message, job.error_hint = "", "", ""
@@ -96,8 +92,7 @@ def drop_clip(s: Session, store: db.FileStore, job: db.Job) -> None:
     job.params = {**params, "clip": None}
 
 
-def run(engine: Engine, settings: Settings, job_id: int, stage: str,
-        send: jobs.Send | None = None) -> str:
+def run(engine: Engine, settings: Settings, job_id: int, stage: str, send: jobs.Send | None = None) -> str:
     """jobs.run for a meeting job (tests; the worker calls jobs.run)."""
     return jobs.run(engine, settings, job_id, stage, send or (lambda job_id, stage: None))
 
@@ -112,8 +107,7 @@ def gpu_stage(ctx: Run) -> None:
         raise AudioError(
             f"Không tìm thấy tệp ghi âm '{audio.original_name}' trong kho lưu trữ "
             f"của máy xử lý {socket.gethostname()}.",
-            "Báo quản trị viên kiểm tra thư mục lưu trữ dùng chung (storage_dir), "
-            "hoặc tải bản ghi lên lại.",
+            "Báo quản trị viên kiểm tra thư mục lưu trữ dùng chung (storage_dir), hoặc tải bản ghi lên lại.",
         )
     glossary = _glossary(ctx, meeting)
     model = transcribe.load_model(ctx.settings.asr_model)  # cached per worker process
@@ -133,8 +127,7 @@ def gpu_stage(ctx: Run) -> None:
         else:
             # Silence or noise: the empty transcript is kept (the page says why it is empty),
             # and there is nobody to tell apart and nothing to draft.
-            ctx.note(f"{transcribe.NO_SPEECH.capitalize()} trong bản ghi '{shown}'. "
-                     f"{transcribe.NO_SPEECH_HINT}")
+            ctx.note(f"{transcribe.NO_SPEECH.capitalize()} trong bản ghi '{shown}'. {transcribe.NO_SPEECH_HINT}")
             centroids, next_stage = None, None
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         if s.scalar(select(db.TranscriptVersion.id).where(db.TranscriptVersion.job_id == job.id)):
@@ -166,16 +159,12 @@ def enrol_stage(ctx: Run) -> None:
     params = job.params or {}
     name = params.get("clip_name") or "đoạn ghi âm"
     if speaker is None:
-        raise InputError(
-            "Người cần ghi danh giọng nói không còn trong danh bạ.", "Thêm lại người đó rồi ghi danh."
-        )
+        raise InputError("Người cần ghi danh giọng nói không còn trong danh bạ.", "Thêm lại người đó rồi ghi danh.")
     path = ctx.store.path(params["clip"]) if params.get("clip") else None
     if path is None or not path.is_file():
         raise AudioError(
-            f"Không tìm thấy đoạn ghi âm '{name}' trong kho lưu trữ của máy xử lý "
-            f"{socket.gethostname()}.",
-            "Báo quản trị viên kiểm tra thư mục lưu trữ dùng chung (storage_dir), "
-            "hoặc tải đoạn ghi âm lên lại.",
+            f"Không tìm thấy đoạn ghi âm '{name}' trong kho lưu trữ của máy xử lý {socket.gethostname()}.",
+            "Báo quản trị viên kiểm tra thư mục lưu trữ dùng chung (storage_dir), hoặc tải đoạn ghi âm lên lại.",
         )
     pipeline = load_pipeline()  # cached per worker process
     ctx.touch(state=db.DIARIZING, progress=0.0)
@@ -208,8 +197,7 @@ def cpu_stage(ctx: Run) -> None:
         # Drafting right after transcription: a meeting saved without its date or issuing body
         # keeps its transcript and finishes; drafting asked for later fails with the reason.
         ctx.note(
-            f"Chưa soạn thông báo: cuộc họp thiếu {', '.join(missing)}. "
-            "Điền thông tin cuộc họp rồi bấm “Soạn dự thảo”."
+            f"Chưa soạn thông báo: cuộc họp thiếu {', '.join(missing)}. Điền thông tin cuộc họp rồi bấm “Soạn dự thảo”."
         )
         with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
             jobs.release_to(s, job.id, ctx.owner, None)
@@ -219,19 +207,25 @@ def cpu_stage(ctx: Run) -> None:
     for warning in drafting.check_meeting(info):  # values of the other format: say so
         ctx.note(warning)
     gazetteer = Gazetteer.load(ctx.settings.gazetteer_file, _glossary(ctx, meeting))
-    conclusion = drafting.extract(transcript, info, gazetteer=gazetteer,
-                                  llm=drafting_llm.from_settings(ctx.settings))
+    conclusion = drafting.extract(transcript, info, gazetteer=gazetteer, llm=drafting_llm.from_settings(ctx.settings))
     for note in conclusion.notes:  # the LLM did not answer: the rules drafted it, say so
         ctx.note(note)
     ctx.touch(progress=0.5)
-    document = drafting.render_notice(conclusion, info,
-                                      page=drafting.PageStyle.from_settings(ctx.settings))
+    document = drafting.render_notice(conclusion, info, page=drafting.PageStyle.from_settings(ctx.settings))
     stored = drafts.store_document(ctx.store, document)
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         if not s.scalar(select(db.DraftVersion.id).where(db.DraftVersion.job_id == job.id)):
             # who asked for it (the upload, "Soạn lại", "Xử lý lại"): the versions list names them
-            drafts.add_version(s, meeting, "generated", stored, conclusion=_as_dict(conclusion),
-                               transcript_version_id=tv.id, job_id=job.id, created_by=job.created_by)
+            drafts.add_version(
+                s,
+                meeting,
+                "generated",
+                stored,
+                conclusion=_as_dict(conclusion),
+                transcript_version_id=tv.id,
+                job_id=job.id,
+                created_by=job.created_by,
+            )
         jobs.release_to(s, job.id, ctx.owner, None)
 
 
@@ -256,9 +250,7 @@ def _renamed(text: str, path: Path, shown: str) -> str:
     return text.replace(str(path), shown).replace(path.name, shown)
 
 
-def _label_speakers(
-    ctx: Run, path: Path, transcript: Transcript, unit_id: int
-) -> tuple[Transcript, Any]:
+def _label_speakers(ctx: Run, path: Path, transcript: Transcript, unit_id: int) -> tuple[Transcript, Any]:
     """Speakers (and their centroids, kept for enrolment) when the diarization models are
     installed; a note and no speakers if not."""
     result, warning = unless_models_missing(lambda: diarize.diarize(path, progress=ctx.progress))

@@ -43,10 +43,16 @@ class ProcessResult:
     audio_seconds: float = 0.0
 
 
-def process(audio: str | Path, meeting: Meeting, out_dir: str | Path,
-            model: str | LoadedModel | None = None,
-            progress: Progress | None = None, template: str | Path | None = None,
-            diarize_speakers: bool = True, batch_size: int | None = None) -> ProcessResult:
+def process(
+    audio: str | Path,
+    meeting: Meeting,
+    out_dir: str | Path,
+    model: str | LoadedModel | None = None,
+    progress: Progress | None = None,
+    template: str | Path | None = None,
+    diarize_speakers: bool = True,
+    batch_size: int | None = None,
+) -> ProcessResult:
     """Transcribe, label speakers if possible, draft; write every output into out_dir."""
     audio, out = Path(audio), Path(out_dir)
     seconds: dict[str, float] = {}
@@ -65,9 +71,9 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path,
     transcribe.probe(audio)  # fail fast on bad audio, before loading a model
     report("transcribing", 0.0)
     options = transcribe.TranscribeOptions.from_settings(settings, batch_size)
-    transcript = transcribe.transcribe_file(audio, model=model, glossary=glossary,
-                                            options=options,
-                                            progress=lambda f: report("transcribing", f))
+    transcript = transcribe.transcribe_file(
+        audio, model=model, glossary=glossary, options=options, progress=lambda f: report("transcribing", f)
+    )
     transcript.meeting = meeting.to_dict()
     report("transcribing", 1.0)
     warnings: list[str] = []
@@ -84,13 +90,18 @@ def process(audio: str | Path, meeting: Meeting, out_dir: str | Path,
     conclusion, drafted = draft(transcript, meeting, out / "notice.docx", template, settings)
     warnings += conclusion.notes
     report("drafting", 1.0)
-    return ProcessResult(transcript, conclusion, [*paths, *drafted], diarized,
-                         warnings, seconds, transcript.audio.duration)
+    return ProcessResult(
+        transcript, conclusion, [*paths, *drafted], diarized, warnings, seconds, transcript.audio.duration
+    )
 
 
-def draft(transcript: Transcript, meeting: Meeting, notice: Path,
-          template: str | Path | None = None,
-          settings: Settings | None = None) -> tuple[Conclusion, list[Path]]:
+def draft(
+    transcript: Transcript,
+    meeting: Meeting,
+    notice: Path,
+    template: str | Path | None = None,
+    settings: Settings | None = None,
+) -> tuple[Conclusion, list[Path]]:
     """The conclusion, written as `notice`, minutes.docx and conclusion.json beside it.
 
     The settings are read here, once: the office's gazetteer, the LLM client (None: the rules
@@ -98,8 +109,7 @@ def draft(transcript: Transcript, meeting: Meeting, notice: Path,
     """
     settings = settings or get_settings()
     gazetteer = Gazetteer.load(settings.gazetteer_file, meeting.glossary)
-    conclusion = drafting.extract(transcript, meeting, gazetteer=gazetteer,
-                                  llm=drafting_llm.from_settings(settings))
+    conclusion = drafting.extract(transcript, meeting, gazetteer=gazetteer, llm=drafting_llm.from_settings(settings))
     page = drafting.PageStyle.from_settings(settings)
     notice.parent.mkdir(parents=True, exist_ok=True)
     drafting.render_notice(conclusion, meeting, template=template, page=page).save(notice)

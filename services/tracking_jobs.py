@@ -47,20 +47,25 @@ IMPORT, EXPORT = "import", "export"
 JOB_DIR = "jobs"
 FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "nhiem-vu"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             "bao-cao-nhiem-vu"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "bao-cao-nhiem-vu"),
 }
 
 
 # -- creating (API side) ----------------------------------------------------------------
 
 
-def create_import(s: Session, store: db.FileStore, user: db.User, office_id: int,
-                  upload: Path | None, name: str, params: dict[str, Any]) -> TrackingJob:
+def create_import(
+    s: Session,
+    store: db.FileStore,
+    user: db.User,
+    office_id: int,
+    upload: Path | None,
+    name: str,
+    params: dict[str, Any],
+) -> TrackingJob:
     """An import job. `upload` (a file in the store's tmp/) is moved to the job's folder; with
     none, `params` names a stored draft (meeting_id, version)."""
-    job = TrackingJob(kind=IMPORT, unit_id=office_id, params=_plain(params),
-                      input_name=name[:255], created_by=user.id)
+    job = TrackingJob(kind=IMPORT, unit_id=office_id, params=_plain(params), input_name=name[:255], created_by=user.id)
     jobs.queue(s, job, STAGE)
     if upload is not None:
         job.input_path = f"{JOB_DIR}/{job.id}-in{Path(name).suffix.lower()[:10]}"
@@ -75,8 +80,7 @@ def create_export(s: Session, user: db.User, params: dict[str, Any]) -> Tracking
     fmt = params.get("format")
     if fmt not in FORMATS:
         raise InputError(f"Định dạng xuất '{fmt}' không có.", "Chọn xlsx (Excel) hoặc docx (Word).")
-    job = TrackingJob(kind=EXPORT, unit_id=user.unit_id, params=_plain(params),
-                      created_by=user.id)
+    job = TrackingJob(kind=EXPORT, unit_id=user.unit_id, params=_plain(params), created_by=user.id)
     jobs.queue(s, job, STAGE)
     return job
 
@@ -85,9 +89,10 @@ def visible(s: Session, user: db.User, job_id: int) -> TrackingJob:
     """The job if `user` started it (administrators see all); 404 otherwise."""
     job = s.get(TrackingJob, job_id)
     if job is None or (user.role_code != "admin" and job.created_by != user.id):
-        raise NotFoundError(f"Không tìm thấy việc nhập/xuất #{job_id}.",
-                            "Việc đã xong quá lâu nên đã được dọn, hoặc do người khác tạo. "
-                            "Hãy chạy lại.")
+        raise NotFoundError(
+            f"Không tìm thấy việc nhập/xuất #{job_id}.",
+            "Việc đã xong quá lâu nên đã được dọn, hoặc do người khác tạo. Hãy chạy lại.",
+        )
     return job
 
 
@@ -103,25 +108,35 @@ def _run_import(ctx: Run) -> None:
     job, p = ctx.job, ctx.job.params
     if p.get("meeting_id"):
         with Session(ctx.engine) as s:
-            draft = s.scalar(select(db.DraftVersion).where(
-                db.DraftVersion.meeting_id == p["meeting_id"],
-                db.DraftVersion.version == p["version"]))
+            draft = s.scalar(
+                select(db.DraftVersion).where(
+                    db.DraftVersion.meeting_id == p["meeting_id"], db.DraftVersion.version == p["version"]
+                )
+            )
             if draft is None:
-                raise NotFoundError(f"Cuộc họp #{p['meeting_id']} không còn dự thảo phiên bản "
-                                    f"{p['version']}.", "Xem danh sách dự thảo.")
+                raise NotFoundError(
+                    f"Cuộc họp #{p['meeting_id']} không còn dự thảo phiên bản {p['version']}.", "Xem danh sách dự thảo."
+                )
             path = ctx.store.path(draft.storage_path)
     else:
         path = ctx.store.path(job.input_path)
     if not path.is_file():
-        raise NotFoundError(f"Không thấy tệp '{job.input_name}' trong kho lưu trữ của máy xử lý "
-                            f"{socket.gethostname()}.",
-                            "Tải tệp lên lại; nếu lỗi lặp lại, báo quản trị viên kiểm tra "
-                            "thư mục lưu trữ dùng chung (storage_dir).")
+        raise NotFoundError(
+            f"Không thấy tệp '{job.input_name}' trong kho lưu trữ của máy xử lý {socket.gethostname()}.",
+            "Tải tệp lên lại; nếu lỗi lặp lại, báo quản trị viên kiểm tra thư mục lưu trữ dùng chung (storage_dir).",
+        )
     ctx.touch(progress=0.1)
-    notices = read_file(path, job.input_name, p.get("number"), _day(p.get("issued_on")),
-                        _day(p.get("received_on")), ctx.settings.tracking_max_rows, ctx.store.tmp,
-                        gazetteer=Gazetteer.load(ctx.settings.gazetteer_file),
-                        meeting_date=_day(p.get("meeting_date")))
+    notices = read_file(
+        path,
+        job.input_name,
+        p.get("number"),
+        _day(p.get("issued_on")),
+        _day(p.get("received_on")),
+        ctx.settings.tracking_max_rows,
+        ctx.store.tmp,
+        gazetteer=Gazetteer.load(ctx.settings.gazetteer_file),
+        meeting_date=_day(p.get("meeting_date")),
+    )
     for notice in notices:
         notice.meeting_id = p.get("meeting_id") or notice.meeting_id
     ctx.touch(progress=0.7)
@@ -144,10 +159,17 @@ def _run_export(ctx: Run) -> None:
         if row is None:
             raise LeaseLost(job.id)
         user = _creator(s, row)
-        rows = reports.task_rows(s, today, rules_from(ctx.settings), user,
-                                 unit_id=p.get("unit_id"), notice_id=p.get("notice_id"),
-                                 status=p.get("status"), issued_from=issued_from,
-                                 issued_to=issued_to)
+        rows = reports.task_rows(
+            s,
+            today,
+            rules_from(ctx.settings),
+            user,
+            unit_id=p.get("unit_id"),
+            notice_id=p.get("notice_id"),
+            status=p.get("status"),
+            issued_from=issued_from,
+            issued_to=issued_to,
+        )
         office = user.unit.name if user.unit else ""
     ctx.touch(progress=0.5)
     media_type, stem = FORMATS[fmt]
@@ -157,8 +179,9 @@ def _run_export(ctx: Run) -> None:
         if fmt == "xlsx":
             reports.export_xlsx(rows, tmp, today, p.get("by") or "unit")
         else:
-            reports.export_docx(rows, tmp, today, office, _period(issued_from, issued_to),
-                                PageStyle.from_settings(ctx.settings))
+            reports.export_docx(
+                rows, tmp, today, office, _period(issued_from, issued_to), PageStyle.from_settings(ctx.settings)
+            )
         relative = f"{JOB_DIR}/{job.id}-out.{fmt}"
         (ctx.store.root / JOB_DIR).mkdir(parents=True, exist_ok=True)
         os.replace(tmp, ctx.store.root / relative)
@@ -167,8 +190,12 @@ def _run_export(ctx: Run) -> None:
     with Session(ctx.engine, expire_on_commit=False) as s, s.begin():
         row = ctx.release(s)
         row.output_path = relative
-        row.result = {"file_name": f"{stem}-{today:%Y%m%d}.{fmt}", "media_type": media_type,
-                      "size": (ctx.store.root / relative).stat().st_size, "rows": len(rows)}
+        row.result = {
+            "file_name": f"{stem}-{today:%Y%m%d}.{fmt}",
+            "media_type": media_type,
+            "size": (ctx.store.root / relative).stat().st_size,
+            "rows": len(rows),
+        }
 
 
 # -- housekeeping ---------------------------------------------------------------------------
@@ -195,21 +222,23 @@ def _creator(s: Session, job: TrackingJob) -> db.User:
     """Who asked: an import is saved in their name, an export shows only what they see."""
     user = s.get(db.User, job.created_by) if job.created_by else None
     if user is None or not user.active:
-        raise InputError("Tài khoản đã yêu cầu việc này không còn hoạt động.",
-                         "Đăng nhập bằng tài khoản đang dùng rồi thử lại.")
+        raise InputError(
+            "Tài khoản đã yêu cầu việc này không còn hoạt động.", "Đăng nhập bằng tài khoản đang dùng rồi thử lại."
+        )
     return user
 
 
 def _clean(engine: Engine, store: db.FileStore, before: datetime) -> None:
     """Remove jobs finished before `before`, with their files, and files no job owns."""
     with Session(engine) as s:
-        old = s.execute(select(TrackingJob.id, TrackingJob.input_path, TrackingJob.output_path)
-                        .where(TrackingJob.state.in_((DONE, FAILED)),
-                               TrackingJob.finished_at < before)).all()
+        old = s.execute(
+            select(TrackingJob.id, TrackingJob.input_path, TrackingJob.output_path).where(
+                TrackingJob.state.in_((DONE, FAILED)), TrackingJob.finished_at < before
+            )
+        ).all()
     for job_id, input_path, output_path in old:
         with Session(engine) as s, s.begin():
-            gone = s.execute(delete(TrackingJob).where(
-                TrackingJob.id == job_id, TrackingJob.state.in_((DONE, FAILED))))
+            gone = s.execute(delete(TrackingJob).where(TrackingJob.id == job_id, TrackingJob.state.in_((DONE, FAILED))))
         if db.rowcount(gone) == 1:
             _remove(store, input_path)
             _remove(store, output_path)
@@ -217,8 +246,7 @@ def _clean(engine: Engine, store: db.FileStore, before: datetime) -> None:
     if not folder.is_dir():
         return
     with Session(engine) as s:
-        owned = {p for row in s.execute(select(TrackingJob.input_path, TrackingJob.output_path))
-                 for p in row if p}
+        owned = {p for row in s.execute(select(TrackingJob.input_path, TrackingJob.output_path)) for p in row if p}
     cutoff = before.timestamp()
     for path in folder.iterdir():  # a crash between moving the upload and committing the row
         if f"{JOB_DIR}/{path.name}" not in owned and path.stat().st_mtime < cutoff:
@@ -232,8 +260,7 @@ def _remove(store: db.FileStore, relative: str) -> None:
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:
     """JSON-ready: dates as ISO strings, empty values left out."""
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()
-            if v is not None and v != ""}
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items() if v is not None and v != ""}
 
 
 def _day(text: str | None) -> date | None:

@@ -20,8 +20,11 @@ from transcribe.edits import Edits, apply_edits
 def find_version(s: Session, meeting_id: int, version: int | None) -> db.TranscriptVersion:
     """Version `version` of the meeting's transcript, the newest when None; 404 if none."""
     number = version if version is not None else latest_version(s, db.TranscriptVersion, meeting_id)
-    tv = s.scalars(select(db.TranscriptVersion).where(
-        db.TranscriptVersion.meeting_id == meeting_id, db.TranscriptVersion.version == number)).first()
+    tv = s.scalars(
+        select(db.TranscriptVersion).where(
+            db.TranscriptVersion.meeting_id == meeting_id, db.TranscriptVersion.version == number
+        )
+    ).first()
     if tv is None:
         which = f"phiên bản {version}" if version else "bản chép lời nào"
         raise NotFoundError(
@@ -37,8 +40,15 @@ class Edited:
     enrolled: list[tuple[str, Voiceprint]] = field(default_factory=list)  # (label, voiceprint)
 
 
-def edit(s: Session, meeting: db.Meeting, base_version: int, edits: Edits, note: str,
-         user_id: int, enrol: Mapping[str, Person] | None = None) -> Edited:
+def edit(
+    s: Session,
+    meeting: db.Meeting,
+    base_version: int,
+    edits: Edits,
+    note: str,
+    user_id: int,
+    enrol: Mapping[str, Person] | None = None,
+) -> Edited:
     """A new version ("edit") of the newest transcript with `edits` applied; refused when the
     newest is no longer `base_version` (someone else saved meanwhile). Each speaker in `enrol`
     has their voice saved under that person (their centroid in this meeting, no model run) in
@@ -46,8 +56,7 @@ def edit(s: Session, meeting: db.Meeting, base_version: int, edits: Edits, note:
     latest = find_version(s, meeting.id, None)
     if base_version != latest.version:
         raise ConflictError(
-            f"Bản chép lời đã được sửa thành phiên bản {latest.version} "
-            f"trong khi bạn sửa phiên bản {base_version}.",
+            f"Bản chép lời đã được sửa thành phiên bản {latest.version} trong khi bạn sửa phiên bản {base_version}.",
             "Tải lại bản mới nhất rồi sửa lại.",
         )
     edited = apply_edits(Transcript.from_dict(latest.data), edits)
@@ -70,8 +79,11 @@ def edit(s: Session, meeting: db.Meeting, base_version: int, edits: Edits, note:
 
 def restore(s: Session, meeting: db.Meeting, version: int, user_id: int) -> db.TranscriptVersion:
     """Copy an old version as the newest one (nothing is deleted)."""
-    old = s.scalar(select(db.TranscriptVersion).where(
-        db.TranscriptVersion.meeting_id == meeting.id, db.TranscriptVersion.version == version))
+    old = s.scalar(
+        select(db.TranscriptVersion).where(
+            db.TranscriptVersion.meeting_id == meeting.id, db.TranscriptVersion.version == version
+        )
+    )
     if old is None:
         raise NotFoundError(f"Không có phiên bản {version}.", "Chọn trong danh sách phiên bản.")
     tv = db.TranscriptVersion(

@@ -51,9 +51,7 @@ def speak(tmp_path_factory):
     def _speak(text: str, name: str = "speech", voice: str = "vi", speed: int = 140) -> Path:
         path = folder / f"{name}.wav"
         raw = folder / f"{name}.raw.wav"
-        subprocess.run(
-            ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True
-        )
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True)
         subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", str(path)], check=True)
         return path
 

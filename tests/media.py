@@ -75,8 +75,7 @@ def tone(seconds: float, rate: int = 16000, freq: float = 440.0) -> np.ndarray:
     return (0.3 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
 
 
-def mp3_file_and_frames(path: Path, seconds: float, rate: int = 44100,
-                        bit_rate: int = 64000) -> tuple[bytes, bytes]:
+def mp3_file_and_frames(path: Path, seconds: float, rate: int = 44100, bit_rate: int = 64000) -> tuple[bytes, bytes]:
     """An MP3's bytes (ID3 tag, Xing/Info frame, audio frames) and its audio frames alone,
     which can be repeated to make a long file cheaply."""
     with av.open(str(path), "w", format="mp3") as out:

@@ -198,9 +198,7 @@ class Service:
     def settings(self):
         from ketluan.settings import Settings
 
-        values = {
-            k[len("KETLUAN_") :].lower(): v for k, v in self.env.items() if k.startswith("KETLUAN_")
-        }
+        values = {k[len("KETLUAN_") :].lower(): v for k, v in self.env.items() if k.startswith("KETLUAN_")}
         return Settings(**values)
 
     def stop(self) -> None:

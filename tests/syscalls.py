@@ -21,9 +21,19 @@ _PORT = re.compile(r"sin6?_port=htons\((\d+)\)")
 _ADDR = re.compile(r'inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"')
 # Variables that make onnxruntime's telemetry keep quiet on CI machines (the list in its
 # binary): removed, so a test run on CI sees what an office's server would do.
-CI_MARKERS = ("TF_BUILD", "GITHUB_ACTIONS", "GITLAB_CI", "CIRCLECI", "TRAVIS", "JENKINS_URL",
-              "CODEBUILD_BUILD_ID", "BUILDKITE", "TEAMCITY_VERSION", "APPVEYOR",
-              "BITBUCKET_BUILD_NUMBER")
+CI_MARKERS = (
+    "TF_BUILD",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "CIRCLECI",
+    "TRAVIS",
+    "JENKINS_URL",
+    "CODEBUILD_BUILD_ID",
+    "BUILDKITE",
+    "TEAMCITY_VERSION",
+    "APPVEYOR",
+    "BITBUCKET_BUILD_NUMBER",
+)
 
 
 def strace(log: Path) -> list[str]:
@@ -31,8 +41,20 @@ def strace(log: Path) -> list[str]:
     binary = shutil.which("strace")
     if binary is None:
         pytest.fail("strace is missing: apt-get install strace (make install-test installs it)")
-    return [binary, "-f", "--seccomp-bpf", "-qq", "-e", f"trace={TRACED}",
-            "-e", "signal=none", "-s", "48", "-o", str(log)]
+    return [
+        binary,
+        "-f",
+        "--seccomp-bpf",
+        "-qq",
+        "-e",
+        f"trace={TRACED}",
+        "-e",
+        "signal=none",
+        "-s",
+        "48",
+        "-o",
+        str(log),
+    ]
 
 
 def office_env(env: dict[str, str]) -> dict[str, str]:
@@ -66,8 +88,7 @@ def outside_calls(log: Path, allowed_ports: set[int]) -> list[str]:
 def traced_child(strace_pid: int, timeout: float = 10) -> int:
     """The pid of the command strace started (strace's only direct child)."""
     children = Path(f"/proc/{strace_pid}/task/{strace_pid}/children")
-    found = wait_for(lambda: children.read_text().split(), timeout,
-                     "strace to start its command", step=0.05)
+    found = wait_for(lambda: children.read_text().split(), timeout, "strace to start its command", step=0.05)
     return int(found[0])
 
 
@@ -83,6 +104,5 @@ def check_tracing_works(tmp: Path) -> None:
 
     log = tmp / "probe.strace"
     code = "import ctypes; ctypes.CDLL(None).gethostbyname(b'mobile.events.data.microsoft.com')"
-    subprocess.run([*strace(log), sys.executable, "-c", code], check=True, env=dict(os.environ),
-                   timeout=60)
+    subprocess.run([*strace(log), sys.executable, "-c", code], check=True, env=dict(os.environ), timeout=60)
     assert outside_calls(log, set()), log.read_text()

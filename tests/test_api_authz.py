@@ -151,15 +151,9 @@ def _params(stack) -> dict:
         meeting = db.Meeting(unit_id=unit.id, title="Họp thử quyền", audio_id=audio.id)
         s.add(meeting)
         s.flush()
-        job = db.Job(
-            meeting_id=meeting.id, audio_id=audio.id, state=db.FAILED, log=[], error_message="thử"
-        )
+        job = db.Job(meeting_id=meeting.id, audio_id=audio.id, state=db.FAILED, log=[], error_message="thử")
         transcript = Transcript(AudioInfo(duration=1.0), [Segment(0, 0.0, 1.0, "Xin chào")])
-        s.add(
-            db.TranscriptVersion(
-                meeting_id=meeting.id, version=1, source="asr", data=transcript.to_dict()
-            )
-        )
+        s.add(db.TranscriptVersion(meeting_id=meeting.id, version=1, source="asr", data=transcript.to_dict()))
         path = store.root / "authz.docx"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"PK")

@@ -43,8 +43,9 @@ def _content(app) -> dict:
     with db.session(app.state.engine) as s:
         unit = accounts.ensure_unit(s, "VP")
         audio_rel, audio_sha, size = store.put_file(audio_path, ".wav")
-        audio = db.AudioFile(sha256=audio_sha, size=size, duration=1.0, format="wav",
-                             storage_path=audio_rel, original_name="a.wav")
+        audio = db.AudioFile(
+            sha256=audio_sha, size=size, duration=1.0, format="wav", storage_path=audio_rel, original_name="a.wav"
+        )
         s.add(audio)
         s.flush()
         m = db.Meeting(unit_id=unit.id, title="Họp kiểm tra nhật ký", audio_id=audio.id)
@@ -54,16 +55,42 @@ def _content(app) -> dict:
         s.add(db.TranscriptVersion(meeting_id=m.id, version=1, source="asr", data=t.to_dict()))
         rel, sha, size = store.put_file(docx, ".docx")
         for version, kept in ((1, made.to_dict()), (2, None)):  # made by ketluan; uploaded
-            s.add(db.DraftVersion(meeting_id=m.id, version=version, source="uploaded" if kept is None else "asr",
-                                  sha256=sha, size=size, storage_path=rel, conclusion=kept))
-        notice = ParsedNotice("7-TB/KT", date(2026, 8, 25), [ParsedTask(
-            "Báo cáo tiến độ", "Sở Tài chính", quote=f"giao Sở Tài chính {MARK}")])
+            s.add(
+                db.DraftVersion(
+                    meeting_id=m.id,
+                    version=version,
+                    source="uploaded" if kept is None else "asr",
+                    sha256=sha,
+                    size=size,
+                    storage_path=rel,
+                    conclusion=kept,
+                )
+            )
+        notice = ParsedNotice(
+            "7-TB/KT",
+            date(2026, 8, 25),
+            [ParsedTask("Báo cáo tiến độ", "Sở Tài chính", quote=f"giao Sở Tài chính {MARK}")],
+        )
         imports.confirm(s, imports.preview(s, [notice], unit.id).id)
         task = s.scalar(select(db.TrackedTask).order_by(db.TrackedTask.id.desc()))
-        pending = imports.preview(s, [ParsedNotice("8-TB/KT", date(2026, 8, 26), [
-            ParsedTask(f"Nhiệm vụ đọc từ thông báo {MARK}", "Sở Xây dựng")])], unit.id)
-        return {"meeting_id": m.id, "version": 2, "fmt": "txt", "task_id": task.id,
-                "notice_id": task.notice_id, "import_id": pending.id, "unit_id": unit.id}
+        pending = imports.preview(
+            s,
+            [
+                ParsedNotice(
+                    "8-TB/KT", date(2026, 8, 26), [ParsedTask(f"Nhiệm vụ đọc từ thông báo {MARK}", "Sở Xây dựng")]
+                )
+            ],
+            unit.id,
+        )
+        return {
+            "meeting_id": m.id,
+            "version": 2,
+            "fmt": "txt",
+            "task_id": task.id,
+            "notice_id": task.notice_id,
+            "import_id": pending.id,
+            "unit_id": unit.id,
+        }
 
 
 @pytest.fixture
@@ -124,11 +151,15 @@ def test_every_route_that_serves_content_audits_the_read(app):
                     unaudited.append(path)
     assert unaudited == [], f"content served with no audit record: {unaudited}"
     expected = {
-        "/api/meetings/{meeting_id}/audio", "/api/meetings/{meeting_id}/transcript",
+        "/api/meetings/{meeting_id}/audio",
+        "/api/meetings/{meeting_id}/transcript",
         "/api/meetings/{meeting_id}/drafts/{version}/conclusion",
-        "/api/meetings/{meeting_id}/drafts/{version}/changes", "/api/tracking/tasks/{task_id}",
-        "/api/tracking/imports/{import_id}", "/api/meetings/{meeting_id}/export/{fmt}",
-        "/api/meetings/{meeting_id}/drafts/{version}", "/api/tracking/tasks",
+        "/api/meetings/{meeting_id}/drafts/{version}/changes",
+        "/api/tracking/tasks/{task_id}",
+        "/api/tracking/imports/{import_id}",
+        "/api/meetings/{meeting_id}/export/{fmt}",
+        "/api/meetings/{meeting_id}/drafts/{version}",
+        "/api/tracking/tasks",
     }
     assert expected <= set(served), f"the walk saw content only at {served}"
     print("content served (and audited) by", sorted(served))

@@ -48,8 +48,7 @@ def test_orphans_go_referenced_and_recent_files_stay(engine, tmp_path):
         s.flush()
 
         meeting_jobs.create_enrolment(s, speaker.id, _relative(store, clip), "hung.wav", None)
-        s.add(db.TrackingJob(kind="export", state="done", unit_id=unit_id,
-                             output_path=_relative(store, export)))
+        s.add(db.TrackingJob(kind="export", state="done", unit_id=unit_id, output_path=_relative(store, export)))
     # A crashed worker's temporary output, and an upload still streaming into tmp/.
     crashed = _temporary(store, "in-abc.part", LONG_AGO)
     crashed_dir = store.tmp / "tmpxyz"
@@ -110,14 +109,18 @@ def test_the_sweeper_cleans_up_periodically(tmp_path):
         engine.dispose()
 
 
-def _recording(engine, store, unit_id: int, content: bytes, job_state: str | None = None,
-               draft: bytes | None = None) -> dict:
+def _recording(
+    engine, store, unit_id: int, content: bytes, job_state: str | None = None, draft: bytes | None = None
+) -> dict:
     """A meeting with a stored recording (and a job, a draft), all written long ago."""
     audio = _stored(store, content + uuid.uuid4().bytes, LONG_AGO)
     out = {"audio": audio}
     with db.session(engine) as s:
         row = db.AudioFile(
-            sha256=audio.name, size=len(content), duration=1.0, format="wav",
+            sha256=audio.name,
+            size=len(content),
+            duration=1.0,
+            format="wav",
             storage_path=audio.relative_to(store.root).as_posix(),
             created_at=datetime.fromtimestamp(LONG_AGO, UTC),
         )
@@ -130,10 +133,16 @@ def _recording(engine, store, unit_id: int, content: bytes, job_state: str | Non
             s.add(db.Job(meeting_id=meeting.id, audio_id=row.id, state=job_state, log=[]))
         if draft:
             out["draft"] = _stored(store, draft, LONG_AGO, ".docx")
-            s.add(db.DraftVersion(
-                meeting_id=meeting.id, version=1, source="generated", sha256=out["draft"].stem,
-                size=len(draft), storage_path=out["draft"].relative_to(store.root).as_posix(),
-            ))
+            s.add(
+                db.DraftVersion(
+                    meeting_id=meeting.id,
+                    version=1,
+                    source="generated",
+                    sha256=out["draft"].stem,
+                    size=len(draft),
+                    storage_path=out["draft"].relative_to(store.root).as_posix(),
+                )
+            )
         out.update(audio_id=row.id, meeting_id=meeting.id)
     return out
 

@@ -15,9 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = dict(os.environ, COLUMNS="200", PYTHONPATH=str(ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, cwd=cwd
-    )
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, cwd=cwd)
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess, needle: str) -> None:
@@ -93,8 +91,9 @@ def test_models_list_shows_known_models() -> None:
 
 def test_models_list_shows_each_licence_and_the_opt_in_recogniser() -> None:
     env = dict(os.environ, COLUMNS="600", PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "cli", "models", "list"],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli", "models", "list"], capture_output=True, text=True, env=env, cwd=ROOT
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Giấy phép" in proc.stdout
     [row] = [line for line in proc.stdout.splitlines() if "viet-asr" in line]

@@ -20,9 +20,7 @@ from services import jobs, meeting_jobs
 def test_migrations_match_models_and_seed_roles(engine):
     db.migrate(engine)  # a second run is a no-op
     with engine.connect() as c:
-        diff = compare_metadata(
-            MigrationContext.configure(c, opts={"compare_type": True}), db.Base.metadata
-        )
+        diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), db.Base.metadata)
         roles = dict(c.exec_driver_sql("SELECT code, name FROM roles").fetchall())
     assert diff == []
     assert roles["tong_hop"] == "Chuyên viên tổng hợp" and set(roles) == set(db.ROLES)
@@ -53,9 +51,7 @@ def test_accounts_hash_passwords_and_tokens(engine):
 def _job(engine) -> int:
     with db.session(engine) as s:
         unit = accounts.ensure_unit(s, "VP")
-        audio = db.AudioFile(
-            sha256=uuid.uuid4().hex * 2, size=1, duration=1.0, format="wav", storage_path="aa/aa/x"
-        )
+        audio = db.AudioFile(sha256=uuid.uuid4().hex * 2, size=1, duration=1.0, format="wav", storage_path="aa/aa/x")
         s.add(audio)
         s.flush()
         meeting = db.Meeting(unit_id=unit.id, title="Họp", audio_id=audio.id)
@@ -108,16 +104,8 @@ def test_transcript_version_is_unique_per_job(engine):
     job_id = _job(engine)
     with db.session(engine) as s:
         meeting_id = s.get(db.Job, job_id).meeting_id
-        s.add(
-            db.TranscriptVersion(
-                meeting_id=meeting_id, version=1, source="asr", job_id=job_id, data={}
-            )
-        )
+        s.add(db.TranscriptVersion(meeting_id=meeting_id, version=1, source="asr", job_id=job_id, data={}))
     with pytest.raises(Exception), db.session(engine) as s:  # noqa: B017
-        s.add(
-            db.TranscriptVersion(
-                meeting_id=meeting_id, version=2, source="asr", job_id=job_id, data={}
-            )
-        )
+        s.add(db.TranscriptVersion(meeting_id=meeting_id, version=2, source="asr", job_id=job_id, data={}))
     with Session(engine) as s:
         assert s.scalar(select(func.count(db.TranscriptVersion.id))) == 1

@@ -20,8 +20,13 @@ MEETING = date(2026, 8, 20)
 # What a chair says, for every kind; a new kind without an example here fails
 # test_every_kind_has_an_example.
 SAID = {
-    "date": ["trước ngày 15/9/2026", "trước ngày mười lăm tháng chín", "cuối tuần này",
-             "trước Tết Nguyên đán", "trình trước ngày 15/9 và ban hành trước ngày 30/9/2026"],
+    "date": [
+        "trước ngày 15/9/2026",
+        "trước ngày mười lăm tháng chín",
+        "cuối tuần này",
+        "trước Tết Nguyên đán",
+        "trình trước ngày 15/9 và ban hành trước ngày 30/9/2026",
+    ],
     "month": ["trong tháng mười", "trước tháng 7/2027", "đầu tháng mười", "giữa tháng 9"],
     "quarter": ["trong quý IV", "trước quý IV", "trong quý ba năm sau"],
     "year": ["trong năm nay", "đầu năm 2027", "trong năm hai nghìn không trăm hai mươi bảy"],
@@ -83,8 +88,10 @@ def test_body_reads_back_as_the_same_deadline(fmt):
 
 def test_a_notice_round_trip_keeps_every_deadline(tmp_path):
     """Through the .docx: the appendix's Thời hạn column, read back by read_notice."""
-    tasks = [Task(id=f"T{n}", leads=["Sở Tài chính"], action=f"Thực hiện việc số {n}", deadline=d)
-             for n, (_, d) in enumerate(EXAMPLES, 1)]
+    tasks = [
+        Task(id=f"T{n}", leads=["Sở Tài chính"], action=f"Thực hiện việc số {n}", deadline=d)
+        for n, (_, d) in enumerate(EXAMPLES, 1)
+    ]
     meeting = Meeting(issuing_body="Tỉnh ủy Lào Cai", title="họp giao ban", date=MEETING)
     path = tmp_path / "notice.docx"
     render_notice(Conclusion(meeting.to_dict(), "", tasks=tasks), meeting, appendix=True).save(path)

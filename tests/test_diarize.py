@@ -56,9 +56,7 @@ def test_enrolled_voices_are_named_and_renaming_enrols(diarizer, three_speaker_m
     assert vp is not None and first.speaker_name(chair) == "Nguyễn Văn Bình"
     # Another person enrols from a short clip of their own (the vieneu recording).
     clip = write_wav(tmp_path / "ly.wav", np.concatenate(speaker_audio("Ly (nữ miền Bắc)")[:1]))
-    diarize.enrol(
-        registry, diarize.Person("Trần Thị Ly", "Giám đốc Sở Tài chính"), clip, pipeline=diarizer
-    )
+    diarize.enrol(registry, diarize.Person("Trần Thị Ly", "Giám đốc Sở Tài chính"), clip, pipeline=diarizer)
     assert [v.person.name for v in registry.list()] == ["Nguyễn Văn Bình", "Trần Thị Ly"]
 
     # A new meeting with the chair, Ly and Vĩnh (never enrolled): two names, one unknown.
@@ -113,9 +111,7 @@ def test_8khz_short_and_silent_inputs(diarizer, three_speaker_mix, tmp_path):
     mix = three_speaker_mix  # (stereo input: see the CLI test)
     part = mix.audio[: 20 * SR]
     narrow = np.convolve(part, np.ones(4) / 4, mode="same")[::2]  # crude low-pass, then 8 kHz
-    phone = diarize.diarize(
-        write_wav(tmp_path / "8k.wav", narrow, sample_rate=8000), pipeline=diarizer
-    )
+    phone = diarize.diarize(write_wav(tmp_path / "8k.wav", narrow, sample_rate=8000), pipeline=diarizer)
     speech = sum(t.end - t.start for t in mix.turns if t.end <= 20.0)
     assert len(phone.speakers) >= 2
     assert sum(t.duration for t in phone.exclusive) > 0.7 * speech
@@ -137,9 +133,7 @@ def test_bad_inputs_give_vietnamese_errors(diarizer, tmp_path):
     with pytest.raises(AudioError, match="không phải tệp âm thanh"):
         diarize.diarize(bad, pipeline=diarizer)
     with pytest.raises(InputError, match="tối thiểu"):
-        diarize.diarize(
-            np.zeros(SR, dtype=np.float32), min_speakers=4, max_speakers=2, pipeline=diarizer
-        )
+        diarize.diarize(np.zeros(SR, dtype=np.float32), min_speakers=4, max_speakers=2, pipeline=diarizer)
     with pytest.raises(InputError, match="quá ngắn"):
         diarize.enrol(
             _registry(tmp_path),
@@ -248,11 +242,7 @@ def test_split_tracks_cuts_local_speakers_into_pieces_and_keeps_the_count():
     assert out.sliding_window is windows
     # Every active frame is in exactly one track: pyannote's speaker count is unchanged.
     np.testing.assert_array_equal(out.data.sum(axis=2), data.sum(axis=2))
-    spans = [
-        (int(np.flatnonzero(t)[0]), int(np.flatnonzero(t)[-1]) + 1)
-        for t in out.data[0].T
-        if t.any()
-    ]
+    spans = [(int(np.flatnonzero(t)[0]), int(np.flatnonzero(t)[-1]) + 1) for t in out.data[0].T if t.any()]
     assert spans == [(0, 32), (32, 63), (63, 95), (10, 55)]
     assert [t.any() for t in out.data[1].T].count(True) == 1
     # Silence in the middle of a span keeps its zeros; no piece is empty.

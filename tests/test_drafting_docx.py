@@ -83,8 +83,10 @@ def test_title_body_font_and_page(party_docx):
     assert section.different_first_page_header_footer
     assert "PAGE" in section.header._element.xml
     assert "PAGE" not in section.first_page_header._element.xml
-    assert ("Văn phòng Tỉnh ủy thông báo ý kiến kết luận của Thường trực Tỉnh ủy để các cơ quan, "
-            "đơn vị liên quan biết, thực hiện./.") in texts
+    assert (
+        "Văn phòng Tỉnh ủy thông báo ý kiến kết luận của Thường trực Tỉnh ủy để các cơ quan, "
+        "đơn vị liên quan biết, thực hiện./."
+    ) in texts
 
 
 def test_task_table_is_an_appendix_after_the_signature(tmp_path):
@@ -96,9 +98,10 @@ def test_task_table_is_an_appendix_after_the_signature(tmp_path):
     body = [p.text for p in doc.paragraphs]
     start = body.index("Phụ lục")
     assert doc.paragraphs[start].paragraph_format.page_break_before
-    assert body[start + 1: start + 3] == [
-        "DANH MỤC NHIỆM VỤ", "(Kèm theo Thông báo số 123-TB/TU ngày 22 tháng 8 năm 2026 của Tỉnh "
-        "ủy Lào Cai)"]
+    assert body[start + 1 : start + 3] == [
+        "DANH MỤC NHIỆM VỤ",
+        "(Kèm theo Thông báo số 123-TB/TU ngày 22 tháng 8 năm 2026 của Tỉnh ủy Lào Cai)",
+    ]
     # the paragraphs still say every task once, before the signature
     said = [t for t in body[:start] if re.match(r"^(?:\d+\. |[a-z]\) )?Giao ", t)]
     assert len(said) == 3
@@ -130,9 +133,14 @@ def test_signature_and_recipients(party_docx):
     assert [bool(p.runs[0].bold) for p in right] == [True, False, True]
     recipients = [p.text for p in sig.cell(0, 0).paragraphs[1:]]
     # every body given a task; the sở grouped; no "Như trên"; the archive line last
-    assert recipients == ["- Thường trực Tỉnh ủy,", "- Các sở: Tài chính, Xây dựng,",
-                          "- Kho bạc Nhà nước tỉnh,", "- Sở Văn hóa, Thể thao và Du lịch,",
-                          "- Công an tỉnh,", "- Lưu Văn phòng Tỉnh ủy."]
+    assert recipients == [
+        "- Thường trực Tỉnh ủy,",
+        "- Các sở: Tài chính, Xây dựng,",
+        "- Kho bạc Nhà nước tỉnh,",
+        "- Sở Văn hóa, Thể thao và Du lịch,",
+        "- Công an tỉnh,",
+        "- Lưu Văn phòng Tỉnh ủy.",
+    ]
 
 
 def test_state_header(tmp_path):
@@ -157,12 +165,17 @@ def test_state_header(tmp_path):
     assert sig[:2] == ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]
     recipients = [p.text for p in doc.tables[-1].cell(0, 0).paragraphs[1:]]
     assert recipients[0] == "- Chủ tịch, các Phó Chủ tịch UBND tỉnh;"
-    assert recipients[1:4] == ["- Các sở: Tài chính, Xây dựng;", "- Kho bạc Nhà nước tỉnh;",
-                               "- Sở Văn hóa, Thể thao và Du lịch;"]
+    assert recipients[1:4] == [
+        "- Các sở: Tài chính, Xây dựng;",
+        "- Kho bạc Nhà nước tỉnh;",
+        "- Sở Văn hóa, Thể thao và Du lịch;",
+    ]
     assert recipients[-1] == "- Lưu: VT, TH."
     texts = [p.text for p in doc.paragraphs]
-    assert ("Văn phòng UBND tỉnh thông báo ý kiến kết luận của đồng chí Phó Bí thư Thường trực "
-            "Tỉnh ủy để các cơ quan, đơn vị liên quan biết, thực hiện./.") in texts
+    assert (
+        "Văn phòng UBND tỉnh thông báo ý kiến kết luận của đồng chí Phó Bí thư Thường trực "
+        "Tỉnh ủy để các cơ quan, đơn vị liên quan biết, thực hiện./."
+    ) in texts
 
 
 def test_page_style_comes_from_the_caller(tmp_path, monkeypatch):
@@ -170,16 +183,16 @@ def test_page_style_comes_from_the_caller(tmp_path, monkeypatch):
     from ketluan.settings import Settings, get_settings
 
     assert PageStyle.from_settings(Settings()) == PageStyle()  # the defaults agree
-    page = PageStyle.from_settings(Settings(docx_margins_mm=(25, 25, 35, 15), docx_font="Arial",
-                                            docx_body_pt=13))
+    page = PageStyle.from_settings(Settings(docx_margins_mm=(25, 25, 35, 15), docx_font="Arial", docx_body_pt=13))
     monkeypatch.setenv("KETLUAN_DOCX_FONT", "Courier New")  # not read by drafting
     get_settings.cache_clear()
     try:
         m = meeting()
         c = extract_text(TEXT, m)
         render_notice(c, m, page=page).save(tmp_path / "n.docx")
-        render_minutes(Transcript(audio=AudioInfo(duration=0.0), segments=[]), m, c,
-                       page=page).save(tmp_path / "m.docx")
+        render_minutes(Transcript(audio=AudioInfo(duration=0.0), segments=[]), m, c, page=page).save(
+            tmp_path / "m.docx"
+        )
         render_notice(c, m).save(tmp_path / "default.docx")
     finally:
         get_settings.cache_clear()
@@ -192,16 +205,13 @@ def test_page_style_comes_from_the_caller(tmp_path, monkeypatch):
         runs = [r for p in doc.paragraphs for r in p.runs if r.text.strip()]
         assert runs and {r.font.name for r in runs} == {"Arial"}
     default = Document(tmp_path / "default.docx")
-    assert {r.font.name for p in default.paragraphs for r in p.runs if r.text.strip()} \
-        == {"Times New Roman"}
+    assert {r.font.name for p in default.paragraphs for r in p.runs if r.text.strip()} == {"Times New Roman"}
     assert round(default.sections[0].left_margin.mm) == 30
 
 
 def test_audio_time_is_a_comment_not_printed_text(tmp_path):
-    segs = [Segment(0, 2520.0, 2535.0, "Tôi xin kết luận. Giao Sở Y tế kiểm tra an toàn thực "
-                    "phẩm.", speaker="S1")]
-    t = Transcript(audio=AudioInfo(duration=2600.0), segments=segs,
-                   speakers={"S1": Speaker(name="Nguyễn Văn An")})
+    segs = [Segment(0, 2520.0, 2535.0, "Tôi xin kết luận. Giao Sở Y tế kiểm tra an toàn thực phẩm.", speaker="S1")]
+    t = Transcript(audio=AudioInfo(duration=2600.0), segments=segs, speakers={"S1": Speaker(name="Nguyễn Văn An")})
     m = meeting()
     path = tmp_path / "n.docx"
     render_notice(extract(t, m), m).save(path)
@@ -217,16 +227,32 @@ def test_minutes_as_mau_1_9(tmp_path, fmt):
     """NĐ 30 Phụ lục III Mẫu 1.9 (and the Party form): number line, BIÊN BẢN, time started,
     chair, secretary, one paragraph per contribution, the conclusion, the end time, both
     signatures; no audio times, no "(?)", no model name, no "Người nói"."""
-    segs = [Segment(0, 0.0, 5.0, "Mời đồng chí Giám đốc Sở Tài chính báo cáo.", speaker="S1"),
-            Segment(1, 6.0, 9.0, "Vâng ạ.", speaker="S2"),
-            Segment(2, 65.0, 70.0, "Xin báo cáo tiến độ giải ngân đạt ba mươi phần trăm.",
-                    speaker="S2", flags=["low_confidence"]),
-            Segment(3, 71.0, 80.0, "Đề nghị bổ sung vốn cho các dự án giao thông.", speaker="S3"),
-            Segment(4, 3000.0, 3300.0, "Tôi xin kết luận. Giao Sở Y tế kiểm tra an toàn thực "
-                    "phẩm trước ngày 30/9/2026.", speaker="S1")]
-    t = Transcript(audio=AudioInfo(duration=5700.0), segments=segs, model="whisper-base",
-                   speakers={"S1": Speaker(name="Nguyễn Văn An"),
-                             "S2": Speaker(name="Lê Bình", title="Giám đốc Sở Tài chính")})
+    segs = [
+        Segment(0, 0.0, 5.0, "Mời đồng chí Giám đốc Sở Tài chính báo cáo.", speaker="S1"),
+        Segment(1, 6.0, 9.0, "Vâng ạ.", speaker="S2"),
+        Segment(
+            2,
+            65.0,
+            70.0,
+            "Xin báo cáo tiến độ giải ngân đạt ba mươi phần trăm.",
+            speaker="S2",
+            flags=["low_confidence"],
+        ),
+        Segment(3, 71.0, 80.0, "Đề nghị bổ sung vốn cho các dự án giao thông.", speaker="S3"),
+        Segment(
+            4,
+            3000.0,
+            3300.0,
+            "Tôi xin kết luận. Giao Sở Y tế kiểm tra an toàn thực phẩm trước ngày 30/9/2026.",
+            speaker="S1",
+        ),
+    ]
+    t = Transcript(
+        audio=AudioInfo(duration=5700.0),
+        segments=segs,
+        model="whisper-base",
+        speakers={"S1": Speaker(name="Nguyễn Văn An"), "S2": Speaker(name="Lê Bình", title="Giám đốc Sở Tài chính")},
+    )
     m = meeting(fmt)
     m.start_time, m.secretary = "8:00", "đồng chí Lê Thị Hoa, Chuyên viên Văn phòng"
     path = tmp_path / "minutes.docx"
@@ -239,8 +265,9 @@ def test_minutes_as_mau_1_9(tmp_path, fmt):
     assert "Thời gian bắt đầu: 08 giờ 00 phút, ngày 20 tháng 8 năm 2026." in text
     assert "Chủ trì: đồng chí Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy." in text
     assert "Thư ký (người ghi biên bản): đồng chí Lê Thị Hoa, Chuyên viên Văn phòng." in text
-    assert ("Đồng chí Lê Bình, Giám đốc Sở Tài chính phát biểu: Xin báo cáo tiến độ giải ngân "
-            "đạt ba mươi phần trăm.") in text
+    assert (
+        "Đồng chí Lê Bình, Giám đốc Sở Tài chính phát biểu: Xin báo cáo tiến độ giải ngân đạt ba mươi phần trăm."
+    ) in text
     assert "Đồng chí ………… (đại biểu thứ 1) phát biểu: Đề nghị bổ sung vốn" in text
     assert "Vâng ạ" not in text  # not a contribution
     assert "Giao Sở Y tế kiểm tra an toàn thực phẩm" in text.split("Kết luận của")[1]
@@ -249,8 +276,7 @@ def test_minutes_as_mau_1_9(tmp_path, fmt):
     for leftover in ("[00:", "(?)", "whisper", "mô hình", "Người nói", "S1", "S3"):
         assert leftover not in text
     sig = [p.text for c in doc.tables[-1].rows[0].cells for p in c.paragraphs if p.text]
-    assert sig == ["THƯ KÝ", "(Ký, ghi rõ họ tên)", "Lê Thị Hoa",
-                   "CHỦ TRÌ", "(Ký, ghi rõ họ tên)", "Nguyễn Văn An"]
+    assert sig == ["THƯ KÝ", "(Ký, ghi rõ họ tên)", "Lê Thị Hoa", "CHỦ TRÌ", "(Ký, ghi rõ họ tên)", "Nguyễn Văn An"]
     assert "Nơi nhận:" in text and text.rstrip().endswith(", hồ sơ.")
 
 
@@ -259,10 +285,16 @@ def test_office_template(tmp_path):
     tpl.add_paragraph("{{ issuing_body }} — {{ meeting.title }}")
     table = tpl.add_table(rows=3, cols=3)
     table.cell(0, 0).text, table.cell(0, 1).text, table.cell(0, 2).text = (
-        "STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì")
+        "STT",
+        "Nội dung nhiệm vụ",
+        "Cơ quan chủ trì",
+    )
     table.cell(1, 0).text = "{%tr for t in tasks %}"
     table.cell(2, 0).text, table.cell(2, 1).text, table.cell(2, 2).text = (
-        "{{ t.n }}", "{{ t.action }}", "{{ t.leads }}")
+        "{{ t.n }}",
+        "{{ t.action }}",
+        "{{ t.leads }}",
+    )
     row = table.add_row()
     row.cells[0].text = "{%tr endfor %}"
     src = tmp_path / "office.docx"
@@ -290,16 +322,25 @@ def test_libreoffice_converts_to_pdf(party_docx, tmp_path):
     if shutil.which("soffice") is None:
         pytest.fail("LibreOffice is missing: apt-get install libreoffice-writer fonts-liberation")
     result = subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(party_docx)],
-        capture_output=True, text=True, timeout=180,
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(party_docx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     pdf = tmp_path / "party.pdf"
     assert result.returncode == 0, result.stderr
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
-                              text=True).stdout
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "THÔNG BÁO" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
 
 
@@ -310,8 +351,9 @@ def test_empty_conclusion_and_odd_characters_still_render(tmp_path):
     m.title = "họp <về> A & B \x01"
     render_notice(Conclusion(meeting={}, opening=""), m).save(tmp_path / "empty.docx")
     assert len(Document(tmp_path / "empty.docx").tables) == 2  # header and signature
-    t = Transcript(audio=AudioInfo(duration=9.0),
-                   segments=[Segment(0, 0.0, 9.0, "Xin kết luận. Giao Sở Y tế kiểm tra \x07 <b>.")])
+    t = Transcript(
+        audio=AudioInfo(duration=9.0), segments=[Segment(0, 0.0, 9.0, "Xin kết luận. Giao Sở Y tế kiểm tra \x07 <b>.")]
+    )
     c = extract(t, m)
     assert c.tasks[0].action == "Kiểm tra <b>"
     render_notice(c, m).save(tmp_path / "odd.docx")

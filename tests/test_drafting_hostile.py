@@ -70,8 +70,9 @@ def test_zip_bomb(tmp_path, good):
 def test_xml_entities(tmp_path, good):
     with zipfile.ZipFile(good) as z:
         xml = z.read("word/document.xml").decode()
-    evil = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;">]>'
-            + xml.split("?>", 1)[1].replace("Sở Y tế", "&b;"))
+    evil = '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;">]>' + xml.split("?>", 1)[
+        1
+    ].replace("Sở Y tế", "&b;")
     p = tmp_path / "entities.docx"
     rezip(good, p, replace={"word/document.xml": evil.encode()})
     expect(p, "không an toàn")
@@ -82,10 +83,10 @@ def test_docm_with_macros(tmp_path, good):
         types = z.read("[Content_Types].xml").decode()
     types = types.replace(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-        "application/vnd.ms-word.document.macroEnabled.main+xml")
+        "application/vnd.ms-word.document.macroEnabled.main+xml",
+    )
     p = tmp_path / "macro.docm"
-    rezip(good, p, replace={"[Content_Types].xml": types.encode()},
-          add={"word/vbaProject.bin": b"VBA macro bytes"})
+    rezip(good, p, replace={"[Content_Types].xml": types.encode()}, add={"word/vbaProject.bin": b"VBA macro bytes"})
     expect(p, "macro")
 
 
@@ -119,7 +120,6 @@ def test_cli_prints_one_vietnamese_line(tmp_path):
 
     p = tmp_path / "fake.docx"
     p.write_bytes(b"not a document")
-    r = subprocess.run([sys.executable, "-m", "cli", "import-docx", str(p)],
-                       capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "cli", "import-docx", str(p)], capture_output=True, text=True)
     assert r.returncode == 2
     assert r.stderr.strip().startswith("Lỗi:") and "Traceback" not in r.stderr

@@ -23,11 +23,20 @@ MEETING = Meeting(issuing_body="Tỉnh ủy Lào Cai", title="họp", date=date(
 ANSWER = {
     "items": [{"title": "Về vốn đầu tư", "text": "Giao Sở Tài chính rà soát vốn."}],
     "tasks": [
-        {"leads": ["sở tài chính"], "supports": ["Sở Xây dựng"],
-         "action": "Rà soát, điều chuyển vốn", "deadline_phrase": "trước ngày 15/9",
-         "quote": "giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát"},
-        {"leads": ["Sở Y tế"], "supports": [], "action": "Kiểm tra an toàn thực phẩm",
-         "deadline_phrase": "", "quote": "Sở Y tế kiểm tra bếp ăn tập thể hằng tuần"},
+        {
+            "leads": ["sở tài chính"],
+            "supports": ["Sở Xây dựng"],
+            "action": "Rà soát, điều chuyển vốn",
+            "deadline_phrase": "trước ngày 15/9",
+            "quote": "giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát",
+        },
+        {
+            "leads": ["Sở Y tế"],
+            "supports": [],
+            "action": "Kiểm tra an toàn thực phẩm",
+            "deadline_phrase": "",
+            "quote": "Sở Y tế kiểm tra bếp ăn tập thể hằng tuần",
+        },
     ],
 }
 
@@ -71,8 +80,12 @@ def server():
 def transcript() -> Transcript:
     segs = [
         Segment(0, 10.0, 20.0, "Tôi xin kết luận như sau."),
-        Segment(1, 20.0, 31.0, "Thứ nhất, giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng "
-                "rà soát vốn, báo cáo trước ngày 15/9."),
+        Segment(
+            1,
+            20.0,
+            31.0,
+            "Thứ nhất, giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát vốn, báo cáo trước ngày 15/9.",
+        ),
         Segment(2, 31.0, 40.0, "Thứ hai, Sở Y tế kiểm tra an toàn thực phẩm."),
     ]
     return Transcript(audio=AudioInfo(duration=40.0), segments=segs)
@@ -115,8 +128,7 @@ def test_unreachable_endpoint_falls_back_to_rules():
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    c = extract(transcript(), MEETING,
-                llm=LLMClient(f"http://127.0.0.1:{port}/v1", "m", timeout_s=2))
+    c = extract(transcript(), MEETING, llm=LLMClient(f"http://127.0.0.1:{port}/v1", "m", timeout_s=2))
     assert c.backend == "rules" and len(c.tasks) == 2
     assert "không kết nối được" in c.notes[0]
 
@@ -149,8 +161,7 @@ def test_the_service_passes_the_configured_client(server, tmp_path):
     assert conclusion.backend == "llm" and len(FakeLLM.requests) == 1
     assert [p.name for p in paths] == ["notice.docx", "minutes.docx", "conclusion.json"]
     assert all(p.exists() for p in paths)
-    rules, _ = draft(transcript(), MEETING, tmp_path / "r" / "notice.docx",
-                     settings=Settings(llm_url=None))
+    rules, _ = draft(transcript(), MEETING, tmp_path / "r" / "notice.docx", settings=Settings(llm_url=None))
     assert rules.backend == "rules" and len(FakeLLM.requests) == 1
 
 
@@ -164,23 +175,27 @@ def test_the_workers_drafting_stage_builds_its_options_from_its_settings(server,
     from db import accounts
     from services import jobs, meeting_jobs
 
-    settings = Settings(data_dir=tmp_path, llm_url=server, llm_model="vi-llm", llm_timeout_s=10,
-                        docx_font="Arial")
+    settings = Settings(data_dir=tmp_path, llm_url=server, llm_model="vi-llm", llm_timeout_s=10, docx_font="Arial")
     engine = db.connect(settings.db_url)
     with db.session(engine) as s:
         unit = accounts.ensure_unit(s, "VP-UBND")
-        audio = db.AudioFile(sha256="0" * 64, size=1, duration=40.0, format="wav",
-                             storage_path="audio/x.wav", original_name="hop.wav")
+        audio = db.AudioFile(
+            sha256="0" * 64, size=1, duration=40.0, format="wav", storage_path="audio/x.wav", original_name="hop.wav"
+        )
         s.add(audio)
         s.flush()
-        meeting = db.Meeting(unit_id=unit.id, title=MEETING.title, issuing_body=MEETING.issuing_body,
-                             date=MEETING.date, audio_id=audio.id)
+        meeting = db.Meeting(
+            unit_id=unit.id,
+            title=MEETING.title,
+            issuing_body=MEETING.issuing_body,
+            date=MEETING.date,
+            audio_id=audio.id,
+        )
         s.add(meeting)
         s.flush()
         job = meeting_jobs.create(s, meeting.id, audio.id, None)
         job.stage, job.state = "cpu", db.DRAFTING
-        s.add(db.TranscriptVersion(meeting_id=meeting.id, version=1, source="asr",
-                                   data=transcript().to_dict()))
+        s.add(db.TranscriptVersion(meeting_id=meeting.id, version=1, source="asr", data=transcript().to_dict()))
         job_id = job.id
     assert jobs.claim(engine, job_id, "cpu", "test", 600) is not None
     meeting_jobs.cpu_stage(jobs.Run(engine, settings, job_id, "test", lambda *a: None))

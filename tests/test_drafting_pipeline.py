@@ -12,13 +12,13 @@ from drafting import Conclusion, Meeting
 from services.pipeline import process
 from transcribe.transcript import AudioInfo, Segment, Speaker, Transcript
 
-MEETING = Meeting(issuing_body="Tỉnh ủy Lào Cai", title="họp thử", date=date(2026, 8, 20),
-                  chair="Nguyễn Văn An")
+MEETING = Meeting(issuing_body="Tỉnh ủy Lào Cai", title="họp thử", date=date(2026, 8, 20), chair="Nguyễn Văn An")
 
 
 def test_process_writes_every_output(asr, speak, tmp_path, monkeypatch):
-    wav = speak("Tôi xin kết luận như sau. Sở Tài chính chủ trì, phối hợp với Sở Tư pháp "
-                "thẩm định hồ sơ.", "chair", speed=110)
+    wav = speak(
+        "Tôi xin kết luận như sau. Sở Tài chính chủ trì, phối hợp với Sở Tư pháp thẩm định hồ sơ.", "chair", speed=110
+    )
     stages = []
 
     def label_speakers(path, transcript):  # fixed labels: this test is about the chain
@@ -28,11 +28,13 @@ def test_process_writes_every_output(asr, speak, tmp_path, monkeypatch):
         return transcript
 
     monkeypatch.setattr(diarize, "label_speakers", label_speakers)
-    result = process(wav, MEETING, tmp_path, model=asr, batch_size=4,
-                     progress=lambda stage, f: stages.append((stage, f)))
+    result = process(
+        wav, MEETING, tmp_path, model=asr, batch_size=4, progress=lambda stage, f: stages.append((stage, f))
+    )
     names = sorted(p.name for p in result.paths)
-    assert names == sorted(["chair.json", "chair.txt", "chair.srt", "chair.vtt", "notice.docx",
-                            "minutes.docx", "conclusion.json"])
+    assert names == sorted(
+        ["chair.json", "chair.txt", "chair.srt", "chair.vtt", "notice.docx", "minutes.docx", "conclusion.json"]
+    )
     assert result.diarized and result.transcript.segments[0].speaker == "SPEAKER_00"
     done = list(dict.fromkeys(s for s, f in stages if f == 1.0))
     assert done == ["transcribing", "diarizing", "drafting"]
@@ -60,28 +62,45 @@ def test_timing_line_gives_each_stage_and_its_real_time_factor():
     from cli.drafting import _timing
 
     line = _timing({"transcribing": 73.1, "diarizing": 68.8, "drafting": 1.0}, 3600.0)
-    assert line == ("Thời gian (âm thanh 60.0 phút): Chép lời 73.1 s, RTF 0.020; "
-                    "Phân biệt người nói 68.8 s, RTF 0.019; Soạn thông báo 1.0 s, RTF 0.000; "
-                    "tổng 142.9 s.")
+    assert line == (
+        "Thời gian (âm thanh 60.0 phút): Chép lời 73.1 s, RTF 0.020; "
+        "Phân biệt người nói 68.8 s, RTF 0.019; Soạn thông báo 1.0 s, RTF 0.000; "
+        "tổng 142.9 s."
+    )
 
 
 def test_cli_draft_from_transcript_json(tmp_path):
-    segs = [Segment(0, 0.0, 12.0, "Tôi xin kết luận như sau. Giao Sở Y tế chủ trì, phối hợp với "
-                    "Sở Giáo dục và Đào tạo kiểm tra an toàn thực phẩm trong quý IV.")]
+    segs = [
+        Segment(
+            0,
+            0.0,
+            12.0,
+            "Tôi xin kết luận như sau. Giao Sở Y tế chủ trì, phối hợp với "
+            "Sở Giáo dục và Đào tạo kiểm tra an toàn thực phẩm trong quý IV.",
+        )
+    ]
     t = Transcript(audio=AudioInfo(duration=12.0), segments=segs)
     t.save(tmp_path / "t.json")
     (tmp_path / "m.toml").write_text(
-        '[meeting]\nissuing_body = "Tỉnh ủy Lào Cai"\ntitle = "họp"\ndate = 2026-08-20\n',
-        encoding="utf-8")
-    r = CliRunner().invoke(app, ["draft", str(tmp_path / "t.json"), "--meeting",
-                                 str(tmp_path / "m.toml"), "-o", str(tmp_path / "out" / "tb.docx")])
+        '[meeting]\nissuing_body = "Tỉnh ủy Lào Cai"\ntitle = "họp"\ndate = 2026-08-20\n', encoding="utf-8"
+    )
+    r = CliRunner().invoke(
+        app,
+        [
+            "draft",
+            str(tmp_path / "t.json"),
+            "--meeting",
+            str(tmp_path / "m.toml"),
+            "-o",
+            str(tmp_path / "out" / "tb.docx"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "Sở Y tế" in r.output
     for name in ("tb.docx", "minutes.docx", "conclusion.json"):
         assert (tmp_path / "out" / name).exists()
     data = json.loads((tmp_path / "out" / "conclusion.json").read_text(encoding="utf-8"))
-    assert data["tasks"][0]["deadline"] == {"kind": "quarter", "due": "2026-12-31",
-                                            "phrase": "trong quý IV"}
+    assert data["tasks"][0]["deadline"] == {"kind": "quarter", "due": "2026-12-31", "phrase": "trong quý IV"}
 
 
 def test_bad_meeting_file_is_a_clear_error(tmp_path):

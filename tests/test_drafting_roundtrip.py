@@ -17,8 +17,7 @@ Sở Văn hóa, Thể thao và Du lịch thường xuyên tuyên truyền kết 
 Công an tỉnh bảo đảm an ninh trật tự trong quý IV/2026.
 Yêu cầu UBND các huyện rà soát hộ dân vùng sạt lở trong 15 ngày làm việc.
 """
-MEETING = Meeting(issuing_body="Tỉnh ủy Lào Cai", title="họp", date=date(2026, 8, 20),
-                  notice_number="12")
+MEETING = Meeting(issuing_body="Tỉnh ủy Lào Cai", title="họp", date=date(2026, 8, 20), notice_number="12")
 
 
 def _said(task) -> str:
@@ -26,7 +25,7 @@ def _said(task) -> str:
     phrase = task.deadline.phrase.lower() if task.deadline.kind == "recurring" else ""
     action = task.action
     if phrase and action.lower().startswith(phrase):
-        action = action[len(phrase):].strip()
+        action = action[len(phrase) :].strip()
     return action[:1].upper() + action[1:]
 
 
@@ -38,10 +37,8 @@ def test_our_notice_reads_back_as_rendered(tmp_path, appendix):
     back = read_notice(path)
     if not appendix:
         assert len(Document(path).tables) == 2  # header and signature: no task table
-    assert [(t.leads, t.supports, _said(t)) for t in back] == \
-        [(t.leads, t.supports, _said(t)) for t in c.tasks]
-    assert [(t.deadline.kind, t.deadline.due) for t in back] == \
-        [(t.deadline.kind, t.deadline.due) for t in c.tasks]
+    assert [(t.leads, t.supports, _said(t)) for t in back] == [(t.leads, t.supports, _said(t)) for t in c.tasks]
+    assert [(t.deadline.kind, t.deadline.due) for t in back] == [(t.deadline.kind, t.deadline.due) for t in c.tasks]
 
 
 def test_evidence_follows_its_task_paragraph(tmp_path):
@@ -49,11 +46,23 @@ def test_evidence_follows_its_task_paragraph(tmp_path):
     comes back with that task, in both shapes, also after the drafter reorders paragraphs."""
     from drafting import Conclusion, Deadline, Evidence, Task
 
-    tasks = [Task("T1", ["Sở Y tế"], "Kiểm tra an toàn thực phẩm", quote="giao Sở Y tế kiểm tra",
-                  evidence=Evidence([1], 61.0, 75.0)),
-             Task("T2", ["Sở Công Thương"], "Bình ổn giá mặt hàng thiết yếu",
-                  deadline=Deadline("month", date(2026, 9, 30), "trong tháng 9/2026"),
-                  quote="Sở Công Thương bình ổn giá", evidence=Evidence([2], 130.0, 142.0))]
+    tasks = [
+        Task(
+            "T1",
+            ["Sở Y tế"],
+            "Kiểm tra an toàn thực phẩm",
+            quote="giao Sở Y tế kiểm tra",
+            evidence=Evidence([1], 61.0, 75.0),
+        ),
+        Task(
+            "T2",
+            ["Sở Công Thương"],
+            "Bình ổn giá mặt hàng thiết yếu",
+            deadline=Deadline("month", date(2026, 9, 30), "trong tháng 9/2026"),
+            quote="Sở Công Thương bình ổn giá",
+            evidence=Evidence([2], 130.0, 142.0),
+        ),
+    ]
     c = Conclusion(meeting={}, opening="", tasks=tasks)
     for appendix in (False, True):
         path = tmp_path / f"ev-{appendix}.docx"
@@ -65,10 +74,15 @@ def test_evidence_follows_its_task_paragraph(tmp_path):
         first._p.addprevious(second._p)  # the drafter swaps the two paragraphs
         doc.save(path)
         back = {t.leads[0]: t for t in read_notice(path)}
-        assert (back["Sở Y tế"].quote, back["Sở Y tế"].evidence.start,
-                back["Sở Y tế"].evidence.end) == ("giao Sở Y tế kiểm tra", 61.0, 75.0)
-        assert (back["Sở Công Thương"].quote, back["Sở Công Thương"].evidence.start) == \
-            ("Sở Công Thương bình ổn giá", 130.0)
+        assert (back["Sở Y tế"].quote, back["Sở Y tế"].evidence.start, back["Sở Y tế"].evidence.end) == (
+            "giao Sở Y tế kiểm tra",
+            61.0,
+            75.0,
+        )
+        assert (back["Sở Công Thương"].quote, back["Sở Công Thương"].evidence.start) == (
+            "Sở Công Thương bình ổn giá",
+            130.0,
+        )
 
 
 def test_edited_paragraphs_are_what_comes_back(tmp_path):
@@ -77,14 +91,18 @@ def test_edited_paragraphs_are_what_comes_back(tmp_path):
     doc = Document(path)
     paras = {p.text[:2]: p for p in doc.paragraphs if re.match(r"^\d\. ", p.text)}
     paras["2."]._p.getparent().remove(paras["2."]._p)  # the Sở Văn hóa task
-    _set_para(paras["1."], paras["1."].text.replace("rà soát vốn", "rà soát, điều chuyển vốn các "
-                                                     "dự án chậm giải ngân")
-              .replace("15-9-2026", "30-9-2026"))
+    _set_para(
+        paras["1."],
+        paras["1."]
+        .text.replace("rà soát vốn", "rà soát, điều chuyển vốn các dự án chậm giải ngân")
+        .replace("15-9-2026", "30-9-2026"),
+    )
     new = copy.deepcopy(paras["4."]._p)
     paras["4."]._p.addnext(new)
     added = next(p for p in doc.paragraphs if p._p is new)
-    _set_para(added, "5. Giao Ban Tổ chức Tỉnh ủy, Văn phòng Tỉnh ủy tổ chức hội nghị sơ kết, "
-                     "hoàn thành trong tháng 11/2026.")
+    _set_para(
+        added, "5. Giao Ban Tổ chức Tỉnh ủy, Văn phòng Tỉnh ủy tổ chức hội nghị sơ kết, hoàn thành trong tháng 11/2026."
+    )
     edited = tmp_path / "edited.docx"
     doc.save(edited)
 
@@ -150,11 +168,14 @@ def test_hand_written_notice_without_a_table(tmp_path):
     doc.add_paragraph("TỈNH ỦY LÀO CAI")
     doc.add_paragraph("Lào Cai, ngày 05 tháng 3 năm 2026")
     doc.add_paragraph("THÔNG BÁO")
-    doc.add_paragraph("Ngày 03/3/2026, Thường trực Tỉnh ủy họp. Sau khi nghe báo cáo, Thường trực "
-                      "Tỉnh ủy kết luận như sau:")
+    doc.add_paragraph(
+        "Ngày 03/3/2026, Thường trực Tỉnh ủy họp. Sau khi nghe báo cáo, Thường trực Tỉnh ủy kết luận như sau:"
+    )
     doc.add_paragraph("1. Thống nhất với báo cáo của Sở Nội vụ.")
-    doc.add_paragraph("2. Giao Sở Nội vụ chủ trì, phối hợp với Ban Tổ chức Tỉnh ủy hoàn thiện đề "
-                      "án, trình Thường trực Tỉnh ủy trước ngày 30-4.")
+    doc.add_paragraph(
+        "2. Giao Sở Nội vụ chủ trì, phối hợp với Ban Tổ chức Tỉnh ủy hoàn thiện đề "
+        "án, trình Thường trực Tỉnh ủy trước ngày 30-4."
+    )
     doc.add_paragraph("3. Sở Y tế thường xuyên kiểm tra an toàn thực phẩm.")
     doc.add_paragraph("Văn phòng Tỉnh ủy thông báo để các cơ quan, đơn vị biết, thực hiện./.")
     path = tmp_path / "hand.docx"
@@ -165,8 +186,7 @@ def test_hand_written_notice_without_a_table(tmp_path):
     assert tasks[0].deadline.due == date(2026, 4, 30)  # year from the notice's date line
 
 
-@pytest.mark.parametrize(("appendix", "phrase"), [(False, "trước ngày 15-9-2026"),
-                                                  (True, "Trước ngày 15/09/2026")])
+@pytest.mark.parametrize(("appendix", "phrase"), [(False, "trước ngày 15-9-2026"), (True, "Trước ngày 15/09/2026")])
 def test_cli_import_docx_json(tmp_path, appendix, phrase):
     import json
 
@@ -220,8 +240,7 @@ def test_relative_deadline_reads_back_without_the_estimated_date(tmp_path):
     # the paragraph says the phrase only; the estimate is in the comment, not printed
     render_notice(c, meeting).save(path)
     doc = Document(path)
-    assert "Giao Sở Nội vụ rà soát biên chế, hoàn thành trong 10 ngày làm việc." in \
-        [p.text for p in doc.paragraphs]
+    assert "Giao Sở Nội vụ rà soát biên chế, hoàn thành trong 10 ngày làm việc." in [p.text for p in doc.paragraphs]
     [note] = list(doc.comments)
     assert f"Hạn dự kiến (tính từ ngày họp): {deadline.due:%d/%m/%Y}" in note.text
     [back] = read_notice(path)

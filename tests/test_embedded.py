@@ -103,9 +103,7 @@ def test_serve_runs_api_and_worker_without_redis_or_postgres(served):
         assert c.post("/api/auth/logout").status_code == 204
         assert c.get("/api/meetings").status_code == 401
 
-        token = c.post(
-            "/api/auth/login", json={"username": "tonghop", "password": "mat-khau-rat-dai"}
-        ).json()["token"]
+        token = c.post("/api/auth/login", json={"username": "tonghop", "password": "mat-khau-rat-dai"}).json()["token"]
         c.cookies.clear()
         r = c.get(f"/api/meetings/{mid}/export/txt", headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 200 and len(r.text.split()) >= 4, r.text

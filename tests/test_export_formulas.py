@@ -24,10 +24,10 @@ def _import_list(path) -> None:
     """A list whose cells hold formula-like text (what an office's own file may contain)."""
     wb = Workbook()
     ws = wb.active
-    ws.append(["Số thông báo", "Ngày ban hành", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Lĩnh vực",
-               "Hạn xử lý"])
-    ws.append(["05-TB/TU", date(2026, 8, 25), HOSTILE["content"], HOSTILE["lead"], HOSTILE["sector"],
-               date(2026, 9, 30)])
+    ws.append(["Số thông báo", "Ngày ban hành", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Lĩnh vực", "Hạn xử lý"])
+    ws.append(
+        ["05-TB/TU", date(2026, 8, 25), HOSTILE["content"], HOSTILE["lead"], HOSTILE["sector"], date(2026, 9, 30)]
+    )
     for cell in ws[2]:
         if isinstance(cell.value, str) and cell.value[:1] in "=@-":
             cell.data_type = "s"  # text in the file, as Excel keeps a quote-prefixed cell

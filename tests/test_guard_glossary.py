@@ -15,8 +15,7 @@ def test_known_outro_is_dropped() -> None:
 
 
 def test_outro_inside_real_speech_is_cut_and_flagged() -> None:
-    s = seg("Đề nghị các sở ngành khẩn trương hoàn thành báo cáo trước ngày 30 tháng 6. "
-            "Cảm ơn các bạn đã xem video.")
+    s = seg("Đề nghị các sở ngành khẩn trương hoàn thành báo cáo trước ngày 30 tháng 6. Cảm ơn các bạn đã xem video.")
     (out,) = guard([s])
     assert "video" not in out.text and "hoàn thành báo cáo" in out.text
     assert HALLUCINATION in out.flags
@@ -51,8 +50,13 @@ def test_loop_in_words_goes_even_when_text_tokens_differ() -> None:
 def test_loops_left_side_by_side_by_a_collapse_go_too() -> None:
     # Seen on the demo meeting: a short loop inside a long one. Collapsing the short loop puts
     # copies of the long one next to each other; they must go as well.
-    text = ("Thứ ba, Sở Tư pháp phối hợp với " + "sở tài chính thẩm tình phố " * 2
-            + "sở tài chính thẩm " * 14 + "sở tài chính thẩm tình phố " * 5 + "sở")
+    text = (
+        "Thứ ba, Sở Tư pháp phối hợp với "
+        + "sở tài chính thẩm tình phố " * 2
+        + "sở tài chính thẩm " * 14
+        + "sở tài chính thẩm tình phố " * 5
+        + "sở"
+    )
     (out,) = guard([seg(text)])
     assert out.text == "Thứ ba, Sở Tư pháp phối hợp với sở tài chính thẩm tình phố sở"
     assert " ".join(w.word.strip() for w in out.words) == out.text
@@ -145,8 +149,7 @@ def test_hotwords_within_budget_units_first() -> None:
 
 def test_demo_near_loop_cut_mid_word_goes() -> None:
     # From the demo's notice: a phrase repeated with small changes, the last copy cut mid-word.
-    s = seg("Thứ ba, Sở Tư pháp phối phật với sớ tài chính thầm tình phố sớ tài chính thầm "
-            "sớ tài chính thầ")
+    s = seg("Thứ ba, Sở Tư pháp phối phật với sớ tài chính thầm tình phố sớ tài chính thầm sớ tài chính thầ")
     (out,) = guard([s])
     assert out.text == "Thứ ba, Sở Tư pháp phối phật với sớ tài chính thầm tình phố"
     assert " ".join(w.word.strip() for w in out.words) == out.text
@@ -154,8 +157,10 @@ def test_demo_near_loop_cut_mid_word_goes() -> None:
 
 
 def test_near_loop_with_variations_inside_a_sentence() -> None:
-    text = ("giao Sở Xây dựng kiểm tra chất lượng công trình kiểm tra chất lượng công chình "
-            "kiểm tra chất lượng công trình, báo cáo trước ngày 15")
+    text = (
+        "giao Sở Xây dựng kiểm tra chất lượng công trình kiểm tra chất lượng công chình "
+        "kiểm tra chất lượng công trình, báo cáo trước ngày 15"
+    )
     (out,) = guard([seg(text)])
     assert out.text == "giao Sở Xây dựng kiểm tra chất lượng công trình báo cáo trước ngày 15"
     assert REPETITION in out.flags
@@ -183,7 +188,10 @@ def test_a_common_phrase_is_not_made_into_a_unit() -> None:
 
 def test_another_person_or_a_table_rule_is_not_rewritten_into_a_term() -> None:
     office = Glossary.parse("[đơn vị]\nSở Xây dựng\nVăn phòng Tỉnh ủy\n[người]\nNguyễn Văn An\n")
-    for text in ("đồng chí Nguyễn Văn Bình, Giám đốc Sở Tư pháp", "Sở Tư pháp | | xây dựng kế hoạch",
-                 "Văn phòng Thành ủy báo cáo"):
+    for text in (
+        "đồng chí Nguyễn Văn Bình, Giám đốc Sở Tư pháp",
+        "Sở Tư pháp | | xây dựng kế hoạch",
+        "Văn phòng Thành ủy báo cáo",
+    ):
         assert office.correct(seg(text)).text == text
     assert office.correct(seg("đồng chí nguyễn văn ăn phát biểu")).text == "đồng chí Nguyễn Văn An phát biểu"

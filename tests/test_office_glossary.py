@@ -65,8 +65,13 @@ def test_the_units_own_staff_and_admins_edit_it(api):
 def test_the_meetings_own_terms_come_first_and_win():
     combined = Glossary.combine("[người]\nLê Văn Tám\nSở Tài chính | Sở TC", OFFICE)
     texts = [t.text for t in combined.terms]
-    assert texts == ["Lê Văn Tám", "Sở Tài chính", "Sở Kế hoạch và Đầu tư",
-                     "Sở Tài nguyên và Môi trường", "Nguyễn Văn Hùng"]
+    assert texts == [
+        "Lê Văn Tám",
+        "Sở Tài chính",
+        "Sở Kế hoạch và Đầu tư",
+        "Sở Tài nguyên và Môi trường",
+        "Nguyễn Văn Hùng",
+    ]
     # Each text is read on its own: the meeting's [người] header does not reach the office's.
     assert {t.text: t.kind for t in combined.terms}["Sở Kế hoạch và Đầu tư"] == "unit"
     same = Glossary.combine("Sở kế hoạch và đầu tư", OFFICE)  # defined twice: the meeting's wins
@@ -100,8 +105,14 @@ def test_transcription_uses_the_office_glossary(asr, speak, tmp_path):
         unit.glossary = OFFICE + "[đơn vị]\nSở Tài chính\n"
         relative, sha, size = store.put_file(wav)
         info = sniff(wav, wav.name)
-        audio = db.AudioFile(sha256=sha, size=size, duration=info.duration, format=info.format,
-                             storage_path=relative, original_name=wav.name)
+        audio = db.AudioFile(
+            sha256=sha,
+            size=size,
+            duration=info.duration,
+            format=info.format,
+            storage_path=relative,
+            original_name=wav.name,
+        )
         s.add(audio)
         s.flush()
         meeting = db.Meeting(unit_id=unit.id, title="Họp thử từ điển", audio_id=audio.id)
@@ -137,8 +148,9 @@ def test_the_sample_meeting_gives_the_same_tasks_with_the_office_glossary(asr):
     assert len(office.terms) == 7
 
     def tasks(glossary):
-        t = transcribe.transcribe_file(audio, model=asr, glossary=glossary,
-                                       options=transcribe.TranscribeOptions(batch_size=8))
+        t = transcribe.transcribe_file(
+            audio, model=asr, glossary=glossary, options=transcribe.TranscribeOptions(batch_size=8)
+        )
         found = drafting.extract(t, meeting, gazetteer=Gazetteer.load(None, glossary)).tasks
         return t, [(task.leads, task.deadline.kind, task.deadline.due) for task in found]
 
@@ -146,6 +158,7 @@ def test_the_sample_meeting_gives_the_same_tasks_with_the_office_glossary(asr):
     with_glossary, withg = tasks(office)
     assert without and withg == without, (without, withg)
     # The real voices (the vieneu clips at 00:39-00:52 and 01:04-01:22) name no office term.
-    real = " ".join(s.text for s in with_glossary.segments
-                    if (s.start >= 39 and s.end <= 52.5) or (s.start >= 64 and s.end <= 82))
+    real = " ".join(
+        s.text for s in with_glossary.segments if (s.start >= 39 and s.end <= 52.5) or (s.start >= 64 and s.end <= 82)
+    )
     assert real and not any(term.text in real for term in office.terms), real

@@ -57,7 +57,7 @@ def _lying_sizes(src, dst, kind):
         at = data.find(sig)
         while at >= 0:
             n = struct.unpack_from("<H", data, at + name_len_at)[0]
-            if data[at + name_at: at + name_at + n] == target:
+            if data[at + name_at : at + name_at + n] == target:
                 struct.pack_into("<I", data, at + size_at, 1024)
             at = data.find(sig, at + 4)
     dst.write_bytes(bytes(data))
@@ -67,8 +67,9 @@ def _lying_sizes(src, dst, kind):
 def _external_entity(src, dst, kind):
     with zipfile.ZipFile(src) as z:
         xml = z.read(_main_part(kind)).decode()
-    evil = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-            + (xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml))
+    evil = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + (
+        xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml
+    )
     return _rezip(src, dst, replace={_main_part(kind): evil.encode()})
 
 
@@ -78,8 +79,9 @@ def _macro(src, dst, kind):
 
 
 def _many_members(src, dst, kind):
-    return _rezip(src, dst, add={f"customXml/extra{n}.xml": b"<a/>" for n in range(6000)},
-                  compression=zipfile.ZIP_STORED)
+    return _rezip(
+        src, dst, add={f"customXml/extra{n}.xml": b"<a/>" for n in range(6000)}, compression=zipfile.ZIP_STORED
+    )
 
 
 def _traversal(src, dst, kind):
@@ -145,8 +147,9 @@ def test_draft_upload_and_tracking_import_refuse_hostile_files(client, tmp_path,
     assert r.status_code == 422, r.text
     assert words in r.json()["detail"]["message"] and "du-thao.docx" in r.json()["detail"]["message"]
     xlsx = make(good_files["xlsx"], tmp_path / "x.xlsx", "xlsx")
-    r = client.post("/api/tracking/imports", params={"unit": "VP"},
-                    files={"file": ("danh-sach.xlsx", xlsx.read_bytes())})
+    r = client.post(
+        "/api/tracking/imports", params={"unit": "VP"}, files={"file": ("danh-sach.xlsx", xlsx.read_bytes())}
+    )
     assert 400 <= r.status_code < 500, r.text
     assert words in r.json()["detail"]["message"]
     assert _count(client, db.DraftVersion) == 0 and _count(client, db.TrackingJob) == 0
@@ -154,8 +157,7 @@ def test_draft_upload_and_tracking_import_refuse_hostile_files(client, tmp_path,
 
 
 def test_a_good_draft_is_still_accepted(client, good_files):
-    r = client.post("/api/meetings/1/drafts/upload",
-                    files={"file": ("du-thao.docx", good_files["docx"].read_bytes())})
+    r = client.post("/api/meetings/1/drafts/upload", files={"file": ("du-thao.docx", good_files["docx"].read_bytes())})
     assert r.status_code == 201, r.text
     r = client.get("/api/meetings/1/drafts/1/conclusion")
     assert r.status_code == 200 and len(r.json()["conclusion"]["tasks"]) == 5

@@ -29,9 +29,23 @@ def test_cli_process_makes_no_network_call(tmp_path: Path) -> None:
     assert env["PYANNOTE_METRICS_ENABLED"] == "1"  # telemetry on: ketluan must override it
     clip = vieneu_clip("Bình")
     proc = subprocess.run(
-        [*strace(log), sys.executable, "-m", "cli", "process", str(clip),
-         "--meeting", str(ROOT / "samples" / "meeting.toml"), "-o", str(tmp_path / "out")],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=600,
+        [
+            *strace(log),
+            sys.executable,
+            "-m",
+            "cli",
+            "process",
+            str(clip),
+            "--meeting",
+            str(ROOT / "samples" / "meeting.toml"),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert list((tmp_path / "out").glob("*.docx")), proc.stderr[-3000:]

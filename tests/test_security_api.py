@@ -25,8 +25,7 @@ def api(request, tmp_path) -> Iterator[TestClient]:
     import contextlib
 
     with contextlib.ExitStack() as stack:
-        url = (f"sqlite:///{tmp_path / 'k.sqlite'}" if request.param == "sqlite"
-               else stack.enter_context(new_database()))
+        url = f"sqlite:///{tmp_path / 'k.sqlite'}" if request.param == "sqlite" else stack.enter_context(new_database())
         app = create_app(Settings(data_dir=tmp_path, database_url=url), send=lambda job_id, stage: None)
         tokens = {}
         with db.session(app.state.engine) as s:
@@ -47,8 +46,15 @@ def _overdue_task(s) -> None:
 
     office = accounts.ensure_unit(s, "VP")
     today = date.today()
-    notice = ParsedNotice("3-TB/VP", today - timedelta(days=40), [ParsedTask(
-        "Báo cáo tiến độ giải ngân", "Sở Tài chính", deadline_kind="co_han", due=today - timedelta(days=20))])
+    notice = ParsedNotice(
+        "3-TB/VP",
+        today - timedelta(days=40),
+        [
+            ParsedTask(
+                "Báo cáo tiến độ giải ngân", "Sở Tài chính", deadline_kind="co_han", due=today - timedelta(days=20)
+            )
+        ],
+    )
     imports.confirm(s, imports.preview(s, [notice], office.id).id)
 
 
@@ -98,9 +104,18 @@ def _within_days_notice(c) -> int:
 
     with db.session(c.app.state.engine) as s:
         office = accounts.ensure_unit(s, "VP")
-        notice = ParsedNotice("4-TB/VP", date(2026, 8, 25), [ParsedTask(
-            "Ban hành kế hoạch", "Sở Xây dựng", deadline_kind=WITHIN_DAYS,
-            deadline_phrase="trong 10 ngày làm việc")])
+        notice = ParsedNotice(
+            "4-TB/VP",
+            date(2026, 8, 25),
+            [
+                ParsedTask(
+                    "Ban hành kế hoạch",
+                    "Sở Xây dựng",
+                    deadline_kind=WITHIN_DAYS,
+                    deadline_phrase="trong 10 ngày làm việc",
+                )
+            ],
+        )
         imports.confirm(s, imports.preview(s, [notice], office.id).id)
         return s.scalar(select(db.TrackedNotice.id).where(db.TrackedNotice.number == "4-TB/VP"))
 
@@ -145,10 +160,15 @@ def test_the_listed_500s_are_clear_4xx(api):
 def test_a_bogus_filename_charset_is_a_clear_400(api):
     c = api
     meeting = _meeting(c)
-    body = (b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename*=bogus''ban%20ghi.wav\r\n"
-            b"Content-Type: audio/wav\r\n\r\nRIFF\r\n--b--\r\n")
-    r = c.post(f"/api/meetings/{meeting}/audio", content=body,
-               headers={**c.tokens["van_thu"], "content-type": "multipart/form-data; boundary=b"})
+    body = (
+        b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename*=bogus''ban%20ghi.wav\r\n"
+        b"Content-Type: audio/wav\r\n\r\nRIFF\r\n--b--\r\n"
+    )
+    r = c.post(
+        f"/api/meetings/{meeting}/audio",
+        content=body,
+        headers={**c.tokens["van_thu"], "content-type": "multipart/form-data; boundary=b"},
+    )
     assert r.status_code == 400, r.text
     assert "bảng mã 'bogus'" in r.json()["detail"]["message"]
 
@@ -169,8 +189,13 @@ def _unbounded(spec: dict, schema: dict, where: str, seen: set) -> list[str]:
         for sub in schema.get(key, []):
             found += _unbounded(spec, sub, where, seen)
     kind = schema.get("type")
-    if kind == "string" and "maxLength" not in schema and "enum" not in schema and "const" not in schema \
-            and schema.get("format") not in ("date", "date-time", "binary"):
+    if (
+        kind == "string"
+        and "maxLength" not in schema
+        and "enum" not in schema
+        and "const" not in schema
+        and schema.get("format") not in ("date", "date-time", "binary")
+    ):
         found.append(where)
     if kind == "array":
         if "maxItems" not in schema:
@@ -203,8 +228,9 @@ def test_every_text_field_and_list_in_a_request_is_bounded(tmp_path):
 
 def test_attendees_are_bounded_item_by_item(api):
     c = api
-    r = c.post("/api/meetings", headers=c.tokens["van_thu"],
-               json={"title": "Họp", "attendees": ["Ông A " + "x" * 100_000]})
+    r = c.post(
+        "/api/meetings", headers=c.tokens["van_thu"], json={"title": "Họp", "attendees": ["Ông A " + "x" * 100_000]}
+    )
     assert r.status_code == 422, r.text
     assert "attendees" in r.json()["detail"]["message"]
 
@@ -227,6 +253,7 @@ def test_the_same_recording_in_two_units_shares_the_file_and_nothing_else(tmp_pa
             user = accounts.create_user(s, name, PASSWORD, "van_thu", unit)
             tokens[unit] = {"Authorization": f"Bearer {accounts.issue_token(s, user, 'api', None)}"}
     with TestClient(app) as c:
+
         def upload(unit: str, name: str):
             meeting = c.post("/api/meetings", json={"title": f"Họp {unit}"}, headers=tokens[unit]).json()["id"]
             files = {"file": (name, io.BytesIO(wav.read_bytes()), "audio/wav")}
@@ -257,29 +284,35 @@ def test_migration_splits_a_recording_shared_by_two_units(engine_at_0005):
     with engine.begin() as c:
         for unit in (1, 2):
             c.exec_driver_sql(
-                f"INSERT INTO units (id, code, name, created_at) VALUES ({unit}, 'U{unit}', 'U', '{stamp}')")
+                f"INSERT INTO units (id, code, name, created_at) VALUES ({unit}, 'U{unit}', 'U', '{stamp}')"
+            )
         c.exec_driver_sql(
             "INSERT INTO audio_files (sha256, size, duration, format, codec, sample_rate, channels,"
             " storage_path, original_name, created_at)"
-            f" VALUES ('ab', 1, 1, 'wav', '', 0, 0, 'ab', 'cua-a.wav', '{stamp}')")
+            f" VALUES ('ab', 1, 1, 'wav', '', 0, 0, 'ab', 'cua-a.wav', '{stamp}')"
+        )
         first = c.exec_driver_sql("SELECT id FROM audio_files").scalar()
         for meeting, unit in ((1, 1), (2, 2), (3, 2)):
             c.exec_driver_sql(
                 "INSERT INTO meetings (id, unit_id, title, issuing_body, superior_body, place, chair, attendees,"
                 " notice_number, format, glossary, audio_id, created_at, updated_at)"
                 f" VALUES ({meeting}, {unit}, 'Họp', '', '', '', '', '[]', '', 'state', '', {first},"
-                f" '{stamp}', '{stamp}')")
+                f" '{stamp}', '{stamp}')"
+            )
             c.exec_driver_sql(
                 "INSERT INTO jobs (id, meeting_id, audio_id, state, stage, progress, error_code, error_message,"
                 " error_hint, attempts, log, created_at, updated_at)"
                 f" VALUES ({meeting}, {meeting}, {first}, 'done', 'cpu',"
-                f" 1, '', '', '', 1, '[]', '{stamp}', '{stamp}')")
+                f" 1, '', '', '', 1, '[]', '{stamp}', '{stamp}')"
+            )
     db.migrate(engine)
     with engine.connect() as c:
         meetings = dict(c.exec_driver_sql("SELECT id, audio_id FROM meetings").all())
         jobs = dict(c.exec_driver_sql("SELECT meeting_id, audio_id FROM jobs").all())
-        rows = {r[0]: r[1:] for r in c.exec_driver_sql(
-            "SELECT id, unit_id, original_name, storage_path FROM audio_files").all()}
+        rows = {
+            r[0]: r[1:]
+            for r in c.exec_driver_sql("SELECT id, unit_id, original_name, storage_path FROM audio_files").all()
+        }
     assert meetings[1] == first and meetings[2] == meetings[3] != first and jobs == meetings
     assert rows[first] == (1, "cua-a.wav", "ab") and rows[meetings[2]] == (2, "", "ab")
 
@@ -289,8 +322,9 @@ def engine_at_0005(request, tmp_path):
     import contextlib
 
     with contextlib.ExitStack() as stack:
-        url = (f"sqlite:///{tmp_path / 'old.sqlite'}" if request.param == "sqlite"
-               else stack.enter_context(new_database()))
+        url = (
+            f"sqlite:///{tmp_path / 'old.sqlite'}" if request.param == "sqlite" else stack.enter_context(new_database())
+        )
         engine = db.make_engine(url)
         db.migrate(engine, "0005")
         yield engine
@@ -352,13 +386,17 @@ def test_x_forwarded_for_is_not_believed_unless_configured(tmp_path):
     for allowed, expected in (("", "ip:127.0.0.1"), ("127.0.0.1", "ip:10.9.8.7")):
         app = create_app(Settings(data_dir=tmp_path / (allowed or "none")), send=lambda j, s: None)
         port = free_port()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                               **proxy_options(allowed)))
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **proxy_options(allowed))
+        )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         wait_for(lambda server=server: server.started, 20, "uvicorn")
-        r = httpx.post(f"http://127.0.0.1:{port}/api/auth/login", json={"username": "ai", "password": "sai"},
-                       headers={"X-Forwarded-For": "10.9.8.7"})
+        r = httpx.post(
+            f"http://127.0.0.1:{port}/api/auth/login",
+            json={"username": "ai", "password": "sai"},
+            headers={"X-Forwarded-For": "10.9.8.7"},
+        )
         server.should_exit = True
         thread.join(10)
         assert r.status_code == 401
@@ -373,10 +411,13 @@ def test_an_upload_cut_short_by_a_dead_api_is_removed_at_once(tmp_path):
     import sys
 
     store = db.FileStore(tmp_path / "files")
-    code = ("import sys, os; from db.storage import FileStore; s = FileStore(sys.argv[1]); "
-            "cm = s.incoming(); p = cm.__enter__(); p.write_bytes(b'x' * 1000); print(p); os._exit(0)")
-    dead = subprocess.run([sys.executable, "-c", code, str(store.root)], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    code = (
+        "import sys, os; from db.storage import FileStore; s = FileStore(sys.argv[1]); "
+        "cm = s.incoming(); p = cm.__enter__(); p.write_bytes(b'x' * 1000); print(p); os._exit(0)"
+    )
+    dead = subprocess.run(
+        [sys.executable, "-c", code, str(store.root)], capture_output=True, text=True, check=True
+    ).stdout.strip()
     with store.incoming() as live:  # this process is alive: its file stays
         assert {str(p) for p in store.leftovers()} == {dead, str(live)}
         app = create_app(Settings(data_dir=tmp_path), send=lambda j, s: None)  # an API starts

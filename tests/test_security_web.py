@@ -42,10 +42,20 @@ def _bearer(c: TestClient, username: str = "vanthu") -> dict[str, str]:
 # -- finding 5: open redirect after sign-in ---------------------------------------------
 
 
-@pytest.mark.parametrize("target", [
-    "/\\127.0.0.1:8000/phish.html", "//evil.example/x", "/\t/evil.example", "https://evil.example/",
-    "/\n/evil.example", "http:/evil.example", "javascript:alert(1)", "/\\/evil.example", " /x",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\\127.0.0.1:8000/phish.html",
+        "//evil.example/x",
+        "/\t/evil.example",
+        "https://evil.example/",
+        "/\n/evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        "/\\/evil.example",
+        " /x",
+    ],
+)
 def test_sign_in_never_redirects_off_site(client, target):
     r = client.get("/login", params={"next": target})
     form_next = re.search(r'data-next="([^"]*)"', r.text).group(1)
@@ -62,9 +72,14 @@ def test_sign_in_keeps_a_same_site_path_normalised(client):
 
 def test_every_answer_has_the_security_headers(client):
     auth = _bearer(client)
-    answers = [client.get("/login"), client.get("/api/health"), client.get("/api/meetings", headers=auth),
-               client.get("/api/meetings/999", headers=auth), client.get("/static/app.js"),
-               client.post("/api/auth/login", content=b"{", headers={"content-type": "application/json"})]
+    answers = [
+        client.get("/login"),
+        client.get("/api/health"),
+        client.get("/api/meetings", headers=auth),
+        client.get("/api/meetings/999", headers=auth),
+        client.get("/static/app.js"),
+        client.post("/api/auth/login", content=b"{", headers={"content-type": "application/json"}),
+    ]
     for r in answers:
         where = f"{r.request.method} {r.request.url.path} {r.status_code}"
         csp = r.headers.get("content-security-policy", "")
@@ -95,8 +110,11 @@ def test_a_huge_json_body_is_refused_before_it_is_read(client):
     assert r.status_code == 413, r.text
     assert "quá lớn" in r.json()["detail"]["message"]
     auth = _bearer(client)
-    r = client.post("/api/meetings", content=b'{"title": "' + b"x" * (20 * 1024 * 1024) + b'"}',
-                    headers={**auth, "content-type": "application/json"})
+    r = client.post(
+        "/api/meetings",
+        content=b'{"title": "' + b"x" * (20 * 1024 * 1024) + b'"}',
+        headers={**auth, "content-type": "application/json"},
+    )
     assert r.status_code == 413
 
 
@@ -139,10 +157,8 @@ def test_parallel_wrong_passwords_check_no_more_than_the_limit(tmp_path, kind, m
     from api import deps
 
     with contextlib.ExitStack() as stack:
-        url = (f"sqlite:///{tmp_path / 'k.sqlite'}" if kind == "sqlite"
-               else stack.enter_context(new_database()))
-        settings = Settings(data_dir=tmp_path, database_url=url, login_max_failures=5,
-                            login_ip_max_failures=1000)
+        url = f"sqlite:///{tmp_path / 'k.sqlite'}" if kind == "sqlite" else stack.enter_context(new_database())
+        settings = Settings(data_dir=tmp_path, database_url=url, login_max_failures=5, login_ip_max_failures=1000)
         app = create_app(settings, send=lambda job_id, stage: None)
         with db.session(app.state.engine) as s:
             accounts.create_user(s, "vanthu", PASSWORD, "van_thu", "VP")
@@ -188,10 +204,24 @@ def test_right_password_after_wrong_ones_clears_the_account_count(client):
 # -- finding 15: password policy ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("password", [
-    "12345678", "87654321", "abcdefgh", "qwertyui", "aaaaaaaa", "abababab", "Password1",
-    "matkhau123", "Mật-Khẩu@2024", "vanthu.moi", "11111111!", "iloveyou", "admin2024",
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "12345678",
+        "87654321",
+        "abcdefgh",
+        "qwertyui",
+        "aaaaaaaa",
+        "abababab",
+        "Password1",
+        "matkhau123",
+        "Mật-Khẩu@2024",
+        "vanthu.moi",
+        "11111111!",
+        "iloveyou",
+        "admin2024",
+    ],
+)
 def test_trivial_passwords_are_refused_with_the_rule(tmp_path, password):
     engine = db.connect(f"sqlite:///{tmp_path / 'k.sqlite'}")
     with db.session(engine) as s, pytest.raises(InputError) as refused:
@@ -201,9 +231,16 @@ def test_trivial_passwords_are_refused_with_the_rule(tmp_path, password):
     engine.dispose()
 
 
-@pytest.mark.parametrize(("password", "reason"), [
-    ("lanhdao2026", "tên đăng nhập"), ("12345678", "dãy liên tiếp"), ("aaaaaaaaaa", "lặp lại"),
-    ("matkhau123", "phổ biến"), ("4839201756", "chữ số")])
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("lanhdao2026", "tên đăng nhập"),
+        ("12345678", "dãy liên tiếp"),
+        ("aaaaaaaaaa", "lặp lại"),
+        ("matkhau123", "phổ biến"),
+        ("4839201756", "chữ số"),
+    ],
+)
 def test_the_refusal_says_which_rule_the_password_breaks(tmp_path, password, reason):
     """Walking the chain as a new office: "lanhdao2026" for lanhdao was refused as "quá dễ
     đoán" with the whole rule, leaving the admin to guess which part it broke."""
@@ -219,12 +256,16 @@ def test_good_passwords_pass_and_the_api_says_the_rule(client):
         for good in ("mật-khẩu-dài", "Ha-Noi-mua-thu-2026", "giao-ban-sang-thu-2"):
             accounts.create_user(s, f"u{len(good)}{good[:3]}".replace("ậ", "a"), good, "van_thu", "VP")
     auth = _bearer(client, "quantri")
-    r = client.post("/api/users", headers=auth, json={
-        "username": "chuyenvien", "password": "12345678", "role": "van_thu", "unit_code": "VP"})
+    r = client.post(
+        "/api/users",
+        headers=auth,
+        json={"username": "chuyenvien", "password": "12345678", "role": "van_thu", "unit_code": "VP"},
+    )
     assert r.status_code == 400
     detail = r.json()["detail"]
     assert detail["message"].startswith("Mật khẩu quá dễ đoán: ") and "ít nhất 10 ký tự" in detail["hint"]
-    r = client.post("/api/auth/password", headers=_bearer(client),
-                    json={"old_password": PASSWORD, "new_password": "vanthu2024"})
+    r = client.post(
+        "/api/auth/password", headers=_bearer(client), json={"old_password": PASSWORD, "new_password": "vanthu2024"}
+    )
     assert r.status_code == 400 and "dễ đoán" in r.json()["detail"]["message"]
     assert json.dumps(detail, ensure_ascii=False).count("Mật khẩu") >= 1

@@ -103,9 +103,7 @@ def test_worker_killed_during_transcription_is_retried_without_duplicates(stack,
     assert _count(stack, db.TranscriptVersion, meeting_id) == 1
     assert _count(stack, db.Job, meeting_id) == 1
     with db.session(stack.engine) as s:
-        tv = s.scalar(
-            select(db.TranscriptVersion).where(db.TranscriptVersion.meeting_id == meeting_id)
-        )
+        tv = s.scalar(select(db.TranscriptVersion).where(db.TranscriptVersion.meeting_id == meeting_id))
         assert tv.job_id == job_id and len(tv.data["segments"]) >= 6
     assert "worker lost" in second.text()
     second.stop()

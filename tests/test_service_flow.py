@@ -64,23 +64,15 @@ def test_upload_to_transcript_to_exports(pg_stack):
         # A drafter corrects the first segment: a new version, the old one kept.
         first = transcript["segments"][0]
         patch = {"base_version": 1, "segments": [{"id": first["id"], "text": reference}]}
-        r = c.patch(
-            f"/api/meetings/{meeting_id}/transcript", json=patch, headers=stack.auth("tong_hop")
-        )
+        r = c.patch(f"/api/meetings/{meeting_id}/transcript", json=patch, headers=stack.auth("tong_hop"))
         assert r.status_code == 200, r.text
         assert r.json()["version"] == 2
         assert r.json()["transcript"]["segments"][0]["text"] == reference
-        stale = c.patch(
-            f"/api/meetings/{meeting_id}/transcript", json=patch, headers=stack.auth("tong_hop")
-        )
+        stale = c.patch(f"/api/meetings/{meeting_id}/transcript", json=patch, headers=stack.auth("tong_hop"))
         assert stale.status_code == 409 and "phiên bản 2" in stale.json()["detail"]["message"]
-        versions = c.get(
-            f"/api/meetings/{meeting_id}/transcript/versions", headers=stack.auth("tong_hop")
-        ).json()
+        versions = c.get(f"/api/meetings/{meeting_id}/transcript/versions", headers=stack.auth("tong_hop")).json()
         assert [v["version"] for v in versions] == [1, 2]
-        old = c.get(
-            f"/api/meetings/{meeting_id}/transcript?version=1", headers=stack.auth("tong_hop")
-        ).json()
+        old = c.get(f"/api/meetings/{meeting_id}/transcript?version=1", headers=stack.auth("tong_hop")).json()
         assert old["transcript"]["segments"][0]["text"] == first["text"]
 
         for fmt, marker in [
@@ -144,9 +136,7 @@ def test_upload_to_transcript_to_exports(pg_stack):
         assert meeting_id not in [m["id"] for m in listed]
 
     with db.session(stack.engine) as s:
-        assert (
-            s.scalar(select(func.count()).where(db.TranscriptVersion.meeting_id == meeting_id)) == 2
-        )
+        assert s.scalar(select(func.count()).where(db.TranscriptVersion.meeting_id == meeting_id)) == 2
         assert s.scalar(select(func.count()).where(db.Job.meeting_id == meeting_id)) >= 1
     assert stack.api.app.state.store.leftovers() == []
 
@@ -154,9 +144,7 @@ def test_upload_to_transcript_to_exports(pg_stack):
 def test_cancel_and_retry(pg_stack):
     stack = pg_stack
     with stack.client() as c:
-        meeting_id = c.post(
-            "/api/meetings", json={"title": "Họp hủy"}, headers=stack.auth("van_thu")
-        ).json()["id"]
+        meeting_id = c.post("/api/meetings", json={"title": "Họp hủy"}, headers=stack.auth("van_thu")).json()["id"]
         r = _upload(c, stack, meeting_id, vieneu_clip("Vĩnh"))
         job_id = r.json()["job"]["id"]
         r = c.post(f"/api/jobs/{job_id}/cancel", headers=stack.auth("van_thu"))

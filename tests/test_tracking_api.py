@@ -30,8 +30,13 @@ def api(request, tmp_path, smtp):
 def _api(url, tmp_path, smtp):
     from api import create_app
 
-    settings = Settings(data_dir=tmp_path / "data", database_url=url, smtp_host="127.0.0.1",
-                        smtp_port=smtp.server_address[1], smtp_from="theodoi@tinh.gov.vn")
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=url,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.server_address[1],
+        smtp_from="theodoi@tinh.gov.vn",
+    )
     app = create_app(settings, send=lambda job_id, stage: None)
     engine = app.state.engine
     app.state.send = inline_sender(engine, settings)
@@ -48,12 +53,15 @@ def _api(url, tmp_path, smtp):
             accounts.ensure_unit(s, code, name)
             user = accounts.create_user(s, username, PASSWORD, role, code)
             tokens[username] = {"Authorization": f"Bearer {accounts.issue_token(s, user, 'api', None)}"}
-        s.add_all([db.UnitContact(unit_id=accounts.ensure_unit(s, "STC").id, email="gd@stc.gov.vn",
-                                  head=True),
-                   db.UnitContact(unit_id=accounts.ensure_unit(s, "STC").id,
-                                  email="vanthu@stc.gov.vn"),
-                   db.UnitContact(unit_id=accounts.ensure_unit(s, "VP-TU").id,
-                                  email="chanhvanphong@tinh.gov.vn", head=True)])
+        s.add_all(
+            [
+                db.UnitContact(unit_id=accounts.ensure_unit(s, "STC").id, email="gd@stc.gov.vn", head=True),
+                db.UnitContact(unit_id=accounts.ensure_unit(s, "STC").id, email="vanthu@stc.gov.vn"),
+                db.UnitContact(
+                    unit_id=accounts.ensure_unit(s, "VP-TU").id, email="chanhvanphong@tinh.gov.vn", head=True
+                ),
+            ]
+        )
     with TestClient(app) as client:
         client.tokens = tokens
         yield client
@@ -63,8 +71,12 @@ def _api(url, tmp_path, smtp):
 def _import(c, path, name="TB 02-TB-TU.docx"):
     """Upload → the import job (202) → done → its preview."""
     with open(path, "rb") as f:
-        r = c.post("/api/tracking/imports", params={"received_on": "2026-08-27"},
-                   files={"file": (name, f)}, headers=c.tokens["td"])
+        r = c.post(
+            "/api/tracking/imports",
+            params={"received_on": "2026-08-27"},
+            files={"file": (name, f)},
+            headers=c.tokens["td"],
+        )
     assert r.status_code == 202, r.text
     assert r.headers["location"] == f"/api/tracking/jobs/{r.json()['id']}"
     job = finished(c, r.json(), c.tokens["td"])
@@ -98,8 +110,7 @@ def test_import_then_units_see_and_update_only_their_own_tasks(api, tmp_path, sm
     # Units see only the tasks they lead; other ids look like they do not exist.
     mine = c.get("/api/tracking/tasks", headers=t["stc"]).json()
     assert [x["id"] for x in mine["items"]] == [stc["id"]]
-    assert [x["lead"] for x in c.get("/api/tracking/tasks", headers=t["syt"]).json()["items"]] \
-        == ["Sở Y tế"]
+    assert [x["lead"] for x in c.get("/api/tracking/tasks", headers=t["syt"]).json()["items"]] == ["Sở Y tế"]
     assert c.get(f"/api/tracking/tasks/{syt['id']}", headers=t["stc"]).status_code == 404
     r = c.post(f"/api/tracking/tasks/{syt['id']}/progress", json={"progress": 10}, headers=t["stc"])
     assert r.status_code == 404
@@ -109,21 +120,20 @@ def test_import_then_units_see_and_update_only_their_own_tasks(api, tmp_path, sm
     for who in ("stc", "ld"):
         r = c.post(f"/api/tracking/tasks/{stc['id']}/accept", json={}, headers=t[who])
         assert r.status_code == 403 and "Vai trò" in r.json()["detail"]["message"]
-    assert c.patch(f"/api/tracking/tasks/{stc['id']}", json={"sector": "x"},
-                   headers=t["stc"]).status_code == 403
+    assert c.patch(f"/api/tracking/tasks/{stc['id']}", json={"sector": "x"}, headers=t["stc"]).status_code == 403
     assert c.get("/api/meetings", headers=t["stc"]).status_code == 403  # units see no meetings
     me = c.get("/api/auth/me", headers=t["stc"])
     assert me.status_code == 200 and me.json()["role_name"] == "Đơn vị được giao"
 
     # Progress, evidence, report done → returned → reported again → accepted → reopened.
     url = f"/api/tracking/tasks/{stc['id']}"
-    r = c.post(f"{url}/progress", json={"progress": 50, "note": "Đã rà soát 5/9 dự án"},
-               headers=t["stc"])
+    r = c.post(f"{url}/progress", json={"progress": 50, "note": "Đã rà soát 5/9 dự án"}, headers=t["stc"])
     assert r.status_code == 200 and r.json()["progress"] == 50
     r = c.post(f"{url}/evidence", files={"file": ("rong.pdf", io.BytesIO(b""))}, headers=t["stc"])
     assert r.status_code == 400 and "rỗng (0 byte)" in r.json()["detail"]["message"]
-    r = c.post(f"{url}/evidence", files={"file": ("Báo cáo 125-BC-STC.pdf", io.BytesIO(b"%PDF-1.4 x"))},
-               headers=t["stc"])
+    r = c.post(
+        f"{url}/evidence", files={"file": ("Báo cáo 125-BC-STC.pdf", io.BytesIO(b"%PDF-1.4 x"))}, headers=t["stc"]
+    )
     assert r.status_code == 201, r.text
     evidence = r.json()
     got = c.get(f"{url}/evidence/{evidence['id']}", headers=t["td"])
@@ -131,21 +141,26 @@ def test_import_then_units_see_and_update_only_their_own_tasks(api, tmp_path, sm
     assert c.get(f"{url}/evidence/{evidence['id']}", headers=t["syt"]).status_code == 404
     r = c.post(f"{url}/progress", json={"report_done": True}, headers=t["stc"])
     assert r.status_code == 400 and "Chưa có kết quả" in r.json()["detail"]["message"]
-    r = c.post(f"{url}/progress", json={"result": "Đã có báo cáo số 125/BC-STC", "report_done": True},
-               headers=t["stc"])
+    r = c.post(f"{url}/progress", json={"result": "Đã có báo cáo số 125/BC-STC", "report_done": True}, headers=t["stc"])
     assert r.json()["result_state"] == "submitted"
     r = c.post(f"{url}/return", json={"note": "Thiếu số liệu của 3 huyện"}, headers=t["td"])
     assert r.status_code == 200 and r.json()["result_state"] == "returned"
-    c.post(f"{url}/progress", json={"result": "Bổ sung số liệu 3 huyện", "report_done": True},
-           headers=t["stc"])
+    c.post(f"{url}/progress", json={"result": "Bổ sung số liệu 3 huyện", "report_done": True}, headers=t["stc"])
     r = c.post(f"{url}/accept", json={"completed_on": "2026-09-28"}, headers=t["td"])
     assert r.status_code == 200, r.text
     assert (r.json()["status"], r.json()["done"]) == ("hoan_thanh_dung_han", True)
     r = c.post(f"{url}/reopen", json={"note": "Số liệu chưa khớp Kho bạc"}, headers=t["td"])
     detail = r.json()
     assert [e["action"] for e in detail["history"]] == [
-        "import", "progress", "evidence", "report_done", "return", "report_done", "accept",
-        "reopen"]
+        "import",
+        "progress",
+        "evidence",
+        "report_done",
+        "return",
+        "report_done",
+        "accept",
+        "reopen",
+    ]
     assert detail["history"][4]["note"] == "Thiếu số liệu của 3 huyện"
     assert detail["history"][4]["username"] == "td"
     assert [e["original_name"] for e in detail["evidence"]] == ["Báo cáo 125-BC-STC.pdf"]
@@ -162,21 +177,31 @@ def test_warnings_notify_units_heads_and_the_assigning_office(api, tmp_path, smt
     dash = c.get("/api/tracking/dashboard", params=on, headers=t["ld"]).json()
     assert dash["warnings"] == {"vang": 0, "do": 1, "do_dac_biet": 1}
     assert {(u["unit"], u["overdue"], u["special"]) for u in dash["overdue_by_unit"]} == {
-        ("Sở Tài chính", 1, 0), ("UBND thành phố Lào Cai", 1, 1)}
+        ("Sở Tài chính", 1, 0),
+        ("UBND thành phố Lào Cai", 1, 1),
+    }
     warn = c.get("/api/tracking/warnings", params=on, headers=t["td"]).json()
     assert [(w["lead"], w["level"], w["days_overdue"]) for w in warn] == [
-        ("UBND thành phố Lào Cai", "do_dac_biet", 20), ("Sở Tài chính", "do", 5)]
+        ("UBND thành phố Lào Cai", "do_dac_biet", 20),
+        ("Sở Tài chính", "do", 5),
+    ]
     yellow = c.get("/api/tracking/warnings", params={"on": "2026-09-25"}, headers=t["td"]).json()
     assert [(w["lead"], w["level"]) for w in yellow] == [
-        ("UBND thành phố Lào Cai", "do_dac_biet"), ("Sở Tài chính", "vang")]
+        ("UBND thành phố Lào Cai", "do_dac_biet"),
+        ("Sở Tài chính", "vang"),
+    ]
 
     # Another office's tracker creates nothing for these tasks (nor sees their messages).
     assert c.post("/api/tracking/warnings/notify", params=on, headers=t["td2"]).json() == []
     r = c.post("/api/tracking/warnings/notify", params=on, headers=t["td"])
     assert r.status_code == 200, r.text
     assert sorted((n["level"], n["audience"]) for n in r.json()) == [
-        ("do", "unit"), ("do", "unit_head"), ("do_dac_biet", "assigner"),
-        ("do_dac_biet", "unit"), ("do_dac_biet", "unit_head")]
+        ("do", "unit"),
+        ("do", "unit_head"),
+        ("do_dac_biet", "assigner"),
+        ("do_dac_biet", "unit"),
+        ("do_dac_biet", "unit_head"),
+    ]
     assert c.post("/api/tracking/warnings/notify", params=on, headers=t["td"]).json() == []
     sent = {tuple(to): msg for to, msg in smtp.messages}
     assert set(sent) == {("gd@stc.gov.vn",), ("vanthu@stc.gov.vn",), ("chanhvanphong@tinh.gov.vn",)}
@@ -191,12 +216,10 @@ def test_warnings_notify_units_heads_and_the_assigning_office(api, tmp_path, smt
     assert c.get("/api/tracking/notifications", headers=t["syt"]).json() == []
     office = c.get("/api/tracking/notifications", headers=t["ld"]).json()
     assert [(n["level"], n["audience"]) for n in office] == [("do_dac_biet", "assigner")]
-    assert c.post(f"/api/tracking/notifications/{office[0]['id']}/read",
-                  headers=t["stc"]).status_code == 404
+    assert c.post(f"/api/tracking/notifications/{office[0]['id']}/read", headers=t["stc"]).status_code == 404
     r = c.post(f"/api/tracking/notifications/{office[0]['id']}/read", headers=t["ld"])
     assert r.json()["read_at"] is not None
-    assert c.get("/api/tracking/notifications", params={"unread": True},
-                 headers=t["ld"]).json() == []
+    assert c.get("/api/tracking/notifications", params={"unread": True}, headers=t["ld"]).json() == []
 
 
 def test_reports_and_exports(api, tmp_path):
@@ -207,16 +230,18 @@ def test_reports_and_exports(api, tmp_path):
     preview = _import(c, render(tmp_path / "tb.docx"))
     c.post(f"/api/tracking/imports/{preview['id']}/confirm", headers=t["td"])
     on = {"on": "2026-10-05"}
-    by_status = c.get("/api/tracking/reports/summary", params={**on, "by": "status"},
-                      headers=t["ld"]).json()
+    by_status = c.get("/api/tracking/reports/summary", params={**on, "by": "status"}, headers=t["ld"]).json()
     assert {g["key"]: g["total"] for g in by_status} == {
-        "qua_han": 2, "thuong_xuyen": 2, "can_bo_sung_han": 1, "trong_han": 1}
-    by_notice = c.get("/api/tracking/reports/summary", params={**on, "by": "notice"},
-                      headers=t["ld"]).json()
+        "qua_han": 2,
+        "thuong_xuyen": 2,
+        "can_bo_sung_han": 1,
+        "trong_han": 1,
+    }
+    by_notice = c.get("/api/tracking/reports/summary", params={**on, "by": "notice"}, headers=t["ld"]).json()
     assert [(g["label"], g["total"]) for g in by_notice] == [("02-TB/TU ngày 25/08/2026", 6)]
-    by_period = c.get("/api/tracking/reports/summary",
-                      params={**on, "by": "period", "issued_from": "2026-09-01"},
-                      headers=t["ld"]).json()
+    by_period = c.get(
+        "/api/tracking/reports/summary", params={**on, "by": "period", "issued_from": "2026-09-01"}, headers=t["ld"]
+    ).json()
     assert by_period == []
     mine = c.get("/api/tracking/reports/summary", params=on, headers=t["stc"]).json()
     assert [(g["label"], g["total"]) for g in mine] == [("Sở Tài chính", 1)]
@@ -224,14 +249,12 @@ def test_reports_and_exports(api, tmp_path):
     full = c.get("/api/tracking/tasks", params=on, headers=t["ld"]).json()["items"]
     page = c.get("/api/tracking/tasks", params={**on, "offset": 1, "limit": 2}, headers=t["ld"]).json()
     assert page["total"] == 6 and page["items"] == full[1:3]
-    late = c.get("/api/tracking/tasks", params={**on, "status": "qua_han", "limit": 1},
-                 headers=t["ld"]).json()
+    late = c.get("/api/tracking/tasks", params={**on, "status": "qua_han", "limit": 1}, headers=t["ld"]).json()
     assert late["total"] == 2 and [x["status"] for x in late["items"]] == ["qua_han"]
     stamp = max(x["updated_at"] for x in full)
     with db.session(c.app.state.engine) as s:
         s.get(db.TrackedTask, full[2]["id"]).progress = 40  # touched after the last sync
-    since = c.get("/api/tracking/tasks", params={**on, "updated_since": stamp},
-                  headers=t["ld"]).json()
+    since = c.get("/api/tracking/tasks", params={**on, "updated_since": stamp}, headers=t["ld"]).json()
     assert [x["id"] for x in since["items"]] == [full[2]["id"]]
     bad = c.get("/api/tracking/tasks", params={"status": "xong"}, headers=t["ld"])
     assert bad.status_code == 400 and "Trạng thái 'xong' không có" in bad.json()["detail"]["message"]
@@ -261,15 +284,21 @@ def test_tracker_edits_deadlines_and_the_receipt_date_moves_them(api, tmp_path):
     assert city["due_on"] == "2026-09-15" and home["status"] == "can_bo_sung_han"
     notice_id = c.get("/api/tracking/notices", headers=t["td"]).json()[0]["id"]
     # Received on Friday 24/04/2026 instead: 10 working days skip 27/4 (observed), 30/4, 1/5.
-    r = c.post(f"/api/tracking/notices/{notice_id}/received", json={"received_on": "2026-04-24"},
-               headers=t["td"])
+    r = c.post(f"/api/tracking/notices/{notice_id}/received", json={"received_on": "2026-04-24"}, headers=t["td"])
     assert r.status_code == 200, r.text
     city = c.get(f"/api/tracking/tasks/{city['id']}", headers=t["td"]).json()
     assert city["due_on"] == "2026-05-13"
     assert city["history"][-1]["action"] == "received"
-    r = c.patch(f"/api/tracking/tasks/{home['id']}",
-                json={"deadline_kind": "co_han", "due_on": "2026-11-30", "sector": "Tổ chức bộ máy",
-                      "note": "Bổ sung hạn theo ý kiến Thường trực"}, headers=t["td"])
+    r = c.patch(
+        f"/api/tracking/tasks/{home['id']}",
+        json={
+            "deadline_kind": "co_han",
+            "due_on": "2026-11-30",
+            "sector": "Tổ chức bộ máy",
+            "note": "Bổ sung hạn theo ý kiến Thường trực",
+        },
+        headers=t["td"],
+    )
     assert r.status_code == 200, r.text
     home = r.json()
     assert (home["due_on"], home["sector"]) == ("2026-11-30", "Tổ chức bộ máy")
@@ -293,8 +322,9 @@ def test_units_are_refused_everywhere_outside_tracking(api):
             continue
         path = route.path.format_map(defaultdict(lambda: "1"))
         for method in route.methods - {"HEAD"}:
-            r = api.request(method, path, headers=api.tokens["stc"],
-                            json={} if method in ("POST", "PATCH", "PUT") else None)
+            r = api.request(
+                method, path, headers=api.tokens["stc"], json={} if method in ("POST", "PATCH", "PUT") else None
+            )
             if "don_vi" in rule.roles:
                 assert r.status_code not in (401, 403), (method, route.path, r.text)
             else:
@@ -311,16 +341,22 @@ def test_a_notice_without_a_date_takes_the_meeting_date_given_with_the_upload(ap
 
     path = tmp_path / "tb-khong-ngay.docx"
     doc = docx.Document()
-    for line in ("TỈNH ỦY LÀO CAI", "Số 07-TB/TU", "THÔNG BÁO KẾT LUẬN",
-                 "1. Giao Sở Y tế rà soát danh mục thuốc, hoàn thành trong 30 ngày.",
-                 "2. Giao Sở Tài chính bố trí kinh phí trước ngày 15/9."):
+    for line in (
+        "TỈNH ỦY LÀO CAI",
+        "Số 07-TB/TU",
+        "THÔNG BÁO KẾT LUẬN",
+        "1. Giao Sở Y tế rà soát danh mục thuốc, hoàn thành trong 30 ngày.",
+        "2. Giao Sở Tài chính bố trí kinh phí trước ngày 15/9.",
+    ):
         doc.add_paragraph(line)
     doc.save(path)
     with open(path, "rb") as f:
-        r = api.post("/api/tracking/imports", params={"received_on": "2026-08-27",
-                                                     "issued_on": "2026-08-25",
-                                                     "meeting_date": "2026-08-20"},
-                     files={"file": (path.name, f)}, headers=api.tokens["td"])
+        r = api.post(
+            "/api/tracking/imports",
+            params={"received_on": "2026-08-27", "issued_on": "2026-08-25", "meeting_date": "2026-08-20"},
+            files={"file": (path.name, f)},
+            headers=api.tokens["td"],
+        )
     assert r.status_code == 202, r.text
     job = finished(api, r.json(), api.tokens["td"])
     assert (job["state"], job["error"]) == ("done", None), job
@@ -339,13 +375,21 @@ def test_import_from_a_stored_draft_links_the_meeting(api, tmp_path):
         meeting = db.Meeting(unit_id=office.id, title="Giải ngân vốn đầu tư công")
         s.add(meeting)
         s.flush()
-        s.add(db.DraftVersion(meeting_id=meeting.id, version=1, source="uploaded", sha256=sha,
-                              size=size, storage_path=relative, original_name="ban-ky.docx"))
+        s.add(
+            db.DraftVersion(
+                meeting_id=meeting.id,
+                version=1,
+                source="uploaded",
+                sha256=sha,
+                size=size,
+                storage_path=relative,
+                original_name="ban-ky.docx",
+            )
+        )
         meeting_id = meeting.id
     url = f"/api/tracking/meetings/{meeting_id}/drafts/1/import"
     assert c.post(url, headers=t["td2"]).status_code == 404  # another office's meeting
-    assert c.post(f"/api/tracking/meetings/{meeting_id}/drafts/2/import",
-                  headers=t["td"]).status_code == 404
+    assert c.post(f"/api/tracking/meetings/{meeting_id}/drafts/2/import", headers=t["td"]).status_code == 404
     r = c.post(url, params={"received_on": "2026-08-27"}, headers=t["td"])
     assert r.status_code == 202, r.text
     job = finished(c, r.json(), t["td"])
@@ -406,8 +450,9 @@ def test_cooperating_units_see_but_do_not_update_and_trackers_map_unit_names(api
     assert (r.json()["changed_tasks"], r.json()["unit_ids"]) == (1, [stc_unit])
     r = c.put("/api/tracking/unit-names", json={"name": "Sở XD", "unit_id": sxd_id}, headers=t["td"])
     assert r.json()["changed_tasks"] == 1 and r.json()["mapped_unit_id"] == sxd_id
-    assert c.put("/api/tracking/unit-names", json={"name": "Sở XD", "unit_id": 99999},
-                 headers=t["td"]).status_code == 404
+    assert (
+        c.put("/api/tracking/unit-names", json={"name": "Sở XD", "unit_id": 99999}, headers=t["td"]).status_code == 404
+    )
     detail = c.get(url, headers=t["stc"]).json()
     assert (detail["lead_unit_id"], detail["support_unit_ids"]) == (stc_unit, [sxd_id])
     assert [e["action"] for e in detail["history"]][-3:] == ["edit", "map_unit", "map_unit"]
@@ -415,8 +460,7 @@ def test_cooperating_units_see_but_do_not_update_and_trackers_map_unit_names(api
     assert c.get(url, headers=t["sxd"]).status_code == 200
     # Later edits and imports of the office resolve the mapped names directly.
     other = next(x for x in items if x["lead"] == "Sở Nội vụ")
-    r = c.patch(f"/api/tracking/tasks/{other['id']}", json={"lead": "STC", "supports": ["Sở XD"]},
-                headers=t["td"])
+    r = c.patch(f"/api/tracking/tasks/{other['id']}", json={"lead": "STC", "supports": ["Sở XD"]}, headers=t["td"])
     assert (r.json()["lead_unit_id"], r.json()["support_unit_ids"]) == (stc_unit, [sxd_id])
     units = {u["code"] for u in c.get("/api/tracking/units", headers=t["td"]).json()}
     assert {"STC", "SXD", "VP-TU"} <= units

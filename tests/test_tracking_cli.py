@@ -13,17 +13,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _cli(tmp_path: Path, *args: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KETLUAN_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200",
-           "PYTHONPATH": str(ROOT), **extra}
+    env = {**os.environ, "KETLUAN_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200", "PYTHONPATH": str(ROOT), **extra}
     env.pop("KETLUAN_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "cli", "tracking", *args], cwd=ROOT,
-                          env=env, input=stdin, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "cli", "tracking", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_import_preview_confirm_and_report(tmp_path):
     notice = render(tmp_path / "tb.docx")
-    r = _cli(tmp_path, "import", str(notice), "--unit", "VP-TU", "--received", "27/8/2026",
-             stdin="n\n")
+    r = _cli(tmp_path, "import", str(notice), "--unit", "VP-TU", "--received", "27/8/2026", stdin="n\n")
     assert r.returncode == 0, r.stderr
     assert "02-TB/TU ngày 25/08/2026: 6 nhiệm vụ" in r.stdout and "Đã hủy; không lưu gì." in r.stdout
     r = _cli(tmp_path, "import", str(notice), "--unit", "VP-TU", "--received", "27/8/2026", "-y")
@@ -32,9 +37,19 @@ def test_import_preview_confirm_and_report(tmp_path):
     r = _cli(tmp_path, "import", str(edited), "--unit", "VP-TU", "--received", "27/8/2026", "-y")
     assert "(đã nhập trước đây)" in r.stdout and "(sẽ rút)" in r.stdout
     assert "Đã lưu: thêm 1, sửa 2, rút 1, giữ nguyên 3 nhiệm vụ." in r.stdout, r.stdout
-    r = _cli(tmp_path, "report", "--by", "status", "--on", "2026-10-05", "--xlsx",
-             str(tmp_path / "bc.xlsx"), "--docx", str(tmp_path / "bc.docx"),
-             KETLUAN_DOCX_FONT="Arial")
+    r = _cli(
+        tmp_path,
+        "report",
+        "--by",
+        "status",
+        "--on",
+        "2026-10-05",
+        "--xlsx",
+        str(tmp_path / "bc.xlsx"),
+        "--docx",
+        str(tmp_path / "bc.docx"),
+        KETLUAN_DOCX_FONT="Arial",
+    )
     assert r.returncode == 0, r.stderr
     assert "Tổng hợp 6 nhiệm vụ theo trạng thái" in r.stdout
     assert (tmp_path / "bc.xlsx").stat().st_size > 0

@@ -19,8 +19,7 @@ MORNING = datetime(2026, 10, 5, 8, 0, tzinfo=VN)  # Sở Tài chính 5 days late
 
 def _settings(tmp_path, engine, smtp=None, **extra) -> Settings:
     mail = {"smtp_host": "127.0.0.1", "smtp_port": smtp.server_address[1]} if smtp else {}
-    return Settings(data_dir=tmp_path / "data", database_url=engine.url.render_as_string(False),
-                    **mail, **extra)
+    return Settings(data_dir=tmp_path / "data", database_url=engine.url.render_as_string(False), **mail, **extra)
 
 
 def _seed(engine, tmp_path) -> None:
@@ -31,8 +30,12 @@ def _seed(engine, tmp_path) -> None:
         notice = read_docx(render(tmp_path / "tb.docx"), received_on=date(2026, 8, 27))
         imports.confirm(s, imports.preview(s, [notice], office.id).id)
         finance = s.scalar(select(db.Unit).where(db.Unit.name == "Sở Tài chính"))
-        s.add_all([db.UnitContact(unit_id=finance.id, email="gd@stc.gov.vn", head=True),
-                   db.UnitContact(unit_id=finance.id, email="vanthu@stc.gov.vn")])
+        s.add_all(
+            [
+                db.UnitContact(unit_id=finance.id, email="gd@stc.gov.vn", head=True),
+                db.UnitContact(unit_id=finance.id, email="vanthu@stc.gov.vn"),
+            ]
+        )
 
 
 def _count(engine, model) -> int:
@@ -88,8 +91,11 @@ def test_a_run_whose_worker_died_is_taken_over(engine, tmp_path):
     settings = _settings(tmp_path, engine)
     day = MORNING.date()
     with db.session(engine) as s:  # a worker claimed the day, then died: no finish, lease over
-        s.add(db.DailyRun(name=WARNINGS, day=day, owner="dead:1:1", detail={},
-                          lease_until=db.utcnow() + timedelta(minutes=5)))
+        s.add(
+            db.DailyRun(
+                name=WARNINGS, day=day, owner="dead:1:1", detail={}, lease_until=db.utcnow() + timedelta(minutes=5)
+            )
+        )
     assert daily_warnings(engine, settings, MORNING) == "đã chạy hôm nay"  # still its lease
     with db.session(engine) as s:
         s.get(db.DailyRun, (WARNINGS, day)).lease_until = db.utcnow() - timedelta(seconds=1)
@@ -114,7 +120,7 @@ def test_the_schedule_asks_on_the_cpu_queue_and_serve_runs_one_beat(tmp_path):
     assert app.conf.beat_schedule_filename == str(tmp_path / "celerybeat-schedule")
     assert app.amqp.router.route({}, WARN_TASK)["queue"].name == "cpu"
     argv = worker_argv(["cpu"], 1, True, tmp_path)
-    assert argv[argv.index("-B") + 1:argv.index("-B") + 3] == ["-s", str(tmp_path / "celerybeat-schedule")]
+    assert argv[argv.index("-B") + 1 : argv.index("-B") + 3] == ["-s", str(tmp_path / "celerybeat-schedule")]
     assert "-B" not in worker_argv(["gpu"], 0, False, tmp_path)
     beats = [cmd for cmd in embedded_workers() if "--beat" in cmd]
     assert len(beats) == 1 and beats[0][beats[0].index("--queue") + 1] == "cpu"
@@ -128,19 +134,27 @@ def test_a_worker_with_beat_sends_the_warnings_once(pg_url, tmp_path):
     # A Redis of its own: the session's shared worker must not take these checks.
     redis = RedisServer(free_port(), tmp_path)
     redis.start()
-    service = make_service(tmp_path / "svc", pg_url, redis.url,
-                           KETLUAN_TRACKING_WARN_CHECK_SECONDS="1", KETLUAN_TRACKING_WARN_HOUR="0")
+    service = make_service(
+        tmp_path / "svc", pg_url, redis.url, KETLUAN_TRACKING_WARN_CHECK_SECONDS="1", KETLUAN_TRACKING_WARN_HOUR="0"
+    )
     engine = db.connect(pg_url)
     today = datetime.now(VN).date()
     with db.session(engine) as s:
         s.query(db.DailyRun).delete()  # the session's database is shared with other tests
         office = s.scalar(select(db.Unit).where(db.Unit.code == "VP-BEAT")) or db.Unit(
-            code="VP-BEAT", name="Văn phòng thử lịch")
+            code="VP-BEAT", name="Văn phòng thử lịch"
+        )
         s.add(office)
         s.flush()
-        late = ParsedNotice(f"{today:%d%m}-TB/BEAT", today - timedelta(days=30), [ParsedTask(
-            "Báo cáo quá hạn để thử lịch", "Sở Thử Lịch", deadline_kind="co_han",
-            due=today - timedelta(days=2))])
+        late = ParsedNotice(
+            f"{today:%d%m}-TB/BEAT",
+            today - timedelta(days=30),
+            [
+                ParsedTask(
+                    "Báo cáo quá hạn để thử lịch", "Sở Thử Lịch", deadline_kind="co_han", due=today - timedelta(days=2)
+                )
+            ],
+        )
         imports.confirm(s, imports.preview(s, [late], office.id).id)
         task_id = s.query(db.TrackedTask).order_by(db.TrackedTask.id.desc()).first().id
     try:
@@ -152,8 +166,7 @@ def test_a_worker_with_beat_sends_the_warnings_once(pg_url, tmp_path):
                 return run is not None and run.finished_at is not None
 
         wait_for(finished, 60, "the daily warnings run by beat")
-        wait_for(lambda: worker.text().count("daily warnings: đã chạy hôm nay") >= 3, 30,
-                 "three more checks by beat")
+        wait_for(lambda: worker.text().count("daily warnings: đã chạy hôm nay") >= 3, 30, "three more checks by beat")
         with db.session(engine) as s:
             notes = s.query(db.Notification).filter_by(task_id=task_id).all()
             assert [(n.level, n.audience) for n in notes] == [("do", "unit"), ("do", "unit_head")]
@@ -162,4 +175,3 @@ def test_a_worker_with_beat_sends_the_warnings_once(pg_url, tmp_path):
         service.stop()
         redis.stop()
         engine.dispose()
-

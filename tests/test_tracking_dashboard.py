@@ -24,17 +24,28 @@ def test_sql_and_pure_functions_agree_over_simulated_days(engine):
         s.flush()
         for k in range(150):
             kind = rnd.choice([FIXED, FIXED, WITHIN_DAYS, RECURRING, CONDITIONAL, UNSET])
-            due = start + timedelta(days=rnd.randint(0, 110)) if kind in (FIXED, WITHIN_DAYS) \
-                else None
+            due = start + timedelta(days=rnd.randint(0, 110)) if kind in (FIXED, WITHIN_DAYS) else None
             state = rnd.choice(["none", "none", "submitted", "returned"])
-            reported = due + timedelta(days=rnd.randint(-5, 5)) if due and state == "submitted" \
-                else None
+            reported = due + timedelta(days=rnd.randint(-5, 5)) if due and state == "submitted" else None
             done = bool(due) and rnd.random() < 0.2
-            s.add(db.TrackedTask(
-                code=f"T{k}", notice_id=notice.id, seq=k + 1, content=f"Việc {k}",
-                lead_unit_id=units[k % 4].id, lead_name=units[k % 4].name, supports=[],
-                deadline_kind=kind, due_on=due, result_state=state, reported_on=reported,
-                done=done, completed_on=due if done else None, withdrawn=k % 37 == 0))
+            s.add(
+                db.TrackedTask(
+                    code=f"T{k}",
+                    notice_id=notice.id,
+                    seq=k + 1,
+                    content=f"Việc {k}",
+                    lead_unit_id=units[k % 4].id,
+                    lead_name=units[k % 4].name,
+                    supports=[],
+                    deadline_kind=kind,
+                    due_on=due,
+                    result_state=state,
+                    reported_on=reported,
+                    done=done,
+                    completed_on=due if done else None,
+                    withdrawn=k % 37 == 0,
+                )
+            )
     rules = Rules(near_days=3, special_overdue_days=5)
     checked = Counter()
     with db.session(engine) as s:
@@ -46,7 +57,6 @@ def test_sql_and_pure_functions_agree_over_simulated_days(engine):
             assert Counter(w.level for w in listed) == expected, today
             assert {k: v for k, v in warning_counts(s, today, rules).items() if v} == expected, today
             overdue = Counter(r.lead for r in rows if r.status == OPEN_OVERDUE)
-            assert {name: n for _, name, n, _ in overdue_by_unit(s, today, None, rules)} == \
-                dict(overdue), today
+            assert {name: n for _, name, n, _ in overdue_by_unit(s, today, None, rules)} == dict(overdue), today
             checked.update(expected)
     assert min(checked.values()) > 20  # every level was really exercised

@@ -18,8 +18,7 @@ def _book(path, rows):
     return path
 
 
-HEADER = ["Số thông báo", "Ngày ban hành", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Hạn xử lý",
-          "Loại thời hạn"]
+HEADER = ["Số thông báo", "Ngày ban hành", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Hạn xử lý", "Loại thời hạn"]
 
 
 def _not_a_zip(p):
@@ -53,38 +52,75 @@ def _xxe(p):
     write_template(p)
     with zipfile.ZipFile(p) as z:
         parts = {n: z.read(n) for n in z.namelist()}
-    parts["xl/workbook.xml"] = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM '
-                                b'"file:///etc/passwd">]><workbook>&e;</workbook>')
+    parts["xl/workbook.xml"] = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><workbook>&e;</workbook>'
+    )
     with zipfile.ZipFile(p, "w") as z:
         for n, data in parts.items():
             z.writestr(n, data)
 
 
-@pytest.mark.parametrize("make, expected", [
-    (lambda p: p.write_bytes(b""), "rỗng (0 byte)"),
-    (_not_a_zip, "không phải bảng tính Excel"),
-    (_old_xls, "định dạng Excel cũ (.xls)"),
-    (_zip_bomb, "bom nén"),
-    (_macro, "có chứa macro (.xlsm)"),
-    (_docx_as_xlsx, "là tài liệu Word, không phải bảng tính Excel"),
-    (_xxe, "XML không an toàn"),
-    (lambda p: _book(p, [["Tên", "Ghi chú"], ["a", "b"]]),
-     "thiếu cột: Số thông báo, Ngày ban hành, Nội dung nhiệm vụ, Đơn vị chủ trì"),
-    (lambda p: _book(p, []), "trống"),
-    (lambda p: _book(p, [HEADER]), "không có dòng nhiệm vụ nào"),
-    (lambda p: _book(p, [HEADER, ["01-TB/TU", "31/02/2026", "Việc A", "Sở Y tế", "", ""],
-                         ["01-TB/TU", "01/02/2026", "Việc B", "Sở Y tế", "32/13/2026", ""],
-                         ["01-TB/TU", date(2026, 2, 1), "", "Sở Y tế", "", ""]]),
-     "dòng 2, cột 'Ngày ban hành' không phải ngày hợp lệ ('31/02/2026'); dòng 3: hạn xử lý "
-     "'32/13/2026' không phải ngày hợp lệ; dòng 4, cột 'Nội dung nhiệm vụ' trống"),
-    (lambda p: _book(p, [HEADER, ["01-TB/TU", "01/02/2026", "Việc A", "Sở Y tế", "", "Gấp lắm"]]),
-     "loại thời hạn 'Gấp lắm' không rõ"),
-    (lambda p: _book(p, [HEADER, ["01-TB/TU", "01/02/2026", "Việc A", "Sở Y tế", "", "Có hạn cụ thể"]]),
-     "'Có hạn cụ thể' nhưng cột 'Hạn xử lý' trống"),
-    (lambda p: _book(p, [HEADER] + [["01-TB/TU", "01/02/2026", f"Việc {k}", "Sở Y tế", "", ""]
-                                    for k in range(80)]), "quá nhiều dòng (hơn 50)"),
-], ids=["empty", "not-zip", "xls", "zip-bomb", "xlsm", "docx", "xxe", "wrong-columns",
-        "empty-sheet", "header-only", "bad-dates", "bad-kind", "missing-due", "too-many-rows"])
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda p: p.write_bytes(b""), "rỗng (0 byte)"),
+        (_not_a_zip, "không phải bảng tính Excel"),
+        (_old_xls, "định dạng Excel cũ (.xls)"),
+        (_zip_bomb, "bom nén"),
+        (_macro, "có chứa macro (.xlsm)"),
+        (_docx_as_xlsx, "là tài liệu Word, không phải bảng tính Excel"),
+        (_xxe, "XML không an toàn"),
+        (
+            lambda p: _book(p, [["Tên", "Ghi chú"], ["a", "b"]]),
+            "thiếu cột: Số thông báo, Ngày ban hành, Nội dung nhiệm vụ, Đơn vị chủ trì",
+        ),
+        (lambda p: _book(p, []), "trống"),
+        (lambda p: _book(p, [HEADER]), "không có dòng nhiệm vụ nào"),
+        (
+            lambda p: _book(
+                p,
+                [
+                    HEADER,
+                    ["01-TB/TU", "31/02/2026", "Việc A", "Sở Y tế", "", ""],
+                    ["01-TB/TU", "01/02/2026", "Việc B", "Sở Y tế", "32/13/2026", ""],
+                    ["01-TB/TU", date(2026, 2, 1), "", "Sở Y tế", "", ""],
+                ],
+            ),
+            "dòng 2, cột 'Ngày ban hành' không phải ngày hợp lệ ('31/02/2026'); dòng 3: hạn xử lý "
+            "'32/13/2026' không phải ngày hợp lệ; dòng 4, cột 'Nội dung nhiệm vụ' trống",
+        ),
+        (
+            lambda p: _book(p, [HEADER, ["01-TB/TU", "01/02/2026", "Việc A", "Sở Y tế", "", "Gấp lắm"]]),
+            "loại thời hạn 'Gấp lắm' không rõ",
+        ),
+        (
+            lambda p: _book(p, [HEADER, ["01-TB/TU", "01/02/2026", "Việc A", "Sở Y tế", "", "Có hạn cụ thể"]]),
+            "'Có hạn cụ thể' nhưng cột 'Hạn xử lý' trống",
+        ),
+        (
+            lambda p: _book(
+                p, [HEADER] + [["01-TB/TU", "01/02/2026", f"Việc {k}", "Sở Y tế", "", ""] for k in range(80)]
+            ),
+            "quá nhiều dòng (hơn 50)",
+        ),
+    ],
+    ids=[
+        "empty",
+        "not-zip",
+        "xls",
+        "zip-bomb",
+        "xlsm",
+        "docx",
+        "xxe",
+        "wrong-columns",
+        "empty-sheet",
+        "header-only",
+        "bad-dates",
+        "bad-kind",
+        "missing-due",
+        "too-many-rows",
+    ],
+)
 def test_bad_excel_files_get_clear_errors(tmp_path, make, expected):
     path = tmp_path / "danh-sach.xlsx"
     make(path)
@@ -113,12 +149,16 @@ def _no_number(p):
     drafting.render_notice(conclusion(), m).save(str(p))
 
 
-@pytest.mark.parametrize("make, expected", [
-    (lambda p: p.write_bytes(b"%PDF-1.4 not a word file"), "không phải tài liệu Word"),
-    (_docm, "có chứa macro (.docm)"),
-    (lambda p: p.write_bytes(b""), "rỗng (0 byte)"),
-    (_no_number, "Không thấy số thông báo"),
-], ids=["pdf", "docm", "empty", "no-number"])
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda p: p.write_bytes(b"%PDF-1.4 not a word file"), "không phải tài liệu Word"),
+        (_docm, "có chứa macro (.docm)"),
+        (lambda p: p.write_bytes(b""), "rỗng (0 byte)"),
+        (_no_number, "Không thấy số thông báo"),
+    ],
+    ids=["pdf", "docm", "empty", "no-number"],
+)
 def test_bad_word_files_get_clear_errors(tmp_path, make, expected):
     path = tmp_path / "thong-bao.docx"
     make(path)
@@ -152,8 +192,10 @@ def test_state_format_header_and_a_hand_written_notice(tmp_path):
     doc.add_paragraph("Bảo Thắng, ngày 03 tháng 9 năm 2026")
     doc.add_paragraph("THÔNG BÁO")
     doc.add_paragraph("kết luận của Thường trực Huyện ủy tại cuộc họp giao ban tháng 8")
-    doc.add_paragraph("1. Giao Ủy ban nhân dân huyện chỉ đạo rà soát các công trình chậm tiến độ, "
-                      "báo cáo Thường trực Huyện ủy trước ngày 30/9/2026.")
+    doc.add_paragraph(
+        "1. Giao Ủy ban nhân dân huyện chỉ đạo rà soát các công trình chậm tiến độ, "
+        "báo cáo Thường trực Huyện ủy trước ngày 30/9/2026."
+    )
     doc.add_paragraph("2. Thường trực Huyện ủy biểu dương các xã đã hoàn thành kế hoạch.")
     doc.save(str(tmp_path / "tay.docx"))
     hand = read_docx(tmp_path / "tay.docx")

@@ -48,8 +48,7 @@ def test_generated_notice_gives_exactly_its_tasks(engine, tmp_path, shape):
     assert first.quote == "giao Sở Tài chính chủ trì rà soát tiến độ giải ngân"
     assert (first.audio_start, first.audio_end) == (125.0, 140.0)  # from the Word comment
     assert first.code == "02-TB/TU/2026-01" and first.notice.number == "02-TB/TU"
-    assert by_lead["Sở Y tế"].deadline_kind == by_lead["Sở Giáo dục và Đào tạo"].deadline_kind \
-        == RECURRING
+    assert by_lead["Sở Y tế"].deadline_kind == by_lead["Sở Giáo dục và Đào tạo"].deadline_kind == RECURRING
     # "trong 10 ngày làm việc" counts from receipt (27/8), skipping 31/8, 1/9 and 2/9.
     city = by_lead["UBND thành phố Lào Cai"]
     assert (city.deadline_kind, city.due_on) == (WITHIN_DAYS, date(2026, 9, 15))
@@ -81,22 +80,23 @@ def test_edited_notice_shows_the_diff_and_keeps_codes(engine, tmp_path, shape):
     original = render(tmp_path / "tb.docx", shape)
     _import(engine, [read_docx(original, received_on=RECEIVED)])
     before = {t.lead_name: t for t in _tasks(engine)}
-    edited = read_docx(edit_notice(original, tmp_path / "tb-sua.docx", shape),
-                       received_on=RECEIVED)
+    edited = read_docx(edit_notice(original, tmp_path / "tb-sua.docx", shape), received_on=RECEIVED)
     payload, result = _import(engine, [edited])
     d = payload["notices"][0]["diff"]
     added = [edited.tasks[k] for k in d["added"]]
     assert [(t.content, t.lead) for t in added] == [
-        ("Tổng kết mô hình chuyển đổi số cấp xã", "Sở Khoa học và Công nghệ")]
-    assert [(r["code"], r["lead"]) for r in d["removed"]] == [
-        (before["Sở Nội vụ"].code, "Sở Nội vụ")]
+        ("Tổng kết mô hình chuyển đổi số cấp xã", "Sở Khoa học và Công nghệ")
+    ]
+    assert [(r["code"], r["lead"]) for r in d["removed"]] == [(before["Sở Nội vụ"].code, "Sở Nội vụ")]
     changed = {c["code"]: c["changes"] for c in d["changed"]}
     assert changed == {
-        before["Sở Tài chính"].code: {"deadline": ["Có hạn cụ thể: 30/09/2026",
-                                                   "Có hạn cụ thể: 15/10/2026"]},
-        before["Sở Kế hoạch và Đầu tư"].code: {"content": [
-            "Xây dựng kế hoạch đầu tư công trung hạn",
-            "Xây dựng kế hoạch đầu tư công trung hạn giai đoạn 2026-2030"]},
+        before["Sở Tài chính"].code: {"deadline": ["Có hạn cụ thể: 30/09/2026", "Có hạn cụ thể: 15/10/2026"]},
+        before["Sở Kế hoạch và Đầu tư"].code: {
+            "content": [
+                "Xây dựng kế hoạch đầu tư công trung hạn",
+                "Xây dựng kế hoạch đầu tư công trung hạn giai đoạn 2026-2030",
+            ]
+        },
     }
     assert d["unchanged"] == 3  # both leads of T2, and T3
     assert (result.added, result.changed, result.removed) == (1, 2, 1)
@@ -107,11 +107,14 @@ def test_edited_notice_shows_the_diff_and_keeps_codes(engine, tmp_path, shape):
     assert after["Sở Khoa học và Công nghệ"].due_on == date(2026, 11, 30)
     assert [t.lead_name for t in _tasks(engine, withdrawn=True)] == ["Sở Nội vụ"]
     with db.session(engine) as s:
-        actions = dict(s.execute(select(db.TaskEvent.task_id, db.TaskEvent.action)
-                                 .where(db.TaskEvent.action != "import")).all())
-    assert actions == {before["Sở Tài chính"].id: "reimport",
-                       before["Sở Kế hoạch và Đầu tư"].id: "reimport",
-                       before["Sở Nội vụ"].id: "withdraw"}
+        actions = dict(
+            s.execute(select(db.TaskEvent.task_id, db.TaskEvent.action).where(db.TaskEvent.action != "import")).all()
+        )
+    assert actions == {
+        before["Sở Tài chính"].id: "reimport",
+        before["Sở Kế hoạch và Đầu tư"].id: "reimport",
+        before["Sở Nội vụ"].id: "withdraw",
+    }
 
 
 def test_a_stale_preview_is_refused(engine, tmp_path):
@@ -137,17 +140,57 @@ def test_excel_list_imports_several_notices_once(engine, tmp_path):
     path = write_template(tmp_path / "mau.xlsx")
     wb = load_workbook(path)
     ws = wb["Nhiệm vụ"]
-    ws.append(["15-TB/TU", "02/09/2026", "", "Hoàn thiện hồ sơ di tích quốc gia",
-               "Sở Văn hóa, Thể thao và Du lịch", "", "Văn hóa", "Ký ban hành trong 10 ngày làm việc",
-               "", "03/09/2026", ""])
-    ws.append(["15-TB/TU", "02/09/2026", "", "Theo dõi tình hình mưa lũ", "Sở Nông nghiệp và Môi trường",
-               "Các xã", "Thiên tai", "Thường xuyên", "", "", ""])
-    ws.append(["15-TB/TU", "02/09/2026", "", "Đề xuất cơ chế khi có văn bản của Trung ương",
-               "Sở Tư pháp", "", "", "Chờ điều kiện", "", "", ""])
+    ws.append(
+        [
+            "15-TB/TU",
+            "02/09/2026",
+            "",
+            "Hoàn thiện hồ sơ di tích quốc gia",
+            "Sở Văn hóa, Thể thao và Du lịch",
+            "",
+            "Văn hóa",
+            "Ký ban hành trong 10 ngày làm việc",
+            "",
+            "03/09/2026",
+            "",
+        ]
+    )
+    ws.append(
+        [
+            "15-TB/TU",
+            "02/09/2026",
+            "",
+            "Theo dõi tình hình mưa lũ",
+            "Sở Nông nghiệp và Môi trường",
+            "Các xã",
+            "Thiên tai",
+            "Thường xuyên",
+            "",
+            "",
+            "",
+        ]
+    )
+    ws.append(
+        [
+            "15-TB/TU",
+            "02/09/2026",
+            "",
+            "Đề xuất cơ chế khi có văn bản của Trung ương",
+            "Sở Tư pháp",
+            "",
+            "",
+            "Chờ điều kiện",
+            "",
+            "",
+            "",
+        ]
+    )
     wb.save(path)
     notices = read_xlsx(path)
     assert [(n.number, n.issued_on, len(n.tasks)) for n in notices] == [
-        ("02-TB/TU", date(2026, 8, 25), 1), ("15-TB/TU", date(2026, 9, 2), 3)]
+        ("02-TB/TU", date(2026, 8, 25), 1),
+        ("15-TB/TU", date(2026, 9, 2), 3),
+    ]
     assert notices[1].received_on == date(2026, 9, 3)
     _import(engine, notices)
     saved = {t.lead_name: t for t in _tasks(engine)}
@@ -170,8 +213,7 @@ def test_reimport_items_accepted_or_rejected_one_by_one(engine, tmp_path):
     original = render(tmp_path / "tb.docx")
     _import(engine, [read_docx(original, received_on=RECEIVED)])
     before = {t.lead_name: t for t in _tasks(engine)}
-    finance, planning, home = (before[x] for x in ("Sở Tài chính", "Sở Kế hoạch và Đầu tư",
-                                                   "Sở Nội vụ"))
+    finance, planning, home = (before[x] for x in ("Sở Tài chính", "Sở Kế hoạch và Đầu tư", "Sở Nội vụ"))
     edited = read_docx(edit_notice(original, tmp_path / "tb-sua.docx"), received_on=RECEIVED)
     with db.session(engine) as s:
         office = s.query(db.Unit).filter_by(code="VP-TU").one()
@@ -180,8 +222,7 @@ def test_reimport_items_accepted_or_rejected_one_by_one(engine, tmp_path):
         imports.confirm(s, pending_id, reject=[imports.Item(0, "changed", home.id)])
     # Keep Sở Tài chính's old deadline and Sở Nội vụ's task; leave the new task out; take the
     # reworded Sở Kế hoạch và Đầu tư task.
-    reject = [imports.Item(0, "changed", finance.id), imports.Item(0, "removed", home.id),
-              imports.Item(0, "added", 5)]
+    reject = [imports.Item(0, "changed", finance.id), imports.Item(0, "removed", home.id), imports.Item(0, "added", 5)]
     with db.session(engine) as s:
         result = imports.confirm(s, pending_id, reject=reject, note="Chờ văn bản đính chính")
     assert (result.added, result.changed, result.removed, result.rejected) == (0, 1, 0, 3)
@@ -190,19 +231,20 @@ def test_reimport_items_accepted_or_rejected_one_by_one(engine, tmp_path):
     assert after["Sở Tài chính"].due_on == date(2026, 9, 30)
     assert after["Sở Kế hoạch và Đầu tư"].content.endswith("giai đoạn 2026-2030")
     with db.session(engine) as s:
-        events = {(e.task_id, e.action): e for e in s.scalars(
-            select(db.TaskEvent).where(db.TaskEvent.action != "import"))}
+        events = {
+            (e.task_id, e.action): e for e in s.scalars(select(db.TaskEvent).where(db.TaskEvent.action != "import"))
+        }
         saved = s.get(db.PendingImport, pending_id).payload
-    assert set(events) == {(finance.id, "reimport_rejected"), (home.id, "withdraw_rejected"),
-                           (planning.id, "reimport")}
+    assert set(events) == {(finance.id, "reimport_rejected"), (home.id, "withdraw_rejected"), (planning.id, "reimport")}
     refused = events[finance.id, "reimport_rejected"]
     assert refused.note == "Chờ văn bản đính chính"
-    assert refused.detail["changes"] == {"deadline": ["Có hạn cụ thể: 30/09/2026",
-                                                      "Có hạn cụ thể: 15/10/2026"]}
+    assert refused.detail["changes"] == {"deadline": ["Có hạn cụ thể: 30/09/2026", "Có hạn cụ thể: 15/10/2026"]}
     assert events[home.id, "withdraw_rejected"].detail["import_id"] == pending_id
-    assert saved["rejected"] == [{"notice": 0, "kind": "added", "ref": 5},
-                                 {"notice": 0, "kind": "changed", "ref": finance.id},
-                                 {"notice": 0, "kind": "removed", "ref": home.id}]
+    assert saved["rejected"] == [
+        {"notice": 0, "kind": "added", "ref": 5},
+        {"notice": 0, "kind": "changed", "ref": finance.id},
+        {"notice": 0, "kind": "removed", "ref": home.id},
+    ]
     # Rejecting is not forgetting: the next import of the same text shows those items again.
     payload, _ = _import(engine, [edited])
     d = payload["notices"][0]["diff"]

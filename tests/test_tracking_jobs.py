@@ -21,8 +21,12 @@ def _jobs_folder(stack):
 def test_import_and_export_run_on_the_worker(pg_stack, tmp_path):
     stack, tracker, leader = pg_stack, pg_stack.auth("theo_doi"), pg_stack.auth("lanh_dao")
     with stack.client() as c, open(render(tmp_path / "tb.docx"), "rb") as f:
-        r = c.post("/api/tracking/imports", params={"received_on": "2026-08-27"},
-                   files={"file": ("TB 02-TB-TU.docx", f)}, headers=tracker)
+        r = c.post(
+            "/api/tracking/imports",
+            params={"received_on": "2026-08-27"},
+            files={"file": ("TB 02-TB-TU.docx", f)},
+            headers=tracker,
+        )
         assert r.status_code == 202, r.text
         job = r.json()
         assert (job["kind"], job["state"], job["import_id"]) == ("import", "queued", None)
@@ -38,8 +42,7 @@ def test_import_and_export_run_on_the_worker(pg_stack, tmp_path):
         r = c.post(f"/api/tracking/imports/{preview['id']}/confirm", headers=tracker)
         assert r.json()["added"] == 6, r.text
 
-        r = c.post("/api/tracking/reports/exports", json={"format": "xlsx", "on": "2026-10-05"},
-                   headers=leader)
+        r = c.post("/api/tracking/reports/exports", json={"format": "xlsx", "on": "2026-10-05"}, headers=leader)
         assert r.status_code == 202, r.text
         export = finished(c, r.json(), leader)
         assert export["file_name"] == "nhiem-vu-20261005.xlsx", export
@@ -51,8 +54,7 @@ def test_import_and_export_run_on_the_worker(pg_stack, tmp_path):
         listing = list(load_workbook(io.BytesIO(got.content))["Danh sách nhiệm vụ"].values)
         assert {row[1] for row in listing[1:]} >= {"02-TB/TU"}
         # The plain GET address waits for the worker and hands the file over.
-        got = c.get("/api/tracking/reports/summary.docx", params={"on": "2026-10-05"},
-                    headers=leader)
+        got = c.get("/api/tracking/reports/summary.docx", params={"on": "2026-10-05"}, headers=leader)
         assert got.status_code == 200, got.text
         assert got.headers["content-disposition"].endswith('bao-cao-nhiem-vu-20261005.docx"')
 
@@ -60,12 +62,12 @@ def test_import_and_export_run_on_the_worker(pg_stack, tmp_path):
 def test_a_broken_file_fails_with_its_reason(pg_stack):
     stack, tracker = pg_stack, pg_stack.auth("theo_doi")
     with stack.client() as c:
-        r = c.post("/api/tracking/imports", files={"file": ("ghi-chu.txt", b"STT,Noi dung\n")},
-                   headers=tracker)
+        r = c.post("/api/tracking/imports", files={"file": ("ghi-chu.txt", b"STT,Noi dung\n")}, headers=tracker)
         assert r.status_code == 400 and "không phải .docx hay .xlsx" in r.json()["detail"]["message"]
         # A broken or hostile file is refused at the upload (ketluan/officefile.py), not queued.
-        r = c.post("/api/tracking/imports",
-                   files={"file": ("hong.docx", b"PK\x03\x04 not really a zip")}, headers=tracker)
+        r = c.post(
+            "/api/tracking/imports", files={"file": ("hong.docx", b"PK\x03\x04 not really a zip")}, headers=tracker
+        )
         assert r.status_code == 422 and "hong.docx" in r.json()["detail"]["message"]
         # A safe Word file the reader cannot use fails in the worker, with its reason.
         empty = io.BytesIO()

@@ -67,8 +67,7 @@ def test_status_and_warning_day_by_day_across_tet():
     for today in sorted(seen):
         if not order or order[-1] != seen[today]:
             order.append(seen[today])
-    assert order == [(OPEN_ON_TIME, None), (NEAR_DUE, YELLOW), (OPEN_OVERDUE, RED),
-                     (OPEN_OVERDUE, SPECIAL_RED)]
+    assert order == [(OPEN_ON_TIME, None), (NEAR_DUE, YELLOW), (OPEN_OVERDUE, RED), (OPEN_OVERDUE, SPECIAL_RED)]
 
 
 def test_special_red_threshold_is_configurable():
@@ -102,9 +101,15 @@ def test_a_result_reported_in_time_silences_warnings_until_reviewed():
     assert warning_of(late, date(2026, 10, 5)) == RED
 
 
-@pytest.mark.parametrize("kind, expected", [
-    (RECURRING, ONGOING), (CONDITIONAL, WAITING), (UNSET, NEEDS_DEADLINE), (FIXED, NEEDS_DEADLINE),
-])
+@pytest.mark.parametrize(
+    "kind, expected",
+    [
+        (RECURRING, ONGOING),
+        (CONDITIONAL, WAITING),
+        (UNSET, NEEDS_DEADLINE),
+        (FIXED, NEEDS_DEADLINE),
+    ],
+)
 def test_tasks_without_a_deadline_never_warn(kind, expected):
     task = TaskState(kind, None)
     for today in days(date(2026, 1, 1), date(2026, 12, 31)):

@@ -103,8 +103,13 @@ def test_batched_keeps_unclear_speech_before_clear_speech(asr, speak, vieneu_sam
 
     from transcribe.audio import decode
 
-    chair = decode(speak("Thứ nhất, Sở Tài chính chủ trì rà soát vốn đầu tư. Thứ hai, Sở Xây dựng "
-                         "kiểm tra chất lượng công trình.", name="unclear", speed=150))
+    chair = decode(
+        speak(
+            "Thứ nhất, Sở Tài chính chủ trì rà soát vốn đầu tư. Thứ hai, Sở Xây dựng kiểm tra chất lượng công trình.",
+            name="unclear",
+            speed=150,
+        )
+    )
     real = decode(vieneu_samples[-1][0])
     audio = np.concatenate([chair, np.zeros(8000, np.float32), real])
     segments = list(transcribe.transcribe_audio(audio, asr, options=TranscribeOptions(batch_size=8)))

@@ -33,13 +33,24 @@ def api(tmp_path):
         unit = accounts.ensure_unit(s, "VP", "Văn phòng")
         user = accounts.create_user(s, "tonghop", PASSWORD, "tong_hop", "VP")
         m = meeting()
-        row = db.Meeting(unit_id=unit.id, title=m.title, issuing_body=m.issuing_body, date=m.date,
-                         chair=m.chair, place=m.place)
+        row = db.Meeting(
+            unit_id=unit.id, title=m.title, issuing_body=m.issuing_body, date=m.date, chair=m.chair, place=m.place
+        )
         s.add(row)
         s.flush()
         rel, sha, size = store.put_file(docx, ".docx")
-        s.add(db.DraftVersion(meeting_id=row.id, version=1, source="generated", sha256=sha, size=size,
-                              storage_path=rel, conclusion=made.to_dict(), created_by=user.id))
+        s.add(
+            db.DraftVersion(
+                meeting_id=row.id,
+                version=1,
+                source="generated",
+                sha256=sha,
+                size=size,
+                storage_path=rel,
+                conclusion=made.to_dict(),
+                created_by=user.id,
+            )
+        )
         meeting_id = row.id
     with TestClient(app) as c:
         token = c.post("/api/auth/login", json={"username": "tonghop", "password": PASSWORD}).json()["token"]
@@ -74,8 +85,9 @@ def test_bug1_only_this_meetings_notice_is_taken_as_the_edited_draft(api, tmp_pa
     import drafting
     from tests.tracking_helpers import conclusion, meeting
 
-    transcript = _plain_docx("BẢN CHÉP LỜI", "Người nói 1: Tôi xin kết luận như sau.",
-                             "1. Giao Sở Tài chính rà soát tiến độ giải ngân.")
+    transcript = _plain_docx(
+        "BẢN CHÉP LỜI", "Người nói 1: Tôi xin kết luận như sau.", "1. Giao Sở Tài chính rà soát tiến độ giải ngân."
+    )
     other = meeting()
     other.title, other.date = "sơ kết công tác phòng chống thiên tai", date(2026, 7, 1)
     elsewhere = tmp_path / "khac.docx"
@@ -89,8 +101,9 @@ def test_bug1_only_this_meetings_notice_is_taken_as_the_edited_draft(api, tmp_pa
     assert _versions(api) == 1
     # the notice itself, or a notice that says this meeting's trích yếu, is taken
     assert _upload(api, api.v1.read_bytes(), "du-thao-sua.docx").status_code == 201
-    retyped = _plain_docx("TỈNH ỦY LÀO CAI", "THÔNG BÁO",
-                          f"Kết luận của Thường trực Tỉnh ủy tại cuộc họp {meeting().title}")
+    retyped = _plain_docx(
+        "TỈNH ỦY LÀO CAI", "THÔNG BÁO", f"Kết luận của Thường trực Tỉnh ủy tại cuộc họp {meeting().title}"
+    )
     assert _upload(api, retyped, "go-lai.docx").status_code == 201
 
 
@@ -101,8 +114,13 @@ def _rows(c, version: int) -> list[dict]:
 
 
 def _edit(t: dict) -> dict:
-    return {"id": t["id"], "leads": t["leads"], "supports": t["supports"], "action": t["action"],
-            "deadline_phrase": (t.get("deadline") or {}).get("phrase", "")}
+    return {
+        "id": t["id"],
+        "leads": t["leads"],
+        "supports": t["supports"],
+        "action": t["action"],
+        "deadline_phrase": (t.get("deadline") or {}).get("phrase", ""),
+    }
 
 
 def test_bug3_an_impossible_date_in_the_task_table_is_refused(api):
@@ -123,8 +141,15 @@ def test_bug4_a_new_row_never_takes_a_deleted_tasks_evidence(api):
     quotes = {t["action"]: t["quote"] for t in old}
     # delete T2, add a row at the end (in the web table)
     tasks = [_edit(t) for t in old if t["id"] != "T2"]
-    tasks.append({"id": "", "leads": ["Kho bạc Nhà nước tỉnh"], "supports": [],
-                  "action": "Đẩy nhanh kiểm soát chi", "deadline_phrase": ""})
+    tasks.append(
+        {
+            "id": "",
+            "leads": ["Kho bạc Nhà nước tỉnh"],
+            "supports": [],
+            "action": "Đẩy nhanh kiểm soát chi",
+            "deadline_phrase": "",
+        }
+    )
     r = api.post(f"/api/meetings/{api.meeting_id}/drafts/edit", json={"base_version": 1, "tasks": tasks})
     assert r.status_code == 201, r.text
     new = _rows(api, 2)
@@ -133,8 +158,9 @@ def test_bug4_a_new_row_never_takes_a_deleted_tasks_evidence(api):
     for t in new[:-1]:
         assert t["quote"] == quotes[t["action"]]
     # the next edit keeps every task's own evidence
-    r = api.post(f"/api/meetings/{api.meeting_id}/drafts/edit",
-                 json={"base_version": 2, "tasks": [_edit(t) for t in new]})
+    r = api.post(
+        f"/api/meetings/{api.meeting_id}/drafts/edit", json={"base_version": 2, "tasks": [_edit(t) for t in new]}
+    )
     assert [t["quote"] for t in _rows(api, 3)] == [t["quote"] for t in new]
 
 
@@ -145,8 +171,7 @@ def test_bug4_a_paragraph_retyped_in_word_drops_the_old_tasks_evidence(api, tmp_
     second = next(p for p in doc.paragraphs if p.text.startswith("2."))
     for run in second.runs[1:]:
         run._r.getparent().remove(run._r)
-    second.runs[0].text = ("2. Giao Kho bạc Nhà nước tỉnh đẩy nhanh kiểm soát chi, hoàn thành "
-                           "trong tháng 11/2026.")
+    second.runs[0].text = "2. Giao Kho bạc Nhà nước tỉnh đẩy nhanh kiểm soát chi, hoàn thành trong tháng 11/2026."
     edited = tmp_path / "sua.docx"
     doc.save(str(edited))
     r = _upload(api, edited.read_bytes(), "sua.docx")
@@ -163,7 +188,8 @@ def test_bug7_capitals_and_spaces_are_not_a_change():
 
     found = compare_lines(
         ["hằng tháng báo cáo tiến độ — Sở Tài chính", "Rà soát vốn — Sở Xây dựng"],
-        ["Hằng tháng  báo cáo tiến độ — Sở Tài chính", "Rà soát vốn đầu tư — Sở Xây dựng"])
+        ["Hằng tháng  báo cáo tiến độ — Sở Tài chính", "Rà soát vốn đầu tư — Sở Xây dựng"],
+    )
     assert (found.added, found.removed, found.unchanged) == ([], [], 1) and len(found.changed) == 1
 
 
@@ -175,8 +201,10 @@ def test_a_date_written_another_way_is_not_a_change():
 
     found = compare_lines(
         ["Rà soát vốn — Sở Tài chính — trước ngày 15/9/2026", "Kiểm tra — Sở Xây dựng — trước ngày 1/10/2026"],
-        ["Rà soát vốn — Sở Tài chính — trước ngày 15-9-2026", "Kiểm tra — Sở Xây dựng — trước ngày 01/10/2026"])
+        ["Rà soát vốn — Sở Tài chính — trước ngày 15-9-2026", "Kiểm tra — Sở Xây dựng — trước ngày 01/10/2026"],
+    )
     assert (found.added, found.removed, found.changed, found.unchanged) == ([], [], [], 2)
-    moved = compare_lines(["Rà soát vốn — Sở Tài chính — trước ngày 15/9/2026"],
-                          ["Rà soát vốn — Sở Tài chính — trước ngày 16-9-2026"])
+    moved = compare_lines(
+        ["Rà soát vốn — Sở Tài chính — trước ngày 15/9/2026"], ["Rà soát vốn — Sở Tài chính — trước ngày 16-9-2026"]
+    )
     assert len(moved.changed) == 1  # another day is a change

@@ -16,8 +16,12 @@ from db import accounts
 from ketluan.settings import Settings
 
 PASSWORD = "mat-khau-thu-nghiem"
-TITLES = ("Họp giao ban tháng 11", "Nghe báo cáo tiến độ GIẢI NGÂN vốn đầu tư công",
-          "Họp Ban chỉ đạo chuyển đổi số", "Sơ kết công tác phòng chống thiên tai")
+TITLES = (
+    "Họp giao ban tháng 11",
+    "Nghe báo cáo tiến độ GIẢI NGÂN vốn đầu tư công",
+    "Họp Ban chỉ đạo chuyển đổi số",
+    "Sơ kết công tác phòng chống thiên tai",
+)
 
 
 @pytest.fixture
@@ -58,8 +62,11 @@ def _tone(seconds: float) -> bytes:
 def test_bug11_an_enrolment_clip_outside_10_to_60_s_is_refused(api, seconds, words):
     auth = _sign_in(api, "tonghop")
     speaker = api.get("/api/speakers", headers=auth).json()[0]
-    r = api.post(f"/api/speakers/{speaker['id']}/voiceprints", headers=auth,
-                 files={"file": ("clip.wav", _tone(seconds), "audio/wav")})
+    r = api.post(
+        f"/api/speakers/{speaker['id']}/voiceprints",
+        headers=auth,
+        files={"file": ("clip.wav", _tone(seconds), "audio/wav")},
+    )
     assert r.status_code == 422, r.text
     detail = r.json()["detail"]
     assert words in detail["message"] and f"{seconds:.1f} giây" in detail["message"]
@@ -68,11 +75,19 @@ def test_bug11_an_enrolment_clip_outside_10_to_60_s_is_refused(api, seconds, wor
         assert s.scalar(select(func.count()).select_from(db.Job)) == 0
 
 
-@pytest.mark.parametrize(("q", "found"), [
-    ("HỌP", {0, 2}), ("họp", {0, 2}), ("giai ngan", {1}), ("Giải Ngân", {1}),
-    ("chuyen doi so", {2}), ("THIÊN TAI", {3}), ("hội nghị", set()),
-    ("ho\u0323p", {0, 2}),  # NFD typed: the same word
-])
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("HỌP", {0, 2}),
+        ("họp", {0, 2}),
+        ("giai ngan", {1}),
+        ("Giải Ngân", {1}),
+        ("chuyen doi so", {2}),
+        ("THIÊN TAI", {3}),
+        ("hội nghị", set()),
+        ("ho\u0323p", {0, 2}),  # NFD typed: the same word
+    ],
+)
 def test_bug12_search_ignores_capitals_and_diacritics(api, q, found):
     auth = _sign_in(api, "vanthu")
     r = api.get("/api/meetings", params={"q": q}, headers=auth)

@@ -38,8 +38,17 @@ def served(tmp_path_factory):
         s.add_all([row, orphan])
         s.flush()
         rel, sha, size = app.state.store.put_file(docx, ".docx")
-        s.add(db.DraftVersion(meeting_id=row.id, version=1, source="generated", sha256=sha, size=size,
-                              storage_path=rel, conclusion=made.to_dict()))
+        s.add(
+            db.DraftVersion(
+                meeting_id=row.id,
+                version=1,
+                source="generated",
+                sha256=sha,
+                size=size,
+                storage_path=rel,
+                conclusion=made.to_dict(),
+            )
+        )
         ids = {"meeting": row.id, "orphan": orphan.id}
     app.state.engine.dispose()
     with serving(root) as url:

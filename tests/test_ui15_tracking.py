@@ -33,16 +33,25 @@ def api(tmp_path):
     app.state.send = inline_sender(app.state.engine, settings)  # exports run at once
     ids = {}
     with db.session(app.state.engine) as s:
-        for code, name in (("VP-TU", "Văn phòng Tỉnh ủy"), ("STC", "Sở Tài chính"),
-                           ("SXD", "Sở Xây dựng"), ("SYT", "Sở Y tế")):
+        for code, name in (
+            ("VP-TU", "Văn phòng Tỉnh ủy"),
+            ("STC", "Sở Tài chính"),
+            ("SXD", "Sở Xây dựng"),
+            ("SYT", "Sở Y tế"),
+        ):
             ids[code] = accounts.ensure_unit(s, code, name).id
         accounts.create_user(s, "td", PASSWORD, "theo_doi", "VP-TU")
         accounts.create_user(s, "stc", PASSWORD, "don_vi", "STC")
         accounts.create_user(s, "quantri", PASSWORD, "admin")
-        tasks = [ParsedTask(f"Nhiệm vụ tài chính {k}", "Sở Tài chính", deadline_kind="co_han",
-                            due=PAST) for k in range(3)]
-        tasks += [ParsedTask(f"Nhiệm vụ xây dựng {k}", "Sở Xây dựng", deadline_kind="co_han",
-                             due=date.today() + timedelta(days=60)) for k in range(4)]
+        tasks = [
+            ParsedTask(f"Nhiệm vụ tài chính {k}", "Sở Tài chính", deadline_kind="co_han", due=PAST) for k in range(3)
+        ]
+        tasks += [
+            ParsedTask(
+                f"Nhiệm vụ xây dựng {k}", "Sở Xây dựng", deadline_kind="co_han", due=date.today() + timedelta(days=60)
+            )
+            for k in range(4)
+        ]
         tasks.append(ParsedTask("Nhiệm vụ y tế", "Sở Y tế", deadline_kind="co_han", due=PAST))
         notice = ParsedNotice("02-TB/TU", date.today() - timedelta(days=30), tasks)
         imports.confirm(s, imports.preview(s, [notice], ids["VP-TU"]).id)
@@ -80,13 +89,15 @@ def test_bug2_required_fields_and_history_of_old_and_new_values(api):
         row = s.get(db.TrackedTask, task["id"])
         with pytest.raises(InputError, match="không được để trống"):
             tasks.edit(s, row, s.scalar(select(db.User).where(db.User.username == "td")), content=" ")
-    r = api.patch(f"/api/tracking/tasks/{task['id']}", headers=auth, json={
-        "content": "Nội dung mới", "lead": task["lead"], "sector": "Tài chính"})
+    r = api.patch(
+        f"/api/tracking/tasks/{task['id']}",
+        headers=auth,
+        json={"content": "Nội dung mới", "lead": task["lead"], "sector": "Tài chính"},
+    )
     assert r.status_code == 200, r.text
     edit = [e for e in r.json()["history"] if e["action"] == "edit"][-1]
     # every changed field, old and new; an unchanged one (the lead) is not listed
-    assert edit["detail"]["changes"] == {"content": [task["content"], "Nội dung mới"],
-                                         "sector": ["", "Tài chính"]}
+    assert edit["detail"]["changes"] == {"content": [task["content"], "Nội dung mới"], "sector": ["", "Tài chính"]}
     page = api.get(f"/tracking/tasks/{task['id']}")
     assert page.status_code == 200
     assert "Nội dung</b>: “Nhiệm vụ tài chính 0” → “Nội dung mới”" in page.text
@@ -96,8 +107,13 @@ def _xlsx_codes(content: bytes) -> set[str]:
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(content), read_only=True)
-    return {str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
-            for c in row if isinstance(c, str) and re.fullmatch(r"02-TB/TU/\d{4}-\d+", c)}
+    return {
+        str(c)
+        for ws in book.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for c in row
+        if isinstance(c, str) and re.fullmatch(r"02-TB/TU/\d{4}-\d+", c)
+    }
 
 
 def test_bug5_exports_carry_every_active_filter(api):
@@ -109,8 +125,7 @@ def test_bug5_exports_carry_every_active_filter(api):
     assert r.status_code == 200, r.text
     assert _xlsx_codes(r.content) == mine
     overdue = {t["code"] for t in _tasks(api, auth, status="qua_han")}
-    r = api.post("/api/tracking/reports/exports", headers=auth,
-                 json={"format": "xlsx", "status": "qua_han"})
+    r = api.post("/api/tracking/reports/exports", headers=auth, json={"format": "xlsx", "status": "qua_han"})
     assert r.status_code == 202, r.text
     job = api.get(f"/api/tracking/jobs/{r.json()['id']}", headers=auth).json()
     assert job["state"] == "done", job
@@ -132,8 +147,11 @@ def test_bug6_unit_filter_lists_every_visible_unit_once(api):
 def test_bug10_a_reported_result_shows_as_awaiting_review(api):
     unit = _as(api, "stc")
     task = _tasks(api, unit)[0]
-    r = api.post(f"/api/tracking/tasks/{task['id']}/progress", headers=unit,
-                 json={"progress": 100, "result": "Đã xong", "report_done": True})
+    r = api.post(
+        f"/api/tracking/tasks/{task['id']}/progress",
+        headers=unit,
+        json={"progress": 100, "result": "Đã xong", "report_done": True},
+    )
     assert r.status_code == 200, r.text
     page = api.get(f"/tracking/tasks/{task['id']}").text
     assert 'id="pending-review"' in page
@@ -164,8 +182,11 @@ def test_bug14_unit_codes_are_validated(api, code):
     assert r.status_code in (400, 422), r.text
     if r.status_code == 400:
         assert "chữ in hoa" in r.json()["detail"]["hint"]
-    r = api.post("/api/users", headers=auth, json={
-        "username": "nguoimoi", "password": "Giao-ban-sang-thu-2", "role": "van_thu", "unit_code": code})
+    r = api.post(
+        "/api/users",
+        headers=auth,
+        json={"username": "nguoimoi", "password": "Giao-ban-sang-thu-2", "role": "van_thu", "unit_code": code},
+    )
     assert r.status_code in (400, 422), r.text
     assert api.post("/api/units", headers=auth, json={"code": "SO-TC_2", "name": "Sở thử"}).status_code == 201
 
@@ -173,8 +194,11 @@ def test_bug14_unit_codes_are_validated(api, code):
 @pytest.mark.parametrize("password", ["12345678", "1234567890123", "matkhau", "Ha-Noi-26"])
 def test_bug14_password_policy_is_enforced_and_stated(api, password):
     auth = _as(api, "quantri")
-    r = api.post("/api/users", headers=auth, json={
-        "username": "nguoimoi", "password": password, "role": "van_thu", "unit_code": "STC"})
+    r = api.post(
+        "/api/users",
+        headers=auth,
+        json={"username": "nguoimoi", "password": password, "role": "van_thu", "unit_code": "STC"},
+    )
     assert r.status_code == 400, r.text
     assert "ít nhất 10 ký tự" in r.json()["detail"]["hint"]
     assert "ít nhất 10 ký tự" in api.get("/admin").text
@@ -187,8 +211,7 @@ def test_bug9_a_new_deadline_date_drops_the_old_phrase(api):
     with db.session(api.app.state.engine) as s:
         s.get(db.TrackedTask, task["id"]).deadline_phrase = "Trước ngày 31/12/2026"
     due = (date.today() + timedelta(days=10)).isoformat()
-    r = api.patch(f"/api/tracking/tasks/{task['id']}", headers=auth,
-                  json={"deadline_kind": "co_han", "due_on": due})
+    r = api.patch(f"/api/tracking/tasks/{task['id']}", headers=auth, json={"deadline_kind": "co_han", "due_on": due})
     assert r.status_code == 200, r.text
     assert (r.json()["due_on"], r.json()["deadline_phrase"]) == (due, "")
     page = api.get(f"/tracking/tasks/{task['id']}").text
@@ -243,10 +266,12 @@ def test_wording_the_ui_gets_ui_hints_the_cli_keeps_its_own(tmp_path):
     with db.session(engine) as s, pytest.raises(InputError) as no_unit:
         accounts.create_user(s, "vanthu.moi", PASSWORD, "van_thu")
     engine.dispose()
-    for caught, field, cli in ((no_number, "“Số văn bản”", "--number"),
-                               (no_date, "“Ngày ban hành”", "--meeting-date"),
-                               (bad_sheet, "mẫu Excel", "ketluan tracking template"),
-                               (no_unit, "ô Đơn vị", "--unit")):
+    for caught, field, cli in (
+        (no_number, "“Số văn bản”", "--number"),
+        (no_date, "“Ngày ban hành”", "--meeting-date"),
+        (bad_sheet, "mẫu Excel", "ketluan tracking template"),
+        (no_unit, "ô Đơn vị", "--unit"),
+    ):
         hint = caught.value.hint
         assert field in hint and "--" not in hint and "ketluan " not in hint and "docs/" not in hint, hint
         assert cli in str(caught.value)  # what the CLI prints
@@ -255,8 +280,11 @@ def test_wording_the_ui_gets_ui_hints_the_cli_keeps_its_own(tmp_path):
 def test_a_done_task_can_be_reopened_from_its_page(api):
     unit = _as(api, "stc")
     task = _tasks(api, unit)[0]
-    api.post(f"/api/tracking/tasks/{task['id']}/progress", headers=unit,
-             json={"progress": 100, "result": "Đã xong", "report_done": True})
+    api.post(
+        f"/api/tracking/tasks/{task['id']}/progress",
+        headers=unit,
+        json={"progress": 100, "result": "Đã xong", "report_done": True},
+    )
     auth = _as(api, "td")
     assert 'id="reopen-card"' not in api.get(f"/tracking/tasks/{task['id']}").text
     r = api.post(f"/api/tracking/tasks/{task['id']}/accept", headers=auth, json={"note": "Đạt"})
@@ -269,20 +297,23 @@ def test_a_done_task_can_be_reopened_from_its_page(api):
 
 def test_an_admin_edits_locks_and_resets_a_user(api):
     auth = _as(api, "quantri")
-    r = api.post("/api/users", headers=auth, json={
-        "username": "donvi.stc2", "password": "Giao-ban-sang-thu-2", "role": "don_vi", "unit_code": "STC"})
+    r = api.post(
+        "/api/users",
+        headers=auth,
+        json={"username": "donvi.stc2", "password": "Giao-ban-sang-thu-2", "role": "don_vi", "unit_code": "STC"},
+    )
     assert r.status_code == 201, r.text  # a unit account, from the page too
     assert '<option value="don_vi">' in api.get("/admin").text
     uid = r.json()["id"]
-    r = api.patch(f"/api/users/{uid}", headers=auth, json={"full_name": "Văn thư Sở Tài chính",
-                                                           "unit_code": "SXD"})
+    r = api.patch(f"/api/users/{uid}", headers=auth, json={"full_name": "Văn thư Sở Tài chính", "unit_code": "SXD"})
     assert r.status_code == 200 and r.json()["unit_code"] == "SXD", r.text
     assert api.patch(f"/api/users/{uid}", headers=auth, json={"password": "123456789012"}).status_code == 400
-    assert api.patch(f"/api/users/{uid}", headers=auth,
-                     json={"password": "Mua-thu-Ha-Noi-2026"}).status_code == 200
+    assert api.patch(f"/api/users/{uid}", headers=auth, json={"password": "Mua-thu-Ha-Noi-2026"}).status_code == 200
     api.cookies.clear()
-    assert api.post("/api/auth/login", json={"username": "donvi.stc2",
-                                             "password": "Mua-thu-Ha-Noi-2026"}).status_code == 200
+    assert (
+        api.post("/api/auth/login", json={"username": "donvi.stc2", "password": "Mua-thu-Ha-Noi-2026"}).status_code
+        == 200
+    )
     auth = _as(api, "quantri")
     assert api.patch(f"/api/users/{uid}", headers=auth, json={"active": False}).status_code == 200
     page = api.get("/admin").text

@@ -50,8 +50,9 @@ def test_the_admin_edits_a_users_name_role_and_unit(api):
     assert 'id="user-edit-form"' in page and "data-edit-user" in page
     row = f'data-user="{uid}" data-username="vanthu" data-full-name="Nguyễn Thị Thư" data-role="van_thu"'
     assert f'{row} data-unit="VP"' in page
-    r = api.patch(f"/api/users/{uid}", headers=auth,
-                  json={"full_name": "Nguyễn Thị Thu", "role": "don_vi", "unit_code": "SXD"})
+    r = api.patch(
+        f"/api/users/{uid}", headers=auth, json={"full_name": "Nguyễn Thị Thu", "role": "don_vi", "unit_code": "SXD"}
+    )
     assert r.status_code == 200, r.text
     assert (r.json()["full_name"], r.json()["role"], r.json()["unit_code"]) == ("Nguyễn Thị Thu", "don_vi", "SXD")
     assert 'data-full-name="Nguyễn Thị Thu" data-role="don_vi" data-unit="SXD"' in api.get("/admin").text
@@ -59,8 +60,9 @@ def test_the_admin_edits_a_users_name_role_and_unit(api):
     r = api.patch(f"/api/users/{uid}", headers=auth, json={"role": "van_thu", "unit_code": ""})
     assert r.status_code == 400 and "Đơn vị" in r.json()["detail"]["hint"]
     with db.session(api.app.state.engine) as s:
-        event = s.scalars(select(db.AuditEvent).where(db.AuditEvent.action == "update",
-                                                      db.AuditEvent.object_type == "user")).one()
+        event = s.scalars(
+            select(db.AuditEvent).where(db.AuditEvent.action == "update", db.AuditEvent.object_type == "user")
+        ).one()
         assert event.detail["fields"] == ["full_name", "role", "unit_code"]
     # the new role applies at once: the unit account no longer sees meetings
     _sign_in(api, "vanthu")
@@ -74,12 +76,33 @@ def test_the_audit_log_shows_who_read_what_and_filters(api):
     api.get(f"/api/meetings/{mid}/transcript", headers=auth)  # 404, nothing read
     with db.session(api.app.state.engine) as s:  # what the routes record when a file is read
         old = dt.datetime(2026, 1, 5, 3, 0, tzinfo=dt.UTC)
-        s.add(db.AuditEvent(username="tonghop", action="read", object_type="transcript", object_id=3,
-                            meeting_id=mid, ip="10.0.0.7", at=old))
-        s.add(db.AuditEvent(username="vanthu", action="download", object_type="audio", object_id=1,
-                            meeting_id=mid, ip="10.0.0.8"))
-        s.add(db.AuditEvent(username="vanthu", action="read", object_type="draft", object_id=2,
-                            meeting_id=999, ip="10.0.0.8", detail={"title": "Họp đã xóa"}))
+        s.add(
+            db.AuditEvent(
+                username="tonghop",
+                action="read",
+                object_type="transcript",
+                object_id=3,
+                meeting_id=mid,
+                ip="10.0.0.7",
+                at=old,
+            )
+        )
+        s.add(
+            db.AuditEvent(
+                username="vanthu", action="download", object_type="audio", object_id=1, meeting_id=mid, ip="10.0.0.8"
+            )
+        )
+        s.add(
+            db.AuditEvent(
+                username="vanthu",
+                action="read",
+                object_type="draft",
+                object_id=2,
+                meeting_id=999,
+                ip="10.0.0.8",
+                detail={"title": "Họp đã xóa"},
+            )
+        )
         s.commit()
     _sign_in(api, "vanthu")
     assert api.get("/admin/audit").status_code == 403
@@ -114,12 +137,20 @@ def test_every_audit_detail_is_named_in_vietnamese(api):
     calls = " ".join(re.sub(r"\s+", " ", p.read_text(encoding="utf-8")) for p in (root / "api").rglob("*.py"))
     keys = {k for call in re.findall(r"audit\(s, request,[^)]*\)", calls) for k in re.findall(r"\b(\w+)=", call)}
     template = (root / "api" / "templates" / "audit.html").read_text(encoding="utf-8")
-    names = template[template.index("detail_names = {"):template.index("} %}")]
+    names = template[template.index("detail_names = {") : template.index("} %}")]
     assert keys and not [k for k in keys if f'"{k}":' not in names]
     with db.session(api.app.state.engine) as s:
         mid = s.scalar(select(db.Meeting.id))
-        s.add(db.AuditEvent(username="tonghop", action="read", object_type="draft", object_id=2,
-                            meeting_id=mid, detail={"version": 3, "part": "conclusion"}))
+        s.add(
+            db.AuditEvent(
+                username="tonghop",
+                action="read",
+                object_type="draft",
+                object_id=2,
+                meeting_id=mid,
+                detail={"version": 3, "part": "conclusion"},
+            )
+        )
     _sign_in(api, "quantri")
     page = api.get("/admin/audit").text
     assert "phiên bản: 3; phần: phần kết luận và bảng nhiệm vụ" in page and "part" not in page

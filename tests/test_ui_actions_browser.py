@@ -35,24 +35,50 @@ def served(tmp_path_factory):
         for code, name in (("VP-TU", "Văn phòng Tỉnh ủy"), ("STC", "Sở Tài chính"), ("SXD", "Sở Xây dựng")):
             ids[code] = accounts.ensure_unit(s, code, name).id
         for name, role, unit, full in (
-                ("vanthu", "van_thu", "VP-TU", "Nguyễn Thị Thư"), ("theodoi", "theo_doi", "VP-TU", "Lê Văn Dõi"),
-                ("lanhdao", "lanh_dao", "VP-TU", "Trần Văn Lãnh"), ("stc", "don_vi", "STC", "Sở Tài chính"),
-                ("quantri", "admin", None, "Quản trị hệ thống")):
+            ("vanthu", "van_thu", "VP-TU", "Nguyễn Thị Thư"),
+            ("theodoi", "theo_doi", "VP-TU", "Lê Văn Dõi"),
+            ("lanhdao", "lanh_dao", "VP-TU", "Trần Văn Lãnh"),
+            ("stc", "don_vi", "STC", "Sở Tài chính"),
+            ("quantri", "admin", None, "Quản trị hệ thống"),
+        ):
             accounts.create_user(s, name, PASSWORD, role, unit, full)
         monday = TODAY - timedelta(days=TODAY.weekday())
-        meeting = db.Meeting(unit_id=ids["VP-TU"], title="Họp giao ban tháng 11", issuing_body="Tỉnh ủy Lào Cai",
-                             date=monday, chair="đồng chí Bí thư Tỉnh ủy")
+        meeting = db.Meeting(
+            unit_id=ids["VP-TU"],
+            title="Họp giao ban tháng 11",
+            issuing_body="Tỉnh ủy Lào Cai",
+            date=monday,
+            chair="đồng chí Bí thư Tỉnh ủy",
+        )
         s.add(meeting)
-        s.add(db.Meeting(unit_id=ids["VP-TU"], title="Nghe báo cáo tiến độ giải ngân vốn đầu tư công",
-                         issuing_body="Tỉnh ủy Lào Cai", date=monday + timedelta(days=2)))
-        tasks = [ParsedTask(text, "Sở Tài chính", deadline_kind="co_han", due=due) for text, due in (
-            ("Rà soát, báo cáo tiến độ giải ngân vốn đầu tư công năm 2026", TODAY - timedelta(days=12)),
-            ("Tham mưu phân bổ vốn cho các dự án trọng điểm", TODAY - timedelta(days=3)),
-            ("Tổng hợp nhu cầu vốn năm 2027", TODAY + timedelta(days=1)))]
-        tasks += [ParsedTask(text, "Sở Xây dựng", deadline_kind="co_han", due=TODAY + timedelta(days=40)) for text in (
-            "Kiểm tra chất lượng các công trình giao thông", "Hướng dẫn thủ tục cấp phép xây dựng")]
-        tasks.append(ParsedTask("Ban hành kế hoạch chỉnh trang đô thị", "Sở Xây dựng",
-                                deadline_kind="trong_n_ngay", deadline_phrase="trong 10 ngày"))
+        s.add(
+            db.Meeting(
+                unit_id=ids["VP-TU"],
+                title="Nghe báo cáo tiến độ giải ngân vốn đầu tư công",
+                issuing_body="Tỉnh ủy Lào Cai",
+                date=monday + timedelta(days=2),
+            )
+        )
+        tasks = [
+            ParsedTask(text, "Sở Tài chính", deadline_kind="co_han", due=due)
+            for text, due in (
+                ("Rà soát, báo cáo tiến độ giải ngân vốn đầu tư công năm 2026", TODAY - timedelta(days=12)),
+                ("Tham mưu phân bổ vốn cho các dự án trọng điểm", TODAY - timedelta(days=3)),
+                ("Tổng hợp nhu cầu vốn năm 2027", TODAY + timedelta(days=1)),
+            )
+        ]
+        tasks += [
+            ParsedTask(text, "Sở Xây dựng", deadline_kind="co_han", due=TODAY + timedelta(days=40))
+            for text in ("Kiểm tra chất lượng các công trình giao thông", "Hướng dẫn thủ tục cấp phép xây dựng")
+        ]
+        tasks.append(
+            ParsedTask(
+                "Ban hành kế hoạch chỉnh trang đô thị",
+                "Sở Xây dựng",
+                deadline_kind="trong_n_ngay",
+                deadline_phrase="trong 10 ngày",
+            )
+        )
         notice = ParsedNotice("02-TB/TU", TODAY - timedelta(days=30), tasks)
         imports.confirm(s, imports.preview(s, [notice], ids["VP-TU"]).id)
         s.flush()
@@ -61,14 +87,28 @@ def served(tmp_path_factory):
         user = s.query(db.User).filter_by(username="stc").one()
         from tracking import tasks as tracking_tasks
 
-        for content in ("Rà soát, báo cáo tiến độ giải ngân vốn đầu tư công năm 2026",
-                        "Tham mưu phân bổ vốn cho các dự án trọng điểm"):
-            tracking_tasks.update_progress(s, s.get(db.TrackedTask, ids["tasks"][content]), user, progress=100,
-                                           result="Đã hoàn thành, có báo cáo kèm theo", report_done=True)
-        for who, what, kind, obj in (("lanhdao", "read", "transcript", 1), ("vanthu", "download", "audio", 1),
-                                     ("theodoi", "read", "draft", 1)):
-            s.add(db.AuditEvent(username=who, action=what, object_type=kind, object_id=obj,
-                                meeting_id=meeting.id, ip="10.0.0.21"))
+        for content in (
+            "Rà soát, báo cáo tiến độ giải ngân vốn đầu tư công năm 2026",
+            "Tham mưu phân bổ vốn cho các dự án trọng điểm",
+        ):
+            tracking_tasks.update_progress(
+                s,
+                s.get(db.TrackedTask, ids["tasks"][content]),
+                user,
+                progress=100,
+                result="Đã hoàn thành, có báo cáo kèm theo",
+                report_done=True,
+            )
+        for who, what, kind, obj in (
+            ("lanhdao", "read", "transcript", 1),
+            ("vanthu", "download", "audio", 1),
+            ("theodoi", "read", "draft", 1),
+        ):
+            s.add(
+                db.AuditEvent(
+                    username=who, action=what, object_type=kind, object_id=obj, meeting_id=meeting.id, ip="10.0.0.21"
+                )
+            )
     app.state.engine.dispose()
     with serving(root) as url:
         yield url, ids
@@ -133,8 +173,10 @@ def test_the_tracker_works_in_bulk_and_records_the_received_date(tab, served):
     tab.click("[data-bulk=accept]")
     expect(tab.locator("#flash")).to_contain_text("Đã công nhận hoàn thành 2 nhiệm vụ.")
     # move two deadlines at once
-    sxd = [ids["tasks"]["Kiểm tra chất lượng các công trình giao thông"],
-           ids["tasks"]["Hướng dẫn thủ tục cấp phép xây dựng"]]
+    sxd = [
+        ids["tasks"]["Kiểm tra chất lượng các công trình giao thông"],
+        ids["tasks"]["Hướng dẫn thủ tục cấp phép xây dựng"],
+    ]
     for task_id in sxd:
         tab.check(f"[data-select='{task_id}']")
     new = TODAY + timedelta(days=75)
@@ -183,8 +225,11 @@ def test_a_unit_deletes_a_wrong_evidence_file_and_reads_its_notifications(tab, s
     expect(tab.locator("#pending-review")).to_be_visible()
     api = httpx.Client(base_url=url)
     token = api.post("/api/auth/login", json={"username": "theodoi", "password": PASSWORD}).json()["token"]
-    r = api.post(f"/api/tracking/tasks/{task}/return", json={"note": "Thiếu số liệu của các huyện"},
-                 headers={"Authorization": f"Bearer {token}"})
+    r = api.post(
+        f"/api/tracking/tasks/{task}/return",
+        json={"note": "Thiếu số liệu của các huyện"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert r.status_code == 200, r.text
     api.post("/api/tracking/warnings/notify", headers={"Authorization": f"Bearer {token}"})
     tab.click("header nav a[href='/tracking/notifications']")
@@ -253,8 +298,11 @@ def test_a_late_glossary_answer_does_not_land_under_another_unit(tab, served):
     wanted = ids["SXD"]
     with httpx.Client(base_url=url) as c:
         token = c.post("/api/auth/login", json={"username": "quantri", "password": PASSWORD}).json()["token"]
-        r = c.put(f"/api/units/{wanted}/glossary", json={"glossary": "[người]\nNguyễn Văn Xây"},
-                  headers={"Authorization": f"Bearer {token}"})
+        r = c.put(
+            f"/api/units/{wanted}/glossary",
+            json={"glossary": "[người]\nNguyễn Văn Xây"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert r.status_code == 200, r.text
     # every other unit's glossary answers late; window.lateDone once such an answer was handled
     tab.add_init_script(f"""(() => {{

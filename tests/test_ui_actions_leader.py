@@ -31,12 +31,21 @@ def api(tmp_path):
         accounts.create_user(s, "lanhdao", PASSWORD, "lanh_dao", "VP-TU", "Trần Văn Lãnh")
         accounts.create_user(s, "td", PASSWORD, "theo_doi", "VP-TU")
         accounts.create_user(s, "stc", PASSWORD, "don_vi", "STC")
-        tasks = [ParsedTask(f"Nhiệm vụ tài chính {k}", "Sở Tài chính", deadline_kind="co_han",
-                            due=TODAY - timedelta(days=10)) for k in range(3)]
-        tasks.append(ParsedTask("Nhiệm vụ tài chính sắp hạn", "Sở Tài chính", deadline_kind="co_han",
-                                due=TODAY + timedelta(days=1)))
-        tasks += [ParsedTask(f"Nhiệm vụ xây dựng {k}", "Sở Xây dựng", deadline_kind="co_han",
-                             due=TODAY + timedelta(days=60)) for k in range(2)]
+        tasks = [
+            ParsedTask(
+                f"Nhiệm vụ tài chính {k}", "Sở Tài chính", deadline_kind="co_han", due=TODAY - timedelta(days=10)
+            )
+            for k in range(3)
+        ]
+        tasks.append(
+            ParsedTask(
+                "Nhiệm vụ tài chính sắp hạn", "Sở Tài chính", deadline_kind="co_han", due=TODAY + timedelta(days=1)
+            )
+        )
+        tasks += [
+            ParsedTask(f"Nhiệm vụ xây dựng {k}", "Sở Xây dựng", deadline_kind="co_han", due=TODAY + timedelta(days=60))
+            for k in range(2)
+        ]
         notice = ParsedNotice("02-TB/TU", TODAY - timedelta(days=30), tasks)
         imports.confirm(s, imports.preview(s, [notice], ids["VP-TU"]).id)
         monday = TODAY - timedelta(days=TODAY.weekday())
@@ -59,8 +68,11 @@ def _as(c: TestClient, username: str) -> dict:
 def test_the_leader_lands_on_overdue_by_unit_rates_and_the_weeks_meetings(api):
     auth = _as(api, "stc")  # one task done, so a rate shows
     task = api.get("/api/tracking/tasks", headers=auth).json()["items"][0]
-    api.post(f"/api/tracking/tasks/{task['id']}/progress", headers=auth,
-             json={"progress": 100, "result": "Xong", "report_done": True})
+    api.post(
+        f"/api/tracking/tasks/{task['id']}/progress",
+        headers=auth,
+        json={"progress": 100, "result": "Xong", "report_done": True},
+    )
     auth = _as(api, "td")
     assert api.post(f"/api/tracking/tasks/{task['id']}/accept", headers=auth, json={}).status_code == 200
     _as(api, "lanhdao")
@@ -69,14 +81,14 @@ def test_the_leader_lands_on_overdue_by_unit_rates_and_the_weeks_meetings(api):
     page = api.get("/leader").text
     assert 'href="/leader"' in page and "Tổng quan chỉ đạo" in page
     stc, sxd = api.ids["STC"], api.ids["SXD"]
-    row = page[page.index(f'<tr data-unit="{stc}">'):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index(f'<tr data-unit="{stc}">') :]
+    row = row[: row.index("</tr>")]
     # Sở Tài chính: 4 tasks, 2 overdue (one of the 3 late ones is done), 1 due soon, 1 done late → 25%
     cells = [c.split("</td>")[0] for c in row.split("<td")[1:]]
     assert "Sở Tài chính" in cells[0] and ">4<" in f">{cells[1].split('>')[-1]}<"
     assert ">2</b>" in cells[2] and ">1</a>" in cells[3] and "1 trễ hạn" in cells[4] and "25%" in cells[5]
     assert page.index(f'data-unit="{stc}"') < page.index(f'data-unit="{sxd}"')  # most overdue first
-    assert '<span data-rate>17%</span>' in page  # 1 of 6
+    assert "<span data-rate>17%</span>" in page  # 1 of 6
     assert "Giao ban đầu tuần" in page and "Họp tuần trước" not in page and "Họp của đơn vị khác" not in page
     assert "Cuộc họp và công việc xử lý" not in page  # not the technical job list
     _as(api, "stc")
@@ -99,8 +111,11 @@ def test_the_task_list_prints_with_its_filters(api):
 def test_a_tasks_history_prints(api):
     auth = _as(api, "td")
     task = api.get("/api/tracking/tasks", headers=auth).json()["items"][0]
-    api.patch(f"/api/tracking/tasks/{task['id']}", headers=auth,
-              json={"due_on": (TODAY + timedelta(days=30)).isoformat(), "note": "Gia hạn"})
+    api.patch(
+        f"/api/tracking/tasks/{task['id']}",
+        headers=auth,
+        json={"due_on": (TODAY + timedelta(days=30)).isoformat(), "note": "Gia hạn"},
+    )
     assert f'href="/tracking/tasks/{task["id"]}/print"' in api.get(f"/tracking/tasks/{task['id']}").text
     printed = api.get(f"/tracking/tasks/{task['id']}/print").text
     assert f"Quá trình thực hiện nhiệm vụ {task['code']}" in printed

@@ -60,8 +60,9 @@ def _meeting_id(api) -> int:
 
 
 def _upload(api, auth, meeting_id: int, hz: int = 220):
-    return api.post(f"/api/meetings/{meeting_id}/audio", headers=auth,
-                    files={"file": ("hop.wav", _tone(hz=hz), "audio/wav")})
+    return api.post(
+        f"/api/meetings/{meeting_id}/audio", headers=auth, files={"file": ("hop.wav", _tone(hz=hz), "audio/wav")}
+    )
 
 
 def _finish_jobs(api) -> None:
@@ -79,9 +80,17 @@ def test_the_clerk_edits_a_meeting_from_its_form(api):
     form = api.get(f"/meetings/{mid}/edit")
     assert form.status_code == 200 and 'value="Họp giao ban tháng 11"' in form.text
     assert "Lào Cai" in form.text  # the glossary is there to edit
-    r = api.patch(f"/api/meetings/{mid}", headers=auth, json={
-        "title": "Họp giao ban tháng 12", "date": "2026-12-04", "chair": "đồng chí Chủ tịch",
-        "attendees": ["Sở Tài chính", "Sở Xây dựng"], "glossary": "Lào Cai\nBắc Hà"})
+    r = api.patch(
+        f"/api/meetings/{mid}",
+        headers=auth,
+        json={
+            "title": "Họp giao ban tháng 12",
+            "date": "2026-12-04",
+            "chair": "đồng chí Chủ tịch",
+            "attendees": ["Sở Tài chính", "Sở Xây dựng"],
+            "glossary": "Lào Cai\nBắc Hà",
+        },
+    )
     assert r.status_code == 200, r.text
     assert r.json()["title"] == "Họp giao ban tháng 12" and r.json()["attendees"] == ["Sở Tài chính", "Sở Xây dựng"]
     assert api.patch(f"/api/meetings/{mid}", headers=auth, json={"title": ""}).status_code == 422
@@ -110,7 +119,7 @@ def test_delete_removes_the_meeting_its_recording_and_files_and_is_audited(api):
         job_id = s.scalar(select(db.Job.id))
     assert f'data-cancel-job="{job_id}"' in api.get("/meetings").text  # the button the hint names
     assert api.post(f"/api/jobs/{job_id}/cancel", headers=auth).status_code == 200
-    assert 'data-cancel-job' not in api.get("/meetings").text
+    assert "data-cancel-job" not in api.get("/meetings").text
     assert f'data-delete-meeting="{mid}"' in api.get("/meetings").text  # also once it has a recording
     assert api.delete(f"/api/meetings/{mid}", headers=auth).status_code == 204
     assert not path.exists()

@@ -32,10 +32,14 @@ def api(tmp_path):
         accounts.create_user(s, "lanhdao", PASSWORD, "lanh_dao", "VP-TU")
         accounts.create_user(s, "stc", PASSWORD, "don_vi", "STC")
         accounts.create_user(s, "sxd", PASSWORD, "don_vi", "SXD")
-        tasks = [ParsedTask(f"Nhiệm vụ tài chính {k}", "Sở Tài chính", deadline_kind="co_han", due=PAST)
-                 for k in range(3)]
-        tasks.append(ParsedTask("Báo cáo trong 10 ngày", "Sở Xây dựng", deadline_kind="trong_n_ngay",
-                                deadline_phrase="trong 10 ngày"))
+        tasks = [
+            ParsedTask(f"Nhiệm vụ tài chính {k}", "Sở Tài chính", deadline_kind="co_han", due=PAST) for k in range(3)
+        ]
+        tasks.append(
+            ParsedTask(
+                "Báo cáo trong 10 ngày", "Sở Xây dựng", deadline_kind="trong_n_ngay", deadline_phrase="trong 10 ngày"
+            )
+        )
         notice = ParsedNotice("02-TB/TU", date.today() - timedelta(days=30), tasks)
         imports.confirm(s, imports.preview(s, [notice], ids["VP-TU"]).id)
     with TestClient(app) as client:
@@ -56,8 +60,11 @@ def _tasks(c, auth) -> list[dict]:
 
 
 def _report(c, auth, task_id: int, result: str = "Đã hoàn thành rà soát") -> None:
-    r = c.post(f"/api/tracking/tasks/{task_id}/progress", headers=auth,
-               json={"progress": 100, "result": result, "report_done": True})
+    r = c.post(
+        f"/api/tracking/tasks/{task_id}/progress",
+        headers=auth,
+        json={"progress": 100, "result": result, "report_done": True},
+    )
     assert r.status_code == 200, r.text
 
 
@@ -68,13 +75,14 @@ def test_the_tracker_records_the_notices_received_date_on_the_task_page(api):
     assert 'id="received-form"' in page and "chưa ghi" in page
     notice = api.get("/api/tracking/notices", headers=auth).json()[0]
     day = date.today() - timedelta(days=3)
-    r = api.post(f"/api/tracking/notices/{notice['id']}/received", headers=auth,
-                 json={"received_on": day.isoformat()})
+    r = api.post(f"/api/tracking/notices/{notice['id']}/received", headers=auth, json={"received_on": day.isoformat()})
     assert r.status_code == 200, r.text
     page = api.get(f"/tracking/tasks/{task['id']}").text
-    assert f'<span data-received>{day:%d/%m/%Y}</span>' in page
-    assert api.get(f"/api/tracking/tasks/{task['id']}", headers=auth).json()["due_on"] == (
-        day + timedelta(days=10)).isoformat()
+    assert f"<span data-received>{day:%d/%m/%Y}</span>" in page
+    assert (
+        api.get(f"/api/tracking/tasks/{task['id']}", headers=auth).json()["due_on"]
+        == (day + timedelta(days=10)).isoformat()
+    )
     _as(api, "sxd")  # the unit sees the date, not the form
     page = api.get(f"/tracking/tasks/{task['id']}").text
     assert 'id="received-form"' not in page and f"nhận ngày <span data-received>{day:%d/%m/%Y}" in page
@@ -83,8 +91,11 @@ def test_the_tracker_records_the_notices_received_date_on_the_task_page(api):
 def test_a_unit_deletes_a_wrong_evidence_file(api):
     unit = _as(api, "stc")
     task = _tasks(api, unit)[0]
-    r = api.post(f"/api/tracking/tasks/{task['id']}/evidence", headers=unit,
-                 files={"file": ("nham.pdf", b"%PDF-1.4 not this one", "application/pdf")})
+    r = api.post(
+        f"/api/tracking/tasks/{task['id']}/evidence",
+        headers=unit,
+        files={"file": ("nham.pdf", b"%PDF-1.4 not this one", "application/pdf")},
+    )
     assert r.status_code == 201, r.text
     evidence = r.json()["id"]
     with db.session(api.app.state.engine) as s:
@@ -115,8 +126,11 @@ def test_the_tracker_accepts_results_in_bulk_and_hears_which_were_refused(api):
     auth = _as(api, "td")
     page = api.get("/tracking").text
     assert 'id="bulk-form"' in page and f'data-select="{first["id"]}"' in page
-    r = api.post("/api/tracking/bulk/accept", headers=auth,
-                 json={"task_ids": [first["id"], second["id"], third["id"], 99999], "note": "Đạt yêu cầu"})
+    r = api.post(
+        "/api/tracking/bulk/accept",
+        headers=auth,
+        json={"task_ids": [first["id"], second["id"], third["id"], 99999], "note": "Đạt yêu cầu"},
+    )
     assert r.status_code == 200, r.text
     out = r.json()
     assert out["done"] == [first["code"], second["code"]]
@@ -127,8 +141,7 @@ def test_the_tracker_accepts_results_in_bulk_and_hears_which_were_refused(api):
     _as(api, "lanhdao")  # readers get no bulk bar, and the API refuses them
     assert 'id="bulk-form"' not in api.get("/tracking").text
     lead = _as(api, "lanhdao")
-    assert api.post("/api/tracking/bulk/accept", headers=lead,
-                    json={"task_ids": [third["id"]]}).status_code == 403
+    assert api.post("/api/tracking/bulk/accept", headers=lead, json={"task_ids": [third["id"]]}).status_code == 403
 
 
 def test_the_tracker_moves_deadlines_in_bulk_with_history(api):
@@ -136,8 +149,11 @@ def test_the_tracker_moves_deadlines_in_bulk_with_history(api):
     rows = _tasks(api, auth)
     ids = [t["id"] for t in rows]
     new = date.today() + timedelta(days=45)
-    r = api.post("/api/tracking/bulk/deadline", headers=auth,
-                 json={"task_ids": ids, "due_on": new.isoformat(), "note": "Gia hạn theo ý kiến Thường trực"})
+    r = api.post(
+        "/api/tracking/bulk/deadline",
+        headers=auth,
+        json={"task_ids": ids, "due_on": new.isoformat(), "note": "Gia hạn theo ý kiến Thường trực"},
+    )
     assert r.status_code == 200, r.text
     assert len(r.json()["done"]) == len(ids) and r.json()["refused"] == []
     for t in _tasks(api, auth):
@@ -148,8 +164,12 @@ def test_the_tracker_moves_deadlines_in_bulk_with_history(api):
     assert edit["detail"]["changes"]["deadline"][1] == ["co_han", new.isoformat()]
     r = api.post("/api/tracking/bulk/deadline", headers=auth, json={"task_ids": ids, "due_on": "2026-02-31"})
     assert r.status_code == 422
-    assert api.post("/api/tracking/bulk/deadline", headers=auth,
-                    json={"task_ids": [], "due_on": new.isoformat()}).status_code == 422
+    assert (
+        api.post(
+            "/api/tracking/bulk/deadline", headers=auth, json={"task_ids": [], "due_on": new.isoformat()}
+        ).status_code
+        == 422
+    )
 
 
 def test_a_unit_reads_its_warnings_and_returned_results(api):
@@ -157,8 +177,12 @@ def test_a_unit_reads_its_warnings_and_returned_results(api):
     task = _tasks(api, unit)[0]
     _report(api, unit, task["id"], "Xong")
     auth = _as(api, "td")
-    assert api.post(f"/api/tracking/tasks/{task['id']}/return", headers=auth,
-                    json={"note": "Thiếu số liệu quý III"}).status_code == 200
+    assert (
+        api.post(
+            f"/api/tracking/tasks/{task['id']}/return", headers=auth, json={"note": "Thiếu số liệu quý III"}
+        ).status_code
+        == 200
+    )
     api.post("/api/tracking/warnings/notify", headers=auth)  # today's warnings (overdue: red)
     unit = _as(api, "stc")
     assert 'href="/tracking/notifications"' in api.get("/tracking").text
@@ -174,5 +198,6 @@ def test_a_unit_reads_its_warnings_and_returned_results(api):
     page = api.get("/tracking/notifications").text
     assert "Thiếu số liệu" not in page and "Chưa có thông báo nào" in page
     with db.session(api.app.state.engine) as s:
-        assert s.scalar(select(func.count()).select_from(db.Notification).where(
-            db.Notification.level == "tra_lai")) == 1
+        assert (
+            s.scalar(select(func.count()).select_from(db.Notification).where(db.Notification.level == "tra_lai")) == 1
+        )

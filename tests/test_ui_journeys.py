@@ -36,15 +36,24 @@ def _api(ui_server, username: str) -> Iterator[httpx.Client]:
         yield client
 
 
-def _uploaded_meeting(ui_server, title: str, audio: Path, clerk: str = "vanthu", details: dict | None = None,
-                      wait: bool = True) -> int:
+def _uploaded_meeting(
+    ui_server, title: str, audio: Path, clerk: str = "vanthu", details: dict | None = None, wait: bool = True
+) -> int:
     """A meeting with `audio` uploaded by `clerk` (by default a party meeting of VP-TU), once its
     job is done (or at once, without `wait`: `_wait_done` then)."""
     with _api(ui_server, clerk) as c:
-        meeting = c.post("/api/meetings", json=details or {
-            "title": title, "issuing_body": "Tỉnh ủy Lào Cai", "date": "2026-08-20", "format": "party",
-            "chair": "Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy", "signer_name": "Trần Văn Bình",
-        })
+        meeting = c.post(
+            "/api/meetings",
+            json=details
+            or {
+                "title": title,
+                "issuing_body": "Tỉnh ủy Lào Cai",
+                "date": "2026-08-20",
+                "format": "party",
+                "chair": "Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy",
+                "signer_name": "Trần Văn Bình",
+            },
+        )
         assert meeting.status_code == 201, meeting.text
         meeting_id = meeting.json()["id"]
         with open(audio, "rb") as f:
@@ -91,13 +100,20 @@ def edited_draft(ui_server, processed_meeting) -> bytes:
     with _api(ui_server, "tonghop") as c:
         base = c.get(f"/api/meetings/{mid}/drafts").json()[-1]["version"]
         conclusion = c.get(f"/api/meetings/{mid}/drafts/{base}/conclusion").json()["conclusion"]
-        tasks = [{"id": t["id"], "leads": t["leads"], "supports": t["supports"], "action": t["action"],
-                  "deadline_phrase": t["deadline"]["phrase"]} for t in conclusion["tasks"]]
+        tasks = [
+            {
+                "id": t["id"],
+                "leads": t["leads"],
+                "supports": t["supports"],
+                "action": t["action"],
+                "deadline_phrase": t["deadline"]["phrase"],
+            }
+            for t in conclusion["tasks"]
+        ]
         if not tasks:
             # whisper-base on the synthetic speech sometimes hears no assignment (its output
             # varies with the CPU's load); this fixture is about editing, so the drafter adds one
-            tasks = [{"id": "", "leads": ["Sở Tài chính"], "supports": [], "action": "",
-                      "deadline_phrase": ""}]
+            tasks = [{"id": "", "leads": ["Sở Tài chính"], "supports": [], "action": "", "deadline_phrase": ""}]
         tasks[0].update(action=EDITED_ACTION, deadline_phrase="trước ngày 15/9/2026")
         new = c.post(f"/api/meetings/{mid}/drafts/edit", json={"base_version": base, "tasks": tasks})
         assert new.status_code == 201, new.text
@@ -290,8 +306,9 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, processed_meeting, e
     # the notice says each task once, as a paragraph: the drafter rewrites the first one
     para = next(p for p in doc.paragraphs if "rà soát vốn đầu tư công" in p.text)  # edited on the web
     prefix = para.text[: para.text.index("Giao ")]  # "1. ", "a) " or nothing
-    _set_paragraph(para, f"{prefix}Giao Sở Tài chính rà soát, tổng hợp danh mục dự án chậm giải "
-                         "ngân, báo cáo Thường trực Tỉnh ủy.")
+    _set_paragraph(
+        para, f"{prefix}Giao Sở Tài chính rà soát, tổng hợp danh mục dự án chậm giải ngân, báo cáo Thường trực Tỉnh ủy."
+    )
     doc.save(str(edited))
 
     login(page, url, "tonghop")
@@ -385,8 +402,7 @@ def test_journey_2_edited_docx_to_tracking(page, ui_server, processed_meeting, e
     corrected = tmp_path / "thong-bao-dinh-chinh.docx"
     doc = Document(str(edited))
     para = next(p for p in doc.paragraphs if "tổng hợp danh mục dự án" in p.text)
-    _set_paragraph(para, para.text.replace("Thường trực Tỉnh ủy.",
-                                           "Thường trực Tỉnh ủy trước ngày 30/10/2026."))
+    _set_paragraph(para, para.text.replace("Thường trực Tỉnh ủy.", "Thường trực Tỉnh ủy trước ngày 30/10/2026."))
     doc.save(str(corrected))
     page.goto(f"{url}/tracking/import")
     page.set_input_files("#import-form input[type=file]", str(corrected))
@@ -685,10 +701,8 @@ def test_meetings_list_updates_live_within_the_unit(page, ui_server):
     with httpx.Client(base_url=url, timeout=30) as c:
         token = c.post("/api/auth/login", json={"username": "quantri", "password": PASSWORD}).json()["token"]
         admin = {"Authorization": f"Bearer {token}"}
-        other = c.post("/api/meetings", json={"title": "Họp của đơn vị khác", "unit_code": "SO-KHAC"},
-                       headers=admin)
-        ours = c.post("/api/meetings", json={"title": "Họp do người khác tạo", "unit_code": "VP-TU"},
-                      headers=admin)
+        other = c.post("/api/meetings", json={"title": "Họp của đơn vị khác", "unit_code": "SO-KHAC"}, headers=admin)
+        ours = c.post("/api/meetings", json={"title": "Họp do người khác tạo", "unit_code": "VP-TU"}, headers=admin)
         assert other.status_code == ours.status_code == 201
         row = page.locator(f"tr[data-meeting='{ours.json()['id']}']")
         expect(row).to_contain_text("Họp do người khác tạo", timeout=30_000)
@@ -768,8 +782,13 @@ def test_office_glossary_is_edited_in_the_page(page, ui_server):
 
 # The sample meeting's details, the same in the page's upload form and through the API, so that
 # the two runs of the glossary journey differ by the office glossary alone.
-SAMPLE = {"title": "Nghe báo cáo tiến độ giải ngân vốn đầu tư công năm 2026", "issuing_body": "Tỉnh ủy Lào Cai",
-          "date": "2026-08-20", "chair": "Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy", "format": "party"}
+SAMPLE = {
+    "title": "Nghe báo cáo tiến độ giải ngân vốn đầu tư công năm 2026",
+    "issuing_body": "Tỉnh ủy Lào Cai",
+    "date": "2026-08-20",
+    "chair": "Nguyễn Văn An, Phó Bí thư Thường trực Tỉnh ủy",
+    "format": "party",
+}
 
 
 def test_an_office_glossary_keeps_the_sample_meetings_tasks(page, ui_server):
@@ -829,10 +848,12 @@ def test_an_office_glossary_keeps_the_sample_meetings_tasks(page, ui_server):
     # The real voices (the vieneu clips at 00:39-00:52 and 01:04-01:22) name no glossary term.
     with _api(ui_server, "vanthu.co") as c:
         segments = c.get(f"/api/meetings/{with_id}/transcript").json()["transcript"]["segments"]
-    real = " ".join(s["text"] for s in segments if (s["start"] >= 39 and s["end"] <= 52.5)
-                    or (s["start"] >= 64 and s["end"] <= 82))
-    terms = [line.split("|")[0].strip() for line in office.splitlines()
-             if line.strip() and not line.startswith(("#", "["))]
+    real = " ".join(
+        s["text"] for s in segments if (s["start"] >= 39 and s["end"] <= 52.5) or (s["start"] >= 64 and s["end"] <= 82)
+    )
+    terms = [
+        line.split("|")[0].strip() for line in office.splitlines() if line.strip() and not line.startswith(("#", "["))
+    ]
     assert len(terms) == 7 and real and not any(term in real for term in terms), real
 
 

@@ -14,9 +14,7 @@ from tests.service_fixtures import vieneu_clip
 @pytest.fixture
 def meeting(pg_stack) -> int:
     with pg_stack.client() as c:
-        r = c.post(
-            "/api/meetings", json={"title": "Họp thử tải lên"}, headers=pg_stack.auth("van_thu")
-        )
+        r = c.post("/api/meetings", json={"title": "Họp thử tải lên"}, headers=pg_stack.auth("van_thu"))
         return r.json()["id"]
 
 
@@ -168,9 +166,7 @@ def test_same_recording_uploaded_twice_at_once(pg_stack):
     clip = vieneu_clip("Đoan").read_bytes()
     with pg_stack.client() as c:
         ids = [
-            c.post(
-                "/api/meetings", json={"title": f"Họp trùng {i}"}, headers=pg_stack.auth("van_thu")
-            ).json()["id"]
+            c.post("/api/meetings", json={"title": f"Họp trùng {i}"}, headers=pg_stack.auth("van_thu")).json()["id"]
             for i in range(2)
         ]
     with ThreadPoolExecutor(2) as pool:

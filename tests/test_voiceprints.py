@@ -20,8 +20,6 @@ MODEL = "campplus-zh-en"
 THRESHOLD = 0.7  # the CAM++ default (diarize.pipeline.VOICEPRINT_THRESHOLD), without torch
 
 
-
-
 def test_registry_is_per_unit_and_names_the_enrolled_people(engine):
     binh, ly, tuyen = _voices(3, seed=3)
     with db.session(engine) as s:

@@ -17,15 +17,17 @@ def test_a_worker_audio_error_names_the_uploaded_file(tmp_path: Path) -> None:
     whole = write_audio(tmp_path / "full.wav", tone(10.0)).read_bytes()
     cut = tmp_path / "cut.wav"
     cut.write_bytes(whole[: len(whole) // 2])
-    settings = Settings(data_dir=tmp_path / "data", models_dir=Settings().model_store_dir,
-                        device="cpu", compute_type="int8")
+    settings = Settings(
+        data_dir=tmp_path / "data", models_dir=Settings().model_store_dir, device="cpu", compute_type="int8"
+    )
     engine = db.connect(settings.db_url)
     store = db.FileStore(settings.files_dir)
     with db.session(engine) as s:
         unit = accounts.ensure_unit(s, "VP-UBND")
         relative, sha, size = store.put_file(cut)
-        audio = db.AudioFile(sha256=sha, size=size, duration=10.0, format="wav",
-                             storage_path=relative, original_name="Họp giao ban.wav")
+        audio = db.AudioFile(
+            sha256=sha, size=size, duration=10.0, format="wav", storage_path=relative, original_name="Họp giao ban.wav"
+        )
         s.add(audio)
         s.flush()
         meeting = db.Meeting(unit_id=unit.id, title="Họp thử", audio_id=audio.id)
@@ -47,8 +49,9 @@ def test_a_job_whose_recording_row_is_gone_fails_as_not_found(tmp_path: Path) ->
     not an internal error from reading an attribute of None."""
     from services import meeting_jobs
 
-    settings = Settings(data_dir=tmp_path / "data", models_dir=Settings().model_store_dir,
-                        device="cpu", compute_type="int8")
+    settings = Settings(
+        data_dir=tmp_path / "data", models_dir=Settings().model_store_dir, device="cpu", compute_type="int8"
+    )
     engine = db.connect(settings.db_url)
     with db.session(engine) as s:
         unit = accounts.ensure_unit(s, "VP-UBND")

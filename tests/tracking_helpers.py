@@ -15,30 +15,58 @@ from drafting import Conclusion, Deadline, Evidence, Meeting, Task
 
 def meeting() -> Meeting:
     return Meeting(
-        issuing_body="Tỉnh ủy Lào Cai", title="nghe báo cáo tiến độ giải ngân vốn đầu tư công",
-        date=date(2026, 8, 20), notice_number="02", notice_date=date(2026, 8, 25),
-        chair="Nguyễn Văn An", place="Hội trường Tỉnh ủy")
+        issuing_body="Tỉnh ủy Lào Cai",
+        title="nghe báo cáo tiến độ giải ngân vốn đầu tư công",
+        date=date(2026, 8, 20),
+        notice_number="02",
+        notice_date=date(2026, 8, 25),
+        chair="Nguyễn Văn An",
+        place="Hội trường Tỉnh ủy",
+    )
 
 
 def conclusion() -> Conclusion:
     m = meeting()
     tasks = [
-        Task("T1", ["Sở Tài chính"], "Rà soát, báo cáo tiến độ giải ngân vốn đầu tư công năm 2026",
-             ["Sở Xây dựng", "UBND các huyện"],
-             Deadline("date", date(2026, 9, 30), "trước ngày 30/9/2026"),
-             "giao Sở Tài chính chủ trì rà soát tiến độ giải ngân", Evidence([3, 4], 125.0, 140.5)),
-        Task("T2", ["Sở Y tế", "Sở Giáo dục và Đào tạo"],
-             "Tăng cường kiểm tra an toàn thực phẩm tại các bếp ăn trường học", [],
-             Deadline("recurring", None, "thường xuyên"), "", Evidence([7], 300.0, 320.0)),
-        Task("T3", ["UBND thành phố Lào Cai"], "Ban hành kế hoạch chỉnh trang đô thị trung tâm", [],
-             Deadline("relative", date(2026, 9, 3), "trong 10 ngày làm việc")),
-        Task("T4", ["Sở Nội vụ"], "Tham mưu phương án sắp xếp tổ chức bộ máy các cơ quan", [],
-             Deadline()),
-        Task("T5", ["Sở Kế hoạch và Đầu tư"], "Xây dựng kế hoạch đầu tư công trung hạn", [],
-             Deadline("quarter", date(2026, 12, 31), "trong quý IV/2026")),
+        Task(
+            "T1",
+            ["Sở Tài chính"],
+            "Rà soát, báo cáo tiến độ giải ngân vốn đầu tư công năm 2026",
+            ["Sở Xây dựng", "UBND các huyện"],
+            Deadline("date", date(2026, 9, 30), "trước ngày 30/9/2026"),
+            "giao Sở Tài chính chủ trì rà soát tiến độ giải ngân",
+            Evidence([3, 4], 125.0, 140.5),
+        ),
+        Task(
+            "T2",
+            ["Sở Y tế", "Sở Giáo dục và Đào tạo"],
+            "Tăng cường kiểm tra an toàn thực phẩm tại các bếp ăn trường học",
+            [],
+            Deadline("recurring", None, "thường xuyên"),
+            "",
+            Evidence([7], 300.0, 320.0),
+        ),
+        Task(
+            "T3",
+            ["UBND thành phố Lào Cai"],
+            "Ban hành kế hoạch chỉnh trang đô thị trung tâm",
+            [],
+            Deadline("relative", date(2026, 9, 3), "trong 10 ngày làm việc"),
+        ),
+        Task("T4", ["Sở Nội vụ"], "Tham mưu phương án sắp xếp tổ chức bộ máy các cơ quan", [], Deadline()),
+        Task(
+            "T5",
+            ["Sở Kế hoạch và Đầu tư"],
+            "Xây dựng kế hoạch đầu tư công trung hạn",
+            [],
+            Deadline("quarter", date(2026, 12, 31), "trong quý IV/2026"),
+        ),
     ]
-    return Conclusion(meeting=m.to_dict(), opening="Ngày 20/8/2026, Thường trực Tỉnh ủy họp "
-                      "nghe báo cáo tiến độ giải ngân vốn đầu tư công.", tasks=tasks)
+    return Conclusion(
+        meeting=m.to_dict(),
+        opening="Ngày 20/8/2026, Thường trực Tỉnh ủy họp nghe báo cáo tiến độ giải ngân vốn đầu tư công.",
+        tasks=tasks,
+    )
 
 
 SHAPES = ("paragraphs", "appendix")  # tasks as the body's paragraphs only, or also a table
@@ -66,8 +94,11 @@ def edit_notice(source: Path, target: Path, shape: str = "paragraphs") -> Path:
     doc_rows = table._tbl
     doc_rows.remove(rows[4]._tr)  # T4 (Sở Nội vụ) dropped
     new = table.add_row().cells
-    for cell, text in zip(new, ("6", "Tổng kết mô hình chuyển đổi số cấp xã", "Sở Khoa học và Công nghệ",
-                                "", "Trong tháng 11/2026"), strict=True):
+    for cell, text in zip(
+        new,
+        ("6", "Tổng kết mô hình chuyển đổi số cấp xã", "Sở Khoa học và Công nghệ", "", "Trong tháng 11/2026"),
+        strict=True,
+    ):
         _set(cell, text)
     doc.save(str(target))
     return target
@@ -89,8 +120,9 @@ def _edit_paragraphs(doc, target: Path) -> Path:
     for el in list(new):  # a new paragraph typed by hand: no comment anchors
         if el.tag.endswith(("commentRangeStart", "commentRangeEnd")):
             new.remove(el)
-    _set_para(added, "6. Giao Sở Khoa học và Công nghệ tổng kết mô hình chuyển đổi số cấp xã, "
-                     "hoàn thành trong tháng 11/2026.")
+    _set_para(
+        added, "6. Giao Sở Khoa học và Công nghệ tổng kết mô hình chuyển đổi số cấp xã, hoàn thành trong tháng 11/2026."
+    )
     doc.save(str(target))
     return target
 
@@ -122,34 +154,56 @@ def tracking_params(engine, store, unit: str = "VP-UBND") -> dict:
     with db.session(engine) as s:
         office = s.query(db.Unit).filter_by(code=unit).one()
         number = f"{len(s.query(db.TrackedNotice).all()) + 1}-TB/MT"
-        notice = ParsedNotice(number, date(2026, 8, 25), [ParsedTask(
-            "Báo cáo thử quyền", "Sở Thử Quyền", deadline_kind="co_han", due=date(2026, 9, 1))])
+        notice = ParsedNotice(
+            number,
+            date(2026, 8, 25),
+            [ParsedTask("Báo cáo thử quyền", "Sở Thử Quyền", deadline_kind="co_han", due=date(2026, 9, 1))],
+        )
         imports.confirm(s, imports.preview(s, [notice], office.id).id)
         task = s.query(db.TrackedTask).order_by(db.TrackedTask.id.desc()).first()
         path = store.root / "authz-evidence.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("minh chứng", encoding="utf-8")
         relative, sha, size = store.put_file(path, ".txt")
-        evidence = db.TaskEvidence(task_id=task.id, sha256=sha, size=size, storage_path=relative,
-                                   original_name="mc.txt")
-        note = db.Notification(key=f"authz:{task.id}", task_id=task.id, unit_id=office.id,
-                               audience="assigner", level="do", message="thử")
-        pending = imports.preview(s, [ParsedNotice(f"9{number}", date(2026, 8, 26), [
-            ParsedTask("Nhập chờ xác nhận", "Sở Thử Quyền")])], office.id)
+        evidence = db.TaskEvidence(
+            task_id=task.id, sha256=sha, size=size, storage_path=relative, original_name="mc.txt"
+        )
+        note = db.Notification(
+            key=f"authz:{task.id}", task_id=task.id, unit_id=office.id, audience="assigner", level="do", message="thử"
+        )
+        pending = imports.preview(
+            s,
+            [ParsedNotice(f"9{number}", date(2026, 8, 26), [ParsedTask("Nhập chờ xác nhận", "Sở Thử Quyền")])],
+            office.id,
+        )
         tracker = s.query(db.User).filter_by(role_code="theo_doi", unit_id=office.id).first()
-        job = db.TrackingJob(kind="export", state="done", unit_id=office.id, params={},
-                             result={"file_name": "x.xlsx"}, output_path="jobs/none.xlsx",
-                             created_by=tracker.id if tracker else None, finished_at=db.utcnow())
+        job = db.TrackingJob(
+            kind="export",
+            state="done",
+            unit_id=office.id,
+            params={},
+            result={"file_name": "x.xlsx"},
+            output_path="jobs/none.xlsx",
+            created_by=tracker.id if tracker else None,
+            finished_at=db.utcnow(),
+        )
         s.add_all([evidence, note, job])
         s.flush()
-        return {"task_id": task.id, "notice_id": task.notice_id, "evidence_id": evidence.id,
-                "notification_id": note.id, "import_id": pending.id, "tracking_job_id": job.id}
+        return {
+            "task_id": task.id,
+            "notice_id": task.notice_id,
+            "evidence_id": evidence.id,
+            "notification_id": note.id,
+            "import_id": pending.id,
+            "tracking_job_id": job.id,
+        }
 
 
 def inline_sender(engine, settings):
     """send(job_id, stage) for an app under test without a worker process: tracking jobs run
     at once, in this process, through the worker's own code; pipeline stages are dropped.
     (tests/test_tracking_jobs.py runs them on a real Celery worker.)"""
+
     def send(job_id: int, stage: str) -> None:
         if stage == "tracking":
             from services import tracking_jobs

@@ -193,8 +193,13 @@ def serving(root: Path) -> Iterator[str]:
     env.update(KETLUAN_DATA_DIR=str(root / "data"), PYTHONPATH=str(ROOT), KETLUAN_DEVICE="cpu")
     port = free_port()
     log = open(root / "serve.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
 
     def up() -> bool:

@@ -36,8 +36,7 @@ WARNINGS = "warnings"
 LEASE = timedelta(hours=1)  # longer than any notify run (SMTP included); then taken over
 
 
-def daily_warnings(engine: Engine, settings: Settings, at: datetime | None = None,
-                   mailer=None) -> str:
+def daily_warnings(engine: Engine, settings: Settings, at: datetime | None = None, mailer=None) -> str:
     """Today's warnings, if nobody ran them yet today. `at`: the moment to act as (tests)."""
     local = (at or utcnow()).astimezone(zone(settings.tracking_timezone))
     if local.hour < settings.tracking_warn_hour:
@@ -49,8 +48,11 @@ def daily_warnings(engine: Engine, settings: Settings, at: datetime | None = Non
     try:
         with session(engine) as s:
             created = notify(s, day, rules_from(settings), mailer or mailer_from(settings))
-            detail = {"created": len(created), "emailed": sum(bool(n.emailed_to) for n in created),
-                      "email_errors": sum(bool(n.email_error) for n in created)}
+            detail = {
+                "created": len(created),
+                "emailed": sum(bool(n.emailed_to) for n in created),
+                "email_errors": sum(bool(n.email_error) for n in created),
+            }
     except Exception:
         release(engine, WARNINGS, day, owner)  # the next check tries again
         raise
@@ -64,36 +66,44 @@ def claim(engine: Engine, name: str, day: date, owner: str) -> bool:
     now = utcnow()
     try:
         with Session(engine) as s, s.begin():
-            s.add(DailyRun(name=name, day=day, owner=owner, started_at=now,
-                           lease_until=now + LEASE, detail={}))
+            s.add(DailyRun(name=name, day=day, owner=owner, started_at=now, lease_until=now + LEASE, detail={}))
         return True
     except IntegrityError:
         pass  # somebody has the day: finished, running, or dead
     with Session(engine) as s, s.begin():
-        taken = s.execute(update(DailyRun).where(
-            DailyRun.name == name, DailyRun.day == day, DailyRun.finished_at.is_(None),
-            DailyRun.lease_until < now,
-        ).values(owner=owner, started_at=now, lease_until=now + LEASE,
-                 attempts=DailyRun.attempts + 1).execution_options(synchronize_session=False))
+        taken = s.execute(
+            update(DailyRun)
+            .where(
+                DailyRun.name == name,
+                DailyRun.day == day,
+                DailyRun.finished_at.is_(None),
+                DailyRun.lease_until < now,
+            )
+            .values(owner=owner, started_at=now, lease_until=now + LEASE, attempts=DailyRun.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
     return rowcount(taken) == 1
 
 
 def finish(engine: Engine, name: str, day: date, owner: str, detail: dict) -> None:
     with Session(engine) as s, s.begin():
-        s.execute(update(DailyRun).where(DailyRun.name == name, DailyRun.day == day,
-                                         DailyRun.owner == owner)
-                  .values(finished_at=utcnow(), lease_until=None, detail=detail)
-                  .execution_options(synchronize_session=False))
+        s.execute(
+            update(DailyRun)
+            .where(DailyRun.name == name, DailyRun.day == day, DailyRun.owner == owner)
+            .values(finished_at=utcnow(), lease_until=None, detail=detail)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def release(engine: Engine, name: str, day: date, owner: str) -> None:
     """Give the day back after a failure, so that the next check runs it."""
     with Session(engine) as s, s.begin():
-        s.execute(update(DailyRun).where(DailyRun.name == name, DailyRun.day == day,
-                                         DailyRun.owner == owner,
-                                         DailyRun.finished_at.is_(None))
-                  .values(lease_until=utcnow() - timedelta(seconds=1))
-                  .execution_options(synchronize_session=False))
+        s.execute(
+            update(DailyRun)
+            .where(DailyRun.name == name, DailyRun.day == day, DailyRun.owner == owner, DailyRun.finished_at.is_(None))
+            .values(lease_until=utcnow() - timedelta(seconds=1))
+            .execution_options(synchronize_session=False)
+        )
 
 
 def zone(name: str) -> tzinfo | None:

@@ -48,21 +48,34 @@ COLUMNS = (
     Column("issued_on", "Ngày ban hành", True, "Ngày của văn bản, dạng 25/08/2026."),
     Column("title", "Trích yếu", False, "Trích yếu của văn bản (không bắt buộc)."),
     Column("content", "Nội dung nhiệm vụ", True, "Việc phải làm."),
-    Column("lead", "Đơn vị chủ trì", True, "Một đơn vị; nhiệm vụ có nhiều đơn vị chủ trì thì "
-           "ghi mỗi đơn vị một dòng."),
+    Column("lead", "Đơn vị chủ trì", True, "Một đơn vị; nhiệm vụ có nhiều đơn vị chủ trì thì ghi mỗi đơn vị một dòng."),
     Column("supports", "Đơn vị phối hợp", False, "Các đơn vị, cách nhau bằng dấu chấm phẩy."),
     Column("sector", "Lĩnh vực", False, "Ví dụ: Tài chính, Đầu tư công, Giáo dục."),
-    Column("kind", "Loại thời hạn", False, "Có hạn cụ thể / Thường xuyên / Chờ điều kiện / "
-           "Trong N ngày (ví dụ 'Ký ban hành trong 10 ngày làm việc'). Bỏ trống: suy ra từ hạn."),
-    Column("due", "Hạn xử lý", False, "Ngày (30/06/2026) hoặc cách ghi trong văn bản "
-           "('trong quý III/2026', 'trong 10 ngày làm việc')."),
-    Column("received_on", "Ngày nhận", False, "Ngày đơn vị nhận văn bản; hạn 'trong N ngày' "
-           "tính từ ngày này."),
-    Column("documents", "Văn bản triển khai", False, "Số, ngày văn bản đơn vị ban hành để "
-           "triển khai (không bắt buộc)."),
+    Column(
+        "kind",
+        "Loại thời hạn",
+        False,
+        "Có hạn cụ thể / Thường xuyên / Chờ điều kiện / "
+        "Trong N ngày (ví dụ 'Ký ban hành trong 10 ngày làm việc'). Bỏ trống: suy ra từ hạn.",
+    ),
+    Column(
+        "due",
+        "Hạn xử lý",
+        False,
+        "Ngày (30/06/2026) hoặc cách ghi trong văn bản ('trong quý III/2026', 'trong 10 ngày làm việc').",
+    ),
+    Column("received_on", "Ngày nhận", False, "Ngày đơn vị nhận văn bản; hạn 'trong N ngày' tính từ ngày này."),
+    Column(
+        "documents", "Văn bản triển khai", False, "Số, ngày văn bản đơn vị ban hành để triển khai (không bắt buộc)."
+    ),
 )
-KIND_WORDS = {"có hạn cụ thể": FIXED, "có hạn": FIXED, "thường xuyên": RECURRING,
-              "chờ điều kiện": CONDITIONAL, "chờ quyết định": CONDITIONAL}
+KIND_WORDS = {
+    "có hạn cụ thể": FIXED,
+    "có hạn": FIXED,
+    "thường xuyên": RECURRING,
+    "chờ điều kiện": CONDITIONAL,
+    "chờ quyết định": CONDITIONAL,
+}
 MAX_REPORTED = 12  # cell errors listed in one message
 HINT = "Hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dưới dạng 'Excel Workbook (.xlsx)'."
 # The web page (the API's hint) and the command line each say where the template is.
@@ -77,8 +90,7 @@ def read_xlsx(path: str | Path, max_rows: int = 20000) -> list[ParsedNotice]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except UNREADABLE as exc:
-        raise InputError(f"Không đọc được bảng tính '{path.name}' ({type(exc).__name__}).",
-                         HINT) from None
+        raise InputError(f"Không đọc được bảng tính '{path.name}' ({type(exc).__name__}).", HINT) from None
     try:
         ws = wb.worksheets[0]
         rows = _rows(ws, path.name, max_rows)
@@ -88,7 +100,7 @@ def read_xlsx(path: str | Path, max_rows: int = 20000) -> list[ParsedNotice]:
     errors: list[str] = []
     notices: dict[tuple[str, date], ParsedNotice] = {}
     count = 0
-    for n, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+    for n, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         values = {key: row[k] if k < len(row) else None for key, k in columns.items()}
         if all(_blank(v) for v in values.values()):
             continue
@@ -99,21 +111,31 @@ def read_xlsx(path: str | Path, max_rows: int = 20000) -> list[ParsedNotice]:
         notice = notices.get(notice_key)
         if notice is None:
             notice = notices[notice_key] = ParsedNotice(
-                number=notice_key[0], issued_on=notice_key[1], tasks=[], title=extra["title"],
-                received_on=extra["received_on"], source_kind="xlsx", source_name=path.name)
+                number=notice_key[0],
+                issued_on=notice_key[1],
+                tasks=[],
+                title=extra["title"],
+                received_on=extra["received_on"],
+                source_kind="xlsx",
+                source_name=path.name,
+            )
         elif extra["received_on"] and not notice.received_on:
             notice.received_on = extra["received_on"]
         notice.tasks.append(task)
     if errors:
         shown = "; ".join(errors[:MAX_REPORTED])
         more = f" (và {len(errors) - MAX_REPORTED} lỗi khác)" if len(errors) > MAX_REPORTED else ""
-        raise InputError(f"Bảng tính '{path.name}' có dữ liệu không hợp lệ: {shown}{more}.",
-                         "Sửa các ô được nêu rồi nhập lại. " + TEMPLATE_HINT,
-                         cli_hint="Sửa các ô được nêu rồi nhập lại. " + TEMPLATE_CLI_HINT)
+        raise InputError(
+            f"Bảng tính '{path.name}' có dữ liệu không hợp lệ: {shown}{more}.",
+            "Sửa các ô được nêu rồi nhập lại. " + TEMPLATE_HINT,
+            cli_hint="Sửa các ô được nêu rồi nhập lại. " + TEMPLATE_CLI_HINT,
+        )
     if count == 0:
-        raise InputError(f"Bảng tính '{path.name}' không có dòng nhiệm vụ nào dưới dòng tiêu đề.",
-                         "Điền nhiệm vụ vào các dòng bên dưới tiêu đề. " + TEMPLATE_HINT,
-                         cli_hint="Điền nhiệm vụ vào các dòng bên dưới tiêu đề. " + TEMPLATE_CLI_HINT)
+        raise InputError(
+            f"Bảng tính '{path.name}' không có dòng nhiệm vụ nào dưới dòng tiêu đề.",
+            "Điền nhiệm vụ vào các dòng bên dưới tiêu đề. " + TEMPLATE_HINT,
+            cli_hint="Điền nhiệm vụ vào các dòng bên dưới tiêu đề. " + TEMPLATE_CLI_HINT,
+        )
     digest = sha256_of(path)
     for notice in notices.values():
         notice.sha256 = digest
@@ -127,8 +149,16 @@ def check_xlsx(path: Path, shown: str | None = None) -> None:
 
 # What openpyxl raises on a zip that passed the safety check but is not a workbook it can open
 # (a part missing or of the wrong type, XML it does not expect); anything else is a bug.
-UNREADABLE = (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
-              AttributeError, IndexError, SyntaxError)
+UNREADABLE = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    SyntaxError,
+)
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -157,10 +187,21 @@ def write_template(path: str | Path) -> Path:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    ws.append(["02-TB/TU", date(2026, 8, 25), "Kết luận của Thường trực Tỉnh ủy tại cuộc họp …",
-               "Rà soát, báo cáo tiến độ giải ngân vốn đầu tư công", "Sở Tài chính",
-               "Sở Xây dựng; UBND các huyện", "Đầu tư công", "Có hạn cụ thể", date(2026, 9, 30),
-               date(2026, 8, 27), ""])
+    ws.append(
+        [
+            "02-TB/TU",
+            date(2026, 8, 25),
+            "Kết luận của Thường trực Tỉnh ủy tại cuộc họp …",
+            "Rà soát, báo cáo tiến độ giải ngân vốn đầu tư công",
+            "Sở Tài chính",
+            "Sở Xây dựng; UBND các huyện",
+            "Đầu tư công",
+            "Có hạn cụ thể",
+            date(2026, 9, 30),
+            date(2026, 8, 27),
+            "",
+        ]
+    )
     ws["B2"].number_format = ws["I2"].number_format = ws["J2"].number_format = "DD/MM/YYYY"
     widths = (14, 14, 40, 60, 28, 32, 18, 24, 24, 14, 30)
     for k, w in enumerate(widths):
@@ -168,8 +209,11 @@ def write_template(path: str | Path) -> Path:
     ws.freeze_panes = "A2"
     ws.row_dimensions[1].height = 32
     ws.page_setup.orientation = "landscape"
-    kinds = DataValidation(type="list", formula1='"Có hạn cụ thể,Thường xuyên,Chờ điều kiện,'
-                           'Ký ban hành trong 10 ngày làm việc"', allow_blank=True)
+    kinds = DataValidation(
+        type="list",
+        formula1='"Có hạn cụ thể,Thường xuyên,Chờ điều kiện,Ký ban hành trong 10 ngày làm việc"',
+        allow_blank=True,
+    )
     ws.add_data_validation(kinds)
     kinds.add("H2:H5000")
     guide = wb.create_sheet("Hướng dẫn")
@@ -192,23 +236,35 @@ def _rows(ws, name: str, max_rows: int) -> list[tuple]:
     for row in ws.iter_rows(values_only=True):
         rows.append(row)
         if len(rows) > max_rows + 10:
-            raise InputError(f"Bảng tính '{name}' có quá nhiều dòng (hơn {max_rows:,}).",
-                             "Hãy tách danh sách thành nhiều tệp nhỏ hơn rồi nhập lần lượt.")
+            raise InputError(
+                f"Bảng tính '{name}' có quá nhiều dòng (hơn {max_rows:,}).",
+                "Hãy tách danh sách thành nhiều tệp nhỏ hơn rồi nhập lần lượt.",
+            )
     while rows and all(_blank(v) for v in rows[-1]):
         rows.pop()
     if not rows:
-        raise InputError(f"Trang tính đầu tiên của '{name}' trống.",
-                         "Đặt danh sách nhiệm vụ ở trang tính đầu tiên. " + TEMPLATE_HINT,
-                         cli_hint="Đặt danh sách nhiệm vụ ở trang tính đầu tiên. " + TEMPLATE_CLI_HINT)
+        raise InputError(
+            f"Trang tính đầu tiên của '{name}' trống.",
+            "Đặt danh sách nhiệm vụ ở trang tính đầu tiên. " + TEMPLATE_HINT,
+            cli_hint="Đặt danh sách nhiệm vụ ở trang tính đầu tiên. " + TEMPLATE_CLI_HINT,
+        )
     return rows
 
 
 def _find_header(rows: list[tuple], name: str) -> tuple[int, dict[str, int]]:
     """The header row (within the first 10) and column index of each known column."""
     titles = {_norm(c.title): c.key for c in COLUMNS}
-    titles |= {"số văn bản": "number", "ngày văn bản": "issued_on", "nội dung": "content",
-               "chủ trì": "lead", "phối hợp": "supports", "thời hạn": "due", "hạn": "due",
-               "cơ quan chủ trì": "lead", "cơ quan phối hợp": "supports"}
+    titles |= {
+        "số văn bản": "number",
+        "ngày văn bản": "issued_on",
+        "nội dung": "content",
+        "chủ trì": "lead",
+        "phối hợp": "supports",
+        "thời hạn": "due",
+        "hạn": "due",
+        "cơ quan chủ trì": "lead",
+        "cơ quan phối hợp": "supports",
+    }
     best: tuple[int, dict[str, int]] = (0, {})
     for r, row in enumerate(rows[:10]):
         found: dict[str, int] = {}
@@ -224,7 +280,8 @@ def _find_header(rows: list[tuple], name: str) -> tuple[int, dict[str, int]]:
         raise InputError(
             f"Bảng tính '{name}' thiếu cột: {', '.join(missing)}.",
             f"Dòng tiêu đề cần có các cột {expected}. " + TEMPLATE_HINT,
-            cli_hint=f"Dòng tiêu đề cần có các cột {expected}. " + TEMPLATE_CLI_HINT)
+            cli_hint=f"Dòng tiêu đề cần có các cột {expected}. " + TEMPLATE_CLI_HINT,
+        )
     return best
 
 
@@ -241,25 +298,29 @@ def _task(values: dict[str, Any], row: int, errors: list[str]):
             errors.append(f"{where(key)} trống")
     issued = _date(values.get("issued_on"))
     if issued is None:
-        errors.append(f"{where('issued_on')} không phải ngày hợp lệ "
-                      f"('{_text(values.get('issued_on'))}')")
+        errors.append(f"{where('issued_on')} không phải ngày hợp lệ ('{_text(values.get('issued_on'))}')")
     received = None
     if not _blank(values.get("received_on")):
         received = _date(values.get("received_on"))
         if received is None:
-            errors.append(f"{where('received_on')} không phải ngày hợp lệ "
-                          f"('{_text(values.get('received_on'))}')")
+            errors.append(f"{where('received_on')} không phải ngày hợp lệ ('{_text(values.get('received_on'))}')")
     if not (number and content and lead and issued):
         return None, None, {}
     kind, phrase, due, problem = _deadline(values.get("kind"), values.get("due"), issued)
     if problem:
         errors.append(f"dòng {row}: {problem}")
         return None, None, {}
-    supports = [nfc(s.strip()) for s in re.split(r"[;\n]+", _text(values.get("supports")))
-                if s.strip()]
-    task = ParsedTask(content=content, lead=lead, supports=supports,
-                      sector=_text(values.get("sector")), deadline_kind=kind,
-                      deadline_phrase=phrase, due=due, documents=_text(values.get("documents")))
+    supports = [nfc(s.strip()) for s in re.split(r"[;\n]+", _text(values.get("supports"))) if s.strip()]
+    task = ParsedTask(
+        content=content,
+        lead=lead,
+        supports=supports,
+        sector=_text(values.get("sector")),
+        deadline_kind=kind,
+        deadline_phrase=phrase,
+        due=due,
+        documents=_text(values.get("documents")),
+    )
     return task, (number, issued), {"title": _text(values.get("title")), "received_on": received}
 
 
@@ -273,8 +334,12 @@ def _deadline(kind_cell: Any, due_cell: Any, issued: date):
     if kind is None and kind_key and re.search(r"\btrong\b.*\d+\s*ngày", kind_key):
         kind = WITHIN_DAYS
     if kind_key and kind is None:
-        return UNSET, "", None, (f"loại thời hạn '{kind_text}' không rõ (dùng: Có hạn cụ thể, "
-                                 "Thường xuyên, Chờ điều kiện, Trong N ngày)")
+        return (
+            UNSET,
+            "",
+            None,
+            (f"loại thời hạn '{kind_text}' không rõ (dùng: Có hạn cụ thể, Thường xuyên, Chờ điều kiện, Trong N ngày)"),
+        )
     if kind in (RECURRING, CONDITIONAL):
         return kind, due_text or kind_text, None, None
     if kind == WITHIN_DAYS:
@@ -307,7 +372,6 @@ def _date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and 20000 < value < 80000:  # a date serial in a text cell
-
         return from_excel(value).date()
     text = _text(value)
     m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
@@ -344,5 +408,3 @@ def _blank(value: Any) -> bool:
 
 def _norm(text: str) -> str:
     return re.sub(r"[\s*:]+", " ", nfc(text)).strip().lower()
-
-

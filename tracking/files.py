@@ -21,10 +21,17 @@ from tracking.source import ParsedNotice, read_docx
 DEFAULT_MAX_ROWS = 20000
 
 
-def read_file(path: Path, name: str, number: str | None = None, issued_on: date | None = None,
-              received_on: date | None = None, max_rows: int = DEFAULT_MAX_ROWS,
-              tmp_dir: Path | None = None, gazetteer: Gazetteer | None = None,
-              meeting_date: date | None = None) -> list[ParsedNotice]:
+def read_file(
+    path: Path,
+    name: str,
+    number: str | None = None,
+    issued_on: date | None = None,
+    received_on: date | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    tmp_dir: Path | None = None,
+    gazetteer: Gazetteer | None = None,
+    meeting_date: date | None = None,
+) -> list[ParsedNotice]:
     """The notices in a .docx notice or an Excel list, read under the file's own name so
     that error messages name the file the user chose (the stored copy has another name)."""
     kind = kind_of(path, name)
@@ -39,16 +46,17 @@ def read_file(path: Path, name: str, number: str | None = None, issued_on: date 
             for notice in found:
                 notice.received_on = notice.received_on or received_on
             return found
-        return [read_docx(named, number, issued_on, received_on, meeting_date=meeting_date,
-                          gazetteer=gazetteer)]
+        return [read_docx(named, number, issued_on, received_on, meeting_date=meeting_date, gazetteer=gazetteer)]
 
 
 def kind_of(path: Path, name: str) -> str:
-    """"docx" or "xlsx" (ketluan/officefile.py: kind_of); InputError otherwise."""
+    """ "docx" or "xlsx" (ketluan/officefile.py: kind_of); InputError otherwise."""
     kind = office_kind(path, name)
     if kind is None:
-        raise InputError(f"Tệp '{name}' không phải .docx hay .xlsx.",
-                         "Tải lên thông báo kết luận (.docx) hoặc danh sách nhiệm vụ Excel (.xlsx).")
+        raise InputError(
+            f"Tệp '{name}' không phải .docx hay .xlsx.",
+            "Tải lên thông báo kết luận (.docx) hoặc danh sách nhiệm vụ Excel (.xlsx).",
+        )
     return kind
 
 

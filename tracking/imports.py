@@ -54,26 +54,33 @@ class Item:
     ref: int
 
 
-def preview(s: Session, notices: list[ParsedNotice], unit_id: int, user: User | None = None,
-            source_name: str = "") -> PendingImport:
+def preview(
+    s: Session, notices: list[ParsedNotice], unit_id: int, user: User | None = None, source_name: str = ""
+) -> PendingImport:
     """Save the parsed notices with their diffs as a PendingImport to confirm later."""
     if not notices or not any(n.tasks for n in notices):
-        raise InputError("Không tìm thấy nhiệm vụ nào để nhập.",
-                         "Kiểm tra lại tệp: thông báo cần có bảng nhiệm vụ hoặc các câu giao việc.")
-    payload = {"notices": [{"notice": n.to_dict(), "diff": diff(s, n, unit_id)}
-                           for n in notices]}
+        raise InputError(
+            "Không tìm thấy nhiệm vụ nào để nhập.",
+            "Kiểm tra lại tệp: thông báo cần có bảng nhiệm vụ hoặc các câu giao việc.",
+        )
+    payload = {"notices": [{"notice": n.to_dict(), "diff": diff(s, n, unit_id)} for n in notices]}
     first = notices[0]
     pending = PendingImport(
-        unit_id=unit_id, source_kind=first.source_kind,
-        source_name=source_name or first.source_name, source_sha256=first.sha256,
-        payload=payload, created_by=user.id if user else None)
+        unit_id=unit_id,
+        source_kind=first.source_kind,
+        source_name=source_name or first.source_name,
+        source_sha256=first.sha256,
+        payload=payload,
+        created_by=user.id if user else None,
+    )
     s.add(pending)
     s.flush()
     return pending
 
 
-def confirm(s: Session, import_id: int, user: User | None = None, reject: Iterable[Item] = (),
-            note: str = "") -> Applied:
+def confirm(
+    s: Session, import_id: int, user: User | None = None, reject: Iterable[Item] = (), note: str = ""
+) -> Applied:
     """Apply a previewed import, if the saved tasks have not changed since the preview;
     the items in `reject` are left out (`note`: why, for the tasks' history)."""
     pending = s.get(PendingImport, import_id)
@@ -89,14 +96,28 @@ def confirm(s: Session, import_id: int, user: User | None = None, reject: Iterab
         if diff(s, notice, pending.unit_id) != entry["diff"]:
             raise ConflictError(
                 f"Nhiệm vụ của thông báo {notice.number} đã thay đổi từ lúc xem trước.",
-                "Hãy xem trước lại rồi xác nhận.")
-        _apply(s, notice, entry["diff"], pending, user, result,
-               {(i.kind, i.ref) for i in rejected if i.notice == k}, nfc(note.strip()))
+                "Hãy xem trước lại rồi xác nhận.",
+            )
+        _apply(
+            s,
+            notice,
+            entry["diff"],
+            pending,
+            user,
+            result,
+            {(i.kind, i.ref) for i in rejected if i.notice == k},
+            nfc(note.strip()),
+        )
     pending.state, pending.applied_at = "applied", utcnow()
     # The decisions stay with the import: a rejected new task has no history of its own.
-    pending.payload = {**pending.payload, "rejected": [
-        {"notice": i.notice, "kind": i.kind, "ref": i.ref} for i in sorted(
-            rejected, key=lambda i: (i.notice, i.kind, i.ref))], "note": nfc(note.strip())}
+    pending.payload = {
+        **pending.payload,
+        "rejected": [
+            {"notice": i.notice, "kind": i.kind, "ref": i.ref}
+            for i in sorted(rejected, key=lambda i: (i.notice, i.kind, i.ref))
+        ],
+        "note": nfc(note.strip()),
+    }
     s.flush()
     return result
 
@@ -110,24 +131,30 @@ def cancel(s: Session, import_id: int) -> None:
 def diff(s: Session, notice: ParsedNotice, unit_id: int) -> dict[str, Any]:
     """What importing `notice` would change: added, removed and changed tasks (JSON)."""
     saved = find_notice(s, unit_id, notice)
-    old = [] if saved is None else list(s.scalars(
-        select(TrackedTask).where(TrackedTask.notice_id == saved.id,
-                                  TrackedTask.withdrawn.is_(False)).order_by(TrackedTask.seq)))
+    old = (
+        []
+        if saved is None
+        else list(
+            s.scalars(
+                select(TrackedTask)
+                .where(TrackedTask.notice_id == saved.id, TrackedTask.withdrawn.is_(False))
+                .order_by(TrackedTask.seq)
+            )
+        )
+    )
     pairs, added, removed = match(old, notice.tasks)
     index = {id(t): k for k, t in enumerate(notice.tasks)}  # by identity: texts may repeat
     changed, unchanged = [], 0
     for task, new in pairs:
         changes = _changes(task, new)
         if changes:
-            changed.append({"id": task.id, "code": task.code, "index": index[id(new)],
-                            "changes": changes})
+            changed.append({"id": task.id, "code": task.code, "index": index[id(new)], "changes": changes})
         else:
             unchanged += 1
     return {
         "notice_id": saved.id if saved else None,
         "added": [index[id(t)] for t in added],
-        "removed": [{"id": t.id, "code": t.code, "content": t.content, "lead": t.lead_name}
-                    for t in removed],
+        "removed": [{"id": t.id, "code": t.code, "content": t.content, "lead": t.lead_name} for t in removed],
         "changed": changed,
         "unchanged": unchanged,
     }
@@ -136,26 +163,37 @@ def diff(s: Session, notice: ParsedNotice, unit_id: int) -> dict[str, Any]:
 def match(old: list[TrackedTask], new: list[ParsedTask]):
     """Pair saved tasks with parsed ones: identical text and lead first, then similar text
     (tracking/matching.py)."""
-    found = pair(old, new, lambda t, n: _key(n.content) == _key(t.content) and _key(n.lead) == _key(t.lead_name),
-                 _similarity)
+    found = pair(
+        old, new, lambda t, n: _key(n.content) == _key(t.content) and _key(n.lead) == _key(t.lead_name), _similarity
+    )
     return found.same + found.similar, found.added, found.removed
 
 
 def find_notice(s: Session, unit_id: int, notice: ParsedNotice) -> TrackedNotice | None:
-    return s.scalar(select(TrackedNotice).where(
-        TrackedNotice.unit_id == unit_id, TrackedNotice.number == notice.number,
-        TrackedNotice.issued_on == notice.issued_on))
+    return s.scalar(
+        select(TrackedNotice).where(
+            TrackedNotice.unit_id == unit_id,
+            TrackedNotice.number == notice.number,
+            TrackedNotice.issued_on == notice.issued_on,
+        )
+    )
 
 
 resolve_unit = units.resolve  # (s, name, office_id=None, create=True): mapping, name, or new
 
 
-def record(s: Session, task: TrackedTask, user: User | None, action: str, note: str = "",
-           **detail: Any) -> None:
+def record(s: Session, task: TrackedTask, user: User | None, action: str, note: str = "", **detail: Any) -> None:
     """One line of the task's history."""
-    s.add(TaskEvent(task_id=task.id, user_id=user.id if user else None,
-                    username=user.username if user else "", action=action, note=note,
-                    detail=detail))
+    s.add(
+        TaskEvent(
+            task_id=task.id,
+            user_id=user.id if user else None,
+            username=user.username if user else "",
+            action=action,
+            note=note,
+            detail=detail,
+        )
+    )
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -167,24 +205,41 @@ def _check_items(notices: list[dict[str, Any]], items: Iterable[Item]) -> set[It
     for item in items:
         d = notices[item.notice]["diff"] if 0 <= item.notice < len(notices) else None
         known = d is not None and (
-            item.ref in d["added"] if item.kind == "added" else
-            any(x["id"] == item.ref for x in d["removed"]) if item.kind == "removed" else
-            any(x["id"] == item.ref for x in d["changed"]) if item.kind == "changed" else False)
+            item.ref in d["added"]
+            if item.kind == "added"
+            else any(x["id"] == item.ref for x in d["removed"])
+            if item.kind == "removed"
+            else any(x["id"] == item.ref for x in d["changed"])
+            if item.kind == "changed"
+            else False
+        )
         if not known:
             raise InputError(
-                f"Mục '{item.kind} {item.ref}' (văn bản thứ {item.notice + 1}) không có trong "
-                "bản xem trước.", "Tải lại bản xem trước rồi chọn lại các mục không nhận.")
+                f"Mục '{item.kind} {item.ref}' (văn bản thứ {item.notice + 1}) không có trong bản xem trước.",
+                "Tải lại bản xem trước rồi chọn lại các mục không nhận.",
+            )
         out.add(item)
     return out
 
 
-def _apply(s: Session, parsed: ParsedNotice, d: dict[str, Any], pending: PendingImport,
-           user: User | None, result: Applied, rejected: AbstractSet[tuple[str, int]] = frozenset(),
-           note: str = "") -> None:
+def _apply(
+    s: Session,
+    parsed: ParsedNotice,
+    d: dict[str, Any],
+    pending: PendingImport,
+    user: User | None,
+    result: Applied,
+    rejected: AbstractSet[tuple[str, int]] = frozenset(),
+    note: str = "",
+) -> None:
     notice = s.get(TrackedNotice, d["notice_id"]) if d["notice_id"] else None
     if notice is None:
-        notice = TrackedNotice(unit_id=pending.unit_id, number=parsed.number,
-                               issued_on=parsed.issued_on, created_by=user.id if user else None)
+        notice = TrackedNotice(
+            unit_id=pending.unit_id,
+            number=parsed.number,
+            issued_on=parsed.issued_on,
+            created_by=user.id if user else None,
+        )
         s.add(notice)
     notice.title = parsed.title or notice.title
     notice.issuing_body = parsed.issuing_body or notice.issuing_body
@@ -202,32 +257,46 @@ def _apply(s: Session, parsed: ParsedNotice, d: dict[str, Any], pending: Pending
         if task is None:  # deleted since the preview: nothing left to change
             continue
         if ("changed", task.id) in rejected:
-            record(s, task, user, "reimport_rejected",
-                   note or "Không nhận thay đổi của văn bản nhập lại", changes=entry["changes"],
-                   **source)
+            record(
+                s,
+                task,
+                user,
+                "reimport_rejected",
+                note or "Không nhận thay đổi của văn bản nhập lại",
+                changes=entry["changes"],
+                **source,
+            )
             result.rejected += 1
             continue
         new = parsed.tasks[entry["index"]]
         if _fill(task, new, notice, find):
             units.link_supports(s, task, notice.unit_id, find)
-        record(s, task, user, "reimport", "Cập nhật theo văn bản nhập lại",
-               changes=entry["changes"], **source)
+        record(s, task, user, "reimport", "Cập nhật theo văn bản nhập lại", changes=entry["changes"], **source)
         result.changed += 1
     for gone in d["removed"]:
         task = s.get(TrackedTask, gone["id"])
         if task is None:  # deleted since the preview: already gone
             continue
         if ("removed", task.id) in rejected:
-            record(s, task, user, "withdraw_rejected",
-                   note or "Vẫn theo dõi, dù không còn trong văn bản nhập lại", **source)
+            record(
+                s,
+                task,
+                user,
+                "withdraw_rejected",
+                note or "Vẫn theo dõi, dù không còn trong văn bản nhập lại",
+                **source,
+            )
             result.rejected += 1
             continue
         task.withdrawn = True
         record(s, task, user, "withdraw", "Không còn trong văn bản nhập lại", **source)
         result.removed += 1
     seq = s.scalar(select(func.max(TrackedTask.seq)).where(TrackedTask.notice_id == notice.id)) or 0
-    taken = set(s.scalars(select(TrackedTask.code).where(
-        TrackedTask.code.startswith(f"{notice.number}/{notice.issued_on.year}-"))))
+    taken = set(
+        s.scalars(
+            select(TrackedTask.code).where(TrackedTask.code.startswith(f"{notice.number}/{notice.issued_on.year}-"))
+        )
+    )
     created = []
     for index in d["added"]:
         if ("added", index) in rejected:
@@ -275,10 +344,13 @@ def _changes(task: TrackedTask, new: ParsedTask) -> dict[str, list[Any]]:
     if [_key(x) for x in task.supports or []] != [_key(x) for x in new.supports]:
         out["supports"] = [list(task.supports or []), list(new.supports)]
     new_due = new.due if new.deadline_kind == FIXED else None
-    if _deadline_of(task.deadline_kind, task.due_on, task.deadline_phrase) != \
-            _deadline_of(new.deadline_kind, new_due, new.deadline_phrase):
-        out["deadline"] = [_deadline_text(task.deadline_kind, task.due_on, task.deadline_phrase),
-                           _deadline_text(new.deadline_kind, new.due, new.deadline_phrase)]
+    if _deadline_of(task.deadline_kind, task.due_on, task.deadline_phrase) != _deadline_of(
+        new.deadline_kind, new_due, new.deadline_phrase
+    ):
+        out["deadline"] = [
+            _deadline_text(task.deadline_kind, task.due_on, task.deadline_phrase),
+            _deadline_text(new.deadline_kind, new.due, new.deadline_phrase),
+        ]
     for name in OPTIONAL:
         value = getattr(new, name)
         if value and _key(value) != _key(getattr(task, name) or ""):

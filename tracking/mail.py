@@ -34,6 +34,12 @@ class Mailer:
 
 
 def mailer_from(settings) -> Mailer:
-    return Mailer(settings.smtp_host, settings.smtp_port, settings.smtp_from,
-                  settings.smtp_starttls, settings.smtp_username, settings.smtp_password,
-                  settings.smtp_timeout_s)
+    return Mailer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_from,
+        settings.smtp_starttls,
+        settings.smtp_username,
+        settings.smtp_password,
+        settings.smtp_timeout_s,
+    )

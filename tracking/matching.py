@@ -27,8 +27,13 @@ class Pairing(Generic[Old, New]):
     removed: list[Old] = field(default_factory=list)  # in the old list's order
 
 
-def pair(old: Sequence[Old], new: Sequence[New], identical: Callable[[Old, New], bool],
-         similarity: Callable[[Old, New], float], threshold: float = SIMILAR) -> "Pairing[Old, New]":
+def pair(
+    old: Sequence[Old],
+    new: Sequence[New],
+    identical: Callable[[Old, New], bool],
+    similarity: Callable[[Old, New], float],
+    threshold: float = SIMILAR,
+) -> "Pairing[Old, New]":
     """Pair `old` with `new` (see the module's rule)."""
     result: Pairing[Old, New] = Pairing()
     left_old, left_new = list(old), list(new)
@@ -39,8 +44,8 @@ def pair(old: Sequence[Old], new: Sequence[New], identical: Callable[[Old, New],
             left_old.remove(o)
             left_new.remove(match)
     scored = sorted(
-        ((similarity(o, n), k, j) for k, o in enumerate(left_old) for j, n in enumerate(left_new)),
-        reverse=True)  # ties: the later positions first, as the import always did
+        ((similarity(o, n), k, j) for k, o in enumerate(left_old) for j, n in enumerate(left_new)), reverse=True
+    )  # ties: the later positions first, as the import always did
     used_old: set[int] = set()
     used_new: set[int] = set()
     for score, k, j in scored:

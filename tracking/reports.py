@@ -44,11 +44,23 @@ from tracking.units import supports_of
 # A filter beside the statuses: results a unit reported done, waiting for the tracker.
 AWAITING_REVIEW = "cho_duyet"
 FILTERS = {**STATUSES, AWAITING_REVIEW: "Chờ duyệt kết quả"}
-GROUPS = {"unit": "Đơn vị chủ trì", "status": "Trạng thái", "notice": "Văn bản giao",
-          "period": "Tháng ban hành"}
-LIST_COLUMNS = ("Mã nhiệm vụ", "Số thông báo", "Ngày ban hành", "Nội dung", "Đơn vị chủ trì",
-                "Đơn vị phối hợp", "Lĩnh vực", "Loại thời hạn", "Hạn xử lý", "Tiến độ (%)",
-                "Kết quả", "Văn bản triển khai", "Trạng thái", "Cảnh báo")
+GROUPS = {"unit": "Đơn vị chủ trì", "status": "Trạng thái", "notice": "Văn bản giao", "period": "Tháng ban hành"}
+LIST_COLUMNS = (
+    "Mã nhiệm vụ",
+    "Số thông báo",
+    "Ngày ban hành",
+    "Nội dung",
+    "Đơn vị chủ trì",
+    "Đơn vị phối hợp",
+    "Lĩnh vực",
+    "Loại thời hạn",
+    "Hạn xử lý",
+    "Tiến độ (%)",
+    "Kết quả",
+    "Văn bản triển khai",
+    "Trạng thái",
+    "Cảnh báo",
+)
 
 
 @dataclass
@@ -101,27 +113,45 @@ class Group:
     total: int = 0
 
 
-def task_rows(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User | None = None,
-              unit_id: int | None = None, notice_id: int | None = None, status: str | None = None,
-              issued_from: date | None = None, issued_to: date | None = None) -> list[Row]:
+def task_rows(
+    s: Session,
+    today: date,
+    rules: Rules = DEFAULT_RULES,
+    user: User | None = None,
+    unit_id: int | None = None,
+    notice_id: int | None = None,
+    status: str | None = None,
+    issued_from: date | None = None,
+    issued_to: date | None = None,
+) -> list[Row]:
     """Every (not withdrawn) task in scope, with its status on `today`."""
-    return task_page(s, today, rules, user, unit_id, notice_id, status, issued_from,
-                     issued_to)[1]
+    return task_page(s, today, rules, user, unit_id, notice_id, status, issued_from, issued_to)[1]
 
 
-def task_page(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User | None = None,
-              unit_id: int | None = None, notice_id: int | None = None, status: str | None = None,
-              issued_from: date | None = None, issued_to: date | None = None, offset: int = 0,
-              limit: int | None = None, updated_since: datetime | None = None
-              ) -> tuple[int, list[Row]]:
+def task_page(
+    s: Session,
+    today: date,
+    rules: Rules = DEFAULT_RULES,
+    user: User | None = None,
+    unit_id: int | None = None,
+    notice_id: int | None = None,
+    status: str | None = None,
+    issued_from: date | None = None,
+    issued_to: date | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    updated_since: datetime | None = None,
+) -> tuple[int, list[Row]]:
     """(total, one page of rows). Without a status filter the page is cut in SQL; a status is
     computed, so filtering on it reads every task in scope."""
     if status is not None and status not in FILTERS:
         raise InputError(f"Trạng thái '{status}' không có.", f"Chọn trong: {', '.join(FILTERS)}.")
-    q = (select(TrackedTask, TrackedNotice.number, TrackedNotice.issued_on, TrackedNotice.meeting)
-         .join(TrackedNotice, TrackedNotice.id == TrackedTask.notice_id)
-         .where(TrackedTask.withdrawn.is_(False))
-         .options(lazyload(TrackedTask.notice), lazyload(TrackedTask.lead_unit)))
+    q = (
+        select(TrackedTask, TrackedNotice.number, TrackedNotice.issued_on, TrackedNotice.meeting)
+        .join(TrackedNotice, TrackedNotice.id == TrackedTask.notice_id)
+        .where(TrackedTask.withdrawn.is_(False))
+        .options(lazyload(TrackedTask.notice), lazyload(TrackedTask.lead_unit))
+    )
     if user is not None:
         q = scope(q, user)
     if unit_id is not None:
@@ -145,21 +175,44 @@ def task_page(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
     q = q.order_by(TrackedNotice.issued_on, TrackedNotice.id, TrackedTask.seq)
     rows = []
     for task, number, issued, meeting in s.execute(q):
-        state = TaskState(task.deadline_kind, task.due_on, task.done, task.completed_on,
-                          task.result_state, task.reported_on)
+        state = TaskState(
+            task.deadline_kind, task.due_on, task.done, task.completed_on, task.result_state, task.reported_on
+        )
         code = status_of(state, today, rules)
         if status is not None and code != status:
             continue
-        rows.append(Row(
-            task.id, task.code, number, issued, task.content, task.lead_unit_id, task.lead_name,
-            list(task.supports or []), task.sector, task.deadline_kind, task.deadline_phrase,
-            task.due_on, task.progress, task.result, task.result_state, task.done,
-            task.completed_on, task.documents, task.quote, task.audio_start, task.audio_end,
-            meeting, task.updated_at, code,
-            warning_of(state, today, rules)))
+        rows.append(
+            Row(
+                task.id,
+                task.code,
+                number,
+                issued,
+                task.content,
+                task.lead_unit_id,
+                task.lead_name,
+                list(task.supports or []),
+                task.sector,
+                task.deadline_kind,
+                task.deadline_phrase,
+                task.due_on,
+                task.progress,
+                task.result,
+                task.result_state,
+                task.done,
+                task.completed_on,
+                task.documents,
+                task.quote,
+                task.audio_start,
+                task.audio_end,
+                meeting,
+                task.updated_at,
+                code,
+                warning_of(state, today, rules),
+            )
+        )
     if total is None:
         total = len(rows)
-        rows = rows[offset:offset + limit if limit is not None else None]
+        rows = rows[offset : offset + limit if limit is not None else None]
     cooperating = supports_of(s, [r.id for r in rows])
     for r in rows:
         r.support_unit_ids = cooperating.get(r.id, [])
@@ -169,8 +222,12 @@ def task_page(s: Session, today: date, rules: Rules = DEFAULT_RULES, user: User 
 def lead_units(s: Session, user: User | None) -> list[tuple[int, str]]:
     """Every lead unit of the tasks `user` may see (whatever the filters), each once, under
     its own name (not the names the notices wrote)."""
-    q = (select(Unit.id, Unit.name).join(TrackedTask, TrackedTask.lead_unit_id == Unit.id)
-         .where(TrackedTask.withdrawn.is_(False)).distinct())
+    q = (
+        select(Unit.id, Unit.name)
+        .join(TrackedTask, TrackedTask.lead_unit_id == Unit.id)
+        .where(TrackedTask.withdrawn.is_(False))
+        .distinct()
+    )
     if user is not None:
         q = scope(q, user)
     return sorted(((i, n) for i, n in s.execute(q)), key=lambda u: (u[1].casefold(), u[0]))
@@ -209,8 +266,7 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
     groups = summarize(rows, by)
     for g in groups:
         append_text_row(summary, [g.label, g.total, *(g.counts.get(k, 0) for k in STATUSES)])
-    summary.append(["Cộng", len(rows), *(sum(g.counts.get(k, 0) for g in groups)
-                                        for k in STATUSES)])
+    summary.append(["Cộng", len(rows), *(sum(g.counts.get(k, 0) for g in groups) for k in STATUSES)])
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
     summary.row_dimensions[2].height = 45
@@ -224,17 +280,31 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     fills = {"vang": "FFF2CC", "do": "F8CBAD", "do_dac_biet": "FF7C80"}
     for row, r in enumerate(rows, start=2):  # not listing.max_row: it scans every cell
-        append_text_row(listing, [r.code, r.notice, r.issued_on, r.content, r.lead, "; ".join(r.supports),
-                        r.sector, KINDS.get(r.deadline_kind, r.deadline_kind), r.due_on,
-                        r.progress, r.result, r.documents, r.status_name,
-                        LEVELS[r.warning] if r.warning else ""])
+        append_text_row(
+            listing,
+            [
+                r.code,
+                r.notice,
+                r.issued_on,
+                r.content,
+                r.lead,
+                "; ".join(r.supports),
+                r.sector,
+                KINDS.get(r.deadline_kind, r.deadline_kind),
+                r.due_on,
+                r.progress,
+                r.result,
+                r.documents,
+                r.status_name,
+                LEVELS[r.warning] if r.warning else "",
+            ],
+        )
         for col in (4, 5, 6, 11, 12):  # long texts wrap inside their column
             listing.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
         listing.cell(row, 3).number_format = listing.cell(row, 9).number_format = "DD/MM/YYYY"
         if r.warning:
             listing.cell(row, 14).fill = PatternFill("solid", fgColor=fills[r.warning])
-    for letter, width in zip("ABCDEFGHIJKLMN", (20, 14, 12, 60, 28, 28, 16, 18, 12, 10, 40, 24, 26,
-                                                14), strict=True):
+    for letter, width in zip("ABCDEFGHIJKLMN", (20, 14, 12, 60, 28, 28, 16, 18, 12, 10, 40, 24, 26, 14), strict=True):
         listing.column_dimensions[letter].width = width
     listing.freeze_panes = "A2"
     listing.auto_filter.ref = listing.dimensions
@@ -246,8 +316,14 @@ def export_xlsx(rows: list[Row], path: str | Path, today: date, by: str = "unit"
     return path
 
 
-def export_docx(rows: list[Row], path: str | Path, today: date, office: str = "",
-                period: str = "", page: kit.PageStyle | None = None) -> Path:
+def export_docx(
+    rows: list[Row],
+    path: str | Path,
+    today: date,
+    office: str = "",
+    period: str = "",
+    page: kit.PageStyle | None = None,
+) -> Path:
     """A Word summary report: totals, a table by unit, and the overdue tasks; `page`: font and
     margins (kit.PageStyle.from_settings at the edge)."""
     path = Path(path)
@@ -255,17 +331,29 @@ def export_docx(rows: list[Row], path: str | Path, today: date, office: str = ""
     if office:
         kit.para(doc, office.upper(), 13, bold=True, align="left")
     kit.para(doc, "BÁO CÁO", 15, bold=True, align="center", before_pt=12)
-    kit.para(doc, "Tình hình thực hiện nhiệm vụ theo thông báo kết luận", 14, bold=True,
-             align="center")
-    kit.para(doc, f"(Số liệu đến ngày {today:%d/%m/%Y}{'; ' + period if period else ''})", 13,
-             italic=True, align="center", after_pt=12)
+    kit.para(doc, "Tình hình thực hiện nhiệm vụ theo thông báo kết luận", 14, bold=True, align="center")
+    kit.para(
+        doc,
+        f"(Số liệu đến ngày {today:%d/%m/%Y}{'; ' + period if period else ''})",
+        13,
+        italic=True,
+        align="center",
+        after_pt=12,
+    )
     done = sum(r.status in (DONE_ON_TIME, DONE_LATE) for r in rows)
     overdue = [r for r in rows if r.status == OPEN_OVERDUE]
     kit.para(doc, "1. Tình hình chung", bold=True, indent_mm=10, after_pt=6)
-    kit.para(doc, (f"Tổng số nhiệm vụ theo dõi: {len(rows)}; đã hoàn thành: {done} "
-                   f"({_pct(done, len(rows))}), trong đó quá hạn: "
-                   f"{sum(r.status == DONE_LATE for r in rows)}; chưa hoàn thành quá hạn: "
-                   f"{len(overdue)}."), indent_mm=10, after_pt=6)
+    kit.para(
+        doc,
+        (
+            f"Tổng số nhiệm vụ theo dõi: {len(rows)}; đã hoàn thành: {done} "
+            f"({_pct(done, len(rows))}), trong đó quá hạn: "
+            f"{sum(r.status == DONE_LATE for r in rows)}; chưa hoàn thành quá hạn: "
+            f"{len(overdue)}."
+        ),
+        indent_mm=10,
+        after_pt=6,
+    )
     for key, name in STATUSES.items():
         n = sum(r.status == key for r in rows)
         if n:
@@ -286,16 +374,19 @@ def export_docx(rows: list[Row], path: str | Path, today: date, office: str = ""
             kit.cell_para(cell, True, text=str(value), size=12, align="left" if k == 0 else "center")
     width = kit.text_width_mm(doc)
     kit.fixed_widths(table, [width * f for f in (0.44, 0.12, 0.16, 0.12, 0.16)])
-    kit.para(doc, "3. Nhiệm vụ chưa hoàn thành quá hạn", bold=True, indent_mm=10, before_pt=12,
-             after_pt=6)
+    kit.para(doc, "3. Nhiệm vụ chưa hoàn thành quá hạn", bold=True, indent_mm=10, before_pt=12, after_pt=6)
     if not overdue:
         kit.para(doc, "Không có nhiệm vụ quá hạn.", indent_mm=10)
     for r in sorted(overdue, key=lambda r: r.due_on or today):
         due = r.due_on or today  # overdue: always dated
-        kit.para(doc, f"- {r.code} ({r.notice}), {r.lead}: {r.content} — hạn {due:%d/%m/%Y}, "
-                      f"quá {(today - due).days} ngày"
-                      f"{', cảnh báo ' + LEVELS[r.warning].lower() if r.warning else ''}.",
-                 indent_mm=10, after_pt=3)
+        kit.para(
+            doc,
+            f"- {r.code} ({r.notice}), {r.lead}: {r.content} — hạn {due:%d/%m/%Y}, "
+            f"quá {(today - due).days} ngày"
+            f"{', cảnh báo ' + LEVELS[r.warning].lower() if r.warning else ''}.",
+            indent_mm=10,
+            after_pt=3,
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
@@ -310,8 +401,7 @@ def _group_of(row: Row, by: str) -> tuple[str, str]:
     if by == "status":
         return row.status, row.status_name
     if by == "notice":
-        return f"{row.issued_on.isoformat()} {row.notice}", \
-            f"{row.notice} ngày {row.issued_on:%d/%m/%Y}"
+        return f"{row.issued_on.isoformat()} {row.notice}", f"{row.notice} ngày {row.issued_on:%d/%m/%Y}"
     return f"{row.issued_on:%Y-%m}", f"Tháng {row.issued_on:%m/%Y}"
 
 
@@ -333,9 +423,19 @@ def by_unit(rows: Iterable[Any]) -> list[dict[str, Any]]:
     task rows (Row, or the API's TaskOut: the same attribute names)."""
     units: dict[tuple[int | None, str], dict[str, Any]] = {}
     for r in rows:
-        u = units.setdefault((r.lead_unit_id, r.lead or "(chưa rõ đơn vị)"), {
-            "unit_id": r.lead_unit_id, "unit": r.lead or "(chưa rõ đơn vị)", "total": 0, "done": 0,
-            "done_late": 0, "overdue": 0, "near_due": 0, "awaiting": 0})
+        u = units.setdefault(
+            (r.lead_unit_id, r.lead or "(chưa rõ đơn vị)"),
+            {
+                "unit_id": r.lead_unit_id,
+                "unit": r.lead or "(chưa rõ đơn vị)",
+                "total": 0,
+                "done": 0,
+                "done_late": 0,
+                "overdue": 0,
+                "near_due": 0,
+                "awaiting": 0,
+            },
+        )
         u["total"] += 1
         u["done"] += bool(r.done)
         u["done_late"] += r.status == DONE_LATE

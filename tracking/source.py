@@ -81,9 +81,14 @@ class ParsedNotice:
         return effective_due(task.deadline_kind, task.due, task.deadline_phrase, self.received_on)
 
 
-def read_docx(path: str | Path, number: str | None = None, issued_on: date | None = None,
-              received_on: date | None = None, meeting_date: date | None = None,
-              gazetteer: Gazetteer | None = None) -> ParsedNotice:
+def read_docx(
+    path: str | Path,
+    number: str | None = None,
+    issued_on: date | None = None,
+    received_on: date | None = None,
+    meeting_date: date | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> ParsedNotice:
     """A conclusions .docx (generated then edited, or written by hand) as a ParsedNotice.
 
     `number` and `issued_on` override what the header says (a draft has them blank);
@@ -92,8 +97,7 @@ def read_docx(path: str | Path, number: str | None = None, issued_on: date | Non
     path = Path(path)
     # checks the file first (zip bombs, macros, XML tricks); each task with its evidence, and
     # the header as drafting reads it (drafting/notice_header.py), from one opening
-    tasks, header = read_with_header(path, meeting_date=meeting_date, issued_on=issued_on,
-                                     gazetteer=gazetteer)
+    tasks, header = read_with_header(path, meeting_date=meeting_date, issued_on=issued_on, gazetteer=gazetteer)
     issued_on = issued_on or header.issued_on
     number = nfc((number or header.number).strip())
     if not number:
@@ -101,20 +105,30 @@ def read_docx(path: str | Path, number: str | None = None, issued_on: date | Non
             f"Không thấy số thông báo trong '{path.name}' (dòng 'Số …' còn trống).",
             "Điền số thông báo vào ô “Số văn bản” (ví dụ 02-TB/TU) rồi bấm “Đọc và xem trước” "
             "lại, hoặc điền số vào văn bản.",
-            cli_hint="Nhập số thông báo khi nhập (ví dụ --number 02-TB/TU) hoặc điền vào văn bản.")
+            cli_hint="Nhập số thông báo khi nhập (ví dụ --number 02-TB/TU) hoặc điền vào văn bản.",
+        )
     if issued_on is None:
         raise InputError(
             f"Không thấy ngày ban hành trong '{path.name}' (dòng 'ngày … tháng … năm …').",
             "Điền ngày vào ô “Ngày ban hành” (ví dụ 25/08/2026) rồi bấm “Đọc và xem trước” lại, "
             "hoặc điền ngày vào văn bản.",
-            cli_hint="Nhập ngày ban hành khi nhập (ví dụ --issued 2026-08-25) hoặc điền vào văn bản.")
+            cli_hint="Nhập ngày ban hành khi nhập (ví dụ --issued 2026-08-25) hoặc điền vào văn bản.",
+        )
     parsed = []
     for task in tasks:
         parsed += _split_leads(task)
     return ParsedNotice(
-        number=number, issued_on=issued_on, tasks=parsed, title=header.title,
-        issuing_body=header.issuing_body, meeting=header.meeting, received_on=received_on,
-        source_kind="docx", source_name=path.name, sha256=sha256_of(path))
+        number=number,
+        issued_on=issued_on,
+        tasks=parsed,
+        title=header.title,
+        issuing_body=header.issuing_body,
+        meeting=header.meeting,
+        received_on=received_on,
+        source_kind="docx",
+        source_name=path.name,
+        sha256=sha256_of(path),
+    )
 
 
 def sha256_of(path: Path) -> str:
@@ -135,8 +149,17 @@ def _split_leads(task: Task) -> list[ParsedTask]:
         kind = FIXED
     quote, start, end = task.quote, task.evidence.start, task.evidence.end
     leads = task.leads or [""]
-    return [ParsedTask(
-        content=nfc(task.action.strip()), lead=nfc(lead.strip()),
-        supports=[nfc(s.strip()) for s in task.supports], deadline_kind=kind,
-        deadline_phrase=nfc(task.deadline.phrase.strip()), due=task.deadline.due,
-        quote=nfc(quote), audio_start=start, audio_end=end) for lead in leads]
+    return [
+        ParsedTask(
+            content=nfc(task.action.strip()),
+            lead=nfc(lead.strip()),
+            supports=[nfc(s.strip()) for s in task.supports],
+            deadline_kind=kind,
+            deadline_phrase=nfc(task.deadline.phrase.strip()),
+            due=task.deadline.due,
+            quote=nfc(quote),
+            audio_start=start,
+            audio_end=end,
+        )
+        for lead in leads
+    ]

@@ -110,8 +110,9 @@ def warning_of(task: TaskState, today: date, rules: Rules = DEFAULT_RULES) -> st
     counts as no result.
     """
     status = status_of(task, today, rules)
-    reported_in_time = (task.result_state == SUBMITTED and task.due_on is not None
-                        and (task.reported_on or today) <= task.due_on)
+    reported_in_time = (
+        task.result_state == SUBMITTED and task.due_on is not None and (task.reported_on or today) <= task.due_on
+    )
     if status == NEAR_DUE and task.result_state != SUBMITTED:
         return YELLOW
     if status == OPEN_OVERDUE and not reported_in_time:
@@ -145,8 +146,13 @@ def effective_due(kind: str, due: date | None, phrase: str, received_on: date | 
 
 # How each of drafting's deadline kinds is followed (drafting/deadline_kinds.py: Follow) is
 # a tracking kind: a new drafting kind names its Follow and needs nothing here.
-BY_FOLLOW = {Follow.DATE: FIXED, Follow.COUNTED: WITHIN_DAYS, Follow.ONGOING: RECURRING,
-             Follow.EVENT: CONDITIONAL, Follow.NONE: UNSET}
+BY_FOLLOW = {
+    Follow.DATE: FIXED,
+    Follow.COUNTED: WITHIN_DAYS,
+    Follow.ONGOING: RECURRING,
+    Follow.EVENT: CONDITIONAL,
+    Follow.NONE: UNSET,
+}
 
 
 def kind_from_drafting(kind: str) -> str:

@@ -46,12 +46,10 @@ def resolve(s: Session, name: str, office_id: int | None = None, create: bool = 
         return None
     wanted = key(name)
     if office_id is not None:
-        mapped = s.scalar(select(UnitName.unit_id).where(UnitName.office_id == office_id,
-                                                         UnitName.key == wanted))
+        mapped = s.scalar(select(UnitName.unit_id).where(UnitName.office_id == office_id, UnitName.key == wanted))
         if mapped is not None:
             return s.get(Unit, mapped)
-    for unit in s.scalars(select(Unit).where(func.lower(Unit.name) == name.lower())
-                          .order_by(Unit.id)):
+    for unit in s.scalars(select(Unit).where(func.lower(Unit.name) == name.lower()).order_by(Unit.id)):
         return unit
     for unit in s.scalars(select(Unit).order_by(Unit.id)):
         if key(unit.name) == wanted:
@@ -75,8 +73,9 @@ class Resolver:
 
     def __init__(self, s: Session, office_id: int | None) -> None:
         self.s, self.office_id = s, office_id
-        self.mapped = dict(s.execute(select(UnitName.key, UnitName.unit_id)
-                                     .where(UnitName.office_id == office_id)).all())
+        self.mapped = dict(
+            s.execute(select(UnitName.key, UnitName.unit_id).where(UnitName.office_id == office_id)).all()
+        )
         self.exact: dict[str, Unit] = {}
         self.by_key: dict[str, Unit] = {}
         for unit in s.scalars(select(Unit).order_by(Unit.id)):
@@ -98,8 +97,9 @@ class Resolver:
         return unit
 
 
-def link_supports(s: Session, task: TrackedTask, office_id: int,
-                  resolver: Resolver | None = None, new: bool = False) -> list[int]:
+def link_supports(
+    s: Session, task: TrackedTask, office_id: int, resolver: Resolver | None = None, new: bool = False
+) -> list[int]:
     """Link the task to the units its `supports` names resolve to (no unit is created for a
     cooperating name: "các sở, ngành liên quan" is not a unit). Returns the unit ids.
     `new`: the task was just created, so it has no links to replace."""
@@ -121,10 +121,12 @@ def supports_of(s: Session, task_ids: list[int]) -> dict[int, list[int]]:
     """Cooperating unit ids per task id."""
     out: dict[int, list[int]] = {}
     for start in range(0, len(task_ids), 1000):  # bound the IN list
-        chunk = task_ids[start:start + 1000]
-        for task_id, unit_id in s.execute(select(TaskSupport.task_id, TaskSupport.unit_id)
-                                          .where(TaskSupport.task_id.in_(chunk))
-                                          .order_by(TaskSupport.task_id, TaskSupport.unit_id)):
+        chunk = task_ids[start : start + 1000]
+        for task_id, unit_id in s.execute(
+            select(TaskSupport.task_id, TaskSupport.unit_id)
+            .where(TaskSupport.task_id.in_(chunk))
+            .order_by(TaskSupport.task_id, TaskSupport.unit_id)
+        ):
             out.setdefault(task_id, []).append(unit_id)
     return out
 
@@ -133,16 +135,20 @@ def names(s: Session, office_id: int) -> list[NameUse]:
     """Every unit name written in the office's (not withdrawn) tasks, with what it resolves to;
     names that resolve to no unit come first (they need the tracker)."""
     found: dict[str, NameUse] = {}
-    tasks = s.execute(select(TrackedTask.id, TrackedTask.lead_name, TrackedTask.lead_unit_id,
-                             TrackedTask.supports)
-                      .join(TrackedNotice, TrackedNotice.id == TrackedTask.notice_id)
-                      .where(TrackedNotice.unit_id == office_id,
-                             TrackedTask.withdrawn.is_(False))).all()
-    linked = {(t, name): unit_id for t, name, unit_id in s.execute(
-        select(TaskSupport.task_id, TaskSupport.name, TaskSupport.unit_id)
-        .join(TrackedTask, TrackedTask.id == TaskSupport.task_id)
+    tasks = s.execute(
+        select(TrackedTask.id, TrackedTask.lead_name, TrackedTask.lead_unit_id, TrackedTask.supports)
         .join(TrackedNotice, TrackedNotice.id == TrackedTask.notice_id)
-        .where(TrackedNotice.unit_id == office_id))}
+        .where(TrackedNotice.unit_id == office_id, TrackedTask.withdrawn.is_(False))
+    ).all()
+    linked = {
+        (t, name): unit_id
+        for t, name, unit_id in s.execute(
+            select(TaskSupport.task_id, TaskSupport.name, TaskSupport.unit_id)
+            .join(TrackedTask, TrackedTask.id == TaskSupport.task_id)
+            .join(TrackedNotice, TrackedNotice.id == TrackedTask.notice_id)
+            .where(TrackedNotice.unit_id == office_id)
+        )
+    }
     for task_id, lead, lead_unit_id, supports in tasks:
         if lead:
             use = found.setdefault(key(lead), NameUse(lead, key(lead)))
@@ -163,11 +169,11 @@ def names(s: Session, office_id: int) -> list[NameUse]:
 def set_alias(s: Session, office_id: int, name: str, unit_id: int, user: User | None) -> UnitName:
     """Remember that `name` means unit `unit_id` in the notices of `office_id`."""
     name = re.sub(r"\s+", " ", unicodedata.normalize("NFC", name)).strip()
-    alias = s.scalar(select(UnitName).where(UnitName.office_id == office_id,
-                                            UnitName.key == key(name)))
+    alias = s.scalar(select(UnitName).where(UnitName.office_id == office_id, UnitName.key == key(name)))
     if alias is None:
-        alias = UnitName(office_id=office_id, key=key(name), name=name[:255], unit_id=unit_id,
-                         created_by=user.id if user else None)
+        alias = UnitName(
+            office_id=office_id, key=key(name), name=name[:255], unit_id=unit_id, created_by=user.id if user else None
+        )
         s.add(alias)
     else:
         alias.unit_id, alias.name = unit_id, name[:255]

@@ -1,6 +1,6 @@
 """Vietnamese transcription: audio decoding, faster-whisper, glossary, hallucination guard.
 
-    transcript = transcribe.transcribe_file("meeting.mp3", glossary=Glossary.load("g.txt"))
+transcript = transcribe.transcribe_file("meeting.mp3", glossary=Glossary.load("g.txt"))
 """
 
 import ketluan  # noqa: F401  (forces offline mode before any model library loads)

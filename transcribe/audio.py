@@ -61,9 +61,7 @@ def measure(path: str | Path, max_seconds: float | None = None) -> AudioProbe:
     return replace(info, duration=round(held, 3)) if held > 0 else info
 
 
-def decode(
-    path: str | Path, sample_rate: int = SAMPLE_RATE, max_seconds: float | None = None
-) -> np.ndarray:
+def decode(path: str | Path, sample_rate: int = SAMPLE_RATE, max_seconds: float | None = None) -> np.ndarray:
     """Return the audio as mono float32 at `sample_rate`, or raise AudioError (also when it
     is longer than `max_seconds`, by default MAX_HOURS)."""
     path = _check_file(path)
@@ -122,9 +120,7 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _append(
-    buf: np.ndarray, n: int, samples: np.ndarray, cap: int, path: Path, limit: float
-) -> tuple[np.ndarray, int]:
+def _append(buf: np.ndarray, n: int, samples: np.ndarray, cap: int, path: Path, limit: float) -> tuple[np.ndarray, int]:
     end = n + samples.shape[0]
     if end > cap:  # the packets under-declared their durations: the decoded length decides
         raise _too_long(path, limit, None)
@@ -151,9 +147,7 @@ def _held_duration(
     return _packet_duration(container, stream, limit)
 
 
-def _packet_duration(
-    container: av.container.InputContainer, stream: av.AudioStream, limit: float
-) -> float:
+def _packet_duration(container: av.container.InputContainer, stream: av.AudioStream, limit: float) -> float:
     """Seconds of audio the stream's packets hold (the end of the last one, or the sum of
     their durations), read without decoding; stops once past `limit`."""
     base = float(stream.time_base or 0)
@@ -218,9 +212,7 @@ def _check_file(path: str | Path) -> Path:
     if not path.is_file():
         raise AudioError(f"'{path}' không phải là một tệp.", "Hãy chọn tệp ghi âm hoặc video.")
     if path.stat().st_size == 0:
-        raise AudioError(
-            f"Tệp '{path.name}' rỗng (0 byte).", "Hãy chép lại bản ghi từ máy ghi âm."
-        )
+        raise AudioError(f"Tệp '{path.name}' rỗng (0 byte).", "Hãy chép lại bản ghi từ máy ghi âm.")
     return path
 
 

@@ -61,9 +61,7 @@ def apply_edits(transcript: Transcript, edits: Edits) -> Transcript:
                 f"Không có người nói '{label}' trong bản chép lời.",
                 f"Các nhãn hiện có: {', '.join(sorted(labels)) or '(chưa có)'}.",
             )
-        t.speakers[label] = Speaker(
-            name=nfc(info.name), title=nfc(info.title), unit=nfc(info.unit), confidence=1.0
-        )
+        t.speakers[label] = Speaker(name=nfc(info.name), title=nfc(info.title), unit=nfc(info.unit), confidence=1.0)
     return t
 
 

@@ -56,8 +56,9 @@ class TranscribeOptions:
     def from_settings(cls, settings: Settings, batch_size: int | None = None) -> "TranscribeOptions":
         """The options every caller uses (CLI, in-process chain, worker): beam and batch size
         from the settings; `batch_size` (a command-line option) overrides the setting."""
-        return cls(beam_size=settings.beam_size,
-                   batch_size=batch_size if batch_size is not None else settings.batch_size)
+        return cls(
+            beam_size=settings.beam_size, batch_size=batch_size if batch_size is not None else settings.batch_size
+        )
 
 
 class WhisperModelLike(Protocol):
@@ -130,9 +131,7 @@ def transcribe_file(
     info = audio_io.probe(path)
     samples = audio_io.decode(path)
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
-    segments = list(
-        transcribe_audio(samples, loaded, glossary=glossary, options=options, progress=progress)
-    )
+    segments = list(transcribe_audio(samples, loaded, glossary=glossary, options=options, progress=progress))
     return Transcript(
         audio=AudioInfo(
             duration=round(len(samples) / audio_io.SAMPLE_RATE, 3),
@@ -178,8 +177,7 @@ def _decode(samples: np.ndarray, model: LoadedModel, opts: TranscribeOptions) ->
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     if isinstance(model.whisper, vietasr.VietAsr):  # backend "vietasr"
-        vad = VadOptions(min_silence_duration_ms=opts.vad_min_silence_ms,
-                         max_speech_duration_s=vietasr.PIECE_SECONDS)
+        vad = VadOptions(min_silence_duration_ms=opts.vad_min_silence_ms, max_speech_duration_s=vietasr.PIECE_SECONDS)
         runs = _speech(samples, vad, get_speech_timestamps) if opts.vad else [{"start": 0, "end": len(samples)}]
         yield from vietasr.segments(samples, runs, model.whisper)
         return
@@ -236,8 +234,7 @@ def _converted(segments) -> Iterator[Segment]:
             end=round(s.end, 3),
             text=nfc(s.text).strip(),
             words=[
-                Word(round(w.start, 3), round(w.end, 3), nfc(w.word), round(w.probability, 4))
-                for w in (s.words or [])
+                Word(round(w.start, 3), round(w.end, 3), nfc(w.word), round(w.probability, 4)) for w in (s.words or [])
             ],
             avg_logprob=round(s.avg_logprob, 4),
             no_speech_prob=round(s.no_speech_prob, 4),

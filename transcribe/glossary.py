@@ -53,9 +53,7 @@ class Glossary:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise InputError(
-                f"Không tìm thấy tệp thuật ngữ '{path}'.", "Hãy kiểm tra lại đường dẫn."
-            ) from None
+            raise InputError(f"Không tìm thấy tệp thuật ngữ '{path}'.", "Hãy kiểm tra lại đường dẫn.") from None
         except UnicodeDecodeError:
             raise InputError(
                 f"Tệp thuật ngữ '{path.name}' không phải văn bản UTF-8.",
@@ -106,9 +104,7 @@ class Glossary:
 
     def correct(self, seg: Segment) -> Segment:
         """Replace misheard glossary terms in a segment, in its words and its text."""
-        words = seg.words or [
-            Word(seg.start, seg.end, t) for t in seg.text.split()
-        ]
+        words = seg.words or [Word(seg.start, seg.end, t) for t in seg.text.split()]
         tokens = [_split_punct(w.word.strip()) for w in words]
         core = [_key(t[1]) for t in tokens]
         matches = self._matches(core)
@@ -158,8 +154,10 @@ class Glossary:
                             score = 1.0 if window == target else 0.0
                         else:
                             score = fuzz.ratio(window, target) / 100
-                        if score >= threshold and _anchored(core[i : i + size], syl) and (
-                            size != n or _each_alike(core[i : i + size], syl)
+                        if (
+                            score >= threshold
+                            and _anchored(core[i : i + size], syl)
+                            and (size != n or _each_alike(core[i : i + size], syl))
                         ):
                             candidates.append((score, i, i + size, term.text))
         chosen: list[tuple[int, int, str]] = []
@@ -180,9 +178,7 @@ def _anchored(window: list[str], term: list[str]) -> bool:
 def _each_alike(window: list[str], term: list[str]) -> bool:
     """Every syllable a mishearing of the term's: "Nguyễn Văn Bình" is another person, not a
     misheard "Nguyễn Văn An" ("hung" for "Hùng", "sổ" for "Sở" are)."""
-    return all(
-        fuzz.ratio(a, b) >= 50 and (a == b or not {a, b} <= _LEVELS) for a, b in zip(window, term, strict=True)
-    )
+    return all(fuzz.ratio(a, b) >= 50 and (a == b or not {a, b} <= _LEVELS) for a, b in zip(window, term, strict=True))
 
 
 # Levels of government: "Thành ủy" and "Huyện ủy" are other bodies than "Tỉnh ủy", never a mishearing.
@@ -199,8 +195,7 @@ def _respell(words: list[Word], tokens: list[tuple[str, str, str]], term: str) -
     else:
         step = (end - start) / len(syllables)
         out = [
-            Word(start + k * step, start + (k + 1) * step, s, prob, words[0].speaker)
-            for k, s in enumerate(syllables)
+            Word(start + k * step, start + (k + 1) * step, s, prob, words[0].speaker) for k, s in enumerate(syllables)
         ]
     out[0].word = lead + out[0].word
     out[-1].word = out[-1].word + trail

@@ -50,14 +50,12 @@ def _check_head(path: Path, shown: str) -> None:
             pass
     if got == 0.0:
         raise AudioError(
-            f"Tệp '{shown}' không giải mã được đoạn âm thanh nào "
-            "(tệp hỏng hoặc không phải âm thanh).",
+            f"Tệp '{shown}' không giải mã được đoạn âm thanh nào (tệp hỏng hoặc không phải âm thanh).",
             f"Hãy chép lại tệp gốc từ máy ghi âm. Định dạng dùng được: {SUPPORTED}.",
         )
     if got < MIN_SECONDS:
         raise AudioError(
-            f"Tệp '{shown}' chỉ có {got:.2f} giây âm thanh: quá ngắn để là bản ghi cuộc họp "
-            "(tệp bị cắt cụt?).",
+            f"Tệp '{shown}' chỉ có {got:.2f} giây âm thanh: quá ngắn để là bản ghi cuộc họp (tệp bị cắt cụt?).",
             "Hãy chép lại trọn vẹn tệp gốc từ máy ghi âm rồi tải lên lại.",
         )
 
@@ -82,14 +80,11 @@ def _check_tail(path: Path, shown: str, declared: float) -> None:
     if end >= declared * 0.98 - 1.0:
         return
     raise AudioError(
-        f"Tệp '{shown}' bị cắt cụt: tệp khai báo dài {_mmss(declared)} "
-        f"nhưng dữ liệu chỉ tới {_mmss(end)}.",
+        f"Tệp '{shown}' bị cắt cụt: tệp khai báo dài {_mmss(declared)} nhưng dữ liệu chỉ tới {_mmss(end)}.",
         "Hãy chép lại trọn vẹn tệp gốc từ máy ghi âm rồi tải lên lại.",
     )
 
 
 def _mmss(seconds: float) -> str:
     s = int(seconds)
-    return (
-        f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-    )
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"

@@ -115,9 +115,7 @@ class Transcript:
     def from_dict(cls, data: dict[str, Any]) -> "Transcript":
         version = data.get("schema_version", 0)
         if version != SCHEMA_VERSION:
-            raise ValueError(
-                f"Transcript schema_version {version} is not supported (expected {SCHEMA_VERSION})"
-            )
+            raise ValueError(f"Transcript schema_version {version} is not supported (expected {SCHEMA_VERSION})")
         segments = [
             Segment(
                 id=s["id"],
@@ -190,8 +188,7 @@ def json_schema() -> dict[str, Any]:
     }
     speaker = {
         "type": "object",
-        "properties": {k: {"type": "string"} for k in ("name", "title", "unit")}
-        | {"confidence": {"type": "number"}},
+        "properties": {k: {"type": "string"} for k in ("name", "title", "unit")} | {"confidence": {"type": "number"}},
     }
     return {
         "title": "ketluan Transcript",

@@ -26,8 +26,12 @@ def make_app(settings: Settings | None = None) -> Celery:
         task_ignore_result=True,  # results live in the database
         task_queues=(Queue("gpu"), Queue("cpu")),
         task_default_queue="cpu",
-        task_routes={GPU_TASK: {"queue": "gpu"}, CPU_TASK: {"queue": "cpu"},
-                     TRACKING_TASK: {"queue": "cpu"}, WARN_TASK: {"queue": "cpu"}},
+        task_routes={
+            GPU_TASK: {"queue": "gpu"},
+            CPU_TASK: {"queue": "cpu"},
+            TRACKING_TASK: {"queue": "cpu"},
+            WARN_TASK: {"queue": "cpu"},
+        },
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,  # keep trying through a Redis restart
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},

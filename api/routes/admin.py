@@ -35,9 +35,7 @@ def list_users(user: Admin, s: DB) -> list[UserOut]:
 @router.post("/api/users", response_model=UserOut, status_code=201)
 def create_user(body: UserIn, request: Request, user: Admin, s: DB) -> UserOut:
     """Tạo tài khoản (mật khẩu được băm bằng argon2)."""
-    created = accounts.create_user(
-        s, body.username, body.password, body.role, body.unit_code, body.full_name
-    )
+    created = accounts.create_user(s, body.username, body.password, body.role, body.unit_code, body.full_name)
     audit(s, request, user, "create", "user", created.id, role=body.role)
     s.commit()
     return UserOut.of(created)
@@ -52,8 +50,9 @@ def update_user(user_id: int, body: UserPatch, request: Request, user: Admin, s:
     if target is None:
         raise NotFoundError(f"Không có tài khoản #{user_id}.", "Xem danh sách tài khoản.")
     if target.id == user.id and (body.active is False or (body.role and body.role != ADMIN)):
-        raise InputError("Không thể tự khóa hay bỏ quyền quản trị của mình.",
-                         "Nhờ một quản trị viên khác làm việc này.")
+        raise InputError(
+            "Không thể tự khóa hay bỏ quyền quản trị của mình.", "Nhờ một quản trị viên khác làm việc này."
+        )
     changed = sorted(k for k, v in body.model_dump(exclude_none=True).items() if k != "password")
     if body.unit_code is not None or body.role is not None:
         unit_code = body.unit_code if body.unit_code is not None else (target.unit.code if target.unit else "")
@@ -111,9 +110,7 @@ def list_audit(
     username: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     action: Annotated[str | None, Query(max_length=32, description="read, download, update…")] = None,
-    object_type: Annotated[
-        str | None, Query(max_length=32, description="audio, transcript, draft, meeting…")
-    ] = None,
+    object_type: Annotated[str | None, Query(max_length=32, description="audio, transcript, draft, meeting…")] = None,
     since: Annotated[dt.date | None, Query(description="Từ ngày (giờ địa phương), kể cả ngày đó.")] = None,
     until: Annotated[dt.date | None, Query(description="Đến ngày (giờ địa phương), kể cả ngày đó.")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -173,9 +170,7 @@ def create_speaker(body: SpeakerIn, request: Request, user: Drafter, s: DB) -> S
             raise InputError(f"Không có đơn vị mã '{body.unit_code}'.", "Chọn đơn vị trong danh sách.")
         unit_id = unit.id
     if unit_id is None:
-        raise InputError(
-            "Chưa chọn đơn vị sở hữu danh bạ người nói.", "Quản trị viên cần chọn đơn vị (unit_code)."
-        )
+        raise InputError("Chưa chọn đơn vị sở hữu danh bạ người nói.", "Quản trị viên cần chọn đơn vị (unit_code).")
     sp = db.Speaker(unit_id=unit_id, **body.model_dump(exclude={"unit_code"}))
     s.add(sp)
     s.flush()

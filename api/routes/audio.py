@@ -1,6 +1,5 @@
 """Upload a meeting's recording (streamed, sniffed, de-duplicated, queued) and download it."""
 
-
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from sqlalchemy import select
@@ -31,7 +30,7 @@ UPLOAD_DOC = {  # also marks the route as an upload: api/middleware.py BodyLimit
                 }
             }
         },
-    }
+    },
 }
 
 
@@ -50,9 +49,7 @@ async def upload_audio(meeting_id: int, request: Request, user: Recorder, s: DB)
         info = await run_in_threadpool(sniff, tmp, got.filename)
         job = await run_in_threadpool(_register, request, s, user, meeting, got, info)
     jobs.dispatch(state.send, job)
-    return UploadOut(
-        meeting_id=meeting.id, audio=AudioOut.model_validate(meeting.audio), job=JobOut.of(job)
-    )
+    return UploadOut(meeting_id=meeting.id, audio=AudioOut.model_validate(meeting.audio), job=JobOut.of(job))
 
 
 @router.get("", response_class=FileResponse)
@@ -72,9 +69,7 @@ def _register(request: Request, s, user: db.User, meeting: db.Meeting, got, info
     for attempt in (1, 2):
         _refuse_duplicate(s, user, meeting, got.sha256)
         try:
-            audio = store_audio(
-                s, store, got.path, got.sha256, got.size, info, got.filename, user.id, meeting.unit_id
-            )
+            audio = store_audio(s, store, got.path, got.sha256, got.size, info, got.filename, user.id, meeting.unit_id)
             meeting.audio_id = audio.id
             s.flush()
             job = meeting_jobs.create(s, meeting.id, audio.id, user.id)
@@ -104,9 +99,7 @@ def _register(request: Request, s, user: db.User, meeting: db.Meeting, got, info
             # A stored file no row refers to must not stay behind (but never remove one
             # that a concurrent upload of the same content has just registered).
             if not s.scalar(select(db.AudioFile.id).where(db.AudioFile.sha256 == got.sha256)):
-                store.path(f"{got.sha256[:2]}/{got.sha256[2:4]}/{got.sha256}").unlink(
-                    missing_ok=True
-                )
+                store.path(f"{got.sha256[:2]}/{got.sha256[2:4]}/{got.sha256}").unlink(missing_ok=True)
             raise
     raise AssertionError("unreachable")
 

@@ -1,6 +1,5 @@
 """Sign in and out: a session cookie for the web UI, the same token as a bearer for the API."""
 
-
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 

@@ -1,6 +1,5 @@
 """Drafts of the notice (.docx): generate (drafting/ on the cpu queue), list, download, upload."""
 
-
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from sqlalchemy import select
@@ -27,9 +26,7 @@ def generate_draft(meeting_id: int, request: Request, user: Drafter, s: DB) -> J
     """Soạn dự thảo thông báo kết luận từ bản chép lời mới nhất (chạy ở hàng đợi cpu)."""
     meeting = visible_meeting(s, user, meeting_id)
     if meeting.audio_id is None or not drafts.latest_version(s, db.TranscriptVersion, meeting.id):
-        raise NotFoundError(
-            "Cuộc họp chưa có bản chép lời.", "Tải bản ghi lên và chờ chép lời xong."
-        )
+        raise NotFoundError("Cuộc họp chưa có bản chép lời.", "Tải bản ghi lên và chờ chép lời xong.")
     check_not_busy(s, meeting)
     job = meeting_jobs.create(s, meeting.id, meeting.audio_id, user.id)
     job.stage, job.state = STAGE_CPU, db.DRAFTING
@@ -45,17 +42,13 @@ def list_drafts(meeting_id: int, user: OfficeReader, s: DB) -> list[db.DraftVers
     meeting = visible_meeting(s, user, meeting_id)
     return list(
         s.scalars(
-            select(db.DraftVersion)
-            .where(db.DraftVersion.meeting_id == meeting.id)
-            .order_by(db.DraftVersion.version)
+            select(db.DraftVersion).where(db.DraftVersion.meeting_id == meeting.id).order_by(db.DraftVersion.version)
         )
     )
 
 
 @router.get("/{version}", response_class=FileResponse)
-def download_draft(
-    meeting_id: int, version: int, request: Request, user: OfficeReader, s: DB
-) -> FileResponse:
+def download_draft(meeting_id: int, version: int, request: Request, user: OfficeReader, s: DB) -> FileResponse:
     """Tải một phiên bản dự thảo (.docx); được ghi vào nhật ký truy cập."""
     meeting = visible_meeting(s, user, meeting_id)
     draft = drafts.find(s, meeting.id, version)
@@ -79,11 +72,16 @@ async def upload_draft(meeting_id: int, request: Request, user: Drafter, s: DB) 
         return await run_in_threadpool(_save_upload, request, s, user, meeting, got)
 
 
-def _save_upload(request: Request, s: Session, user: db.User, meeting: db.Meeting,
-                 got: Received) -> db.DraftVersion:
+def _save_upload(request: Request, s: Session, user: db.User, meeting: db.Meeting, got: Received) -> db.DraftVersion:
     relative = request.app.state.store.commit(got.path, got.sha256, drafts.DOCX_SUFFIX)
-    draft = drafts.add_version(s, meeting, "uploaded", drafts.Stored(relative, got.sha256, got.size),
-                               original_name=got.filename, created_by=user.id)
+    draft = drafts.add_version(
+        s,
+        meeting,
+        "uploaded",
+        drafts.Stored(relative, got.sha256, got.size),
+        original_name=got.filename,
+        created_by=user.id,
+    )
     audit(s, request, user, "create", "draft", draft.id, meeting.id, version=draft.version)
     s.commit()
     return draft

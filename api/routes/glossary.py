@@ -3,7 +3,6 @@ unit shares. It is applied to each transcription together with the meeting's own
 (services/meeting_jobs.py). Admins edit any unit's; a unit's văn thư and chuyên viên tổng hợp, the
 roles that upload and correct its transcripts, edit their own."""
 
-
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
@@ -64,7 +63,5 @@ def _unit(s, user: db.User, unit_id: int) -> db.Unit:
     """The unit if the user may edit its glossary; 404 for another unit (ids not revealed)."""
     unit = s.get(db.Unit, unit_id)
     if unit is None or (not all_units(user) and unit.id != user.unit_id):
-        raise NotFoundError(
-            f"Không tìm thấy đơn vị #{unit_id}.", "Chỉ sửa được từ điển của đơn vị mình."
-        )
+        raise NotFoundError(f"Không tìm thấy đơn vị #{unit_id}.", "Chỉ sửa được từ điển của đơn vị mình.")
     return unit

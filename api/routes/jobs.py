@@ -46,9 +46,7 @@ def _status(s, user: db.User, job_id: int) -> JobOut:
 def list_jobs(meeting_id: int, user: OfficeReader, s: DB) -> list[JobOut]:
     """Các công việc của một cuộc họp, mới nhất trước."""
     meeting = visible_meeting(s, user, meeting_id)
-    rows = s.scalars(
-        select(db.Job).where(db.Job.meeting_id == meeting.id).order_by(db.Job.id.desc())
-    )
+    rows = s.scalars(select(db.Job).where(db.Job.meeting_id == meeting.id).order_by(db.Job.id.desc()))
     return [JobOut.of(j) for j in rows]
 
 

@@ -43,9 +43,7 @@ def create_meeting(body: MeetingIn, request: Request, user: Recorder, s: DB) -> 
         unit_id = accounts.ensure_unit(s, body.unit_code).id
     if unit_id is None:
         raise InputError("Chưa chọn đơn vị sở hữu cuộc họp.", "Quản trị viên cần gửi unit_code.")
-    meeting = db.Meeting(
-        unit_id=unit_id, created_by=user.id, **body.model_dump(exclude={"unit_code"})
-    )
+    meeting = db.Meeting(unit_id=unit_id, created_by=user.id, **body.model_dump(exclude={"unit_code"}))
     s.add(meeting)
     s.flush()
     audit(s, request, user, "create", "meeting", meeting.id, meeting.id)
@@ -86,12 +84,10 @@ def fold(text: str) -> str:
 def meetings_state(user: OfficeReader, s: DB) -> MeetingsState:
     """Dấu hiệu thay đổi của các cuộc họp mình xem được: trang danh sách hỏi định kỳ và chỉ tải
     lại danh sách khi `key` đổi (có cuộc họp mới, bị xóa, được sửa, công việc mới hoặc vừa xong)."""
-    meetings = select(
-        func.count(db.Meeting.id), func.max(db.Meeting.id), func.max(db.Meeting.updated_at)
+    meetings = select(func.count(db.Meeting.id), func.max(db.Meeting.id), func.max(db.Meeting.updated_at))
+    jobs = select(func.max(db.Job.id), func.count(db.Job.id).filter(db.Job.state.in_(db.FINAL_STATES))).join(
+        db.Meeting, db.Meeting.id == db.Job.meeting_id
     )
-    jobs = select(
-        func.max(db.Job.id), func.count(db.Job.id).filter(db.Job.state.in_(db.FINAL_STATES))
-    ).join(db.Meeting, db.Meeting.id == db.Job.meeting_id)
     if not all_units(user):
         meetings = meetings.where(db.Meeting.unit_id == user.unit_id)
         jobs = jobs.where(db.Meeting.unit_id == user.unit_id)
@@ -104,9 +100,7 @@ def meetings_state(user: OfficeReader, s: DB) -> MeetingsState:
 def get_meeting(meeting_id: int, user: OfficeReader, s: DB) -> MeetingDetail:
     """Một cuộc họp, với công việc gần nhất và số phiên bản chép lời/dự thảo."""
     meeting = visible_meeting(s, user, meeting_id)
-    job = s.scalars(
-        select(db.Job).where(db.Job.meeting_id == meeting.id).order_by(db.Job.id.desc())
-    ).first()
+    job = s.scalars(select(db.Job).where(db.Job.meeting_id == meeting.id).order_by(db.Job.id.desc())).first()
     detail = MeetingDetail.model_validate(meeting)
     detail.latest_job = JobOut.of(job) if job else None
     detail.transcript_version = latest_version(s, db.TranscriptVersion, meeting.id)
@@ -115,9 +109,7 @@ def get_meeting(meeting_id: int, user: OfficeReader, s: DB) -> MeetingDetail:
 
 
 @router.patch("/{meeting_id}", response_model=MeetingOut, openapi_extra=LARGE_BODY)
-def update_meeting(
-    meeting_id: int, body: MeetingPatch, request: Request, user: Recorder, s: DB
-) -> db.Meeting:
+def update_meeting(meeting_id: int, body: MeetingPatch, request: Request, user: Recorder, s: DB) -> db.Meeting:
     """Sửa thông tin cuộc họp (chỉ các trường gửi lên)."""
     meeting = visible_meeting(s, user, meeting_id)
     changes = body.model_dump(exclude_unset=True)
@@ -131,9 +123,7 @@ def update_meeting(
 
 
 @router.patch("/{meeting_id}/notice", response_model=MeetingOut)
-def update_notice(
-    meeting_id: int, body: NoticePatch, request: Request, user: Preparer, s: DB
-) -> db.Meeting:
+def update_notice(meeting_id: int, body: NoticePatch, request: Request, user: Preparer, s: DB) -> db.Meeting:
     """Sửa số thông báo, người kết luận, người ký và nơi nhận của thông báo."""
     meeting = visible_meeting(s, user, meeting_id)
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
@@ -156,10 +146,18 @@ def delete_meeting(meeting_id: int, request: Request, user: Recorder, s: DB) -> 
     audio_ids = {i for i in s.scalars(select(db.Job.audio_id).where(db.Job.meeting_id == meeting.id)) if i}
     if meeting.audio_id:
         audio_ids.add(meeting.audio_id)
-    paths = list(s.scalars(
-        select(db.DraftVersion.storage_path).where(db.DraftVersion.meeting_id == meeting.id)))
-    audit(s, request, user, "delete", "meeting", meeting.id, meeting.id, title=meeting.title,
-          audio=meeting.audio.original_name if meeting.audio else None)
+    paths = list(s.scalars(select(db.DraftVersion.storage_path).where(db.DraftVersion.meeting_id == meeting.id)))
+    audit(
+        s,
+        request,
+        user,
+        "delete",
+        "meeting",
+        meeting.id,
+        meeting.id,
+        title=meeting.title,
+        audio=meeting.audio.original_name if meeting.audio else None,
+    )
     s.delete(meeting)
     s.commit()
     remove_now(s, request.app.state.store, sorted(audio_ids), paths)

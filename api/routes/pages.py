@@ -142,22 +142,36 @@ def leader_page(request: Request, user: OfficeReader, s: DB) -> Response:
     if not all_units(user):
         q = q.where(db.Meeting.unit_id == user.unit_id)
     week = list(s.scalars(q.order_by(db.Meeting.date, db.Meeting.id)))
-    drafted = set(s.scalars(select(db.DraftVersion.meeting_id).where(
-        db.DraftVersion.meeting_id.in_([m.id for m in week])))) if week else set()
+    drafted = (
+        set(s.scalars(select(db.DraftVersion.meeting_id).where(db.DraftVersion.meeting_id.in_([m.id for m in week]))))
+        if week
+        else set()
+    )
     return _render(
-        request, "leader.html", user, units=units, on=today, monday=monday, sunday=sunday,
-        totals={"total": total, "done": done, "rate": round(100 * done / total) if total else 0,
-                "overdue": sum(u["overdue"] for u in units), "near_due": sum(u["near_due"] for u in units),
-                "awaiting": sum(u["awaiting"] for u in units)},
-        week=week, drafted=drafted,
+        request,
+        "leader.html",
+        user,
+        units=units,
+        on=today,
+        monday=monday,
+        sunday=sunday,
+        totals={
+            "total": total,
+            "done": done,
+            "rate": round(100 * done / total) if total else 0,
+            "overdue": sum(u["overdue"] for u in units),
+            "near_due": sum(u["near_due"] for u in units),
+            "awaiting": sum(u["awaiting"] for u in units),
+        },
+        week=week,
+        drafted=drafted,
     )
 
 
 @router.get("/upload", response_class=HTMLResponse)
 def upload_page(request: Request, user: Recorder, s: DB) -> Response:
     units = list(s.scalars(select(db.Unit).order_by(db.Unit.code))) if all_units(user) else []
-    return _render(request, "upload.html", user, units=units,
-                   notice_defaults={f: form_defaults(f) for f in FORMATS})
+    return _render(request, "upload.html", user, units=units, notice_defaults={f: form_defaults(f) for f in FORMATS})
 
 
 @router.get("/meetings/{meeting_id}/edit", response_class=HTMLResponse)
@@ -210,8 +224,7 @@ def tracking_page(
     since: Annotated[str, Query(alias="issued_from")] = "",
     until: Annotated[str, Query(alias="issued_to")] = "",
 ) -> Response:
-    page, unit_id, notice_id, issued_from, issued_to = _listed(
-        request, user, s, status, unit, notice, since, until)
+    page, unit_id, notice_id, issued_from, issued_to = _listed(request, user, s, status, unit, notice, since, until)
     filters = {
         "status": status or "",
         "unit_id": unit_id,
@@ -255,15 +268,16 @@ def _usernames(s, ids: set) -> dict:
     return dict(s.execute(select(db.User.id, db.User.username).where(db.User.id.in_(ids))).all())
 
 
-def _listed(request: Request, user: db.User, s: Session, status: str, unit: str, notice: str,
-            since: str, until: str) -> tuple:
+def _listed(
+    request: Request, user: db.User, s: Session, status: str, unit: str, notice: str, since: str, until: str
+) -> tuple:
     """The task list under the page's filters, and the filters read. A GET form sends empty
     fields as "": read them as "no filter"."""
     unit_id, notice_id = _number(unit, "đơn vị"), _number(notice, "văn bản")
     issued_from, issued_to = _day(since, "ngày ban hành từ"), _day(until, "ngày ban hành đến")
     page = tracking_routes.list_tasks(
-        request, user, s, None, status or None, unit_id, notice_id, issued_from, issued_to, None,
-        0, 1000)
+        request, user, s, None, status or None, unit_id, notice_id, issued_from, issued_to, None, 0, 1000
+    )
     return page, unit_id, notice_id, issued_from, issued_to
 
 
@@ -279,8 +293,10 @@ def _board(rows) -> dict:
             n = by_unit.setdefault((r.lead_unit_id, r.lead), [0, 0])
             n[0] += 1
             n[1] += r.warning == SPECIAL_RED
-    overdue = [{"unit": name, "overdue": n, "special": sp}
-               for (_, name), (n, sp) in sorted(by_unit.items(), key=lambda x: -x[1][0])]
+    overdue = [
+        {"unit": name, "overdue": n, "special": sp}
+        for (_, name), (n, sp) in sorted(by_unit.items(), key=lambda x: -x[1][0])
+    ]
     return {"warnings": warnings_, "overdue_by_unit": overdue}
 
 
@@ -296,8 +312,7 @@ def tracking_print(
     until: Annotated[str, Query(alias="issued_to")] = "",
 ) -> Response:
     """The task list as printed for a meeting or a report: the same filters as /tracking."""
-    page, unit_id, notice_id, issued_from, issued_to = _listed(
-        request, user, s, status, unit, notice, since, until)
+    page, unit_id, notice_id, issued_from, issued_to = _listed(request, user, s, status, unit, notice, since, until)
     described = []
     if status:
         described.append(f"trạng thái: {tracking_reports.FILTERS.get(status, status)}")
@@ -307,9 +322,17 @@ def tracking_print(
         number = s.scalar(select(db.TrackedNotice.number).where(db.TrackedNotice.id == notice_id))
         described.append(f"văn bản: {number or notice_id}")
     if issued_from or issued_to:
-        described.append("ban hành " + " ".join(
-            x for x in (f"từ {issued_from:%d/%m/%Y}" if issued_from else "",
-                        f"đến {issued_to:%d/%m/%Y}" if issued_to else "") if x))
+        described.append(
+            "ban hành "
+            + " ".join(
+                x
+                for x in (
+                    f"từ {issued_from:%d/%m/%Y}" if issued_from else "",
+                    f"đến {issued_to:%d/%m/%Y}" if issued_to else "",
+                )
+                if x
+            )
+        )
     return _render(request, "print_tasks.html", user, page=page, described=described)
 
 
@@ -318,9 +341,14 @@ def task_print(request: Request, task_id: int, user: Account, s: DB) -> Response
     """One task and its whole history, for the file."""
     task = tracking_routes.get_task(task_id, request, user, s, None)
     zone = ZoneInfo(request.app.state.settings.tracking_timezone)
-    return _render(request, "print_task.html", user, task=task,
-                   history=[(e, e.at.astimezone(zone)) for e in task.history],
-                   printed=dt.datetime.now(zone))
+    return _render(
+        request,
+        "print_task.html",
+        user,
+        task=task,
+        history=[(e, e.at.astimezone(zone)) for e in task.history],
+        printed=dt.datetime.now(zone),
+    )
 
 
 @router.get("/tracking/tasks/{task_id}", response_class=HTMLResponse)
@@ -346,10 +374,24 @@ def notifications_page(request: Request, user: Account, s: DB, unread: bool = Fa
     """A unit's warnings and returned results (the assigning office's own, for its staff)."""
     zone = ZoneInfo(request.app.state.settings.tracking_timezone)
     notes = tracking_routes.my_notifications(user, s, unread)
-    codes = dict(s.execute(select(db.TrackedTask.id, db.TrackedTask.code).where(
-        db.TrackedTask.id.in_({n.task_id for n in notes}))).all()) if notes else {}
-    return _render(request, "notifications.html", user, notes=[(n, n.created_at.astimezone(zone)) for n in notes],
-                   codes=codes, unread=unread, levels={**LEVELS, RETURNED_LEVEL: "Trả lại kết quả"})
+    codes = (
+        dict(
+            s.execute(
+                select(db.TrackedTask.id, db.TrackedTask.code).where(db.TrackedTask.id.in_({n.task_id for n in notes}))
+            ).all()
+        )
+        if notes
+        else {}
+    )
+    return _render(
+        request,
+        "notifications.html",
+        user,
+        notes=[(n, n.created_at.astimezone(zone)) for n in notes],
+        codes=codes,
+        unread=unread,
+        levels={**LEVELS, RETURNED_LEVEL: "Trả lại kết quả"},
+    )
 
 
 @router.get("/tracking/import", response_class=HTMLResponse)
@@ -404,16 +446,37 @@ def admin_page(request: Request, user: Admin, s: DB) -> Response:
 
 
 AUDIT_ACTIONS = {
-    "read": "Xem", "download": "Tải về", "create": "Tạo", "update": "Sửa", "delete": "Xóa",
-    "login": "Đăng nhập", "retry": "Chạy lại", "rerun": "Xử lý lại", "cancel": "Hủy",
+    "read": "Xem",
+    "download": "Tải về",
+    "create": "Tạo",
+    "update": "Sửa",
+    "delete": "Xóa",
+    "login": "Đăng nhập",
+    "retry": "Chạy lại",
+    "rerun": "Xử lý lại",
+    "cancel": "Hủy",
 }
 AUDIT_OBJECTS = {
-    "audio": "Bản ghi âm", "transcript": "Bản chép lời", "draft": "Dự thảo", "meeting": "Cuộc họp",
-    "job": "Công việc xử lý", "user": "Tài khoản", "password": "Mật khẩu", "token": "Phiên đăng nhập",
-    "unit": "Đơn vị", "glossary": "Từ điển", "speaker": "Người nói", "voiceprint": "Vân tay giọng nói",
-    "tracking_task": "Nhiệm vụ", "tracking_tasks": "Danh sách nhiệm vụ", "tracking_evidence": "Tệp minh chứng",
-    "tracking_export": "Báo cáo xuất ra", "tracking_import": "Văn bản nhập theo dõi",
-    "tracking_job": "Công việc theo dõi", "tracking_unit_name": "Tên đơn vị", "draft_job": "Công việc dự thảo",
+    "audio": "Bản ghi âm",
+    "transcript": "Bản chép lời",
+    "draft": "Dự thảo",
+    "meeting": "Cuộc họp",
+    "job": "Công việc xử lý",
+    "user": "Tài khoản",
+    "password": "Mật khẩu",
+    "token": "Phiên đăng nhập",
+    "unit": "Đơn vị",
+    "glossary": "Từ điển",
+    "speaker": "Người nói",
+    "voiceprint": "Vân tay giọng nói",
+    "tracking_task": "Nhiệm vụ",
+    "tracking_tasks": "Danh sách nhiệm vụ",
+    "tracking_evidence": "Tệp minh chứng",
+    "tracking_export": "Báo cáo xuất ra",
+    "tracking_import": "Văn bản nhập theo dõi",
+    "tracking_job": "Công việc theo dõi",
+    "tracking_unit_name": "Tên đơn vị",
+    "draft_job": "Công việc dự thảo",
 }
 AUDIT_PAGE = 200
 
@@ -435,24 +498,44 @@ def audit_page(
     meeting_id = _number(meeting, "cuộc họp")
     day_from, day_to = _day(since, "từ ngày"), _day(until, "đến ngày")
     events = admin_routes.list_audit(
-        request, user, s, meeting_id, username or None, AUDIT_PAGE + 1, action or None,
-        object_type or None, day_from, day_to, offset,
+        request,
+        user,
+        s,
+        meeting_id,
+        username or None,
+        AUDIT_PAGE + 1,
+        action or None,
+        object_type or None,
+        day_from,
+        day_to,
+        offset,
     )
     more = len(events) > AUDIT_PAGE
     events = events[:AUDIT_PAGE]
     zone = ZoneInfo(request.app.state.settings.tracking_timezone)
     ids = {e.meeting_id for e in events if e.meeting_id is not None}
     titles = dict(s.execute(select(db.Meeting.id, db.Meeting.title).where(db.Meeting.id.in_(ids))).all()) if ids else {}
-    filters = {"username": username, "action": action, "object_type": object_type,
-               "meeting_id": meeting_id or "", "since": since, "until": until}
+    filters = {
+        "username": username,
+        "action": action,
+        "object_type": object_type,
+        "meeting_id": meeting_id or "",
+        "since": since,
+        "until": until,
+    }
     query = {k: v for k, v in filters.items() if v}
     return _render(
-        request, "audit.html", user,
+        request,
+        "audit.html",
+        user,
         events=[(e, e.at.astimezone(zone)) for e in events],
         titles=titles,
         usernames=list(s.scalars(select(db.User.username).order_by(db.User.username))),
-        actions=AUDIT_ACTIONS, objects=AUDIT_OBJECTS, filters=filters,
-        offset=offset, page_size=AUDIT_PAGE,
+        actions=AUDIT_ACTIONS,
+        objects=AUDIT_OBJECTS,
+        filters=filters,
+        offset=offset,
+        page_size=AUDIT_PAGE,
         more_query=urlencode({**query, "offset": offset + AUDIT_PAGE}) if more else "",
         back_query=urlencode({**query, "offset": max(0, offset - AUDIT_PAGE)}) if offset else "",
     )
@@ -480,8 +563,9 @@ def same_origin_path(target: str) -> str:
 def _render(request: Request, name: str, user: db.User | None, code: int = 200, **context):
     templates = request.app.state.templates
     role = user.role_code if user else None
-    context.update(user=user, role=role, roles_names=db.ROLES,
-                   can=lambda capability: can(role, Can(capability)))  # ketluan/roles.py
+    context.update(
+        user=user, role=role, roles_names=db.ROLES, can=lambda capability: can(role, Can(capability))
+    )  # ketluan/roles.py
     context.update(nav=_nav(user), path=request.url.path)
     return templates.TemplateResponse(request, name, context, status_code=code)
 

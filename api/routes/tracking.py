@@ -98,9 +98,12 @@ async def upload_import(
     issued_on: Annotated[dt.date | None, Query(description="Ngày ban hành nếu văn bản để trống.")] = None,
     received_on: Annotated[dt.date | None, Query(description="Ngày nhận văn bản.")] = None,
     unit: Annotated[str | None, Query(max_length=64, description="Mã cơ quan theo dõi (chỉ quản trị).")] = None,
-    meeting_date: Annotated[dt.date | None, Query(
-        description="Ngày họp, khi văn bản không ghi ngày: hạn không có năm và hạn 'trong N ngày' "
-                    "tính từ ngày này.")] = None,
+    meeting_date: Annotated[
+        dt.date | None,
+        Query(
+            description="Ngày họp, khi văn bản không ghi ngày: hạn không có năm và hạn 'trong N ngày' tính từ ngày này."
+        ),
+    ] = None,
 ) -> JSONResponse:
     """Tải lên thông báo kết luận (.docx) hoặc danh sách nhiệm vụ (.xlsx) để xem trước.
 
@@ -110,8 +113,7 @@ async def upload_import(
     sửa) so với lần nhập trước của cùng thông báo. Chưa lưu nhiệm vụ nào cho đến `/confirm`."""
     state = request.app.state
     unit_id = await run_in_threadpool(_office, s, user, unit)
-    params = {"number": number, "issued_on": issued_on, "received_on": received_on,
-              "meeting_date": meeting_date}
+    params = {"number": number, "issued_on": issued_on, "received_on": received_on, "meeting_date": meeting_date}
     with state.store.incoming() as tmp:
         got = await receive_file(request, tmp, min(MAX_IMPORT_BYTES, state.settings.max_upload_bytes))
         await run_in_threadpool(check_safe, got.path, got.filename)  # refuse a wrong or hostile file now
@@ -119,8 +121,7 @@ async def upload_import(
     return _accepted(job)
 
 
-@router.post("/meetings/{meeting_id}/drafts/{version}/import", response_model=TrackingJobOut,
-             status_code=202)
+@router.post("/meetings/{meeting_id}/drafts/{version}/import", response_model=TrackingJobOut, status_code=202)
 def import_draft(
     meeting_id: int,
     version: int,
@@ -134,17 +135,24 @@ def import_draft(
     """Xem trước nhiệm vụ từ một phiên bản dự thảo đã lưu của cuộc họp (bản cuối đã ký);
     như `POST /imports`, trả về một việc nhập (202)."""
     meeting = visible_meeting(s, user, meeting_id)
-    draft = s.scalar(select(db.DraftVersion).where(db.DraftVersion.meeting_id == meeting.id,
-                                                   db.DraftVersion.version == version))
+    draft = s.scalar(
+        select(db.DraftVersion).where(db.DraftVersion.meeting_id == meeting.id, db.DraftVersion.version == version)
+    )
     if draft is None:
-        raise NotFoundError(f"Cuộc họp #{meeting.id} chưa có dự thảo phiên bản {version}.",
-                            "Xem danh sách dự thảo.")
-    name = draft.original_name if draft.original_name.lower().endswith(".docx") else \
-        f"du-thao-{meeting.id}-v{version}.docx"
-    params = {"number": number, "issued_on": issued_on, "received_on": received_on,
-              "meeting_id": meeting.id, "version": version}
-    job = tracking_jobs.create_import(s, request.app.state.store, user, meeting.unit_id, None, name,
-                                      params)
+        raise NotFoundError(f"Cuộc họp #{meeting.id} chưa có dự thảo phiên bản {version}.", "Xem danh sách dự thảo.")
+    name = (
+        draft.original_name
+        if draft.original_name.lower().endswith(".docx")
+        else f"du-thao-{meeting.id}-v{version}.docx"
+    )
+    params = {
+        "number": number,
+        "issued_on": issued_on,
+        "received_on": received_on,
+        "meeting_id": meeting.id,
+        "version": version,
+    }
+    job = tracking_jobs.create_import(s, request.app.state.store, user, meeting.unit_id, None, name, params)
     audit(s, request, user, "create", "tracking_job", job.id, meeting.id, draft=version)
     s.commit()
     jobs.dispatch(request.app.state.send, job)
@@ -161,8 +169,7 @@ def get_import(import_id: int, request: Request, user: Tracker, s: DB) -> Import
 
 
 @router.post("/imports/{import_id}/confirm", response_model=AppliedOut)
-def confirm_import(import_id: int, request: Request, user: Tracker, s: DB,
-                   body: ConfirmIn | None = None) -> AppliedOut:
+def confirm_import(import_id: int, request: Request, user: Tracker, s: DB, body: ConfirmIn | None = None) -> AppliedOut:
     """Xác nhận: lưu nhiệm vụ mới, cập nhật nhiệm vụ đã sửa, rút nhiệm vụ không còn trong văn bản.
 
     Không gửi gì: nhận tất cả. `reject`: các mục không nhận; nhiệm vụ bị từ chối sửa/rút giữ
@@ -171,8 +178,7 @@ def confirm_import(import_id: int, request: Request, user: Tracker, s: DB,
     body = body or ConfirmIn()
     reject = [imports.Item(i.notice, i.kind, i.ref) for i in body.reject]
     result = imports.confirm(s, pending.id, user, reject, body.note)
-    audit(s, request, user, "update", "tracking_import", pending.id, added=result.added,
-          rejected=result.rejected)
+    audit(s, request, user, "update", "tracking_import", pending.id, added=result.added, rejected=result.rejected)
     s.commit()
     return AppliedOut(**result.__dict__)
 
@@ -208,17 +214,30 @@ def list_tasks(
     notice_id: int | None = None,
     issued_from: dt.date | None = None,
     issued_to: dt.date | None = None,
-    updated_since: Annotated[dt.datetime | None, Query(
-        description="Chỉ nhiệm vụ thay đổi sau thời điểm này (ISO 8601; updated_at lớn nhất lần trước).")] = None,
+    updated_since: Annotated[
+        dt.datetime | None,
+        Query(description="Chỉ nhiệm vụ thay đổi sau thời điểm này (ISO 8601; updated_at lớn nhất lần trước)."),
+    ] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> TaskPage:
     """Danh sách nhiệm vụ được xem, kèm trạng thái và cảnh báo (API cho phần mềm theo dõi khác);
     mỗi lần đọc được ghi vào nhật ký truy cập (nhiệm vụ mang lời chủ trì trích từ bản ghi)."""
     today = _today(request, on)
-    total, rows = reports.task_page(s, today, _rules(request), user, unit_id, notice_id, status,
-                                    issued_from, issued_to, offset, limit,
-                                    _aware(updated_since))
+    total, rows = reports.task_page(
+        s,
+        today,
+        _rules(request),
+        user,
+        unit_id,
+        notice_id,
+        status,
+        issued_from,
+        issued_to,
+        offset,
+        limit,
+        _aware(updated_since),
+    )
     audit(s, request, user, "read", "tracking_tasks", None, count=len(rows), offset=offset)
     s.commit()
     return TaskPage(on=today, total=total, items=[TaskOut(**r.to_dict()) for r in rows])
@@ -251,16 +270,16 @@ def report_progress(task_id: int, body: ProgressIn, request: Request, user: Task
     return _detail(s, request, user, task, None)
 
 
-@router.post("/tasks/{task_id}/evidence", response_model=EvidenceOut, status_code=201,
-             openapi_extra=UPLOAD_DOC)
+@router.post("/tasks/{task_id}/evidence", response_model=EvidenceOut, status_code=201, openapi_extra=UPLOAD_DOC)
 async def upload_evidence(task_id: int, request: Request, user: TaskUpdater, s: DB) -> db.TaskEvidence:
     """Đính kèm tệp minh chứng (trường `file`)."""
     state = request.app.state
     task = await run_in_threadpool(tasks.visible_task, s, user, task_id)
     with state.store.incoming() as tmp:
         got = await receive_file(request, tmp, min(MAX_IMPORT_BYTES, state.settings.max_upload_bytes))
-        evidence = await run_in_threadpool(tasks.add_evidence, s, state.store, task, user, got.path,
-                                           got.filename, got.sha256, got.size)
+        evidence = await run_in_threadpool(
+            tasks.add_evidence, s, state.store, task, user, got.path, got.filename, got.sha256, got.size
+        )
     s.commit()
     return evidence
 
@@ -271,12 +290,15 @@ def download_evidence(task_id: int, evidence_id: int, request: Request, user: Tr
     task = tasks.visible_task(s, user, task_id)
     evidence = s.get(db.TaskEvidence, evidence_id)
     if evidence is None or evidence.task_id != task.id:
-        raise NotFoundError(f"Nhiệm vụ {task.code} không có minh chứng #{evidence_id}.",
-                            "Xem danh sách minh chứng của nhiệm vụ.")
+        raise NotFoundError(
+            f"Nhiệm vụ {task.code} không có minh chứng #{evidence_id}.", "Xem danh sách minh chứng của nhiệm vụ."
+        )
     audit(s, request, user, "download", "tracking_evidence", evidence.id)
     s.commit()
-    return FileResponse(request.app.state.store.path(evidence.storage_path),
-                        filename=evidence.original_name or f"minh-chung-{evidence.id}")
+    return FileResponse(
+        request.app.state.store.path(evidence.storage_path),
+        filename=evidence.original_name or f"minh-chung-{evidence.id}",
+    )
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskDetail)
@@ -321,8 +343,7 @@ def delete_evidence(task_id: int, evidence_id: int, request: Request, user: Task
 def accept_many(body: BulkAcceptIn, user: Tracker, s: DB) -> BulkOut:
     """Công nhận hoàn thành nhiều nhiệm vụ một lúc; nhiệm vụ chưa có kết quả hay đã hoàn thành
     được nêu lý do trong `refused`, các nhiệm vụ khác vẫn được công nhận."""
-    done, refused = tasks.in_bulk(s, user, body.task_ids,
-                                  lambda task: tasks.accept(s, task, user, body.note))
+    done, refused = tasks.in_bulk(s, user, body.task_ids, lambda task: tasks.accept(s, task, user, body.note))
     s.commit()
     return BulkOut(done=done, refused=[BulkRefusal(**r) for r in refused])
 
@@ -330,6 +351,7 @@ def accept_many(body: BulkAcceptIn, user: Tracker, s: DB) -> BulkOut:
 @router.post("/bulk/deadline", response_model=BulkOut)
 def move_deadlines(body: BulkDeadlineIn, user: Tracker, s: DB) -> BulkOut:
     """Đổi hạn xử lý của nhiều nhiệm vụ một lúc (mỗi thay đổi ghi vào lịch sử nhiệm vụ)."""
+
     def move(task: db.TrackedTask) -> None:
         if task.done:
             raise ConflictError(f"Nhiệm vụ {task.code} đã hoàn thành.", "Mở lại nhiệm vụ trước khi đổi hạn.")
@@ -371,8 +393,10 @@ def dashboard(request: Request, user: TrackingReader, s: DB, on: On = None) -> D
     """Bảng điều khiển: nhiệm vụ quá hạn theo đơn vị và số cảnh báo theo mức."""
     today, rules = _today(request, on), _rules(request)
     counts = warnings.warning_counts(s, today, rules, user)
-    by_unit = [UnitOverdue(unit_id=u, unit=name, overdue=n, special=sp)
-               for u, name, n, sp in warnings.overdue_by_unit(s, today, user, rules)]
+    by_unit = [
+        UnitOverdue(unit_id=u, unit=name, overdue=n, special=sp)
+        for u, name, n, sp in warnings.overdue_by_unit(s, today, user, rules)
+    ]
     return DashboardOut(on=today, overdue_by_unit=by_unit, warnings=counts)
 
 
@@ -389,9 +413,16 @@ def list_warnings(
     if level is not None and level not in LEVELS:
         raise InputError(f"Mức cảnh báo '{level}' không có.", f"Chọn trong: {', '.join(LEVELS)}.")
     found = warnings.warnings_list(s, _today(request, on), _rules(request), user, level, limit)
-    return [WarningOut(level_name=w.level_name, **{k: getattr(w, k) for k in (
-        "task_id", "code", "content", "lead", "notice", "due_on", "level", "days_overdue")})
-        for w in found]
+    return [
+        WarningOut(
+            level_name=w.level_name,
+            **{
+                k: getattr(w, k)
+                for k in ("task_id", "code", "content", "lead", "notice", "due_on", "level", "days_overdue")
+            },
+        )
+        for w in found
+    ]
 
 
 @router.post("/warnings/notify", response_model=list[NotificationOut])
@@ -410,8 +441,7 @@ def send_warnings(
     today = local_today(settings)
     if dry_run:
         if not all_units(user):
-            raise AccessDenied("Chỉ quản trị viên được chạy thử cảnh báo.",
-                               "Bỏ dry_run để gửi cảnh báo hôm nay.")
+            raise AccessDenied("Chỉ quản trị viên được chạy thử cảnh báo.", "Bỏ dry_run để gửi cảnh báo hôm nay.")
         created = warnings.notify(s, on or today, rules_from(settings), None, user)
         preview = [NotificationOut.model_validate(n) for n in created]
         s.rollback()  # a preview: nothing is stored, nothing is sent
@@ -419,7 +449,8 @@ def send_warnings(
     if on is not None and on != today:
         raise InputError(
             f"Chỉ tạo cảnh báo cho hôm nay ({today:%d/%m/%Y}), không cho ngày {on:%d/%m/%Y}.",
-            "Bỏ tham số on; để xem trước cảnh báo của ngày khác, quản trị viên dùng dry_run=true.")
+            "Bỏ tham số on; để xem trước cảnh báo của ngày khác, quản trị viên dùng dry_run=true.",
+        )
     created = warnings.notify(s, today, rules_from(settings), mailer_from(settings), user)
     s.commit()
     return [NotificationOut.model_validate(n) for n in created]
@@ -456,47 +487,78 @@ def report_summary(
     issued_to: dt.date | None = None,
 ) -> list[GroupOut]:
     """Tổng hợp số nhiệm vụ theo trạng thái, nhóm theo đơn vị, trạng thái, văn bản hoặc tháng."""
-    rows = reports.task_rows(s, _today(request, on), _rules(request), user,
-                             issued_from=issued_from, issued_to=issued_to)
-    return [GroupOut(key=g.key, label=g.label, total=g.total, counts=g.counts)
-            for g in reports.summarize(rows, by)]
+    rows = reports.task_rows(
+        s, _today(request, on), _rules(request), user, issued_from=issued_from, issued_to=issued_to
+    )
+    return [GroupOut(key=g.key, label=g.label, total=g.total, counts=g.counts) for g in reports.summarize(rows, by)]
 
 
 @router.post("/reports/exports", response_model=TrackingJobOut, status_code=202)
 def start_export(body: ExportIn, request: Request, user: TrackingReader, s: DB) -> JSONResponse:
     """Xuất Excel (bảng tổng hợp và danh sách) hoặc báo cáo Word, ở hàng đợi cpu: trả về ngay
     (202) một việc xuất; khi xong, tải tệp ở `download_url`."""
-    job = _export_job(s, request, user, body.format, body.on, body.by, body.issued_from,
-                      body.issued_to, body.status, body.unit_id, body.notice_id)
+    job = _export_job(
+        s,
+        request,
+        user,
+        body.format,
+        body.on,
+        body.by,
+        body.issued_from,
+        body.issued_to,
+        body.status,
+        body.unit_id,
+        body.notice_id,
+    )
     return _accepted(job)
 
 
-@router.get("/reports/export.xlsx", response_class=FileResponse,
-            responses={202: {"model": TrackingJobOut, "description": "Chưa xong: theo dõi việc xuất."}})
-async def report_xlsx(request: Request, user: TrackingReader, s: DB, on: On = None,
-                      by: Annotated[str, Query(max_length=16, description="unit | status | notice | period")] = "unit",
-                      issued_from: dt.date | None = None,
-                      issued_to: dt.date | None = None,
-                      status: Annotated[str | None, Query(max_length=32)] = None,
-                      unit_id: int | None = None, notice_id: int | None = None) -> Response:
+@router.get(
+    "/reports/export.xlsx",
+    response_class=FileResponse,
+    responses={202: {"model": TrackingJobOut, "description": "Chưa xong: theo dõi việc xuất."}},
+)
+async def report_xlsx(
+    request: Request,
+    user: TrackingReader,
+    s: DB,
+    on: On = None,
+    by: Annotated[str, Query(max_length=16, description="unit | status | notice | period")] = "unit",
+    issued_from: dt.date | None = None,
+    issued_to: dt.date | None = None,
+    status: Annotated[str | None, Query(max_length=32)] = None,
+    unit_id: int | None = None,
+    notice_id: int | None = None,
+) -> Response:
     """Xuất Excel: bảng tổng hợp và danh sách nhiệm vụ. Tệp được lập ở hàng đợi cpu; địa chỉ
     này chờ đến khi xong (tối đa vài chục giây) rồi trả tệp, hoặc trả 202 và việc xuất."""
-    job = await run_in_threadpool(_export_job, s, request, user, "xlsx", on, by, issued_from,
-                                  issued_to, status, unit_id, notice_id)
+    job = await run_in_threadpool(
+        _export_job, s, request, user, "xlsx", on, by, issued_from, issued_to, status, unit_id, notice_id
+    )
     return await _wait_for_file(request, user, job.id)
 
 
-@router.get("/reports/summary.docx", response_class=FileResponse,
-            responses={202: {"model": TrackingJobOut, "description": "Chưa xong: theo dõi việc xuất."}})
-async def report_docx(request: Request, user: TrackingReader, s: DB, on: On = None,
-                      issued_from: dt.date | None = None,
-                      issued_to: dt.date | None = None,
-                      status: Annotated[str | None, Query(max_length=32)] = None,
-                      unit_id: int | None = None, notice_id: int | None = None) -> Response:
+@router.get(
+    "/reports/summary.docx",
+    response_class=FileResponse,
+    responses={202: {"model": TrackingJobOut, "description": "Chưa xong: theo dõi việc xuất."}},
+)
+async def report_docx(
+    request: Request,
+    user: TrackingReader,
+    s: DB,
+    on: On = None,
+    issued_from: dt.date | None = None,
+    issued_to: dt.date | None = None,
+    status: Annotated[str | None, Query(max_length=32)] = None,
+    unit_id: int | None = None,
+    notice_id: int | None = None,
+) -> Response:
     """Báo cáo tóm tắt (Word): tình hình chung, theo đơn vị, nhiệm vụ quá hạn. Lập ở hàng đợi
     cpu như `/reports/export.xlsx`."""
-    job = await run_in_threadpool(_export_job, s, request, user, "docx", on, "unit", issued_from,
-                                  issued_to, status, unit_id, notice_id)
+    job = await run_in_threadpool(
+        _export_job, s, request, user, "docx", on, "unit", issued_from, issued_to, status, unit_id, notice_id
+    )
     return await _wait_for_file(request, user, job.id)
 
 
@@ -510,14 +572,20 @@ def get_job(tracking_job_id: int, user: TrackingReader, s: DB) -> TrackingJobOut
     return _job_out(tracking_jobs.visible(s, user, tracking_job_id))
 
 
-@router.get("/jobs/{tracking_job_id}/events", response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}}}})
+@router.get(
+    "/jobs/{tracking_job_id}/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
 def job_events(tracking_job_id: int, request: Request, user: TrackingReader, s: DB) -> StreamingResponse:
     """Server-Sent Events: một sự kiện `job` mỗi khi trạng thái hoặc tiến độ đổi; luồng kết
     thúc khi việc xong hoặc lỗi."""
     tracking_jobs.visible(s, user, tracking_job_id)
-    return StreamingResponse(_events(request, user, tracking_job_id), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        _events(request, user, tracking_job_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 @router.get("/jobs/{tracking_job_id}/file", response_class=FileResponse)
@@ -525,23 +593,24 @@ def job_file(tracking_job_id: int, request: Request, user: TrackingReader, s: DB
     """Tệp của một việc xuất đã xong."""
     job = tracking_jobs.visible(s, user, tracking_job_id)
     if job.kind != tracking_jobs.EXPORT or job.state != db.DONE or not job.output_path:
-        raise ConflictError(f"Việc #{job.id} chưa có tệp để tải ({_state_name(job).lower()}).",
-                            "Chờ việc xuất xong rồi tải.")
+        raise ConflictError(
+            f"Việc #{job.id} chưa có tệp để tải ({_state_name(job).lower()}).", "Chờ việc xuất xong rồi tải."
+        )
     path = request.app.state.store.path(job.output_path)
     if not path.is_file():
         raise NotFoundError("Tệp xuất đã được dọn.", "Xuất lại báo cáo.")
     audit(s, request, user, "download", "tracking_export", job.id)
     s.commit()
-    return FileResponse(path, media_type=job.result.get("media_type"),
-                        filename=job.result.get("file_name") or path.name)
+    return FileResponse(
+        path, media_type=job.result.get("media_type"), filename=job.result.get("file_name") or path.name
+    )
 
 
 # -- unit names -------------------------------------------------------------------------
 
 
 @router.get("/unit-names", response_model=list[UnitNameOut])
-def list_unit_names(user: Tracker, s: DB,
-                    unit: OfficeCode = None) -> list[UnitNameOut]:
+def list_unit_names(user: Tracker, s: DB, unit: OfficeCode = None) -> list[UnitNameOut]:
     """Các tên đơn vị (chủ trì, phối hợp) trong văn bản của cơ quan mình và đơn vị mỗi tên
     đang chỉ; tên chưa xác định được đơn vị đứng đầu."""
     office = _office(s, user, unit, create=False)
@@ -549,8 +618,7 @@ def list_unit_names(user: Tracker, s: DB,
 
 
 @router.put("/unit-names", response_model=UnitNameApplied)
-def map_unit_name(body: UnitNameIn, request: Request, user: Tracker, s: DB,
-                  unit: OfficeCode = None) -> UnitNameApplied:
+def map_unit_name(body: UnitNameIn, request: Request, user: Tracker, s: DB, unit: OfficeCode = None) -> UnitNameApplied:
     """Gán một tên đơn vị (như văn bản viết) cho một đơn vị: áp dụng ngay cho nhiệm vụ của cơ
     quan mình (ghi lịch sử) và cho các lần nhập sau. Đơn vị phối hợp được xem nhiệm vụ."""
     office = _office(s, user, unit, create=False)
@@ -558,11 +626,12 @@ def map_unit_name(body: UnitNameIn, request: Request, user: Tracker, s: DB,
     if target is None:
         raise NotFoundError(f"Không có đơn vị #{body.unit_id}.", "Chọn đơn vị trong danh sách.")
     changed = tasks.map_unit_name(s, office, body.name, target, user)
-    audit(s, request, user, "update", "tracking_unit_name", target.id, name=body.name,
-          tasks=changed)
+    audit(s, request, user, "update", "tracking_unit_name", target.id, name=body.name, tasks=changed)
     s.commit()
-    use = next((u for u in units_mod.names(s, office) if u.key == units_mod.key(body.name)),
-               units_mod.NameUse(body.name, units_mod.key(body.name), mapped_unit_id=target.id))
+    use = next(
+        (u for u in units_mod.names(s, office) if u.key == units_mod.key(body.name)),
+        units_mod.NameUse(body.name, units_mod.key(body.name), mapped_unit_id=target.id),
+    )
     return UnitNameApplied(**_name_out(s, use).model_dump(), changed_tasks=changed)
 
 
@@ -611,8 +680,14 @@ def _pending(s, user: db.User, import_id: int) -> db.PendingImport:
 
 
 def _import_out(p: db.PendingImport) -> ImportOut:
-    return ImportOut(id=p.id, state=p.state, source_kind=p.source_kind, source_name=p.source_name,
-                     notices=p.payload["notices"], rejected=p.payload.get("rejected", []))
+    return ImportOut(
+        id=p.id,
+        state=p.state,
+        source_kind=p.source_kind,
+        source_name=p.source_name,
+        notices=p.payload["notices"],
+        rejected=p.payload.get("rejected", []),
+    )
 
 
 def _queue_upload(request: Request, s, user: db.User, unit_id: int, got, params) -> db.TrackingJob:
@@ -624,17 +699,38 @@ def _queue_upload(request: Request, s, user: db.User, unit_id: int, got, params)
     return job
 
 
-def _export_job(s, request: Request, user: db.User, fmt: str, on, by, issued_from,
-                issued_to, status=None, unit_id=None, notice_id=None) -> db.TrackingJob:
+def _export_job(
+    s,
+    request: Request,
+    user: db.User,
+    fmt: str,
+    on,
+    by,
+    issued_from,
+    issued_to,
+    status=None,
+    unit_id=None,
+    notice_id=None,
+) -> db.TrackingJob:
     """An export of the tasks the list shows: every filter of the list goes with it."""
     if by not in reports.GROUPS:
         raise InputError(f"Không tổng hợp được theo '{by}'.", f"Chọn trong: {', '.join(reports.GROUPS)}.")
     if status is not None and status not in reports.FILTERS:
-        raise InputError(f"Trạng thái '{status}' không có.",
-                         f"Chọn trong: {', '.join(reports.FILTERS)}.")
-    job = tracking_jobs.create_export(s, user, {
-        "format": fmt, "on": _today(request, on), "by": by, "issued_from": issued_from,
-        "issued_to": issued_to, "status": status, "unit_id": unit_id, "notice_id": notice_id})
+        raise InputError(f"Trạng thái '{status}' không có.", f"Chọn trong: {', '.join(reports.FILTERS)}.")
+    job = tracking_jobs.create_export(
+        s,
+        user,
+        {
+            "format": fmt,
+            "on": _today(request, on),
+            "by": by,
+            "issued_from": issued_from,
+            "issued_to": issued_to,
+            "status": status,
+            "unit_id": unit_id,
+            "notice_id": notice_id,
+        },
+    )
     audit(s, request, user, "create", "tracking_job", job.id, export=fmt)
     s.commit()
     jobs.dispatch(request.app.state.send, job)
@@ -645,12 +741,18 @@ def _job_out(job: db.TrackingJob) -> TrackingJobOut:
     done = job.state == db.DONE
     error = JobError(code=job.error_code, message=job.error_message, hint=job.error_hint)
     return TrackingJobOut(
-        id=job.id, kind=job.kind, state=job.state, state_name=_state_name(job),
-        progress=job.progress, error=error if job.state == db.FAILED else None,
+        id=job.id,
+        kind=job.kind,
+        state=job.state,
+        state_name=_state_name(job),
+        progress=job.progress,
+        error=error if job.state == db.FAILED else None,
         import_id=job.result.get("import_id") if done else None,
         download_url=f"/api/tracking/jobs/{job.id}/file" if done and job.output_path else None,
         file_name=job.result.get("file_name") if done else None,
-        created_at=job.created_at, finished_at=job.finished_at)
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+    )
 
 
 def _state_name(job: db.TrackingJob) -> str:
@@ -658,8 +760,9 @@ def _state_name(job: db.TrackingJob) -> str:
 
 
 def _accepted(job: db.TrackingJob) -> JSONResponse:
-    return JSONResponse(_job_out(job).model_dump(mode="json"), status_code=202,
-                        headers={"Location": f"/api/tracking/jobs/{job.id}"})
+    return JSONResponse(
+        _job_out(job).model_dump(mode="json"), status_code=202, headers={"Location": f"/api/tracking/jobs/{job.id}"}
+    )
 
 
 def _load_job(sessions, job_id: int) -> db.TrackingJob | None:
@@ -726,35 +829,61 @@ def _event(name: str, data: dict) -> str:
 
 
 def _name_out(s, use) -> UnitNameOut:
-    found = {u.id: u.name for u in s.scalars(select(db.Unit).where(db.Unit.id.in_(use.unit_ids)))} \
-        if use.unit_ids else {}
+    found = (
+        {u.id: u.name for u in s.scalars(select(db.Unit).where(db.Unit.id.in_(use.unit_ids)))} if use.unit_ids else {}
+    )
     ids = sorted(use.unit_ids)
-    return UnitNameOut(name=use.name, lead_tasks=use.lead_tasks, support_tasks=use.support_tasks,
-                       unit_ids=ids, units=[found.get(i, "") for i in ids],
-                       mapped_unit_id=use.mapped_unit_id)
+    return UnitNameOut(
+        name=use.name,
+        lead_tasks=use.lead_tasks,
+        support_tasks=use.support_tasks,
+        unit_ids=ids,
+        units=[found.get(i, "") for i in ids],
+        mapped_unit_id=use.mapped_unit_id,
+    )
 
 
 def _detail(s, request: Request, user: db.User, task: db.TrackedTask, on) -> TaskDetail:
-    rows = reports.task_rows(s, _today(request, on), _rules(request), None,
-                             notice_id=task.notice_id)
+    rows = reports.task_rows(s, _today(request, on), _rules(request), None, notice_id=task.notice_id)
     row = next(r for r in rows if r.id == task.id) if not task.withdrawn else None
     base = row.to_dict() if row else _withdrawn(task)
-    return TaskDetail(**base,
-                      history=[EventOut.model_validate(e) for e in tasks.history(s, task)],
-                      evidence=[EvidenceOut.model_validate(e) for e in tasks.evidence_of(s, task)])
+    return TaskDetail(
+        **base,
+        history=[EventOut.model_validate(e) for e in tasks.history(s, task)],
+        evidence=[EvidenceOut.model_validate(e) for e in tasks.evidence_of(s, task)],
+    )
 
 
 def _withdrawn(task: db.TrackedTask) -> dict:
-    return {"id": task.id, "code": task.code, "notice": task.notice.number,
-            "issued_on": task.notice.issued_on, "content": task.content,
-            "lead_unit_id": task.lead_unit_id, "lead": task.lead_name, "supports": task.supports,
-            "sector": task.sector, "deadline_kind": task.deadline_kind,
-            "deadline_phrase": task.deadline_phrase, "due_on": task.due_on,
-            "progress": task.progress, "result": task.result, "result_state": task.result_state,
-            "done": task.done, "completed_on": task.completed_on, "documents": task.documents,
-            "quote": task.quote, "audio_start": task.audio_start, "audio_end": task.audio_end,
-            "meeting": task.notice.meeting, "updated_at": task.updated_at, "status": "da_rut",
-            "status_name": "Đã rút khỏi văn bản", "warning": None, "warning_name": None}
+    return {
+        "id": task.id,
+        "code": task.code,
+        "notice": task.notice.number,
+        "issued_on": task.notice.issued_on,
+        "content": task.content,
+        "lead_unit_id": task.lead_unit_id,
+        "lead": task.lead_name,
+        "supports": task.supports,
+        "sector": task.sector,
+        "deadline_kind": task.deadline_kind,
+        "deadline_phrase": task.deadline_phrase,
+        "due_on": task.due_on,
+        "progress": task.progress,
+        "result": task.result,
+        "result_state": task.result_state,
+        "done": task.done,
+        "completed_on": task.completed_on,
+        "documents": task.documents,
+        "quote": task.quote,
+        "audio_start": task.audio_start,
+        "audio_end": task.audio_end,
+        "meeting": task.notice.meeting,
+        "updated_at": task.updated_at,
+        "status": "da_rut",
+        "status_name": "Đã rút khỏi văn bản",
+        "warning": None,
+        "warning_name": None,
+    }
 
 
 def _temp_path(suffix: str) -> Path:
@@ -764,5 +893,6 @@ def _temp_path(suffix: str) -> Path:
 
 
 def _file(path: Path, media_type: str, filename: str) -> FileResponse:
-    return FileResponse(path, media_type=media_type, filename=filename,
-                        background=BackgroundTask(path.unlink, missing_ok=True))
+    return FileResponse(
+        path, media_type=media_type, filename=filename, background=BackgroundTask(path.unlink, missing_ok=True)
+    )

@@ -32,9 +32,7 @@ Version = Annotated[int | None, Query(ge=1, description="Mặc định: bản m�
 
 
 @router.get("/transcript", response_model=TranscriptOut)
-def get_transcript(
-    meeting_id: int, request: Request, user: Listener, s: DB, version: Version = None
-) -> TranscriptOut:
+def get_transcript(meeting_id: int, request: Request, user: Listener, s: DB, version: Version = None) -> TranscriptOut:
     """Bản chép lời (JSON của transcribe.Transcript), được ghi vào nhật ký truy cập."""
     meeting = visible_meeting(s, user, meeting_id)
     if version is None:
@@ -67,9 +65,7 @@ def list_versions(meeting_id: int, user: Listener, s: DB) -> list[VersionOut]:
 
 
 @router.patch("/transcript", response_model=TranscriptOut, openapi_extra=LARGE_BODY)
-def patch_transcript(
-    meeting_id: int, body: TranscriptPatch, request: Request, user: Drafter, s: DB
-) -> TranscriptOut:
+def patch_transcript(meeting_id: int, body: TranscriptPatch, request: Request, user: Drafter, s: DB) -> TranscriptOut:
     """Sửa lời từng đoạn, tên người nói, hoặc gộp hai người nói; tạo một phiên bản mới.
 
     Một người nói có `enrol: true` được lưu giọng nói: vân tay giọng của họ trong cuộc họp
@@ -81,9 +77,7 @@ def patch_transcript(
         raise InputError("Không có thay đổi nào để lưu.", "Gửi segments, speakers hoặc merge.")
     edits = Edits(
         texts={e.id: e.text for e in body.segments},
-        speakers={
-            k: Speaker(name=v.name, title=v.title, unit=v.unit) for k, v in body.speakers.items()
-        },
+        speakers={k: Speaker(name=v.name, title=v.title, unit=v.unit) for k, v in body.speakers.items()},
         merges=[(m.source, m.target) for m in body.merge],
     )
     enrol = {label: Person(e.name, e.title, e.unit) for label, e in body.speakers.items() if e.enrol}
@@ -98,8 +92,12 @@ def patch_transcript(
 
 @router.get("/export/{fmt}", response_class=Response)
 def export_transcript(
-    meeting_id: int, fmt: Annotated[str, Path(max_length=16)], request: Request, user: Listener, s: DB,
-    version: Version = None
+    meeting_id: int,
+    fmt: Annotated[str, Path(max_length=16)],
+    request: Request,
+    user: Listener,
+    s: DB,
+    version: Version = None,
 ) -> Response:
     """Xuất bản chép lời: json, txt, srt, vtt hoặc docx."""
     fmt = fmt.lower()
@@ -138,12 +136,14 @@ def _has_a_way(s, meeting: db.Meeting) -> None:
         raise NotFoundError(
             f"Cuộc họp #{meeting.id} chưa có bản ghi âm nên chưa có bản chép lời.",
             "Ở trang Cuộc họp, bấm “Tải bản ghi lên” ở dòng của cuộc họp này, hoặc bấm “Xóa” "
-            "nếu cuộc họp được tạo nhầm.")
+            "nếu cuộc họp được tạo nhầm.",
+        )
     if s.scalar(select(db.Job.id).where(db.Job.meeting_id == meeting.id).limit(1)) is None:
         raise NotFoundError(
             f"Cuộc họp #{meeting.id} chưa được chép lời.",
             "Cuộc họp có bản ghi nhưng chưa có công việc chép lời nào: báo quản trị viên, hoặc "
-            "xóa cuộc họp ở trang Cuộc họp rồi tải bản ghi lên lại.")
+            "xóa cuộc họp ở trang Cuộc họp rồi tải bản ghi lên lại.",
+        )
 
 
 def _summary(body: TranscriptPatch) -> str:

@@ -102,8 +102,9 @@ def draft_conclusion(meeting_id: int, version: int, request: Request, user: Offi
     return ConclusionOut(version=draft.version, source=draft.source, conclusion=data)
 
 
-@router.post("/api/meetings/{meeting_id}/drafts/edit", response_model=DraftOut, status_code=201,
-             openapi_extra=LARGE_BODY)
+@router.post(
+    "/api/meetings/{meeting_id}/drafts/edit", response_model=DraftOut, status_code=201, openapi_extra=LARGE_BODY
+)
 async def edit_draft(meeting_id: int, body: DraftEditIn, request: Request, user: Drafter, s: DB):
     """Sửa bảng nhiệm vụ của một dự thảo đã soạn và tạo lại tệp .docx (phiên bản mới)."""
     return await run_in_threadpool(_edit_draft, meeting_id, body, request, user, s)
@@ -112,8 +113,7 @@ async def edit_draft(meeting_id: int, body: DraftEditIn, request: Request, user:
 def _edit_draft(meeting_id: int, body: DraftEditIn, request: Request, user: db.User, s: Session):
     meeting = visible_meeting(s, user, meeting_id)
     page = PageStyle.from_settings(request.app.state.settings)
-    draft = drafts.edit(s, request.app.state.store, meeting, body.base_version, body.tasks, user.id,
-                        page)
+    draft = drafts.edit(s, request.app.state.store, meeting, body.base_version, body.tasks, user.id, page)
     audit(s, request, user, "create", "draft", draft.id, meeting.id, edited=body.base_version)
     s.commit()
     return draft

@@ -89,8 +89,12 @@ async def enrol_from_clip(speaker_id: int, request: Request, user: Drafter, s: D
     status_code=201,
 )
 def enrol_from_meeting(
-    meeting_id: int, label: Annotated[str, Path(max_length=64)], body: MeetingVoiceIn, request: Request,
-    user: Drafter, s: DB,
+    meeting_id: int,
+    label: Annotated[str, Path(max_length=64)],
+    body: MeetingVoiceIn,
+    request: Request,
+    user: Drafter,
+    s: DB,
 ) -> VoiceprintOut:
     """Ghi danh giọng nói của người nói `label` (ví dụ S2) trong một cuộc họp đã xử lý, ngay
     lập tức: dùng vân tay giọng (vectơ) đi kèm bản chép lời, không chạy lại mô hình. Vào
@@ -133,8 +137,7 @@ def check_clip_length(duration: float, name: str) -> None:
         return
     length = f"{duration:.1f} giây" if duration < 120 else f"{duration / 60:.0f} phút"
     raise AudioError(
-        f"Đoạn ghi âm '{name}' dài {length}: {'quá ngắn' if duration < low else 'quá dài'} để ghi "
-        "danh giọng nói.",
+        f"Đoạn ghi âm '{name}' dài {length}: {'quá ngắn' if duration < low else 'quá dài'} để ghi danh giọng nói.",
         f"Chọn một đoạn {low:.0f}–{high:.0f} giây chỉ có người đó nói rõ.",
     )
 

@@ -60,9 +60,7 @@ def upgrade() -> None:
         sa.Column("unit_id", sa.Integer(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", db.models.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["role_code"], ["roles.code"], name=op.f("fk_users_role_code_roles")
-        ),
+        sa.ForeignKeyConstraint(["role_code"], ["roles.code"], name=op.f("fk_users_role_code_roles")),
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_users_unit_id_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
@@ -117,9 +115,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_events_at"), ["at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_audit_events_meeting_id"), ["meeting_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audit_events_meeting_id"), ["meeting_id"], unique=False)
         batch_op.create_index("ix_audit_events_object", ["object_type", "object_id"], unique=False)
 
     op.create_table(
@@ -163,9 +159,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", db.models.UTCDateTime(), nullable=False),
         sa.Column("updated_at", db.models.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["audio_id"], ["audio_files.id"], name=op.f("fk_meetings_audio_id_audio_files")
-        ),
+        sa.ForeignKeyConstraint(["audio_id"], ["audio_files.id"], name=op.f("fk_meetings_audio_id_audio_files")),
         sa.ForeignKeyConstraint(
             ["created_by"],
             ["users.id"],
@@ -229,9 +223,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", db.models.UTCDateTime(), nullable=False),
         sa.Column("updated_at", db.models.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["audio_id"], ["audio_files.id"], name=op.f("fk_jobs_audio_id_audio_files")
-        ),
+        sa.ForeignKeyConstraint(["audio_id"], ["audio_files.id"], name=op.f("fk_jobs_audio_id_audio_files")),
         sa.ForeignKeyConstraint(
             ["created_by"], ["users.id"], name=op.f("fk_jobs_created_by_users"), ondelete="SET NULL"
         ),
@@ -282,14 +274,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_transcript_versions")),
         sa.UniqueConstraint("job_id", name=op.f("uq_transcript_versions_job_id")),
-        sa.UniqueConstraint(
-            "meeting_id", "version", name=op.f("uq_transcript_versions_meeting_id")
-        ),
+        sa.UniqueConstraint("meeting_id", "version", name=op.f("uq_transcript_versions_meeting_id")),
     )
     with op.batch_alter_table("transcript_versions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_transcript_versions_meeting_id"), ["meeting_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_transcript_versions_meeting_id"), ["meeting_id"], unique=False)
 
     op.create_table(
         "draft_versions",
@@ -336,9 +324,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("meeting_id", "version", name=op.f("uq_draft_versions_meeting_id")),
     )
     with op.batch_alter_table("draft_versions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_draft_versions_meeting_id"), ["meeting_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_draft_versions_meeting_id"), ["meeting_id"], unique=False)
 
     # ### end Alembic commands ###
     _seed_roles()

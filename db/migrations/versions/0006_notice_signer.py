@@ -19,16 +19,17 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgres
 
 def upgrade() -> None:
     with op.batch_alter_table("meetings", schema=None) as batch_op:
-        for name, length in (("concluded_by", 255), ("signer_authority", 128),
-                             ("signer_title", 128), ("signer_name", 128)):
-            batch_op.add_column(sa.Column(name, sa.String(length=length), server_default="",
-                                          nullable=False))
-        batch_op.add_column(sa.Column("recipients", JSON, server_default=sa.text("'[]'"),
-                                      nullable=False))
+        for name, length in (
+            ("concluded_by", 255),
+            ("signer_authority", 128),
+            ("signer_title", 128),
+            ("signer_name", 128),
+        ):
+            batch_op.add_column(sa.Column(name, sa.String(length=length), server_default="", nullable=False))
+        batch_op.add_column(sa.Column("recipients", JSON, server_default=sa.text("'[]'"), nullable=False))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("meetings", schema=None) as batch_op:
-        for name in ("recipients", "signer_name", "signer_title", "signer_authority",
-                     "concluded_by"):
+        for name in ("recipients", "signer_name", "signer_title", "signer_authority", "concluded_by"):
             batch_op.drop_column(name)

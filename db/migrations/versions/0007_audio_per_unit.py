@@ -22,8 +22,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("audio_files", schema=None) as batch_op:
         batch_op.add_column(sa.Column("unit_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(op.f("fk_audio_files_unit_id_units"), "units", ["unit_id"], ["id"],
-                                    ondelete="CASCADE")
+        batch_op.create_foreign_key(
+            op.f("fk_audio_files_unit_id_units"), "units", ["unit_id"], ["id"], ondelete="CASCADE"
+        )
         batch_op.drop_constraint(op.f("uq_audio_files_sha256"), type_="unique")
     _split_shared_rows(op.get_bind())
     with op.batch_alter_table("audio_files", schema=None) as batch_op:
@@ -32,15 +33,36 @@ def upgrade() -> None:
 
 
 def _split_shared_rows(conn) -> None:
-    audio = sa.table("audio_files", *(sa.column(c) for c in (
-        "id", "unit_id", "sha256", "size", "duration", "format", "codec", "sample_rate", "channels",
-        "storage_path", "original_name", "uploaded_by", "created_at")))
-    meetings = sa.table("meetings", sa.column("id"), sa.column("unit_id"), sa.column("audio_id"),
-                        sa.column("created_at"))
+    audio = sa.table(
+        "audio_files",
+        *(
+            sa.column(c)
+            for c in (
+                "id",
+                "unit_id",
+                "sha256",
+                "size",
+                "duration",
+                "format",
+                "codec",
+                "sample_rate",
+                "channels",
+                "storage_path",
+                "original_name",
+                "uploaded_by",
+                "created_at",
+            )
+        ),
+    )
+    meetings = sa.table(
+        "meetings", sa.column("id"), sa.column("unit_id"), sa.column("audio_id"), sa.column("created_at")
+    )
     jobs = sa.table("jobs", sa.column("meeting_id"), sa.column("audio_id"))
-    rows = conn.execute(sa.select(meetings.c.audio_id, meetings.c.unit_id, meetings.c.id)
-                        .where(meetings.c.audio_id.is_not(None))
-                        .order_by(meetings.c.audio_id, meetings.c.id)).all()
+    rows = conn.execute(
+        sa.select(meetings.c.audio_id, meetings.c.unit_id, meetings.c.id)
+        .where(meetings.c.audio_id.is_not(None))
+        .order_by(meetings.c.audio_id, meetings.c.id)
+    ).all()
     first_unit: dict[int, int] = {}
     copies: dict[tuple[int, int], int] = {}
     for audio_id, unit_id, meeting_id in rows:
@@ -52,12 +74,12 @@ def _split_shared_rows(conn) -> None:
             src = conn.execute(sa.select(audio).where(audio.c.id == audio_id)).mappings().one()
             values = {k: v for k, v in src.items() if k != "id"}
             values.update(unit_id=unit_id, original_name="", uploaded_by=None)
-            copies[audio_id, unit_id] = conn.execute(audio.insert().values(**values)
-                                                     .returning(audio.c.id)).scalar_one()
+            copies[audio_id, unit_id] = conn.execute(audio.insert().values(**values).returning(audio.c.id)).scalar_one()
         new_id = copies[audio_id, unit_id]
         conn.execute(meetings.update().where(meetings.c.id == meeting_id).values(audio_id=new_id))
-        conn.execute(jobs.update().where(jobs.c.meeting_id == meeting_id, jobs.c.audio_id == audio_id)
-                     .values(audio_id=new_id))
+        conn.execute(
+            jobs.update().where(jobs.c.meeting_id == meeting_id, jobs.c.audio_id == audio_id).values(audio_id=new_id)
+        )
 
 
 def downgrade() -> None:
