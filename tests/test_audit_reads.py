@@ -54,15 +54,25 @@ def _content(app) -> dict:
         t = Transcript(AudioInfo(duration=1.0), [Segment(0, 0.0, 1.0, f"Xin chào {MARK}")])
         s.add(db.TranscriptVersion(meeting_id=m.id, version=1, source="asr", data=t.to_dict()))
         rel, sha, size = store.put_file(docx, ".docx")
-        for version, kept in ((1, made.to_dict()), (2, None)):  # made by ketluan; uploaded
+        # the uploaded version is the notice edited in Word (a task's action changed), so the
+        # changes between the two versions carry MARK too
+        edited = conclusion()
+        edited.tasks[0].action += f" {MARK} và báo cáo kết quả"
+        docx2 = store.root / "notice-sua.docx"
+        drafting.render_notice(edited, meeting()).save(str(docx2))
+        rel2, sha2, size2 = store.put_file(docx2, ".docx")
+        for version, kept, (path, digest, nbytes) in (
+            (1, made.to_dict(), (rel, sha, size)),  # made by ketluan
+            (2, None, (rel2, sha2, size2)),  # uploaded
+        ):
             s.add(
                 db.DraftVersion(
                     meeting_id=m.id,
                     version=version,
                     source="uploaded" if kept is None else "asr",
-                    sha256=sha,
-                    size=size,
-                    storage_path=rel,
+                    sha256=digest,
+                    size=nbytes,
+                    storage_path=path,
                     conclusion=kept,
                 )
             )
