@@ -186,3 +186,14 @@ def test_the_record_names_what_was_read(app):
         events = c.get("/api/audit", headers=auth, params={"limit": 2}).json()
     assert [(e["action"], e["object_type"]) for e in events] == [("read", "tracking_task"), ("read", "draft")]
     assert events[1]["meeting_id"] == params["meeting_id"]
+
+
+def test_pages_fetch_the_recording_only_when_it_is_played():
+    """The walk of session 5: opening a draft page wrote a "Tải về Bản ghi âm" audit entry,
+    because the player preloaded the file. The audit log should say who listened."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parent.parent / "api" / "templates"
+    for name in ("draft.html", "transcript.html"):
+        players = re.findall(r"<audio[^>]*>", (templates / name).read_text(encoding="utf-8"))
+        assert players and all('preload="none"' in p for p in players), (name, players)

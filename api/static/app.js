@@ -1110,15 +1110,20 @@ PAGES.import = () => {
     const picker = $(".picker", form);
     $("[type=file]", form).required = false;
     picker.hidden = true;
+    const hint = el("span", {},
+      "Điền số văn bản, ngày ban hành và ngày nhận (dự thảo thường chưa có số), rồi bấm “Đọc và xem trước”.");
     picker.before(el("p", { class: "alert ok", id: "from-draft" },
-      `Nguồn: dự thảo phiên bản ${params.get("version")} của cuộc họp #${params.get("meeting")}. `,
-      "Điền số văn bản, ngày ban hành và ngày nhận (dự thảo thường chưa có số), rồi bấm “Đọc và xem trước”."));
+      `Nguồn: dự thảo phiên bản ${params.get("version")} của cuộc họp #${params.get("meeting")}. `, hint));
     for (const name of ["number"]) { const f = $(`[name=${name}]`, form); if (f) f.required = true; }
     const day = $("[data-date-of=issued_on]", form);
     if (day) day.required = true;
     api("GET", `/api/meetings/${params.get("meeting")}`).then((m) => {
       const f = $("[name=number]", form);
-      if (m.notice_number && f && !f.value) f.value = m.notice_number;
+      if (m.notice_number && f && !f.value) {
+        f.value = m.notice_number;
+        // the number is known: ask only for what is still missing
+        hint.textContent = "Số văn bản đã lấy từ cuộc họp; điền ngày ban hành và ngày nhận, rồi bấm “Đọc và xem trước”.";
+      }
     }).catch(() => { /* the number is typed by hand */ });
   }
 };
