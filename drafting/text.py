@@ -20,6 +20,7 @@ from drafting.lexicon import (
     RULES,
     UNIT_HEADS,
 )
+from drafting.shape import word_tags
 from transcribe.transcript import nfc
 
 
@@ -326,8 +327,6 @@ def _repetitions(tokens: list[Token]) -> list[Token]:
 def _two_words(before: list[Token], after: list[Token]) -> bool:
     """ "phân công công chức": the syllable ends one word and starts the next (the tagger
     joins "phân công" and "công chức"), so it is said twice on purpose."""
-    from drafting.shape import word_tags
-
     words = [t.text for t in [*before, *after] if t.text != "\n"]
     if len(words) < 4:
         return False
