@@ -910,16 +910,20 @@ def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
         low = [*low[:i], "giao", *low[i + 1 :]]
     if i > 0 and low[i - 1] in {"được", "đã được", "bị"}:
         return None  # "X được giao / được phân công": X is the lead, not an assigner
-    if i > 0 and low[i - 1] in {"số", "theo", "những", "các", "tờ"}:
+    if i > 0 and low[i - 1] in {"số", "theo", "những", "các", "tờ", "nhiều", "có", "nêu"}:
         return None  # "tổng số đề nghị …", "theo đề nghị …", "những yêu cầu …": nouns
     if 0 < i < len(low) and low[i] == "giao" and low[i - 1] in {"chuyển", "bàn", "trao", "bị", "mới"}:
         return None  # "chuyển giao Dự án", "bàn giao mặt bằng": a verb of its own
+    if low[i : i + 2] == ["kiến", "nghị"] and (i == 0 or low[i - 1] in {"mấy", "ý", "về", "với", "tri", "dung", "đó"}):
+        return None  # "Về mấy kiến nghị …", "Đồng ý kiến nghị …", "cử tri kiến nghị": the
+        # recommendation itself, or a citizen's
     for t in TRIGGERS:
         if tuple(low[i : i + len(t)]) == t:
             nxt = low[i + len(t)] if i + len(t) < len(low) else ""
             if t == ("giao",) and nxt in {"thông", "dịch", "lưu", "đất", "rừng", "nhận", "việc", "nhiệm"}:
                 return None
-            if t in {("đề", "nghị"), ("yêu", "cầu")} and nxt in {"của", "này", "nêu", "trên", "tại", "đó", "về"}:
+            nouns = {"của", "này", "nêu", "trên", "tại", "đó", "về"}
+            if t in {("đề", "nghị"), ("yêu", "cầu"), ("kiến", "nghị")} and nxt in nouns:
                 return None
             if t == ("chỉ", "đạo") and i > 0:
                 return None

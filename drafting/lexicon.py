@@ -476,6 +476,9 @@ TRIGGERS = [
     ("giao",),
     ("đề", "nghị"),
     ("yêu", "cầu"),
+    # "Qua giám sát, Ban KT-NS HĐND tỉnh kiến nghị UBND huyện … cần …": a council's
+    # supervision recommends to a body
+    ("kiến", "nghị"),
     ("phân", "công", "cho"),
     ("phân", "công"),
     ("nhờ",),

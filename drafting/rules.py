@@ -60,6 +60,8 @@ REPORTED_MEETING = re.compile(
     re.IGNORECASE,
 )
 ASSIGNED = re.compile(r"\b(?:giao|yêu cầu|đề nghị|chỉ đạo|phân công|cần|phải|sẽ|chuẩn bị|dự kiến)\b")
+# what makes a press title or a dated sentence an assignment after all
+DIRECTED = re.compile(r"\b(?:giao|yêu cầu|đề nghị|kiến nghị|chỉ đạo|phân công|cần|phải)\b")
 # "Đề nghị Bộ khẩn trương triển khai.": a closing call with nothing to track
 EMPTY_ACTION = re.compile(
     r"^(?:(?:khẩn trương|nghiêm túc|tích cực|sớm|tổ chức|chủ động)\s+)*"
@@ -147,7 +149,11 @@ def _tasks(
     tasks: list[Task] = []
     heading: Parsed | None = None
     last: Task | None = None  # the task of the sentence before, for sentences with no subject
+    first_seg = min(by_id) if by_id else None
     for sent in sentences:
+        if _headline(sent, by_id, first_seg, timed) or _dated_report(sent, ref):
+            last = None
+            continue
         clauses = split_clauses(sent, gaz)
         previous: Task | None = None
         if sent.item_start and key(sent.tokens[0].text) != "về":
@@ -245,6 +251,43 @@ def _reported_meeting(words: list[str], task: Task) -> bool:
     # a date in the report ("Sáng 12/3, …") is no deadline; "trước ngày 30/3" is
     due = re.match(r"(?i)(?:trước|chậm nhất|trong|hết|đến|xong|kịp)\b", task.deadline.phrase)
     return not ASSIGNED.search(text) and not due
+
+
+def _headline(sent: Sentence, by_id: dict[int, Segment], first_seg: int | None, timed: bool) -> bool:
+    """ "Thường trực HĐND huyện kiểm tra công tác chuẩn bị diễn tập tại xã Bản Ngò": a press
+    article's title (the first line of a typed text, with no closing stop, more text after
+    it) says what happened; the tasks are in the body. A title that assigns ("… đề nghị UBND
+    huyện …") is kept."""
+    if timed or first_seg is None or len(by_id) < 2:
+        return False
+    if any(t.seg != first_seg for t in sent.tokens):
+        return False
+    line = by_id[first_seg].text.strip()
+    return not re.search(r"[.:;!?…]$", line) and not DIRECTED.search(key(line))
+
+
+# "Ngày 24/9/2025, …", "Sáng 14/3, …", "(THTG) Ngày 04/02, …", "Từ ngày 30/10 đến ngày 19/11,
+# …": a sentence that opens with the day something happened
+DATED = re.compile(
+    r"^(?:\([^)]{1,20}\)\s*)?(?:(?:sáng|chiều|tối|trưa|đêm)\s+(?:ngày\s+|nay\s+)?|(?:từ\s+)?ngày\s+)"
+    r"(\d{1,2})\s*[/-]\s*(\d{1,2})(?:\s*[/-]\s*(\d{4}))?\b",
+    re.IGNORECASE,
+)
+
+
+def _dated_report(sent: Sentence, ref: date) -> bool:
+    """ "Ngày 04/02, UBND huyện Tân Phú Đông tổ chức hội nghị …": what was done on a day
+    before the meeting (or on it), reported; not a job. Kept when the sentence assigns
+    ("Ngày 01/3/2016 UBND tỉnh giao Sở …")."""
+    m = DATED.match(sent.text)
+    if m is None:
+        return False
+    day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3) or ref.year)
+    try:
+        when = date(year, month, day)
+    except ValueError:
+        return False
+    return when <= ref and not DIRECTED.search(key(sent.text))
 
 
 def _without_addressees(sentences: list[Sentence]) -> list[Sentence]:

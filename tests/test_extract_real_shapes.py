@@ -630,3 +630,46 @@ def test_spoken_subjects_with_their_topic_marker_and_glued_names():
         "phạm."
     )
     assert leads(found) == [["các hộ dân"], ["Huyện Khánh Sơn"]]
+
+
+# -- session 6: press articles' titles and dated reports, a council's recommendations -----
+
+
+def test_a_press_title_reports_what_happened_and_is_not_a_task():
+    text = (
+        "Thường trực HĐND huyện kiểm tra công tác chuẩn bị diễn tập tại xã Tân Lập\n"
+        "Sáng 12/9, đoàn công tác của Thường trực HĐND huyện đã kiểm tra tại xã Tân Lập.\n"
+        "Tại buổi kiểm tra, đồng chí Phó Chủ tịch HĐND huyện đề nghị UBND xã Tân Lập "
+        "hoàn thiện các văn kiện diễn tập trước ngày 20/9.\n"
+    )
+    found = tasks(text, Meeting(issuing_body="HĐND huyện", title="kiểm tra", date=date(2024, 9, 12)))
+    assert leads(found) == [["UBND xã Tân Lập"]]
+    assert found[0].deadline.due == date(2024, 9, 20)
+
+
+def test_a_press_title_that_assigns_is_kept():
+    text = (
+        "Thường trực HĐND huyện đề nghị UBND huyện rà soát các dự án chậm tiến độ\n"
+        "Chiều 3/3, Thường trực HĐND huyện họp phiên thường kỳ.\n"
+    )
+    assert leads(tasks(text)) == [["UBND huyện"]]
+
+
+def test_what_was_done_on_a_past_day_is_a_report():
+    text = (
+        "Ngày 04/02, UBND huyện Tân Phú tổ chức hội nghị triển khai công tác tuyển quân.\n"
+        "Từ ngày 10/01/2024 đến ngày 20/01/2024, UBND huyện thực hiện kiểm tra cải cách hành "
+        "chính tại 15 xã.\n"
+        "Ngày 01/3/2024 UBND tỉnh giao Sở Nội vụ chủ trì tổng hợp kết quả kiểm tra.\n"
+        "Phòng Nội vụ huyện tiếp tục theo dõi, đôn đốc các xã khắc phục hạn chế.\n"
+    )
+    assert leads(tasks(text)) == [["Sở Nội vụ"], ["Phòng Nội vụ huyện"]]
+
+
+def test_a_councils_recommendation_names_the_lead_after_it():
+    text = (
+        "Qua giám sát, Ban Kinh tế - Ngân sách HĐND tỉnh kiến nghị UBND huyện Bảo Thắng, "
+        "UBND thành phố Lào Cai cần quan tâm nhân rộng các mô hình ứng dụng khoa học.\n"
+        "Về mấy kiến nghị của cử tri xã Phú Nhuận, giao Sở Xây dựng kiểm tra, trả lời.\n"
+    )
+    assert leads(tasks(text)) == [["UBND huyện Bảo Thắng", "UBND thành phố Lào Cai"], ["Sở Xây dựng"]]
