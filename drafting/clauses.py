@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from drafting import deadline as dl
 from drafting import shape
-from drafting.gazetteer import Gazetteer, key, plain
+from drafting.gazetteer import PROVINCES, Gazetteer, key, plain
 from drafting.lexicon import (
     AGENT_NOUNS,
     ASIDE_OPENERS,
@@ -679,6 +679,9 @@ def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[li
     listed = _head_list(words, low, i, gaz)
     if listed[0]:
         return listed
+    province = _province_as_body(words, low, i)
+    if province is not None:
+        return [province[0]], province[1]
     names: list[str] = []
     j = i
     while j < len(words):
@@ -708,6 +711,20 @@ def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[li
             break
         j = k
     return names, j
+
+
+def _province_as_body(words: list[str], low: list[str], i: int) -> tuple[str, int] | None:
+    """ "Bắc Ninh phải tiếp tục …", "đề nghị Đà Nẵng khẩn trương …": a province named alone
+    stands for its authorities, when its verb follows."""
+    if i >= len(words) or not words[i][:1].isupper():
+        return None
+    for n in (4, 3, 2):
+        end = i + n
+        if end < len(words) and " ".join(low[i:end]) in PROVINCES and not re.search(r"[,.;:]$", words[end - 1]):
+            k = _skip(low, end, {"cũng", "thì"})
+            if " ".join(low[k : k + 2]) in LEAD_VERBS or low[k] in VERB1 | {"phải", "cần", "sẽ"}:
+                return " ".join(w.strip(",.;:") for w in words[i:end]), end
+    return None
 
 
 def _agent_span(words: list[str], low: list[str], i: int) -> tuple[list[str], int]:
@@ -987,6 +1004,8 @@ def _skip_intro(words: list[str], low: list[str], i: int) -> int:
         "với",
         "sau",
         "đây",
+        "nhưng",  # "Nhưng mà Lào Cai phải …"
+        "mà",
         "",
     }
     # "Trong đó Ngân hàng Nhà nước …", "Trước hết, …", "Cụ thể, …"

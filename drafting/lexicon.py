@@ -7,6 +7,7 @@ and `RULES`, the numeric thresholds. Change a word here, then run
 """
 
 from dataclasses import dataclass
+from itertools import permutations
 
 # Two-word verbs that start an action.
 VERB2 = {
@@ -249,6 +250,9 @@ LEADFIRST_OK = {
     "chịu trách",
     "có trách",
     "phụ trách",
+    # "Các xã không được chủ quan, lơ là …", "… không để xảy ra …": a duty said as a ban
+    "không được",
+    "không để",
 }
 # Two words that start the lead's action.
 LEAD_VERBS = LEADFIRST_OK | VERB2
@@ -1051,6 +1055,20 @@ LEVEL_PHRASES = {
     "các tổ dân phố": "các tổ dân phố",
     "các khu phố": "các khu phố",
 }
+
+
+def _level_lists() -> dict[str, str]:
+    """ "các huyện, thành phố, thị xã", "các quận, huyện", "các phường, xã": the levels of
+    one tier listed in any order, as offices write them."""
+    out = {}
+    for tier in (("huyện", "thị xã", "thành phố", "quận"), ("xã", "phường", "thị trấn")):
+        for n in (2, 3):
+            for names in permutations(tier, n):
+                out["các " + " ".join(names)] = "các " + ", ".join(names)
+    return out
+
+
+LEVEL_PHRASES = {**_level_lists(), **LEVEL_PHRASES}
 
 # First words of body names ("Trung tâm Kiểm soát bệnh tật tỉnh", "Bộ Khoa học và Công nghệ").
 HEADS = {

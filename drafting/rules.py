@@ -71,6 +71,8 @@ EMPTY_ACTION = re.compile(
     # a verb with nothing to do ("Chỉ đạo", "Phục vụ", "Quan tâm thực
     # hiện./") or only how ("Trong thời gian tới theo chức năng, nhiệm vụ")
     r"|^(?:chỉ đạo|phục vụ|quan tâm(?: thực hiện)?|tiếp thu)[.:/ ]*$"
+    # "Ban Thường vụ đề nghị thế này.", "Tôi yêu cầu như sau:": the lead-in to what follows
+    r"|^(?:đề nghị|yêu cầu|kết luận|chỉ đạo|lưu ý)(?:\s+(?:thế|như))?\s+(?:này|sau)[.:]?$"
     r"|^(?:trong thời gian tới,?\s*)?(?:theo|căn cứ)\s+chức năng,?\s+nhiệm vụ"
     r"(?:\s+được giao)?[.:]?$",
     re.IGNORECASE,

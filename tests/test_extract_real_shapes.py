@@ -673,3 +673,30 @@ def test_a_councils_recommendation_names_the_lead_after_it():
         "Về mấy kiến nghị của cử tri xã Phú Nhuận, giao Sở Xây dựng kiểm tra, trả lời.\n"
     )
     assert leads(tasks(text)) == [["UBND huyện Bảo Thắng", "UBND thành phố Lào Cai"], ["Sở Xây dựng"]]
+
+
+def test_levels_listed_in_any_order_are_one_group():
+    text = (
+        "Giao UBND các huyện, thành phố, thị xã rà soát danh sách hộ nghèo.\n"
+        "Đề nghị UBND các quận, huyện kiểm tra việc cấp phép xây dựng.\n"
+    )
+    assert leads(tasks(text)) == [["UBND các huyện, thành phố, thị xã"], ["UBND các quận, huyện"]]
+
+
+def test_a_duty_said_as_a_ban_and_a_lead_in_of_the_assigner():
+    spoken = (
+        "Các đồng chí, tình hình mưa lũ đang rất phức tạp. Ban Thường vụ đề nghị thế này. "
+        "Các cơ quan, đơn vị, các xã, thị trấn không được chủ quan, lơ là, phải lấy an toàn "
+        "của người dân là ưu tiên hàng đầu. Triển khai ngay phương án sơ tán dân ở vùng trũng."
+    )
+    found = tasks(spoken)
+    assert leads(found) == [["Các cơ quan, đơn vị", "các xã, thị trấn"]] * 2
+    assert found[0].action.lower().startswith("không được chủ quan")
+
+
+def test_a_province_named_alone_stands_for_its_authorities():
+    spoken = (
+        "Tôi ghi nhận Lào Cai làm quyết liệt. Nhưng mà Lào Cai phải tiếp tục kiểm soát chặt "
+        "người ra vào cửa khẩu. Và đề nghị Lào Cai tiếp tục triển khai tiêm chủng ở mức cao nhất."
+    )
+    assert leads(tasks(spoken)) == [["Lào Cai"], ["Lào Cai"]]
