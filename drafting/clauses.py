@@ -203,6 +203,8 @@ def _parse_clause(words: list[str], gaz: Gazetteer, shaped: bool = True) -> Pars
         for k in range(i + 1, min(len(words), i + 25)):
             t = _trigger_at(low, k)
             if t is not None and _prefix_ok(words[i:k], low[i:k], gaz):
+                if t[0] == "phân" and not _owners(words, low, k + len(t), gaz)[0]:
+                    break  # "Các bộ (thì) phân công công chức trực …": the bodies' own job
                 trig, i = t, k
                 break
     if trig is not None:
@@ -258,12 +260,18 @@ def _listed_lead_first(words: list[str], low: list[str], j: int, leads: list[str
     if aside != j2:
         return parse_rest(words, low, aside, leads, gaz)
     j2 = j2 + 1 if j2 < len(words) and low[j2] in {"thì", "cần", "phải"} and j2 != j else j2
+    if j2 == j and j2 + 1 < len(words) and low[j2] == "thì" and _directed_after_thi(low, j2 + 1):
+        j2 += 1  # "Các bộ, cơ quan ngang bộ thì phân công …": the spoken topic marker
     # "Bộ TT&TT cũng được giao nhiệm vụ …", "Sở Y tế có nhiệm vụ …": a role, then the action
     k = _skip(low, j2, {"cũng", "đã", "vẫn"})
     if any(tuple(low[k : k + len(r)]) == r for r in ROLE_WORDS):
         return parse_rest(words, low, k, leads, gaz)
     if j2 < len(words) and _trigger_at(low, j2) is not None:
-        return parse_clause(words[j2:], gaz)  # the leads were the assigner
+        assigned = parse_clause(words[j2:], gaz)  # the leads were the assigner
+        # "Các bộ (thì) phân công công chức trực …": no one after it, the lead's own job
+        if assigned is not None or " ".join(low[j2 : j2 + 2]) != "phân công":
+            return assigned
+        return parse_rest(words, low, j2, leads, gaz)
     nxt2 = " ".join(low[j2 : j2 + 2])
     if j2 >= len(words) and words[-1].endswith(":"):
         return Parsed(leads, "", heading=True)  # "UBND các huyện:" heading a list
@@ -292,6 +300,16 @@ def _listed_lead_first(words: list[str], low: list[str], j: int, leads: list[str
             leads = [leads[0] + " " + " ".join(w.capitalize() for w in words[j:ahead])]
         j = ahead
     return parse_rest(words, low, j, leads, gaz)
+
+
+def _directed_after_thi(low: list[str], k: int) -> bool:
+    """After "X thì": a verb that starts a job ("thì phân công …", "thì đánh giá …"), not
+    what X did or is ("thì đã …", "thì có …", "thì cơ bản …")."""
+    k = _skip(low, k, {"phải", "cần", "sẽ", "cũng"})
+    two = " ".join(low[k : k + 2])
+    if k >= len(low) or ASSESSMENT.match(" ".join(low[k : k + 3])):
+        return False
+    return (two in LEAD_VERBS or two in VERB2 or low[k] in VERB1) and (low[k] not in LEADFIRST_NEG or low[k] == "đánh")
 
 
 def _shaped_lead(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[list[str], int]:
@@ -697,8 +715,8 @@ def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[li
             break
         ended = re.search(r"[,;]$", words[j - 1])
         k = j
-        if k < len(words) and low[k] in {"và", "cùng"}:
-            k += 1
+        if k < len(words) and low[k] in {"và", "cùng", "với"}:
+            k += 1  # "Bộ Giao thông vận tải với Bộ Tài chính nghiên cứu …": two leads
         elif k < len(words) and low[k] == "rồi" and ended:
             k += 1  # spoken lists: "Các bộ, cơ quan ngang bộ, rồi UBND các tỉnh …"
         elif not ended:
@@ -1021,6 +1039,12 @@ def _skip_intro(words: list[str], low: list[str], i: int) -> int:
         "chị em",
     }:
         i += 2  # "anh em Văn phòng tổng hợp …": the people of a body, said as the body
+    # "Thời gian tới (thì) ngành giáo dục phải …": when, before who
+    for opener in ("trong thời gian tới", "thời gian tới", "sắp tới đây", "sắp tới", "tới đây"):
+        n = len(opener.split())
+        if " ".join(low[i : i + n]) == opener:
+            i += n
+            break
     while i < len(words) and low[i] in intro:
         two = " ".join(low[i : i + 2])
         if low[i] == "đồng" and two != "đồng thời":

@@ -95,6 +95,22 @@ def _after_head(low: list[str], i: int, k: int) -> bool:
     return any(" ".join(low[k - n : k]) in AGENT_HEADS for n in (1, 2, 3) if k - n >= i)
 
 
+def _modal_after_field(words: list[str], low: list[str], tags: list[str], k: int) -> int | None:
+    """ "Ngành giáo dục | phải …", "Ngành y tế | cần …": a head noun (the tagger's noun, not
+    the first half of "Tổ chức") with a field the tagger reads as a verb, then a modal."""
+    if k == 0 or tags[k - 1] not in NOUNISH:
+        return None
+    for p in range(k + 1, min(len(words), k + 4)):
+        if low[p] in {"phải", "cần", "sẽ"}:
+            between = words[k:p]
+            if all(w.islower() and not re.search(r"[,.;:]$", w) for w in between) and not any(
+                w in NOT_ACTION for w in low[k:p]
+            ):
+                return p
+            return None
+    return None
+
+
 def subject_end(
     words: list[str],
     i: int,
@@ -157,7 +173,10 @@ def subject_end(
     head = head_at(low, i)
     own = [t for t in tags[i + head : end] if t != "+"]  # "Báo cáo" is one word, not "Báo" + a name
     if not own and low[i] not in DETERMINERS:
-        return None  # a bare head ("Phòng cháy …", "Tổ chức tập huấn …", "Đơn vị thuộc …")
+        modal = _modal_after_field(words, low, tags, i + head)
+        if modal is None:
+            return None  # a bare head ("Phòng cháy …", "Tổ chức tập huấn …", "Đơn vị thuộc …")
+        return modal, modal  # "Ngành giáo dục phải tập trung …"
     if " ".join(low[i : i + 2]) in NOT_SUBJECT or low[i + head : i + head + 1] == ["viên"]:
         return None  # "Hội nghị …", "Thành ủy viên, …"
     if words[end - 1].endswith(",") and not (low[end] in BRIDGE or " ".join(low[end : end + 2]) in BRIDGE | LEAD_VERBS):
@@ -168,7 +187,15 @@ def subject_end(
     # tiểu ban giúp việc đại hội khẩn trương …"): a verb that starts actions a few words on
     # wins over one no list knows
     if tags[k] == "V" and " ".join(low[k : k + 2]) not in VERB2 and low[k] not in VERB1:
-        ahead = next((p for p in range(k + 1, min(len(words), k + 5)) if " ".join(low[p : p + 2]) in LEAD_VERBS), None)
+        ahead = next(
+            (
+                p
+                for p in range(k + 1, min(len(words), k + 5))
+                # "Ngành giáo dục phải tập trung …": a modal says the verb comes next too
+                if " ".join(low[p : p + 2]) in LEAD_VERBS or low[p] in {"phải", "cần", "sẽ"}
+            ),
+            None,
+        )
         if (
             ahead is not None
             and not any(re.search(r"[,.;:]$", w) for w in words[k:ahead])

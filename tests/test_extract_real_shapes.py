@@ -700,3 +700,18 @@ def test_a_province_named_alone_stands_for_its_authorities():
         "người ra vào cửa khẩu. Và đề nghị Lào Cai tiếp tục triển khai tiêm chủng ở mức cao nhất."
     )
     assert leads(tasks(spoken)) == [["Lào Cai"], ["Lào Cai"]]
+
+
+def test_spoken_leads_joined_by_voi_and_a_field_before_a_modal():
+    spoken = (
+        "Về giá cước thì Bộ Giao thông vận tải với Bộ Tài chính nghiên cứu, điều hành cho phù "
+        "hợp. Thời gian tới thì ngành giáo dục phải tập trung nâng cao chất lượng đội ngũ giáo "
+        "viên. Các bộ, cơ quan ngang bộ thì phân công công chức trực để nắm tình hình."
+    )
+    found = tasks(spoken)
+    assert leads(found) == [
+        ["Bộ Giao thông vận tải", "Bộ Tài chính"],
+        ["Ngành giáo dục"],
+        ["các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"],
+    ]
+    assert found[2].action.lower().startswith("phân công công chức trực")
