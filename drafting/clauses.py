@@ -26,6 +26,7 @@ from drafting.lexicon import (
     MANNER,
     MID_TRIGGERS,
     NAME_NOUNS,
+    NAME_VERBS,
     NOUNISH,
     OBJECT_VERBS,
     ORDINALS,
@@ -202,8 +203,10 @@ def _parse_clause(words: list[str], gaz: Gazetteer, shaped: bool = True) -> Pars
         # "Tôi đề nghị", "Thường trực Tỉnh ủy giao": an assigner, then the trigger
         for k in range(i + 1, min(len(words), i + 25)):
             t = _trigger_at(low, k)
-            if t is not None and _prefix_ok(words[i:k], low[i:k], gaz):
-                if t[0] == "phân" and not _owners(words, low, k + len(t), gaz)[0]:
+            if t is not None and (
+                _prefix_ok(words[i:k], low[i:k], gaz) or (t in MID_TRIGGERS and _body_prefix(words[i:k], low[i:k]))
+            ):
+                if t[0] in {"phân", "chỉ"} and not _owners(words, low, k + len(t), gaz)[0]:
                     break  # "Các bộ (thì) phân công công chức trực …": the bodies' own job
                 trig, i = t, k
                 break
@@ -935,6 +938,11 @@ def _near(words: list[str], target: str) -> bool:
     return len(words) == 2 and (plain(text) == plain(target) or fuzz.ratio(text, target) >= RULES.near_ratio)
 
 
+# Last words of a leader before "chỉ đạo": "ông", "đồng chí", "Chủ tịch", "Bí thư", "Thủ
+# tướng", "Giám đốc", "Bộ trưởng"
+LEADER_ENDS = {"ông", "bà", "chí", "tịch", "thư", "tướng", "đốc", "trưởng"}
+
+
 def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
     if (
         i < len(low)
@@ -947,8 +955,8 @@ def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
         return None  # "X được giao / được phân công": X is the lead, not an assigner
     if i > 0 and low[i - 1] in {"số", "theo", "những", "các", "tờ", "nhiều", "có", "nêu"}:
         return None  # "tổng số đề nghị …", "theo đề nghị …", "những yêu cầu …": nouns
-    if 0 < i < len(low) and low[i] == "giao" and low[i - 1] in {"chuyển", "bàn", "trao", "bị", "mới"}:
-        return None  # "chuyển giao Dự án", "bàn giao mặt bằng": a verb of its own
+    if 0 < i < len(low) and low[i] == "giao" and low[i - 1] in {"chuyển", "bàn", "trao", "bị", "mới", "trì", "chức"}:
+        return None  # "chuyển giao Dự án", "bàn giao mặt bằng", "duy trì giao ban": a verb of its own
     if low[i : i + 2] == ["kiến", "nghị"] and (i == 0 or low[i - 1] in {"mấy", "ý", "về", "với", "tri", "dung", "đó"}):
         return None  # "Về mấy kiến nghị …", "Đồng ý kiến nghị …", "cử tri kiến nghị": the
         # recommendation itself, or a citizen's
@@ -960,8 +968,9 @@ def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:
             nouns = {"của", "này", "nêu", "trên", "tại", "đó", "về"}
             if t in {("đề", "nghị"), ("yêu", "cầu"), ("kiến", "nghị")} and nxt in nouns:
                 return None
-            if t == ("chỉ", "đạo") and i > 0:
-                return None
+            if t == ("chỉ", "đạo") and i > 0 and low[i - 1] not in LEADER_ENDS:
+                return None  # "chỉ đạo" inside a clause is the lead's own verb, unless a
+                # leader directs a body: "ông chỉ đạo các sở, ngành cần chuẩn bị …"
             return t
     return None
 
@@ -992,6 +1001,17 @@ def _prefix_ok(words: list[str], low: list[str], gaz: Gazetteer) -> bool:
         return True
     p = _person(words, low, 0, gaz)
     return bool(p and p[1] >= len(words))
+
+
+def _body_prefix(words: list[str], low: list[str]) -> bool:
+    """ "Đoàn giám sát (đề nghị …)", "Tổ công tác liên ngành (yêu cầu …)": a body no list
+    names, by its head noun, short, with no verb of its own before the trigger."""
+    return (
+        bool(shape.head_at(low, 0))
+        and len(words) <= 5
+        and not re.search(r"[,.;:]", " ".join(words))
+        and not any(" ".join(low[k : k + 2]) in VERB2 - NAME_VERBS for k in range(len(low)))
+    )
 
 
 def _skip_intro(words: list[str], low: list[str], i: int) -> int:

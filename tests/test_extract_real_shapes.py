@@ -715,3 +715,25 @@ def test_spoken_leads_joined_by_voi_and_a_field_before_a_modal():
         ["các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"],
     ]
     assert found[2].action.lower().startswith("phân công công chức trực")
+
+
+def test_a_leader_directs_a_body():
+    text = (
+        "Đối với các ý kiến góp ý của các Ban HĐND tỉnh, ông chỉ đạo các sở, ngành cần chuẩn bị "
+        "kỹ báo cáo tiếp thu, giải trình, gửi UBND tỉnh chậm nhất ngày 30-6.\n"
+        "Phó Thủ tướng chỉ đạo, trước mắt, UBND tỉnh Lào Cai chủ động cân đối ngân sách địa "
+        "phương để đầu tư dự án.\n"
+        "Đồng chí Bí thư Tỉnh ủy chỉ đạo việc triển khai thực hiện nghiêm Công điện số 1099/CĐ-TTg.\n"
+    )
+    found = tasks(text)
+    assert leads(found)[:2] == [["các sở, ngành"], ["UBND tỉnh Lào Cai"]]
+    assert found[0].deadline.due == date(2024, 6, 30)
+
+
+def test_an_unlisted_body_as_the_assigner():
+    text = (
+        "Đặc biệt, Đoàn giám sát đề nghị xã Tân Lập xây dựng phương án xử lý hai cơ sở gây ô "
+        "nhiễm.\n"
+        "Thường trực HĐND duy trì giao ban, tiếp công dân và giám sát thường xuyên.\n"
+    )
+    assert leads(tasks(text)) == [["Xã Tân Lập"], ["Thường trực HĐND"]]
