@@ -6,11 +6,13 @@ supports, action, deadline; clauses.py) with the audio evidence of each. No netw
 """
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from rapidfuzz import fuzz
 
 from drafting import deadline as dl
+from drafting import task_sentences
 from drafting.clauses import (
     ASSESSMENT,
     Clause,
@@ -71,6 +73,9 @@ EMPTY_ACTION = re.compile(
     # a verb with nothing to do ("Chỉ đạo", "Phục vụ", "Quan tâm thực
     # hiện./") or only how ("Trong thời gian tới theo chức năng, nhiệm vụ")
     r"|^(?:chỉ đạo|phục vụ|quan tâm(?: thực hiện)?|tiếp thu)[.:/ ]*$"
+    # "Các địa phương không được chủ quan.": a warning alone, nothing to track
+    r"|^(?:tuyệt đối\s+)?không (?:được\s+)?(?:chủ quan|lơ là|mất cảnh giác)"
+    r"(?:,?\s+(?:chủ quan|lơ là|mất cảnh giác))*[.!]?$"
     # "Ban Thường vụ đề nghị thế này.", "Tôi yêu cầu như sau:": the lead-in to what follows
     r"|^(?:đề nghị|yêu cầu|kết luận|chỉ đạo|lưu ý)(?:\s+(?:thế|như))?\s+(?:này|sau)[.:]?$"
     r"|^(?:trong thời gian tới,?\s*)?(?:theo|căn cứ)\s+chức năng,?\s+nhiệm vụ"
@@ -84,12 +89,22 @@ ACCOUNTABLE = re.compile(r"^(?:đồng thời,?\s+)?(?:phải\s+)?chịu trách 
 MEETING = re.compile(r"^(?:hội nghị|cuộc họp|buổi làm việc|buổi họp|phiên họp|kỳ họp|lễ)\b", re.IGNORECASE)
 
 
-def extract_rules(
-    transcript: Transcript,
-    meeting: Meeting,
-    gazetteer: Gazetteer,
-) -> tuple[list[Item], list[Task]]:
-    """Items and tasks from the concluding part of a transcript."""
+@dataclass
+class Reading:
+    """What the rules made of the concluding part: its sentences, the tasks they parsed, and
+    which sentences they read (index → tasks given; absent: not understood)."""
+
+    sentences: list[Sentence]
+    tasks: list[Task]
+    read: dict[int, int]
+    raw: list[Token]
+    by_id: dict[int, Segment]
+    timed: bool
+    searched_all: bool  # no cue: the whole transcript was searched
+
+
+def read_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer) -> Reading:
+    """The rules alone over the concluding part (the sentence model learns from this)."""
     segments = concluding_part(transcript, meeting)
     tokens = tokens_from_segments([(s.id, s.text) for s in segments])
     raw = list(tokens)
@@ -97,16 +112,36 @@ def extract_rules(
     sentences = _without_addressees(until_closing(sentences))
     by_id = {s.id: s for s in transcript.segments}
     timed = transcript.audio.duration > 0
-    tasks = _tasks(sentences, raw, by_id, timed, meeting.date, gazetteer)
-    if len(segments) == len(transcript.segments) and len(segments) > 1 and tasks:
+    read: dict[int, int] = {}
+    tasks = _tasks(sentences, raw, by_id, timed, meeting.date, gazetteer, read)
+    searched_all = len(segments) == len(transcript.segments) and len(segments) > 1
+    return Reading(sentences, tasks, read, raw, by_id, timed, searched_all)
+
+
+def extract_rules(
+    transcript: Transcript,
+    meeting: Meeting,
+    gazetteer: Gazetteer,
+    sentence_model: task_sentences.Model | None = None,
+    guesses: bool = True,
+) -> tuple[list[Item], list[Task]]:
+    """Items and tasks from the concluding part of a transcript. `sentence_model`: the
+    learned second look at sentences the rules gave no task (task_sentences.py), the shipped
+    one when None; `guesses=False`: the rules alone."""
+    r = read_rules(transcript, meeting, gazetteer)
+    sentences, tasks = r.sentences, r.tasks
+    if guesses:
+        model = sentence_model or task_sentences.default_model()
+        tasks = _with_guesses(r, meeting.date, gazetteer, model)
+    if r.searched_all and tasks:
         # no cue and no speakers: the whole meeting was searched; the notice's points start
         # at the first numbered point or task, not with the opening remarks and reports
-        first_seg = min(t.evidence.segment_ids[0] for t in tasks if t.evidence.segment_ids)
+        first_seg = min((t.evidence.segment_ids[0] for t in tasks if t.evidence.segment_ids), default=0)
         starts = [k for k, s in enumerate(sentences) if s.item_start or s.tokens[0].seg >= first_seg]
         cut = starts[0] if starts else 0
         # an ordinal just before the first task belongs to the conclusion
         sentences = sentences[cut:]
-    items = _items(sentences, by_id, timed, meeting.date)
+    items = _items(sentences, r.by_id, r.timed, meeting.date)
     return items, _without_repeats(tasks)
 
 
@@ -146,14 +181,24 @@ def bare_heads(tokens: list[Token], gaz: Gazetteer) -> list[Token]:
 
 
 def _tasks(
-    sentences: list[Sentence], raw: list[Token], by_id: dict[int, Segment], timed: bool, ref: date, gaz: Gazetteer
+    sentences: list[Sentence],
+    raw: list[Token],
+    by_id: dict[int, Segment],
+    timed: bool,
+    ref: date,
+    gaz: Gazetteer,
+    read: dict[int, int] | None = None,
 ) -> list[Task]:
+    """Tasks of the sentences the rules can parse. `read` is filled with sentence index →
+    number of tasks it gave (0: read as no task on purpose: a heading, a report, a title)."""
+    read = read if read is not None else {}
     tasks: list[Task] = []
     heading: Parsed | None = None
     last: Task | None = None  # the task of the sentence before, for sentences with no subject
     first_seg = min(by_id) if by_id else None
-    for sent in sentences:
+    for s_idx, sent in enumerate(sentences):
         if _headline(sent, by_id, first_seg, timed) or _dated_report(sent, ref):
+            read[s_idx] = 0
             last = None
             continue
         clauses = split_clauses(sent, gaz)
@@ -173,11 +218,13 @@ def _tasks(
                 parsed = None  # "- Chỉ đạo Trung tâm …" under "Sở Y tế:": the heading's task
             if parsed and parsed.heading and n == len(clauses) - 1:
                 heading = parsed
+                read.setdefault(s_idx, 0)
                 previous = None
                 continue
             if parsed is None:
                 if previous is not None and (starts_action(clause.words) or dl.find_all(" ".join(clause.words), ref)):
                     _extend(previous, clause, raw, by_id, timed, ref)
+                    read.setdefault(s_idx, 0)
                     continue
                 if (
                     heading is not None
@@ -199,6 +246,7 @@ def _tasks(
                     # "… Hoàn thành trong tháng 8 năm 2021.", "Trường hợp vượt thẩm quyền, báo
                     # cáo Thủ tướng.": the task before gets its deadline or its condition
                     _extend(last, clause, raw, by_id, timed, ref)
+                    read.setdefault(s_idx, 0)
                     previous = last
                     continue
                 elif last is not None and n == 0 and _directive(clause.words):
@@ -223,6 +271,7 @@ def _tasks(
                 and not _reported_meeting(clause.words, task)
             ):
                 tasks.append(task)
+                read[s_idx] = read.get(s_idx, 0) + 1
                 previous = task
         last = previous if previous is not None else (last if heading is not None else None)
     return tasks
@@ -253,6 +302,44 @@ def _reported_meeting(words: list[str], task: Task) -> bool:
     # a date in the report ("Sáng 12/3, …") is no deadline; "trước ngày 30/3" is
     due = re.match(r"(?i)(?:trước|chậm nhất|trong|hết|đến|xong|kịp)\b", task.deadline.phrase)
     return not ASSIGNED.search(text) and not due
+
+
+def _with_guesses(r: Reading, ref: date, gaz: Gazetteer, model: task_sentences.Model | None) -> list[Task]:
+    """The rules' tasks, with a task flagged GUESSED for each sentence they did not read that
+    the sentence model takes for one, in the order said."""
+    if model is None:
+        return r.tasks
+    sentences, read = r.sentences, r.read
+    placed: list[tuple[int, Task]] = []
+    given = iter(r.tasks)
+    for s_idx in range(len(sentences)):
+        for _ in range(read.get(s_idx, 0)):
+            placed.append((s_idx, next(given)))
+    placed += [(len(sentences), t) for t in given]  # none expected; kept in any case
+    for s_idx, sent in enumerate(sentences):
+        if s_idx in read:
+            continue
+        feats = task_sentences.features(sent, s_idx, len(sentences), read.get(s_idx - 1, 0) > 0, gaz)
+        if model.probability(feats) < model.threshold:
+            continue
+        words = [t.text for t in sent.tokens]
+        before = [t for k, t in placed if k < s_idx]
+        parsed = Parsed(_guessed_lead(words, before, gaz), action_text(words))
+        task = _make_task(0, parsed, Clause(words, sent.tokens, sent), r.raw, r.by_id, r.timed, ref, gaz)
+        if task.action and not any(r.match(task.action) for r in (ISSUED, MEETING, EMPTY_ACTION, ACCOUNTABLE)):
+            task.flags.append(task_sentences.GUESSED)
+            placed.append((s_idx, task))
+    placed.sort(key=lambda p: p[0])  # stable: the rules' order within a sentence stays
+    return [t for _, t in placed]
+
+
+def _guessed_lead(words: list[str], before: list[Task], gaz: Gazetteer) -> list[str]:
+    """The body that opens the sentence, else the lead of the task before it, else none."""
+    for i in range(min(4, len(words))):
+        m = gaz.match(words, i, fuzzy=False)
+        if m is not None and m.end > i:
+            return [m.name]
+    return list(before[-1].leads) if before else []
 
 
 def _headline(sent: Sentence, by_id: dict[int, Segment], first_seg: int | None, timed: bool) -> bool:

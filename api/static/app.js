@@ -43,6 +43,12 @@ const FIELD_NAMES = {
   due_on: "hạn xử lý", content: "nội dung", action: "nội dung nhiệm vụ",
 };
 
+// Task flags (drafting/model.py, drafting/task_sentences.py) → what the drafter should check.
+const TASK_FLAGS = {
+  quote_not_found: "câu trích không có trong bản ghi",
+  guessed: "máy đoán từ một câu không rõ mẫu: xem lại đơn vị chủ trì và nội dung",
+};
+
 function parseResponse(status, text) {
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
@@ -803,7 +809,7 @@ PAGES.draft = () => {
     const rows = (c.tasks || []).map((t, n) => el("tr", { "data-task": t.id || "" },
       el("td", {}, String(n + 1)),
       el("td", {}, editable ? el("textarea", { name: "action", rows: 3 }, t.action) : t.action,
-        (t.flags || []).length ? el("div", { class: "muted" }, "⚠ cần kiểm tra: " + t.flags.join(", ")) : null),
+        (t.flags || []).length ? el("div", { class: "muted" }, "⚠ Cần kiểm tra: " + t.flags.map((f) => TASK_FLAGS[f] || f).join("; ")) : null),
       el("td", {}, editable ? el("textarea", { name: "leads", rows: 2 }, (t.leads || []).join("; ")) : (t.leads || []).join("; ")),
       el("td", {}, editable ? el("textarea", { name: "supports", rows: 2 }, (t.supports || []).join("; ")) : (t.supports || []).join("; ")),
       el("td", {}, editable ? el("textarea", { name: "deadline", rows: 2 }, (t.deadline || {}).phrase || "") : ((t.deadline || {}).phrase || "")),

@@ -1,0 +1,68 @@
+"""The sentence model: a second look at sentences the rules read as no task."""
+
+from datetime import date
+
+from bench.train_task_sentences import TUNING
+from drafting import Meeting, extract_text, task_sentences
+from drafting.extract import text_transcript
+from drafting.gazetteer import default_gazetteer
+from drafting.rules import extract_rules
+
+MEETING = Meeting(issuing_body="UBND tỉnh Lào Cai", title="họp", date=date(2024, 3, 5))
+
+TEXT = (
+    "Giao Sở Y tế chủ trì rà soát các cơ sở khám chữa bệnh, báo cáo UBND tỉnh trước ngày 20/3/2024.\n"
+    "Việc an toàn thực phẩm ở các bếp ăn tập thể thì kiểm tra đột xuất hằng tháng.\n"
+    "Sở Tài chính bố trí kinh phí cho đợt kiểm tra.\n"
+)
+
+# a model made for the test: a sentence with "kiểm tra" in it holds a task
+CHECKS = task_sentences.Model(weights={"d=kiểm tra": 6.0}, bias=-3.0, threshold=0.5)
+
+
+def test_a_sentence_the_rules_skip_becomes_a_flagged_task_in_its_place():
+    _, rules_only = extract_rules(text_transcript(TEXT), MEETING, default_gazetteer(), guesses=False)
+    assert [t.leads for t in rules_only] == [["Sở Y tế"], ["Sở Tài chính"]]
+
+    _, tasks = extract_rules(text_transcript(TEXT), MEETING, default_gazetteer(), CHECKS)
+    assert [t.leads for t in tasks] == [["Sở Y tế"], ["Sở Y tế"], ["Sở Tài chính"]]
+    guessed = tasks[1]
+    assert guessed.flags == [task_sentences.GUESSED]
+    assert guessed.action.startswith("Việc an toàn thực phẩm")
+    assert guessed.deadline.kind == "recurring"  # "hằng tháng", read like any other task
+    assert guessed.evidence.segment_ids == [1]
+    assert [t.id for t in tasks] == ["T1", "T2", "T3"]
+    assert not tasks[0].flags and not tasks[2].flags
+
+
+def test_a_guess_takes_the_body_that_opens_its_sentence():
+    text = "Giao Sở Y tế rà soát các cơ sở.\nSở Công Thương về an toàn thực phẩm thì kiểm tra đột xuất.\n"
+    _, tasks = extract_rules(text_transcript(text), MEETING, default_gazetteer(), CHECKS)
+    assert tasks[-1].leads == ["Sở Công Thương"]
+    assert tasks[-1].flags == [task_sentences.GUESSED]
+
+
+def test_reports_titles_and_headings_are_not_second_guessed():
+    text = (
+        "UBND huyện kiểm tra công tác phòng chống lụt bão\n"
+        "Ngày 01/3/2024, đoàn đã kiểm tra tại xã Tân Lập.\n"
+        "Giao Phòng Nông nghiệp huyện:\n"
+        "- Rà soát các hồ đập.\n"
+    )
+    _, tasks = extract_rules(text_transcript(text), MEETING, default_gazetteer(), CHECKS)
+    assert [t.leads for t in tasks] == [["Phòng Nông nghiệp huyện"]]
+    assert not tasks[0].flags
+
+
+def test_the_shipped_model_loads_and_is_used_by_default():
+    model = task_sentences.default_model()
+    assert model is not None
+    assert 0.0 < model.threshold < 1.0
+    assert len(model.weights) > 1000
+    # a plain directive the rules read stays theirs: no flag
+    found = extract_text("Giao Sở Tài chính chủ trì rà soát nguồn vốn.", MEETING).tasks
+    assert [t.flags for t in found] == [[]]
+
+
+def test_the_model_is_trained_on_tuning_splits_only():
+    assert "fresh6" not in TUNING  # the hold-out (bench/extraction.py: real-fresh6)
