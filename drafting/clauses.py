@@ -34,6 +34,7 @@ from drafting.lexicon import (
     PREFIX_OK,
     ROLE_WORDS,
     RULES,
+    SPEAKING,
     TITLES,
     TRIGGERS,
     VERB1,
@@ -303,6 +304,35 @@ def _listed_lead_first(words: list[str], low: list[str], j: int, leads: list[str
             leads = [leads[0] + " " + " ".join(w.capitalize() for w in words[j:ahead])]
         j = ahead
     return parse_rest(words, low, j, leads, gaz)
+
+
+def leads_in(words: list[str], gaz: Gazetteer) -> list[str]:
+    """Who a sentence the rules could not parse names as its doer, if anyone: the bodies after
+    an assigning word inside it ("… yêu cầu Tiểu ban văn kiện tiếp tục …"), else the bodies
+    that open it (after an opening phrase), else a subject found by its shape; [] when none
+    (drafting/rules.py: a guessed task)."""
+    low = [key(w) for w in words]
+    for k in range(len(words)):
+        trig = _trigger_at(low, k)
+        if trig is not None:
+            j = _skip(low, k + len(trig), {"cho", "anh", "chị", "em"})
+            leads = _owners(words, low, j, gaz)[0] or _shaped_lead(words, low, j, gaz)[0]
+            if leads:
+                return leads
+    starts = [_skip_intro(words, low, 0)]
+    starts += [k + 1 for k in range(min(len(words) - 1, 15)) if words[k].endswith(",")][:3]
+    for i in starts:
+        i = _skip_intro(words, low, skip_deadline(words, i))
+        leads, j = _owners(words, low, i, gaz)
+        j = _skip(low, j, {"cũng", "đã", "vừa"})
+        # "Thủ tướng yêu cầu …", "đồng chí Bí thư nhấn mạnh …": who speaks, not who does
+        if leads and _trigger_at(low, j) is None and " ".join(low[j : j + 2]) not in SPEAKING:
+            return leads
+    for i in starts:
+        shaped, _ = _shaped_lead(words, low, _skip_intro(words, low, i), gaz)
+        if shaped:
+            return shaped
+    return []
 
 
 def _directed_after_thi(low: list[str], k: int) -> bool:

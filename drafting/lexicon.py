@@ -467,6 +467,20 @@ NOT_ACTION = {
 
 # -- Clauses: triggers, assigners, people, roles (clauses.py) -------------------------
 
+# What a speaker (not a doer) does right after their name: "Thủ tướng nhấn mạnh …", "UBND
+# tỉnh vừa quyết định …" (clauses.leads_in, the lead of a guessed task)
+SPEAKING = {
+    "nhấn mạnh",
+    "lưu ý",
+    "quyết định",
+    "cho biết",
+    "thống nhất",
+    "kết luận",
+    "phát biểu",
+    "có văn",
+    "ký văn",
+}
+
 TRIGGERS = [
     ("giao", "nhiệm", "vụ", "cho"),
     ("giao", "nhiệm", "vụ"),

@@ -19,6 +19,7 @@ from drafting.clauses import (
     Parsed,
     action_text,
     is_topic,
+    leads_in,
     parse_clause,
     parse_rest,
     restore_boundaries,
@@ -334,12 +335,8 @@ def _with_guesses(r: Reading, ref: date, gaz: Gazetteer, model: task_sentences.M
 
 
 def _guessed_lead(words: list[str], before: list[Task], gaz: Gazetteer) -> list[str]:
-    """The body that opens the sentence, else the lead of the task before it, else none."""
-    for i in range(min(4, len(words))):
-        m = gaz.match(words, i, fuzzy=False)
-        if m is not None and m.end > i:
-            return [m.name]
-    return list(before[-1].leads) if before else []
+    """Who the sentence names (clauses.leads_in), else the lead of the task before it."""
+    return leads_in(words, gaz) or (list(before[-1].leads) if before else [])
 
 
 def _headline(sent: Sentence, by_id: dict[int, Segment], first_seg: int | None, timed: bool) -> bool:

@@ -4,6 +4,7 @@ from datetime import date
 
 from bench.train_task_sentences import TUNING
 from drafting import Meeting, extract_text, task_sentences
+from drafting.clauses import leads_in
 from drafting.extract import text_transcript
 from drafting.gazetteer import default_gazetteer
 from drafting.rules import extract_rules
@@ -66,3 +67,16 @@ def test_the_shipped_model_loads_and_is_used_by_default():
 
 def test_the_model_is_trained_on_tuning_splits_only():
     assert "fresh6" not in TUNING  # the hold-out (bench/extraction.py: real-fresh6)
+
+
+def test_a_guess_takes_the_addressee_not_the_speaker():
+    text = (
+        "Giao Sở Y tế rà soát các cơ sở.\n"
+        "Trên tinh thần đó, Ban Thường vụ yêu cầu Sở Nội vụ tiếp thu, kiểm tra lại dự thảo.\n"
+        "Đồng chí Bí thư nhấn mạnh, các trường học, trạm y tế kiểm tra phương án phòng chống lũ.\n"
+    )
+    _, tasks = extract_rules(text_transcript(text), MEETING, default_gazetteer(), CHECKS)
+    assert [t.leads for t in tasks] == [["Sở Y tế"], ["Sở Nội vụ"], ["các trường học"]]
+    assert [t.flags for t in tasks] == [[], [], [task_sentences.GUESSED]]  # "Đồng chí Bí thư" spoke
+    said = "Trên tinh thần đó, Ban Thường vụ yêu cầu Sở Nội vụ tiếp thu, kiểm tra lại dự thảo."
+    assert leads_in(said.split(), default_gazetteer()) == ["Sở Nội vụ"]
