@@ -274,7 +274,8 @@ def real(args) -> None:
         "real-fresh4": ["fresh4"],
         "real-fresh5": ["fresh5"],
         "real-fresh6": ["fresh6"],
-        "all": ["dev", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"],
+        "real-fresh7": ["fresh7"],
+        "all": ["dev", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"],
     }
     paths = [p for f in folders[args.split] for p in sorted((args.data / f).glob("*.txt"))]
     notices = [load(p) for p in paths]
