@@ -42,15 +42,13 @@ def examples(n: be.Notice, mode: str, gaz) -> list[tuple[dict[str, float], int]]
         return []
     r = read_rules(text_transcript(text), be.meeting_for(n), gaz)
     out = []
-    for k, sent in enumerate(r.sentences):
-        if k in r.read:
-            continue
+    for k, sent, after_task in r.unread():
         said = key(sent.text)
         positive = any(
             fuzz.token_set_ratio(key(g.action), said) >= 80 and fuzz.partial_ratio(key(g.action), said) >= 70
             for g in n.tasks
         )
-        feats = task_sentences.features(sent, k, len(r.sentences), r.read.get(k - 1, 0) > 0, gaz)
+        feats = task_sentences.features(sent, k, len(r.sentences), after_task, gaz)
         out.append((feats, int(positive)))
     return out
 

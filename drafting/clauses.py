@@ -21,6 +21,7 @@ from drafting.lexicon import (
     BRIDGE,
     GIAO_SOUNDALIKES,
     LEAD_VERBS,
+    LEADER_ENDS,
     LEADFIRST_NEG,
     LEADFIRST_OK,
     MANNER,
@@ -966,11 +967,6 @@ def _near(words: list[str], target: str) -> bool:
     if text == target:
         return True
     return len(words) == 2 and (plain(text) == plain(target) or fuzz.ratio(text, target) >= RULES.near_ratio)
-
-
-# Last words of a leader before "chỉ đạo": "ông", "đồng chí", "Chủ tịch", "Bí thư", "Thủ
-# tướng", "Giám đốc", "Bộ trưởng"
-LEADER_ENDS = {"ông", "bà", "chí", "tịch", "thư", "tướng", "đốc", "trưởng"}
 
 
 def _trigger_at(low: list[str], i: int) -> tuple[str, ...] | None:

@@ -467,6 +467,10 @@ NOT_ACTION = {
 
 # -- Clauses: triggers, assigners, people, roles (clauses.py) -------------------------
 
+# Last words of a leader before "chỉ đạo", who then directs a body ("ông chỉ đạo các sở …"):
+# "ông", "đồng chí", "Chủ tịch", "Bí thư", "Thủ tướng", "Giám đốc", "Bộ trưởng"
+LEADER_ENDS = {"ông", "bà", "chí", "tịch", "thư", "tướng", "đốc", "trưởng"}
+
 # What a speaker (not a doer) does right after their name: "Thủ tướng nhấn mạnh …", "UBND
 # tỉnh vừa quyết định …" (clauses.leads_in, the lead of a guessed task)
 SPEAKING = {
@@ -1504,3 +1508,53 @@ class RuleParams:
 
 
 RULES = RuleParams()
+
+
+# -- The sentence model (task_sentences.py) -------------------------------------------
+
+# Words whose presence in a sentence is a feature of its own: directive and report cues. The
+# shipped weights name them ("d=cần"): change the list, then retrain
+# (python bench/train_task_sentences.py).
+TASK_CUES = (
+    "cần",
+    "phải",
+    "đề nghị",
+    "yêu cầu",
+    "giao",
+    "chỉ đạo",
+    "khẩn trương",
+    "tăng cường",
+    "tiếp tục",
+    "chủ động",
+    "tập trung",
+    "đẩy mạnh",
+    "thực hiện",
+    "triển khai",
+    "kiểm tra",
+    "rà soát",
+    "báo cáo",
+    "sớm",
+    "kịp thời",
+    "nghiêm",
+    "đảm bảo",
+    "bảo đảm",
+    "không để",
+    "tuyệt đối",
+    "chủ trì",
+    "phối hợp",
+    "hướng dẫn",
+    "đôn đốc",
+    "xây dựng",
+    "hoàn thành",
+    "đã",
+    "vừa",
+    "đang",
+    "được",
+    "là",
+    "có",
+    "cho biết",
+    "theo",
+    "ngày",
+    "năm",
+    "tháng",
+)

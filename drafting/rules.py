@@ -6,6 +6,7 @@ supports, action, deadline; clauses.py) with the audio evidence of each. No netw
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -92,16 +93,25 @@ MEETING = re.compile(r"^(?:hội nghị|cuộc họp|buổi làm việc|buổi h
 
 @dataclass
 class Reading:
-    """What the rules made of the concluding part: its sentences, the tasks they parsed, and
-    which sentences they read (index → tasks given; absent: not understood)."""
+    """What the rules made of the concluding part: its sentences, the tasks they parsed, the
+    sentence each task came from, and which sentences they understood."""
 
     sentences: list[Sentence]
     tasks: list[Task]
-    read: dict[int, int]
+    origin: list[int]  # sentence index of each task
+    read: set[int]  # sentences that gave a task, or were read as none on purpose
     raw: list[Token]
     by_id: dict[int, Segment]
     timed: bool
     searched_all: bool  # no cue: the whole transcript was searched
+
+    def unread(self) -> Iterator[tuple[int, Sentence, bool]]:
+        """(index, sentence, whether the sentence before gave a task) of each sentence the
+        rules did not understand: what the sentence model looks at."""
+        gave = set(self.origin)
+        for k, sent in enumerate(self.sentences):
+            if k not in self.read:
+                yield k, sent, k - 1 in gave
 
 
 def read_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer) -> Reading:
@@ -113,10 +123,11 @@ def read_rules(transcript: Transcript, meeting: Meeting, gazetteer: Gazetteer) -
     sentences = _without_addressees(until_closing(sentences))
     by_id = {s.id: s for s in transcript.segments}
     timed = transcript.audio.duration > 0
-    read: dict[int, int] = {}
-    tasks = _tasks(sentences, raw, by_id, timed, meeting.date, gazetteer, read)
+    origin: list[int] = []
+    read: set[int] = set()
+    tasks = _tasks(sentences, raw, by_id, timed, meeting.date, gazetteer, origin, read)
     searched_all = len(segments) == len(transcript.segments) and len(segments) > 1
-    return Reading(sentences, tasks, read, raw, by_id, timed, searched_all)
+    return Reading(sentences, tasks, origin, read, raw, by_id, timed, searched_all)
 
 
 def extract_rules(
@@ -188,18 +199,19 @@ def _tasks(
     timed: bool,
     ref: date,
     gaz: Gazetteer,
-    read: dict[int, int] | None = None,
+    origin: list[int],
+    read: set[int],
 ) -> list[Task]:
-    """Tasks of the sentences the rules can parse. `read` is filled with sentence index →
-    number of tasks it gave (0: read as no task on purpose: a heading, a report, a title)."""
-    read = read if read is not None else {}
+    """Tasks of the sentences the rules can parse. Fills `origin` with the sentence index of
+    each task and `read` with the sentences understood (a task, or none on purpose: a
+    heading, a report, a title)."""
     tasks: list[Task] = []
     heading: Parsed | None = None
     last: Task | None = None  # the task of the sentence before, for sentences with no subject
     first_seg = min(by_id) if by_id else None
     for s_idx, sent in enumerate(sentences):
         if _headline(sent, by_id, first_seg, timed) or _dated_report(sent, ref):
-            read[s_idx] = 0
+            read.add(s_idx)
             last = None
             continue
         clauses = split_clauses(sent, gaz)
@@ -219,13 +231,13 @@ def _tasks(
                 parsed = None  # "- Chỉ đạo Trung tâm …" under "Sở Y tế:": the heading's task
             if parsed and parsed.heading and n == len(clauses) - 1:
                 heading = parsed
-                read.setdefault(s_idx, 0)
+                read.add(s_idx)
                 previous = None
                 continue
             if parsed is None:
                 if previous is not None and (starts_action(clause.words) or dl.find_all(" ".join(clause.words), ref)):
                     _extend(previous, clause, raw, by_id, timed, ref)
-                    read.setdefault(s_idx, 0)
+                    read.add(s_idx)
                     continue
                 if (
                     heading is not None
@@ -247,7 +259,7 @@ def _tasks(
                     # "… Hoàn thành trong tháng 8 năm 2021.", "Trường hợp vượt thẩm quyền, báo
                     # cáo Thủ tướng.": the task before gets its deadline or its condition
                     _extend(last, clause, raw, by_id, timed, ref)
-                    read.setdefault(s_idx, 0)
+                    read.add(s_idx)
                     previous = last
                     continue
                 elif last is not None and n == 0 and _directive(clause.words):
@@ -266,13 +278,13 @@ def _tasks(
                 heading = None
             task = _make_task(len(tasks) + 1, parsed, clause, raw, by_id, timed, ref, gaz)
             if (
-                task.action
-                and not any(r.match(task.action) for r in (ISSUED, MEETING, EMPTY_ACTION, ACCOUNTABLE))
+                not _says_nothing(task.action)
                 and not _leader_speaking(task)
                 and not _reported_meeting(clause.words, task)
             ):
                 tasks.append(task)
-                read[s_idx] = read.get(s_idx, 0) + 1
+                origin.append(s_idx)
+                read.add(s_idx)
                 previous = task
         last = previous if previous is not None else (last if heading is not None else None)
     return tasks
@@ -306,32 +318,28 @@ def _reported_meeting(words: list[str], task: Task) -> bool:
 
 
 def _with_guesses(r: Reading, ref: date, gaz: Gazetteer, model: task_sentences.Model | None) -> list[Task]:
-    """The rules' tasks, with a task flagged GUESSED for each sentence they did not read that
-    the sentence model takes for one, in the order said."""
+    """The rules' tasks, with a task flagged GUESSED for each sentence they did not understand
+    that the sentence model takes for one, in the order said."""
     if model is None:
         return r.tasks
-    sentences, read = r.sentences, r.read
-    placed: list[tuple[int, Task]] = []
-    given = iter(r.tasks)
-    for s_idx in range(len(sentences)):
-        for _ in range(read.get(s_idx, 0)):
-            placed.append((s_idx, next(given)))
-    placed += [(len(sentences), t) for t in given]  # none expected; kept in any case
-    for s_idx, sent in enumerate(sentences):
-        if s_idx in read:
-            continue
-        feats = task_sentences.features(sent, s_idx, len(sentences), read.get(s_idx - 1, 0) > 0, gaz)
-        if model.probability(feats) < model.threshold:
+    placed = list(zip(r.origin, r.tasks, strict=True))
+    for k, sent, after_task in r.unread():
+        if model.probability(task_sentences.features(sent, k, len(r.sentences), after_task, gaz)) < model.threshold:
             continue
         words = [t.text for t in sent.tokens]
-        before = [t for k, t in placed if k < s_idx]
+        before = [t for at, t in placed if at < k]
         parsed = Parsed(_guessed_lead(words, before, gaz), action_text(words))
         task = _make_task(0, parsed, Clause(words, sent.tokens, sent), r.raw, r.by_id, r.timed, ref, gaz)
-        if task.action and not any(r.match(task.action) for r in (ISSUED, MEETING, EMPTY_ACTION, ACCOUNTABLE)):
+        if not _says_nothing(task.action):
             task.flags.append(task_sentences.GUESSED)
-            placed.append((s_idx, task))
+            placed.append((k, task))
     placed.sort(key=lambda p: p[0])  # stable: the rules' order within a sentence stays
     return [t for _, t in placed]
+
+
+def _says_nothing(action: str) -> bool:
+    """No job to track: empty, a document issued, a meeting, a bare verb, who answers for what."""
+    return not action or any(p.match(action) for p in (ISSUED, MEETING, EMPTY_ACTION, ACCOUNTABLE))
 
 
 def _guessed_lead(words: list[str], before: list[Task], gaz: Gazetteer) -> list[str]:

@@ -21,56 +21,11 @@ from pathlib import Path
 
 from drafting import deadline as dl
 from drafting.gazetteer import Gazetteer, key
-from drafting.lexicon import VERB2
+from drafting.lexicon import TASK_CUES, VERB2
 from drafting.text import Sentence
 
 DATA = Path(__file__).parent / "data" / "task_sentences.json"
 GUESSED = "guessed"  # Task.flags: found by the sentence model, lead and wording to check
-
-# Words whose presence says something about a directive or a report, each a feature
-CUES = (
-    "cần",
-    "phải",
-    "đề nghị",
-    "yêu cầu",
-    "giao",
-    "chỉ đạo",
-    "khẩn trương",
-    "tăng cường",
-    "tiếp tục",
-    "chủ động",
-    "tập trung",
-    "đẩy mạnh",
-    "thực hiện",
-    "triển khai",
-    "kiểm tra",
-    "rà soát",
-    "báo cáo",
-    "sớm",
-    "kịp thời",
-    "nghiêm",
-    "đảm bảo",
-    "bảo đảm",
-    "không để",
-    "tuyệt đối",
-    "chủ trì",
-    "phối hợp",
-    "hướng dẫn",
-    "đôn đốc",
-    "xây dựng",
-    "hoàn thành",
-    "đã",
-    "vừa",
-    "đang",
-    "được",
-    "là",
-    "có",
-    "cho biết",
-    "theo",
-    "ngày",
-    "năm",
-    "tháng",
-)
 
 
 def features(sent: Sentence, k: int, n: int, after_task: bool, gaz: Gazetteer) -> dict[str, float]:
@@ -87,7 +42,7 @@ def features(sent: Sentence, k: int, n: int, after_task: bool, gaz: Gazetteer) -
         f[f"p{j}=" + w] = 1.0
     if len(ws) > 1:
         f["p01=" + ws[0] + "_" + ws[1]] = 1.0
-    for cue in CUES:
+    for cue in TASK_CUES:
         if re.search(r"\b" + cue + r"\b", low):
             f["d=" + cue] = 1.0
     raw = text.split()
