@@ -12,6 +12,7 @@ written by `python bench/train_task_sentences.py` from the tuning splits of the 
 """
 
 import json
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from drafting.gazetteer import Gazetteer, key
 from drafting.lexicon import TASK_CUES, VERB2
 from drafting.text import Sentence
 
+log = logging.getLogger(__name__)
 DATA = Path(__file__).parent / "data" / "task_sentences.json"
 GUESSED = "guessed"  # Task.flags: found by the sentence model, lead and wording to check
 
@@ -72,8 +74,11 @@ class Model:
 
 @lru_cache(maxsize=1)
 def default_model() -> Model | None:
-    """The shipped model, or None when the file is absent (the rules alone then)."""
-    if not DATA.exists():
+    """The shipped model; None (the rules alone, with a warning) when the file is absent or
+    unreadable, so a damaged install still drafts."""
+    try:
+        data = json.loads(DATA.read_text(encoding="utf-8"))
+        return Model(weights=dict(data["weights"]), bias=float(data["bias"]), threshold=float(data["threshold"]))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("sentence model not used (%s: %s); the rules alone draft the tasks", DATA, exc)
         return None
-    data = json.loads(DATA.read_text(encoding="utf-8"))
-    return Model(weights=data["weights"], bias=data["bias"], threshold=data["threshold"])

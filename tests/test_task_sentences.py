@@ -80,3 +80,22 @@ def test_a_guess_takes_the_addressee_not_the_speaker():
     assert [t.flags for t in tasks] == [[], [], [task_sentences.GUESSED]]  # "Đồng chí Bí thư" spoke
     said = "Trên tinh thần đó, Ban Thường vụ yêu cầu Sở Nội vụ tiếp thu, kiểm tra lại dự thảo."
     assert leads_in(said.split(), default_gazetteer()) == ["Sở Nội vụ"]
+
+
+def test_a_damaged_model_file_leaves_the_rules_drafting(tmp_path, monkeypatch, caplog):
+    broken = tmp_path / "task_sentences.json"
+    broken.write_text('{"weights": {"u=x": 1.0}, "bias":', encoding="utf-8")  # cut short
+    monkeypatch.setattr(task_sentences, "DATA", broken)
+    task_sentences.default_model.cache_clear()
+    try:
+        assert task_sentences.default_model() is None
+        assert "sentence model not used" in caplog.text
+        found = extract_text(TEXT, MEETING).tasks
+        assert [t.leads for t in found] == [["Sở Y tế"], ["Sở Tài chính"]]  # the rules' own
+        monkeypatch.setattr(task_sentences, "DATA", tmp_path / "missing.json")
+        task_sentences.default_model.cache_clear()
+        assert task_sentences.default_model() is None
+    finally:
+        monkeypatch.undo()
+        task_sentences.default_model.cache_clear()
+    assert task_sentences.default_model() is not None
