@@ -44,6 +44,7 @@ from drafting.lexicon import (
 from drafting.text import Sentence, Token
 
 ORDINAL_WORDS = set(ORDINALS)
+DETERMINERS_WHO = {"các", "những", "mọi", "từng", "toàn", "hai", "ba", "bốn", "năm"}
 
 HEADING_ACTION = re.compile(
     r"^(?:(?:trước mắt|thời gian tới|trong thời gian tới),?\s+)?(?:(?:cần|phải)\s+)?"
@@ -218,6 +219,7 @@ def _parse_clause(words: list[str], gaz: Gazetteer, shaped: bool = True) -> Pars
             j < len(words)
             and low[j] in {"cho", "các", "đ/c", "bên", "phía"}
             and not gaz.match(words, j)
+            and not (low[j] == "các" and shape.head_at(low, j))  # "các Hội đồng thi" is who
             and " ".join(low[j : j + 3]) != "các đồng chí"
         ):
             j += 1
@@ -284,7 +286,13 @@ def _listed_lead_first(words: list[str], low: list[str], j: int, leads: list[str
         return None
     if low[j2] in LEADFIRST_NEG and nxt2 not in LEADFIRST_OK:
         return None
-    if not (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or low[j2] in VERB1) and not _verb_by_shape(words, low, j, j2, gaz):
+    # "Hợp tác xã Tam Giang tích cực | chỉ đạo …": a manner word, then the verb
+    after = " ".join(low[j2 + 2 : j2 + 4])
+    verb_after = after in LEADFIRST_OK or after in VERB2 or (j2 + 2 < len(low) and low[j2 + 2] in VERB1)
+    manner = nxt2 in MANNER and verb_after
+    if not (nxt2 in LEADFIRST_OK or nxt2 in VERB2 or low[j2] in VERB1 or manner) and not _verb_by_shape(
+        words, low, j, j2, gaz
+    ):
         # a misheard word or two before "chủ trì"/"phối hợp" ("Sở Tài chính chỗ chị, phối hợp")
         ahead = next(
             (
@@ -313,11 +321,16 @@ def leads_in(words: list[str], gaz: Gazetteer) -> list[str]:
     that open it (after an opening phrase), else a subject found by its shape; [] when none
     (drafting/rules.py: a guessed task)."""
     low = [key(w) for w in words]
+    tags = shape.word_tags(words)
     for k in range(len(words)):
         trig = _trigger_at(low, k)
         if trig is not None:
             j = _skip(low, k + len(trig), {"cho", "anh", "chị", "em"})
-            leads = _owners(words, low, j, gaz)[0] or _shaped_lead(words, low, j, gaz)[0]
+            leads = (
+                _owners(words, low, j, gaz)[0]
+                or _shaped_lead(words, low, j, gaz)[0]
+                or _noun_phrase(words, low, tags, j)[0]
+            )
             if leads:
                 return leads
     starts = [_skip_intro(words, low, 0)]
@@ -328,12 +341,54 @@ def leads_in(words: list[str], gaz: Gazetteer) -> list[str]:
         j = _skip(low, j, {"cũng", "đã", "vừa"})
         # "Thủ tướng yêu cầu …", "đồng chí Bí thư nhấn mạnh …": who speaks, not who does
         if leads and _trigger_at(low, j) is None and " ".join(low[j : j + 2]) not in SPEAKING:
+            if _is_person(leads) and " ".join(low[j : j + 2]) == "chỉ đạo":
+                # "Bí thư Thành ủy chỉ đạo các đơn vị phải …": the leader directs them
+                directed = _owners(words, low, j + 2, gaz)[0] or _noun_phrase(words, low, tags, j + 2)[0]
+                if directed:
+                    return directed
             return leads
     for i in starts:
         shaped, _ = _shaped_lead(words, low, _skip_intro(words, low, i), gaz)
         if shaped:
             return shaped
+    # "Lực lượng vũ trang tiếp tục duy trì …", "Hai huyện phân công …": whoever opens the
+    # sentence before its verb, when no list or shape knows them
+    i = _skip_intro(words, low, starts[0])
+    numbered = low[i] in DETERMINERS_WHO and i + 1 < len(low) and shape.head_at(low, i + 1)  # "Hai huyện"
+    if shape.head_at(low, i) or numbered or low[i] in {"đại", "đội", "tập"}:  # đại biểu, đội ngũ, tập thể
+        named, j = _noun_phrase(words, low, tags, i)
+        bare = j - i == 1 or " ".join(low[i : i + 2]) == "trường hợp"  # "Tỉnh …", "Trường hợp …"
+        if named and not bare and _trigger_at(low, j) is None and " ".join(low[j : j + 2]) not in SPEAKING:
+            return named
     return []
+
+
+def _noun_phrase(words: list[str], low: list[str], tags: list[str], i: int) -> tuple[list[str], int]:
+    """Who, by the tagger alone: a noun phrase at word i up to its verb or modal ("các đại
+    biểu | dành thời gian …", "tập thể lãnh đạo, cán bộ … Sở Giáo dục | hỗ trợ …"); for a
+    guessed task's lead, where the lists and shapes found no one."""
+    if i >= len(words) or not (
+        low[i] in DETERMINERS_WHO or low[i] in AGENT_NOUNS or shape.head_at(low, i) or tags[i] in {"N", "Np", "M"}
+    ):
+        return [], i
+    if " ".join(low[i : i + 2]) in VERB2 or low[i] in VERB1:
+        return [], i
+    for k in range(i + 1, min(len(words), i + RULES.max_subject)):
+        if re.search(r"[.;:]$", words[k - 1]):
+            return [], i
+        two = " ".join(low[k : k + 2])
+        if (
+            low[k] in {"phải", "cần", "sẽ", "hãy", "nên"}
+            or two in LEAD_VERBS
+            or (
+                tags[k] == "V" and not words[k][:1].isupper() and low[k] not in AGENT_NOUNS  # "lãnh đạo, cán bộ"
+            )
+        ):
+            name = " ".join(words[i:k]).strip(" ,;:")
+            if not name or (two in VERB2 and k == i + 1 and low[i] in DETERMINERS_WHO):
+                return [], i
+            return [name[:1].upper() + name[1:] if not name.startswith("các") else name], k
+    return [], i
 
 
 def _directed_after_thi(low: list[str], k: int) -> bool:

@@ -26,6 +26,7 @@ from drafting.lexicon import (
     HEADS,
     LEVEL_PHRASES,
     LEVEL_WORDS,
+    MANNER,
     MANNER_AFTER_DUTY,
     QUALIFIERS,
     ROLE_AFTER_LEAD,
@@ -121,6 +122,8 @@ class Gazetteer:
         if best is None:
             return None
         end, canon = best
+        if end < len(words) and not re.search(r"[,.;:]$", words[end - 1]) and _cut_head(keys, end):
+            return None  # "các Hội | đồng thi": the name stops inside a head ("hội đồng")
         end, level = self._level(words, keys, end, canon)
         if end < len(words) and keys[end] == "viên" and key(level or canon).endswith("ủy"):
             return None  # "Thành ủy viên, Phó Chủ tịch …": a member's title, not the body
@@ -241,8 +244,8 @@ class Gazetteer:
             if end > j and words[end - 1].endswith(",") and (not words[end][:1].isupper() or _head_len(keys, end)):
                 break
             two = " ".join(keys[end : end + 2])
-            if two in VERB2 or two in STOP_BIGRAMS:
-                break
+            if two in VERB2 or two in STOP_BIGRAMS or two in MANNER:
+                break  # "Hợp tác xã Tam Giang | tích cực chỉ đạo …"
             capital_next = end + 1 < len(words) and words[end + 1][:1].isupper()
             if keys[end] in STOP1 and not (keys[end] == "và" and capital_next):
                 break
@@ -376,6 +379,16 @@ def _qualifier(words: list[str], keys: Sequence[str], end: int, gaz: "Gazetteer"
     return end, ""
 
 
+def _cut_head(keys, end: int) -> bool:
+    """The words at end-1 and end form a two-word head ("hội đồng", "ban chỉ", …): a name
+    that ends at end-1 ends inside a word."""
+    return (
+        " ".join(keys[end - 1 : end + 1]) in HEAD_PHRASES
+        and keys[end - 1] in HEADS
+        and not _head_len(keys, end)  # "Ban cán sự đảng | Ủy ban …": a second body starts there
+    )
+
+
 def _head_len(keys, i: int) -> int:
     """Words of the body-name head at word i (0 when none)."""
     for n in _HEAD_BY_LEN:
@@ -385,6 +398,8 @@ def _head_len(keys, i: int) -> int:
 
 
 def _role_at(keys, i: int) -> bool:
+    if " ".join(keys[i : i + 2]) in MANNER and i + 2 < len(keys):
+        i += 2  # "… tích cực | phối hợp"
     if any(" ".join(keys[i : i + len(r.split())]) == r for r in ROLE_AFTER_LEAD):
         return True
     return i + 1 < len(keys) and keys[i] in DUTY_AFTER_LEAD and keys[i + 1] in MANNER_AFTER_DUTY

@@ -18,6 +18,7 @@ from drafting.lexicon import (
     DETERMINERS,
     HAVE_OBJECTS,
     LEAD_VERBS,
+    LEVEL_WORDS,
     NAME_NOUNS,
     NAME_VERBS,
     NOT_ACTION,
@@ -137,6 +138,8 @@ def subject_end(
             and not (" ".join(low[k : k + 2]) in NAME_VERBS and _after_head(low, i, k))
         ):
             break  # "Huyện Khánh Vĩnh | khẩn trương …" (the tagger joined them into one word)
+        if k > i + 1 and low[k - 1] in LEVEL_WORDS and words[k].islower() and " ".join(low[k : k + 2]) in LEAD_VERBS:
+            break  # "Hội đồng nghĩa vụ quân sự huyện | tổ chức khám tuyển": the level ends it
         m = gaz.match(words, k, fuzzy=False)
         if k > i and words[k - 1].endswith(",") and m is None and not head_at(low, k):
             break  # after a comma only another body goes on the list ("Xã A, việc …")

@@ -737,3 +737,24 @@ def test_an_unlisted_body_as_the_assigner():
         "Thường trực HĐND duy trì giao ban, tiếp công dân và giám sát thường xuyên.\n"
     )
     assert leads(tasks(text)) == [["Xã Tân Lập"], ["Thường trực HĐND"]]
+
+
+# -- where a lead's name ends (session 7) -------------------------------------------------
+
+
+def test_a_name_does_not_stop_inside_a_two_word_head():
+    found = tasks("Yêu cầu các Hội đồng coi thi rà soát lại phòng thi trước ngày 20/3/2024.")
+    assert leads(found) == [["các Hội đồng coi thi"]]
+    assert found[0].action.startswith("Rà soát lại phòng thi")
+
+
+def test_a_level_word_ends_a_body_before_its_verb():
+    found = tasks("Giao Hội đồng nghĩa vụ quân sự xã tổ chức khám sức khỏe cho thanh niên.")
+    assert leads(found) == [["Hội đồng nghĩa vụ quân sự xã"]]
+    assert found[0].action.startswith("Tổ chức khám sức khỏe")
+
+
+def test_a_manner_word_is_not_part_of_the_name():
+    found = tasks("Giám đốc Hợp tác xã Bình Minh tích cực vận động xã viên chuyển đổi cây trồng.")
+    assert leads(found) == [["Giám đốc Hợp tác xã Bình Minh"]]
+    assert found[0].action.startswith("Tích cực vận động")

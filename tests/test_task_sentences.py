@@ -99,3 +99,19 @@ def test_a_damaged_model_file_leaves_the_rules_drafting(tmp_path, monkeypatch, c
         monkeypatch.undo()
         task_sentences.default_model.cache_clear()
     assert task_sentences.default_model() is not None
+
+
+def test_a_guess_names_whoever_the_sentence_addresses_by_the_tagger_alone():
+    gaz = default_gazetteer()
+    # after an assigning word, a group no list names
+    said = "Tại buổi làm việc, lãnh đạo huyện đề nghị các đại biểu dành thời gian nghiên cứu tài liệu."
+    assert leads_in(said.split(), gaz) == ["các đại biểu"]
+    # a leader directs them: who does it is after "chỉ đạo", not the leader
+    said = "Về tiến độ, Bí thư Huyện ủy chỉ đạo các đơn vị phải bám sát từng phần việc."
+    assert leads_in(said.split(), gaz) == ["các đơn vị"]
+    # whoever opens the sentence before its verb
+    said = "Đội ngũ cán bộ, giáo viên các nhà trường tạo điều kiện cho thí sinh dự thi."
+    assert leads_in(said.split(), gaz) == ["Đội ngũ cán bộ, giáo viên các nhà trường"]
+    # an ordinal or a case is no one
+    said = "Trường hợp không đủ điều kiện thì trả hồ sơ."
+    assert leads_in(said.split(), gaz) == []
