@@ -284,7 +284,9 @@ def _listed_lead_first(words: list[str], low: list[str], j: int, leads: list[str
         return Parsed(leads, "", heading=True)  # "UBND các huyện:" heading a list
     if j2 >= len(words) or ASSESSMENT.match(" ".join(low[j2 : j2 + 3])):
         return None
-    if low[j2] in LEADFIRST_NEG and nxt2 not in LEADFIRST_OK:
+    # "Phòng Kinh tế hạ tầng đánh giá lại việc …" is a job; "… đánh giá cao", "… đánh giá, …" a report
+    judged = nxt2 == "đánh giá" and not words[j2 + 1].endswith(",")
+    if low[j2] in LEADFIRST_NEG and nxt2 not in LEADFIRST_OK and not judged:
         return None
     # "Hợp tác xã Tam Giang tích cực | chỉ đạo …": a manner word, then the verb
     after = " ".join(low[j2 + 2 : j2 + 4])

@@ -619,7 +619,7 @@ def test_unpunctuated_speech_is_cut_before_a_subject_found_by_its_shape():
         "tôi kết luận như sau các ấp tập trung chỉ đạo sản xuất vụ đông xuân phòng kinh "
         "tế hạ tầng khẩn trương đánh giá lại việc cấp phép xây dựng trên địa bàn"
     )
-    assert leads(found) == [["các ấp"], ["Phòng kinh tế hạ tầng"]]
+    assert leads(found) == [["các ấp"], ["Phòng Kinh tế và Hạ tầng"]]  # now a listed office
     assert found[1].action.lower().startswith("khẩn trương đánh giá")
 
 
@@ -758,3 +758,23 @@ def test_a_manner_word_is_not_part_of_the_name():
     found = tasks("Giám đốc Hợp tác xã Bình Minh tích cực vận động xã viên chuyển đổi cây trồng.")
     assert leads(found) == [["Giám đốc Hợp tác xã Bình Minh"]]
     assert found[0].action.startswith("Tích cực vận động")
+
+
+def test_district_offices_and_groups_said_in_lower_case():
+    said = (
+        "Thứ nhất, giao phòng nông nghiệp và phát triển nông thôn rà soát hồ sơ hỗ trợ sản xuất. "
+        "Thứ hai, thường trực hội đồng nhân dân huyện tổng hợp kiến nghị cử tri. "
+        "Thứ ba, đề nghị ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương khẩn trương báo cáo. "
+        "Thứ tư, phòng kinh tế hạ tầng đánh giá lại việc cấp phép xây dựng."
+    )
+    assert leads(tasks(said)) == [
+        ["Phòng Nông nghiệp và Phát triển nông thôn"],
+        ["Thường trực HĐND huyện"],
+        ["UBND các tỉnh, thành phố trực thuộc Trung ương"],
+        ["Phòng Kinh tế và Hạ tầng"],
+    ]
+
+
+def test_abbreviated_district_bodies():
+    found = tasks("HĐNVQS xã cần tập trung chỉ đạo công tác tuyển quân. Giao Phòng TN&MT kiểm tra các mỏ cát.")
+    assert leads(found) == [["Hội đồng nghĩa vụ quân sự xã"], ["Phòng Tài nguyên và Môi trường"]]
