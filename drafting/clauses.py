@@ -948,8 +948,18 @@ def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[s
     if k == j:
         return None
     name = gaz.person(" ".join(words[i:k]).strip(" ,;:."))
+    name = SAID_CHAIR.sub(r"\1 UBND ", name)
+    # "các đồng chí chủ tịch UBND xã, thị trấn" → "Chủ tịch UBND các xã, thị trấn", as written
+    name = re.sub(r"^các đồng chí ((?:phó )?chủ tịch UBND) (?!các\b)", r"\1 các ", name, flags=re.IGNORECASE)
     name = name[:1].upper() + name[1:]
     return name, k
+
+
+# "Chủ tịch huyện Lập Thạch", "các đồng chí chủ tịch xã" as said: the chair of that level's UBND
+SAID_CHAIR = re.compile(
+    r"\b((?:phó )?chủ tịch)\s+(?=(?:các\s+)?(?:tỉnh|huyện|xã|phường|thị trấn|thị xã|thành phố|quận)\b)",
+    re.IGNORECASE,
+)
 
 
 def _supports_in(words: list[str], low: list[str], start: int, gaz: Gazetteer) -> list[str]:

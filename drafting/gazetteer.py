@@ -57,6 +57,7 @@ class Gazetteer:
         for k, canon, n in names:
             self.by_len.setdefault(n, {})[k] = canon
         self.max_len = max(self.by_len, default=1)
+        self.by_key = {k: canon for names in self.by_len.values() for k, canon in names.items()}
         # first words of every name and head: where a name can start at all
         self.first_words = (
             {k.split()[0] for names in self.by_len.values() for k in names}
@@ -100,6 +101,9 @@ class Gazetteer:
         for n in range(min(self.max_len, len(words) - i), 0, -1):
             window = key(" ".join(words[i : i + n]))
             canon = self.by_len.get(n, {}).get(window)
+            if canon is None and n > 1 and not all(keys[i : i + n]):
+                # a dash written apart ("Sở Kế hoạch – Đầu tư"): the name without it
+                canon = self.by_key.get(window)
             if canon:
                 best = (i + n, canon)
                 break
@@ -298,7 +302,7 @@ class Gazetteer:
                 stop < len(words)
                 and len(place) < 3
                 and words[stop][:1].isupper()
-                and not re.search(r"[,.;:]$", words[stop - 1])
+                and (not re.search(r"[,.;:]$", words[stop - 1]) or words[stop - 1] == "TP.")  # "UBND TP. Huế"
                 and not _body_at(words, keys, stop, place)
             ):
                 place.append(words[stop].rstrip(",.;:"))

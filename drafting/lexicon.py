@@ -985,6 +985,7 @@ BULLET_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6,
 
 # Words that may follow a body's name to say which one ("Công an tỉnh", "Ban Tổ chức Tỉnh ủy").
 LEVEL_WORDS = {
+    "tp",
     "tỉnh",
     "huyện",
     "xã",

@@ -297,6 +297,8 @@ def _leader_speaking(task: Task) -> bool:
     if len(task.leads) != 1 or "phụ trách" in task.leads[0].lower():
         return False
     lead = re.sub(r"^đồng chí\s+", "", task.leads[0].lower())
+    if re.search(r"\bcác\b", lead):
+        return False  # "Chủ tịch UBND các xã chỉ đạo …": many chairs, not the one who concludes
     leader = re.match(r"(?:phó )?(?:thủ tướng|chủ tịch|bí thư)\b", lead)
     said = key(task.quote)
     before = said[: said.find(key(lead)[:12])] if key(lead)[:12] in said else ""

@@ -778,3 +778,24 @@ def test_district_offices_and_groups_said_in_lower_case():
 def test_abbreviated_district_bodies():
     found = tasks("HĐNVQS xã cần tập trung chỉ đạo công tác tuyển quân. Giao Phòng TN&MT kiểm tra các mỏ cát.")
     assert leads(found) == [["Hội đồng nghĩa vụ quân sự xã"], ["Phòng Tài nguyên và Môi trường"]]
+
+
+def test_a_chair_said_without_ubnd_is_written_with_it():
+    said = (
+        "Thứ nhất, đồng chí Chủ tịch huyện Bảo Yên khẩn trương rà soát các hồ sơ tồn đọng. "
+        "Thứ hai, các đồng chí chủ tịch xã, thị trấn chỉ đạo rà soát danh sách cử tri."
+    )
+    assert leads(tasks(said)) == [["Đồng chí Chủ tịch UBND huyện Bảo Yên"], ["Chủ tịch UBND các xã, thị trấn"]]
+
+
+def test_abbreviated_levels_and_a_dash_written_apart():
+    found = tasks(
+        "Giao UBND TP. Lào Cai rà soát quỹ đất. "
+        "Giao Sở Kế hoạch – Đầu tư tổng hợp nhu cầu vốn. "
+        "Đề nghị Bộ Nông nghiệp và PTNT hỗ trợ giống cây trồng."
+    )
+    assert leads(found) == [
+        ["UBND thành phố Lào Cai"],
+        ["Sở Kế hoạch và Đầu tư"],
+        ["Bộ Nông nghiệp và Phát triển nông thôn"],
+    ]
