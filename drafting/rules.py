@@ -13,7 +13,7 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from drafting import deadline as dl
-from drafting import task_sentences
+from drafting import shape, task_sentences
 from drafting.clauses import (
     ASSESSMENT,
     Clause,
@@ -34,6 +34,7 @@ from drafting.lexicon import (
     AFTER_BARE,
     BARE_HEADS,
     RULES,
+    VERB1,
     VERB2,
 )
 from drafting.meeting import Meeting
@@ -340,8 +341,22 @@ def _with_guesses(r: Reading, ref: date, gaz: Gazetteer, model: task_sentences.M
 
 
 def _says_nothing(action: str) -> bool:
-    """No job to track: empty, a document issued, a meeting, a bare verb, who answers for what."""
-    return not action or any(p.match(action) for p in (ISSUED, MEETING, EMPTY_ACTION, ACCOUNTABLE))
+    """No job to track: empty, a document issued, a meeting, a bare verb, who answers for what,
+    or no verb at all (a piece of a list or a title cut off: "LĐ-TB&XH, Y tế")."""
+    if not action or any(p.match(action) for p in (ISSUED, MEETING, EMPTY_ACTION, ACCOUNTABLE)):
+        return True
+    words = action.split()
+    low = [key(w) for w in words[:3]]
+    if " ".join(low[:2]) in VERB2 or low[0] in VERB1:
+        return False
+    # the tagger misses verbs it has not seen ("bình ổn giá …"): only a short action, or one
+    # that opens with a body or "trên cơ sở", is taken for a fragment
+    fragment = len(words) <= 4 or " ".join(low) == "trên cơ sở" or bool(LISTED.match(action))
+    return fragment and "V" not in shape.word_tags(words)
+
+
+# a body's name opening an action: a list cut in two, not a job
+LISTED = re.compile(r"^(?:Ngân hàng|Ủy ban|UBND|Sở|Bộ|Ban|Phòng|Công an|Thành phố|Lãnh đạo)\b")
 
 
 def _guessed_lead(words: list[str], before: list[Task], gaz: Gazetteer) -> list[str]:

@@ -799,3 +799,12 @@ def test_abbreviated_levels_and_a_dash_written_apart():
         ["Sở Kế hoạch và Đầu tư"],
         ["Bộ Nông nghiệp và Phát triển nông thôn"],
     ]
+
+
+def test_an_action_with_no_verb_is_no_task():
+    from drafting.rules import _says_nothing
+
+    assert _says_nothing("LĐ-TB&XH, Y tế")  # the tail of a list cut in two
+    assert _says_nothing("Trên cơ sở kết quả đại hội")
+    assert not _says_nothing("Rà soát hồ sơ tồn đọng")
+    assert not _says_nothing("Báo cáo UBND tỉnh kết quả")
