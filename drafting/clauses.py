@@ -742,6 +742,10 @@ def parse_rest(words: list[str], low: list[str], j: int, leads: list[str], gaz: 
             sup, k = _units(words, low, _skip(low, j + 1, {"với", ""}), gaz)
             if sup:
                 supports, j = sup, _skip(low, k, {""})
+    if not supports and " ".join(low[j : j + 2]) == "cùng với":  # "Ủy ban Kiểm tra cùng với các cơ quan … tổ chức"
+        sup, k = _units(words, low, j + 2, gaz)
+        if sup and not words[k - 1].endswith((".", ";", ":")):
+            supports, j = sup, _skip(low, k, {""})
     if _near(low[j : j + 2], "phối hợp"):
         k = j + 2
         k = _skip(low, k, {"chặt", "chẽ", "với", "cùng", ""})
@@ -787,11 +791,17 @@ def _owners(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[l
 def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[list[str], int]:
     listed = _head_list(words, low, i, gaz)
     if listed[0]:
-        return listed
+        names, j = listed
+        # "các Bộ Xây dựng, Tài chính, Ngân hàng Nhà nước và UBND các tỉnh …": the list goes on
+        k = j + 1 if j < len(words) and low[j] == "và" else j
+        if not (words[j - 1].endswith(",") or k > j) or gaz.match(words, k, fuzzy=False) is None:
+            return listed
+        more, j = _units(words, low, k, gaz)
+        return names + more, j
     province = _province_as_body(words, low, i)
     if province is not None:
         return [province[0]], province[1]
-    names: list[str] = []
+    names = []
     j = i
     while j < len(words):
         m = gaz.match(words, j)
@@ -799,6 +809,11 @@ def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[li
             break
         names.append(m.name)
         j = m.end
+        listed = _places_after_colon(words, j)
+        if listed is not None:  # "UBND các tỉnh: Đồng Nai, Điện Biên, Quảng Ngãi …"
+            names[-1] += ": " + listed[0]
+            j = listed[1]
+            break
         place = _place_after(words, low, j)
         if place:  # "ubnd huyện triệu phong kiểm tra …": a place said after the level
             names[-1] += " " + place[0]
@@ -820,6 +835,29 @@ def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[li
             break
         j = k
     return names, j
+
+
+def _places_after_colon(words: list[str], j: int) -> tuple[str, int] | None:
+    """ "… các tỉnh: Đồng Nai, Điện Biên và Quảng Ngãi | thực hiện …": the places a group
+    name lists after its colon, each capitalised; None when no such list follows."""
+    if j == 0 or j >= len(words) or not words[j - 1].endswith(":"):
+        return None
+    places: list[str] = []
+    k = j
+    while k < len(words) and words[k][:1].isupper():
+        start = k
+        while k < len(words) and words[k][:1].isupper() and not re.search(r"[,.;:]$", words[k]):
+            k += 1
+        if k < len(words) and words[k][:1].isupper():
+            k += 1  # the name's last word, with its comma
+        places.append(" ".join(words[start:k]).strip(",;"))
+        if k < len(words) and key(words[k]) == "và":
+            k += 1
+        elif not words[k - 1].endswith(","):
+            break
+    if len(places) < 2 or words[k - 1].endswith((".", ";", ":")):
+        return None
+    return ", ".join(places), k
 
 
 def _province_as_body(words: list[str], low: list[str], i: int) -> tuple[str, int] | None:
@@ -948,6 +986,9 @@ def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[s
     if k == j:
         return None
     name = gaz.person(" ".join(words[i:k]).strip(" ,;:."))
+    listed = _places_after_colon(words, k)
+    if listed is not None:  # "Chủ tịch UBND các tỉnh: Tây Ninh, Bình Phước …"
+        name, k = f"{name}: {listed[0]}", listed[1]
     name = SAID_CHAIR.sub(r"\1 UBND ", name)
     # "các đồng chí chủ tịch UBND xã, thị trấn" → "Chủ tịch UBND các xã, thị trấn", as written
     name = re.sub(r"^các đồng chí ((?:phó )?chủ tịch UBND) (?!các\b)", r"\1 các ", name, flags=re.IGNORECASE)

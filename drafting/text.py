@@ -146,11 +146,21 @@ def split(tokens: list[Token]) -> list[Sentence]:
         current.append(tok)
         if re.search(r"[.!?]$", tok.text) and not _abbreviation(tok.text):
             flush()
-        elif tok.text.endswith(":") and not re.fullmatch(r"(?i:bộ|sở|ban|cục):", tok.text):
-            flush(heading=True)  # (not "các Bộ: Tài chính, Y tế …", a list of names)
+        elif tok.text.endswith(":") and not _inline_list(tok, tokens[i + 1 : i + 2]):
+            flush(heading=True)
         i += 1
     flush()
     return sentences
+
+
+def _inline_list(tok: Token, after: list[Token]) -> bool:
+    """A colon inside a sentence, before a list of names: "các Bộ: Tài chính, Y tế …", "UBND
+    các tỉnh: Đồng Nai, Điện Biên …", "Ban cán sự đảng: Bộ Công Thương, …" (not a heading)."""
+    word = tok.text.rstrip(":").lower()
+    if word in {"bộ", "sở", "ban", "cục"}:
+        return True
+    levels = {"tỉnh", "huyện", "xã", "phường", "quận", "phố", "đảng"}
+    return word in levels and bool(after) and after[0].text[:1].isupper()
 
 
 # -- cleaning helpers ---------------------------------------------------------------------

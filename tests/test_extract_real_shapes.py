@@ -808,3 +808,20 @@ def test_an_action_with_no_verb_is_no_task():
     assert _says_nothing("Trên cơ sở kết quả đại hội")
     assert not _says_nothing("Rà soát hồ sơ tồn đọng")
     assert not _says_nothing("Báo cáo UBND tỉnh kết quả")
+
+
+def test_a_colon_before_an_inline_list_of_names_is_no_heading():
+    found = tasks(
+        "Phó Thủ tướng yêu cầu các Bộ Xây dựng, Tài chính, Ngân hàng Nhà nước Việt Nam và UBND các tỉnh: "
+        "Lào Cai, Yên Bái, Hà Giang thực hiện xử lý dứt điểm các văn bản trái pháp luật. "
+        "Đề nghị Chủ tịch UBND các tỉnh: Sơn La, Điện Biên chỉ đạo rà soát các mỏ cát. "
+        "Thủ tướng yêu cầu Ủy ban Kiểm tra Trung ương cùng với các cơ quan liên quan nhanh chóng kiểm tra, kết luận."
+    )
+    assert leads(found) == [
+        ["Bộ Xây dựng", "Bộ Tài chính", "Ngân hàng Nhà nước Việt Nam", "UBND các tỉnh: Lào Cai, Yên Bái, Hà Giang"],
+        ["Chủ tịch UBND các tỉnh: Sơn La, Điện Biên"],
+        ["Ủy ban Kiểm tra Trung ương"],
+    ]
+    assert found[0].action.startswith("Thực hiện xử lý dứt điểm")
+    assert found[2].supports == ["các cơ quan liên quan"]
+    assert found[2].action.startswith("Nhanh chóng kiểm tra")
