@@ -966,7 +966,11 @@ def _person(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[s
                 continue
         if cased and k > j and not words[k][:1].isupper() and low[k] not in PERSON_WORDS and words[k] not in {"-", "–"}:
             break
-        if k > j and ((two in VERB2 and two not in {"phụ trách"}) or low[k] in {"trình", "cần", "phải"}):
+        if (
+            k > j
+            and ((two in VERB2 and two not in {"phụ trách"}) or low[k] in {"trình", "cần", "phải"})
+            and low[k - 1 : k + 1] != ["thường", "trực"]  # "Phó Trưởng Ban Thường | trực Ban …"
+        ):
             break
         if two == "phụ trách" and not any(
             " ".join(low[m : m + 2]) in VERB2 for m in range(k + 2, min(len(words), k + 12))

@@ -211,7 +211,7 @@ def _tasks(
     last: Task | None = None  # the task of the sentence before, for sentences with no subject
     first_seg = min(by_id) if by_id else None
     for s_idx, sent in enumerate(sentences):
-        if _headline(sent, by_id, first_seg, timed) or _dated_report(sent, ref):
+        if _headline(sent, by_id, first_seg, timed) or _dated_report(sent, ref) or _no_job(sent):
             read.add(s_idx)
             last = None
             continue
@@ -399,6 +399,25 @@ def _dated_report(sent: Sentence, ref: date) -> bool:
     except ValueError:
         return False
     return when <= ref and not DIRECTED.search(key(sent.text))
+
+
+# Openings of what was heard, found or agreed: a report, not a job (unless the sentence goes
+# on to assign: "Sau khi nghe báo cáo, Chủ tịch giao Sở …").
+REPORT_OPENERS = re.compile(
+    r"^(?:sau khi nghe|qua kiểm tra|qua báo cáo|cơ bản thống nhất|thống nhất với|nhất trí với|"
+    r"xét tình hình|theo kế hoạch|trước đó|theo báo cáo)\b"
+)
+
+
+def _no_job(sent: Sentence) -> bool:
+    """A report's opening ("Qua kiểm tra, UBND huyện đã ghi nhận …") or a line in capitals (a
+    signature, "CHỦ TỊCH"; a section title) that assigns nothing."""
+    said = key(sent.text)
+    if DIRECTED.search(said):
+        return False
+    letters = [c for c in sent.text if c.isalpha()]
+    shouted = bool(letters) and all(c.isupper() for c in letters) and len(said.split()) <= 8
+    return shouted or bool(REPORT_OPENERS.match(said))
 
 
 def _without_addressees(sentences: list[Sentence]) -> list[Sentence]:

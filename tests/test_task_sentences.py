@@ -115,3 +115,15 @@ def test_a_guess_names_whoever_the_sentence_addresses_by_the_tagger_alone():
     # an ordinal or a case is no one
     said = "Trường hợp không đủ điều kiện thì trả hồ sơ."
     assert leads_in(said.split(), gaz) == []
+
+
+def test_reports_and_lines_in_capitals_are_not_second_guessed():
+    text = (
+        "Giao Phòng Nội vụ rà soát hồ sơ.\n"
+        "Qua kiểm tra, UBND huyện đã ghi nhận những kết quả kiểm tra đột xuất.\n"
+        "KT. CHỦ TỊCH\n"
+        "Sau khi nghe báo cáo, Chủ tịch UBND huyện giao Phòng Tư pháp kiểm tra các hồ sơ.\n"
+    )
+    _, tasks = extract_rules(text_transcript(text), MEETING, default_gazetteer(), CHECKS)
+    assert [t.leads for t in tasks] == [["Phòng Nội vụ"], ["Phòng Tư pháp"]]
+    assert not any(t.flags for t in tasks)
