@@ -809,7 +809,7 @@ PAGES.draft = () => {
     const rows = (c.tasks || []).map((t, n) => el("tr", { "data-task": t.id || "" },
       el("td", {}, String(n + 1)),
       el("td", {}, editable ? el("textarea", { name: "action", rows: 3 }, t.action) : t.action,
-        (t.flags || []).length ? el("div", { class: "muted" }, "⚠ Cần kiểm tra: " + t.flags.map((f) => TASK_FLAGS[f] || f).join("; ")) : null),
+        (t.flags || []).length ? el("div", { class: "flag-note" }, "⚠ Cần kiểm tra: " + t.flags.map((f) => TASK_FLAGS[f] || f).join("; ")) : null),
       el("td", {}, editable ? el("textarea", { name: "leads", rows: 2 }, (t.leads || []).join("; ")) : (t.leads || []).join("; ")),
       el("td", {}, editable ? el("textarea", { name: "supports", rows: 2 }, (t.supports || []).join("; ")) : (t.supports || []).join("; ")),
       el("td", {}, editable ? el("textarea", { name: "deadline", rows: 2 }, (t.deadline || {}).phrase || "") : ((t.deadline || {}).phrase || "")),
