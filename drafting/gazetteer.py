@@ -83,6 +83,7 @@ class Gazetteer:
                     # binh": the same key over a different number of written words
                     for form in {variant, re.sub(r"\s*-\s*", "-", variant), re.sub(r"\s*-\s*", " - ", variant)}:
                         names.append((key(form), term.text, len(form.split())))
+        names += _abbreviations({canon for _, canon, _ in names}, {k for k, _, _ in names})
         people = Glossary([t for g in glossaries for t in g.terms if t.kind in ("person", "title")])
         return cls(names, people)
 
@@ -111,13 +112,17 @@ class Gazetteer:
             best = None  # "báo cáo": the verb, not the newspaper "Báo"
         if best is None and fuzzy:
             best = self._fuzzy(words, i)
-        if best is None or (
-            best[0] - i <= 2
-            and best[0] < len(words)
-            and words[best[0]][:1].isupper()
-            and keys[best[0]] not in LEVEL_WORDS
-            and keys[best[0]] not in HEADS
-            and not re.search(r"[,.;:]$", words[best[0] - 1])
+        if (
+            best is None
+            or (
+                best[0] - i <= 2
+                and key(best[1]) in HEAD_PHRASES  # a bare head ("Văn phòng"), not "Sở GTVT"
+                and best[0] < len(words)
+                and words[best[0]][:1].isupper()
+                and keys[best[0]] not in LEVEL_WORDS
+                and keys[best[0]] not in HEADS
+                and not re.search(r"[,.;:]$", words[best[0] - 1])
+            )
         ):
             # "Văn phòng Điều phối nông thôn mới": a generic head with a proper name after it
             longer = self._by_head(words, keys, i)
@@ -320,6 +325,31 @@ class Gazetteer:
                         break
             return stop, " ".join([printed, *place])
         return end, ""
+
+
+ABBREVIATED_HEADS = ("Sở", "Bộ", "Phòng", "Ban", "Cục", "Chi cục", "Trung tâm")
+
+
+def _abbreviations(canons: set[str], taken: set[str]) -> list[tuple[str, str, int]]:
+    """Offices write a body's field by its initials: "Sở Tài nguyên và Môi trường" as "Sở
+    TN&MT", "Sở TN-MT", "Sở TNMT"; "Ban An toàn giao thông" as "Ban ATGT". Made for every listed
+    name with such a head; an abbreviation two names share, or one already listed, is left out."""
+    made: dict[str, set[str]] = {}
+    for canon in canons:
+        head = next((h for h in ABBREVIATED_HEADS if canon.startswith(h + " ")), None)
+        if head is None:
+            continue
+        groups = [g.split() for g in re.split(r"\s*(?:,|\bvà\b|-|–)\s*", canon[len(head) + 1 :]) if g.strip()]
+        if sum(len(g) for g in groups) < 2 or any(not w[:1].isalpha() for g in groups for w in g):
+            continue
+        initials = ["".join(w[0].upper() for w in g) for g in groups]
+        for joined in {"&".join(initials), "-".join(initials), "".join(initials)}:
+            made.setdefault(f"{head} {joined}", set()).add(canon)
+    out = []
+    for form, owners in made.items():
+        if len(owners) == 1 and key(form) not in taken:
+            out.append((key(form), next(iter(owners)), len(form.split())))
+    return out
 
 
 def _body_at(words: list[str], keys, k: int, place: list[str]) -> bool:

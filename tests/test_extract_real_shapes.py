@@ -825,3 +825,16 @@ def test_a_colon_before_an_inline_list_of_names_is_no_heading():
     assert found[0].action.startswith("Thực hiện xử lý dứt điểm")
     assert found[2].supports == ["các cơ quan liên quan"]
     assert found[2].action.startswith("Nhanh chóng kiểm tra")
+
+
+def test_bodies_written_by_their_initials():
+    found = tasks(
+        "Giao Sở TN-MT rà soát các mỏ cát. Yêu cầu Ban ATGT tỉnh tăng cường tuần tra. "
+        "Đề nghị Bộ NNPTNT hỗ trợ giống cây trồng. Giao Sở GTVT Lào Cai sửa chữa cầu treo."
+    )
+    assert leads(found) == [
+        ["Sở Tài nguyên và Môi trường"],
+        ["Ban An toàn giao thông tỉnh"],
+        ["Bộ Nông nghiệp và Phát triển nông thôn"],
+        ["Sở Giao thông vận tải Lào Cai"],
+    ]
