@@ -19,7 +19,7 @@ import holidays
 
 from drafting.deadline_kinds import KINDS
 from drafting.model import Deadline
-from drafting.numbers import MONTH_NAMES, ROMAN, parse_words
+from drafting.numbers import DIGITS, MONTH_NAMES, ROMAN, parse_words
 
 # Keywords after which number words become digits ("ngày ba mươi tháng sáu" → "ngày 30 tháng 6").
 _NUMBER_AFTER = {"ngày": 31, "tháng": 12, "quý": 4, "năm": 9999}
@@ -311,8 +311,13 @@ def _normalise(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
     i = 0
     while i < len(tokens):
         prev = cores[i - 1] if i else ""
+        if prev in _DAY_WORDS:
+            prev = "ngày"  # "mùng một", "mồng năm": the days 1 to 10 as said
         parsed = None
-        if prev in _NUMBER_AFTER or prev in _NUMBER_BEFORE_UNIT:
+        day = _spoken_day(cores, i)
+        if day is not None:  # "trước ba mươi tháng tám", "hai lăm tháng ba": a day, then its month
+            parsed = day
+        elif prev in _NUMBER_AFTER or prev in _NUMBER_BEFORE_UNIT:
             window = []
             for k in range(i, len(tokens)):
                 window.append(cores[k])
@@ -320,8 +325,11 @@ def _normalise(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
                     break  # punctuation ends a number
             parsed = None
             limit = _NUMBER_AFTER.get(prev)
+            if limit == 31 and len(window) > 1 and window[0] in {"hai", "ba"} and window[1] in DIGITS:
+                short = DIGITS[window[0]] * 10 + DIGITS[window[1]]  # "ngày hai lăm": 25, said short
+                parsed = (short, 2) if short <= 31 else None
             # "tháng mười năm 2026": the longest reading that fits ("mười", not "mười lăm")
-            for cut in range(len(window), 0, -1):
+            for cut in range(len(window) if parsed is None else 0, 0, -1):
                 found = parse_words(window[:cut])
                 if found is None:
                     break
@@ -338,6 +346,13 @@ def _normalise(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
             trail = last[2][len(last[2].rstrip(",.;:!?)")) :]
             pieces.append((str(value) + trail, tokens[i][0], last[1]))
             i += used
+        elif cores[i] in _DAY_WORDS and i + 1 < len(cores) and cores[i + 1] in DIGITS:
+            # "mùng một tháng tư" reads as "ngày 1 tháng 4"; "ngày mùng một" as "ngày 1"
+            if pieces and pieces[-1][0] == "ngày":
+                pieces[-1] = ("ngày", pieces[-1][1], tokens[i][1])
+            else:
+                pieces.append(("ngày", tokens[i][0], tokens[i][1]))
+            i += 1
         else:
             pieces.append((tokens[i][2].lower(), tokens[i][0], tokens[i][1]))
             i += 1
@@ -347,6 +362,34 @@ def _normalise(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
         norm_parts.append(tok)
         pos += len(tok) + 1
     return " ".join(norm_parts), spans
+
+
+_DAY_WORDS = {"mùng", "mồng"}
+
+
+def _spoken_day(cores: list[str], i: int) -> tuple[int, int] | None:
+    """A day said in words right before "tháng" and a month, with no "ngày" before it:
+    "(trước) ba mươi tháng tám", "hai lăm tháng ba" (25), "ba mốt tháng mười" (31)."""
+    if i and (cores[i - 1] in _NUMBER_AFTER or cores[i - 1] in _DAY_WORDS):
+        return None  # read by the keyword before it
+    run = []
+    for w in cores[i : i + 4]:
+        if w not in DIGITS and w not in {"mười", "mươi"}:
+            break
+        run.append(w)
+    if not run:
+        return None
+    after = cores[i + len(run) : i + len(run) + 2]
+    month_word = len(after) == 2 and (after[1] in DIGITS or after[1] in MONTH_NAMES or after[1] == "mười")
+    if after[:1] != ["tháng"] or not month_word:
+        return None
+    if len(run) == 2 and run[0] in {"hai", "ba"} and run[1] in DIGITS:
+        value = DIGITS[run[0]] * 10 + DIGITS[run[1]]  # "hai lăm", "hai tư", "ba mốt": said short
+        return (value, 2) if 1 <= value <= 31 else None
+    found = parse_words(run)
+    if found is None or not 1 <= found[0] <= 31 or found[1] != len(run):
+        return None
+    return found
 
 
 def _to_original(spans: list[tuple[int, int, int, int]], start: int, end: int) -> tuple[int, int]:

@@ -16,6 +16,12 @@ MEETING = date(2026, 8, 20)
         ("hoàn thành trước ngày 15-12", "date", date(2026, 12, 15)),
         ("trước 10 giờ ngày 15/9/2026, gửi báo cáo", "date", date(2026, 9, 15)),
         ("xong trước ngày ba mươi tháng chín", "date", date(2026, 9, 30)),
+        # days as chairs say them: "mùng/mồng" for 1-10, no "ngày", tens said short
+        ("báo cáo Thủ tướng trước ngày mùng một tháng mười.", "date", date(2026, 10, 1)),
+        ("xong trước mồng năm tháng chín", "date", date(2026, 9, 5)),
+        ("báo cáo kết quả trước ba mươi tháng tám", "date", date(2026, 8, 30)),
+        ("gửi về Sở trước ngày hai lăm tháng chín", "date", date(2026, 9, 25)),
+        ("trình Thủ tướng trước ba mốt tháng mười hai năm nay", "date", date(2026, 12, 31)),
         ("trước ngày mười lăm tháng mười năm hai nghìn không trăm hai mươi sáu", "date", date(2026, 10, 15)),
         ("trong tháng 01/2027", "month", date(2027, 1, 31)),
         ("trong tháng mười", "month", date(2026, 10, 31)),
