@@ -42,7 +42,7 @@ _PERIOD_MARK = (
     r"|xong trong|từ nay đến cuối)"
 )
 _MONTH = re.compile(
-    rf"(?P<mark>{_PERIOD_MARK})\s+tháng\s+(?:(?P<m>\d{{1,2}})(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{{4}})"
+    rf"(?P<mark>{_PERIOD_MARK})\s+tháng\s+(?:(?P<m>\d{{1,2}})(?:\s*(?:/|-|\.|\s+năm\s+)(?P<y>\d{{4}})"
     r"|\s+năm\s+(?P<yrel>nay|tới|sau)|\s+này(?![\wà-ỹ]))?|(?P<rel>này|tới|sau))(?!\s*ngày)"
 )
 _QUARTER = re.compile(
@@ -78,6 +78,7 @@ _EVENT = re.compile(
     r"|khi\s+(?:được|có)\s+[^,.;]{3,40}"
     r"|khi\s+[^,.;]{2,40}?\s+được\s+(?:ban\s+hành|phê\s+duyệt|thông\s+qua|ký|giao)"
     r"|(?:ngay\s+)?(?:sau|trước)\s+khi\s+[^,.;]{3,60}"
+    r"|ngay\s+khi\s+[^,.;]{3,60}|khi\s+phát\s+hiện\b[^,.;]{0,50}"
     r"|(?:trường hợp|những vấn đề|các vấn đề|vấn đề|nội dung)[^,.;]{0,25}vượt thẩm quyền"
     r"|trước\s+(?:kỳ\s+họp|phiên\s+họp|hội\s+nghị|đại\s+hội|thời\s+điểm)[^,.;]{0,50}"
     r"|trước\s+(?:năm\s+học\s+mới|mùa\s+(?:mưa|bão|khô|lũ|mưa\s+bão))"

@@ -33,6 +33,9 @@ MEETING = date(2026, 8, 20)
         ("thường xuyên theo dõi", "recurring", None),
         ("định kỳ hằng tháng báo cáo", "recurring", None),
         ("báo cáo khi có phát sinh", "event", None),
+        ("báo cáo kịp thời khi phát hiện điểm tập kết cát trái phép", "event", None),
+        ("đi vào hoạt động ngay khi nghị quyết có hiệu lực", "event", None),
+        ("báo cáo kết quả về UBND tỉnh trong tháng 2.2027.", "month", date(2027, 2, 28)),
         ("xây dựng kế hoạch năm 2027", "none", None),  # a plan's year is not a deadline
         ("báo cáo sơ kết 6 tháng đầu năm", "none", None),
     ],
