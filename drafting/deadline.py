@@ -42,7 +42,7 @@ _PERIOD_MARK = (
     r"|xong trong|từ nay đến cuối)"
 )
 _MONTH = re.compile(
-    rf"(?P<mark>{_PERIOD_MARK})\s+tháng\s+(?:(?P<m>\d{{1,2}})(?:\s*(?:/|-|\.|\s+năm\s+)(?P<y>\d{{4}})"
+    rf"(?P<mark>{_PERIOD_MARK}|vào)\s+tháng\s+(?:(?P<m>\d{{1,2}})(?:\s*(?:/|-|\.|\s+năm\s+)(?P<y>\d{{4}})"
     r"|\s+năm\s+(?P<yrel>nay|tới|sau)|\s+này(?![\wà-ỹ]))?|(?P<rel>này|tới|sau))(?!\s*ngày)"
 )
 _QUARTER = re.compile(
@@ -249,6 +249,10 @@ def _months(norm: str, ref: date) -> Iterator[tuple[int, int, Deadline]]:
             due = date(year, month, 15)
         else:
             due = date(year, month, calendar.monthrange(year, month)[1])
+        if mark == "vào" and (
+            (m.group("y") and due < ref) or re.match(r"\s+(?:vừa qua|năm ngoái|năm trước|qua)\b", norm[m.end() :])
+        ):
+            continue  # "ban hành vào tháng 3/2024", "vào tháng 3 vừa qua": when it was done
         yield m.start(), m.end(), Deadline("month", due)
 
 
@@ -329,6 +333,11 @@ def _normalise(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
             if limit == 31 and len(window) > 1 and window[0] in {"hai", "ba"} and window[1] in DIGITS:
                 short = DIGITS[window[0]] * 10 + DIGITS[window[1]]  # "ngày hai lăm": 25, said short
                 parsed = (short, 2) if short <= 31 else None
+            by_digit = len(window) > 3 and window[2] in DIGITS and window[3] in DIGITS  # "hai không hai hai"
+            if prev == "năm" and window[:2] == ["hai", "không"] and len(window) > 2 and not by_digit:
+                tail = parse_words(window[2:])  # "năm hai không hai mươi": 2020, said in two halves
+                if tail is not None and 10 <= tail[0] <= 99:
+                    parsed = (2000 + tail[0], 2 + tail[1])
             # "tháng mười năm 2026": the longest reading that fits ("mười", not "mười lăm")
             for cut in range(len(window) if parsed is None else 0, 0, -1):
                 found = parse_words(window[:cut])

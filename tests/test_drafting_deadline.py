@@ -33,6 +33,10 @@ MEETING = date(2026, 8, 20)
         ("thường xuyên theo dõi", "recurring", None),
         ("định kỳ hằng tháng báo cáo", "recurring", None),
         ("báo cáo khi có phát sinh", "event", None),
+        ("trình Hội nghị Trung ương vào tháng mười", "month", date(2026, 10, 31)),
+        ("theo kế hoạch ban hành vào tháng 3/2026", "none", None),  # when it was done
+        ("phấn đấu hoàn thành trong năm hai không hai bảy", "year", date(2027, 12, 31)),
+        ("hoàn thành trong năm hai không hai mươi tám", "year", date(2028, 12, 31)),
         ("báo cáo kịp thời khi phát hiện điểm tập kết cát trái phép", "event", None),
         ("đi vào hoạt động ngay khi nghị quyết có hiệu lực", "event", None),
         ("báo cáo kết quả về UBND tỉnh trong tháng 2.2027.", "month", date(2027, 2, 28)),
