@@ -260,7 +260,7 @@ def _parse_clause(words: list[str], gaz: Gazetteer, shaped: bool = True) -> Pars
 def _listed_lead_first(words: list[str], low: list[str], j: int, leads: list[str], gaz: Gazetteer) -> Parsed | None:
     """The leads the gazetteer found end at word j: their role or verb, then the action."""
     j2 = skip_deadline(words, j)
-    j2 = _skip(low, j2, {"cũng", "vẫn"})
+    j2 = _skip(low, j2, {"cũng", "vẫn", "cứ"})
     if " ".join(low[j2 : j2 + 2]) == "đồng thời":  # "Bộ Công Thương đồng thời tăng cường …"
         j2 += 2
     aside = _skip_aside(words, low, j, j2)
@@ -706,7 +706,7 @@ def _place_after(words: list[str], low: list[str], end: int) -> tuple[str, int] 
 
 def action_text(words: list[str]) -> str:
     text = " ".join(words).strip(" ,;:")
-    text = re.sub(r"^(?:thì|là|để|và|,)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(?:thì|là|để|và|cũng|cứ|,)\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"[.]+$", "", text).strip()
     # unpunctuated speech: the start of a closing formula left at the end ("… giải quyết vậy",
     # "… đúng kế hoạch tôi xin")

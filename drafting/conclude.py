@@ -12,6 +12,7 @@ from drafting.lexicon import (
     REFERRING_CUES,
     RULES,
     STRONG_CUES,
+    TASK_CUES,
     WEAK_CUES,
 )
 from drafting.meeting import Meeting
@@ -129,8 +130,8 @@ def until_closing(sentences: list[Sentence]) -> list[Sentence]:
     tail = int(len(sentences) * 0.7) if len(sentences) > 10 else 0
     for k, s in enumerate(sentences):
         m = END_CUES.search(s.text) if k >= tail else None
-        if m is None:
-            continue
+        if m is None or (k < 2 and _assigns(sentences[k + 1 :])):
+            continue  # a greeting before anything is said ("Nhân dịp đầu xuân, tôi chúc các đồng chí …")
         # unpunctuated speech: the closing formula may end a long sentence; keep what precedes
         keep, pos = [], 0
         for tok in s.tokens:
@@ -142,6 +143,12 @@ def until_closing(sentences: list[Sentence]) -> list[Sentence]:
             return [*sentences[:k], Sentence(keep, item=s.item, item_start=s.item_start, bullet=s.bullet)]
         return sentences[:k]
     return sentences
+
+
+def _assigns(sentences: list[Sentence]) -> bool:
+    """A task cue in what follows, closing formulas apart."""
+    said = " ".join(s.text.lower() for s in sentences if not END_CUES.search(s.text))
+    return any(re.search(rf"\b{cue}\b", said) for cue in TASK_CUES)
 
 
 def _chair_label(transcript: Transcript, meeting: Meeting) -> str | None:

@@ -1445,6 +1445,7 @@ NOUNISH = {"N", "Np", "Nc", "Nu", "Ny", "Nb", "L", "M"}
 # in MANNER).
 MODALS = {
     "cần phải",
+    "cứ",  # "Ủy ban tỉnh cứ thực hiện …"
     "hãy",
     "nên",
     "sẽ",

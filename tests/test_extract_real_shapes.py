@@ -838,3 +838,14 @@ def test_bodies_written_by_their_initials():
         ["Bộ Nông nghiệp và Phát triển nông thôn"],
         ["Sở Giao thông vận tải Lào Cai"],
     ]
+
+
+def test_a_greeting_before_the_conclusion_does_not_end_it():
+    said = (
+        "Nhân dịp đầu xuân, tôi chúc các đồng chí sức khỏe. "
+        "Một, các cơ quan, đơn vị tập trung thực hiện ngay các nhiệm vụ chính trị từ đầu năm. "
+        "Hai, Ủy ban nhân dân tỉnh cứ thực hiện việc quy hoạch theo đúng thẩm quyền."
+    )
+    found = tasks(said)
+    assert leads(found) == [["các cơ quan, đơn vị"], ["UBND tỉnh"]]
+    assert found[1].action.startswith("Thực hiện việc quy hoạch")
