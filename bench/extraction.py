@@ -8,6 +8,7 @@
                                           # scored, became tuning material; the first fresh split was
                                           # scored twice and is now part of dev)
     python bench/extraction.py --audio    # also end to end: espeak-ng speech → process → tasks
+    python bench/extraction.py --cost     # seconds for ~20,000 words read as one meeting
 
 Each notice file holds the written notice, the chair's spoken remarks and the gold tasks
 (the spoken remarks are also scored lower-cased with no punctuation, as some recognisers
@@ -237,12 +238,20 @@ def main() -> None:
         "(the hold-out: report only), real-fresh2/-3/-4/-5/-6/-7 (old hold-outs), all",
     )
     ap.add_argument(
+        "--cost",
+        action="store_true",
+        help="time the rules alone and with the second look on dev+fresh2+fresh3's spoken texts joined",
+    )
+    ap.add_argument(
         "--errors",
         default="written",
         choices=("written", "spoken", "unpunctuated"),
         help="with --real -v: which text's errors to list",
     )
     args = ap.parse_args()
+    if args.cost:
+        cost()
+        return
     if args.real:
         real(args)
         return
@@ -262,6 +271,30 @@ def main() -> None:
         from bench.extraction_audio import main as audio_main
 
         audio_main(notices)
+
+
+def cost(runs: int = 4) -> None:
+    """Seconds to read a long meeting's remarks: the spoken texts of dev, fresh2 and fresh3
+    joined into one (about 20,000 words, searched whole); the first run warms the caches."""
+    import statistics
+    import time
+
+    from drafting.extract import text_transcript
+    from drafting.rules import extract_rules
+
+    notices = [load(p) for f in ("dev", "fresh2", "fresh3") for p in sorted((REAL / f).glob("*.txt"))]
+    text = "\n".join(n.spoken for n in notices if n.spoken)
+    gaz = default_gazetteer()
+    print(f"{len(text.split())} words")
+    for guesses in (False, True):
+        times, found = [], 0
+        for _ in range(runs):
+            t = time.perf_counter()
+            _, tasks = extract_rules(text_transcript(text), meeting_for(notices[0]), gaz, guesses=guesses)
+            times.append(time.perf_counter() - t)
+            found = len(tasks)
+        label = "with the second look" if guesses else "rules alone"
+        print(f"{label}: median {statistics.median(times[1:]):.2f} s of {runs - 1} warm runs, {found} tasks")
 
 
 def real(args) -> None:

@@ -809,10 +809,10 @@ def _units(words: list[str], low: list[str], i: int, gaz: Gazetteer) -> tuple[li
             break
         names.append(m.name)
         j = m.end
-        listed = _places_after_colon(words, j)
-        if listed is not None:  # "UBND các tỉnh: Đồng Nai, Điện Biên, Quảng Ngãi …"
-            names[-1] += ": " + listed[0]
-            j = listed[1]
+        places = _places_after_colon(words, j)
+        if places is not None:  # "UBND các tỉnh: Đồng Nai, Điện Biên, Quảng Ngãi …"
+            names[-1] += ": " + places[0]
+            j = places[1]
             break
         place = _place_after(words, low, j)
         if place:  # "ubnd huyện triệu phong kiểm tra …": a place said after the level
