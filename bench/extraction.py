@@ -235,7 +235,8 @@ def main() -> None:
         "--split",
         default="real-dev",
         help="with --real: real-dev (dev+fresh2..7, tune on it), real-fresh8 "
-        "(the hold-out: report only), real-fresh2/-3/-4/-5/-6/-7 (old hold-outs), all",
+        "(the hold-out: report only), real-fresh9 (the next hold-out, first run only), "
+        "real-fresh2/-3/-4/-5/-6/-7 (old hold-outs), all",
     )
     ap.add_argument(
         "--cost",
@@ -309,7 +310,8 @@ def real(args) -> None:
         "real-fresh6": ["fresh6"],
         "real-fresh7": ["fresh7"],
         "real-fresh8": ["fresh8"],
-        "all": ["dev", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8"],
+        "real-fresh9": ["fresh9"],
+        "all": ["dev", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9"],
     }
     paths = [p for f in folders[args.split] for p in sorted((args.data / f).glob("*.txt"))]
     notices = [load(p) for p in paths]
