@@ -19,6 +19,7 @@ from drafting.lexicon import (
     ASIDE_OPENERS,
     ASSIGNER_NOUNS,
     BRIDGE,
+    DETERMINERS_WHO,
     GIAO_SOUNDALIKES,
     LEAD_VERBS,
     LEADER_ENDS,
@@ -31,6 +32,7 @@ from drafting.lexicon import (
     NOUNISH,
     OBJECT_VERBS,
     ORDINALS,
+    PEOPLE_GROUPS,
     PERSON_STOP,
     PREFIX_OK,
     ROLE_WORDS,
@@ -44,7 +46,6 @@ from drafting.lexicon import (
 from drafting.text import Sentence, Token
 
 ORDINAL_WORDS = set(ORDINALS)
-DETERMINERS_WHO = {"các", "những", "mọi", "từng", "toàn", "hai", "ba", "bốn", "năm"}
 
 HEADING_ACTION = re.compile(
     r"^(?:(?:trước mắt|thời gian tới|trong thời gian tới),?\s+)?(?:(?:cần|phải)\s+)?"
@@ -357,7 +358,7 @@ def leads_in(words: list[str], gaz: Gazetteer) -> list[str]:
     # sentence before its verb, when no list or shape knows them
     i = _skip_intro(words, low, starts[0])
     numbered = low[i] in DETERMINERS_WHO and i + 1 < len(low) and shape.head_at(low, i + 1)  # "Hai huyện"
-    if shape.head_at(low, i) or numbered or low[i] in {"đại", "đội", "tập"}:  # đại biểu, đội ngũ, tập thể
+    if shape.head_at(low, i) or numbered or " ".join(low[i : i + 2]) in PEOPLE_GROUPS:
         named, j = _noun_phrase(words, low, tags, i)
         bare = j - i == 1 or " ".join(low[i : i + 2]) == "trường hợp"  # "Tỉnh …", "Trường hợp …"
         if named and not bare and _trigger_at(low, j) is None and " ".join(low[j : j + 2]) not in SPEAKING:

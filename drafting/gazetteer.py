@@ -17,6 +17,7 @@ from typing import overload
 from rapidfuzz import fuzz
 
 from drafting.lexicon import (
+    ABBREVIATED_HEADS,
     AMBIGUOUS_HEAD_PHRASES,
     AMBIGUOUS_HEADS,
     DUTY_AFTER_LEAD,
@@ -325,9 +326,6 @@ class Gazetteer:
                         break
             return stop, " ".join([printed, *place])
         return end, ""
-
-
-ABBREVIATED_HEADS = ("Sở", "Bộ", "Phòng", "Ban", "Cục", "Chi cục", "Trung tâm")
 
 
 def _abbreviations(canons: set[str], taken: set[str]) -> list[tuple[str, str, int]]:

@@ -1564,3 +1564,17 @@ TASK_CUES = (
     "năm",
     "tháng",
 )
+
+
+# -- Who a guessed task names (clauses.leads_in) ------------------------------------------
+
+# Words that open a group of doers: "các đại biểu", "hai huyện".
+DETERMINERS_WHO = {"các", "những", "mọi", "từng", "toàn", "hai", "ba", "bốn", "năm"}
+# Groups of people that open a sentence as its doers; not heads of a body (as heads, shape.py
+# would read on past their verb: "các đại biểu dành thời gian …").
+PEOPLE_GROUPS = {"đại biểu", "đội ngũ", "tập thể"}
+
+# -- Abbreviated names (gazetteer.py) -------------------------------------------------------
+
+# Heads whose field offices write by its initials: "Sở TN&MT", "Ban ATGT".
+ABBREVIATED_HEADS = ("Sở", "Bộ", "Phòng", "Ban", "Cục", "Chi cục", "Trung tâm")

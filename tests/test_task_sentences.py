@@ -127,3 +127,16 @@ def test_reports_and_lines_in_capitals_are_not_second_guessed():
     _, tasks = extract_rules(text_transcript(text), MEETING, default_gazetteer(), CHECKS)
     assert [t.leads for t in tasks] == [["Phòng Nội vụ"], ["Phòng Tư pháp"]]
     assert not any(t.flags for t in tasks)
+
+
+def test_an_office_list_with_odd_names_still_loads_and_gets_initials(tmp_path):
+    from drafting.gazetteer import Gazetteer
+
+    units = tmp_path / "units.txt"
+    units.write_text(
+        "[đơn vị]\nSở\nPhòng 3\nBan -\nTrung tâm A&B\nSở Văn hóa và Thể thao\nPhòng Dân tộc và Tôn giáo\n",
+        encoding="utf-8",
+    )
+    gaz = Gazetteer.load(units)  # a bare head, a number, a dash: no initials, no error
+    assert gaz.canonical("Phòng DT&TG") == "Phòng Dân tộc và Tôn giáo"
+    assert gaz.canonical("Phòng 3") == "Phòng 3"
